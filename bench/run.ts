@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: runs every benchmark module in turn and prints its figures.
+ * Each module exports `run(): Promise<void>` and prints its own lines.
+ * Pass names to run a subset: `npm run bench -- diagnosis audit`.
+ */
+const BENCHMARKS = {
+  diagnosis: () => import('./diagnosisBench.js'),
+  liveCalls: () => import('./liveCallsBench.js'),
+  bundle: () => import('./bundleBench.js'),
+  audit: () => import('./auditBench.js'),
+} as const;
+
+const wanted = process.argv.slice(2);
+for (const [name, load] of Object.entries(BENCHMARKS)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  process.stdout.write(`\n== ${name}\n`);
+  const mod = (await load()) as { run: () => Promise<void> };
+  await mod.run();
+}

@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+
+/** What a command may touch of the outside world; tests pass a fake. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads a file, or standard input for `-`. */
+  readText(path: string): Promise<string>;
+  writeText(path: string, text: string): Promise<void>;
+  /** True when stdout is a terminal (colours, progress bars). */
+  readonly isTty: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Current time; injected so tests are deterministic. */
+  now(): Date;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readText: (p) => (p === '-' ? readStdin() : readFile(p, 'utf8')),
+    writeText: async (p, t) => {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(p, t, 'utf8');
+    },
+    isTty: Boolean(process.stdout.isTTY),
+    env: process.env,
+    now: () => new Date(),
+  };
+}
+
+/** A command: takes its arguments (after the command name), returns the exit status. */
+export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;

@@ -1,0 +1,68 @@
+import type { AssumeRoleEventName, CallerType } from '../intake/DenialEvent.js';
+import type { CauseCode, CauseSide, Confidence } from './causeCodes.js';
+
+/**
+ * The diagnosis object of `shared/spec/diagnosis.md`. Alerts, the CLI and the
+ * tests all render this; its JSON form is the public contract.
+ */
+export interface CauseEvidence {
+  /** Policy ARN, or "trust policy of <role-arn>", "inline policy `x` of role `y`", … */
+  readonly policy?: string;
+  /** `Sid`, or `#<index>` when the statement has none. */
+  readonly statement?: string;
+  readonly conditionKey?: string;
+  readonly operator?: string;
+  readonly expected?: readonly string[];
+  /** What the request carried, or the string `not logged`, or `absent`. */
+  readonly actual?: readonly string[] | 'not logged' | 'absent';
+  /** Anything else that makes the cause concrete (suggestions, org path, account, …). */
+  readonly [extra: string]: unknown;
+}
+
+export interface Cause {
+  readonly code: CauseCode;
+  readonly confidence: Confidence;
+  readonly side: CauseSide;
+  /** One sentence a person can act on. */
+  readonly summary: string;
+  readonly evidence: CauseEvidence;
+}
+
+export interface Fix {
+  readonly cause: CauseCode;
+  readonly title: string;
+  /** The complete patched policy document (trust policy or identity policy), valid IAM JSON. */
+  readonly iamPolicy?: Record<string, unknown>;
+  readonly awsCli?: string;
+  readonly terraform?: string;
+  /** Which policy the fix changes: "trust policy of <role-arn>", an identity policy, the caller's tool config, … */
+  readonly appliesTo?: string;
+  /** True when the engine re-evaluated the request with the fix applied and the cause no longer blocks. */
+  readonly verified?: boolean;
+}
+
+export interface Diagnosis {
+  readonly eventId: string;
+  readonly eventName: AssumeRoleEventName;
+  readonly eventTime?: string;
+  readonly caller: {
+    readonly arn?: string;
+    readonly accountId?: string;
+    readonly type: CallerType;
+    readonly sessionName?: string;
+    readonly sourceIp?: string;
+    readonly userAgent?: string;
+  };
+  readonly target: {
+    readonly roleArn?: string;
+    readonly accountId?: string;
+  };
+  /** Ordered: the most probable first. */
+  readonly causes: readonly Cause[];
+  readonly fixes: readonly Fix[];
+}
+
+export interface ExplainOutput {
+  readonly diagnoses: readonly Diagnosis[];
+  readonly skipped: readonly { readonly eventId?: string; readonly reason: string }[];
+}

@@ -1,0 +1,62 @@
+/**
+ * The request as the policy engine sees it. Built by the diagnosis from a
+ * denial event plus IAM state; the engine never looks at events.
+ */
+
+/** Three-valued truth: `unknown` when the answer depends on an input CloudTrail did not log. */
+export type Tri = 'yes' | 'no' | 'unknown';
+
+export type PrincipalKind =
+  | 'IAMUser'
+  | 'AssumedRole'
+  | 'Role'
+  | 'Root'
+  | 'FederatedUser'
+  | 'WebIdentity'
+  | 'SAML'
+  | 'Service'
+  | 'Anonymous';
+
+/** Who is making the request, with every identifier a `Principal` element can name. */
+export interface RequestPrincipal {
+  readonly kind: PrincipalKind;
+  /**
+   * The caller's ARN as AWS evaluates it: user ARN (with path), session ARN
+   * `arn:aws:sts::<acct>:assumed-role/<name>/<session>` (no path), root ARN,
+   * federated-user ARN. For web identity / SAML, absent.
+   */
+  readonly arn?: string;
+  readonly accountId?: string;
+  /** For `AssumedRole`: the IAM role ARN the session comes from, with its path. */
+  readonly roleArn?: string;
+  /** `AIDA…` / `AROA…` unique id of the user or role, when known. */
+  readonly uniqueId?: string;
+  /**
+   * For `WebIdentity` / `SAML`: the identity provider as a trust policy names it
+   * in `Federated`: an OIDC/SAML provider ARN, or e.g. `cognito-identity.amazonaws.com`.
+   */
+  readonly federatedProvider?: string;
+  /** For `Service`: e.g. `ec2.amazonaws.com`. */
+  readonly service?: string;
+}
+
+export interface RequestContext {
+  readonly principal: RequestPrincipal;
+  /** e.g. `sts:AssumeRole` (as AWS spells it; the engine compares case-insensitively). */
+  readonly action: string;
+  /** e.g. the role ARN. */
+  readonly resource: string;
+  /**
+   * Condition-key values known for this request, keyed by **lower-cased** key
+   * name (`aws:principalarn`, `aws:principaltag/team`,
+   * `token.actions.githubusercontent.com:sub`). A key known to be absent is
+   * simply missing. Multi-valued keys hold several strings. Booleans and
+   * numbers are strings (`"true"`, `"3600"`); dates are ISO-8601 strings.
+   */
+  readonly values: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Lower-cased keys whose value was not logged, so a condition on them is
+   * `unknown`, not false. An entry ending in `/` is a prefix (`aws:requesttag/`).
+   */
+  readonly unknownKeys: readonly string[];
+}

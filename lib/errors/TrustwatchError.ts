@@ -1,0 +1,67 @@
+/**
+ * The one error hierarchy of trustwatch. Messages are lower-case and put user
+ * input in backticks; `context` carries the structured facts (file, JSON path,
+ * account, ...) so a caller can render a one-line error without a stack trace.
+ */
+export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface TrustwatchErrorOptions {
+  cause?: unknown;
+  context?: ErrorContext;
+}
+
+export class TrustwatchError extends Error {
+  override readonly name: string = 'TrustwatchError';
+  readonly context: ErrorContext;
+
+  constructor(message: string, options: TrustwatchErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.context = options.context ?? {};
+  }
+}
+
+/** Input that cannot be used at all: unreadable file, not JSON, no record in it. */
+export class InputError extends TrustwatchError {
+  override readonly name: string = 'InputError';
+}
+
+/** A snapshot file that does not follow `shared/spec/snapshot.md`. */
+export class SnapshotError extends TrustwatchError {
+  override readonly name: string = 'SnapshotError';
+}
+
+/** A policy document that is not valid IAM policy JSON. */
+export class PolicyError extends TrustwatchError {
+  override readonly name: string = 'PolicyError';
+}
+
+/** Invalid configuration (environment, CLI flags, config file). */
+export class ConfigError extends TrustwatchError {
+  override readonly name: string = 'ConfigError';
+}
+
+/** An AWS read that failed for a reason other than "not found" or "access denied". */
+export class AwsReadError extends TrustwatchError {
+  override readonly name: string = 'AwsReadError';
+}
+
+/** A sink (SNS, Slack, EventBridge, DynamoDB) that could not deliver. */
+export class DeliveryError extends TrustwatchError {
+  override readonly name: string = 'DeliveryError';
+}
+
+/**
+ * Formats any error as one line for a person: `<message> (file `x`, at `path`)`.
+ * Never includes a stack trace.
+ */
+export function formatErrorLine(err: unknown): string {
+  if (err instanceof TrustwatchError) {
+    const where: string[] = [];
+    const { file, path } = err.context;
+    if (file !== undefined) where.push(`file \`${file}\``);
+    if (path !== undefined && path !== '') where.push(`at \`${path}\``);
+    return where.length > 0 ? `${err.message} (${where.join(', ')})` : err.message;
+  }
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
+  return String(err);
+}

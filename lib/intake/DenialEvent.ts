@@ -1,0 +1,159 @@
+/**
+ * One denied role assumption, normalized from whatever input shape carried it
+ * (lib/intake/readInput.ts). Everything downstream works on this, never on
+ * raw CloudTrail JSON.
+ */
+export const ASSUME_ROLE_EVENT_NAMES = [
+  'AssumeRole',
+  'AssumeRoleWithWebIdentity',
+  'AssumeRoleWithSAML',
+] as const;
+export type AssumeRoleEventName = (typeof ASSUME_ROLE_EVENT_NAMES)[number];
+
+export type CallerType =
+  | 'IAMUser'
+  | 'AssumedRole'
+  | 'Root'
+  | 'FederatedUser'
+  | 'WebIdentityUser'
+  | 'SAMLUser'
+  | 'AWSService'
+  | 'AWSAccount'
+  | 'IdentityCenterUser'
+  | 'Unknown';
+
+export interface WebIdentityCaller {
+  /** OIDC provider ARN (from `identityProvider` or the front of `principalId`), when it is an IAM OIDC provider. */
+  readonly providerArn?: string;
+  /** Issuer host as trust policies name it in condition keys, e.g. `token.actions.githubusercontent.com`. */
+  readonly provider?: string;
+  readonly aud?: string;
+  readonly sub?: string;
+}
+
+export interface SamlCaller {
+  readonly providerArn?: string;
+  readonly subject?: string;
+  readonly aud?: string;
+}
+
+export interface Caller {
+  readonly type: CallerType;
+  /** `userIdentity.arn`: the session ARN for `AssumedRole`, the user ARN for `IAMUser`. */
+  readonly arn?: string;
+  readonly accountId?: string;
+  readonly principalId?: string;
+  readonly userName?: string;
+  /** `AssumedRole`: `sessionContext.sessionIssuer.arn`, the IAM role ARN with its path. */
+  readonly issuerArn?: string;
+  readonly issuerType?: string;
+  readonly issuerUniqueId?: string;
+  readonly sessionName?: string;
+  /** `undefined` when the event does not tell. */
+  readonly mfaAuthenticated?: boolean;
+  readonly sessionCreatedAt?: string;
+  /** Source identity already set on the caller's session. */
+  readonly sessionSourceIdentity?: string;
+  readonly webIdentity?: WebIdentityCaller;
+  readonly saml?: SamlCaller;
+  /** `AWSService` callers: e.g. `ec2.amazonaws.com`. */
+  readonly invokedBy?: string;
+}
+
+export interface SessionTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * What `requestParameters` told. When `logged` is false, every field is
+ * unknown (not absent): conditions on them evaluate to `unknown`.
+ * `tokenCode` is never logged by CloudTrail.
+ */
+export interface RequestInputs {
+  readonly logged: boolean;
+  readonly roleSessionName?: string;
+  readonly externalId?: string;
+  readonly serialNumber?: string;
+  readonly durationSeconds?: number;
+  readonly tags?: readonly SessionTag[];
+  readonly transitiveTagKeys?: readonly string[];
+  readonly sourceIdentity?: string;
+  readonly policyArns?: readonly string[];
+  /** Inline session policy as sent (JSON string). */
+  readonly policy?: string;
+  /** For web identity / SAML: provider id / principal ARN when logged. */
+  readonly providerId?: string;
+  readonly principalArn?: string;
+}
+
+export type PolicyTypeInMessage =
+  | 'identity'
+  | 'scp'
+  | 'rcp'
+  | 'boundary'
+  | 'session'
+  | 'vpce'
+  | 'resource';
+
+/** AWS's `errorMessage`, taken apart. An unrecognized message is kept and flagged, never fatal. */
+export interface ParsedErrorMessage {
+  readonly raw: string;
+  readonly kind:
+    | 'not-authorized'
+    | 'mfa-failed'
+    | 'web-identity-not-authorized'
+    | 'saml-not-authorized'
+    | 'unrecognized'
+    | 'none';
+  readonly principalArn?: string;
+  readonly action?: string;
+  readonly resourceArn?: string;
+  /** The `because …` / `with an explicit deny in …` suffix. */
+  readonly reason?: {
+    readonly policyType: PolicyTypeInMessage;
+    readonly explicitDeny: boolean;
+    /** The 2026 `: <policy-arn>` suffix. */
+    readonly policyArn?: string;
+  };
+  readonly mfaFailure?: 'invalid-code' | 'invalid-serial' | 'other';
+}
+
+export type RoleArnSource = 'requestParameters' | 'errorMessage' | 'resources' | 'none';
+
+export interface DenialEvent {
+  readonly eventId: string;
+  readonly eventName: AssumeRoleEventName;
+  readonly eventTime: string;
+  readonly awsRegion?: string;
+  /** `recipientAccountId`: the account whose CloudTrail recorded it. */
+  readonly recordedInAccount?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  readonly vpcEndpointId?: string;
+  readonly errorCode: string;
+  readonly errorMessage: ParsedErrorMessage;
+  readonly caller: Caller;
+  readonly target: {
+    readonly roleArn?: string;
+    readonly accountId?: string;
+    readonly roleName?: string;
+    /** Role path as in the ARN (`/` when none). */
+    readonly rolePath?: string;
+    readonly source: RoleArnSource;
+  };
+  readonly request: RequestInputs;
+  /** Where the record was found: file name and JSON path inside it. */
+  readonly origin: { readonly file?: string; readonly path: string };
+}
+
+export interface SkippedRecord {
+  readonly eventId?: string;
+  readonly reason: string;
+  readonly origin: { readonly file?: string; readonly path: string };
+}
+
+export interface IntakeResult {
+  readonly events: readonly DenialEvent[];
+  readonly skipped: readonly SkippedRecord[];
+}
