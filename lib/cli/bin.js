@@ -4,6 +4,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../lib/cli/main.ts');
-const { processIo } = await import('../lib/cli/CliIo.ts');
+const { main } = await import('./main.ts');
+const { processIo } = await import('./CliIo.ts');
 process.exitCode = await main(process.argv.slice(2), processIo());
