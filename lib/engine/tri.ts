@@ -1,0 +1,31 @@
+import type { Tri } from './RequestContext.js';
+
+/**
+ * Kleene three-valued logic: `no` ∧ anything = `no`, `yes` ∧ `unknown` =
+ * `unknown`; `yes` ∨ anything = `yes`, `no` ∨ `unknown` = `unknown`.
+ */
+export function triAnd(...values: readonly Tri[]): Tri {
+  let result: Tri = 'yes';
+  for (const v of values) {
+    if (v === 'no') return 'no';
+    if (v === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+export function triOr(...values: readonly Tri[]): Tri {
+  let result: Tri = 'no';
+  for (const v of values) {
+    if (v === 'yes') return 'yes';
+    if (v === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+export function triNot(v: Tri): Tri {
+  return v === 'yes' ? 'no' : v === 'no' ? 'yes' : 'unknown';
+}
+
+export function triOf(b: boolean): Tri {
+  return b ? 'yes' : 'no';
+}
