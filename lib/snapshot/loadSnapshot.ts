@@ -1,0 +1,384 @@
+import { PolicyError, SnapshotError } from '../errors/TrustwatchError.js';
+import { describeZodIssue, joinPath, zodIssuePath } from '../intake/jsonPath.js';
+import { parseIamPrincipalArn } from '../intake/parseIamArn.js';
+import { parseJsonText } from '../intake/parseJsonText.js';
+import type { PolicyDocument } from '../policy/PolicyDocument.js';
+import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
+import type { OidcProviderState, SamlProviderState, Tag } from '../state/IamStateSource.js';
+import type {
+  OrgPolicyType,
+  Snapshot,
+  SnapshotAccount,
+  SnapshotAttachedPolicy,
+  SnapshotGroup,
+  SnapshotInlinePolicy,
+  SnapshotManagedPolicy,
+  SnapshotOrganization,
+  SnapshotOrgPolicy,
+  SnapshotPrincipal,
+  SnapshotRole,
+  SnapshotUser,
+} from './Snapshot.js';
+import {
+  type AccountDetailsJson,
+  type OrganizationJson,
+  snapshotFileSchema,
+} from './snapshotSchema.js';
+
+/** Ids of the organization policies AWS itself manages (their ARNs live under `aws`). */
+const AWS_MANAGED_ORG_POLICY_IDS = new Set(['p-FullAWSAccess', 'p-RCPFullAWSAccess']);
+
+function fail(message: string, path: string, file: string | undefined, cause?: unknown): never {
+  throw new SnapshotError(message, { cause, context: { file, path } });
+}
+
+function policyDocument(input: unknown, path: string, file: string | undefined): PolicyDocument {
+  try {
+    return parsePolicyDocument(input, path);
+  } catch (err) {
+    if (err instanceof PolicyError) {
+      const at = typeof err.context.path === 'string' ? err.context.path : path;
+      fail(err.message, at, file, err);
+    }
+    throw err;
+  }
+}
+
+function opt(v: string | null | undefined): string | undefined {
+  return v === null || v === undefined ? undefined : v;
+}
+
+function defined<T extends object>(obj: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null) out[k] = v;
+  return out as T;
+}
+
+function tagsOf(tags: readonly { Key: string; Value: string }[] | null | undefined): Tag[] {
+  return (tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));
+}
+
+function inlineOf(
+  list: readonly { PolicyName: string; PolicyDocument: unknown }[] | null | undefined,
+  path: string,
+  file: string | undefined,
+): SnapshotInlinePolicy[] {
+  return (list ?? []).map((p, i) => ({
+    name: p.PolicyName,
+    document: policyDocument(p.PolicyDocument, joinPath(path, i, 'PolicyDocument'), file),
+  }));
+}
+
+function attachedOf(
+  list: readonly { PolicyName?: string | null; PolicyArn: string }[] | null | undefined,
+): SnapshotAttachedPolicy[] {
+  return (list ?? []).map((p) => defined({ name: opt(p.PolicyName), arn: p.PolicyArn }));
+}
+
+/** Checks that an entity's ARN is an IAM ARN of this account and returns its path. */
+function checkArn(
+  arn: string,
+  accountId: string,
+  kind: 'role' | 'user' | 'group' | 'policy',
+  declaredPath: string | null | undefined,
+  path: string,
+  file: string | undefined,
+): string {
+  const parts = parseIamPrincipalArn(arn);
+  const awsManaged = kind === 'policy' && /^arn:aws[\w-]*:iam::aws:policy\//.test(arn);
+  if (awsManaged)
+    return declaredPath ?? arn.slice(arn.indexOf(':policy') + 7, arn.lastIndexOf('/') + 1);
+  if (parts === undefined || parts.resourceType !== kind) {
+    fail(`\`${arn}\` is not an iam ${kind} arn`, path, file);
+  }
+  if (parts.accountId !== accountId) {
+    fail(`\`${arn}\` belongs to account \`${parts.accountId}\`, not \`${accountId}\``, path, file);
+  }
+  return declaredPath ?? parts.path;
+}
+
+function loadAccount(
+  accountId: string,
+  details: AccountDetailsJson,
+  file: string | undefined,
+): SnapshotAccount {
+  const base = joinPath('accounts', accountId);
+  const roles: SnapshotRole[] = (details.RoleDetailList ?? []).map((r, i) => {
+    const at = joinPath(base, 'RoleDetailList', i);
+    const path = checkArn(r.Arn, accountId, 'role', r.Path, joinPath(at, 'Arn'), file);
+    return defined<SnapshotRole>({
+      kind: 'role',
+      arn: r.Arn,
+      name: r.RoleName,
+      path,
+      accountId,
+      roleId: r.RoleId,
+      trustPolicy: policyDocument(
+        r.AssumeRolePolicyDocument,
+        joinPath(at, 'AssumeRolePolicyDocument'),
+        file,
+      ),
+      inlinePolicies: inlineOf(r.RolePolicyList, joinPath(at, 'RolePolicyList'), file),
+      attachedPolicies: attachedOf(r.AttachedManagedPolicies),
+      boundaryArn: opt(r.PermissionsBoundary?.PermissionsBoundaryArn),
+      tags: tagsOf(r.Tags),
+      createDate: opt(r.CreateDate),
+      lastUsedDate: opt(r.RoleLastUsed?.LastUsedDate),
+      lastUsedRegion: opt(r.RoleLastUsed?.Region),
+      maxSessionDuration: r.MaxSessionDuration ?? undefined,
+      jsonPath: at,
+    });
+  });
+  const users: SnapshotUser[] = (details.UserDetailList ?? []).map((u, i) => {
+    const at = joinPath(base, 'UserDetailList', i);
+    const path = checkArn(u.Arn, accountId, 'user', u.Path, joinPath(at, 'Arn'), file);
+    return defined<SnapshotUser>({
+      kind: 'user',
+      arn: u.Arn,
+      name: u.UserName,
+      path,
+      accountId,
+      userId: u.UserId,
+      groups: u.GroupList ?? [],
+      inlinePolicies: inlineOf(u.UserPolicyList, joinPath(at, 'UserPolicyList'), file),
+      attachedPolicies: attachedOf(u.AttachedManagedPolicies),
+      boundaryArn: opt(u.PermissionsBoundary?.PermissionsBoundaryArn),
+      tags: tagsOf(u.Tags),
+      createDate: opt(u.CreateDate),
+      jsonPath: at,
+    });
+  });
+  const groups: SnapshotGroup[] = (details.GroupDetailList ?? []).map((g, i) => {
+    const at = joinPath(base, 'GroupDetailList', i);
+    const path = checkArn(g.Arn, accountId, 'group', g.Path, joinPath(at, 'Arn'), file);
+    return defined<SnapshotGroup>({
+      kind: 'group',
+      arn: g.Arn,
+      name: g.GroupName,
+      path,
+      accountId,
+      groupId: opt(g.GroupId),
+      inlinePolicies: inlineOf(g.GroupPolicyList, joinPath(at, 'GroupPolicyList'), file),
+      attachedPolicies: attachedOf(g.AttachedManagedPolicies),
+      tags: [],
+      createDate: opt(g.CreateDate),
+      jsonPath: at,
+    });
+  });
+  const policies: SnapshotManagedPolicy[] = (details.Policies ?? []).map((p, i) => {
+    const at = joinPath(base, 'Policies', i);
+    const path = checkArn(p.Arn, accountId, 'policy', p.Path, joinPath(at, 'Arn'), file);
+    const versions = (p.PolicyVersionList ?? []).map((v, j) => ({
+      versionId: opt(v.VersionId),
+      isDefault: v.IsDefaultVersion === true,
+      document:
+        v.Document === undefined || v.Document === null
+          ? undefined
+          : policyDocument(v.Document, joinPath(at, 'PolicyVersionList', j, 'Document'), file),
+    }));
+    const defaultVersion =
+      versions.find((v) => v.isDefault) ??
+      (p.DefaultVersionId === undefined || p.DefaultVersionId === null
+        ? versions.length === 1
+          ? versions[0]
+          : undefined
+        : versions.find((v) => v.versionId === p.DefaultVersionId));
+    return defined<SnapshotManagedPolicy>({
+      arn: p.Arn,
+      name: p.PolicyName,
+      path,
+      policyId: opt(p.PolicyId),
+      defaultVersionId: opt(p.DefaultVersionId) ?? defaultVersion?.versionId,
+      document: defaultVersion?.document,
+      awsManaged: /^arn:aws[\w-]*:iam::aws:policy\//.test(p.Arn),
+      jsonPath: at,
+    });
+  });
+  const oidcProviders: OidcProviderState[] = (details.OpenIDConnectProviderList ?? []).map((o) => ({
+    arn: o.Arn,
+    url: o.Url.replace(/^https?:\/\//, '').replace(/\/$/, ''),
+    clientIds: o.ClientIDList ?? [],
+  }));
+  const samlProviders: SamlProviderState[] = (details.SAMLProviderList ?? []).map((s) => ({
+    arn: s.Arn,
+    name: opt(s.Name) ?? s.Arn.slice(s.Arn.lastIndexOf('/') + 1),
+  }));
+  return { accountId, roles, users, groups, policies, oidcProviders, samlProviders };
+}
+
+function orgPolicyArn(org: OrganizationJson, id: string, type: OrgPolicyType): string {
+  const kind =
+    type === 'SERVICE_CONTROL_POLICY' ? 'service_control_policy' : 'resource_control_policy';
+  if (AWS_MANAGED_ORG_POLICY_IDS.has(id)) return `arn:aws:organizations::aws:policy/${kind}/${id}`;
+  return `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${kind}/${id}`;
+}
+
+function loadOrganization(org: OrganizationJson, file: string | undefined): SnapshotOrganization {
+  const rootIds = new Set(org.roots.map((r) => r.id));
+  const ous = org.organizationalUnits ?? [];
+  const ouIds = new Set(ous.map((o) => o.id));
+  const parents = new Set([...rootIds, ...ouIds]);
+  ous.forEach((ou, i) => {
+    if (!parents.has(ou.parentId)) {
+      fail(
+        `unknown parent \`${ou.parentId}\``,
+        joinPath('organization.organizationalUnits', i, 'parentId'),
+        file,
+      );
+    }
+  });
+  // An OU chain must end at a root.
+  const parentOf = new Map(ous.map((o) => [o.id, o.parentId]));
+  ous.forEach((ou, i) => {
+    const seen = new Set<string>();
+    let cur: string | undefined = ou.id;
+    while (cur !== undefined && !rootIds.has(cur)) {
+      if (seen.has(cur)) {
+        fail(
+          `organizational unit \`${ou.id}\` is its own ancestor`,
+          joinPath('organization.organizationalUnits', i, 'parentId'),
+          file,
+        );
+      }
+      seen.add(cur);
+      cur = parentOf.get(cur);
+    }
+  });
+  const accountIds = new Set(org.accounts.map((a) => a.id));
+  org.accounts.forEach((a, i) => {
+    if (a.parentId !== undefined && a.parentId !== null && !parents.has(a.parentId)) {
+      fail(
+        `unknown parent \`${a.parentId}\``,
+        joinPath('organization.accounts', i, 'parentId'),
+        file,
+      );
+    }
+  });
+  const policies: SnapshotOrgPolicy[] = (org.policies ?? []).map((p, i) => {
+    const at = joinPath('organization.policies', i);
+    p.targets.forEach((t, j) => {
+      if (!parents.has(t) && !accountIds.has(t)) {
+        fail(
+          `unknown target \`${t}\` (not a root, organizational unit or account of the organization)`,
+          joinPath(at, 'targets', j),
+          file,
+        );
+      }
+    });
+    return {
+      id: p.id,
+      arn: opt(p.arn) ?? orgPolicyArn(org, p.id, p.type),
+      type: p.type,
+      name: p.name,
+      awsManaged: p.awsManaged ?? AWS_MANAGED_ORG_POLICY_IDS.has(p.id),
+      document: policyDocument(p.content, joinPath(at, 'content'), file),
+      targets: p.targets,
+    };
+  });
+  return {
+    id: org.id,
+    managementAccountId: org.managementAccountId,
+    roots: org.roots.map((r) => defined({ id: r.id, name: opt(r.name) })),
+    organizationalUnits: ous.map((o) =>
+      defined({ id: o.id, parentId: o.parentId, name: opt(o.name) }),
+    ),
+    accounts: org.accounts.map((a) =>
+      defined({ id: a.id, name: opt(a.name), parentId: opt(a.parentId) }),
+    ),
+    policies,
+  };
+}
+
+function buildIndex(accounts: ReadonlyMap<string, SnapshotAccount>): Snapshot['index'] {
+  const principalsByArn = new Map<string, SnapshotPrincipal>();
+  const principalsByUniqueId = new Map<string, SnapshotPrincipal>();
+  const rolesByName = new Map<string, SnapshotRole>();
+  const rolesByLowerName = new Map<string, SnapshotRole>();
+  const usersByName = new Map<string, SnapshotUser>();
+  const groupsByName = new Map<string, SnapshotGroup>();
+  const policiesByAccountArn = new Map<string, SnapshotManagedPolicy>();
+  const policiesByArn = new Map<string, SnapshotManagedPolicy>();
+  for (const account of accounts.values()) {
+    for (const role of account.roles) {
+      principalsByArn.set(role.arn, role);
+      principalsByUniqueId.set(role.roleId, role);
+      rolesByName.set(`${account.accountId}/${role.name}`, role);
+      rolesByLowerName.set(`${account.accountId}/${role.name.toLowerCase()}`, role);
+    }
+    for (const user of account.users) {
+      principalsByArn.set(user.arn, user);
+      principalsByUniqueId.set(user.userId, user);
+      usersByName.set(`${account.accountId}/${user.name}`, user);
+    }
+    for (const group of account.groups)
+      groupsByName.set(`${account.accountId}/${group.name}`, group);
+    for (const policy of account.policies) {
+      policiesByAccountArn.set(`${account.accountId}/${policy.arn}`, policy);
+      const known = policiesByArn.get(policy.arn);
+      if (known === undefined || (known.document === undefined && policy.document !== undefined)) {
+        policiesByArn.set(policy.arn, policy);
+      }
+    }
+  }
+  return {
+    principalsByArn,
+    principalsByUniqueId,
+    rolesByName,
+    rolesByLowerName,
+    usersByName,
+    groupsByName,
+    policiesByAccountArn,
+    policiesByArn,
+  };
+}
+
+/**
+ * Validates and indexes a snapshot (`shared/spec/snapshot.md`, version 1).
+ * Throws `SnapshotError` with a one-line message and `context.path` = the JSON
+ * path of the first problem (`accounts.222222222222.RoleDetailList[3].AssumeRolePolicyDocument`).
+ */
+export function loadSnapshot(json: unknown, file?: string): Snapshot {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    fail('a snapshot must be a JSON object', '', file);
+  }
+  const parsed = snapshotFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue === undefined) fail('invalid snapshot', '', file);
+    const path = zodIssuePath('', issue);
+    const version = (json as Record<string, unknown>).snapshotVersion;
+    const message =
+      path === 'snapshotVersion' && version !== undefined
+        ? `unsupported snapshot version \`${JSON.stringify(version)}\` (expected 1)`
+        : describeZodIssue(issue, json);
+    fail(message, path, file);
+  }
+  const data = parsed.data;
+  const accounts = new Map<string, SnapshotAccount>();
+  for (const [accountId, details] of Object.entries(data.accounts)) {
+    if (!/^\d{12}$/.test(accountId)) {
+      fail(`account id \`${accountId}\` is not 12 digits`, joinPath('accounts', accountId), file);
+    }
+    accounts.set(accountId, loadAccount(accountId, details, file));
+  }
+  const organization =
+    data.organization === undefined || data.organization === null
+      ? null
+      : loadOrganization(data.organization, file);
+  return {
+    snapshotVersion: 1,
+    ...(data.capturedAt === undefined || data.capturedAt === null
+      ? {}
+      : { capturedAt: data.capturedAt }),
+    ...(file === undefined ? {} : { file }),
+    organization,
+    accounts,
+    index: buildIndex(accounts),
+  };
+}
+
+/** Parses snapshot text (one-line `SnapshotError` naming file, line and column when not JSON) and loads it. */
+export function readSnapshotText(text: string, file?: string): Snapshot {
+  const json = parseJsonText(text, file, 'snapshot', (m, o) => new SnapshotError(m, o));
+  return loadSnapshot(json, file);
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/**
+ * zod schema of the snapshot file (`shared/spec/snapshot.md`, version 1).
+ * Policy documents are `unknown` here: they are parsed afterwards by
+ * `parsePolicyDocument` with their exact JSON path. Unknown keys are ignored
+ * (zod strips them); optional lists default to empty.
+ */
+const optString = z.string().nullish();
+const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
+
+const tagSchema = z.object({ Key: z.string(), Value: z.string() });
+
+const inlinePolicySchema = z.object({ PolicyName: z.string(), PolicyDocument: z.unknown() });
+
+const attachedPolicySchema = z.object({ PolicyName: optString, PolicyArn: z.string() });
+
+const boundarySchema = z.object({
+  PermissionsBoundaryType: optString,
+  PermissionsBoundaryArn: z.string(),
+});
+
+export const roleDetailSchema = z.object({
+  Path: optString,
+  RoleName: z.string(),
+  RoleId: z.string(),
+  Arn: z.string(),
+  CreateDate: optString,
+  AssumeRolePolicyDocument: z.unknown().refine((v) => v !== undefined && v !== null, {
+    message: 'missing required key',
+  }),
+  RolePolicyList: list(inlinePolicySchema),
+  AttachedManagedPolicies: list(attachedPolicySchema),
+  PermissionsBoundary: boundarySchema.nullish(),
+  Tags: list(tagSchema),
+  RoleLastUsed: z.object({ LastUsedDate: optString, Region: optString }).nullish(),
+  MaxSessionDuration: z.number().int().nullish(),
+});
+
+export const userDetailSchema = z.object({
+  Path: optString,
+  UserName: z.string(),
+  UserId: z.string(),
+  Arn: z.string(),
+  CreateDate: optString,
+  UserPolicyList: list(inlinePolicySchema),
+  GroupList: list(z.string()),
+  AttachedManagedPolicies: list(attachedPolicySchema),
+  PermissionsBoundary: boundarySchema.nullish(),
+  Tags: list(tagSchema),
+});
+
+export const groupDetailSchema = z.object({
+  Path: optString,
+  GroupName: z.string(),
+  GroupId: optString,
+  Arn: z.string(),
+  CreateDate: optString,
+  GroupPolicyList: list(inlinePolicySchema),
+  AttachedManagedPolicies: list(attachedPolicySchema),
+});
+
+export const managedPolicySchema = z.object({
+  PolicyName: z.string(),
+  PolicyId: optString,
+  Arn: z.string(),
+  Path: optString,
+  DefaultVersionId: optString,
+  PolicyVersionList: list(
+    z.object({
+      Document: z.unknown(),
+      VersionId: optString,
+      IsDefaultVersion: z.boolean().nullish(),
+    }),
+  ),
+});
+
+export const accountDetailsSchema = z.object({
+  UserDetailList: list(userDetailSchema),
+  GroupDetailList: list(groupDetailSchema),
+  RoleDetailList: list(roleDetailSchema),
+  Policies: list(managedPolicySchema),
+  OpenIDConnectProviderList: list(
+    z.object({
+      Arn: z.string(),
+      Url: z.string(),
+      ClientIDList: list(z.string()),
+      ThumbprintList: list(z.string()),
+    }),
+  ),
+  SAMLProviderList: list(z.object({ Arn: z.string(), Name: optString })),
+});
+
+export const organizationSchema = z.object({
+  id: z.string(),
+  managementAccountId: z.string().regex(/^\d{12}$/),
+  roots: z.array(z.object({ id: z.string(), name: optString })),
+  organizationalUnits: list(z.object({ id: z.string(), parentId: z.string(), name: optString })),
+  accounts: z.array(
+    z.object({ id: z.string().regex(/^\d{12}$/), name: optString, parentId: optString }),
+  ),
+  policies: list(
+    z.object({
+      id: z.string(),
+      arn: optString,
+      type: z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']),
+      name: z.string(),
+      awsManaged: z.boolean().nullish(),
+      content: z.unknown().refine((v) => v !== undefined && v !== null, {
+        message: 'missing required key',
+      }),
+      targets: z.array(z.string()),
+    }),
+  ),
+});
+
+export const snapshotFileSchema = z.object({
+  snapshotVersion: z.literal(1),
+  capturedAt: optString,
+  organization: organizationSchema.nullish(),
+  accounts: z.record(z.string(), accountDetailsSchema),
+});
+
+export type SnapshotFile = z.infer<typeof snapshotFileSchema>;
+export type RoleDetailJson = z.infer<typeof roleDetailSchema>;
+export type UserDetailJson = z.infer<typeof userDetailSchema>;
+export type GroupDetailJson = z.infer<typeof groupDetailSchema>;
+export type ManagedPolicyJson = z.infer<typeof managedPolicySchema>;
+export type AccountDetailsJson = z.infer<typeof accountDetailsSchema>;
+export type OrganizationJson = z.infer<typeof organizationSchema>;

@@ -1,0 +1,320 @@
+import { parseIamPrincipalArn, parseSessionArn } from '../intake/parseIamArn.js';
+import type { LabeledPolicy } from '../policy/PolicyDocument.js';
+import type {
+  Snapshot,
+  SnapshotAccount,
+  SnapshotAttachedPolicy,
+  SnapshotGroup,
+  SnapshotInlinePolicy,
+  SnapshotOrgPolicy,
+  SnapshotRole,
+  SnapshotUser,
+} from '../snapshot/Snapshot.js';
+import type {
+  IamStateSource,
+  OidcProviderState,
+  OrgPathInfo,
+  OrgState,
+  PolicyLevel,
+  PrincipalPolicies,
+  Readable,
+  RoleState,
+  SamlProviderState,
+  UserState,
+} from './IamStateSource.js';
+
+/** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
+export const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
+
+/** Thrown inside this module only, to turn "cannot read" into `{ ok: false }` in one place. */
+class Unreadable {
+  constructor(
+    readonly reason: string,
+    readonly accountId?: string,
+  ) {}
+}
+
+function ok<T>(value: T): Readable<T> {
+  return { ok: true, value };
+}
+
+function attempt<T>(fn: () => T): Readable<T> {
+  try {
+    return ok(fn());
+  } catch (err) {
+    if (err instanceof Unreadable) {
+      return err.accountId === undefined
+        ? { ok: false, reason: err.reason }
+        : { ok: false, reason: err.reason, accountId: err.accountId };
+    }
+    throw err;
+  }
+}
+
+/** The human label of an SCP/RCP: ``SCP `DenyDevelopersProdAdmin` (arn:aws:organizations::…)``. */
+export function orgPolicyLabel(policy: SnapshotOrgPolicy): string {
+  const kind = policy.type === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP';
+  return `${kind} \`${policy.name}\` (${policy.arn})`;
+}
+
+function toRoleState(role: SnapshotRole): RoleState {
+  return {
+    arn: role.arn,
+    name: role.name,
+    path: role.path,
+    roleId: role.roleId,
+    accountId: role.accountId,
+    trustPolicy: role.trustPolicy,
+    tags: role.tags,
+    isServiceLinked: role.path.startsWith(SERVICE_LINKED_ROLE_PATH),
+    ...(role.boundaryArn === undefined ? {} : { boundaryArn: role.boundaryArn }),
+    ...(role.createDate === undefined ? {} : { createDate: role.createDate }),
+    ...(role.lastUsedDate === undefined ? {} : { lastUsedDate: role.lastUsedDate }),
+    ...(role.lastUsedRegion === undefined ? {} : { lastUsedRegion: role.lastUsedRegion }),
+    ...(role.maxSessionDuration === undefined
+      ? {}
+      : { maxSessionDuration: role.maxSessionDuration }),
+  };
+}
+
+function toUserState(user: SnapshotUser): UserState {
+  return {
+    arn: user.arn,
+    name: user.name,
+    path: user.path,
+    userId: user.userId,
+    accountId: user.accountId,
+    tags: user.tags,
+    groups: user.groups,
+    ...(user.boundaryArn === undefined ? {} : { boundaryArn: user.boundaryArn }),
+  };
+}
+
+/**
+ * `IamStateSource` over a loaded snapshot file: no AWS access at all. An
+ * account listed in the organization but absent from `accounts` is
+ * unreadable (`{ ok: false }`), never guessed.
+ */
+export class SnapshotStateSource implements IamStateSource {
+  readonly #snapshot: Snapshot;
+
+  constructor(snapshot: Snapshot) {
+    this.#snapshot = snapshot;
+  }
+
+  /** The snapshot this source reads. */
+  get snapshot(): Snapshot {
+    return this.#snapshot;
+  }
+
+  #account(accountId: string): SnapshotAccount {
+    const account = this.#snapshot.accounts.get(accountId);
+    if (account !== undefined) return account;
+    const inOrg = this.#snapshot.organization?.accounts.some((a) => a.id === accountId) ?? false;
+    throw new Unreadable(
+      inOrg
+        ? `no IAM state for account \`${accountId}\` in the snapshot (no reader role there)`
+        : `account \`${accountId}\` is not in the snapshot`,
+      accountId,
+    );
+  }
+
+  async organization(): Promise<Readable<OrgState | null>> {
+    const org = this.#snapshot.organization;
+    if (org === null) return ok(null);
+    return ok({
+      id: org.id,
+      managementAccountId: org.managementAccountId,
+      ...(org.roots[0] === undefined ? {} : { rootId: org.roots[0].id }),
+      accounts: org.accounts,
+    });
+  }
+
+  async orgPath(accountId: string): Promise<Readable<OrgPathInfo | null>> {
+    return ok(this.#orgPathSync(accountId));
+  }
+
+  #orgPathSync(accountId: string): OrgPathInfo | null {
+    const org = this.#snapshot.organization;
+    if (org === null) return null;
+    const account = org.accounts.find((a) => a.id === accountId);
+    if (account === undefined) return null;
+    const ous = new Map(org.organizationalUnits.map((o) => [o.id, o]));
+    const roots = new Map(org.roots.map((r) => [r.id, r]));
+    // Walk up from the account's parent to the root (the loader rejected cycles).
+    const chain: string[] = [];
+    let cur = account.parentId ?? org.roots[0]?.id;
+    while (cur !== undefined) {
+      chain.unshift(cur);
+      if (roots.has(cur)) break;
+      cur = ous.get(cur)?.parentId;
+    }
+    const levelOf = (
+      targetId: string,
+      targetType: PolicyLevel['targetType'],
+      name: string | undefined,
+      type: SnapshotOrgPolicy['type'],
+    ): PolicyLevel => ({
+      targetId,
+      targetType,
+      ...(name === undefined ? {} : { name }),
+      policies: org.policies
+        .filter((p) => p.type === type && p.targets.includes(targetId))
+        .map((p) => ({ label: orgPolicyLabel(p), arn: p.arn, document: p.document })),
+    });
+    const levels = (type: SnapshotOrgPolicy['type']): PolicyLevel[] => [
+      ...chain.map((id) =>
+        roots.has(id)
+          ? levelOf(id, 'ROOT', roots.get(id)?.name ?? 'Root', type)
+          : levelOf(id, 'ORGANIZATIONAL_UNIT', ous.get(id)?.name, type),
+      ),
+      levelOf(accountId, 'ACCOUNT', account.name, type),
+    ];
+    return {
+      path: chain,
+      orgPath: `${[org.id, ...chain].join('/')}/`,
+      scpLevels: levels('SERVICE_CONTROL_POLICY'),
+      rcpLevels: levels('RESOURCE_CONTROL_POLICY'),
+    };
+  }
+
+  async role(accountId: string, roleName: string): Promise<Readable<RoleState | null>> {
+    return attempt(() => {
+      this.#account(accountId);
+      const role = this.#snapshot.index.rolesByName.get(`${accountId}/${roleName}`);
+      return role === undefined ? null : toRoleState(role);
+    });
+  }
+
+  async user(accountId: string, userName: string): Promise<Readable<UserState | null>> {
+    return attempt(() => {
+      this.#account(accountId);
+      const user = this.#snapshot.index.usersByName.get(`${accountId}/${userName}`);
+      return user === undefined ? null : toUserState(user);
+    });
+  }
+
+  async principalPolicies(principalArn: string): Promise<Readable<PrincipalPolicies>> {
+    return attempt(() => this.#principalPoliciesSync(principalArn));
+  }
+
+  #principalPoliciesSync(principalArn: string): PrincipalPolicies {
+    const iam = parseIamPrincipalArn(principalArn);
+    const session = iam === undefined ? parseSessionArn(principalArn) : undefined;
+    let accountId: string;
+    let kind: 'role' | 'user';
+    let name: string;
+    if (iam !== undefined && (iam.resourceType === 'role' || iam.resourceType === 'user')) {
+      accountId = iam.accountId;
+      kind = iam.resourceType;
+      name = iam.name;
+    } else if (session?.kind === 'assumed-role') {
+      accountId = session.accountId;
+      kind = 'role';
+      name = session.name;
+    } else {
+      throw new Unreadable(`\`${principalArn}\` is not an iam role or user arn`);
+    }
+    const account = this.#account(accountId);
+    const index = this.#snapshot.index;
+    const principal =
+      index.principalsByArn.get(principalArn) ??
+      (kind === 'role'
+        ? index.rolesByName.get(`${accountId}/${name}`)
+        : index.usersByName.get(`${accountId}/${name}`));
+    if (principal === undefined || principal.kind !== kind) {
+      throw new Unreadable(
+        `no ${kind} \`${name}\` in account \`${accountId}\` in the snapshot`,
+        accountId,
+      );
+    }
+    const identity: LabeledPolicy[] = [];
+    const seenManaged = new Set<string>();
+    const addPrincipalPolicies = (
+      owner: SnapshotRole | SnapshotUser | SnapshotGroup,
+      viaGroup: boolean,
+    ): void => {
+      for (const inline of owner.inlinePolicies) identity.push(this.#inlineLabeled(owner, inline));
+      for (const attached of owner.attachedPolicies) {
+        if (seenManaged.has(attached.arn)) continue;
+        seenManaged.add(attached.arn);
+        identity.push(this.#managedLabeled(account, owner, attached, viaGroup));
+      }
+    };
+    addPrincipalPolicies(principal, false);
+    if (principal.kind === 'user') {
+      for (const groupName of principal.groups) {
+        const group = index.groupsByName.get(`${accountId}/${groupName}`);
+        if (group === undefined) {
+          throw new Unreadable(
+            `group \`${groupName}\` of user \`${principal.name}\` is not in the snapshot`,
+            accountId,
+          );
+        }
+        addPrincipalPolicies(group, true);
+      }
+    }
+    const boundary =
+      principal.boundaryArn === undefined
+        ? null
+        : this.#managedLabeled(account, principal, { arn: principal.boundaryArn }, false, true);
+    return { identity, boundary };
+  }
+
+  #inlineLabeled(
+    owner: SnapshotRole | SnapshotUser | SnapshotGroup,
+    inline: SnapshotInlinePolicy,
+  ): LabeledPolicy {
+    return {
+      label: `inline policy \`${inline.name}\` of ${owner.kind} \`${owner.name}\``,
+      document: inline.document,
+    };
+  }
+
+  #managedLabeled(
+    account: SnapshotAccount,
+    owner: SnapshotRole | SnapshotUser | SnapshotGroup,
+    attached: SnapshotAttachedPolicy,
+    viaGroup: boolean,
+    asBoundary = false,
+  ): LabeledPolicy {
+    const index = this.#snapshot.index;
+    const policy =
+      index.policiesByAccountArn.get(`${account.accountId}/${attached.arn}`) ??
+      index.policiesByArn.get(attached.arn);
+    const role = asBoundary ? 'permissions boundary' : 'managed policy';
+    if (policy === undefined) {
+      throw new Unreadable(
+        `${role} \`${attached.arn}\` of ${owner.kind} \`${owner.name}\` is not in the snapshot`,
+        account.accountId,
+      );
+    }
+    if (policy.document === undefined) {
+      throw new Unreadable(
+        `${role} \`${attached.arn}\` of ${owner.kind} \`${owner.name}\` has no default version document in the snapshot`,
+        account.accountId,
+      );
+    }
+    return {
+      label: viaGroup ? `${policy.arn} (via group \`${owner.name}\`)` : policy.arn,
+      arn: policy.arn,
+      document: policy.document,
+    };
+  }
+
+  async roles(accountId: string): Promise<Readable<readonly RoleState[]>> {
+    return attempt(() => this.#account(accountId).roles.map(toRoleState));
+  }
+
+  async oidcProviders(accountId: string): Promise<Readable<readonly OidcProviderState[]>> {
+    return attempt(() => this.#account(accountId).oidcProviders);
+  }
+
+  async samlProviders(accountId: string): Promise<Readable<readonly SamlProviderState[]>> {
+    return attempt(() => this.#account(accountId).samlProviders);
+  }
+
+  async readableAccounts(): Promise<readonly string[]> {
+    return [...this.#snapshot.accounts.keys()];
+  }
+}
