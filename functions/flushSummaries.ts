@@ -1,0 +1,38 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
+import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
+import { loadPipelineConfig } from '../lib/config/pipelineConfig.js';
+
+export interface FlushSummariesDeps {
+  readonly pipeline: AlertPipeline;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * Scheduled (every few minutes): sends the summary of every dedup window that
+ * has ended with repeats, so a burst followed by silence still gets its
+ * "N more times" message. Throws when a summary could not be delivered; the
+ * window stays due and the next run retries it.
+ */
+export function createHandler(deps: FlushSummariesDeps): () => Promise<{ sent: number }> {
+  return async () => {
+    const sent = await deps.pipeline.flushSummaries();
+    deps.logger.info('summaries flushed', { sent });
+    return { sent };
+  };
+}
+
+export function wrapHandler(deps: FlushSummariesDeps) {
+  return middy(createHandler(deps))
+    .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics));
+}
+
+const config = loadPipelineConfig(process.env);
+
+export const handler = wrapHandler(createAwsPipeline(config, 'flushSummaries'));

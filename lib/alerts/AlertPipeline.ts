@@ -1,0 +1,308 @@
+import type { PipelineConfig } from '../config/pipelineConfig.js';
+import { callerPrincipal, fingerprint, firstCause } from '../dedup/fingerprint.js';
+import {
+  BusyError,
+  type EventClaim,
+  type NoiseStore,
+  type WindowItem,
+} from '../dedup/NoiseStore.js';
+import { findSuppression } from '../dedup/suppressions.js';
+import type { Diagnosis } from '../diagnosis/Diagnosis.js';
+import { DeliveryError } from '../errors/TrustwatchError.js';
+import type { Alert, AlertSink } from './Alert.js';
+
+export interface PipelineLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Counters the pipeline emits (CloudWatch metrics through Powertools in the handler). */
+export interface PipelineMetrics {
+  count(name: PipelineMetricName, value?: number): void;
+}
+
+export type PipelineMetricName =
+  | 'DuplicateDelivery'
+  | 'Suppressed'
+  | 'RepeatCounted'
+  | 'EnumerationHeldBack'
+  | 'AlertSent'
+  | 'SummarySent'
+  | 'SecurityAlertSent'
+  | 'SinkFailure';
+
+export type PipelineOutcome = 'duplicate' | 'suppressed' | 'counted' | 'alerted';
+
+export type NoiseSettings = Pick<
+  PipelineConfig,
+  'dedupWindowSeconds' | 'enumerationThreshold' | 'enumerationWindowSeconds' | 'suppressions'
+>;
+
+export interface AlertPipelineDeps {
+  readonly store: NoiseStore;
+  readonly sinks: readonly AlertSink[];
+  readonly settings: NoiseSettings;
+  /** Epoch milliseconds. */
+  readonly clock: () => number;
+  readonly log: PipelineLogger;
+  readonly metrics: PipelineMetrics;
+}
+
+/** Lease on an event or a summary while it is being delivered; shorter than the SQS visibility timeout. */
+const LEASE_SECONDS = 120;
+
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+
+/**
+ * Noise control and delivery, between the explainer and the sinks.
+ *
+ * Design (why a burst of 500 identical denials gives exactly one alert and one
+ * summary): a *window* opens at the first occurrence of a fingerprint (caller
+ * principal + role + first cause) and lasts `dedupWindowSeconds`. The first
+ * occurrence alerts at once. Later ones inside the window only increment a
+ * counter (one conditional `UpdateItem ADD`) and mark the window as having a
+ * summary due (sparse index). When the window has ended, its summary is sent
+ * exactly once by whichever comes first: the scheduled flush
+ * ({@link flushSummaries}, every few minutes) or the next occurrence of the
+ * same fingerprint (which must summarise the old window before opening a new
+ * one). Both take a lease on the window with a conditional write, so they
+ * cannot both send it; a sender that crashes loses its lease and the next one
+ * takes over. The flush is what makes a burst followed by silence still get
+ * its summary; relying on "the next occurrence" alone could hold it forever.
+ *
+ * Idempotency: SQS delivers at least once. Each CloudTrail event id is
+ * claimed with a lease before any IAM read; a completed id is skipped; the
+ * sinks an attempt already delivered to are recorded, so a retry after a
+ * Slack failure does not publish to SNS twice; the decision (`counted`,
+ * `suppressed`) is recorded so a retry does not count twice.
+ *
+ * Role enumeration: a `ROLE_NOT_FOUND` adds the role to a per-caller string
+ * set; once one caller has tried `enumerationThreshold` distinct missing roles
+ * within `enumerationWindowSeconds`, one `security` alert replaces the
+ * individual alerts, and the caller's further `ROLE_NOT_FOUND`s in that
+ * window are held back.
+ */
+export class AlertPipeline {
+  constructor(private readonly deps: AlertPipelineDeps) {}
+
+  private now(): number {
+    return Math.floor(this.deps.clock() / 1000);
+  }
+
+  /**
+   * Processes one denial: claim → explain → decide → deliver → complete. On
+   * any failure the claim is released and the error propagates (the SQS
+   * record then fails and is retried, ending in the DLQ if it keeps failing).
+   */
+  async process(eventId: string, explain: () => Promise<Diagnosis>): Promise<PipelineOutcome> {
+    const { store } = this.deps;
+    const claim = await store.beginEvent(eventId, this.now(), LEASE_SECONDS);
+    if (claim.status === 'duplicate') {
+      this.deps.metrics.count('DuplicateDelivery');
+      this.deps.log.info('event already processed, skipped', { eventId });
+      return 'duplicate';
+    }
+    try {
+      const outcome = await this.decideAndDeliver(eventId, claim, await explain());
+      await store.completeEvent(eventId);
+      return outcome;
+    } catch (err) {
+      await store.releaseEvent(eventId).catch((releaseErr: unknown) => {
+        this.deps.log.warn('could not release event lease', { eventId, error: String(releaseErr) });
+      });
+      throw err;
+    }
+  }
+
+  private async decideAndDeliver(
+    eventId: string,
+    claim: EventClaim,
+    d: Diagnosis,
+  ): Promise<PipelineOutcome> {
+    const { store, settings, log, metrics } = this.deps;
+    if (claim.decision === 'counted' || claim.decision === 'suppressed') return claim.decision;
+
+    const rule = findSuppression(settings.suppressions, d);
+    if (rule !== undefined) {
+      await store.recordDecision(eventId, 'suppressed');
+      metrics.count('Suppressed');
+      log.info('denial suppressed by configuration', {
+        eventId,
+        reason: rule.reason,
+        cause: firstCause(d),
+      });
+      return 'suppressed';
+    }
+
+    const alerts: Alert[] = [];
+    if (firstCause(d) === 'ROLE_NOT_FOUND') {
+      const caller = callerPrincipal(d);
+      const role = d.target.roleArn ?? d.target.accountId ?? 'unknown';
+      const state = await store.recordMissingRole(
+        caller,
+        role,
+        this.now(),
+        settings.enumerationWindowSeconds,
+      );
+      if (state.roles.length >= settings.enumerationThreshold) {
+        if (await store.claimEnumerationAlert(caller, state.windowEnd, eventId, this.now())) {
+          alerts.push({
+            kind: 'security',
+            finding: 'ROLE_ENUMERATION',
+            callerPrincipal: caller,
+            ...(d.caller.accountId !== undefined ? { callerAccount: d.caller.accountId } : {}),
+            rolesTried: state.roles,
+            windowStart: iso(state.windowStart),
+            windowEnd: iso(state.windowEnd),
+            diagnosis: d,
+          });
+        } else {
+          await store.recordDecision(eventId, 'counted');
+          metrics.count('EnumerationHeldBack');
+          return 'counted';
+        }
+      }
+    }
+
+    if (alerts.length === 0) {
+      const fp = fingerprint(d);
+      let occurrence = await store.occurrence(
+        fp,
+        eventId,
+        this.now(),
+        settings.dedupWindowSeconds,
+        JSON.stringify(d),
+      );
+      for (let i = 0; occurrence.kind === 'summary-pending'; i++) {
+        if (i >= 3) {
+          throw new BusyError(`summary of window \`${fp}\` is being sent by another invocation`, {
+            context: { fingerprint: fp },
+          });
+        }
+        await this.sendSummary(occurrence.window);
+        occurrence = await store.occurrence(
+          fp,
+          eventId,
+          this.now(),
+          settings.dedupWindowSeconds,
+          JSON.stringify(d),
+        );
+      }
+      if (occurrence.kind === 'repeat') {
+        await store.recordDecision(eventId, 'counted');
+        metrics.count('RepeatCounted');
+        return 'counted';
+      }
+      alerts.push({ kind: 'diagnosis', diagnosis: d });
+    }
+
+    await this.deliverAll(alerts, claim.delivered, (key) => store.markDelivered(eventId, key));
+    await store.recordDecision(eventId, 'alerted');
+    for (const a of alerts)
+      metrics.count(a.kind === 'security' ? 'SecurityAlertSent' : 'AlertSent');
+    return 'alerted';
+  }
+
+  /**
+   * Delivers to every sink not yet delivered; one failing sink does not stop
+   * the others. Throws a {@link DeliveryError} naming the failed sinks.
+   */
+  private async deliverAll(
+    alerts: readonly Alert[],
+    delivered: ReadonlySet<string>,
+    mark: (key: string) => Promise<void>,
+  ): Promise<void> {
+    const failures: string[] = [];
+    for (const alert of alerts) {
+      for (const sink of this.deps.sinks) {
+        const key = `${alert.kind}:${sink.name}`;
+        if (delivered.has(key)) continue;
+        try {
+          await sink.deliver(alert, key);
+        } catch (err) {
+          failures.push(`${sink.name}: ${(err as Error).message}`);
+          this.deps.metrics.count('SinkFailure');
+          this.deps.log.error('sink delivery failed', {
+            sink: sink.name,
+            alert: alert.kind,
+            error: (err as Error).message,
+          });
+          continue;
+        }
+        await mark(key);
+      }
+    }
+    if (failures.length > 0) {
+      throw new DeliveryError(
+        `alert delivery failed for ${failures.length} sink(s): ${failures.join('; ')}`,
+        {
+          context: { sinks: failures.length },
+        },
+      );
+    }
+  }
+
+  /** Sends one window's summary if this caller wins the lease; returns whether it sent it. */
+  private async sendSummary(window: WindowItem): Promise<boolean> {
+    const { store } = this.deps;
+    if (
+      !(await store.claimSummary(window.fingerprint, window.windowEnd, this.now(), LEASE_SECONDS))
+    ) {
+      return false;
+    }
+    const alert: Alert = {
+      kind: 'summary',
+      diagnosis: JSON.parse(window.sample) as Diagnosis,
+      repeats: window.repeats,
+      windowStart: iso(window.windowStart),
+      windowEnd: iso(window.windowEnd),
+      fingerprint: window.fingerprint,
+    };
+    try {
+      await this.deliverAll(
+        [alert],
+        new Set([...window.summaryDelivered].map((s) => `summary:${s}`)),
+        (key) =>
+          store.markSummaryDelivered(
+            window.fingerprint,
+            window.windowEnd,
+            key.slice('summary:'.length),
+          ),
+      );
+    } catch (err) {
+      await store.releaseSummary(window.fingerprint, window.windowEnd);
+      throw err;
+    }
+    await store.completeSummary(window.fingerprint, window.windowEnd);
+    this.deps.metrics.count('SummarySent');
+    return true;
+  }
+
+  /**
+   * Sends the summaries of every window that has ended with repeats (the
+   * scheduled flush). Returns how many were sent; throws after trying all of
+   * them when any failed, so the failure is visible (the next run retries).
+   */
+  async flushSummaries(limit = 100): Promise<number> {
+    const due = await this.deps.store.dueSummaries(this.now(), limit);
+    let sent = 0;
+    const errors: string[] = [];
+    for (const window of due) {
+      try {
+        if (await this.sendSummary(window)) sent++;
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    if (errors.length > 0) {
+      throw new DeliveryError(
+        `${errors.length} summary(ies) could not be delivered: ${errors[0]}`,
+        {
+          context: { failed: errors.length },
+        },
+      );
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,31 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { PipelineConfig } from '../config/pipelineConfig.js';
+import type { AlertSink } from './Alert.js';
+import { EventBridgeSink } from './eventBridgeSink.js';
+import { SlackSink } from './slackSink.js';
+import { SnsSink } from './snsSink.js';
+import { cachedWebhookUrl, type SecretReader } from './webhookUrl.js';
+
+export interface SinkClients {
+  readonly sns: SNSClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly secrets: SecretReader;
+}
+
+/** The sinks of a deployment: SNS and EventBridge always, Slack when a webhook secret is configured. */
+export function createSinks(config: PipelineConfig, clients: SinkClients): AlertSink[] {
+  const sinks: AlertSink[] = [
+    new SnsSink(clients.sns, config.topicArn),
+    new EventBridgeSink(clients.eventBridge, config.eventBusName),
+  ];
+  if (config.slack !== undefined) {
+    sinks.push(
+      new SlackSink({
+        webhookUrl: cachedWebhookUrl(config.slack, clients.secrets),
+        maxAttempts: config.slackMaxAttempts,
+      }),
+    );
+  }
+  return sinks;
+}

@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { CAUSE_CODE_LIST, type CauseCode } from '../diagnosis/causeCodes.js';
+import { ConfigError } from '../errors/TrustwatchError.js';
+
+/**
+ * One suppression rule. Every field that is set must match (AND); a field left
+ * out matches anything. Globs accept `*` (any run of characters) and `?` (one
+ * character) and are matched against the whole value.
+ */
+export interface Suppression {
+  /** Matches when any cause of the diagnosis has one of these codes. */
+  readonly causes?: readonly CauseCode[];
+  /** Caller or role account id (either side matches). */
+  readonly accounts?: readonly string[];
+  /** Glob on the caller principal (role ARN for sessions, user ARN, OIDC sub for web identity). */
+  readonly caller?: string;
+  /** Glob on the target role ARN. */
+  readonly role?: string;
+  /** Free text shown in logs when the rule fires. */
+  readonly reason?: string;
+}
+
+/** Where the Slack incoming-webhook URL is kept. Never the URL itself. */
+export type SlackWebhookSource =
+  | { readonly kind: 'ssm'; readonly name: string }
+  | { readonly kind: 'secretsmanager'; readonly id: string };
+
+/** Everything the pipeline functions read from their environment, validated once at cold start. */
+export interface PipelineConfig {
+  readonly topicArn: string;
+  readonly eventBusName: string;
+  readonly tableName: string;
+  readonly slack?: SlackWebhookSource;
+  readonly readerRoleName: string;
+  readonly readerRolePath: string;
+  readonly orgReaderRoleArn?: string;
+  readonly managementAccountId?: string;
+  readonly dedupWindowSeconds: number;
+  readonly enumerationThreshold: number;
+  readonly enumerationWindowSeconds: number;
+  readonly suppressions: readonly Suppression[];
+  /** Upper bound for one Slack delivery including retries, in milliseconds. */
+  readonly slackMaxAttempts: number;
+}
+
+const causeCode = z.enum(CAUSE_CODE_LIST as [CauseCode, ...CauseCode[]]);
+
+const suppressionSchema = z
+  .object({
+    causes: z.array(causeCode).min(1).optional(),
+    accounts: z
+      .array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits'))
+      .min(1)
+      .optional(),
+    caller: z.string().min(1).optional(),
+    role: z.string().min(1).optional(),
+    reason: z.string().optional(),
+  })
+  .strict()
+  .refine(
+    (s) =>
+      s.causes !== undefined ||
+      s.accounts !== undefined ||
+      s.caller !== undefined ||
+      s.role !== undefined,
+    { message: 'a suppression needs at least one of causes, accounts, caller, role' },
+  );
+
+const intFrom = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  TRUSTWATCH_TOPIC_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN'),
+  TRUSTWATCH_EVENT_BUS_NAME: z.string().min(1),
+  TRUSTWATCH_TABLE_NAME: z.string().min(3),
+  TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: optionalText,
+  TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: optionalText,
+  TRUSTWATCH_READER_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/)
+    .default('trustwatch-reader'),
+  TRUSTWATCH_READER_ROLE_PATH: z
+    .string()
+    .regex(/^\/([\w+=,.@-]+\/)*$/, 'an IAM path such as `/trustwatch/`')
+    .default('/trustwatch/'),
+  TRUSTWATCH_ORG_READER_ROLE_ARN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
+      .optional(),
+  ),
+  TRUSTWATCH_MANAGEMENT_ACCOUNT_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{12}$/, 'an account id is 12 digits')
+      .optional(),
+  ),
+  TRUSTWATCH_DEDUP_WINDOW_SECONDS: intFrom(60, 86_400, 900),
+  TRUSTWATCH_ENUMERATION_THRESHOLD: intFrom(2, 1000, 5),
+  TRUSTWATCH_ENUMERATION_WINDOW_SECONDS: intFrom(60, 86_400, 600),
+  TRUSTWATCH_SLACK_MAX_ATTEMPTS: intFrom(1, 10, 4),
+  TRUSTWATCH_SUPPRESSIONS: optionalText,
+});
+
+/** Parses the suppression list (a JSON array), naming the failing entry. */
+export function parseSuppressions(text: string | undefined, variable: string): Suppression[] {
+  if (text === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`\`${variable}\` is not valid JSON`, {
+      context: { variable, path: '$' },
+    });
+  }
+  const parsed = z.array(suppressionSchema).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = `$${(issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
+    throw new ConfigError(`\`${variable}\` is invalid: ${issue?.message ?? 'unknown problem'}`, {
+      context: { variable, path },
+    });
+  }
+  return parsed.data as Suppression[];
+}
+
+/**
+ * Reads and validates the pipeline configuration from an environment map.
+ * Fails fast with a {@link ConfigError} naming the variable, so a broken
+ * deployment stops at cold start with one clear log line instead of failing
+ * on the first alert.
+ */
+export function loadPipelineConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): PipelineConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const value = env[variable];
+    const what =
+      value === undefined ? 'is not set' : `is invalid (${issue?.message ?? 'bad value'})`;
+    throw new ConfigError(`environment variable \`${variable}\` ${what}`, {
+      context: { variable },
+    });
+  }
+  const e = parsed.data;
+  if (e.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER && e.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID) {
+    throw new ConfigError(
+      'set only one of `TRUSTWATCH_SLACK_WEBHOOK_PARAMETER` and `TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID`',
+      { context: { variable: 'TRUSTWATCH_SLACK_WEBHOOK_PARAMETER' } },
+    );
+  }
+  const slack: SlackWebhookSource | undefined = e.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER
+    ? { kind: 'ssm', name: e.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER }
+    : e.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID
+      ? { kind: 'secretsmanager', id: e.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID }
+      : undefined;
+  return {
+    topicArn: e.TRUSTWATCH_TOPIC_ARN,
+    eventBusName: e.TRUSTWATCH_EVENT_BUS_NAME,
+    tableName: e.TRUSTWATCH_TABLE_NAME,
+    ...(slack ? { slack } : {}),
+    readerRoleName: e.TRUSTWATCH_READER_ROLE_NAME,
+    readerRolePath: e.TRUSTWATCH_READER_ROLE_PATH,
+    ...(e.TRUSTWATCH_ORG_READER_ROLE_ARN
+      ? { orgReaderRoleArn: e.TRUSTWATCH_ORG_READER_ROLE_ARN }
+      : {}),
+    ...(e.TRUSTWATCH_MANAGEMENT_ACCOUNT_ID
+      ? { managementAccountId: e.TRUSTWATCH_MANAGEMENT_ACCOUNT_ID }
+      : {}),
+    dedupWindowSeconds: e.TRUSTWATCH_DEDUP_WINDOW_SECONDS,
+    enumerationThreshold: e.TRUSTWATCH_ENUMERATION_THRESHOLD,
+    enumerationWindowSeconds: e.TRUSTWATCH_ENUMERATION_WINDOW_SECONDS,
+    slackMaxAttempts: e.TRUSTWATCH_SLACK_MAX_ATTEMPTS,
+    suppressions: parseSuppressions(e.TRUSTWATCH_SUPPRESSIONS, 'TRUSTWATCH_SUPPRESSIONS'),
+  };
+}

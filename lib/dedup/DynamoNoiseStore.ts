@@ -1,0 +1,393 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  BusyError,
+  type EnumerationState,
+  type EventClaim,
+  type NoiseStore,
+  type OccurrenceResult,
+  type WindowItem,
+} from './NoiseStore.js';
+
+/** Name of the sparse index listing windows whose summary is due. */
+export const DUE_INDEX = 'due';
+const DUE_SHARD = 'due';
+/** Idempotency records outlive the SQS retention (14 days max) so a DLQ redrive is still recognised. */
+const EVENT_TTL_SECONDS = 15 * 86_400;
+/** Window items are kept a day past their end so a late summary can still be sent. */
+const WINDOW_GRACE_SECONDS = 86_400;
+
+function isConditionFailure(err: unknown): boolean {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err as { name?: string }).name === 'ConditionalCheckFailedException'
+  );
+}
+
+function toSet(v: unknown): Set<string> {
+  return v instanceof Set
+    ? new Set([...v].map(String))
+    : Array.isArray(v)
+      ? new Set(v.map(String))
+      : new Set();
+}
+
+function toWindow(item: Record<string, unknown>): WindowItem {
+  const state = item.summaryState;
+  return {
+    fingerprint: String(item.pk).slice('fp#'.length),
+    windowStart: Number(item.windowStart),
+    windowEnd: Number(item.windowEnd),
+    firstEventId: String(item.firstEventId),
+    repeats: Number(item.repeats ?? 0),
+    sample: String(item.sample ?? '{}'),
+    ...(state === 'sending' || state === 'sent' ? { summaryState: state } : {}),
+    summaryDelivered: toSet(item.summaryDelivered),
+  };
+}
+
+/**
+ * {@link NoiseStore} on one DynamoDB table (`pk` string key, TTL attribute
+ * `expiresAt`, sparse GSI `due` on `dueShard`/`dueAt`). Item kinds:
+ * `evt#<eventId>` idempotency records, `fp#<fingerprint>` dedup windows,
+ * `enum#<caller>` role-enumeration windows.
+ */
+export class DynamoNoiseStore implements NoiseStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async beginEvent(eventId: string, now: number, leaseSeconds: number): Promise<EventClaim> {
+    const pk = `evt#${eventId}`;
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk },
+          UpdateExpression: 'SET #s = :inprog, leaseUntil = :lease, expiresAt = :exp',
+          ConditionExpression: 'attribute_not_exists(pk) OR (#s = :inprog AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':inprog': 'in_progress',
+            ':lease': now + leaseSeconds,
+            ':exp': now + EVENT_TTL_SECONDS,
+            ':now': now,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const item = out.Attributes ?? {};
+      return {
+        status: 'new',
+        delivered: toSet(item.delivered),
+        ...(typeof item.decision === 'string' ? { decision: item.decision } : {}),
+      };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }),
+    );
+    if (got.Item?.status === 'completed')
+      return { status: 'duplicate', delivered: toSet(got.Item.delivered) };
+    throw new BusyError(`event \`${eventId}\` is being processed by another invocation`, {
+      context: { eventId },
+    });
+  }
+
+  async recordDecision(eventId: string, decision: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `evt#${eventId}` },
+        UpdateExpression: 'SET decision = :d',
+        ExpressionAttributeValues: { ':d': decision },
+      }),
+    );
+  }
+
+  async markDelivered(eventId: string, key: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `evt#${eventId}` },
+        UpdateExpression: 'ADD delivered :k',
+        ExpressionAttributeValues: { ':k': new Set([key]) },
+      }),
+    );
+  }
+
+  async completeEvent(eventId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `evt#${eventId}` },
+        UpdateExpression: 'SET #s = :done REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':done': 'completed' },
+      }),
+    );
+  }
+
+  async releaseEvent(eventId: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `evt#${eventId}` },
+          UpdateExpression: 'SET leaseUntil = :zero',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
+  async occurrence(
+    fingerprint: string,
+    eventId: string,
+    now: number,
+    windowSeconds: number,
+    sample: string,
+  ): Promise<OccurrenceResult> {
+    const pk = `fp#${fingerprint}`;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const fresh = {
+        pk,
+        windowStart: now,
+        windowEnd: now + windowSeconds,
+        firstEventId: eventId,
+        repeats: 0,
+        sample,
+        expiresAt: now + windowSeconds + WINDOW_GRACE_SECONDS,
+      };
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: fresh,
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (windowEnd <= :now AND (repeats = :zero OR summaryState = :sent))',
+            ExpressionAttributeValues: { ':now': now, ':zero': 0, ':sent': 'sent' },
+          }),
+        );
+        return { kind: 'first', window: toWindow(fresh) };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      const got = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }),
+      );
+      if (got.Item === undefined) continue;
+      const old = toWindow(got.Item);
+      if (old.windowEnd <= now) return { kind: 'summary-pending', window: old };
+      if (old.firstEventId === eventId) return { kind: 'first', window: old };
+      try {
+        const out = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk },
+            UpdateExpression: 'ADD repeats :one SET dueShard = :due, dueAt = :end',
+            ConditionExpression: 'windowEnd = :end',
+            ExpressionAttributeValues: { ':one': 1, ':due': DUE_SHARD, ':end': old.windowEnd },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { kind: 'repeat', window: toWindow(out.Attributes ?? got.Item) };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
+    throw new BusyError(`dedup window of \`${fingerprint}\` kept changing under contention`, {
+      context: { fingerprint },
+    });
+  }
+
+  async dueSummaries(now: number, limit: number): Promise<readonly WindowItem[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'dueShard = :due AND dueAt <= :now',
+        ExpressionAttributeValues: { ':due': DUE_SHARD, ':now': now },
+        Limit: limit,
+      }),
+    );
+    const result: WindowItem[] = [];
+    for (const key of out.Items ?? []) {
+      // The index projects keys only when created that way; read the item to be safe.
+      const got = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key.pk } }),
+      );
+      if (got.Item !== undefined && got.Item.summaryState !== 'sent')
+        result.push(toWindow(got.Item));
+    }
+    return result;
+  }
+
+  async claimSummary(
+    fingerprint: string,
+    windowEnd: number,
+    now: number,
+    leaseSeconds: number,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `fp#${fingerprint}` },
+          UpdateExpression: 'SET summaryState = :sending, summaryLease = :lease',
+          ConditionExpression:
+            'windowEnd = :end AND repeats > :zero AND (attribute_not_exists(summaryState) OR (summaryState = :sending AND summaryLease < :now))',
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':lease': now + leaseSeconds,
+            ':end': windowEnd,
+            ':zero': 0,
+            ':now': now,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async markSummaryDelivered(fingerprint: string, windowEnd: number, sink: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `fp#${fingerprint}` },
+        UpdateExpression: 'ADD summaryDelivered :s',
+        ConditionExpression: 'windowEnd = :end',
+        ExpressionAttributeValues: { ':s': new Set([sink]), ':end': windowEnd },
+      }),
+    );
+  }
+
+  async completeSummary(fingerprint: string, windowEnd: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `fp#${fingerprint}` },
+        UpdateExpression: 'SET summaryState = :sent REMOVE dueShard, dueAt, summaryLease',
+        ConditionExpression: 'windowEnd = :end',
+        ExpressionAttributeValues: { ':sent': 'sent', ':end': windowEnd },
+      }),
+    );
+  }
+
+  async releaseSummary(fingerprint: string, windowEnd: number): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `fp#${fingerprint}` },
+          UpdateExpression: 'REMOVE summaryState, summaryLease',
+          ConditionExpression: 'windowEnd = :end AND summaryState = :sending',
+          ExpressionAttributeValues: { ':end': windowEnd, ':sending': 'sending' },
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
+  async recordMissingRole(
+    caller: string,
+    role: string,
+    now: number,
+    windowSeconds: number,
+  ): Promise<EnumerationState> {
+    const pk = `enum#${caller}`;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const out = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk },
+            UpdateExpression:
+              'ADD #roles :r SET windowStart = if_not_exists(windowStart, :now), windowEnd = if_not_exists(windowEnd, :end), expiresAt = if_not_exists(expiresAt, :exp)',
+            ConditionExpression: 'attribute_not_exists(pk) OR windowEnd > :now',
+            ExpressionAttributeNames: { '#roles': 'roles' },
+            ExpressionAttributeValues: {
+              ':r': new Set([role]),
+              ':now': now,
+              ':end': now + windowSeconds,
+              ':exp': now + windowSeconds + WINDOW_GRACE_SECONDS,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const item = out.Attributes ?? {};
+        return {
+          caller,
+          windowStart: Number(item.windowStart),
+          windowEnd: Number(item.windowEnd),
+          roles: [...toSet(item.roles)].sort(),
+          ...(typeof item.alertedBy === 'string' ? { alertedBy: item.alertedBy } : {}),
+        };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      // The caller's window is over: start a new one (only if nobody else did meanwhile).
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: {
+              pk,
+              windowStart: now,
+              windowEnd: now + windowSeconds,
+              roles: new Set([role]),
+              expiresAt: now + windowSeconds + WINDOW_GRACE_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR windowEnd <= :now',
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        );
+        return { caller, windowStart: now, windowEnd: now + windowSeconds, roles: [role] };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
+    throw new BusyError(`enumeration window of \`${caller}\` kept changing under contention`, {
+      context: { caller },
+    });
+  }
+
+  async claimEnumerationAlert(
+    caller: string,
+    windowEnd: number,
+    eventId: string,
+    now: number,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `enum#${caller}` },
+          UpdateExpression: 'SET alertedBy = :e, alertedAt = if_not_exists(alertedAt, :now)',
+          ConditionExpression:
+            'windowEnd = :end AND (attribute_not_exists(alertedBy) OR alertedBy = :e)',
+          ExpressionAttributeValues: { ':e': eventId, ':end': windowEnd, ':now': now },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}
