@@ -1,0 +1,316 @@
+import type { LabeledPolicy, PolicyStatement } from '../policy/PolicyDocument.js';
+import type { PolicyLevel } from '../state/IamStateSource.js';
+import type {
+  AssumeRoleEvaluation,
+  AssumeRoleInputs,
+  Blocker,
+  BlockerKind,
+  OrgPolicies,
+  TrustGrant,
+} from './AssumeRoleEvaluation.js';
+import { evaluatePolicy } from './evaluatePolicy.js';
+import { matchPrincipalElement } from './matchPrincipal.js';
+import type { PolicyEvaluation } from './PolicyEvaluation.js';
+import type { RequestContext, Tri } from './RequestContext.js';
+import { triAnd, triNot, triOr } from './tri.js';
+
+/**
+ * AWS's role-assumption logic over both sides, three-valued (IAM User Guide,
+ * "Policy evaluation logic" and "Cross-account policy evaluation logic"):
+ *
+ * - An explicit deny anywhere (trust policy, identity policies, permissions
+ *   boundary, session policy, any SCP level, any RCP level) denies.
+ * - The trust policy must allow the caller, always.
+ * - Cross-account: the caller also needs an identity-based allow, a
+ *   boundary allow (if it has one), a session-policy allow (if it has one) and
+ *   an SCP allow at every level of its account's path.
+ * - Same account: a trust policy that names the caller's user ARN or session
+ *   ARN (or `*`) is enough; one that names the caller's role ARN is enough for
+ *   identity policies but a boundary or session policy still limits; one that
+ *   names only the account delegates to the account, so an identity allow is
+ *   needed (and boundary/session policies limit).
+ * - SCPs do not apply to the management account or to service-linked roles;
+ *   RCPs do not apply to resources of the management account nor to
+ *   service-linked roles, nor to calls by AWS service principals.
+ * - Web identity and SAML callers have no identity policies, boundary, session
+ *   policy or SCPs: only the trust policy and RCPs decide.
+ * - Session tags need `sts:TagSession` and a source identity needs
+ *   `sts:SetSourceIdentity`, in the trust policy and (when an identity allow is
+ *   needed) in the caller's identity policies.
+ */
+export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluation {
+  const { context, role, trust } = inputs;
+  const principal = context.principal;
+  const federated = principal.kind === 'WebIdentity' || principal.kind === 'SAML';
+  const service = principal.kind === 'Service';
+  const sameAccount =
+    !federated && principal.accountId !== undefined && principal.accountId === role.accountId;
+
+  const blockers: Blocker[] = [];
+  const unknownKeys = new Set<string>();
+  let unreadable = false;
+  const record = (e: PolicyEvaluation): PolicyEvaluation => {
+    for (const k of e.unknownKeys) unknownKeys.add(k);
+    return e;
+  };
+
+  // Role side: the trust policy.
+  const trustEval = record(evaluatePolicy(trust.document, context, TRUST_OPTS));
+  if (trustEval.deny !== 'no') {
+    blockers.push(blocker('trust-deny', trustEval.deny, context.action, trust, trustEval));
+  }
+  if (trustEval.allow !== 'yes') {
+    blockers.push(
+      blocker('trust-no-allow', triNot(trustEval.allow), context.action, trust, trustEval),
+    );
+  }
+  const trustGrant = grantOf(trust.document.statements, trustEval, context);
+
+  // Which caller-side policies must allow, given how the trust policy grants.
+  const identityAllowRequired: Tri =
+    federated || service ? 'no' : !sameAccount ? 'yes' : trustGrant === 'account' ? 'yes' : 'no';
+  const limitsApply: boolean =
+    !federated && !service && (!sameAccount || trustGrant === 'account' || trustGrant === 'role');
+
+  const actions: string[] = [context.action];
+  const sessionActions = inputs.sessionActions.filter((s) => s.needed !== 'no');
+
+  // Trust must also allow each session action the request implies.
+  for (const sa of sessionActions) {
+    const ctx = withAction(context, sa.action);
+    const e = record(evaluatePolicy(trust.document, ctx, TRUST_OPTS));
+    const blocks = triOr(e.deny, triNot(e.allow));
+    const certainty = triAnd(sa.needed, blocks);
+    if (certainty !== 'no') {
+      blockers.push(blocker('trust-session-action', certainty, sa.action, trust, e));
+    }
+    actions.push(sa.action);
+  }
+
+  if (!federated && !service) {
+    // Caller side: identity-based policies.
+    if (inputs.identity === undefined) {
+      if (identityAllowRequired !== 'no') unreadable = true;
+    } else {
+      for (const action of actions) {
+        const needed = action === context.action ? 'yes' : neededOf(inputs, action);
+        const ctx = withAction(context, action);
+        const evals = inputs.identity.map((p) => ({
+          policy: p,
+          evaluation: record(evaluatePolicy(p.document, ctx, CALLER_OPTS)),
+        }));
+        for (const { policy, evaluation } of evals) {
+          if (evaluation.deny !== 'no') {
+            blockers.push(
+              blocker('identity-deny', triAnd(needed, evaluation.deny), action, policy, evaluation),
+            );
+          }
+        }
+        if (identityAllowRequired !== 'no') {
+          const allow = evals.reduce<Tri>((acc, x) => triOr(acc, x.evaluation.allow), 'no');
+          const certainty = triAnd(triAnd(needed, identityAllowRequired), triNot(allow));
+          if (certainty !== 'no') {
+            blockers.push({
+              kind: 'identity-no-allow',
+              certainty,
+              action,
+              ...(evals[0] ? { policy: evals[0].policy } : {}),
+              evaluations: evals,
+            });
+          }
+        }
+      }
+    }
+
+    // Permissions boundary: deny always counts; a missing allow counts when it limits.
+    if (inputs.boundary === undefined) {
+      unreadable = true;
+    } else if (inputs.boundary !== null) {
+      boundaryLike(inputs.boundary, 'boundary-deny', 'boundary-no-allow');
+    }
+
+    // Session policies of the caller's session (never logged: only known when supplied).
+    if (inputs.sessionPolicies !== undefined && hasSession(principal.kind)) {
+      for (const sp of inputs.sessionPolicies) boundaryLike(sp, 'session-deny', 'session-no-allow');
+    }
+
+    // SCPs of the caller's account.
+    const scpExempt = principal.roleArn?.includes(':role/aws-service-role/') === true;
+    if (inputs.scp === undefined) {
+      if (!scpExempt) unreadable = true;
+    } else if (!inputs.scp.exempt && !scpExempt) {
+      orgLevels(inputs.scp, 'scp-deny', 'scp-no-allow', CALLER_OPTS);
+    }
+  }
+
+  // RCPs of the role's account: deny-only (RCPFullAWSAccess is attached at every level).
+  if (!service && !role.isServiceLinked) {
+    if (inputs.rcp === undefined) {
+      unreadable = true;
+    } else if (!inputs.rcp.exempt) {
+      orgLevels(inputs.rcp, 'rcp-deny', undefined, RCP_OPTS);
+    }
+  }
+
+  const allowed: Tri = blockers.some((b) => b.certainty === 'yes')
+    ? 'no'
+    : blockers.length > 0 || unreadable
+      ? 'unknown'
+      : 'yes';
+
+  return {
+    allowed,
+    sameAccount,
+    trustGrant,
+    identityAllowRequired,
+    trust: trustEval,
+    blockers,
+    unknownKeys: [...unknownKeys].sort(),
+  };
+
+  /** A boundary or session policy: its deny blocks; its missing allow blocks where it limits. */
+  function boundaryLike(policy: LabeledPolicy, denyKind: BlockerKind, noAllowKind: BlockerKind) {
+    for (const action of actions) {
+      const needed = action === context.action ? 'yes' : neededOf(inputs, action);
+      const e = record(evaluatePolicy(policy.document, withAction(context, action), CALLER_OPTS));
+      if (e.deny !== 'no')
+        blockers.push(blocker(denyKind, triAnd(needed, e.deny), action, policy, e));
+      if (limitsApply) {
+        const certainty = triAnd(needed, triNot(e.allow));
+        if (certainty !== 'no') blockers.push(blocker(noAllowKind, certainty, action, policy, e));
+      }
+    }
+  }
+
+  /** SCP or RCP levels: a deny at any level blocks; for SCPs every level must also allow. */
+  function orgLevels(
+    org: OrgPolicies,
+    denyKind: BlockerKind,
+    noAllowKind: BlockerKind | undefined,
+    opts: EvalOpts,
+  ) {
+    for (const action of actions) {
+      const needed = action === context.action ? 'yes' : neededOf(inputs, action);
+      const ctx = withAction(context, action);
+      for (const level of org.levels) {
+        const evals = level.policies.map((p) => ({
+          policy: p,
+          evaluation: record(evaluatePolicy(p.document, ctx, opts)),
+        }));
+        for (const { policy, evaluation } of evals) {
+          if (evaluation.deny !== 'no') {
+            blockers.push({
+              ...blocker(denyKind, triAnd(needed, evaluation.deny), action, policy, evaluation),
+              level,
+            });
+          }
+        }
+        if (noAllowKind) {
+          const allow = evals.reduce<Tri>((acc, x) => triOr(acc, x.evaluation.allow), 'no');
+          const certainty = triAnd(needed, triNot(allow));
+          if (certainty !== 'no')
+            blockers.push(levelBlocker(noAllowKind, certainty, action, level, evals));
+        }
+      }
+    }
+  }
+}
+
+type EvalOpts = { principal: boolean; resource: boolean };
+/** Trust policies have a principal and no `Resource` element. */
+const TRUST_OPTS: EvalOpts = { principal: true, resource: false };
+/** Identity policies, boundaries, session policies and SCPs: no principal, a resource. */
+const CALLER_OPTS: EvalOpts = { principal: false, resource: true };
+/** RCPs name principals and resources. */
+const RCP_OPTS: EvalOpts = { principal: true, resource: true };
+
+function withAction(ctx: RequestContext, action: string): RequestContext {
+  return action === ctx.action ? ctx : { ...ctx, action };
+}
+
+function neededOf(inputs: AssumeRoleInputs, action: string): Tri {
+  return inputs.sessionActions.find((s) => s.action === action)?.needed ?? 'no';
+}
+
+function hasSession(kind: RequestContext['principal']['kind']): boolean {
+  return kind === 'AssumedRole' || kind === 'FederatedUser';
+}
+
+function blocker(
+  kind: BlockerKind,
+  certainty: Tri,
+  action: string,
+  policy: LabeledPolicy,
+  evaluation: PolicyEvaluation,
+): Blocker {
+  return { kind, certainty, action, policy, evaluations: [{ policy, evaluation }] };
+}
+
+function levelBlocker(
+  kind: BlockerKind,
+  certainty: Tri,
+  action: string,
+  level: PolicyLevel,
+  evaluations: Blocker['evaluations'],
+): Blocker {
+  return {
+    kind,
+    certainty,
+    action,
+    level,
+    ...(evaluations[0] ? { policy: evaluations[0].policy } : {}),
+    evaluations,
+  };
+}
+
+const GRANT_RANK: Record<TrustGrant, number> = {
+  principal: 5,
+  federated: 4,
+  role: 3,
+  account: 2,
+  none: 0,
+};
+
+/**
+ * How the trust policy grants the caller: from the Allow statements that
+ * apply, or, when none applies, from those whose principal and action match
+ * (what would grant once their conditions are met).
+ */
+function grantOf(
+  statements: readonly PolicyStatement[],
+  evaluation: PolicyEvaluation,
+  context: RequestContext,
+): TrustGrant {
+  let applying: TrustGrant = 'none';
+  let candidate: TrustGrant = 'none';
+  for (const st of statements) {
+    if (st.effect !== 'Allow') continue;
+    const trace = evaluation.statements[st.index];
+    if (!trace || trace.principal === 'no' || trace.action === 'no') continue;
+    const g = statementGrant(st, context);
+    if (trace.applies !== 'no' && GRANT_RANK[g] > GRANT_RANK[applying]) applying = g;
+    if (GRANT_RANK[g] > GRANT_RANK[candidate]) candidate = g;
+  }
+  return applying !== 'none' ? applying : candidate;
+}
+
+function statementGrant(st: PolicyStatement, context: RequestContext): TrustGrant {
+  if (st.notPrincipal) return 'principal';
+  if (!st.principal) return 'none';
+  const { grant } = matchPrincipalElement(st.principal, context.principal);
+  switch (grant) {
+    case 'principal':
+    case 'any':
+      return 'principal';
+    case 'service':
+      return 'principal';
+    case 'federated':
+      return 'federated';
+    case 'role':
+      return 'role';
+    case 'account':
+      return 'account';
+    default:
+      return 'none';
+  }
+}
