@@ -1,0 +1,892 @@
+import {
+  GetGroupPolicyCommand,
+  GetOpenIDConnectProviderCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  type IAMClient,
+  type Tag as IamTag,
+  ListOpenIDConnectProvidersCommand,
+  ListSAMLProvidersCommand,
+  paginateListAttachedGroupPolicies,
+  paginateListAttachedRolePolicies,
+  paginateListAttachedUserPolicies,
+  paginateListGroupPolicies,
+  paginateListGroupsForUser,
+  paginateListRolePolicies,
+  paginateListRoles,
+  paginateListUserPolicies,
+  type Role,
+  type User,
+} from '@aws-sdk/client-iam';
+import {
+  DescribeOrganizationalUnitCommand,
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  type OrganizationsClient,
+  type PolicyType,
+  paginateListAccounts,
+  paginateListParents,
+  paginateListPoliciesForTarget,
+  paginateListRoots,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { formatErrorLine } from '../errors/TrustwatchError.js';
+import { parseIamPrincipalArn, parseSessionArn } from '../intake/parseIamArn.js';
+import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
+import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
+import type {
+  IamStateSource,
+  OidcProviderState,
+  OrgAccount,
+  OrgPathInfo,
+  OrgState,
+  OrgTargetType,
+  PolicyLevel,
+  PrincipalPolicies,
+  Readable,
+  RoleState,
+  SamlProviderState,
+  Tag,
+  UserState,
+} from '../state/IamStateSource.js';
+import {
+  awsErrorName,
+  describeAwsError,
+  isAccessDenied,
+  isNotFound,
+  isTransient,
+} from './awsErrors.js';
+import type { AwsClientFactory } from './clients.js';
+import type { ReadCache } from './ReadCache.js';
+
+/** Settings of a live source, resolved (see `createLiveStateSource` for the defaults). */
+export interface LiveSourceSettings {
+  readonly readerRoleName: string;
+  /** `/trustwatch/`: leading and trailing slash. */
+  readonly readerRolePath: string;
+  readonly readerExternalId?: string;
+  /** Role to assume for Organizations reads; `undefined`: the base credentials read it. */
+  readonly orgRoleArn?: string;
+  /** `false`: do not read Organizations at all (organization reads are unreadable). */
+  readonly readOrganization: boolean;
+  /** Restricts the accounts this source reads; `undefined`: every account of the organization. */
+  readonly accounts?: readonly string[];
+  /** `RoleSessionName` of every AssumeRole: `trustwatch-<purpose>`. */
+  readonly sessionName: string;
+  readonly ttlMs: number;
+  /** TTL of "cannot read" and "does not exist" results. */
+  readonly negativeTtlMs: number;
+  /** Prefix of every cache key: separates configurations sharing one cache. */
+  readonly scope: string;
+  /** Epoch milliseconds; for credential expiry. */
+  readonly now: () => number;
+}
+
+/** Service-linked roles live under this path; SCPs and RCPs do not apply to them. */
+const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
+/** Organization policies managed by AWS; their ARNs live under `aws`. */
+const AWS_MANAGED_ORG_POLICY_IDS = new Set(['p-FullAWSAccess', 'p-RCPFullAWSAccess']);
+/** Reader credentials are dropped this long before they expire. */
+const CREDENTIAL_MARGIN_MS = 5 * 60_000;
+const SESSION_SECONDS = 3600;
+
+type Outcome<T> = Readable<T>;
+
+function ok<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+function fail(
+  reason: string,
+  accountId?: string,
+): { ok: false; reason: string; accountId?: string } {
+  return accountId === undefined ? { ok: false, reason } : { ok: false, reason, accountId };
+}
+
+/** Failures that must not be cached (throttling the SDK gave up on, 5xx, network). */
+const transientFailures = new WeakSet<object>();
+
+function transient<T>(r: Outcome<T>): Outcome<T> {
+  transientFailures.add(r);
+  return r;
+}
+
+function iso(d: Date | undefined): string | undefined {
+  return d === undefined ? undefined : d.toISOString();
+}
+
+function tagsOf(tags: readonly IamTag[] | undefined): Tag[] {
+  return (tags ?? []).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }));
+}
+
+function defined<T extends object>(obj: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+/** A failed read carried through `await` chains inside this module. */
+class Unreadable extends Error {
+  constructor(readonly outcome: { ok: false; reason: string; accountId?: string }) {
+    super(outcome.reason);
+  }
+}
+
+function unwrap<T>(r: Outcome<T>): T {
+  if (!r.ok) {
+    const err = new Unreadable(r);
+    if (transientFailures.has(r)) transientFailures.add(err.outcome);
+    throw err;
+  }
+  return r.value;
+}
+
+async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+/**
+ * `IamStateSource` over live AWS. Per account it assumes the trustwatch reader
+ * role and reads only what a diagnosis needs; Organizations is read through
+ * its own role (management or delegated-administrator account). Every read is
+ * cached by key with a TTL (negative results with a shorter one) in a cache
+ * that may be shared across invocations, and concurrent identical reads are
+ * coalesced. No method throws for "cannot read": it returns `{ ok: false }`.
+ */
+export class LiveStateSource implements IamStateSource {
+  readonly #clients: AwsClientFactory;
+  readonly #cache: ReadCache;
+  readonly #s: LiveSourceSettings;
+  readonly #sts: STSClient;
+  readonly #iamByAccount = new Map<string, IAMClient>();
+  #org: OrganizationsClient | undefined;
+
+  constructor(clients: AwsClientFactory, cache: ReadCache, settings: LiveSourceSettings) {
+    this.#clients = clients;
+    this.#cache = cache;
+    this.#s = settings;
+    this.#sts = clients.sts();
+  }
+
+  /** AWS operations sent by this source so far (cache hits cost none). */
+  callCount(): number {
+    return this.#clients.counter.count;
+  }
+
+  /** ARN of the reader role in an account. */
+  readerRoleArn(accountId: string): string {
+    return `arn:${this.#clients.partition}:iam::${accountId}:role${this.#s.readerRolePath}${this.#s.readerRoleName}`;
+  }
+
+  // ---- caching ------------------------------------------------------------
+
+  #cached<T>(
+    key: string,
+    read: () => Promise<Outcome<T>>,
+    positiveTtl?: (v: T) => number,
+  ): Promise<Outcome<T>> {
+    return this.#cache.get(
+      `${this.#s.scope}|${key}`,
+      async () => {
+        try {
+          return await read();
+        } catch (err) {
+          if (err instanceof Unreadable) return err.outcome;
+          throw err;
+        }
+      },
+      (r) => {
+        if (!r.ok) return transientFailures.has(r) ? 0 : this.#s.negativeTtlMs;
+        if (r.value === null) return this.#s.negativeTtlMs;
+        return positiveTtl === undefined ? this.#s.ttlMs : positiveTtl(r.value);
+      },
+    );
+  }
+
+  /** Runs one AWS read, turning its errors into a `{ ok: false }` naming the call. */
+  async #call<T>(
+    op: string,
+    where: string,
+    run: () => Promise<T>,
+    accountId?: string,
+  ): Promise<Outcome<T>> {
+    try {
+      return ok(await run());
+    } catch (err) {
+      if (err instanceof Unreadable) return err.outcome;
+      const detail = describeAwsError(err);
+      if (isAccessDenied(err)) return fail(`\`${op}\` was denied ${where}: ${detail}`, accountId);
+      const r = fail(`\`${op}\` failed ${where}: ${detail}`, accountId);
+      return isTransient(err) ? transient(r) : r;
+    }
+  }
+
+  // ---- credentials --------------------------------------------------------
+
+  /** AssumeRole with the base credentials; `what` names the role for the reason. */
+  async #assume(
+    roleArn: string,
+    externalId: string | undefined,
+    what: string,
+    accountId?: string,
+  ): Promise<Outcome<AwsCredentialIdentity>> {
+    try {
+      const out = await this.#sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: this.#s.sessionName,
+          DurationSeconds: SESSION_SECONDS,
+          ...(externalId === undefined ? {} : { ExternalId: externalId }),
+        }),
+      );
+      const c = out.Credentials;
+      if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined) {
+        return fail(`cannot assume ${what}: sts returned no credentials`, accountId);
+      }
+      return ok({
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken === undefined ? {} : { sessionToken: c.SessionToken }),
+        expiration: c.Expiration ?? new Date(this.#s.now() + SESSION_SECONDS * 1000),
+      });
+    } catch (err) {
+      const r = fail(`cannot assume ${what}: ${describeAwsError(err)}`, accountId);
+      return isTransient(err) ? transient(r) : r;
+    }
+  }
+
+  #credentialTtl = (c: AwsCredentialIdentity): number => {
+    const expires = c.expiration?.getTime() ?? this.#s.now() + SESSION_SECONDS * 1000;
+    return Math.min(expires - this.#s.now() - CREDENTIAL_MARGIN_MS, SESSION_SECONDS * 1000);
+  };
+
+  /** Reader-role credentials of an account, cached until shortly before they expire. */
+  readerCredentials(accountId: string): Promise<Outcome<AwsCredentialIdentity>> {
+    const arn = this.readerRoleArn(accountId);
+    return this.#cached(
+      `creds|${accountId}`,
+      () =>
+        this.#assume(
+          arn,
+          this.#s.readerExternalId,
+          `reader role \`${arn}\` in account \`${accountId}\``,
+          accountId,
+        ),
+      this.#credentialTtl,
+    );
+  }
+
+  #orgCredentials(arn: string): Promise<Outcome<AwsCredentialIdentity>> {
+    return this.#cached(
+      'creds|org',
+      () => this.#assume(arn, undefined, `organization reader role \`${arn}\``),
+      this.#credentialTtl,
+    );
+  }
+
+  async #iam(accountId: string): Promise<IAMClient> {
+    unwrap(await this.readerCredentials(accountId));
+    let client = this.#iamByAccount.get(accountId);
+    if (client === undefined) {
+      client = this.#clients.iam(async () => unwrap(await this.readerCredentials(accountId)));
+      this.#iamByAccount.set(accountId, client);
+    }
+    return client;
+  }
+
+  async #organizations(): Promise<OrganizationsClient> {
+    if (!this.#s.readOrganization) {
+      throw new Unreadable(fail('organization reads are turned off'));
+    }
+    const arn = this.#s.orgRoleArn;
+    if (arn !== undefined) unwrap(await this.#orgCredentials(arn));
+    if (this.#org === undefined) {
+      this.#org = this.#clients.organizations(
+        arn === undefined ? undefined : async () => unwrap(await this.#orgCredentials(arn)),
+      );
+    }
+    return this.#org;
+  }
+
+  /** Runs an IAM read in an account under its reader role. */
+  #iamRead<T>(
+    accountId: string,
+    op: string,
+    run: (iam: IAMClient) => Promise<T>,
+  ): Promise<Outcome<T>> {
+    return this.#call(
+      `iam:${op}`,
+      `for reader role \`${this.readerRoleArn(accountId)}\` in account \`${accountId}\``,
+      async () => run(await this.#iam(accountId)),
+      accountId,
+    );
+  }
+
+  #orgRead<T>(op: string, run: (org: OrganizationsClient) => Promise<T>): Promise<Outcome<T>> {
+    const who =
+      this.#s.orgRoleArn === undefined
+        ? 'for the base credentials'
+        : `for \`${this.#s.orgRoleArn}\``;
+    return this.#call(`organizations:${op}`, who, async () => run(await this.#organizations()));
+  }
+
+  #parse(doc: unknown, what: string, path: string, accountId?: string): PolicyDocument {
+    try {
+      return parsePolicyDocument(doc, path);
+    } catch (err) {
+      throw new Unreadable(
+        fail(`${what} is not a policy trustwatch can read: ${formatErrorLine(err)}`, accountId),
+      );
+    }
+  }
+
+  // ---- IAM ----------------------------------------------------------------
+
+  #roleState(accountId: string, role: Role): RoleState {
+    const arn = role.Arn ?? '';
+    const path = role.Path ?? '/';
+    return defined({
+      arn,
+      name: role.RoleName ?? '',
+      path,
+      roleId: role.RoleId ?? '',
+      accountId,
+      trustPolicy: this.#parse(
+        role.AssumeRolePolicyDocument ?? '',
+        `trust policy of \`${arn}\``,
+        `role(${arn}).AssumeRolePolicyDocument`,
+        accountId,
+      ),
+      tags: tagsOf(role.Tags),
+      boundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
+      isServiceLinked: path.startsWith(SERVICE_LINKED_ROLE_PATH),
+      createDate: iso(role.CreateDate),
+      lastUsedDate: iso(role.RoleLastUsed?.LastUsedDate),
+      lastUsedRegion: role.RoleLastUsed?.Region,
+      maxSessionDuration: role.MaxSessionDuration,
+    });
+  }
+
+  role(accountId: string, roleName: string): Promise<Readable<RoleState | null>> {
+    return this.#cached(`role|${accountId}|${roleName}`, () =>
+      this.#iamRead(accountId, 'GetRole', async (iam) => {
+        try {
+          const out = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+          // IAM finds names case-insensitively; a role is named exactly or not at all.
+          if (out.Role === undefined || out.Role.RoleName !== roleName) return null;
+          return this.#roleState(accountId, out.Role);
+        } catch (err) {
+          if (isNotFound(err)) return null;
+          throw err;
+        }
+      }),
+    );
+  }
+
+  user(accountId: string, userName: string): Promise<Readable<UserState | null>> {
+    return this.#cached(`user|${accountId}|${userName}`, () =>
+      this.#iamRead(accountId, 'GetUser', async (iam) => {
+        let user: User | undefined;
+        try {
+          user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
+        } catch (err) {
+          if (isNotFound(err)) return null;
+          throw err;
+        }
+        if (user === undefined || user.UserName !== userName) return null;
+        const pages = await collect(
+          paginateListGroupsForUser({ client: iam }, { UserName: userName }),
+        );
+        return defined({
+          arn: user.Arn ?? '',
+          name: user.UserName ?? '',
+          path: user.Path ?? '/',
+          userId: user.UserId ?? '',
+          accountId,
+          tags: tagsOf(user.Tags),
+          groups: pages.flatMap((p) => (p.Groups ?? []).map((g) => g.GroupName ?? '')),
+          boundaryArn: user.PermissionsBoundary?.PermissionsBoundaryArn,
+        } satisfies UserState);
+      }),
+    );
+  }
+
+  /** Default version of a managed policy, cached by ARN (AWS-managed ones across accounts). */
+  #managedPolicy(accountId: string, policyArn: string): Promise<Outcome<PolicyDocument>> {
+    const awsManaged = /^arn:aws[\w-]*:iam::aws:policy\//.test(policyArn);
+    const key = awsManaged ? `managed|aws|${policyArn}` : `managed|${accountId}|${policyArn}`;
+    return this.#cached(key, () =>
+      this.#iamRead(accountId, 'GetPolicy', async (iam) => {
+        let versionId: string | undefined;
+        try {
+          versionId = (await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }))).Policy
+            ?.DefaultVersionId;
+        } catch (err) {
+          if (isNotFound(err)) {
+            throw new Unreadable(
+              fail(
+                `managed policy \`${policyArn}\` does not exist in account \`${accountId}\``,
+                accountId,
+              ),
+            );
+          }
+          throw err;
+        }
+        if (versionId === undefined) {
+          throw new Unreadable(
+            fail(`managed policy \`${policyArn}\` has no default version`, accountId),
+          );
+        }
+        const version = await iam.send(
+          new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
+        );
+        return this.#parse(
+          version.PolicyVersion?.Document ?? '',
+          `managed policy \`${policyArn}\``,
+          `policy(${policyArn}).PolicyVersion.Document`,
+          accountId,
+        );
+      }),
+    );
+  }
+
+  async #managedLabeled(
+    accountId: string,
+    arns: readonly string[],
+    seen: Set<string>,
+    via?: string,
+  ): Promise<LabeledPolicy[]> {
+    const fresh = arns.filter((a) => {
+      if (seen.has(a)) return false;
+      seen.add(a);
+      return true;
+    });
+    const docs = await Promise.all(fresh.map((a) => this.#managedPolicy(accountId, a)));
+    return fresh.map((arn, i) => ({
+      label: via === undefined ? arn : `${arn} (via group \`${via}\`)`,
+      arn,
+      document: unwrap(docs[i] as Outcome<PolicyDocument>),
+    }));
+  }
+
+  /** Inline policies of a role, user or group with their documents. */
+  #inline(
+    accountId: string,
+    kind: 'role' | 'user' | 'group',
+    name: string,
+  ): Promise<Outcome<LabeledPolicy[]>> {
+    return this.#cached(`inline|${accountId}|${kind}|${name}`, () =>
+      this.#iamRead(
+        accountId,
+        `List${kind === 'role' ? 'Role' : kind === 'user' ? 'User' : 'Group'}Policies`,
+        async (iam) => {
+          const names =
+            kind === 'role'
+              ? (
+                  await collect(paginateListRolePolicies({ client: iam }, { RoleName: name }))
+                ).flatMap((p) => p.PolicyNames ?? [])
+              : kind === 'user'
+                ? (
+                    await collect(paginateListUserPolicies({ client: iam }, { UserName: name }))
+                  ).flatMap((p) => p.PolicyNames ?? [])
+                : (
+                    await collect(paginateListGroupPolicies({ client: iam }, { GroupName: name }))
+                  ).flatMap((p) => p.PolicyNames ?? []);
+          const docs = await Promise.all(
+            names.map(async (policyName) => {
+              const out =
+                kind === 'role'
+                  ? await iam.send(
+                      new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }),
+                    )
+                  : kind === 'user'
+                    ? await iam.send(
+                        new GetUserPolicyCommand({ UserName: name, PolicyName: policyName }),
+                      )
+                    : await iam.send(
+                        new GetGroupPolicyCommand({ GroupName: name, PolicyName: policyName }),
+                      );
+              return out.PolicyDocument ?? '';
+            }),
+          );
+          return names.map((policyName, i) => {
+            const label = `inline policy \`${policyName}\` of ${kind} \`${name}\``;
+            return {
+              label,
+              document: this.#parse(docs[i], label, `${kind}(${name}).${policyName}`, accountId),
+            };
+          });
+        },
+      ),
+    );
+  }
+
+  /** ARNs of the managed policies attached to a role, user or group. */
+  #attached(
+    accountId: string,
+    kind: 'role' | 'user' | 'group',
+    name: string,
+  ): Promise<Outcome<string[]>> {
+    return this.#cached(`attached|${accountId}|${kind}|${name}`, () =>
+      this.#iamRead(
+        accountId,
+        `ListAttached${kind === 'role' ? 'Role' : kind === 'user' ? 'User' : 'Group'}Policies`,
+        async (iam) => {
+          const pages =
+            kind === 'role'
+              ? await collect(paginateListAttachedRolePolicies({ client: iam }, { RoleName: name }))
+              : kind === 'user'
+                ? await collect(
+                    paginateListAttachedUserPolicies({ client: iam }, { UserName: name }),
+                  )
+                : await collect(
+                    paginateListAttachedGroupPolicies({ client: iam }, { GroupName: name }),
+                  );
+          return pages
+            .flatMap((p) => (p.AttachedPolicies ?? []).map((a) => a.PolicyArn ?? ''))
+            .filter((a) => a !== '');
+        },
+      ),
+    );
+  }
+
+  principalPolicies(principalArn: string): Promise<Readable<PrincipalPolicies>> {
+    const iam = parseIamPrincipalArn(principalArn);
+    const session = iam === undefined ? parseSessionArn(principalArn) : undefined;
+    let target: { accountId: string; kind: 'role' | 'user'; name: string } | undefined;
+    if (iam !== undefined && (iam.resourceType === 'role' || iam.resourceType === 'user')) {
+      target = { accountId: iam.accountId, kind: iam.resourceType, name: iam.name };
+    } else if (session?.kind === 'assumed-role') {
+      target = { accountId: session.accountId, kind: 'role', name: session.name };
+    }
+    if (target === undefined) {
+      return Promise.resolve(fail(`\`${principalArn}\` is not an iam role or user arn`));
+    }
+    const { accountId, kind, name } = target;
+    return this.#cached(`principal|${accountId}|${kind}|${name}`, async () => {
+      const seen = new Set<string>();
+      if (kind === 'role') {
+        const [role, inline, attached] = await Promise.all([
+          this.role(accountId, name),
+          this.#inline(accountId, 'role', name),
+          this.#attached(accountId, 'role', name),
+        ]);
+        const state = unwrap(role);
+        if (state === null)
+          return fail(`no role \`${name}\` in account \`${accountId}\``, accountId);
+        const identity = [
+          ...unwrap(inline),
+          ...(await this.#managedLabeled(accountId, unwrap(attached), seen)),
+        ];
+        const boundary = await this.#boundary(accountId, state.boundaryArn);
+        return ok({ identity, boundary });
+      }
+      const [user, inline, attached] = await Promise.all([
+        this.user(accountId, name),
+        this.#inline(accountId, 'user', name),
+        this.#attached(accountId, 'user', name),
+      ]);
+      const state = unwrap(user);
+      if (state === null) return fail(`no user \`${name}\` in account \`${accountId}\``, accountId);
+      const identity = [
+        ...unwrap(inline),
+        ...(await this.#managedLabeled(accountId, unwrap(attached), seen)),
+      ];
+      const groups = await Promise.all(
+        state.groups.map(async (g) => {
+          const [gi, ga] = await Promise.all([
+            this.#inline(accountId, 'group', g),
+            this.#attached(accountId, 'group', g),
+          ]);
+          return { group: g, inline: unwrap(gi), attached: unwrap(ga) };
+        }),
+      );
+      for (const g of groups) {
+        identity.push(
+          ...g.inline,
+          ...(await this.#managedLabeled(accountId, g.attached, seen, g.group)),
+        );
+      }
+      const boundary = await this.#boundary(accountId, state.boundaryArn);
+      return ok({ identity, boundary });
+    });
+  }
+
+  async #boundary(accountId: string, arn: string | undefined): Promise<LabeledPolicy | null> {
+    if (arn === undefined) return null;
+    const doc = unwrap(await this.#managedPolicy(accountId, arn));
+    return { label: arn, arn, document: doc };
+  }
+
+  roles(accountId: string): Promise<Readable<readonly RoleState[]>> {
+    return this.#cached(`roles|${accountId}`, () =>
+      this.#iamRead(accountId, 'ListRoles', async (iam) => {
+        const pages = await collect(paginateListRoles({ client: iam }, {}));
+        return pages.flatMap((p) => (p.Roles ?? []).map((r) => this.#roleState(accountId, r)));
+      }),
+    );
+  }
+
+  oidcProviders(accountId: string): Promise<Readable<readonly OidcProviderState[]>> {
+    return this.#cached(`oidc|${accountId}`, () =>
+      this.#iamRead(accountId, 'ListOpenIDConnectProviders', async (iam) => {
+        const list =
+          (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ??
+          [];
+        const arns = list.map((p) => p.Arn ?? '').filter((a) => a !== '');
+        return Promise.all(
+          arns.map(async (arn) => {
+            const p = await iam.send(
+              new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }),
+            );
+            return {
+              arn,
+              url: (p.Url ?? arn.slice(arn.indexOf('oidc-provider/') + 14)).replace(
+                /^https?:\/\//,
+                '',
+              ),
+              clientIds: p.ClientIDList ?? [],
+            };
+          }),
+        );
+      }),
+    );
+  }
+
+  samlProviders(accountId: string): Promise<Readable<readonly SamlProviderState[]>> {
+    return this.#cached(`saml|${accountId}`, () =>
+      this.#iamRead(accountId, 'ListSAMLProviders', async (iam) => {
+        const list = (await iam.send(new ListSAMLProvidersCommand({}))).SAMLProviderList ?? [];
+        return list
+          .map((p) => p.Arn ?? '')
+          .filter((a) => a !== '')
+          .map((arn) => ({ arn, name: arn.slice(arn.indexOf('saml-provider/') + 14) }));
+      }),
+    );
+  }
+
+  // ---- Organizations ------------------------------------------------------
+
+  /** Root of the organization and the policy types enabled on it. */
+  #roots(): Promise<Outcome<{ id: string; name?: string; enabled: string[] } | null>> {
+    return this.#cached('org|roots', () =>
+      this.#orgRead('ListRoots', async (org) => {
+        const pages = await collect(paginateListRoots({ client: org }, {}));
+        const root = pages.flatMap((p) => p.Roots ?? [])[0];
+        if (root?.Id === undefined) return null;
+        return defined({
+          id: root.Id,
+          name: root.Name,
+          enabled: (root.PolicyTypes ?? [])
+            .filter((t) => t.Status === 'ENABLED')
+            .map((t) => t.Type ?? ''),
+        });
+      }),
+    );
+  }
+
+  organization(): Promise<Readable<OrgState | null>> {
+    return this.#cached('org|organization', async () => {
+      const described = await this.#orgRead('DescribeOrganization', async (org) => {
+        try {
+          return (await org.send(new DescribeOrganizationCommand({}))).Organization ?? null;
+        } catch (err) {
+          if (awsErrorName(err) === 'AWSOrganizationsNotInUseException') return null;
+          throw err;
+        }
+      });
+      const o = unwrap(described);
+      if (o === null || o.Id === undefined) return ok(null);
+      const [accounts, roots] = await Promise.all([
+        this.#orgRead('ListAccounts', async (org) => {
+          const pages = await collect(paginateListAccounts({ client: org }, {}));
+          return pages
+            .flatMap((p) => p.Accounts ?? [])
+            .map((a): OrgAccount => defined({ id: a.Id ?? '', name: a.Name }));
+        }),
+        this.#roots(),
+      ]);
+      const root = unwrap(roots);
+      return ok(
+        defined({
+          id: o.Id,
+          managementAccountId: o.MasterAccountId ?? '',
+          rootId: root?.id,
+          accounts: unwrap(accounts),
+        }),
+      );
+    });
+  }
+
+  /** The parent of an account or OU. */
+  #parent(childId: string): Promise<Outcome<{ id: string; type: OrgTargetType }>> {
+    return this.#cached(`org|parent|${childId}`, () =>
+      this.#orgRead('ListParents', async (org) => {
+        const pages = await collect(paginateListParents({ client: org }, { ChildId: childId }));
+        const p = pages.flatMap((x) => x.Parents ?? [])[0];
+        if (p?.Id === undefined)
+          throw new Unreadable(fail(`organizations lists no parent of \`${childId}\``));
+        return { id: p.Id, type: p.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT' } as const;
+      }),
+    );
+  }
+
+  #ouName(ouId: string): Promise<Outcome<string | undefined>> {
+    return this.#cached(`org|ou|${ouId}`, () =>
+      this.#orgRead('DescribeOrganizationalUnit', async (org) => {
+        const out = await org.send(
+          new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }),
+        );
+        return out.OrganizationalUnit?.Name;
+      }),
+    );
+  }
+
+  /** Content of an organization policy, cached per policy id. */
+  #orgPolicy(id: string): Promise<Outcome<PolicyDocument>> {
+    return this.#cached(`org|policy|${id}`, () =>
+      this.#orgRead('DescribePolicy', async (org) => {
+        const out = await org.send(new DescribePolicyCommand({ PolicyId: id }));
+        return this.#parse(
+          out.Policy?.Content ?? '',
+          `organization policy \`${id}\``,
+          `policy(${id}).Content`,
+        );
+      }),
+    );
+  }
+
+  /** Policies of one type attached to one target, with content, cached per target. */
+  #targetPolicies(
+    targetId: string,
+    type: PolicyType,
+    orgId: string,
+    mgmt: string,
+  ): Promise<Outcome<LabeledPolicy[]>> {
+    return this.#cached(`org|target|${type}|${targetId}`, async () => {
+      const listed = unwrap(
+        await this.#orgRead('ListPoliciesForTarget', async (org) => {
+          const pages = await collect(
+            paginateListPoliciesForTarget({ client: org }, { TargetId: targetId, Filter: type }),
+          );
+          return pages.flatMap((p) => p.Policies ?? []);
+        }),
+      );
+      const docs = await Promise.all(listed.map((p) => this.#orgPolicy(p.Id ?? '')));
+      const kind =
+        type === 'SERVICE_CONTROL_POLICY' ? 'service_control_policy' : 'resource_control_policy';
+      const short = type === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP';
+      return ok(
+        listed.map((p, i) => {
+          const id = p.Id ?? '';
+          const arn =
+            p.AwsManaged === true || AWS_MANAGED_ORG_POLICY_IDS.has(id)
+              ? `arn:${this.#clients.partition}:organizations::aws:policy/${kind}/${id}`
+              : (p.Arn ??
+                `arn:${this.#clients.partition}:organizations::${mgmt}:policy/${orgId}/${kind}/${id}`);
+          return {
+            label: `${short} \`${p.Name ?? id}\` (${arn})`,
+            arn,
+            document: unwrap(docs[i] as Outcome<PolicyDocument>),
+          };
+        }),
+      );
+    });
+  }
+
+  orgPath(accountId: string): Promise<Readable<OrgPathInfo | null>> {
+    return this.#cached(`org|path|${accountId}`, async () => {
+      const org = unwrap(await this.organization());
+      if (org === null) return ok(null);
+      const account = org.accounts.find((a) => a.id === accountId);
+      if (account === undefined) return ok(null);
+      const root = unwrap(await this.#roots());
+      const chain: { id: string; type: OrgTargetType }[] = [];
+      let child = accountId;
+      for (let depth = 0; depth < 10; depth += 1) {
+        const parent = unwrap(await this.#parent(child));
+        chain.unshift(parent);
+        if (parent.type === 'ROOT') break;
+        child = parent.id;
+      }
+      const names = await Promise.all(
+        chain.map(async (l) =>
+          l.type === 'ROOT'
+            ? root?.id === l.id
+              ? (root.name ?? 'Root')
+              : 'Root'
+            : unwrap(await this.#ouName(l.id)),
+        ),
+      );
+      const enabled = new Set(root?.enabled ?? []);
+      const levels = async (type: PolicyType): Promise<PolicyLevel[]> => {
+        // A policy type that is not enabled on the root constrains nothing.
+        if (!enabled.has(type)) return [];
+        const targets = [
+          ...chain.map((l, i) => ({ targetId: l.id, targetType: l.type, name: names[i] })),
+          { targetId: accountId, targetType: 'ACCOUNT' as const, name: account.name },
+        ];
+        const lists = await Promise.all(
+          targets.map((t) =>
+            this.#targetPolicies(t.targetId, type, org.id, org.managementAccountId),
+          ),
+        );
+        return targets.map((t, i) =>
+          defined({ ...t, policies: unwrap(lists[i] as Outcome<LabeledPolicy[]>) }),
+        );
+      };
+      const [scpLevels, rcpLevels] = await Promise.all([
+        levels('SERVICE_CONTROL_POLICY'),
+        levels('RESOURCE_CONTROL_POLICY'),
+      ]);
+      const path = chain.map((l) => l.id);
+      return ok({ path, orgPath: `${[org.id, ...path].join('/')}/`, scpLevels, rcpLevels });
+    });
+  }
+
+  // ---- readable accounts --------------------------------------------------
+
+  /** The account of the base credentials (for a source outside any organization). */
+  #ownAccount(): Promise<Outcome<string>> {
+    return this.#cached('own-account', () =>
+      this.#call('sts:GetCallerIdentity', 'for the base credentials', async () => {
+        const out = await this.#sts.send(new GetCallerIdentityCommand({}));
+        if (out.Account === undefined) throw new Unreadable(fail('sts returned no account'));
+        return out.Account;
+      }),
+    );
+  }
+
+  /**
+   * The organization's accounts (or the configured ones) minus those whose
+   * reader role could not be assumed recently. An account not tried yet counts
+   * as readable: trying costs an AssumeRole per account, which a diagnosis
+   * needs only for the accounts it touches.
+   */
+  async readableAccounts(): Promise<readonly string[]> {
+    let ids: readonly string[];
+    if (this.#s.accounts !== undefined) {
+      ids = this.#s.accounts;
+    } else {
+      const org = this.#s.readOrganization ? await this.organization() : undefined;
+      if (org?.ok === true && org.value !== null) ids = org.value.accounts.map((a) => a.id);
+      else {
+        const own = await this.#ownAccount();
+        ids = own.ok ? [own.value] : [];
+      }
+    }
+    return ids.filter((id) => {
+      const creds = this.#cache.peek<Outcome<AwsCredentialIdentity>>(
+        `${this.#s.scope}|creds|${id}`,
+      );
+      return creds === undefined || creds.ok;
+    });
+  }
+}

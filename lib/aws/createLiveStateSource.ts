@@ -1,0 +1,136 @@
+import { ConfigError } from '../errors/TrustwatchError.js';
+import type { IamStateSource } from '../state/IamStateSource.js';
+import {
+  type AwsClientFactory,
+  type CallCounter,
+  type Credentials,
+  createClientFactory,
+} from './clients.js';
+import { LiveStateSource } from './LiveStateSource.js';
+import { type ReadCache, sharedReadCache } from './ReadCache.js';
+
+/** Defaults of the reader role that `lib/deploy` creates in every account. */
+export const DEFAULT_READER_ROLE_NAME = 'trustwatch-reader';
+export const DEFAULT_READER_ROLE_PATH = '/trustwatch/';
+export const DEFAULT_CACHE_TTL_SECONDS = 300;
+export const DEFAULT_NEGATIVE_CACHE_TTL_SECONDS = 60;
+
+export interface LiveSourceOptions {
+  /** Named profile for the base credentials (standard credential chain). */
+  readonly profile?: string;
+  /** Region of STS calls; IAM and Organizations use us-east-1 regardless. */
+  readonly region?: string;
+  /** Reader role assumed in every account (default `trustwatch-reader`). */
+  readonly readerRoleName?: string;
+  /** Its path (default `/trustwatch/`). */
+  readonly readerRolePath?: string;
+  /** ExternalId the reader roles' trust policies require, if any. */
+  readonly readerExternalId?: string;
+  /**
+   * Role in the management or a delegated-administrator account to read
+   * Organizations with; absent: the base credentials read it directly.
+   */
+  readonly orgRoleArn?: string;
+  /** `false`: do not read Organizations (org-dependent reads are unreadable). Default `true`. */
+  readonly readOrganization?: boolean;
+  /** Only these accounts are read; default: every account of the organization. */
+  readonly accounts?: readonly string[];
+  /** What trustwatch is doing: the session name is `trustwatch-<purpose>` (default `explain`). */
+  readonly purpose?: string;
+  /** Seconds a read is kept (default 300); negative results are kept `negativeCacheTtlSeconds` (default 60). */
+  readonly cacheTtlSeconds?: number;
+  readonly negativeCacheTtlSeconds?: number;
+  /** Base credentials (tests, or credentials already assumed by the caller). */
+  readonly credentials?: Credentials;
+  /** Cache shared across invocations; default: the process-wide {@link sharedReadCache}. */
+  readonly cache?: ReadCache;
+  /** Counter of AWS calls; default: a fresh one per source. */
+  readonly counter?: CallCounter;
+  /** Client factory to use instead of making one (tests). */
+  readonly clients?: AwsClientFactory;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Epoch milliseconds (credential expiry); default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export type LiveIamStateSource = IamStateSource & {
+  /** AWS operations this source has sent (cache hits cost none). */
+  callCount(): number;
+  /** ARN of the reader role it assumes in an account. */
+  readerRoleArn(accountId: string): string;
+};
+
+const SESSION_PURPOSE = /^[\w+=,.@-]{1,54}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_PATH = /^\/(?:[\x21-\x7e]+\/)?$/;
+
+function seconds(v: number | undefined, fallback: number, name: string): number {
+  const n = v ?? fallback;
+  if (!Number.isFinite(n) || n < 0)
+    throw new ConfigError(`\`${name}\` must be a number of seconds >= 0, got \`${String(v)}\``);
+  return n * 1000;
+}
+
+/**
+ * Makes the live `IamStateSource`. Validates its options (a bad one is a
+ * `ConfigError`) but makes no AWS call: the first read does.
+ */
+export async function createLiveStateSource(
+  opts: LiveSourceOptions = {},
+): Promise<LiveIamStateSource> {
+  const readerRoleName = opts.readerRoleName ?? DEFAULT_READER_ROLE_NAME;
+  const readerRolePath = opts.readerRolePath ?? DEFAULT_READER_ROLE_PATH;
+  const purpose = opts.purpose ?? 'explain';
+  if (!ROLE_NAME.test(readerRoleName))
+    throw new ConfigError(`reader role name \`${readerRoleName}\` is not a valid iam role name`);
+  if (!ROLE_PATH.test(readerRolePath)) {
+    throw new ConfigError(`reader role path \`${readerRolePath}\` must start and end with \`/\``);
+  }
+  if (!SESSION_PURPOSE.test(purpose))
+    throw new ConfigError(`session purpose \`${purpose}\` is not valid in a role session name`);
+  if (
+    opts.orgRoleArn !== undefined &&
+    !/^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(opts.orgRoleArn)
+  ) {
+    throw new ConfigError(`organization role \`${opts.orgRoleArn}\` is not an iam role arn`);
+  }
+  for (const a of opts.accounts ?? []) {
+    if (!/^\d{12}$/.test(a)) throw new ConfigError(`account \`${a}\` is not a 12-digit account id`);
+  }
+  const clients =
+    opts.clients ??
+    createClientFactory({
+      ...(opts.region === undefined ? {} : { region: opts.region }),
+      ...(opts.profile === undefined ? {} : { profile: opts.profile }),
+      ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
+      ...(opts.counter === undefined ? {} : { counter: opts.counter }),
+      ...(opts.env === undefined ? {} : { env: opts.env }),
+    });
+  const env = opts.env ?? process.env;
+  const scope = [
+    clients.partition,
+    opts.profile ?? '',
+    env.AWS_ENDPOINT_URL ?? '',
+    `${readerRolePath}${readerRoleName}`,
+    opts.readerExternalId ?? '',
+    opts.orgRoleArn ?? '',
+    purpose,
+  ].join('|');
+  return new LiveStateSource(clients, opts.cache ?? sharedReadCache, {
+    readerRoleName,
+    readerRolePath,
+    ...(opts.readerExternalId === undefined ? {} : { readerExternalId: opts.readerExternalId }),
+    ...(opts.orgRoleArn === undefined ? {} : { orgRoleArn: opts.orgRoleArn }),
+    readOrganization: opts.readOrganization ?? true,
+    ...(opts.accounts === undefined ? {} : { accounts: opts.accounts }),
+    sessionName: `trustwatch-${purpose}`,
+    ttlMs: seconds(opts.cacheTtlSeconds, DEFAULT_CACHE_TTL_SECONDS, 'cacheTtlSeconds'),
+    negativeTtlMs: seconds(
+      opts.negativeCacheTtlSeconds,
+      DEFAULT_NEGATIVE_CACHE_TTL_SECONDS,
+      'negativeCacheTtlSeconds',
+    ),
+    scope,
+    now: opts.now ?? Date.now,
+  });
+}
