@@ -105,7 +105,9 @@ const stringList = (name: string) =>
             error: (iss) => `\`${name}\` entries must be strings, got ${describe(iss.input)}`,
           }),
         )
-        .min(1),
+        .min(1, {
+          error: `\`${name}\` must be a string or a non-empty array of strings, got an empty array`,
+        }),
     ],
     {
       error: (iss) =>
