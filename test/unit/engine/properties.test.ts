@@ -201,6 +201,34 @@ describe('engine properties (fast-check)', () => {
     );
   });
 
+  it('three-valued soundness: a definite answer stays the same whatever the unlogged keys turn out to be', () => {
+    const concrete = fc.dictionary(
+      fc.constantFrom('sts:externalid', 'aws:principaltag/team', 'aws:tagkeys', 'aws:username'),
+      fc.array(conditionValue, { maxLength: 2 }),
+    );
+    fc.assert(
+      fc.property(policyJson, contextArb, optsArb, concrete, (json, ctx, opts, assignment) => {
+        const doc = parsePolicyDocument(json, 'p');
+        const before = evaluatePolicy(doc, ctx, opts);
+        // Fill in only keys that were unknown (and not already known), then forget the unknowns.
+        const values: Record<string, readonly string[]> = { ...ctx.values };
+        for (const [k, v] of Object.entries(assignment)) {
+          const covered = ctx.unknownKeys.some(
+            (u) => u === k || (u.endsWith('/') && k.startsWith(u)),
+          );
+          if (covered && !Object.hasOwn(ctx.values, k)) values[k] = v;
+        }
+        const after = evaluatePolicy(doc, { ...ctx, values, unknownKeys: [] }, opts);
+        before.statements.forEach((s, i) => {
+          if (s.applies !== 'unknown') expect(after.statements[i]?.applies).toBe(s.applies);
+        });
+        if (before.allow !== 'unknown') expect(after.allow).toBe(before.allow);
+        if (before.deny !== 'unknown') expect(after.deny).toBe(before.deny);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('any JSON input either parses or fails with a one-line PolicyError that has a path', () => {
     fc.assert(
       fc.property(
