@@ -14,10 +14,13 @@ import { globFromLiteral, globFromRaw, globToText } from './wildcard.js';
  *   never in `Principal` or `Action`.
  * - Only single-valued keys can be used: a key with several values is treated
  *   as having no value (IAM UG, "Single-valued vs multivalued context keys").
- * - A key with no value and no default resolves to nothing: IAM UG, "Policy
- *   variables with no value": the value is effectively null, "there is no equal
- *   or like value", so a `Resource` using it matches no resource and a
- *   condition using it evaluates to false. This is `missing` here.
+ * - A key with no value and no default resolves to nothing (`missing`): IAM
+ *   UG, "IAM policy elements: Variables and tags", section "Policy variables
+ *   with no value" (reference_policies_variables.html#policy-vars-no-value):
+ *   the value is effectively null, so a `Resource` using it matches no
+ *   resource and a condition value using it makes the condition false; the
+ *   page's note: "If AWS cannot resolve a variable this might cause the entire
+ *   statement to be invalid ... use the ...IfExists condition operator".
  * - A key that was not logged (in `ctx.unknownKeys`) makes the result `unknown`.
  *
  * The substituted result is a pattern in the escaped glob form of
