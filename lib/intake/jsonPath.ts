@@ -71,9 +71,21 @@ export function describeZodIssue(issue: z.core.$ZodIssue, root: unknown): string
       return `expected ${issue.values.map((v) => `\`${String(v)}\``).join(' or ')}, got \`${String(got)}\``;
     case 'invalid_format':
       return `\`${String(got)}\` is not a valid ${issue.format === 'regex' ? 'value' : issue.format}`;
+    case 'invalid_union': {
+      const expected = issue.errors
+        .map((branch) => branch[0])
+        .filter(
+          (i): i is z.core.$ZodIssueInvalidType =>
+            i?.code === 'invalid_type' && i.path.length === 0,
+        )
+        .map((i) => ARTICLE[i.expected] ?? i.expected);
+      if (expected.length === issue.errors.length && expected.length > 0) {
+        return `expected ${[...new Set(expected)].join(' or ')}, got ${describeJsonValue(got)}`;
+      }
+      return 'matches none of the accepted shapes';
+    }
     case 'too_small':
     case 'too_big':
-    case 'invalid_union':
     case 'unrecognized_keys':
     case 'invalid_key':
     case 'invalid_element':

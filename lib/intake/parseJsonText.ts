@@ -1,4 +1,5 @@
 import type { TrustwatchError, TrustwatchErrorOptions } from '../errors/TrustwatchError.js';
+import { findJsonErrorOffset } from './findJsonErrorOffset.js';
 
 /** Line and column (1-based) of a character offset in a text. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
@@ -12,13 +13,6 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
     }
   }
   return { line, column: end - lineStart + 1 };
-}
-
-function syntaxErrorOffset(err: SyntaxError, text: string): number | undefined {
-  const pos = /at position (\d+)/.exec(err.message);
-  if (pos?.[1] !== undefined) return Number(pos[1]);
-  if (/Unexpected end of JSON input/i.test(err.message)) return text.length;
-  return undefined;
 }
 
 /**
@@ -35,16 +29,13 @@ export function parseJsonText(
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
-    const offset = syntaxErrorOffset(err, text);
-    const where = offset === undefined ? undefined : lineColumnAt(text, offset);
-    const detail = (err.message.split('\n')[0] ?? '')
-      .replace(/\s*in JSON at position \d+.*$/, '')
-      .replace(/,\s*".*" is not valid JSON$/, '');
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const found = findJsonErrorOffset(body);
+    const where = found === undefined ? undefined : lineColumnAt(body, found.offset);
     const at = where === undefined ? '' : ` at line ${where.line}, column ${where.column}`;
+    const detail = found?.reason ?? (err.message.split('\n')[0] ?? '').toLowerCase();
     const message =
-      text.trim() === ''
-        ? `${what} is empty`
-        : `${what} is not valid JSON${at}: ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`;
+      body.trim() === '' ? `${what} is empty` : `${what} is not valid JSON${at}: ${detail}`;
     throw makeError(message, {
       cause: err,
       context: { file, path: '', line: where?.line, column: where?.column },

@@ -1,0 +1,114 @@
+/**
+ * Finds where a JSON text stops being valid JSON (RFC 8259), with the reason.
+ * Called only after `JSON.parse` failed, because V8 does not always say where
+ * (`Unexpected token ']', ..."a": 1}," is not valid JSON`).
+ */
+export function findJsonErrorOffset(text: string): { offset: number; reason: string } | undefined {
+  let i = 0;
+  const n = text.length;
+  class Stop {
+    constructor(
+      readonly offset: number,
+      readonly reason: string,
+    ) {}
+  }
+  const ws = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
+      i++;
+  };
+  const describe = (): string =>
+    i >= n ? 'unexpected end of input' : `unexpected \`${text[i] === '`' ? "'`'" : text[i]}\``;
+  const expect = (ch: string, what: string): void => {
+    if (text[i] !== ch) throw new Stop(i, `${describe()}, expected ${what}`);
+    i++;
+  };
+  const string = (): void => {
+    expect('"', 'a string');
+    while (i < n && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) throw new Stop(i, 'control character in a string');
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) {
+            throw new Stop(i, 'bad unicode escape');
+          }
+          i += 5;
+          continue;
+        }
+        if (i >= n || !'"\\/bfnrt'.includes(text[i] ?? '')) throw new Stop(i, 'bad escape');
+      }
+      i++;
+    }
+    if (i >= n) throw new Stop(i, 'unterminated string');
+    i++;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else throw new Stop(i, `${describe()}, expected a value`);
+  };
+  const number = (): void => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (m === null || m[0] === '' || m[0] === '-')
+      throw new Stop(i, `${describe()}, expected a value`);
+    i += m[0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        string();
+        ws();
+        expect(':', '`:`');
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        expect('}', '`,` or `}`');
+        return;
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        expect(']', '`,` or `]`');
+        return;
+      }
+    }
+    if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else number();
+  };
+  try {
+    value();
+    ws();
+    if (i < n) throw new Stop(i, `${describe()} after the end of the document`);
+    return undefined;
+  } catch (err) {
+    if (err instanceof Stop) return { offset: err.offset, reason: err.reason };
+    throw err;
+  }
+}

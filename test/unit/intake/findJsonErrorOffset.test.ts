@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { findJsonErrorOffset } from '../../../lib/intake/findJsonErrorOffset.js';
+
+describe('findJsonErrorOffset', () => {
+  it.each([
+    ['{"a": 1,}', 8, 'unexpected `}`, expected a string'],
+    ['[1, 2', 5, 'unexpected end of input, expected `,` or `]`'],
+    ['{"a" 1}', 5, 'unexpected `1`, expected `:`'],
+    ['{"a": tru}', 6, 'unexpected `t`, expected a value'],
+    ['{"a": "x\ny"}', 8, 'control character in a string'],
+    ['{"a": "\\q"}', 8, 'bad escape'],
+    ['{"a": "\\u12"}', 8, 'bad unicode escape'],
+    ['{"a": "open', 11, 'unterminated string'],
+    ['{} {}', 3, 'unexpected `{` after the end of the document'],
+    ['-', 0, 'unexpected `-`, expected a value'],
+    ["{'a': 1}", 1, "unexpected `'`, expected a string"],
+  ])('%j fails at %i: %s', (text, offset, reason) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(findJsonErrorOffset(text)).toEqual({ offset, reason });
+  });
+
+  it.each(['{}', '[]', ' {"a": [1, -2.5e3, true, false, null, "\\u00e9\\n"]} ', '"x"', '0'])(
+    'accepts valid JSON %j',
+    (text) => {
+      expect(() => JSON.parse(text)).not.toThrow();
+      expect(findJsonErrorOffset(text)).toBeUndefined();
+    },
+  );
+});
