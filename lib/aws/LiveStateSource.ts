@@ -315,6 +315,26 @@ export class LiveStateSource implements IamStateSource {
     return this.#org;
   }
 
+  /** An IAM client acting as the reader role of an account (for collectors such as `snapshot`). */
+  async iamClient(accountId: string): Promise<Readable<IAMClient>> {
+    try {
+      return ok(await this.#iam(accountId));
+    } catch (err) {
+      if (err instanceof Unreadable) return err.outcome;
+      throw err;
+    }
+  }
+
+  /** The Organizations client (through the organization role when one is configured). */
+  async organizationsClient(): Promise<Readable<OrganizationsClient>> {
+    try {
+      return ok(await this.#organizations());
+    } catch (err) {
+      if (err instanceof Unreadable) return err.outcome;
+      throw err;
+    }
+  }
+
   /** Runs an IAM read in an account under its reader role. */
   #iamRead<T>(
     accountId: string,

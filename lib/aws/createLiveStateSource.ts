@@ -54,6 +54,8 @@ export interface LiveSourceOptions {
 }
 
 export type LiveIamStateSource = IamStateSource & {
+  iamClient: LiveStateSource['iamClient'];
+  organizationsClient: LiveStateSource['organizationsClient'];
   /** AWS operations this source has sent (cache hits cost none). */
   callCount(): number;
   /** ARN of the reader role it assumes in an account. */
