@@ -149,7 +149,7 @@ const statementSchema = z.strictObject(
   { error: unknownKeyMessage('statement element') },
 );
 
-const principalMapSchema = (name: string) =>
+const buildPrincipalMapSchema = (name: string) =>
   z.strictObject(
     {
       AWS: stringList(`${name}.AWS`).optional(),
@@ -164,6 +164,12 @@ const principalMapSchema = (name: string) =>
       ),
     },
   );
+
+/** Built once: zod schemas are costly to construct. */
+const PRINCIPAL_MAP_SCHEMAS = {
+  Principal: buildPrincipalMapSchema('Principal'),
+  NotPrincipal: buildPrincipalMapSchema('NotPrincipal'),
+} as const;
 
 const conditionScalar = z.union([z.string(), z.number(), z.boolean()], {
   error: (iss) =>
@@ -239,7 +245,11 @@ function parseStatement(input: unknown, index: number, path: string): PolicyStat
   };
 }
 
-function parsePrincipal(input: unknown, name: string, path: string): PrincipalElement {
+function parsePrincipal(
+  input: unknown,
+  name: 'Principal' | 'NotPrincipal',
+  path: string,
+): PrincipalElement {
   if (input === '*') return { kind: 'any' };
   if (!isPlainObject(input)) {
     fail(
@@ -247,7 +257,7 @@ function parsePrincipal(input: unknown, name: string, path: string): PrincipalEl
       path,
     );
   }
-  const parsed = principalMapSchema(name).safeParse(input);
+  const parsed = PRINCIPAL_MAP_SCHEMAS[name].safeParse(input);
   if (!parsed.success) failWithIssue(parsed.error.issues, path);
   const m = parsed.data;
   if (
