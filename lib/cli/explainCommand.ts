@@ -1,0 +1,178 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { explainAll } from '../diagnosis/explainEvent.js';
+import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
+import type { DenialEvent, IntakeResult, SkippedRecord } from '../intake/DenialEvent.js';
+import { readInputText } from '../intake/readInput.js';
+import { renderJson } from '../render/renderJson.js';
+import { renderSlack } from '../render/renderSlack.js';
+import { renderText } from '../render/renderText.js';
+import { demoSnapshot } from '../snapshot/demoSnapshot.js';
+import { readSnapshotText } from '../snapshot/loadSnapshot.js';
+import type { IamStateSource } from '../state/IamStateSource.js';
+import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
+import type { CliIo, Command } from './CliIo.js';
+
+export const EXPLAIN_FORMATS = ['text', 'json', 'slack'] as const;
+export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
+
+export interface ExplainArgs {
+  readonly snapshot?: string;
+  readonly live: boolean;
+  readonly profile?: string;
+  readonly region?: string;
+  readonly format: ExplainFormat;
+  readonly input: string;
+  readonly help: boolean;
+}
+
+export const EXPLAIN_USAGE = `usage: trustwatch explain [--snapshot FILE] [--live [--profile P] [--region R]] [--format text|json|slack] <file|dir|->
+
+Explains denied sts:AssumeRole* events: why each was denied and what to change.
+  <file|dir|->        an event file (EventBridge event, CloudTrail record or log file,
+                      lookup-events output, or an array of them), a directory of *.json
+                      files, or - for standard input
+  --snapshot FILE     IAM snapshot to explain against (default: the embedded demo)
+  --live              read IAM and Organizations live (AWS credentials needed)
+  --profile P         AWS profile for --live
+  --region R          AWS region for --live
+  --format F          text (default), json or slack
+`;
+
+const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format']);
+
+/** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
+export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
+  const values: Record<string, string> = {};
+  let live = false;
+  let help = false;
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+    } else if (arg === '--live') {
+      live = true;
+    } else if (arg.startsWith('--') && arg.includes('=')) {
+      const [flag, ...rest] = arg.split('=');
+      if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
+      values[flag as string] = rest.join('=');
+    } else if (VALUE_FLAGS.has(arg)) {
+      const v = argv[i + 1];
+      if (v === undefined || (v.startsWith('--') && v !== '-')) {
+        throw new ConfigError(`option \`${arg}\` needs a value`);
+      }
+      values[arg] = v;
+      i++;
+    } else if (arg.startsWith('--') || (arg.startsWith('-') && arg !== '-')) {
+      throw new ConfigError(`unknown option \`${arg}\``);
+    } else {
+      positional.push(arg);
+    }
+  }
+  const format = values['--format'] ?? 'text';
+  if (!(EXPLAIN_FORMATS as readonly string[]).includes(format)) {
+    throw new ConfigError(`unknown format \`${format}\` (expected text, json or slack)`);
+  }
+  if (!help && positional.length !== 1) {
+    throw new ConfigError(
+      positional.length === 0
+        ? 'missing input: a file, a directory or -'
+        : `expected one input, got ${positional.length}`,
+    );
+  }
+  if (live && values['--snapshot'] !== undefined) {
+    throw new ConfigError('use either `--snapshot` or `--live`, not both');
+  }
+  if (!live && (values['--profile'] !== undefined || values['--region'] !== undefined)) {
+    throw new ConfigError('`--profile` and `--region` only apply with `--live`');
+  }
+  return {
+    live,
+    help,
+    format: format as ExplainFormat,
+    input: positional[0] ?? '',
+    ...(values['--snapshot'] === undefined ? {} : { snapshot: values['--snapshot'] }),
+    ...(values['--profile'] === undefined ? {} : { profile: values['--profile'] }),
+    ...(values['--region'] === undefined ? {} : { region: values['--region'] }),
+  };
+}
+
+async function readText(io: CliIo, file: string, what: 'input' | 'snapshot'): Promise<string> {
+  try {
+    return await io.readText(file);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : 'cannot read file';
+    const Err = what === 'snapshot' ? SnapshotError : InputError;
+    throw new Err(`${why}`, { cause: err, context: { file, path: '' } });
+  }
+}
+
+/** The files an input argument stands for: itself, or a directory's `*.json`, sorted. */
+async function inputFiles(input: string): Promise<string[]> {
+  if (input === '-') return ['-'];
+  let isDir = false;
+  try {
+    isDir = (await stat(input)).isDirectory();
+  } catch {
+    return [input]; // reading it reports the error with the file name
+  }
+  if (!isDir) return [input];
+  const names = (await readdir(input)).filter((n) => n.toLowerCase().endsWith('.json')).sort();
+  if (names.length === 0)
+    throw new InputError('no *.json file in directory', { context: { file: input } });
+  return names.map((n) => join(input, n));
+}
+
+async function stateSource(args: ExplainArgs, io: CliIo): Promise<IamStateSource> {
+  if (args.live) {
+    const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
+    return createLiveStateSource({
+      ...(args.profile === undefined ? {} : { profile: args.profile }),
+      ...(args.region === undefined ? {} : { region: args.region }),
+    });
+  }
+  if (args.snapshot === undefined) return new SnapshotStateSource(demoSnapshot());
+  const text = await readText(io, args.snapshot, 'snapshot');
+  return new SnapshotStateSource(readSnapshotText(text, args.snapshot));
+}
+
+/** `trustwatch explain`: explains every denied role assumption in the input. */
+export const explainCommand: Command = async (argv, io) => {
+  const args = parseExplainArgs(argv);
+  if (args.help) {
+    io.stdout(EXPLAIN_USAGE);
+    return 0;
+  }
+  const files = await inputFiles(args.input);
+  const events: DenialEvent[] = [];
+  const skipped: SkippedRecord[] = [];
+  for (const file of files) {
+    const text = await readText(io, file, 'input');
+    const result = readInputText(text, file === '-' ? 'stdin' : file);
+    events.push(...result.events);
+    skipped.push(...result.skipped);
+  }
+  const intake: IntakeResult = { events, skipped };
+  const source = await stateSource(args, io);
+  const out = await explainAll(intake, source);
+  switch (args.format) {
+    case 'json':
+      io.stdout(renderJson(out));
+      break;
+    case 'slack': {
+      const payloads = out.diagnoses.map((d) => renderSlack(d));
+      io.stdout(`${JSON.stringify(payloads.length === 1 ? payloads[0] : payloads, null, 2)}\n`);
+      break;
+    }
+    default:
+      io.stdout(renderText(out, { color: io.isTty && io.env.NO_COLOR === undefined }));
+  }
+  return 0;
+};

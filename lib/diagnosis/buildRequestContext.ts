@@ -1,0 +1,241 @@
+import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
+import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { OrgPathInfo, OrgState, Readable, Tag } from '../state/IamStateSource.js';
+
+/** What the context builder needs besides the event. */
+export interface ContextFacts {
+  readonly organization: Readable<OrgState | null>;
+  readonly callerOrgPath?: Readable<OrgPathInfo | null>;
+  /** IAM tags of the caller's role or user; `undefined` when they could not be read. */
+  readonly principalTags?: readonly Tag[];
+}
+
+/** The STS action a denial event stands for. */
+export function actionOf(event: DenialEvent): string {
+  return `sts:${event.eventName}`;
+}
+
+/** The request principal as the engine matches it against `Principal` elements. */
+export function requestPrincipalOf(event: DenialEvent): RequestPrincipal {
+  const c = event.caller;
+  const base = {
+    ...(c.accountId === undefined ? {} : { accountId: c.accountId }),
+  };
+  switch (c.type) {
+    case 'AssumedRole':
+      return {
+        kind: 'AssumedRole',
+        ...base,
+        ...(c.arn === undefined ? {} : { arn: c.arn }),
+        ...(c.issuerArn === undefined ? {} : { roleArn: c.issuerArn }),
+        ...(c.issuerUniqueId === undefined ? {} : { uniqueId: c.issuerUniqueId }),
+      };
+    case 'IAMUser':
+      return {
+        kind: 'IAMUser',
+        ...base,
+        ...(c.arn === undefined ? {} : { arn: c.arn }),
+        ...(c.principalId === undefined ? {} : { uniqueId: c.principalId }),
+      };
+    case 'Root':
+      return { kind: 'Root', ...base, ...(c.arn === undefined ? {} : { arn: c.arn }) };
+    case 'FederatedUser':
+      return { kind: 'FederatedUser', ...base, ...(c.arn === undefined ? {} : { arn: c.arn }) };
+    case 'WebIdentityUser': {
+      const p = c.webIdentity?.providerArn ?? c.webIdentity?.provider;
+      return { kind: 'WebIdentity', ...(p === undefined ? {} : { federatedProvider: p }) };
+    }
+    case 'SAMLUser': {
+      const p = c.saml?.providerArn;
+      return { kind: 'SAML', ...(p === undefined ? {} : { federatedProvider: p }) };
+    }
+    case 'AWSService':
+      return { kind: 'Service', ...(c.invokedBy === undefined ? {} : { service: c.invokedBy }) };
+    default:
+      return { kind: 'Anonymous', ...base, ...(c.arn === undefined ? {} : { arn: c.arn }) };
+  }
+}
+
+const PRINCIPAL_TYPE: Partial<Record<DenialEvent['caller']['type'], string>> = {
+  AssumedRole: 'AssumedRole',
+  IAMUser: 'User',
+  Root: 'Account',
+  FederatedUser: 'FederatedUser',
+  WebIdentityUser: 'WebIdentityUser',
+  SAMLUser: 'SAMLUser',
+};
+
+function seconds(fromIso: string, toIso: string): number | undefined {
+  const a = Date.parse(fromIso);
+  const b = Date.parse(toIso);
+  if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
+  return Math.max(0, Math.floor((b - a) / 1000));
+}
+
+/**
+ * Builds the engine's `RequestContext` for a denial event against one role.
+ * Every key whose value CloudTrail did not log goes to `unknownKeys`, so a
+ * condition on it is `unknown`, never silently false.
+ */
+export function buildRequestContext(
+  event: DenialEvent,
+  roleArn: string,
+  facts: ContextFacts,
+): RequestContext {
+  const values: Record<string, string[]> = {};
+  const unknown = new Set<string>();
+  const set = (key: string, v: string | readonly string[] | undefined): void => {
+    if (v === undefined) return;
+    values[key.toLowerCase()] = typeof v === 'string' ? [v] : [...v];
+  };
+  const c = event.caller;
+  const req = event.request;
+  const principal = requestPrincipalOf(event);
+
+  // Principal keys.
+  const iamArn = c.type === 'AssumedRole' ? c.issuerArn : c.type === 'IAMUser' ? c.arn : c.arn;
+  if (iamArn !== undefined && c.type !== 'WebIdentityUser' && c.type !== 'SAMLUser') {
+    set('aws:PrincipalArn', iamArn);
+  }
+  const awsPrincipal =
+    c.type !== 'WebIdentityUser' && c.type !== 'SAMLUser' && c.type !== 'AWSService';
+  if (awsPrincipal && c.accountId !== undefined) {
+    set('aws:PrincipalAccount', c.accountId);
+    const org = facts.organization;
+    const path = facts.callerOrgPath;
+    if (!org.ok || path === undefined || !path.ok) {
+      unknown.add('aws:principalorgid');
+      unknown.add('aws:principalorgpaths');
+    } else if (org.value !== null && path.value !== null) {
+      set('aws:PrincipalOrgID', org.value.id);
+      set('aws:PrincipalOrgPaths', path.value.orgPath);
+    }
+    if (facts.principalTags === undefined) unknown.add('aws:principaltag/');
+    else for (const t of facts.principalTags) set(`aws:PrincipalTag/${t.key}`, t.value);
+  }
+  if (c.type === 'AWSService') {
+    set('aws:PrincipalIsAWSService', 'true');
+    set('aws:PrincipalServiceName', c.invokedBy);
+  } else {
+    set('aws:PrincipalIsAWSService', 'false');
+  }
+  const ptype = PRINCIPAL_TYPE[c.type];
+  if (ptype !== undefined) set('aws:PrincipalType', ptype);
+  if (c.type === 'AssumedRole' && c.issuerUniqueId !== undefined) {
+    set('aws:userid', `${c.issuerUniqueId}:${c.sessionName ?? ''}`);
+  } else if (c.type === 'IAMUser') {
+    set('aws:userid', c.principalId);
+    set('aws:username', c.userName);
+  } else if (c.type === 'Root' && c.accountId !== undefined) {
+    set('aws:userid', c.accountId);
+  }
+
+  // MFA.
+  if (c.mfaAuthenticated !== undefined) {
+    set('aws:MultiFactorAuthPresent', c.mfaAuthenticated ? 'true' : 'false');
+    if (c.mfaAuthenticated && c.sessionCreatedAt !== undefined) {
+      const age = seconds(c.sessionCreatedAt, event.eventTime);
+      if (age === undefined) unknown.add('aws:multifactorauthage');
+      else set('aws:MultiFactorAuthAge', String(age));
+    } else if (c.mfaAuthenticated) {
+      unknown.add('aws:multifactorauthage');
+    }
+  } else if (c.type === 'IAMUser' || c.type === 'Root') {
+    // Long-term keys: the key exists only when the request itself carried an MFA code.
+    if (!req.logged) {
+      unknown.add('aws:multifactorauthpresent');
+      unknown.add('aws:multifactorauthage');
+    } else if (req.serialNumber !== undefined) {
+      set('aws:MultiFactorAuthPresent', 'true');
+      set('aws:MultiFactorAuthAge', '0');
+    }
+  } else if (awsPrincipal) {
+    unknown.add('aws:multifactorauthpresent');
+    unknown.add('aws:multifactorauthage');
+  }
+
+  // Network, time, region.
+  if (event.sourceIp !== undefined && /^[0-9a-fA-F:.]+$/.test(event.sourceIp)) {
+    set('aws:SourceIp', event.sourceIp);
+  } else if (event.sourceIp === undefined) {
+    unknown.add('aws:sourceip');
+  }
+  if (event.vpcEndpointId !== undefined) set('aws:SourceVpce', event.vpcEndpointId);
+  const t = Date.parse(event.eventTime);
+  if (!Number.isNaN(t)) {
+    set('aws:CurrentTime', new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    set('aws:EpochTime', String(Math.floor(t / 1000)));
+  } else {
+    unknown.add('aws:currenttime');
+    unknown.add('aws:epochtime');
+  }
+  set('aws:RequestedRegion', event.awsRegion);
+  set('aws:SecureTransport', 'true');
+  if (c.sessionSourceIdentity !== undefined) set('aws:SourceIdentity', c.sessionSourceIdentity);
+
+  // Request parameters.
+  if (req.logged) {
+    set('sts:RoleSessionName', req.roleSessionName);
+    set('sts:ExternalId', req.externalId);
+    if (req.sourceIdentity !== undefined) {
+      set('sts:SourceIdentity', req.sourceIdentity);
+      if (c.sessionSourceIdentity === undefined) set('aws:SourceIdentity', req.sourceIdentity);
+    }
+    if (req.tags !== undefined && req.tags.length > 0) {
+      for (const tag of req.tags) set(`aws:RequestTag/${tag.key}`, tag.value);
+      set(
+        'aws:TagKeys',
+        req.tags.map((tag) => tag.key),
+      );
+    }
+    if (req.transitiveTagKeys !== undefined && req.transitiveTagKeys.length > 0) {
+      set('sts:TransitiveTagKeys', req.transitiveTagKeys);
+    }
+  } else {
+    for (const k of [
+      'sts:rolesessionname',
+      'sts:externalid',
+      'sts:sourceidentity',
+      'sts:transitivetagkeys',
+      'aws:tagkeys',
+      'aws:requesttag/',
+    ]) {
+      unknown.add(k);
+    }
+    if (c.sessionSourceIdentity === undefined) unknown.add('aws:sourceidentity');
+  }
+  if (c.type === 'AssumedRole' && c.sessionName !== undefined && req.logged === false) {
+    // The caller's own session name is known; the new session's name is not.
+  }
+
+  // Federated claims.
+  if (c.type === 'WebIdentityUser') {
+    const w = c.webIdentity;
+    if (w?.providerArn !== undefined) set('aws:FederatedProvider', w.providerArn);
+    const host = w?.provider;
+    if (host !== undefined) {
+      if (w?.sub !== undefined) set(`${host}:sub`, w.sub);
+      else unknown.add(`${host}:sub`.toLowerCase());
+      if (w?.aud !== undefined) set(`${host}:aud`, w.aud);
+      else unknown.add(`${host}:aud`.toLowerCase());
+      unknown.add(`${host}:amr`.toLowerCase());
+      unknown.add(`${host}:`.toLowerCase());
+    }
+  } else if (c.type === 'SAMLUser') {
+    const s = c.saml;
+    if (s?.subject !== undefined) set('saml:sub', s.subject);
+    else unknown.add('saml:sub');
+    if (s?.aud !== undefined) set('saml:aud', s.aud);
+    else unknown.add('saml:aud');
+    unknown.add('saml:');
+  }
+
+  const unknownKeys = [...unknown].filter((k) => !(k in values));
+  return {
+    principal,
+    action: actionOf(event),
+    resource: roleArn,
+    values,
+    unknownKeys,
+  };
+}

@@ -1,0 +1,30 @@
+import type { DenialEvent, IntakeResult } from '../intake/DenialEvent.js';
+import type { IamStateSource } from '../state/IamStateSource.js';
+import type { Diagnosis, ExplainOutput } from './Diagnosis.js';
+import { diagnose } from './diagnose.js';
+import { gatherBundle } from './gatherBundle.js';
+
+/**
+ * Explains one denied role assumption: reads what it needs from the state
+ * source (async), then diagnoses it (pure).
+ */
+export async function explainEvent(event: DenialEvent, source: IamStateSource): Promise<Diagnosis> {
+  const bundle = await gatherBundle(event, source);
+  return diagnose(event, bundle);
+}
+
+/** Explains every event of an intake result, in order, and lists what was skipped. */
+export async function explainAll(
+  input: IntakeResult,
+  source: IamStateSource,
+): Promise<ExplainOutput> {
+  const diagnoses: Diagnosis[] = [];
+  for (const event of input.events) diagnoses.push(await explainEvent(event, source));
+  return {
+    diagnoses,
+    skipped: input.skipped.map((s) => ({
+      ...(s.eventId === undefined ? {} : { eventId: s.eventId }),
+      reason: s.reason,
+    })),
+  };
+}

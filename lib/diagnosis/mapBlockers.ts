@@ -1,0 +1,400 @@
+import type { AssumeRoleEvaluation, Blocker } from '../engine/AssumeRoleEvaluation.js';
+import type {
+  ConditionTrace,
+  PolicyEvaluation,
+  StatementTrace,
+} from '../engine/PolicyEvaluation.js';
+import type { DenialEvent } from '../intake/DenialEvent.js';
+import { parseIamPrincipalArn } from '../intake/parseIamArn.js';
+import type { LabeledPolicy, PolicyStatement } from '../policy/PolicyDocument.js';
+import type { CauseDraft } from './CauseDraft.js';
+import type { CauseCode } from './causeCodes.js';
+import { classifyConditionKey } from './classifyConditionKey.js';
+import {
+  actualOf,
+  actualText,
+  baseOperator,
+  callerLabel,
+  conditionEvidence,
+  equalsWithWildcard,
+  quoteList,
+  statementRef,
+} from './describe.js';
+
+/** What `mapBlockers` needs to turn engine blockers into causes. */
+export interface BlockerContext {
+  readonly event: DenialEvent;
+  readonly roleArn: string;
+  readonly roleName: string;
+  readonly trust: LabeledPolicy;
+  readonly evaluation: AssumeRoleEvaluation;
+  /** The caller's IAM ARN (role ARN for sessions, user ARN). */
+  readonly callerArn?: string;
+  /** The caller's current unique id (`AROA…`/`AIDA…`), when known. */
+  readonly callerUniqueId?: string;
+  /** Caller and role are in the same organization. */
+  readonly callerInOrg: boolean;
+  /** Unique ids that still belong to a principal (stale-id detection). */
+  readonly knownUniqueIds?: ReadonlySet<string>;
+}
+
+const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
+
+function certaintyOf(t: 'yes' | 'no' | 'unknown'): 'yes' | 'unknown' {
+  return t === 'unknown' ? 'unknown' : 'yes';
+}
+
+function docStatement(trust: LabeledPolicy, index: number): PolicyStatement | undefined {
+  return trust.document.statements.find((s) => s.index === index);
+}
+
+function awsPrincipals(s: PolicyStatement | undefined): readonly string[] {
+  return s?.principal?.kind === 'map' ? s.principal.AWS : [];
+}
+
+/** Causes from a failed trust-policy allow (`trust-no-allow`). */
+function trustNoAllow(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  evaln: PolicyEvaluation,
+): CauseDraft[] {
+  const { event, trust, roleName } = ctx;
+  const who = callerLabel(event);
+  const allows = evaln.statements.filter((s) => s.effect === 'Allow');
+  const candidates = allows.filter((s) => s.principal !== 'no' && s.action !== 'no');
+  const out: CauseDraft[] = [];
+
+  if (candidates.length > 0) {
+    const scored = candidates.map((s) => {
+      const failing = s.conditions.filter((c) => c.result !== 'yes');
+      const hard = failing.filter((c) => c.result === 'no').length;
+      return { s, failing, score: hard * 100 + failing.length };
+    });
+    const best = Math.min(...scored.map((x) => x.score));
+    const nearest = scored.filter((x) => x.score === best).slice(0, 3);
+    const seen = new Set<string>();
+    for (const { s, failing } of nearest) {
+      if (failing.length === 0) {
+        // Only the principal match is undecided (e.g. an unreadable org id).
+        out.push({
+          code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+          certainty: 'unknown',
+          summary: `Whether statement \`${statementRef(s)}\` of the trust policy of \`${roleName}\` names ${who} depends on a value CloudTrail did not log or trustwatch could not read.`,
+          evidence: { policy: trust.label, statement: statementRef(s) },
+          blocker,
+          policy: trust,
+          statement: s,
+        });
+        continue;
+      }
+      for (const clause of failing) {
+        const code = classifyConditionKey(clause.key);
+        const dedupe = `${code}|${s.index}|${clause.key}|${clause.operator}`;
+        if (seen.has(dedupe)) continue;
+        seen.add(dedupe);
+        out.push({
+          code,
+          certainty: clause.result === 'no' && s.principal === 'yes' ? 'yes' : 'unknown',
+          summary: conditionSummary(ctx, code, s, clause),
+          evidence: conditionEvidence(trust.label, s, clause),
+          blocker,
+          policy: trust,
+          statement: s,
+          clause,
+        });
+      }
+    }
+    return out;
+  }
+
+  // No statement names the caller.
+  if (event.eventName === 'AssumeRoleWithWebIdentity') {
+    const provider = event.caller.webIdentity?.providerArn ?? event.caller.webIdentity?.provider;
+    return [
+      {
+        code: 'OIDC_PROVIDER_NOT_TRUSTED',
+        certainty: 'yes',
+        summary: `The trust policy of \`${roleName}\` does not trust the OIDC provider \`${provider ?? 'unknown'}\` for \`sts:AssumeRoleWithWebIdentity\`: add a statement with that \`Federated\` principal and a scoped \`sub\` condition.`,
+        evidence: { policy: trust.label, provider: provider ?? 'unknown' },
+        blocker,
+        policy: trust,
+      },
+    ];
+  }
+
+  const callerArn = ctx.callerArn;
+  const caller = callerArn === undefined ? undefined : parseIamPrincipalArn(callerArn);
+  // Stale unique id.
+  const ids = allows.flatMap((s) =>
+    awsPrincipals(docStatement(trust, s.index))
+      .filter((v) => UNIQUE_ID.test(v) && v !== ctx.callerUniqueId && !ctx.knownUniqueIds?.has(v))
+      .map((v) => ({ s, id: v })),
+  );
+  const idOfCallerKind = ids.filter(
+    (x) => (caller?.resourceType === 'user' ? 'AIDA' : 'AROA') === x.id.slice(0, 4),
+  );
+  const stale = idOfCallerKind[0] ?? ids[0];
+  if (stale !== undefined && (caller !== undefined || ids.length > 0)) {
+    return [
+      {
+        code: 'TRUST_PRINCIPAL_STALE_ID',
+        certainty: 'yes',
+        summary: `The trust policy of \`${roleName}\` names \`${stale.id}\`, the unique id of a deleted principal, not an ARN; ${who} was recreated with ${ctx.callerUniqueId === undefined ? 'a new id' : `the new id \`${ctx.callerUniqueId}\``}, so trust is not restored until the trust policy names \`${callerArn ?? 'its ARN'}\` again.`,
+        evidence: {
+          policy: trust.label,
+          statement: statementRef(stale.s),
+          staleId: stale.id,
+          ...(ctx.callerUniqueId === undefined ? {} : { currentId: ctx.callerUniqueId }),
+        },
+        blocker,
+        policy: trust,
+        statement: stale.s,
+        hint: { staleId: stale.id },
+      },
+    ];
+  }
+
+  // A role ARN without its path (or with another path).
+  let pathNote = '';
+  let pathHint: Record<string, string> | undefined;
+  if (caller !== undefined) {
+    for (const s of allows) {
+      for (const v of awsPrincipals(docStatement(trust, s.index))) {
+        const named = parseIamPrincipalArn(v);
+        if (
+          named !== undefined &&
+          named.accountId === caller.accountId &&
+          named.resourceType === caller.resourceType &&
+          named.name === caller.name &&
+          named.path !== caller.path
+        ) {
+          pathNote = ` It names \`${v}\`, which lacks the path \`${caller.path}\` of the real ARN \`${callerArn}\`: a principal ARN must include the path.`;
+          pathHint = { wrongArn: v, statementIndex: String(s.index) };
+        }
+      }
+    }
+  }
+  const sameNameOtherAction = allows.filter((s) => s.principal !== 'no' && s.action === 'no');
+  const actionNote =
+    sameNameOtherAction.length > 0
+      ? ` Statement \`${statementRef(sameNameOtherAction[0]!)}\` names the caller but not the action \`${blocker.action}\`.`
+      : '';
+  const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
+  return [
+    {
+      code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+      certainty: unknownPrincipal ? 'unknown' : 'yes',
+      summary: `The trust policy of \`${roleName}\` does not name ${who} (${callerArn === undefined ? 'its ARN' : `\`${callerArn}\``}), its account or a matching wildcard for \`${blocker.action}\`.${pathNote}${actionNote}`,
+      evidence: {
+        policy: trust.label,
+        caller: callerArn ?? event.caller.arn ?? 'unknown',
+        trustedPrincipals: allows.flatMap((s) => awsPrincipals(docStatement(trust, s.index))),
+      },
+      blocker,
+      policy: trust,
+      ...(pathHint === undefined ? {} : { hint: pathHint }),
+    },
+  ];
+}
+
+function conditionSummary(
+  ctx: BlockerContext,
+  code: CauseCode,
+  s: StatementTrace,
+  clause: ConditionTrace,
+): string {
+  const { roleName, event } = ctx;
+  const where = `statement \`${statementRef(s)}\` of the trust policy of \`${roleName}\``;
+  const req = `\`${clause.key}\` ${clause.operator} ${quoteList(clause.expected)}`;
+  const got = actualText(clause);
+  const wildcard = equalsWithWildcard(clause)
+    ? ` Note: \`${clause.operator}\` does not expand wildcards, so \`*\` there is a literal character; use \`${clause.operator.replace(/Equals/, 'Like')}\`.`
+    : '';
+  switch (code) {
+    case 'TRUST_CONDITION_EXTERNAL_ID': {
+      const inOrg = ctx.callerInOrg
+        ? ' ExternalId is meant for third parties; for a caller inside your organization, `aws:PrincipalOrgID` is the better condition.'
+        : '';
+      return `${where} requires ${req} but the request carried ${got}: call AssumeRole with the expected \`--external-id\`.${inOrg}${wildcard}`;
+    }
+    case 'TRUST_CONDITION_MFA': {
+      const how =
+        event.caller.type === 'IAMUser'
+          ? 'call AssumeRole with `--serial-number` and `--token-code`'
+          : 'start a session authenticated with MFA and retry';
+      return `${where} requires ${req} but the caller's session carried ${got}: ${how}.`;
+    }
+    case 'TRUST_CONDITION_ORG':
+      return `${where} requires ${req} but the caller has ${got}: the caller is outside the organization or OU path the role expects.${wildcard}`;
+    case 'OIDC_CLAIM_MISMATCH': {
+      const env =
+        clause.key.toLowerCase().endsWith(':sub') &&
+        (clause.actual ?? []).some((v) => v.includes(':environment:')) &&
+        !clause.expected.some((v) => v.includes(':environment:'))
+          ? ' The job declares an environment, so GitHub sends `repo:…:environment:…` instead of a branch `sub`.'
+          : '';
+      return `${where} requires ${req} but the token's claim was ${got}.${env}${wildcard}`;
+    }
+    case 'SAML_CLAIM_MISMATCH':
+      return `${where} requires ${req} but the SAML assertion carried ${got}.${wildcard}`;
+    default:
+      return `${where} requires ${req} but the request carried ${got}.${wildcard}`;
+  }
+}
+
+function denyStatement(evaln: PolicyEvaluation): StatementTrace | undefined {
+  return (
+    evaln.statements.find((s) => s.effect === 'Deny' && s.applies === 'yes') ??
+    evaln.statements.find((s) => s.effect === 'Deny' && s.applies === 'unknown')
+  );
+}
+
+const LEVEL_WORD = { ROOT: 'root', ORGANIZATIONAL_UNIT: 'OU', ACCOUNT: 'account' } as const;
+
+function levelText(b: Blocker): string {
+  const l = b.level;
+  if (l === undefined) return '';
+  return ` attached to the ${LEVEL_WORD[l.targetType]} \`${l.name ?? l.targetId}\`${l.name === undefined ? '' : ` (\`${l.targetId}\`)`}`;
+}
+
+/** Turns every engine blocker into the causes it stands for. */
+export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
+  const out: CauseDraft[] = [];
+  const { event, roleArn, roleName, evaluation } = ctx;
+  const who = callerLabel(event);
+  for (const b of evaluation.blockers) {
+    const first = b.evaluations[0];
+    const certainty = certaintyOf(b.certainty);
+    const policyLabel = b.policy?.label ?? first?.policy.label;
+    switch (b.kind) {
+      case 'trust-no-allow':
+        out.push(...trustNoAllow(ctx, b, first?.evaluation ?? evaluation.trust));
+        break;
+      case 'trust-session-action': {
+        const what =
+          b.action === 'sts:TagSession' ? 'passed session tags' : 'set a source identity';
+        out.push({
+          code: 'TRUST_MISSING_SESSION_ACTION',
+          certainty,
+          summary: `The request ${what}, but no statement of the trust policy of \`${roleName}\` allows \`${b.action}\` for ${who}: add \`${b.action}\` to the statement that trusts it.`,
+          evidence: { policy: ctx.trust.label, action: b.action },
+          blocker: b,
+          policy: ctx.trust,
+        });
+        break;
+      }
+      case 'trust-deny':
+      case 'identity-deny':
+      case 'boundary-deny':
+      case 'session-deny':
+      case 'scp-deny':
+      case 'rcp-deny': {
+        const evaln = first?.evaluation;
+        const s = evaln === undefined ? undefined : denyStatement(evaln);
+        const code = DENY_CODES[b.kind];
+        const policy = b.policy ?? first?.policy;
+        const cond = s?.conditions.find((c) => c.result !== 'no');
+        out.push({
+          code,
+          certainty: s === undefined ? certainty : certaintyOf(s.applies),
+          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}; an explicit deny overrides every allow.`,
+          evidence: {
+            ...(policyLabel === undefined ? {} : { policy: policyLabel }),
+            ...(s === undefined ? {} : { statement: statementRef(s) }),
+            ...(cond === undefined
+              ? {}
+              : {
+                  conditionKey: cond.key,
+                  operator: cond.operator,
+                  expected: cond.expected,
+                  actual: actualOf(cond),
+                }),
+            ...(b.level === undefined ? {} : { level: b.level.targetId }),
+          },
+          blocker: b,
+          ...(policy === undefined ? {} : { policy }),
+          ...(s === undefined ? {} : { statement: s }),
+        });
+        break;
+      }
+      case 'identity-no-allow': {
+        const accountGrant =
+          evaluation.trustGrant === 'account'
+            ? ` The trust policy of \`${roleName}\` trusts the whole account, which delegates the decision to the caller's IAM policies.`
+            : evaluation.sameAccount
+              ? ''
+              : ' A cross-account assumption needs an allow on both sides.';
+        out.push({
+          code: 'IDENTITY_NO_ALLOW',
+          certainty,
+          summary: `No identity-based policy of ${who} allows \`${b.action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}`,
+          evidence: {
+            policy:
+              b.evaluations.map((e) => e.policy.label).join(', ') || 'no identity-based policies',
+            action: b.action,
+            resource: roleArn,
+          },
+          blocker: b,
+        });
+        break;
+      }
+      case 'boundary-no-allow':
+        out.push({
+          code: 'BOUNDARY_NO_ALLOW',
+          certainty,
+          summary: `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`,
+          evidence: { policy: policyLabel ?? 'permissions boundary', action: b.action },
+          blocker: b,
+          ...(b.policy === undefined ? {} : { policy: b.policy }),
+        });
+        break;
+      case 'session-no-allow':
+        out.push({
+          code: 'SESSION_POLICY_NO_ALLOW',
+          certainty,
+          summary: `The session policy of ${who}'s session does not allow \`${b.action}\` on \`${roleArn}\`: start the session without that session policy or with one that allows it.`,
+          evidence: { policy: policyLabel ?? 'session policy', action: b.action },
+          blocker: b,
+        });
+        break;
+      case 'scp-no-allow':
+        out.push({
+          code: 'SCP_NO_ALLOW',
+          certainty,
+          summary: `No service control policy${levelText(b)} allows \`${b.action}\` on \`${roleArn}\`; every level from the root to the caller's account must allow it.`,
+          evidence: {
+            policy: b.evaluations.map((e) => e.policy.label).join(', ') || 'no SCP',
+            ...(b.level === undefined
+              ? {}
+              : { level: b.level.targetId, levelType: b.level.targetType }),
+            action: b.action,
+          },
+          blocker: b,
+          ...(b.policy === undefined ? {} : { policy: b.policy }),
+        });
+        break;
+    }
+  }
+  return out;
+}
+
+const DENY_CODES = {
+  'trust-deny': 'TRUST_EXPLICIT_DENY',
+  'identity-deny': 'IDENTITY_EXPLICIT_DENY',
+  'boundary-deny': 'BOUNDARY_EXPLICIT_DENY',
+  'session-deny': 'SESSION_POLICY_EXPLICIT_DENY',
+  'scp-deny': 'SCP_EXPLICIT_DENY',
+  'rcp-deny': 'RCP_EXPLICIT_DENY',
+} as const satisfies Record<string, CauseCode>;
+
+/** Prefix before the policy label (labels of SCPs, RCPs and trust policies name their kind). */
+const DENY_NOUN = {
+  'trust-deny': '',
+  'identity-deny': 'identity-based policy ',
+  'boundary-deny': 'permissions boundary ',
+  'session-deny': 'session policy ',
+  'scp-deny': '',
+  'rcp-deny': '',
+} as const;
+
+export { baseOperator };

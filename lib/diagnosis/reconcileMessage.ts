@@ -1,0 +1,126 @@
+import type { BlockerKind } from '../engine/AssumeRoleEvaluation.js';
+import type { DenialEvent, PolicyTypeInMessage } from '../intake/DenialEvent.js';
+import type { CauseDraft } from './CauseDraft.js';
+import { CAUSE_CODES, type CauseCode } from './causeCodes.js';
+import { callerLabel } from './describe.js';
+
+const MESSAGE_CAUSE: Record<PolicyTypeInMessage, { implicit: CauseCode; explicit: CauseCode }> = {
+  identity: { implicit: 'IDENTITY_NO_ALLOW', explicit: 'IDENTITY_EXPLICIT_DENY' },
+  scp: { implicit: 'SCP_NO_ALLOW', explicit: 'SCP_EXPLICIT_DENY' },
+  rcp: { implicit: 'RCP_EXPLICIT_DENY', explicit: 'RCP_EXPLICIT_DENY' },
+  boundary: { implicit: 'BOUNDARY_NO_ALLOW', explicit: 'BOUNDARY_EXPLICIT_DENY' },
+  session: { implicit: 'SESSION_POLICY_NO_ALLOW', explicit: 'SESSION_POLICY_EXPLICIT_DENY' },
+  resource: { implicit: 'TRUST_PRINCIPAL_NOT_TRUSTED', explicit: 'TRUST_EXPLICIT_DENY' },
+  vpce: { implicit: 'INSUFFICIENT_DATA', explicit: 'INSUFFICIENT_DATA' },
+};
+
+const TYPE_NOUN: Record<PolicyTypeInMessage, string> = {
+  identity: 'identity-based policy',
+  scp: 'service control policy',
+  rcp: 'resource control policy',
+  boundary: 'permissions boundary',
+  session: 'session policy',
+  resource: 'resource-based (trust) policy',
+  vpce: 'VPC endpoint policy',
+};
+
+/** Cause codes that AWS's message can name, for a given policy type. */
+export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): CauseCode {
+  const m = MESSAGE_CAUSE[type];
+  return explicitDeny ? m.explicit : m.implicit;
+}
+
+/** Blocker kinds whose absence from the snapshot means "IAM changed" rather than "not readable". */
+const READ_KIND: Partial<Record<PolicyTypeInMessage, BlockerKind>> = {};
+void READ_KIND;
+
+/**
+ * Folds AWS's own evidence (the `because no …` / `with an explicit deny in …`
+ * suffix of `errorMessage`) into the causes found from the snapshot. AWS wins:
+ * the named policy type is confirmed even when the snapshot lacks it or says
+ * otherwise. A plain message (no suffix) means the caller's side passed, so
+ * caller-side causes found in today's snapshot are demoted.
+ *
+ * `readable` tells whether the snapshot held that side's policies at all.
+ */
+export function reconcileMessage(
+  event: DenialEvent,
+  drafts: readonly CauseDraft[],
+  readable: {
+    readonly callerSide: boolean;
+    readonly orgPolicies: boolean;
+    readonly roleSide: boolean;
+  },
+): CauseDraft[] {
+  const msg = event.errorMessage;
+  const reason = msg.reason;
+  if (msg.kind !== 'not-authorized') return [...drafts];
+  if (reason === undefined) {
+    const complete = msg.resourceArn !== undefined && msg.raw.length < 1000;
+    if (!complete) return [...drafts];
+    return drafts.map((d) =>
+      CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes'
+        ? {
+            ...d,
+            demoted: true,
+            summary: `${d.summary} (AWS's message names no caller-side policy, so this may have changed since the denial.)`,
+          }
+        : d,
+    );
+  }
+  const code = messageCause(reason.policyType, reason.explicitDeny);
+  const matching = drafts.filter((d) => d.code === code);
+  const preferred =
+    reason.policyArn === undefined
+      ? matching
+      : matching.filter(
+          (d) =>
+            d.policy?.arn === reason.policyArn ||
+            d.policy?.label.includes(reason.policyArn as string),
+        );
+  const confirmed = new Set(preferred.length > 0 ? preferred : matching);
+  const out = drafts.map((d) =>
+    confirmed.has(d)
+      ? {
+          ...d,
+          certainty: 'message' as const,
+          evidence: { ...d.evidence, awsMessage: msg.raw },
+        }
+      : d,
+  );
+  if (confirmed.size > 0) return out;
+
+  // AWS names a policy type the snapshot does not show.
+  const noun = TYPE_NOUN[reason.policyType];
+  const named =
+    reason.policyArn === undefined ? `a ${noun}` : `the ${noun} \`${reason.policyArn}\``;
+  const side = CAUSE_CODES[code];
+  const snapshotHas =
+    reason.policyType === 'session' || reason.policyType === 'vpce'
+      ? false
+      : reason.policyType === 'scp' || reason.policyType === 'rcp'
+        ? readable.orgPolicies
+        : side === 'caller'
+          ? readable.callerSide
+          : readable.roleSide;
+  const why =
+    reason.policyType === 'session'
+      ? ' Session policies are passed when a session is created and are never in IAM, so trustwatch can only report what AWS said.'
+      : reason.policyType === 'vpce'
+        ? ' trustwatch does not read VPC endpoint policies: check the endpoint policy of the VPC endpoint the call went through.'
+        : snapshotHas
+          ? " Today's IAM state does not show it, so IAM has probably changed since the denial."
+          : " trustwatch could not read that policy, so only AWS's word is available.";
+  const verb = reason.explicitDeny ? 'explicitly denies' : 'does not allow';
+  out.unshift({
+    code,
+    certainty: 'message',
+    summary: `AWS's error message says ${named} ${verb} \`${msg.action ?? event.eventName}\` for ${callerLabel(event)}.${why}`,
+    evidence: {
+      policy: reason.policyArn ?? `${noun} (named in AWS's error message)`,
+      awsMessage: msg.raw,
+      source: 'errorMessage',
+    },
+  });
+  return out;
+}

@@ -1,0 +1,586 @@
+import type { CauseDraft } from '../diagnosis/CauseDraft.js';
+import type { CauseCode } from '../diagnosis/causeCodes.js';
+import type { Fix } from '../diagnosis/Diagnosis.js';
+import { baseOperator, equalsWithWildcard, roleNameOf } from '../diagnosis/describe.js';
+import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluation.js';
+import type { RequestContext } from '../engine/RequestContext.js';
+import type { DenialEvent } from '../intake/DenialEvent.js';
+import { parseIamPrincipalArn, parseRoleArn } from '../intake/parseIamArn.js';
+import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
+import {
+  cliAssumeRole,
+  cliPutPolicy,
+  cliUpdateTrust,
+  hclJsonencode,
+  hclString,
+  ownerOfPolicy,
+  shellQuote,
+  tfLabel,
+  tfProviderAssumeRole,
+  tfPutPolicy,
+  tfRoleTrust,
+} from './fixCommands.js';
+import {
+  addAction,
+  addAwsPrincipal,
+  addConditionValues,
+  addPrincipalArnException,
+  addStatement,
+  removeConditionValues,
+  renameOperator,
+  replaceAwsPrincipal,
+} from './patchPolicy.js';
+import { policyToJson } from './policyToJson.js';
+
+/** What a fix needs besides its cause: the evaluated request and a way to re-check it. */
+export interface FixContext {
+  readonly event: DenialEvent;
+  /** The inputs the cause was found with (absent when no role could be evaluated). */
+  readonly inputs?: AssumeRoleInputs;
+  readonly role?: { readonly arn: string; readonly name: string; readonly path: string };
+  /** The caller's IAM ARN (role ARN for sessions, user ARN). */
+  readonly callerArn?: string;
+  /** Re-runs the evaluation with patched inputs: does `code` still block? */
+  readonly stillBlocks: (inputs: AssumeRoleInputs, code: CauseCode) => boolean;
+  /** Does a role with this ARN exist (for corrected-ARN fixes)? */
+  readonly roleExists: (arn: string) => boolean;
+}
+
+type Candidate = {
+  readonly title: string;
+  readonly inputs: AssumeRoleInputs;
+  readonly iamPolicy?: Record<string, unknown>;
+  readonly awsCli: string;
+  readonly terraform: string;
+  readonly appliesTo: string;
+};
+
+function sessionNameOf(event: DenialEvent): string {
+  const n = event.request.roleSessionName ?? event.caller.sessionName ?? 'trustwatch-fix';
+  return /^[\w+=,.@-]{2,64}$/.test(n) ? n : 'trustwatch-fix';
+}
+
+function withTrust(inputs: AssumeRoleInputs, doc: PolicyDocument): AssumeRoleInputs {
+  return { ...inputs, trust: { ...inputs.trust, document: doc } };
+}
+
+function withContext(
+  inputs: AssumeRoleInputs,
+  set: Record<string, readonly string[]>,
+): AssumeRoleInputs {
+  const ctx: RequestContext = inputs.context;
+  const keys = Object.keys(set);
+  return {
+    ...inputs,
+    context: {
+      ...ctx,
+      values: { ...ctx.values, ...set },
+      unknownKeys: ctx.unknownKeys.filter((k) => !keys.includes(k)),
+    },
+  };
+}
+
+function replacePolicy(
+  inputs: AssumeRoleInputs,
+  old: LabeledPolicy,
+  doc: PolicyDocument,
+): AssumeRoleInputs {
+  const swap = (p: LabeledPolicy): LabeledPolicy =>
+    p === old || (p.label === old.label && p.arn === old.arn) ? { ...p, document: doc } : p;
+  const swapOrg = (o: OrgPolicies | undefined): OrgPolicies | undefined =>
+    o === undefined
+      ? undefined
+      : { ...o, levels: o.levels.map((l) => ({ ...l, policies: l.policies.map(swap) })) };
+  return {
+    ...inputs,
+    trust: swap(inputs.trust),
+    identity: inputs.identity?.map(swap),
+    boundary:
+      inputs.boundary === null || inputs.boundary === undefined
+        ? inputs.boundary
+        : swap(inputs.boundary),
+    sessionPolicies: inputs.sessionPolicies?.map(swap),
+    scp: swapOrg(inputs.scp),
+    rcp: swapOrg(inputs.rcp),
+  };
+}
+
+/** Title-cased identifier fragment for a Sid (letters and digits only). */
+function sidPart(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** Builds the candidate fixes for one cause, best first (all unverified). */
+function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
+  const { inputs, role, callerArn, event } = ctx;
+  const out: Candidate[] = [];
+  const trustFix = (title: string, doc: PolicyDocument): Candidate | undefined => {
+    if (inputs === undefined || role === undefined) return undefined;
+    const json = policyToJson(doc);
+    return {
+      title,
+      inputs: withTrust(inputs, doc),
+      iamPolicy: json,
+      awsCli: cliUpdateTrust(role.name, json),
+      terraform: tfRoleTrust(role, json),
+      appliesTo: inputs.trust.label,
+    };
+  };
+  const policyFix = (
+    title: string,
+    policy: LabeledPolicy,
+    doc: PolicyDocument,
+  ): Candidate | undefined => {
+    if (inputs === undefined) return undefined;
+    const owner = ownerOfPolicy(policy.label, policy.arn);
+    if (owner === undefined) return undefined;
+    const json = policyToJson(doc);
+    return {
+      title,
+      inputs: replacePolicy(inputs, policy, doc),
+      iamPolicy: json,
+      awsCli: cliPutPolicy(owner, json),
+      terraform: tfPutPolicy(owner, json),
+      appliesTo: policy.label,
+    };
+  };
+  const push = (c: Candidate | undefined): void => {
+    if (c !== undefined) out.push(c);
+  };
+  const trustDoc = inputs?.trust.document;
+  const roleArn = role?.arn ?? event.target.roleArn;
+
+  switch (draft.code) {
+    case 'TRUST_PRINCIPAL_NOT_TRUSTED': {
+      if (trustDoc === undefined || callerArn === undefined) break;
+      const wrong = draft.hint?.wrongArn;
+      if (wrong !== undefined) {
+        push(
+          trustFix(
+            `Name the full ARN \`${callerArn}\` (with its path) in the trust policy`,
+            replaceAwsPrincipal(trustDoc, wrong, callerArn),
+          ),
+        );
+      }
+      const traces = draft.blocker?.evaluations[0]?.evaluation.statements ?? [];
+      const action = draft.blocker?.action ?? inputs?.context.action ?? 'sts:AssumeRole';
+      for (const s of trustDoc.statements) {
+        const t = traces.find((x) => x.index === s.index);
+        if (s.effect !== 'Allow' || s.principal?.kind !== 'map' || s.principal.AWS.length === 0)
+          continue;
+        if (t !== undefined && t.action !== 'yes') continue;
+        push(
+          trustFix(
+            `Add \`${callerArn}\` to the principals of trust statement \`${s.sid ?? `#${s.index}`}\``,
+            addAwsPrincipal(trustDoc, s.index, callerArn),
+          ),
+        );
+      }
+      const name = roleNameOf(callerArn);
+      push(
+        trustFix(
+          `Add a trust statement for \`${callerArn}\``,
+          addStatement(trustDoc, {
+            sid: `Allow${sidPart(name)}`.slice(0, 100),
+            effect: 'Allow',
+            principal: {
+              kind: 'map',
+              AWS: [callerArn],
+              Service: [],
+              Federated: [],
+              CanonicalUser: [],
+            },
+            action: [action],
+            conditions: [],
+          }),
+        ),
+      );
+      break;
+    }
+    case 'TRUST_PRINCIPAL_STALE_ID': {
+      const stale = draft.hint?.staleId;
+      if (trustDoc === undefined || callerArn === undefined || stale === undefined) break;
+      push(
+        trustFix(
+          `Replace the stale id \`${stale}\` with \`${callerArn}\` in the trust policy`,
+          replaceAwsPrincipal(trustDoc, stale, callerArn),
+        ),
+      );
+      break;
+    }
+    case 'TRUST_MISSING_SESSION_ACTION': {
+      const action = draft.blocker?.action;
+      if (trustDoc === undefined || action === undefined || inputs === undefined) break;
+      for (const t of inputs !== undefined
+        ? (draft.blocker?.evaluations[0]?.evaluation.statements ?? [])
+        : []) {
+        if (t.effect === 'Allow' && t.principal !== 'no') {
+          push(
+            trustFix(
+              `Allow \`${action}\` in trust statement \`${t.sid ?? `#${t.index}`}\``,
+              addAction(trustDoc, t.index, action),
+            ),
+          );
+        }
+      }
+      break;
+    }
+    case 'TRUST_EXPLICIT_DENY':
+    case 'IDENTITY_EXPLICIT_DENY':
+    case 'BOUNDARY_EXPLICIT_DENY':
+    case 'SCP_EXPLICIT_DENY':
+    case 'RCP_EXPLICIT_DENY': {
+      const policy = draft.policy;
+      const s = draft.statement;
+      if (policy === undefined || s === undefined || callerArn === undefined) break;
+      const patched = addPrincipalArnException(policy.document, s.index, callerArn);
+      const title = `Exempt \`${callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`;
+      if (draft.code === 'TRUST_EXPLICIT_DENY') push(trustFix(title, patched));
+      else {
+        const org = draft.code === 'SCP_EXPLICIT_DENY' || draft.code === 'RCP_EXPLICIT_DENY';
+        push(
+          policyFix(
+            org ? `${title}; needs the organization's management account` : title,
+            policy,
+            patched,
+          ),
+        );
+      }
+      break;
+    }
+    case 'TRUST_CONDITION_EXTERNAL_ID': {
+      const clause = draft.clause;
+      if (inputs === undefined || roleArn === undefined || clause === undefined) break;
+      const op = baseOperator(clause.operator).toLowerCase();
+      const value = clause.expected.find((v) => !v.includes('*') && !v.includes('?'));
+      if (!op.startsWith('string') || op.includes('not') || value === undefined) break;
+      const sessionName = sessionNameOf(event);
+      out.push({
+        title: 'Pass the ExternalId the role expects when assuming it',
+        inputs: withContext(inputs, { 'sts:externalid': [value] }),
+        awsCli: cliAssumeRole({ roleArn, sessionName, externalId: value }),
+        terraform: tfProviderAssumeRole({ roleArn, sessionName, externalId: value }),
+        appliesTo: "the caller's AssumeRole call (SDK, CLI profile or Terraform provider)",
+      });
+      break;
+    }
+    case 'TRUST_CONDITION_MFA': {
+      if (inputs === undefined || roleArn === undefined) break;
+      const sessionName = sessionNameOf(event);
+      const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
+      const serialCmd =
+        user === undefined
+          ? undefined
+          : `MFA_SERIAL=$(aws iam list-mfa-devices --user-name ${shellQuote(user)} --query 'MFADevices[0].SerialNumber' --output text)`;
+      const assume = `aws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)} --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"`;
+      out.push({
+        title: 'Authenticate with MFA before assuming the role',
+        inputs: withContext(inputs, {
+          'aws:multifactorauthpresent': ['true'],
+          'aws:multifactorauthage': ['0'],
+        }),
+        awsCli:
+          serialCmd === undefined
+            ? `# sign in again with MFA (the caller's session must be MFA-authenticated), then:\naws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)}`
+            : `${serialCmd}\n${assume}`,
+        terraform: `# Terraform cannot prompt for an MFA code: export MFA session credentials first\n# (aws sts get-session-token --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"), then:\n${tfProviderAssumeRole({ roleArn, sessionName })}`,
+        appliesTo: "the caller's credentials (an MFA-authenticated session)",
+      });
+      break;
+    }
+    case 'TRUST_CONDITION_ORG':
+    case 'TRUST_CONDITION_OTHER':
+    case 'OIDC_CLAIM_MISMATCH':
+    case 'SAML_CLAIM_MISMATCH': {
+      const clause = draft.clause;
+      const s = draft.statement;
+      if (trustDoc === undefined || clause === undefined || s === undefined) break;
+      if (equalsWithWildcard(clause)) {
+        const newOp = clause.operator.replace(/Equals/, 'Like');
+        push(
+          trustFix(
+            `Use \`${newOp}\` instead of \`${clause.operator}\`: \`${clause.operator}\` treats \`*\` literally`,
+            renameOperator(trustDoc, s.index, clause.operator, clause.key, newOp),
+          ),
+        );
+      }
+      const actual = clause.actual;
+      if (actual === undefined || actual.length === 0) break;
+      const base = baseOperator(clause.operator).toLowerCase();
+      const negated = base.includes('not');
+      if (negated) {
+        const lower = actual.map((a) => a.toLowerCase());
+        push(
+          trustFix(
+            `Stop excluding ${actual.map((a) => `\`${a}\``).join(', ')} in condition \`${clause.key}\``,
+            removeConditionValues(trustDoc, s.index, clause.operator, clause.key, (v) =>
+              lower.includes(v.toLowerCase()),
+            ),
+          ),
+        );
+      } else if (base.startsWith('string') || base.startsWith('arn') || base === 'ipaddress') {
+        const add =
+          base === 'ipaddress'
+            ? actual.map((a) => (a.includes('/') ? a : a.includes(':') ? `${a}/128` : `${a}/32`))
+            : actual;
+        push(
+          trustFix(
+            `Allow ${add.map((a) => `\`${a}\``).join(', ')} in condition \`${clause.key}\` of trust statement \`${s.sid ?? `#${s.index}`}\` (if this caller should get in)`,
+            addConditionValues(trustDoc, s.index, clause.operator, clause.key, add),
+          ),
+        );
+      }
+      break;
+    }
+    case 'IDENTITY_NO_ALLOW': {
+      if (inputs === undefined || roleArn === undefined || callerArn === undefined) break;
+      const caller = parseIamPrincipalArn(callerArn);
+      if (
+        caller === undefined ||
+        (caller.resourceType !== 'role' && caller.resourceType !== 'user')
+      )
+        break;
+      const roleName = roleNameOf(roleArn);
+      const actions = [
+        inputs.context.action,
+        ...inputs.sessionActions.filter((a) => a.needed === 'yes').map((a) => a.action),
+      ];
+      const policyName = `AllowAssume${sidPart(roleName)}`.slice(0, 128);
+      const doc: PolicyDocument = {
+        version: '2012-10-17',
+        statements: [
+          {
+            index: 0,
+            sid: policyName,
+            effect: 'Allow',
+            action: actions,
+            resource: [roleArn],
+            conditions: [],
+          },
+        ],
+      };
+      const policy: LabeledPolicy = {
+        label: `inline policy \`${policyName}\` of ${caller.resourceType} \`${caller.name}\``,
+        document: doc,
+      };
+      const json = policyToJson(doc);
+      const owner = {
+        kind: 'inline',
+        principalType: caller.resourceType,
+        principalName: caller.name,
+        policyName,
+      } as const;
+      out.push({
+        title: `Allow ${caller.resourceType} \`${caller.name}\` to assume \`${roleArn}\` (new inline policy)`,
+        inputs: { ...inputs, identity: [...(inputs.identity ?? []), policy] },
+        iamPolicy: json,
+        awsCli: cliPutPolicy(owner, json),
+        terraform: tfPutPolicy(owner, json),
+        appliesTo: policy.label,
+      });
+      break;
+    }
+    case 'BOUNDARY_NO_ALLOW':
+    case 'SCP_NO_ALLOW': {
+      if (inputs === undefined || roleArn === undefined) break;
+      const pool: LabeledPolicy[] =
+        draft.code === 'BOUNDARY_NO_ALLOW'
+          ? draft.policy === undefined
+            ? []
+            : [draft.policy]
+          : (draft.blocker?.level?.policies ?? []).filter(
+              (p) =>
+                ownerOfPolicy(p.label, p.arn)?.kind === 'org' && !/FullAWSAccess/.test(p.label),
+            );
+      const actions = [
+        inputs.context.action,
+        ...inputs.sessionActions.filter((a) => a.needed === 'yes').map((a) => a.action),
+      ];
+      for (const p of pool) {
+        const doc = addStatement(p.document, {
+          sid: `AllowAssume${sidPart(roleNameOf(roleArn))}`.slice(0, 100),
+          effect: 'Allow',
+          action: actions,
+          resource: [roleArn],
+          conditions: [],
+        });
+        const org = draft.code === 'SCP_NO_ALLOW';
+        push(
+          policyFix(
+            `Allow \`${inputs.context.action}\` on \`${roleArn}\` in ${org ? 'SCP' : 'the permissions boundary'} \`${p.label}\`${org ? "; needs the organization's management account" : ''}`,
+            p,
+            doc,
+          ),
+        );
+      }
+      break;
+    }
+    case 'SESSION_POLICY_NO_ALLOW':
+    case 'SESSION_POLICY_EXPLICIT_DENY': {
+      if (inputs === undefined || callerArn === undefined || roleArn === undefined) break;
+      const c = parseRoleArn(callerArn);
+      if (c === undefined) break;
+      const sessionName = event.caller.sessionName ?? 'trustwatch-fix';
+      out.push({
+        title: `Start the caller's session of \`${c.name}\` without the session policy that blocks it (no --policy / --policy-arns), then assume \`${roleNameOf(roleArn)}\``,
+        inputs: { ...inputs, sessionPolicies: [] },
+        awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: /^[\w+=,.@-]{2,64}$/.test(sessionName) ? sessionName : 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName: sessionNameOf(event) })}`,
+        terraform: `# create the caller's session without \`policy\` / \`policy_arns\` in its assume_role block\n${tfProviderAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}`,
+        appliesTo: "whatever creates the caller's session (it passed a session policy)",
+      });
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+/**
+ * The minimal verified fix for one cause: each candidate is re-evaluated with
+ * the engine; the first one after which the cause no longer blocks is kept.
+ * Causes whose fix is a corrected input (role ARN, MFA code) are checked
+ * against IAM state instead.
+ */
+export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
+  const { event } = ctx;
+  switch (draft.code) {
+    case 'ROLE_NOT_FOUND':
+    case 'TARGET_ACCOUNT_OUTSIDE_ORG': {
+      const arn = draft.hint?.suggestedArn;
+      if (arn === undefined || !ctx.roleExists(arn)) return undefined;
+      const sessionName = sessionNameOf(event);
+      return {
+        cause: draft.code,
+        title: `Use the existing role \`${arn}\` in the caller's configuration`,
+        awsCli: cliAssumeRole({ roleArn: arn, sessionName }),
+        terraform: tfProviderAssumeRole({ roleArn: arn, sessionName }),
+        appliesTo: "the caller's configuration (role ARN)",
+        verified: true,
+      };
+    }
+    case 'MFA_CODE_INVALID': {
+      const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
+      const roleArn = event.target.roleArn ?? event.request.roleSessionName;
+      if (user === undefined) return undefined;
+      const serial =
+        event.request.serialNumber ??
+        '$(aws iam list-mfa-devices --user-name ' +
+          shellQuote(user) +
+          " --query 'MFADevices[0].SerialNumber' --output text)";
+      const assume =
+        event.target.roleArn === undefined
+          ? `aws sts assume-role --role-arn "$ROLE_ARN" --role-session-name ${shellQuote(sessionNameOf(event))} --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"`
+          : `aws sts assume-role --role-arn ${shellQuote(event.target.roleArn)} --role-session-name ${shellQuote(sessionNameOf(event))} --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"`;
+      void roleArn;
+      return {
+        cause: 'MFA_CODE_INVALID',
+        title: `Use the serial number of an MFA device registered to \`${user}\` and a current one-time code`,
+        awsCli: `MFA_SERIAL=${event.request.serialNumber === undefined ? `"${serial}"` : shellQuote(serial)}\n${assume}`,
+        terraform: `# Terraform cannot prompt for an MFA code: export MFA session credentials first, e.g.\n# aws sts get-session-token --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"\n${hclComment()}`,
+        appliesTo: "the caller's MFA device and code",
+        // AWS checks the code before any policy: a valid serial and code remove this failure.
+        verified: true,
+      };
+    }
+    case 'OIDC_PROVIDER_NOT_TRUSTED':
+      return oidcProviderFix(draft, ctx);
+    default:
+      break;
+  }
+  for (const c of candidates(draft, ctx)) {
+    if (!ctx.stillBlocks(c.inputs, draft.code)) {
+      return {
+        cause: draft.code,
+        title: c.title,
+        ...(c.iamPolicy === undefined ? {} : { iamPolicy: c.iamPolicy }),
+        awsCli: c.awsCli,
+        terraform: c.terraform,
+        appliesTo: c.appliesTo,
+        verified: true,
+      };
+    }
+  }
+  return undefined;
+}
+
+function hclComment(): string {
+  return '# then run terraform with those credentials in the environment';
+}
+
+/**
+ * No role trusts the caller's OIDC provider (or it does not exist): a new
+ * role trust policy for exactly the observed `sub` and `aud`, verified
+ * against the request.
+ */
+function oidcProviderFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
+  const w = ctx.event.caller.webIdentity;
+  const providerArn = w?.providerArn;
+  const host = w?.provider;
+  if (
+    providerArn === undefined ||
+    host === undefined ||
+    w?.sub === undefined ||
+    ctx.inputs === undefined
+  ) {
+    return undefined;
+  }
+  const repo = /^repo:[^/]+\/([^:]+):/.exec(w.sub)?.[1];
+  const roleName =
+    ctx.role?.name ?? (repo === undefined ? 'web-identity-role' : `github-${repo}`.slice(0, 64));
+  const conditions = [
+    ...(w.aud === undefined
+      ? []
+      : [{ operator: 'StringEquals', key: `${host}:aud`, values: [w.aud] }]),
+    { operator: 'StringEquals', key: `${host}:sub`, values: [w.sub] },
+  ];
+  const statement = {
+    sid: 'TrustOidcSubject',
+    effect: 'Allow' as const,
+    principal: {
+      kind: 'map' as const,
+      AWS: [],
+      Service: [],
+      Federated: [providerArn],
+      CanonicalUser: [],
+    },
+    action: ['sts:AssumeRoleWithWebIdentity'],
+    conditions,
+  };
+  const existing = ctx.role !== undefined;
+  const doc: PolicyDocument = existing
+    ? addStatement(ctx.inputs.trust.document, statement)
+    : { version: '2012-10-17', statements: [{ ...statement, index: 0 }] };
+  const patched = withTrust(ctx.inputs, doc);
+  if (
+    ctx.stillBlocks(patched, 'OIDC_PROVIDER_NOT_TRUSTED') ||
+    ctx.stillBlocks(patched, 'OIDC_CLAIM_MISMATCH')
+  ) {
+    return undefined;
+  }
+  const json = policyToJson(doc);
+  const providerMissing = draft.hint?.providerMissing === 'true';
+  const createProvider = providerMissing
+    ? `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${host}`)} --client-id-list ${shellQuote(w.aud ?? 'sts.amazonaws.com')}\n`
+    : '';
+  const tfProvider = providerMissing
+    ? `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {\n  url            = ${hclString(`https://${host}`)}\n  client_id_list = [${hclString(w.aud ?? 'sts.amazonaws.com')}]\n}\n\n`
+    : '';
+  const awsCli = existing
+    ? cliUpdateTrust(roleName, json)
+    : `${createProvider}aws iam create-role --role-name ${shellQuote(roleName)} --assume-role-policy-document ${shellQuote(JSON.stringify(json))}`;
+  const terraform = existing
+    ? tfRoleTrust({ name: roleName, path: ctx.role?.path ?? '/' }, json)
+    : `${tfProvider}resource "aws_iam_role" ${hclString(tfLabel(roleName))} {\n  name               = ${hclString(roleName)}\n  assume_role_policy = ${hclJsonencode(json, '  ')}\n}`;
+  return {
+    cause: 'OIDC_PROVIDER_NOT_TRUSTED',
+    title: existing
+      ? `Trust the OIDC provider for exactly the subject \`${w.sub}\` in the trust policy of \`${roleName}\``
+      : `${providerMissing ? 'Create the OIDC provider and a' : 'Create a'} role trusting exactly the subject \`${w.sub}\` (if this workflow should get in)`,
+    iamPolicy: json,
+    awsCli,
+    terraform,
+    appliesTo: existing ? ctx.inputs.trust.label : `a new role \`${roleName}\``,
+    verified: true,
+  };
+}

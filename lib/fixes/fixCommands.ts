@@ -1,0 +1,176 @@
+/**
+ * AWS CLI and Terraform renderings of a fix. Pure string building; every
+ * value is quoted for the shell (single quotes) or HCL (escaped strings).
+ */
+
+/** Quotes text for a POSIX shell as one single-quoted word. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An HCL string literal (escapes `"`, `\`, `${` and `%{`). */
+export function hclString(text: string): string {
+  return `"${text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\$\{/g, '$${')
+    .replace(/%\{/g, '%%{')}"`;
+}
+
+/** A Terraform resource label made from any name: letters, digits, `_`, `-`; not starting with a digit. */
+export function tfLabel(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
+  return cleaned.length === 0 ? 'policy' : cleaned.toLowerCase();
+}
+
+/** `jsonencode(...)` of a JSON value written as an HCL object/tuple expression. */
+export function hclJsonencode(value: unknown, indent = '  '): string {
+  return `jsonencode(${hclValue(value, indent)})`;
+}
+
+function hclValue(value: unknown, indent: string): string {
+  if (typeof value === 'string') return hclString(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return 'null';
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => `${inner}${hclValue(v, inner)}`).join(',\n')},\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${hclString(k)} = ${hclValue(v, inner)}`).join('\n')}\n${indent}}`;
+}
+
+const json = (doc: unknown): string => JSON.stringify(doc);
+
+export function cliUpdateTrust(roleName: string, doc: unknown): string {
+  return `aws iam update-assume-role-policy --role-name ${shellQuote(roleName)} --policy-document ${shellQuote(json(doc))}`;
+}
+
+export function tfRoleTrust(role: { name: string; path: string }, doc: unknown): string {
+  const path = role.path === '/' ? '' : `\n  path               = ${hclString(role.path)}`;
+  return `resource "aws_iam_role" ${hclString(tfLabel(role.name))} {
+  name               = ${hclString(role.name)}${path}
+  # keep the role's other arguments as they are; only the trust policy changes
+  assume_role_policy = ${hclJsonencode(doc, '  ')}
+}`;
+}
+
+export type PolicyOwner =
+  | {
+      readonly kind: 'inline';
+      readonly principalType: 'role' | 'user' | 'group';
+      readonly principalName: string;
+      readonly policyName: string;
+    }
+  | { readonly kind: 'managed'; readonly arn: string; readonly name: string }
+  | {
+      readonly kind: 'org';
+      readonly id: string;
+      readonly name: string;
+      readonly type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+    };
+
+export function cliPutPolicy(owner: PolicyOwner, doc: unknown): string {
+  switch (owner.kind) {
+    case 'inline':
+      return `aws iam put-${owner.principalType}-policy --${owner.principalType}-name ${shellQuote(owner.principalName)} --policy-name ${shellQuote(owner.policyName)} --policy-document ${shellQuote(json(doc))}`;
+    case 'managed':
+      return `aws iam create-policy-version --policy-arn ${shellQuote(owner.arn)} --set-as-default --policy-document ${shellQuote(json(doc))}`;
+    case 'org':
+      return `aws organizations update-policy --policy-id ${shellQuote(owner.id)} --content ${shellQuote(json(doc))}`;
+  }
+}
+
+export function tfPutPolicy(owner: PolicyOwner, doc: unknown): string {
+  switch (owner.kind) {
+    case 'inline': {
+      const resource = `aws_iam_${owner.principalType}_policy`;
+      return `resource "${resource}" ${hclString(tfLabel(`${owner.principalName}_${owner.policyName}`))} {
+  name   = ${hclString(owner.policyName)}
+  ${owner.principalType.padEnd(6)} = ${hclString(owner.principalName)}
+  policy = ${hclJsonencode(doc, '  ')}
+}`;
+    }
+    case 'managed':
+      return `resource "aws_iam_policy" ${hclString(tfLabel(owner.name))} {
+  name   = ${hclString(owner.name)}
+  policy = ${hclJsonencode(doc, '  ')}
+}`;
+    case 'org':
+      return `resource "aws_organizations_policy" ${hclString(tfLabel(owner.name))} {
+  name    = ${hclString(owner.name)}
+  type    = ${hclString(owner.type)}
+  content = ${hclJsonencode(doc, '  ')}
+}`;
+  }
+}
+
+/** The caller's side: `aws sts assume-role` with the right inputs. */
+export function cliAssumeRole(opts: {
+  roleArn: string;
+  sessionName: string;
+  externalId?: string;
+  serialNumber?: string;
+}): string {
+  const parts = [
+    'aws sts assume-role',
+    `--role-arn ${shellQuote(opts.roleArn)}`,
+    `--role-session-name ${shellQuote(opts.sessionName)}`,
+  ];
+  if (opts.externalId !== undefined) parts.push(`--external-id ${shellQuote(opts.externalId)}`);
+  if (opts.serialNumber !== undefined) {
+    parts.push(`--serial-number ${shellQuote(opts.serialNumber)}`, '--token-code "$MFA_CODE"');
+  }
+  return parts.join(' ');
+}
+
+/** The Terraform AWS provider's `assume_role` block for the caller. */
+export function tfProviderAssumeRole(opts: {
+  roleArn: string;
+  sessionName: string;
+  externalId?: string;
+}): string {
+  const ext =
+    opts.externalId === undefined ? '' : `\n    external_id  = ${hclString(opts.externalId)}`;
+  return `provider "aws" {
+  assume_role {
+    role_arn     = ${hclString(opts.roleArn)}
+    session_name = ${hclString(opts.sessionName)}${ext}
+  }
+}`;
+}
+
+/** Reads an owner out of a policy label of lib/state (inline / managed / org policy). */
+export function ownerOfPolicy(label: string, arn: string | undefined): PolicyOwner | undefined {
+  const inline = /^inline policy `([^`]+)` of (role|user|group) `([^`]+)`$/.exec(label);
+  if (inline !== null) {
+    return {
+      kind: 'inline',
+      policyName: inline[1] as string,
+      principalType: inline[2] as 'role' | 'user' | 'group',
+      principalName: inline[3] as string,
+    };
+  }
+  const ref = arn ?? /(arn:aws[\w-]*:\S+?)(?:\)|$|\s)/.exec(label)?.[1];
+  if (ref === undefined) return undefined;
+  const org =
+    /^arn:aws[\w-]*:organizations::\d{12}:policy\/o-[\w]+\/(service_control_policy|resource_control_policy)\/(p-[\w]+)$/.exec(
+      ref,
+    );
+  if (org !== null) {
+    const name = /^(?:SCP|RCP) `([^`]+)`/.exec(label)?.[1] ?? (org[2] as string);
+    return {
+      kind: 'org',
+      id: org[2] as string,
+      name,
+      type:
+        org[1] === 'service_control_policy' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY',
+    };
+  }
+  const managed = /^arn:aws[\w-]*:iam::(\d{12}):policy\/(?:.*\/)?([^/]+)$/.exec(ref);
+  if (managed !== null) return { kind: 'managed', arn: ref, name: managed[2] as string };
+  return undefined;
+}

@@ -1,0 +1,153 @@
+import type {
+  ConditionClause,
+  PolicyDocument,
+  PolicyStatement,
+  PrincipalElement,
+} from '../policy/PolicyDocument.js';
+
+/**
+ * Small immutable edits of a normalized policy, each the minimal change one
+ * fix needs. Statement indexes stay as they are; a new statement is appended.
+ */
+function mapStatement(
+  doc: PolicyDocument,
+  index: number,
+  edit: (s: PolicyStatement) => PolicyStatement,
+): PolicyDocument {
+  return { ...doc, statements: doc.statements.map((s) => (s.index === index ? edit(s) : s)) };
+}
+
+function emptyMap(): Extract<PrincipalElement, { kind: 'map' }> {
+  return { kind: 'map', AWS: [], Service: [], Federated: [], CanonicalUser: [] };
+}
+
+/** Adds an AWS principal (role or user ARN) to one statement's `Principal`. */
+export function addAwsPrincipal(doc: PolicyDocument, index: number, arn: string): PolicyDocument {
+  return mapStatement(doc, index, (s) => {
+    const p = s.principal?.kind === 'map' ? s.principal : emptyMap();
+    if (p.AWS.includes(arn)) return s;
+    return { ...s, principal: { ...p, AWS: [...p.AWS, arn] } };
+  });
+}
+
+/** Replaces one `Principal.AWS` entry (a stale unique id, an ARN without its path). */
+export function replaceAwsPrincipal(
+  doc: PolicyDocument,
+  oldValue: string,
+  newValue: string,
+): PolicyDocument {
+  return {
+    ...doc,
+    statements: doc.statements.map((s) => {
+      if (s.principal?.kind !== 'map' || !s.principal.AWS.includes(oldValue)) return s;
+      const aws = s.principal.AWS.map((v) => (v === oldValue ? newValue : v));
+      return { ...s, principal: { ...s.principal, AWS: [...new Set(aws)] } };
+    }),
+  };
+}
+
+/** Appends a statement (its index is the next free one). */
+export function addStatement(
+  doc: PolicyDocument,
+  statement: Omit<PolicyStatement, 'index'>,
+): PolicyDocument {
+  const index = doc.statements.reduce((m, s) => Math.max(m, s.index + 1), 0);
+  return { ...doc, statements: [...doc.statements, { ...statement, index }] };
+}
+
+/** Adds an action to one statement's `Action`. */
+export function addAction(doc: PolicyDocument, index: number, action: string): PolicyDocument {
+  return mapStatement(doc, index, (s) =>
+    s.action === undefined || s.action.includes(action)
+      ? s
+      : { ...s, action: [...s.action, action] },
+  );
+}
+
+function sameClause(c: ConditionClause, operator: string, key: string): boolean {
+  return c.operator === operator && c.key.toLowerCase() === key.toLowerCase();
+}
+
+/** Adds values to one condition clause (operator + key) of one statement. */
+export function addConditionValues(
+  doc: PolicyDocument,
+  index: number,
+  operator: string,
+  key: string,
+  values: readonly string[],
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => ({
+    ...s,
+    conditions: s.conditions.map((c) =>
+      sameClause(c, operator, key)
+        ? { ...c, values: [...c.values, ...values.filter((v) => !c.values.includes(v))] }
+        : c,
+    ),
+  }));
+}
+
+/** Removes values from one condition clause of one statement. */
+export function removeConditionValues(
+  doc: PolicyDocument,
+  index: number,
+  operator: string,
+  key: string,
+  drop: (value: string) => boolean,
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => ({
+    ...s,
+    conditions: s.conditions
+      .map((c) =>
+        sameClause(c, operator, key) ? { ...c, values: c.values.filter((v) => !drop(v)) } : c,
+      )
+      .filter((c) => c.values.length > 0),
+  }));
+}
+
+/** Changes the operator of one condition clause (e.g. `StringEquals` → `StringLike`). */
+export function renameOperator(
+  doc: PolicyDocument,
+  index: number,
+  operator: string,
+  key: string,
+  newOperator: string,
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => ({
+    ...s,
+    conditions: s.conditions.map((c) =>
+      sameClause(c, operator, key) ? { ...c, operator: newOperator } : c,
+    ),
+  }));
+}
+
+/**
+ * Narrow exception to a Deny statement: `ArnNotLike aws:PrincipalArn <arn>`,
+ * so the statement no longer applies to that one principal and still applies
+ * to everyone else.
+ */
+export function addPrincipalArnException(
+  doc: PolicyDocument,
+  index: number,
+  principalArn: string,
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => {
+    const existing = s.conditions.find((c) => sameClause(c, 'ArnNotLike', 'aws:PrincipalArn'));
+    if (existing !== undefined) {
+      return {
+        ...s,
+        conditions: s.conditions.map((c) =>
+          c === existing && !c.values.includes(principalArn)
+            ? { ...c, values: [...c.values, principalArn] }
+            : c,
+        ),
+      };
+    }
+    return {
+      ...s,
+      conditions: [
+        ...s.conditions,
+        { operator: 'ArnNotLike', key: 'aws:PrincipalArn', values: [principalArn] },
+      ],
+    };
+  });
+}

@@ -1,0 +1,113 @@
+import type { Cause, Diagnosis, ExplainOutput, Fix } from '../diagnosis/Diagnosis.js';
+
+export interface TextRenderOptions {
+  /** ANSI colours (the CLI asks for them when stdout is a terminal). */
+  readonly color: boolean;
+}
+
+const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' } as const;
+type Style = keyof typeof ANSI;
+
+/** Removes control characters, so event text cannot move the cursor or recolour the terminal. */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+}
+
+function painter(color: boolean): (style: Style, text: string) => string {
+  return (style, text) => (color ? `\u001B[${ANSI[style]}m${text}\u001B[0m` : text);
+}
+
+function indent(text: string, pad: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l === '' ? l : `${pad}${l}`))
+    .join('\n');
+}
+
+function evidenceText(c: Cause): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(c.evidence)) {
+    if (v === undefined || k === 'awsMessage') continue;
+    if (Array.isArray(v)) {
+      if (v.length === 0) continue;
+      parts.push(
+        `${k}: ${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}`,
+      );
+    } else if (typeof v === 'object' && v !== null) {
+      parts.push(`${k}: ${JSON.stringify(v)}`);
+    } else {
+      parts.push(`${k}: ${String(v)}`);
+    }
+  }
+  return parts.join('\n');
+}
+
+function fixText(f: Fix, paint: ReturnType<typeof painter>): string {
+  const lines = [
+    `${paint('green', 'fix')} for ${f.cause}: ${f.title}${f.verified ? paint('dim', ' (verified)') : ''}`,
+  ];
+  if (f.appliesTo !== undefined) lines.push(`  applies to: ${f.appliesTo}`);
+  if (f.iamPolicy !== undefined)
+    lines.push('  IAM policy:', indent(JSON.stringify(f.iamPolicy, null, 2), '    '));
+  if (f.awsCli !== undefined) lines.push('  AWS CLI:', indent(f.awsCli, '    '));
+  if (f.terraform !== undefined) lines.push('  Terraform:', indent(f.terraform, '    '));
+  return lines.join('\n');
+}
+
+const CONFIDENCE_STYLE = { confirmed: 'red', likely: 'yellow', possible: 'dim' } as const;
+
+function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string {
+  const lines: string[] = [];
+  lines.push(
+    paint('bold', `${d.eventName} denied`) +
+      `  event ${d.eventId}${d.eventTime === undefined ? '' : `  at ${d.eventTime}`}`,
+  );
+  lines.push(
+    `  caller  ${d.caller.arn ?? d.caller.type}${d.caller.accountId === undefined ? '' : `  (account ${d.caller.accountId})`}`,
+  );
+  lines.push(
+    `  role    ${d.target.roleArn ?? 'unknown'}${d.target.accountId === undefined ? '' : `  (account ${d.target.accountId})`}`,
+  );
+  d.causes.forEach((c, i) => {
+    lines.push('');
+    lines.push(
+      `  ${i + 1}. ${paint('bold', c.code)}  ${paint(CONFIDENCE_STYLE[c.confidence], c.confidence)}, ${c.side} side`,
+    );
+    lines.push(indent(c.summary, '     '));
+    const ev = evidenceText(c);
+    if (ev !== '') lines.push(indent(ev, '     | '));
+  });
+  for (const f of d.fixes) {
+    lines.push('');
+    lines.push(indent(fixText(f, paint), '  '));
+  }
+  return lines.join('\n');
+}
+
+/** The diagnoses for a person, plain unless `color` is asked for. */
+export function renderText(out: ExplainOutput, opts: TextRenderOptions): string {
+  const paint = painter(opts.color);
+  const parts = out.diagnoses.map((d) => diagnosisText(sanitize(d), paint));
+  if (out.skipped.length > 0) {
+    parts.push(
+      [
+        paint('dim', `skipped ${out.skipped.length} record${out.skipped.length === 1 ? '' : 's'}:`),
+        ...out.skipped.map(
+          (s) => `  ${terminalSafe(s.eventId ?? '(no event id)')}: ${terminalSafe(s.reason)}`,
+        ),
+      ].join('\n'),
+    );
+  }
+  if (parts.length === 0) return 'no denied role assumption found\n';
+  return `${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
+}
+
+/** Deep copy of a diagnosis with every string made terminal-safe. */
+function sanitize<T>(value: T): T {
+  if (typeof value === 'string') return terminalSafe(value) as T;
+  if (Array.isArray(value)) return value.map(sanitize) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v)])) as T;
+  }
+  return value;
+}
