@@ -111,10 +111,7 @@ export function countCalls<C>(client: C, counter: CallCounter): C {
 export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientFactory {
   const env = opts.env ?? process.env;
   // The SDK warns on stderr about Node < 22 once per process; the CLI keeps stderr clean.
-  if (
-    env === process.env &&
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined
-  ) {
+  if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   }
   const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
