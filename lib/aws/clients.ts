@@ -1,3 +1,4 @@
+import { AccountClient } from '@aws-sdk/client-account';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -49,6 +50,8 @@ export interface AwsClientFactory {
   /** Organizations is served from us-east-1 (or its partition's equivalent). */
   organizations(credentials?: Credentials): OrganizationsClient;
   cloudTrail(region: string, credentials?: Credentials): CloudTrailClient;
+  /** AWS Account Management (enabled regions), served from us-east-1. */
+  account(credentials?: Credentials): AccountClient;
 }
 
 /** Region used when neither an option nor the environment names one. */
@@ -138,6 +141,8 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
         new OrganizationsClient({ ...common(credentials), region: globalRegion }),
         counter,
       ),
+    account: (credentials) =>
+      countCalls(new AccountClient({ ...common(credentials), region: globalRegion }), counter),
     cloudTrail: (r, credentials) =>
       countCalls(new CloudTrailClient({ ...common(credentials), region: r }), counter),
   };

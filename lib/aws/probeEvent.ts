@@ -1,0 +1,91 @@
+import type { Caller, DenialEvent } from '../intake/DenialEvent.js';
+import { parseErrorMessage } from '../intake/parseErrorMessage.js';
+import { parseIamPrincipalArn, parseRoleArn, parseSessionArn } from '../intake/parseIamArn.js';
+
+/** What `trustwatch probe` sent and what came back. */
+export interface ProbeAttempt {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly externalId?: string;
+  readonly serialNumber?: string;
+  /** Sent, never shown: CloudTrail does not log it either. */
+  readonly tokenCodeSent: boolean;
+  readonly durationSeconds?: number;
+  /** `GetCallerIdentity` of the credentials that made the attempt. */
+  readonly identity: { readonly arn: string; readonly account: string; readonly userId: string };
+  /** IAM role ARN (with its path) of an assumed-role caller, when it could be looked up. */
+  readonly issuerArn?: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly region: string;
+  readonly at: Date;
+}
+
+function callerOf(a: ProbeAttempt): Caller {
+  const { arn, account, userId } = a.identity;
+  const session = parseSessionArn(arn);
+  if (session?.kind === 'assumed-role') {
+    return {
+      type: 'AssumedRole',
+      arn,
+      accountId: account,
+      principalId: userId,
+      issuerArn:
+        a.issuerArn ?? `arn:${session.partition}:iam::${session.accountId}:role/${session.name}`,
+      issuerType: 'Role',
+      issuerUniqueId: userId.split(':')[0] ?? userId,
+      ...(session.sessionName === undefined ? {} : { sessionName: session.sessionName }),
+    };
+  }
+  if (session?.kind === 'federated-user') {
+    return {
+      type: 'FederatedUser',
+      arn,
+      accountId: account,
+      principalId: userId,
+      userName: session.name,
+    };
+  }
+  if (/^arn:aws[\w-]*:iam::\d{12}:root$/.test(arn)) {
+    return { type: 'Root', arn, accountId: account, principalId: userId };
+  }
+  const iam = parseIamPrincipalArn(arn);
+  if (iam?.resourceType === 'user') {
+    return { type: 'IAMUser', arn, accountId: account, principalId: userId, userName: iam.name };
+  }
+  return { type: 'Unknown', arn, accountId: account, principalId: userId };
+}
+
+/**
+ * The `DenialEvent` of a probe's own failed AssumeRole. Unlike a CloudTrail
+ * record, every request input is known (`request.logged: true`), so the
+ * conditions on them are evaluated, not guessed.
+ */
+export function buildProbeEvent(a: ProbeAttempt): DenialEvent {
+  const role = parseRoleArn(a.roleArn);
+  return {
+    eventId: `probe-${a.at.toISOString()}`,
+    eventName: 'AssumeRole',
+    eventTime: a.at.toISOString(),
+    awsRegion: a.region,
+    recordedInAccount: a.identity.account,
+    errorCode: a.errorCode,
+    errorMessage: parseErrorMessage(a.errorMessage),
+    caller: callerOf(a),
+    target: {
+      roleArn: a.roleArn,
+      ...(role === undefined
+        ? {}
+        : { accountId: role.accountId, roleName: role.name, rolePath: role.path }),
+      source: 'requestParameters',
+    },
+    request: {
+      logged: true,
+      roleSessionName: a.roleSessionName,
+      ...(a.externalId === undefined ? {} : { externalId: a.externalId }),
+      ...(a.serialNumber === undefined ? {} : { serialNumber: a.serialNumber }),
+      ...(a.durationSeconds === undefined ? {} : { durationSeconds: a.durationSeconds }),
+    },
+    origin: { path: 'probe' },
+  };
+}

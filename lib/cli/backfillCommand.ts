@@ -1,0 +1,295 @@
+import type { AwsClientFactory, Credentials } from '../aws/clients.js';
+import {
+  commaList,
+  LIVE_OPTION_SPEC,
+  LIVE_OPTIONS_USAGE,
+  liveOptionsFrom,
+  parseCommandArgs,
+  REGION_NAME,
+} from '../aws/cliOptions.js';
+import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
+import type { Diagnosis } from '../diagnosis/Diagnosis.js';
+import { ConfigError, InputError } from '../errors/TrustwatchError.js';
+import { terminalSafe } from '../render/renderText.js';
+import type { IamStateSource } from '../state/IamStateSource.js';
+import type { CliIo, Command } from './CliIo.js';
+
+export const BACKFILL_USAGE = `usage: trustwatch backfill [--since 7d] [--regions R,R] [--format text|json] [--snapshot FILE] [options]
+
+Reads the denied AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML calls of
+the last days from CloudTrail (LookupEvents, every region asked, at most 2 requests per
+second per region), explains each and prints one line per caller, role and cause with
+how often and when it happened, and the fix.
+  --since D                how far back: 30m, 12h, 7d (default 7d, at most 90d) or a date
+  --regions R,R            regions to ask (default: every region enabled in the account)
+  --format F               text (default) or json
+  --snapshot FILE          explain against a snapshot instead of reading IAM live
+${LIVE_OPTIONS_USAGE}
+`;
+
+const SPEC = {
+  ...LIVE_OPTION_SPEC,
+  since: { type: 'string' },
+  regions: { type: 'string' },
+  format: { type: 'string' },
+  snapshot: { type: 'string' },
+} as const;
+
+/** CloudTrail's event history keeps 90 days. */
+const MAX_DAYS = 90;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export interface BackfillArgs {
+  readonly since: Date;
+  readonly regions?: readonly string[];
+  readonly format: 'text' | 'json';
+  readonly snapshot?: string;
+  readonly live: LiveSourceOptions;
+}
+
+/** `7d`, `12h`, `30m` or an ISO date, relative to `now`. */
+export function parseSince(text: string, now: Date): Date {
+  const rel = /^(\d+)([mhd])$/.exec(text);
+  let at: Date;
+  if (rel !== null) {
+    at = new Date(now.getTime() - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS]);
+  } else if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) {
+    at = new Date(text);
+  } else {
+    throw new ConfigError(`\`--since\` must look like 30m, 12h, 7d or a date, got \`${text}\``);
+  }
+  if (at.getTime() >= now.getTime())
+    throw new ConfigError(`\`--since ${text}\` is not in the past`);
+  if (now.getTime() - at.getTime() > MAX_DAYS * UNIT_MS.d) {
+    throw new ConfigError(
+      `\`--since ${text}\` is more than ${MAX_DAYS} days back (cloudtrail event history keeps ${MAX_DAYS})`,
+    );
+  }
+  return at;
+}
+
+export function parseBackfillArgs(argv: readonly string[], now: Date): BackfillArgs | 'help' {
+  const { values } = parseCommandArgs(argv, SPEC);
+  if (values.help === true) return 'help';
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw new ConfigError(`unknown format \`${format}\` (expected text or json)`);
+  return {
+    since: parseSince(values.since ?? '7d', now),
+    format,
+    ...(values.regions === undefined
+      ? {}
+      : { regions: commaList(values.regions, 'regions', REGION_NAME) }),
+    ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
+    live: liveOptionsFrom(values),
+  };
+}
+
+/** One line of the report: a caller denied a role for a cause, `count` times. */
+export interface DenialGroup {
+  readonly caller: string;
+  readonly roleArn: string;
+  readonly cause: string;
+  readonly confidence: string;
+  readonly summary: string;
+  readonly count: number;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly regions: readonly string[];
+  readonly fix?: { readonly title: string; readonly awsCli?: string; readonly appliesTo?: string };
+}
+
+/**
+ * Groups diagnoses by caller, role and most probable cause, most frequent
+ * first. The caller is the IAM principal (a role's sessions count together).
+ */
+export function aggregateDenials(
+  items: readonly { diagnosis: Diagnosis; region?: string }[],
+): DenialGroup[] {
+  const groups = new Map<string, { g: Omit<DenialGroup, 'regions'> & { regions: Set<string> } }>();
+  for (const { diagnosis: d, region } of items) {
+    const top = d.causes[0];
+    const cause = top?.code ?? 'NO_CAUSE_FOUND';
+    const caller = d.caller.arn ?? `(${d.caller.type} caller)`;
+    const callerKey = caller.replace(
+      /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.*$/,
+      'arn:$1:iam::$2:role/$3',
+    );
+    const roleArn = d.target.roleArn ?? '(role unknown)';
+    const key = `${callerKey}\u0000${roleArn}\u0000${cause}`;
+    const at = d.eventTime ?? '';
+    const existing = groups.get(key);
+    if (existing === undefined) {
+      const fix = d.fixes.find((f) => f.cause === cause);
+      groups.set(key, {
+        g: {
+          caller: callerKey,
+          roleArn,
+          cause,
+          confidence: top?.confidence ?? 'possible',
+          summary: top?.summary ?? 'no cause found',
+          count: 1,
+          firstSeen: at,
+          lastSeen: at,
+          regions: new Set(region === undefined ? [] : [region]),
+          ...(fix === undefined
+            ? {}
+            : {
+                fix: {
+                  title: fix.title,
+                  ...(fix.awsCli === undefined ? {} : { awsCli: fix.awsCli }),
+                  ...(fix.appliesTo === undefined ? {} : { appliesTo: fix.appliesTo }),
+                },
+              }),
+        },
+      });
+      continue;
+    }
+    const g = existing.g;
+    existing.g = {
+      ...g,
+      count: g.count + 1,
+      firstSeen: at !== '' && (g.firstSeen === '' || at < g.firstSeen) ? at : g.firstSeen,
+      lastSeen: at.localeCompare(g.lastSeen) > 0 ? at : g.lastSeen,
+    };
+    if (region !== undefined) existing.g.regions.add(region);
+  }
+  return [...groups.values()]
+    .map(({ g }) => ({ ...g, regions: [...g.regions].sort() }))
+    .sort(
+      (a, b) =>
+        b.count - a.count ||
+        b.lastSeen.localeCompare(a.lastSeen) ||
+        a.caller.localeCompare(b.caller),
+    );
+}
+
+/** Attacker-controlled strings (session names, OIDC subjects) reach the terminal as data. */
+const safe = terminalSafe;
+
+export function renderBackfillText(r: BackfillReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `${r.denied} denied role assumption${r.denied === 1 ? '' : 's'} since ${r.since} in ${r.regions.length} region${r.regions.length === 1 ? '' : 's'} (${r.scanned} AssumeRole* events read)`,
+  );
+  if (r.groups.length === 0) lines.push('', 'nothing was denied.');
+  for (const g of r.groups) {
+    lines.push('');
+    lines.push(`${g.count}× ${safe(g.caller)} → ${safe(g.roleArn)}`);
+    lines.push(`   ${g.cause} (${g.confidence}): ${safe(g.summary)}`);
+    lines.push(
+      `   first ${g.firstSeen}, last ${g.lastSeen}${g.regions.length > 0 ? `, in ${g.regions.join(', ')}` : ''}`,
+    );
+    if (g.fix !== undefined) {
+      lines.push(`   fix: ${safe(g.fix.title)}`);
+      if (g.fix.awsCli !== undefined)
+        for (const l of g.fix.awsCli.split('\n')) lines.push(`     ${safe(l)}`);
+    }
+  }
+  for (const f of r.failures) lines.push('', `not read: ${f.region}: ${safe(f.reason)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface BackfillReport {
+  readonly since: string;
+  readonly until: string;
+  readonly regions: readonly string[];
+  readonly scanned: number;
+  readonly denied: number;
+  readonly groups: readonly DenialGroup[];
+  readonly skipped: number;
+  readonly failures: readonly { readonly region: string; readonly reason: string }[];
+}
+
+export interface BackfillDeps {
+  readonly credentials?: Credentials;
+  readonly source?: IamStateSource;
+  /** Spacing of LookupEvents calls per region; tests pass 0. */
+  readonly intervalMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+async function stateSource(
+  args: BackfillArgs,
+  io: CliIo,
+  deps: BackfillDeps,
+): Promise<IamStateSource> {
+  if (deps.source !== undefined) return deps.source;
+  if (args.snapshot !== undefined) {
+    let text: string;
+    try {
+      text = await io.readText(args.snapshot);
+    } catch (err) {
+      throw new InputError('cannot read the snapshot', {
+        cause: err,
+        context: { file: args.snapshot },
+      });
+    }
+    const { readSnapshotText } = await import('../snapshot/loadSnapshot.js');
+    const { SnapshotStateSource } = await import('../state/SnapshotStateSource.js');
+    return new SnapshotStateSource(readSnapshotText(text, args.snapshot));
+  }
+  const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
+  return createLiveStateSource({
+    ...args.live,
+    ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
+    purpose: 'backfill',
+  });
+}
+
+export function createBackfillCommand(deps: BackfillDeps = {}): Command {
+  return async (argv, io) => {
+    const now = io.now();
+    const args = parseBackfillArgs(argv, now);
+    if (args === 'help') {
+      io.stdout(BACKFILL_USAGE);
+      return 0;
+    }
+    const { createClientFactory } = await import('../aws/clients.js');
+    const { lookupAssumeRoleEvents, enabledRegions } = await import('../aws/lookupDenials.js');
+    const { readInput } = await import('../intake/readInput.js');
+    const { explainEvent } = await import('../diagnosis/explainEvent.js');
+    const clients: AwsClientFactory = createClientFactory({
+      env: io.env,
+      ...(args.live.region === undefined ? {} : { region: args.live.region }),
+      ...(args.live.profile === undefined ? {} : { profile: args.live.profile }),
+      ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
+    });
+    const regions = args.regions ?? (await enabledRegions(clients));
+    if (regions.length === 0) throw new ConfigError('no region to read: pass `--regions`');
+    const found = await lookupAssumeRoleEvents(clients, {
+      regions,
+      since: args.since,
+      until: now,
+      ...(deps.intervalMs === undefined ? {} : { intervalMs: deps.intervalMs }),
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    });
+    const source = await stateSource(args, io, deps);
+    const explained: { diagnosis: Diagnosis; region: string }[] = [];
+    let skipped = 0;
+    for (const r of found.records) {
+      const intake = readInput(r.record, `cloudtrail:${r.region}`);
+      skipped += intake.skipped.length;
+      for (const event of intake.events) {
+        explained.push({ diagnosis: await explainEvent(event, source), region: r.region });
+      }
+    }
+    const report: BackfillReport = {
+      since: args.since.toISOString(),
+      until: now.toISOString(),
+      regions,
+      scanned: found.records.length,
+      denied: explained.length,
+      groups: aggregateDenials(explained),
+      skipped,
+      failures: found.failures,
+    };
+    if (args.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout(renderBackfillText(report));
+    for (const f of found.failures) io.stderr(`trustwatch backfill: ${f.region}: ${f.reason}\n`);
+    return found.failures.length > 0 ? 1 : 0;
+  };
+}
+
+/** `trustwatch backfill`: report past AssumeRole denials from CloudTrail. */
+export const backfillCommand: Command = createBackfillCommand();

@@ -1,0 +1,207 @@
+import type { Credentials } from '../aws/clients.js';
+import {
+  LIVE_OPTION_SPEC,
+  LIVE_OPTIONS_USAGE,
+  liveOptionsFrom,
+  parseCommandArgs,
+} from '../aws/cliOptions.js';
+import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
+import { ConfigError, InputError } from '../errors/TrustwatchError.js';
+import { parseRoleArn } from '../intake/parseIamArn.js';
+import type { IamStateSource } from '../state/IamStateSource.js';
+import type { CliIo, Command } from './CliIo.js';
+
+export const PROBE_USAGE = `usage: trustwatch probe --role-arn ARN [--external-id X] [--serial-number S --token-code C]
+                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [options]
+
+Calls sts:AssumeRole now with your current credentials. On success prints the assumed
+identity; when denied, explains why from that very attempt (every input is known, so
+conditions are confirmed, not guessed) and exits 1.
+  --role-arn ARN           the role to assume
+  --external-id X          ExternalId to send
+  --serial-number S        MFA device serial number (with --token-code)
+  --token-code C           MFA one-time code
+  --session-name N         role session name (default trustwatch-probe)
+  --snapshot FILE          explain against a snapshot instead of reading IAM live
+  --live                   read IAM and Organizations live (the default)
+  --format F               text (default) or json
+${LIVE_OPTIONS_USAGE}
+`;
+
+const SPEC = {
+  ...LIVE_OPTION_SPEC,
+  'role-arn': { type: 'string' },
+  'external-id': { type: 'string' },
+  'serial-number': { type: 'string' },
+  'token-code': { type: 'string' },
+  'session-name': { type: 'string' },
+  snapshot: { type: 'string' },
+  live: { type: 'boolean' },
+  format: { type: 'string' },
+} as const;
+
+export interface ProbeArgs {
+  readonly roleArn: string;
+  readonly externalId?: string;
+  readonly serialNumber?: string;
+  readonly tokenCode?: string;
+  readonly sessionName: string;
+  readonly snapshot?: string;
+  readonly format: 'text' | 'json';
+  readonly live: LiveSourceOptions;
+}
+
+export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
+  const { values } = parseCommandArgs(argv, SPEC);
+  if (values.help === true) return 'help';
+  const roleArn = values['role-arn'];
+  if (roleArn === undefined) throw new ConfigError('missing `--role-arn ARN`');
+  if (parseRoleArn(roleArn) === undefined)
+    throw new ConfigError(`\`${roleArn}\` is not an iam role arn`);
+  if ((values['serial-number'] === undefined) !== (values['token-code'] === undefined)) {
+    throw new ConfigError('`--serial-number` and `--token-code` go together');
+  }
+  if (values.snapshot !== undefined && values.live === true) {
+    throw new ConfigError('use either `--snapshot` or `--live`, not both');
+  }
+  const sessionName = values['session-name'] ?? 'trustwatch-probe';
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
+    throw new ConfigError(`\`${sessionName}\` is not a valid role session name`);
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new ConfigError(`unknown format \`${format}\` (expected text or json)`);
+  }
+  return {
+    roleArn,
+    sessionName,
+    format,
+    ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
+    ...(values['serial-number'] === undefined ? {} : { serialNumber: values['serial-number'] }),
+    ...(values['token-code'] === undefined ? {} : { tokenCode: values['token-code'] }),
+    ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
+    live: liveOptionsFrom(values),
+  };
+}
+
+/** Dependencies a test may replace. */
+export interface ProbeDeps {
+  /** Base credentials instead of the standard chain. */
+  readonly credentials?: Credentials;
+  /** State source instead of the one the arguments name. */
+  readonly source?: IamStateSource;
+}
+
+/** Errors that are AWS refusing the role assumption (as opposed to a broken request). */
+const DENIAL_CODES = new Set(['AccessDenied', 'AccessDeniedException']);
+
+async function stateSource(args: ProbeArgs, io: CliIo, deps: ProbeDeps): Promise<IamStateSource> {
+  if (deps.source !== undefined) return deps.source;
+  if (args.snapshot !== undefined) {
+    let text: string;
+    try {
+      text = await io.readText(args.snapshot);
+    } catch (err) {
+      throw new InputError('cannot read the snapshot', {
+        cause: err,
+        context: { file: args.snapshot },
+      });
+    }
+    const { readSnapshotText } = await import('../snapshot/loadSnapshot.js');
+    const { SnapshotStateSource } = await import('../state/SnapshotStateSource.js');
+    return new SnapshotStateSource(readSnapshotText(text, args.snapshot));
+  }
+  const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
+  return createLiveStateSource({
+    ...args.live,
+    ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
+    purpose: 'probe',
+  });
+}
+
+/** `trustwatch probe` with injectable credentials and state source. */
+export function createProbeCommand(deps: ProbeDeps = {}): Command {
+  return async (argv, io) => {
+    const args = parseProbeArgs(argv);
+    if (args === 'help') {
+      io.stdout(PROBE_USAGE);
+      return 0;
+    }
+    const { createClientFactory } = await import('../aws/clients.js');
+    const { awsErrorName } = await import('../aws/awsErrors.js');
+    const { AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const clients = createClientFactory({
+      env: io.env,
+      ...(args.live.region === undefined ? {} : { region: args.live.region }),
+      ...(args.live.profile === undefined ? {} : { profile: args.live.profile }),
+      ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
+    });
+    const sts = clients.sts();
+    const who = await sts.send(new GetCallerIdentityCommand({}));
+    const identity = { arn: who.Arn ?? '', account: who.Account ?? '', userId: who.UserId ?? '' };
+    try {
+      const out = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: args.roleArn,
+          RoleSessionName: args.sessionName,
+          ...(args.externalId === undefined ? {} : { ExternalId: args.externalId }),
+          ...(args.serialNumber === undefined ? {} : { SerialNumber: args.serialNumber }),
+          ...(args.tokenCode === undefined ? {} : { TokenCode: args.tokenCode }),
+        }),
+      );
+      const assumed = out.AssumedRoleUser?.Arn ?? '(no arn returned)';
+      const expires = out.Credentials?.Expiration?.toISOString() ?? 'unknown';
+      if (args.format === 'json') {
+        io.stdout(
+          `${JSON.stringify({ assumed: true, caller: identity.arn, assumedRoleArn: assumed, expiration: expires }, null, 2)}\n`,
+        );
+      } else {
+        io.stdout(
+          `${identity.arn} may assume ${args.roleArn}\n  assumed identity: ${assumed}\n  credentials expire: ${expires}\n`,
+        );
+      }
+      return 0;
+    } catch (err) {
+      const code = awsErrorName(err);
+      if (!DENIAL_CODES.has(code)) throw err;
+      const source = await stateSource(args, io, deps);
+      const { buildProbeEvent } = await import('../aws/probeEvent.js');
+      const { explainEvent } = await import('../diagnosis/explainEvent.js');
+      let issuerArn: string | undefined;
+      const session = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(identity.arn);
+      if (session?.[1] !== undefined && session[2] !== undefined) {
+        // The session ARN has no path; the role's real ARN (with path) is what trust policies name.
+        const role = await source.role(session[1], session[2]);
+        if (role.ok && role.value !== null) issuerArn = role.value.arn;
+      }
+      const event = buildProbeEvent({
+        roleArn: args.roleArn,
+        roleSessionName: args.sessionName,
+        ...(args.externalId === undefined ? {} : { externalId: args.externalId }),
+        ...(args.serialNumber === undefined ? {} : { serialNumber: args.serialNumber }),
+        tokenCodeSent: args.tokenCode !== undefined,
+        identity,
+        ...(issuerArn === undefined ? {} : { issuerArn }),
+        errorCode: code,
+        errorMessage: (err as Error).message,
+        region: clients.region,
+        at: io.now(),
+      });
+      const diagnosis = await explainEvent(event, source);
+      const out = { diagnoses: [diagnosis], skipped: [] };
+      if (args.format === 'json') {
+        const { renderJson } = await import('../render/renderJson.js');
+        io.stdout(renderJson(out));
+      } else {
+        const { renderText } = await import('../render/renderText.js');
+        io.stdout(`${identity.arn} may not assume ${args.roleArn}\n\n`);
+        io.stdout(renderText(out, { color: io.isTty && io.env.NO_COLOR === undefined }));
+        io.stdout('\n');
+      }
+      return 1;
+    }
+  };
+}
+
+/** `trustwatch probe`: try an AssumeRole now and explain the denial. */
+export const probeCommand: Command = createProbeCommand();
