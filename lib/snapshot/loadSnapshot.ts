@@ -206,10 +206,15 @@ function loadAccount(
   return { accountId, roles, users, groups, policies, oidcProviders, samlProviders };
 }
 
-function orgPolicyArn(org: OrganizationJson, id: string, type: OrgPolicyType): string {
+function orgPolicyArn(
+  org: OrganizationJson,
+  id: string,
+  type: OrgPolicyType,
+  awsManaged: boolean,
+): string {
   const kind =
     type === 'SERVICE_CONTROL_POLICY' ? 'service_control_policy' : 'resource_control_policy';
-  if (AWS_MANAGED_ORG_POLICY_IDS.has(id)) return `arn:aws:organizations::aws:policy/${kind}/${id}`;
+  if (awsManaged) return `arn:aws:organizations::aws:policy/${kind}/${id}`;
   return `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${kind}/${id}`;
 }
 
@@ -265,12 +270,13 @@ function loadOrganization(org: OrganizationJson, file: string | undefined): Snap
         );
       }
     });
+    const awsManaged = p.awsManaged ?? AWS_MANAGED_ORG_POLICY_IDS.has(p.id);
     return {
       id: p.id,
-      arn: opt(p.arn) ?? orgPolicyArn(org, p.id, p.type),
+      arn: opt(p.arn) ?? orgPolicyArn(org, p.id, p.type, awsManaged),
       type: p.type,
       name: p.name,
-      awsManaged: p.awsManaged ?? AWS_MANAGED_ORG_POLICY_IDS.has(p.id),
+      awsManaged,
       document: policyDocument(p.content, joinPath(at, 'content'), file),
       targets: p.targets,
     };

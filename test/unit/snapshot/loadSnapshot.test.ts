@@ -459,3 +459,75 @@ describe('loadSnapshot: index', () => {
     expect(snap.index.rolesByName.get('222222222222/deployrole')).toBeUndefined();
   });
 });
+
+describe('loadSnapshot: organization policy ARNs', () => {
+  const allow = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  };
+  const snap = loadSnapshot({
+    snapshotVersion: 1,
+    accounts: {},
+    organization: {
+      id: 'o-abc',
+      managementAccountId: '444444444444',
+      roots: [{ id: 'r-1' }],
+      accounts: [],
+      policies: [
+        {
+          id: 'p-FullAWSAccess',
+          type: 'SERVICE_CONTROL_POLICY',
+          name: 'FullAWSAccess',
+          content: JSON.stringify(allow),
+          targets: ['r-1'],
+        },
+        {
+          id: 'p-custom1',
+          type: 'RESOURCE_CONTROL_POLICY',
+          name: 'Mine',
+          content: allow,
+          targets: [],
+        },
+        {
+          id: 'p-awsother',
+          type: 'SERVICE_CONTROL_POLICY',
+          name: 'AwsOther',
+          awsManaged: true,
+          content: allow,
+          targets: [],
+        },
+        {
+          id: 'p-given',
+          arn: 'arn:aws:organizations::444444444444:policy/o-abc/service_control_policy/p-given',
+          type: 'SERVICE_CONTROL_POLICY',
+          name: 'Given',
+          content: allow,
+          targets: [],
+        },
+      ],
+    },
+  });
+
+  it.each([
+    [
+      'p-FullAWSAccess',
+      'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess',
+      true,
+    ],
+    [
+      'p-custom1',
+      'arn:aws:organizations::444444444444:policy/o-abc/resource_control_policy/p-custom1',
+      false,
+    ],
+    ['p-awsother', 'arn:aws:organizations::aws:policy/service_control_policy/p-awsother', true],
+    [
+      'p-given',
+      'arn:aws:organizations::444444444444:policy/o-abc/service_control_policy/p-given',
+      false,
+    ],
+  ])('%s → %s', (id, arn, awsManaged) => {
+    const p = snap.organization?.policies.find((x) => x.id === id);
+    expect(p?.arn).toBe(arn);
+    expect(p?.awsManaged).toBe(awsManaged);
+  });
+});
