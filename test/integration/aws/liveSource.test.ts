@@ -1,0 +1,204 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createClientFactory } from '../../../lib/aws/clients.js';
+import { createLiveStateSource } from '../../../lib/aws/createLiveStateSource.js';
+import { ReadCache } from '../../../lib/aws/ReadCache.js';
+import { snapshotCommand } from '../../../lib/cli/snapshotCommand.js';
+import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
+import { explainEvent } from '../../../lib/diagnosis/explainEvent.js';
+import type { DenialEvent } from '../../../lib/intake/DenialEvent.js';
+import { readInput } from '../../../lib/intake/readInput.js';
+import { readSnapshotText } from '../../../lib/snapshot/loadSnapshot.js';
+import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
+import { memoryIo } from '../../support/memoryIo.js';
+import {
+  buildTestOrg,
+  READER_ROLE_NAME,
+  READER_ROLE_PATH,
+  type TestOrg,
+} from '../../support/motoOrg.js';
+import { resetMoto, setMotoAuth, useMotoEnvironment } from '../../support/motoServer.js';
+
+/**
+ * The live source and `trustwatch snapshot` against a multi-account
+ * organization in moto, with moto's IAM enforcement ON while trustwatch
+ * reads: the reader roles' least-privilege policies must be enough, and the
+ * account whose reader role trustwatch may not assume is a real AccessDenied.
+ */
+const endpoint = inject('motoEndpoint');
+let restoreEnv: () => void;
+let org: TestOrg;
+let snapshotText: string;
+let snapshotRun: { code: number; stdout: string; stderr: string };
+
+function event(record: Record<string, unknown>): DenialEvent {
+  const intake = readInput(record, 'scenario');
+  expect(intake.skipped).toEqual([]);
+  return intake.events[0] as DenialEvent;
+}
+
+/** The unreadable-account reason is the one place the two sources word things differently. */
+function comparable(d: Diagnosis): unknown {
+  return JSON.parse(
+    JSON.stringify(d)
+      .replace(
+        /\(no IAM state for account `\d{12}` in the snapshot \(no reader role there\)\)/g,
+        '(UNREADABLE)',
+      )
+      .replace(/\(cannot assume reader role `[^`]*` in account `\d{12}`: [^)]*\)/g, '(UNREADABLE)')
+      .replace(
+        /"reason":"(no IAM state for account|cannot assume reader role)[^"]*"/g,
+        '"reason":"UNREADABLE"',
+      ),
+  );
+}
+
+async function liveSource(cache = new ReadCache()) {
+  return createLiveStateSource({ credentials: org.trustwatch.credentials, cache });
+}
+
+beforeAll(async () => {
+  restoreEnv = useMotoEnvironment(endpoint);
+  await setMotoAuth(endpoint, false);
+  await resetMoto(endpoint);
+  org = await buildTestOrg();
+  await setMotoAuth(endpoint, true);
+  // `trustwatch snapshot` with trustwatch's own key from the standard credential chain.
+  process.env.AWS_ACCESS_KEY_ID = org.trustwatch.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = org.trustwatch.credentials.secretAccessKey;
+  const io = memoryIo();
+  const code = await snapshotCommand(['--out', 'org.json', '--all', '--concurrency', '3'], io);
+  snapshotRun = { code, stdout: io.out(), stderr: io.err() };
+  snapshotText = io.files.get('org.json') ?? '';
+});
+
+afterAll(async () => {
+  await setMotoAuth(endpoint, false);
+  restoreEnv();
+});
+
+describe('AWS_ENDPOINT_URL and multi-account moto', () => {
+  it('assumes a reader role and gets credentials that act in the target account', async () => {
+    const live = await liveSource();
+    const creds = await live.readerCredentials(org.accounts.prod);
+    expect(creds.ok).toBe(true);
+    if (!creds.ok) return;
+    const who = await createClientFactory({ credentials: creds.value })
+      .sts()
+      .send(new GetCallerIdentityCommand({}));
+    expect(who.Account).toBe(org.accounts.prod);
+    expect(who.Arn).toBe(
+      `arn:aws:sts::${org.accounts.prod}:assumed-role/${READER_ROLE_NAME}/trustwatch-explain`,
+    );
+  });
+});
+
+describe('trustwatch snapshot', () => {
+  it('writes every readable account, names the one it could not read, and exits 1', () => {
+    expect(snapshotRun.code).toBe(1);
+    expect(snapshotRun.stderr).toContain(
+      `account \`${org.accounts.noReader}\` left out: cannot assume reader role \`arn:aws:iam::${org.accounts.noReader}:role${READER_ROLE_PATH}${READER_ROLE_NAME}\``,
+    );
+    expect(snapshotRun.stdout).toMatch(
+      /^wrote `org\.json`: 4 accounts, 1 left out \(run again with --resume\), \d+ AWS calls\n$/,
+    );
+    const json = JSON.parse(snapshotText) as {
+      accounts: Record<string, unknown>;
+      organization: { accounts: { id: string }[] };
+    };
+    expect(Object.keys(json.accounts).sort()).toEqual(
+      [org.managementAccountId, org.accounts.ci, org.accounts.prod, org.accounts.sandbox].sort(),
+    );
+    expect(json.organization.accounts.map((a) => a.id)).toContain(org.accounts.noReader);
+  });
+
+  it('loads back with loadSnapshot, SCPs with their targets', () => {
+    const snap = readSnapshotText(snapshotText, 'org.json');
+    const scp = snap.organization?.policies.find((p) => p.name === 'DenyProdAdmin');
+    expect(scp?.targets).toEqual([org.ous.sandbox]);
+    expect(snap.organization?.organizationalUnits.map((o) => o.name).sort()).toEqual([
+      'Sandbox',
+      'Workloads',
+    ]);
+  });
+
+  it('resumes: keeps the accounts already written and reads only the missing ones', async () => {
+    const io = memoryIo({ files: { 'org.json': snapshotText } });
+    const code = await snapshotCommand(['--out', 'org.json', '--resume'], io);
+    expect(code).toBe(1);
+    expect(io.out()).toContain('4 accounts (4 kept from the previous run), 1 left out');
+    expect(io.err()).toContain(`account \`${org.accounts.noReader}\` left out`);
+  });
+
+  it('reads only the accounts asked for', async () => {
+    const io = memoryIo();
+    expect(
+      await snapshotCommand(
+        ['--out', 'two.json', '--accounts', `${org.accounts.ci},${org.accounts.prod}`],
+        io,
+      ),
+    ).toBe(0);
+    const json = JSON.parse(io.files.get('two.json') ?? '{}') as {
+      accounts: Record<string, unknown>;
+    };
+    expect(Object.keys(json.accounts)).toEqual([org.accounts.ci, org.accounts.prod]);
+  });
+});
+
+describe('live diagnosis matches the snapshot diagnosis', () => {
+  it.each([0, 1, 2, 3, 4, 5])('scenario %i', async (i) => {
+    const scenario = org.scenarios[i];
+    if (scenario === undefined) throw new Error('no such scenario');
+    const ev = event(scenario.record);
+    const fromSnapshot = await explainEvent(
+      ev,
+      new SnapshotStateSource(readSnapshotText(snapshotText, 'org.json')),
+    );
+    const fromLive = await explainEvent(ev, await liveSource());
+    expect(fromLive.causes[0]?.code, scenario.name).toBe(scenario.expectedCause);
+    expect(comparable(fromLive)).toEqual(comparable(fromSnapshot));
+  });
+
+  it('says which reader role it could not assume when the target account has none', async () => {
+    const scenario = org.scenarios.find((s) => s.expectedCause === 'INSUFFICIENT_DATA');
+    if (scenario === undefined) throw new Error('no such scenario');
+    const d = await explainEvent(event(scenario.record), await liveSource());
+    expect(d.causes[0]?.code).toBe('INSUFFICIENT_DATA');
+    expect(d.causes[0]?.summary).toContain(
+      `cannot assume reader role \`arn:aws:iam::${org.accounts.noReader}:role/trustwatch/trustwatch-reader\``,
+    );
+  });
+});
+
+describe('call budget', () => {
+  it('a cold cross-account diagnosis costs at most 10 AWS calls once the org is cached, and a warm one none', async () => {
+    const cache = new ReadCache();
+    const warmup = await liveSource(cache);
+    // Pre-warm the organization part: its structure and the caller's and target's org paths.
+    await warmup.organization();
+    await Promise.all([warmup.orgPath(org.accounts.ci), warmup.orgPath(org.accounts.prod)]);
+    const live = await liveSource(cache);
+    const ev = event((org.scenarios[0] as { record: Record<string, unknown> }).record);
+    const d = await explainEvent(ev, live);
+    expect(d.causes[0]?.code).toBe('TRUST_PRINCIPAL_NOT_TRUSTED');
+    const cold = live.callCount();
+    expect(cold).toBeGreaterThan(0);
+    expect(cold).toBeLessThanOrEqual(10);
+    await explainEvent(ev, live);
+    expect(live.callCount()).toBe(cold);
+  });
+
+  it('50 concurrent diagnoses of one denial read the role once', async () => {
+    const live = await liveSource();
+    const ev = event((org.scenarios[0] as { record: Record<string, unknown> }).record);
+    await live.organization();
+    const before = live.callCount();
+    const all = await Promise.all(Array.from({ length: 50 }, () => explainEvent(ev, live)));
+    expect(new Set(all.map((d) => JSON.stringify(d.causes))).size).toBe(1);
+    const once = await liveSource();
+    await once.organization();
+    const single = once.callCount();
+    await explainEvent(ev, once);
+    expect(live.callCount() - before).toBe(once.callCount() - single);
+  });
+});
