@@ -45,7 +45,7 @@ export function parseCommandArgs<S extends Spec>(
   } catch (err) {
     const code = (err as { code?: string }).code;
     const msg = (err as Error).message;
-    const opt = /'(-[^']*)'/.exec(msg)?.[1] ?? /(--?[\w-]+)/.exec(msg)?.[1];
+    const opt = /(--?[\w-]+)/.exec(msg)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
       throw new ConfigError(`unknown option \`${opt ?? msg}\``);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
