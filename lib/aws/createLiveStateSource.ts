@@ -1,5 +1,4 @@
 import { ConfigError } from '../errors/TrustwatchError.js';
-import type { IamStateSource } from '../state/IamStateSource.js';
 import {
   type AwsClientFactory,
   type CallCounter,
@@ -53,14 +52,11 @@ export interface LiveSourceOptions {
   readonly now?: () => number;
 }
 
-export type LiveIamStateSource = IamStateSource & {
-  iamClient: LiveStateSource['iamClient'];
-  organizationsClient: LiveStateSource['organizationsClient'];
-  /** AWS operations this source has sent (cache hits cost none). */
-  callCount(): number;
-  /** ARN of the reader role it assumes in an account. */
-  readerRoleArn(accountId: string): string;
-};
+/**
+ * The live source: an `IamStateSource` that also tells how many AWS calls it
+ * made (`callCount()`) and hands out reader-role clients to collectors.
+ */
+export type LiveIamStateSource = LiveStateSource;
 
 const SESSION_PURPOSE = /^[\w+=,.@-]{1,54}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
+import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createClientFactory } from '../../../lib/aws/clients.js';
 import { lookupAssumeRoleEvents, RateLimiter } from '../../../lib/aws/lookupDenials.js';

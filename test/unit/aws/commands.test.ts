@@ -5,6 +5,7 @@ import {
   STSServiceException,
 } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildProbeEvent } from '../../../lib/aws/probeEvent.js';
 import { createProbeCommand, parseProbeArgs } from '../../../lib/cli/probeCommand.js';
@@ -145,13 +146,11 @@ describe('probe command (mocked STS)', () => {
   const demoCaller = 'arn:aws:sts::111111111111:assumed-role/ci-deployer/i-0a1b2c3d4e5f60789';
 
   it('explains a denial against the snapshot and exits 1', async () => {
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({
-        Arn: demoCaller,
-        Account: '111111111111',
-        UserId: 'AROAEXAMPLECIDEPLOY1:i-0a1b2c3d4e5f60789',
-      });
+    sts.on(GetCallerIdentityCommand).resolves({
+      Arn: demoCaller,
+      Account: '111111111111',
+      UserId: 'AROAEXAMPLECIDEPLOY1:i-0a1b2c3d4e5f60789',
+    });
     sts.on(AssumeRoleCommand).rejects(
       new STSServiceException({
         name: 'AccessDenied',
@@ -179,16 +178,14 @@ describe('probe command (mocked STS)', () => {
     sts
       .on(GetCallerIdentityCommand)
       .resolves({ Arn: demoCaller, Account: '111111111111', UserId: 'U' });
-    sts
-      .on(AssumeRoleCommand)
-      .rejects(
-        new STSServiceException({
-          name: 'ValidationError',
-          message: 'bad duration',
-          $fault: 'client',
-          $metadata: {},
-        }),
-      );
+    sts.on(AssumeRoleCommand).rejects(
+      new STSServiceException({
+        name: 'ValidationError',
+        message: 'bad duration',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
     const probe = createProbeCommand({
       credentials: CREDS,
       source: new SnapshotStateSource(demoSnapshot()),
