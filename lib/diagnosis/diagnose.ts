@@ -533,6 +533,27 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     const found = federatedSearch(event, bundle);
     drafts = found.drafts;
     evaluated = found.evaluated;
+    const account = found.accountId;
+    if (
+      evaluated === undefined &&
+      account !== undefined &&
+      drafts.some((d) => d.code === 'OIDC_PROVIDER_NOT_TRUSTED')
+    ) {
+      // No role to patch: evaluate a new, empty role so the proposed trust policy can be verified.
+      const repo = /^repo:[^/]+\/([^:]+):/.exec(event.caller.webIdentity?.sub ?? '')?.[1];
+      const name = repo === undefined ? 'web-identity-role' : `github-${repo}`.slice(0, 64);
+      const arn = `arn:aws:iam::${account}:role/${name}`;
+      const ev = evaluate(
+        event,
+        bundle,
+        { arn, accountId: account, isServiceLinked: false },
+        {
+          label: `trust policy of new role ${arn}`,
+          document: { version: '2012-10-17', statements: [] },
+        },
+      );
+      evaluated = { inputs: ev.inputs, evaluation: ev.evaluation, blockerCtx: ev.blockerCtx };
+    }
     targetArn = found.roleArn;
     targetAccount = found.accountId ?? targetAccount;
     roleSideReadable = true;
@@ -549,7 +570,12 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     const roleRead = bundle.role;
     const account = parts?.accountId ?? targetAccount ?? '';
     targetAccount = account;
-    if (roleRead?.ok && roleRead.value !== null) {
+    const pathMismatch =
+      roleRead?.ok === true &&
+      roleRead.value !== null &&
+      parts !== undefined &&
+      roleRead.value.path !== parts.path;
+    if (roleRead?.ok && roleRead.value !== null && !pathMismatch) {
       const role = roleRead.value;
       roleSideReadable = true;
       const ev = evaluate(
@@ -576,7 +602,7 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
       const callerSide = ev.drafts.filter((d) => CAUSE_CODES[d.code] === 'caller');
       const org = bundle.organization;
       const inOrg = org.ok && org.value?.accounts.some((a) => a.id === account);
-      if (roleRead?.ok && roleRead.value === null) {
+      if (roleRead?.ok && (roleRead.value === null || pathMismatch)) {
         roleSideReadable = true;
         drafts.push(roleNotFound(event, bundle, targetArn));
       } else if (
@@ -618,12 +644,26 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     }
   }
 
-  if (evaluated !== undefined) drafts = dropSpeculative(drafts, evaluated.inputs.context.action);
   drafts = reconcileMessage(event, drafts, {
     callerSide: callerSideReadable,
     orgPolicies: bundle.callerOrgPath?.ok === true,
     roleSide: roleSideReadable,
   });
+  if (evaluated !== undefined) {
+    const action = evaluated.inputs.context.action;
+    drafts = dropSpeculative(drafts, action);
+    if (drafts.length > 0 && drafts.every((d) => isSpeculative(d, action))) {
+      drafts.push({
+        code: 'NO_CAUSE_FOUND',
+        certainty: 'inferred',
+        summary: `Unless the request passed session tags or a source identity (CloudTrail did not log its parameters), today's policies would allow it: it was probably fixed since, or IAM had not yet propagated a change.`,
+        evidence: {
+          ...(targetArn === undefined ? {} : { roleArn: targetArn }),
+          awsMessage: msg.raw,
+        },
+      });
+    }
+  }
 
   if (drafts.length === 0) {
     drafts.push({
@@ -696,13 +736,14 @@ function buildFixes(
     ...(role === undefined ? {} : { role: { arn: role.arn, name: role.name, path: role.path } }),
     ...(callerArn === undefined ? {} : { callerArn }),
     roleExists: (arn: string) => existing.has(arn),
-    stillBlocks: (inputs: AssumeRoleInputs, code: CauseCode): boolean => {
+    stillBlocks: (inputs: AssumeRoleInputs, code: CauseCode, action?: string): boolean => {
       if (evaluated === undefined) return true;
       const evaluation = evaluateAssumeRole(inputs);
       const again = mapBlockers({ ...evaluated.blockerCtx, trust: inputs.trust, evaluation });
       return again.some(
         (d) =>
           d.code === code &&
+          (action === undefined || d.blocker?.action === action) &&
           (code === 'TRUST_MISSING_SESSION_ACTION' || !isSpeculative(d, inputs.context.action)),
       );
     },
@@ -710,7 +751,7 @@ function buildFixes(
   const out: Fix[] = [];
   const seen = new Set<string>();
   for (const d of drafts) {
-    const key = `${d.code}|${String(d.evidence.policy)}|${String(d.evidence.statement)}|${String(d.evidence.conditionKey)}`;
+    const key = `${d.code}|${String(d.evidence.policy)}|${String(d.evidence.statement)}|${String(d.evidence.conditionKey)}|${d.blocker?.action ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const fix = buildFix(d, ctx);

@@ -86,11 +86,9 @@ export async function gatherBundle(
 
   // Which accounts' role lists are needed.
   const wantRoles = new Set<string>();
-  const roleMissing = role?.ok && role.value === null;
-  const orgAccounts =
-    organization.ok && organization.value !== null
-      ? organization.value.accounts.map((a) => a.id)
-      : [];
+  const roleMissing =
+    role?.ok === true &&
+    (role.value === null || (roleParts !== undefined && role.value.path !== roleParts.path));
   const accountUnreadable = roleAccount !== undefined && !readableAccounts.includes(roleAccount);
   if (roleMissing || (roleParts !== undefined && accountUnreadable)) {
     for (const a of readableAccounts) wantRoles.add(a);
@@ -117,7 +115,6 @@ export async function gatherBundle(
     if (callerUser?.ok && callerUser.value !== null) knownUniqueIds.add(callerUser.value.userId);
     if (callerRole?.ok && callerRole.value !== null) knownUniqueIds.add(callerRole.value.roleId);
   }
-  void orgAccounts;
 
   return {
     organization,

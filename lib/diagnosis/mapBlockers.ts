@@ -180,11 +180,15 @@ function trustNoAllow(
       ? ` Statement \`${statementRef(sameNameOtherAction[0]!)}\` names the caller but not the action \`${blocker.action}\`.`
       : '';
   const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
+  const selfNote =
+    callerArn !== undefined && callerArn === ctx.roleArn
+      ? ' A role assuming itself needs a trust statement naming its own ARN (since September 2022).'
+      : '';
   return [
     {
       code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
       certainty: unknownPrincipal ? 'unknown' : 'yes',
-      summary: `The trust policy of \`${roleName}\` does not name ${who} (${callerArn === undefined ? 'its ARN' : `\`${callerArn}\``}), its account or a matching wildcard for \`${blocker.action}\`.${pathNote}${actionNote}`,
+      summary: `The trust policy of \`${roleName}\` does not name ${who} (${callerArn === undefined ? 'its ARN' : `\`${callerArn}\``}), its account or a matching wildcard for \`${blocker.action}\`.${pathNote}${actionNote}${selfNote}`,
       evidence: {
         policy: trust.label,
         caller: callerArn ?? event.caller.arn ?? 'unknown',

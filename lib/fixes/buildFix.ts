@@ -41,7 +41,7 @@ export interface FixContext {
   /** The caller's IAM ARN (role ARN for sessions, user ARN). */
   readonly callerArn?: string;
   /** Re-runs the evaluation with patched inputs: does `code` still block? */
-  readonly stillBlocks: (inputs: AssumeRoleInputs, code: CauseCode) => boolean;
+  readonly stillBlocks: (inputs: AssumeRoleInputs, code: CauseCode, action?: string) => boolean;
   /** Does a role with this ARN exist (for corrected-ARN fixes)? */
   readonly roleExists: (arn: string) => boolean;
 }
@@ -488,8 +488,9 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
     default:
       break;
   }
+  const action = draft.code === 'TRUST_MISSING_SESSION_ACTION' ? draft.blocker?.action : undefined;
   for (const c of candidates(draft, ctx)) {
-    if (!ctx.stillBlocks(c.inputs, draft.code)) {
+    if (!ctx.stillBlocks(c.inputs, draft.code, action)) {
       return {
         cause: draft.code,
         title: c.title,
