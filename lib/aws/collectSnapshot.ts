@@ -31,7 +31,11 @@ export interface SnapshotFileJson {
 export interface OrganizationBlockJson {
   id: string;
   managementAccountId: string;
-  roots: { id: string; name?: string }[];
+  /**
+   * `policyTypes` (AWS's `{ Type, Status }`) is an addition to the format: it
+   * tells "SCPs not enabled" apart from "no SCP attached". Loaders ignore it today.
+   */
+  roots: { id: string; name?: string; policyTypes?: { Type: string; Status: string }[] }[];
   organizationalUnits: { id: string; parentId: string; name?: string }[];
   accounts: { id: string; name?: string; parentId?: string }[];
   policies: {

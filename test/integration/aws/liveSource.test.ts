@@ -130,8 +130,8 @@ describe('trustwatch snapshot', () => {
     expect(io.err()).toContain(`account \`${org.accounts.noReader}\` left out`);
   });
 
-  it('reads only the accounts asked for', async () => {
-    const io = memoryIo();
+  it('reads only the accounts asked for, with a progress bar on a terminal', async () => {
+    const io = memoryIo({ isTty: true });
     expect(
       await snapshotCommand(
         ['--out', 'two.json', '--accounts', `${org.accounts.ci},${org.accounts.prod}`],
@@ -142,6 +142,7 @@ describe('trustwatch snapshot', () => {
       accounts: Record<string, unknown>;
     };
     expect(Object.keys(json.accounts)).toEqual([org.accounts.ci, org.accounts.prod]);
+    expect(io.err()).toMatch(/\r\[#{15} {15}\] 1\/2 accounts\r\[#{30}\] 2\/2 accounts\n$/);
   });
 });
 
