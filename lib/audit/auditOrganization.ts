@@ -1,0 +1,99 @@
+import type { IamStateSource } from '../state/IamStateSource.js';
+import type { AccountAudit } from './AuditFinding.js';
+import type { AuditReport } from './AuditReport.js';
+import type { AuditOrganization } from './AuditRule.js';
+import { type AccountAuditOptions, auditAccount } from './auditAccount.js';
+import type { BlindSpotReader } from './blindspots/BlindSpotReader.js';
+import { checkBlindSpots } from './blindspots/checkBlindSpots.js';
+import type { BlindSpot } from './blindspots/evaluateBlindSpots.js';
+
+export interface OrganizationAuditOptions
+  extends Omit<AccountAuditOptions, 'organization' | 'rolePath'> {
+  /** Only these accounts (default: every account of the organization plus every readable one). */
+  readonly accounts?: readonly string[];
+  readonly source: string;
+  readonly blindSpots?: {
+    readonly reader: BlindSpotReader;
+    readonly regions: readonly string[];
+    readonly ruleName: string;
+  };
+  /** Accounts audited at once (default 4). */
+  readonly accountConcurrency?: number;
+}
+
+/** Reads the organization as the rules need it; `null` (with a warning) when it cannot be read. */
+export async function readAuditOrganization(
+  source: IamStateSource,
+  warnings: string[],
+): Promise<AuditOrganization | null> {
+  const org = await source.organization();
+  if (!org.ok) {
+    warnings.push(`organization unreadable (${org.reason}): every other account counts as foreign`);
+    return null;
+  }
+  if (org.value === null) return null;
+  return {
+    id: org.value.id,
+    managementAccountId: org.value.managementAccountId,
+    accountIds: new Set(org.value.accounts.map((a) => a.id)),
+  };
+}
+
+/**
+ * Audits several accounts with one state source. Role paths read from any
+ * audited account help the others (a trust naming a role ARN without its
+ * path). Unreadable accounts are reported in their `AccountAudit.error`.
+ */
+export async function auditOrganization(
+  source: IamStateSource,
+  opts: OrganizationAuditOptions,
+): Promise<AuditReport> {
+  const warnings: string[] = [];
+  const organization = await readAuditOrganization(source, warnings);
+  const ids =
+    opts.accounts ??
+    [
+      ...new Set([...(organization?.accountIds ?? []), ...(await source.readableAccounts())]),
+    ].sort();
+  // First pass: role listings (cached by the source), for the role-path lookup.
+  const paths = new Map<string, string>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const roles = await source.roles(id);
+      if (roles.ok) for (const r of roles.value) paths.set(`${id}/${r.name}`, r.path);
+    }),
+  );
+  const rolePath = (accountId: string, name: string) => paths.get(`${accountId}/${name}`);
+  const accounts: AccountAudit[] = new Array(ids.length);
+  const blind: BlindSpot[] = [];
+  let next = 0;
+  const limit = Math.max(1, Math.min(opts.accountConcurrency ?? 4, ids.length));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < ids.length) {
+        const i = next++;
+        const id = ids[i] as string;
+        accounts[i] = await auditAccount(source, id, { ...opts, organization, rolePath });
+        if (opts.blindSpots !== undefined) {
+          blind.push(
+            ...(await checkBlindSpots(
+              opts.blindSpots.reader,
+              id,
+              opts.blindSpots.regions,
+              opts.blindSpots.ruleName,
+            )),
+          );
+        }
+      }
+    }),
+  );
+  blind.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  return {
+    auditedAt: opts.now.toISOString(),
+    ...(organization === null ? {} : { organizationId: organization.id }),
+    source: opts.source,
+    accounts,
+    ...(opts.blindSpots === undefined ? {} : { blindSpots: blind }),
+    warnings,
+  };
+}

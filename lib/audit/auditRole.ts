@@ -1,0 +1,82 @@
+import type { RoleState } from '../state/IamStateSource.js';
+import type { AuditFinding, SuppressedFinding } from './AuditFinding.js';
+import type { AuditContext, AuditRule } from './AuditRule.js';
+import { AUDIT_RULES } from './auditRules.js';
+import {
+  type AuditSuppression,
+  IGNORE_TAG,
+  readIgnoreTag,
+  suppressionReason,
+} from './auditSuppressions.js';
+import { buildAuditFix, evidenceKey } from './buildAuditFix.js';
+import { FINDING_CODES } from './findingCodes.js';
+
+export interface RoleAuditOptions {
+  readonly suppressions?: readonly AuditSuppression[];
+  /** Build and verify fixes (default true). */
+  readonly fixes?: boolean;
+  /** Rules to run (default: all). */
+  readonly rules?: readonly AuditRule[];
+}
+
+export interface RoleAudit {
+  readonly skipped: boolean;
+  readonly findings: readonly AuditFinding[];
+  readonly suppressed: readonly SuppressedFinding[];
+  readonly warnings: readonly string[];
+}
+
+/** Roles whose trust policy AWS owns: service-linked and IAM Identity Center roles. */
+export function isAwsManagedRole(role: RoleState): boolean {
+  return (
+    role.isServiceLinked ||
+    role.path.startsWith('/aws-service-role/') ||
+    role.path.startsWith('/aws-reserved/')
+  );
+}
+
+/**
+ * Runs every rule on one role (pure). Service-linked and IAM Identity Center
+ * roles are skipped: their trust policies are AWS's and cannot be edited.
+ */
+export function auditRole(
+  role: RoleState,
+  ctx: AuditContext,
+  opts: RoleAuditOptions = {},
+): RoleAudit {
+  if (isAwsManagedRole(role)) return { skipped: true, findings: [], suppressed: [], warnings: [] };
+  const findings: AuditFinding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  const seen = new Map<string, number>();
+  for (const rule of opts.rules ?? AUDIT_RULES) {
+    for (const hit of rule.check(role, ctx)) {
+      const base = `${rule.code}|${role.arn}|${evidenceKey(hit.evidence)}`;
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      const fix = opts.fixes === false ? undefined : buildAuditFix(rule, hit, role, ctx);
+      const finding: AuditFinding = {
+        code: rule.code,
+        severity: hit.severity ?? FINDING_CODES[rule.code],
+        roleArn: role.arn,
+        roleName: role.name,
+        accountId: role.accountId,
+        evidence: hit.evidence,
+        summary: hit.summary,
+        fingerprint: n === 0 ? base : `${base}#${n}`,
+        ...(fix === undefined ? {} : { fix }),
+        ...(hit.remedy.kind === 'none' ? { noFixReason: hit.remedy.reason } : {}),
+      };
+      const reason = suppressionReason(finding, role.tags, opts.suppressions ?? []);
+      if (reason === undefined) findings.push(finding);
+      else suppressed.push({ finding, reason });
+    }
+  }
+  const tag = readIgnoreTag(role.tags);
+  const warnings =
+    tag.unknown.length > 0
+      ? [
+          `role \`${role.arn}\` tag ${IGNORE_TAG} names unknown code(s) ${tag.unknown.map((u) => `\`${u}\``).join(', ')}`,
+        ]
+      : [];
+  return { skipped: false, findings, suppressed, warnings };
+}

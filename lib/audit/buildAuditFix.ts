@@ -1,0 +1,115 @@
+import { evaluatePolicy } from '../engine/evaluatePolicy.js';
+import { cliUpdateTrust, shellQuote, tfLabel, tfRoleTrust } from '../fixes/fixCommands.js';
+import { policyToJson } from '../fixes/policyToJson.js';
+import type { PolicyDocument } from '../policy/PolicyDocument.js';
+import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
+import type { RoleState } from '../state/IamStateSource.js';
+import type { AuditFix, FindingEvidence } from './AuditFinding.js';
+import type { AuditContext, AuditRule, RuleHit } from './AuditRule.js';
+
+/** Identity of a hit that survives statement renumbering: principal, key and values. */
+export function evidenceKey(e: FindingEvidence): string {
+  return [
+    e.principalType ?? '',
+    e.principal ?? '',
+    (e.conditionKey ?? '').toLowerCase(),
+    (e.values ?? []).join(','),
+  ].join('|');
+}
+
+/** A trust policy has no `Resource`: drop it wherever a patch might have carried it. */
+function withoutResource(doc: PolicyDocument): PolicyDocument {
+  return {
+    ...doc,
+    statements: doc.statements.map(({ resource: _r, notResource: _n, ...s }) => s),
+  };
+}
+
+function deleteRoleCommands(role: RoleState): { awsCli: string; terraform: string } {
+  const n = shellQuote(role.name);
+  return {
+    awsCli: [
+      `# detach and delete what the role holds first (IAM refuses to delete a role that has policies or instance profiles)`,
+      `for arn in $(aws iam list-attached-role-policies --role-name ${n} --query 'AttachedPolicies[].PolicyArn' --output text); do aws iam detach-role-policy --role-name ${n} --policy-arn "$arn"; done`,
+      `for p in $(aws iam list-role-policies --role-name ${n} --query 'PolicyNames[]' --output text); do aws iam delete-role-policy --role-name ${n} --policy-name "$p"; done`,
+      `for ip in $(aws iam list-instance-profiles-for-role --role-name ${n} --query 'InstanceProfiles[].InstanceProfileName' --output text); do aws iam remove-role-from-instance-profile --role-name ${n} --instance-profile-name "$ip"; done`,
+      `aws iam delete-role --role-name ${n}`,
+    ].join('\n'),
+    terraform: `# delete the resource "aws_iam_role" "${tfLabel(role.name)}" block (and its policy attachments), then run terraform apply`,
+  };
+}
+
+/**
+ * Turns a hit's remedy into a fix and verifies it: the patched policy must be
+ * valid IAM JSON without `Resource`, the rule must no longer fire for the same
+ * evidence on it, and every legitimate caller the rule names must still be
+ * let in by the engine (not a definite "no"). A fix that fails a check is
+ * returned with `verified: false` and the failing check.
+ */
+export function buildAuditFix(
+  rule: AuditRule,
+  hit: RuleHit,
+  role: RoleState,
+  ctx: AuditContext,
+): AuditFix | undefined {
+  const remedy = hit.remedy;
+  if (remedy.kind === 'none') return undefined;
+  if (remedy.kind === 'delete-role') {
+    return {
+      title: remedy.title,
+      kind: 'delete-role',
+      ...deleteRoleCommands(role),
+      placeholders: [],
+      verified: true,
+      checks: ['a deleted role has no trust policy left to audit'],
+    };
+  }
+  const checks: string[] = [];
+  let verified = true;
+  const patched = withoutResource(remedy.patch(role.trustPolicy));
+  const json = policyToJson(patched);
+  let reparsed: PolicyDocument;
+  try {
+    reparsed = parsePolicyDocument(json, '$');
+    checks.push('the patched trust policy is valid IAM policy JSON');
+  } catch (err) {
+    return {
+      title: remedy.title,
+      kind: 'update-trust-policy',
+      trustPolicy: json,
+      awsCli: cliUpdateTrust(role.name, json),
+      terraform: tfRoleTrust(role, json),
+      placeholders: remedy.placeholders ?? [],
+      verified: false,
+      checks: [`the patched trust policy does not parse: ${(err as Error).message}`],
+    };
+  }
+  const key = evidenceKey(hit.evidence);
+  const still = rule
+    .check({ ...role, trustPolicy: reparsed }, ctx)
+    .some((h) => evidenceKey(h.evidence) === key);
+  if (still) {
+    verified = false;
+    checks.push(`${rule.code} still fires on the patched policy`);
+  } else checks.push(`${rule.code} no longer fires on the patched policy`);
+  for (const legit of remedy.legitimate) {
+    const ev = evaluatePolicy(reparsed, legit.context, { principal: true, resource: false });
+    const ok = ev.allow !== 'no' && ev.deny !== 'yes';
+    if (!ok) verified = false;
+    checks.push(
+      ok
+        ? `${legit.label} is still allowed${ev.allow === 'unknown' ? ' (other conditions permitting)' : ''}`
+        : `${legit.label} would be denied by the patched policy`,
+    );
+  }
+  return {
+    title: remedy.title,
+    kind: 'update-trust-policy',
+    trustPolicy: json,
+    awsCli: cliUpdateTrust(role.name, json),
+    terraform: tfRoleTrust(role, json),
+    placeholders: remedy.placeholders ?? [],
+    verified,
+    checks,
+  };
+}

@@ -1,0 +1,74 @@
+import type { AuditRule, RuleHit } from '../AuditRule.js';
+import { claimOf, isAudienceClaim, oidcIssuersOf } from '../oidcFacts.js';
+import {
+  federatedRequest,
+  isolateEntry,
+  isRestrictingClause,
+  statementEvidence,
+  statementName,
+} from '../trustFacts.js';
+import { audienceValues, subjectPlaceholder } from './oidcValues.js';
+
+/**
+ * An OIDC trust that checks only `aud` lets every identity of the issuer in
+ * (Datadog Security Labs, 2023, GitHub Actions: every workflow of every
+ * repository on github.com gets `aud` `sts.amazonaws.com`). Providers whose
+ * `aud` is the customer's own app or identity pool (Cognito, Google, …) are
+ * judged by OIDC_AUD_UNCHECKED instead.
+ */
+export const oidcNoSubCondition: AuditRule = {
+  code: 'OIDC_NO_SUB_CONDITION',
+  title: 'an OIDC trust does not check who the token is about (no sub or other identity claim)',
+  reference:
+    'IAM User Guide, "Configuring a role for GitHub OIDC identity provider" (IAM now rejects new GitHub trusts without sub); Datadog Security Labs 2023',
+  check(role, ctx) {
+    const hits: RuleHit[] = [];
+    for (const st of role.trustPolicy.statements) {
+      if (st.effect !== 'Allow') continue;
+      for (const issuer of oidcIssuersOf(st)) {
+        if (issuer.audience !== 'shared-audience') continue;
+        const identityChecked = st.conditions.some((c) => {
+          const claim = claimOf(c.key, issuer);
+          return claim !== undefined && !isAudienceClaim(claim) && isRestrictingClause(c);
+        });
+        if (identityChecked) continue;
+        const sub = subjectPlaceholder(issuer);
+        const aud = audienceValues(issuer, ctx.oidcProviders);
+        hits.push({
+          severity: issuer.isGitHub ? 'critical' : 'high',
+          evidence: statementEvidence(st, {
+            principal: issuer.entry,
+            principalType: 'Federated',
+            conditionKey: `${issuer.keyPrefix}:sub`,
+          }),
+          summary: issuer.isGitHub
+            ? `${statementName(st)} lets any GitHub Actions workflow of any repository assume \`${role.name}\`: it never checks the token's \`sub\`.`
+            : `${statementName(st)} lets any identity of \`${issuer.keyPrefix}\` assume \`${role.name}\`: it never checks the token's \`sub\`.`,
+          remedy: {
+            kind: 'patch',
+            title: `check the token's sub (${sub.value})`,
+            patch: (doc) =>
+              isolateEntry(doc, st.index, 'Federated', issuer.entry, {
+                operator: 'StringLike',
+                key: `${issuer.keyPrefix}:sub`,
+                values: [sub.value],
+              }),
+            placeholders: sub.placeholders,
+            legitimate: [
+              {
+                label: 'a token whose sub matches the new pattern',
+                context: federatedRequest(role.arn, 'WebIdentity', issuer.entry, {
+                  [`${issuer.keyPrefix}:sub`.toLowerCase()]: [sub.example],
+                  ...(aud.length > 0
+                    ? { [`${issuer.keyPrefix}:aud`.toLowerCase()]: [aud[0] as string] }
+                    : {}),
+                }),
+              },
+            ],
+          },
+        });
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,359 @@
+import { parseOperator } from '../engine/conditionOperators.js';
+import { matchAction } from '../engine/matchAction.js';
+import { isUniqueId } from '../engine/matchPrincipal.js';
+import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
+import type {
+  ConditionClause,
+  PolicyDocument,
+  PolicyStatement,
+  PrincipalElement,
+} from '../policy/PolicyDocument.js';
+import type { FindingEvidence } from './AuditFinding.js';
+import type { AuditContext } from './AuditRule.js';
+
+/**
+ * Small pure facts about trust statements shared by the rules, and the edits
+ * their fixes make. Everything here works on the normalized policy model.
+ */
+
+export const ASSUME_ACTIONS = [
+  'sts:AssumeRole',
+  'sts:AssumeRoleWithWebIdentity',
+  'sts:AssumeRoleWithSAML',
+] as const;
+
+/** Does this statement let someone assume the role (an Allow on one of the AssumeRole actions)? */
+export function grantsAssume(st: PolicyStatement): boolean {
+  if (st.effect !== 'Allow') return false;
+  return ASSUME_ACTIONS.some((a) =>
+    st.action !== undefined ? matchAction(st.action, a) : !matchAction(st.notAction ?? [], a),
+  );
+}
+
+/** The Allow statements that grant assumption, with a principal element. */
+export function allowStatements(doc: PolicyDocument): readonly PolicyStatement[] {
+  return doc.statements.filter((s) => grantsAssume(s) && s.principal !== undefined);
+}
+
+export function isAnyPrincipal(el: PrincipalElement | undefined): boolean {
+  return el !== undefined && (el.kind === 'any' || el.AWS.includes('*'));
+}
+
+export function awsEntries(el: PrincipalElement | undefined): readonly string[] {
+  return el?.kind === 'map' ? el.AWS : [];
+}
+
+/** Account of an `AWS` principal entry: bare id, or the account field of an IAM/STS ARN. */
+export function entryAccount(entry: string): string | undefined {
+  if (/^\d{12}$/.test(entry)) return entry;
+  const m = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(entry);
+  return m?.[1];
+}
+
+/** `111122223333` or `arn:aws:iam::111122223333:root`: the whole account. */
+export function isAccountEntry(entry: string): boolean {
+  return /^\d{12}$/.test(entry) || /^arn:aws[\w-]*:iam::\d{12}:root$/.test(entry);
+}
+
+export function isStaleIdEntry(entry: string): boolean {
+  return isUniqueId(entry);
+}
+
+/** Partition of an ARN (`aws` when the text is not an ARN). */
+export function partitionOf(arn: string): string {
+  return /^arn:(aws[\w-]*):/.exec(arn)?.[1] ?? 'aws';
+}
+
+/** Is an account outside the organization (or, with no organization known, not the role's own)? */
+export function isForeignAccount(account: string, roleAccount: string, ctx: AuditContext): boolean {
+  if (account === roleAccount) return false;
+  if (ctx.organization === null) return true;
+  return !ctx.organization.accountIds.has(account);
+}
+
+/** The base operator name and qualifiers of a clause (`undefined` for an unknown operator). */
+export function operatorOf(clause: ConditionClause) {
+  return parseOperator(clause.operator);
+}
+
+/**
+ * Positive clauses that really narrow who gets in: a known, non-negated
+ * operator of the string/ARN families, without `…IfExists` (which passes when
+ * the key is absent) and without `ForAllValues:` (which passes vacuously on an
+ * absent key), with at least one value that is not a bare `*`.
+ */
+export function isRestrictingClause(clause: ConditionClause): boolean {
+  const op = operatorOf(clause);
+  if (op === undefined || op.spec.negated || op.ifExists || op.set === 'ForAllValues') return false;
+  if (op.spec.family !== 'string' && op.spec.family !== 'arn') return false;
+  return clause.values.some((v) => v !== '*' && v !== '');
+}
+
+/** Lower-cased key comparison; condition keys are case-insensitive. */
+export function sameKey(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The restricting clauses of a statement on any of `keys`. */
+export function restrictingClauses(
+  st: PolicyStatement,
+  keys: readonly string[],
+): readonly ConditionClause[] {
+  return st.conditions.filter((c) => keys.some((k) => sameKey(k, c.key)) && isRestrictingClause(c));
+}
+
+/**
+ * A Deny statement that, for everyone (`*`), denies assumption unless one of
+ * `keys` matches, e.g. `Deny * StringNotEquals aws:PrincipalOrgID o-…`:
+ * the usual way to fence an otherwise open Allow.
+ */
+export function hasFencingDeny(doc: PolicyDocument, keys: readonly string[]): boolean {
+  return doc.statements.some((s) => {
+    if (s.effect !== 'Deny' || !isAnyPrincipal(s.principal)) return false;
+    const coversAssume = ASSUME_ACTIONS.some((a) =>
+      s.action !== undefined ? matchAction(s.action, a) : !matchAction(s.notAction ?? [], a),
+    );
+    if (!coversAssume || s.conditions.length !== 1) return false;
+    const c = s.conditions[0] as ConditionClause;
+    const op = operatorOf(c);
+    return (
+      op?.spec.negated === true &&
+      !op.ifExists &&
+      keys.some((k) => sameKey(k, c.key)) &&
+      c.values.every((v) => v !== '*' && v !== '')
+    );
+  });
+}
+
+/** Evidence naming one statement. */
+export function statementEvidence(
+  st: PolicyStatement,
+  extra: Omit<FindingEvidence, 'statementIndex' | 'sid'> = {},
+): FindingEvidence {
+  return {
+    statementIndex: st.index,
+    ...(st.sid === undefined ? {} : { sid: st.sid }),
+    ...extra,
+  };
+}
+
+/** How a statement is named in a sentence: ``statement `Sid` `` or `statement #2`. */
+export function statementName(st: PolicyStatement): string {
+  return st.sid === undefined || st.sid === ''
+    ? `statement #${st.index}`
+    : `statement \`${st.sid}\``;
+}
+
+// ---- edits ---------------------------------------------------------------
+
+export function mapStatement(
+  doc: PolicyDocument,
+  index: number,
+  edit: (s: PolicyStatement) => PolicyStatement | null,
+): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  for (const s of doc.statements) {
+    if (s.index !== index) statements.push(s);
+    else {
+      const e = edit(s);
+      if (e !== null) statements.push(e);
+    }
+  }
+  return { ...doc, statements };
+}
+
+/** Adds a condition clause to one statement. */
+export function addCondition(
+  doc: PolicyDocument,
+  index: number,
+  clause: ConditionClause,
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => ({ ...s, conditions: [...s.conditions, clause] }));
+}
+
+/** Replaces the `AWS` entries of one statement; an emptied principal drops the statement. */
+export function editAwsEntries(
+  doc: PolicyDocument,
+  index: number,
+  edit: (entries: readonly string[]) => readonly string[],
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => {
+    if (s.principal?.kind !== 'map') return s;
+    const AWS = [...new Set(edit(s.principal.AWS))];
+    const p = { ...s.principal, AWS };
+    const empty =
+      p.AWS.length + p.Service.length + p.Federated.length + p.CanonicalUser.length === 0;
+    return empty ? null : { ...s, principal: p };
+  });
+}
+
+/** Renumbers statements 0..n-1 after a removal (indexes are positions). */
+export function renumber(doc: PolicyDocument): PolicyDocument {
+  return { ...doc, statements: doc.statements.map((s, index) => ({ ...s, index })) };
+}
+
+// ---- requests for verification ---------------------------------------------
+
+/** A role session of `account` (the most common legitimate cross-account caller). */
+export function roleSessionRequest(
+  roleArn: string,
+  callerRoleArn: string,
+  values: Readonly<Record<string, readonly string[]>> = {},
+): RequestContext {
+  const account = entryAccount(callerRoleArn) ?? '000000000000';
+  const name = callerRoleArn.slice(callerRoleArn.lastIndexOf('/') + 1);
+  const principal: RequestPrincipal = {
+    kind: 'AssumedRole',
+    arn: `arn:${partitionOf(callerRoleArn)}:sts::${account}:assumed-role/${name}/trustwatch-check`,
+    accountId: account,
+    roleArn: callerRoleArn,
+  };
+  return {
+    principal,
+    action: 'sts:AssumeRole',
+    resource: roleArn,
+    values: {
+      'aws:principalarn': [callerRoleArn],
+      'aws:principalaccount': [account],
+      'aws:principaltype': ['AssumedRole'],
+      ...values,
+    },
+    unknownKeys: [],
+  };
+}
+
+/** A call by an AWS service principal (e.g. `sns.amazonaws.com`) on behalf of an account. */
+export function serviceRequest(
+  roleArn: string,
+  service: string,
+  values: Readonly<Record<string, readonly string[]>>,
+): RequestContext {
+  return {
+    principal: { kind: 'Service', service },
+    action: 'sts:AssumeRole',
+    resource: roleArn,
+    values: { 'aws:principalservicename': [service], ...values },
+    unknownKeys: [],
+  };
+}
+
+/** A web-identity or SAML federation call through `provider`. */
+export function federatedRequest(
+  roleArn: string,
+  kind: 'WebIdentity' | 'SAML',
+  provider: string,
+  values: Readonly<Record<string, readonly string[]>>,
+): RequestContext {
+  return {
+    principal: { kind, federatedProvider: provider },
+    action: kind === 'WebIdentity' ? 'sts:AssumeRoleWithWebIdentity' : 'sts:AssumeRoleWithSAML',
+    resource: roleArn,
+    values,
+    unknownKeys: [],
+  };
+}
+
+/** A string that a pattern matches: wildcards replaced by a letter. */
+export function exampleOf(pattern: string): string {
+  return pattern.replace(/\*/g, 'x').replace(/\?/g, 'x');
+}
+
+/**
+ * Moves one principal entry into a statement of its own (same effect, actions
+ * and conditions) and adds `clause` there, so a condition meant for that
+ * principal does not also bind the others. A statement naming only that entry
+ * gets the clause directly.
+ */
+export function isolateEntry(
+  doc: PolicyDocument,
+  index: number,
+  type: 'AWS' | 'Service' | 'Federated',
+  entry: string,
+  clause: ConditionClause,
+): PolicyDocument {
+  const st = doc.statements.find((s) => s.index === index);
+  if (st === undefined || st.principal?.kind !== 'map') return addCondition(doc, index, clause);
+  const p = st.principal;
+  const total = p.AWS.length + p.Service.length + p.Federated.length + p.CanonicalUser.length;
+  if (total <= 1) return addCondition(doc, index, clause);
+  const without = mapStatement(doc, index, (s) => ({
+    ...s,
+    principal: { ...p, [type]: p[type].filter((e) => e !== entry) },
+  }));
+  const next = doc.statements.reduce((m, s) => Math.max(m, s.index + 1), 0);
+  const isolated: PolicyStatement = {
+    index: next,
+    effect: st.effect,
+    principal: {
+      kind: 'map',
+      AWS: type === 'AWS' ? [entry] : [],
+      Service: type === 'Service' ? [entry] : [],
+      Federated: type === 'Federated' ? [entry] : [],
+      CanonicalUser: [],
+    },
+    ...(st.action === undefined ? {} : { action: st.action }),
+    ...(st.notAction === undefined ? {} : { notAction: st.notAction }),
+    conditions: [...st.conditions, clause],
+  };
+  return { ...without, statements: [...without.statements, isolated] };
+}
+
+/** A request that the statement's principal element names (for fix verification). */
+export function requestForStatement(
+  st: PolicyStatement,
+  roleArn: string,
+  values: Readonly<Record<string, readonly string[]>> = {},
+): RequestContext | undefined {
+  const roleAccount = entryAccount(roleArn) ?? '000000000000';
+  const partition = partitionOf(roleArn);
+  const el = st.principal;
+  if (el === undefined) return undefined;
+  if (isAnyPrincipal(el)) {
+    return roleSessionRequest(
+      roleArn,
+      `arn:${partition}:iam::${roleAccount}:role/trustwatch-check`,
+      values,
+    );
+  }
+  if (el.kind !== 'map') return undefined;
+  for (const entry of el.AWS) {
+    if (isStaleIdEntry(entry)) continue;
+    const account = entryAccount(entry);
+    if (account === undefined) continue;
+    if (isAccountEntry(entry)) {
+      return roleSessionRequest(
+        roleArn,
+        `arn:${partition}:iam::${account}:role/trustwatch-check`,
+        values,
+      );
+    }
+    if (/^arn:aws[\w-]*:iam::\d{12}:role\//.test(entry))
+      return roleSessionRequest(roleArn, entry, values);
+    if (/^arn:aws[\w-]*:iam::\d{12}:user\//.test(entry)) {
+      return {
+        principal: { kind: 'IAMUser', arn: entry, accountId: account },
+        action: 'sts:AssumeRole',
+        resource: roleArn,
+        values: {
+          'aws:principalarn': [entry],
+          'aws:principalaccount': [account],
+          'aws:principaltype': ['User'],
+          ...values,
+        },
+        unknownKeys: [],
+      };
+    }
+  }
+  const service = el.Service[0];
+  if (service !== undefined) return serviceRequest(roleArn, service, values);
+  const provider = el.Federated[0];
+  if (provider !== undefined) {
+    return federatedRequest(
+      roleArn,
+      provider.includes(':saml-provider/') ? 'SAML' : 'WebIdentity',
+      provider,
+      values,
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,261 @@
+import type { AuditReport } from '../audit/AuditReport.js';
+import { type AccountAuditOptions, DEFAULT_UNUSED_DAYS } from '../audit/auditAccount.js';
+import { auditOrganization } from '../audit/auditOrganization.js';
+import { parseAuditSuppressions } from '../audit/auditSuppressions.js';
+import { DEFAULT_FORWARD_RULE_NAME } from '../audit/blindspots/BlindSpotReader.js';
+import { atLeast, isSeverity, type Severity } from '../audit/findingCodes.js';
+import { parseDenialSummaries } from '../audit/parseDenialSummaries.js';
+import { renderAuditJson } from '../audit/render/renderAuditJson.js';
+import { renderAuditMarkdown } from '../audit/render/renderAuditMarkdown.js';
+import { renderAuditText } from '../audit/render/renderAuditText.js';
+import { ConfigError, InputError } from '../errors/TrustwatchError.js';
+import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
+import { readSnapshotText } from '../snapshot/loadSnapshot.js';
+import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
+import type { CliIo, Command } from './CliIo.js';
+
+export const AUDIT_FORMATS = ['text', 'json', 'markdown'] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+
+export interface AuditArgs {
+  readonly snapshot?: string;
+  readonly live: boolean;
+  readonly profile?: string;
+  readonly region?: string;
+  readonly accounts?: readonly string[];
+  readonly format: AuditFormat;
+  readonly failOn?: Severity;
+  readonly suppressions?: string;
+  readonly denials?: string;
+  readonly unusedDays: number;
+  readonly regions?: readonly string[];
+  readonly forwardRule: string;
+  readonly readerRole?: string;
+  readonly orgRole?: string;
+  readonly now?: Date;
+  readonly help: boolean;
+}
+
+export const AUDIT_USAGE = `usage: trustwatch audit [--snapshot FILE | --live [--profile P] [--region R]] [--accounts a,b]
+                       [--format text|json|markdown] [--fail-on SEVERITY] [options]
+
+Audits every role's trust policy: open principals, confused deputies, OIDC/SAML trusts
+without the claims that matter, stale or mistyped principals, unused cross-account roles.
+Every finding comes with a verified fix (trust policy JSON, AWS CLI, Terraform).
+  --snapshot FILE      IAM snapshot to audit (default: the embedded demo organization)
+  --live               read IAM and Organizations live through the trustwatch reader roles,
+                       and check blind spots (forwarding rule, trail) per account and region
+  --profile P          AWS profile for --live
+  --region R           AWS region for --live (STS)
+  --accounts a,b       only these account ids
+  --format F           text (default), json or markdown
+  --fail-on SEVERITY   exit 1 when a finding of this severity or worse exists
+                       (critical, high, medium, low, info); without it the exit status is 0
+  --suppressions FILE  JSON array of {codes?, roles?, accounts?, reason?} to silence
+                       (roles are ARN globs); roles can also carry the tag trustwatch:ignore
+  --denials FILE       JSON array of recent denial summaries {roleArn, callerType,
+                       callerArn?, causes[], count} (feeds MFA_REQUIRED_ON_AUTOMATION_ROLE
+                       and STALE_PRINCIPAL_ID fixes)
+  --unused-days N      days without use after which a cross-account role is reported (default 90)
+  --now ISO-TIME       judge "unused" against this time (default: the snapshot's capture
+                       time, or the clock with --live)
+  --regions r1,r2      regions to check for blind spots with --live (default: --region or us-east-1)
+  --forward-rule NAME  forwarding rule name (default ${DEFAULT_FORWARD_RULE_NAME})
+  --reader-role NAME   reader role name for --live (default trustwatch-reader)
+  --org-role ARN       role to read Organizations with, for --live
+exit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 unusable input`;
+
+const VALUE_FLAGS = new Set([
+  '--snapshot',
+  '--profile',
+  '--region',
+  '--accounts',
+  '--format',
+  '--fail-on',
+  '--suppressions',
+  '--denials',
+  '--unused-days',
+  '--now',
+  '--regions',
+  '--forward-rule',
+  '--reader-role',
+  '--org-role',
+]);
+
+function list(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return v
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Parses `audit`'s arguments; throws `ConfigError` for anything it does not accept. */
+export function parseAuditArgs(argv: readonly string[]): AuditArgs {
+  const values: Record<string, string> = {};
+  let live = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--live') live = true;
+    else if (arg.startsWith('--') && arg.includes('=')) {
+      const [flag, ...rest] = arg.split('=');
+      if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
+      values[flag as string] = rest.join('=');
+    } else if (VALUE_FLAGS.has(arg)) {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--'))
+        throw new ConfigError(`option \`${arg}\` needs a value`);
+      values[arg] = v;
+      i++;
+    } else throw new ConfigError(`unexpected argument \`${arg}\``);
+  }
+  if (live && values['--snapshot'] !== undefined)
+    throw new ConfigError('`--snapshot` and `--live` exclude each other');
+  const format = values['--format'] ?? 'text';
+  if (!(AUDIT_FORMATS as readonly string[]).includes(format))
+    throw new ConfigError(`unknown format \`${format}\` (expected text, json or markdown)`);
+  const failOn = values['--fail-on'];
+  if (failOn !== undefined && !isSeverity(failOn))
+    throw new ConfigError(
+      `unknown severity \`${failOn}\` for --fail-on (expected critical, high, medium, low or info)`,
+    );
+  const accounts = list(values['--accounts']);
+  for (const a of accounts ?? [])
+    if (!/^\d{12}$/.test(a)) throw new ConfigError(`account \`${a}\` is not a 12-digit account id`);
+  const unusedText = values['--unused-days'];
+  const unusedDays = unusedText === undefined ? DEFAULT_UNUSED_DAYS : Number(unusedText);
+  if (!Number.isInteger(unusedDays) || unusedDays < 1 || unusedDays > 400)
+    throw new ConfigError(
+      `\`--unused-days\` must be a whole number from 1 to 400, got \`${unusedText}\``,
+    );
+  let now: Date | undefined;
+  if (values['--now'] !== undefined) {
+    now = new Date(values['--now']);
+    if (Number.isNaN(now.getTime()))
+      throw new ConfigError(`\`--now\` is not a date: \`${values['--now']}\``);
+  }
+  const regions = list(values['--regions']);
+  for (const r of regions ?? [])
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))
+      throw new ConfigError(`\`${r}\` is not an AWS region name`);
+  const str = (k: string) =>
+    values[k] === undefined
+      ? {}
+      : { [k.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())]: values[k] };
+  return {
+    live,
+    help,
+    format: format as AuditFormat,
+    ...(failOn === undefined ? {} : { failOn: failOn as Severity }),
+    ...(accounts === undefined ? {} : { accounts }),
+    ...(regions === undefined ? {} : { regions }),
+    ...(now === undefined ? {} : { now }),
+    unusedDays,
+    forwardRule: values['--forward-rule'] ?? DEFAULT_FORWARD_RULE_NAME,
+    ...str('--snapshot'),
+    ...str('--profile'),
+    ...str('--region'),
+    ...str('--suppressions'),
+    ...str('--denials'),
+    ...str('--reader-role'),
+    ...str('--org-role'),
+  } as AuditArgs;
+}
+
+/** Exit status of an audit: 2 when nothing could be audited, 1 when `--fail-on` is met. */
+export function auditExitStatus(report: AuditReport, failOn: Severity | undefined): number {
+  if (report.accounts.length > 0 && report.accounts.every((a) => a.error !== undefined)) return 2;
+  if (failOn === undefined) return 0;
+  return report.accounts.some((a) => a.findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
+}
+
+async function readOptional(
+  io: CliIo,
+  path: string | undefined,
+  what: string,
+): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await io.readText(path);
+  } catch (err) {
+    throw new InputError(
+      `cannot read ${what} \`${path}\`: ${(err as Error).message.split('\n')[0]}`,
+      {
+        context: { file: path },
+      },
+    );
+  }
+}
+
+export const auditCommand: Command = async (argv, io) => {
+  const args = parseAuditArgs(argv);
+  if (args.help) {
+    io.stdout(`${AUDIT_USAGE}\n`);
+    return 0;
+  }
+  const suppressions = parseAuditSuppressions(
+    await readOptional(io, args.suppressions, 'suppressions file'),
+    args.suppressions ?? 'suppressions',
+  );
+  const denialsText = await readOptional(io, args.denials, 'denials file');
+  const denials =
+    denialsText === undefined ? [] : parseDenialSummaries(denialsText, args.denials ?? 'denials');
+  const common: Omit<AccountAuditOptions, 'organization' | 'now'> = {
+    suppressions,
+    denials,
+    unusedDays: args.unusedDays,
+  };
+  let report: AuditReport;
+  if (args.live) {
+    const { createLiveAuditSources } = await import('../audit/live/createLiveAuditSources.js');
+    const live = await createLiveAuditSources({
+      ...(args.profile === undefined ? {} : { profile: args.profile }),
+      ...(args.region === undefined ? {} : { region: args.region }),
+      ...(args.readerRole === undefined ? {} : { readerRoleName: args.readerRole }),
+      ...(args.orgRole === undefined ? {} : { orgRoleArn: args.orgRole }),
+      ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
+      env: io.env,
+    });
+    report = await auditOrganization(live.source, {
+      ...common,
+      now: args.now ?? io.now(),
+      fetchDetails: true,
+      source: 'live',
+      ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
+      blindSpots: {
+        reader: live.blindSpots,
+        regions: args.regions ?? [args.region ?? io.env.AWS_REGION ?? 'us-east-1'],
+        ruleName: args.forwardRule,
+      },
+    });
+    report = { ...report, warnings: [...report.warnings, `${live.counter.count} AWS call(s)`] };
+  } else {
+    const snapshot =
+      args.snapshot === undefined
+        ? demoSnapshot()
+        : readSnapshotText(
+            (await readOptional(io, args.snapshot, 'snapshot')) as string,
+            args.snapshot,
+          );
+    const captured = snapshot.capturedAt === undefined ? undefined : new Date(snapshot.capturedAt);
+    report = await auditOrganization(new SnapshotStateSource(snapshot), {
+      ...common,
+      now: args.now ?? captured ?? io.now(),
+      source:
+        args.snapshot === undefined
+          ? `demo snapshot ${DEMO_SNAPSHOT_FILE}`
+          : `snapshot ${args.snapshot}`,
+      ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
+    });
+  }
+  const text =
+    args.format === 'json'
+      ? renderAuditJson(report)
+      : args.format === 'markdown'
+        ? renderAuditMarkdown(report)
+        : renderAuditText(report, { color: io.isTty && io.env.NO_COLOR === undefined });
+  io.stdout(text);
+  return auditExitStatus(report, args.failOn);
+};
