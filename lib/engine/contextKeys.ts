@@ -13,19 +13,69 @@ export type KeyLookup =
 
 /** True when `lowerKey` is listed in `ctx.unknownKeys`, exactly or under a `…/` prefix entry. */
 export function isUnknownKey(ctx: RequestContext, lowerKey: string): boolean {
-  for (const entry of ctx.unknownKeys) {
-    const e = entry.toLowerCase();
+  return unknownIn(lowerEntries(ctx.unknownKeys), lowerKey);
+}
+
+function unknownIn(entries: readonly string[], lowerKey: string): boolean {
+  for (const e of entries) {
     if (e === lowerKey) return true;
     if (e.endsWith('/') && lowerKey.startsWith(e)) return true;
   }
   return false;
 }
 
+/** The entries lower-cased; the same array when they already are (as the contract asks). */
+function lowerEntries(entries: readonly string[]): readonly string[] {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as string;
+    if (e.toLowerCase() !== e) return entries.map((x) => x.toLowerCase());
+  }
+  return entries;
+}
+
+const ABSENT: KeyLookup = { state: 'absent' };
+const UNKNOWN: KeyLookup = { state: 'unknown' };
+
 /** Looks a condition key up in the request. Known values win over an `unknownKeys` entry. */
 export function lookupKey(ctx: RequestContext, key: string): KeyLookup {
   const lowerKey = key.toLowerCase();
-  const values = Object.hasOwn(ctx.values, lowerKey) ? ctx.values[lowerKey] : undefined;
+  const values = ownValues(ctx, lowerKey);
   if (values !== undefined) return { state: 'present', values };
-  if (isUnknownKey(ctx, lowerKey)) return { state: 'unknown' };
-  return { state: 'absent' };
+  return isUnknownKey(ctx, lowerKey) ? UNKNOWN : ABSENT;
+}
+
+function ownValues(ctx: RequestContext, lowerKey: string): readonly string[] | undefined {
+  return Object.hasOwn(ctx.values, lowerKey) ? ctx.values[lowerKey] : undefined;
+}
+
+/**
+ * One request as seen during one evaluation: key lookups by already
+ * lower-cased name, with `ctx.unknownKeys` lower-cased at most once and the
+ * lower-cased action computed at most once. Create one per evaluation; it
+ * reads `ctx` lazily and never changes it.
+ */
+export class KeyScope {
+  private unknownEntries: readonly string[] | undefined;
+  private loweredAction: string | undefined;
+
+  constructor(readonly ctx: RequestContext) {}
+
+  /** The key's values when the request carries it, else `undefined` (absent or not logged). */
+  values(lowerKey: string): readonly string[] | undefined {
+    return ownValues(this.ctx, lowerKey);
+  }
+
+  /** Is the key (without known values) listed as not logged? */
+  isUnknown(lowerKey: string): boolean {
+    const list = this.ctx.unknownKeys;
+    if (list.length === 0) return false;
+    this.unknownEntries ??= lowerEntries(list);
+    return unknownIn(this.unknownEntries, lowerKey);
+  }
+
+  /** `ctx.action` lower-cased. */
+  get lowerAction(): string {
+    this.loweredAction ??= this.ctx.action.toLowerCase();
+    return this.loweredAction;
+  }
 }

@@ -1,11 +1,17 @@
 import type { ConditionClause } from '../policy/PolicyDocument.js';
-import { type PolicyValue, parseOperator } from './conditionOperators.js';
-import { lookupKey } from './contextKeys.js';
+import {
+  type OperatorSpec,
+  type ParsedOperator,
+  type PolicyValue,
+  parseOperator,
+  type SetQualifier,
+} from './conditionOperators.js';
+import { KeyScope } from './contextKeys.js';
+import { type ArnMatcher, compileArnPattern } from './matchArn.js';
 import type { ConditionTrace } from './PolicyEvaluation.js';
-import { substituteVariables } from './policyVariables.js';
+import { compileTemplate, substituteTemplate, type VariableTemplate } from './policyVariables.js';
 import type { RequestContext, Tri } from './RequestContext.js';
-import { triAnd, triNot, triOf, triOr } from './tri.js';
-import { globFromRaw } from './wildcard.js';
+import { compileGlob, type GlobMatcher, globFromRaw } from './wildcard.js';
 
 export interface ConditionResult {
   readonly trace: ConditionTrace;
@@ -46,96 +52,293 @@ export function evaluateCondition(
   ctx: RequestContext,
   options: ConditionOptions,
 ): ConditionResult {
-  const base = { operator: clause.operator, key: clause.key };
+  const unknownKeys: string[] = [];
+  const trace = evaluateCompiledCondition(
+    compileCondition(clause, options.variables),
+    new KeyScope(ctx),
+    unknownKeys,
+  );
+  return { trace, unknownKeys: unknownKeys.length > 1 ? [...new Set(unknownKeys)] : unknownKeys };
+}
+
+/** How one request value is compared with one policy value, chosen once per clause. */
+type CompareMode = 'equals' | 'glob' | 'arn' | 'spec';
+
+/** A policy value after substitution, with its matcher compiled for the clause's operator. */
+class CompiledValue implements PolicyValue {
+  constructor(
+    readonly pattern: string,
+    readonly text: string,
+    readonly glob: GlobMatcher | undefined,
+    readonly arn: ArnMatcher | undefined,
+  ) {}
+}
+
+function compileValue(mode: CompareMode, pattern: string, text: string): CompiledValue {
+  return new CompiledValue(
+    pattern,
+    text,
+    mode === 'glob' ? compileGlob(pattern) : undefined,
+    mode === 'arn' ? compileArnPattern(pattern) : undefined,
+  );
+}
+
+/** A value that needs policy-variable substitution for each request. */
+interface DynamicValue {
+  readonly raw: string;
+  readonly template: VariableTemplate;
+}
+
+/** A condition clause prepared once: operator parsed, key lower-cased, values compiled. */
+export interface CompiledCondition {
+  readonly clause: ConditionClause;
+  readonly lowerKey: string;
+  /** `undefined` for an operator name IAM does not know. */
+  readonly parsed: ParsedOperator | undefined;
+  readonly mode: CompareMode;
+  /** In the order written; a `DynamicValue` when the value holds a policy variable. */
+  readonly values: readonly (CompiledValue | DynamicValue)[];
+  /** True when some value is a `DynamicValue`. */
+  readonly dynamic: boolean;
+  /** The trace's `expected` when nothing is dynamic: each value's text. */
+  readonly expected: readonly string[];
+}
+
+/** Compiled clauses per clause object and `variables` flag (a parsed policy is immutable). */
+const compiledClauses = new WeakMap<
+  ConditionClause,
+  [CompiledCondition | undefined, CompiledCondition | undefined]
+>();
+
+/** The compiled form of a clause, cached per clause object. */
+export function compileCondition(clause: ConditionClause, variables: boolean): CompiledCondition {
+  let slot = compiledClauses.get(clause);
+  if (slot === undefined) {
+    slot = [undefined, undefined];
+    compiledClauses.set(clause, slot);
+  }
+  const i = variables ? 1 : 0;
+  let compiled = slot[i];
+  if (compiled === undefined) {
+    compiled = buildCondition(clause, variables);
+    slot[i] = compiled;
+  }
+  return compiled;
+}
+
+function compareMode(parsed: ParsedOperator | undefined): CompareMode {
+  switch (parsed?.name) {
+    case 'StringEquals':
+    case 'StringNotEquals':
+      return 'equals';
+    case 'StringLike':
+    case 'StringNotLike':
+      return 'glob';
+    case 'ArnEquals':
+    case 'ArnLike':
+    case 'ArnNotEquals':
+    case 'ArnNotLike':
+      return 'arn';
+    default:
+      return 'spec';
+  }
+}
+
+function buildCondition(clause: ConditionClause, variables: boolean): CompiledCondition {
   const parsed = parseOperator(clause.operator);
-  const found = lookupKey(ctx, clause.key);
-  const actual = found.state === 'present' ? found.values : undefined;
-  const lowerKey = clause.key.toLowerCase();
+  const mode = compareMode(parsed);
+  let dynamic = false;
+  const values = clause.values.map((raw): CompiledValue | DynamicValue => {
+    if (parsed === undefined || !parsed.spec.variables) {
+      return compileValue(mode, globFromRaw(raw), raw);
+    }
+    const template = compileTemplate(raw, variables);
+    if (template.hasVariables) {
+      dynamic = true;
+      return { raw, template };
+    }
+    // No variable reference (or only `${*}`-style escapes): the same for every request.
+    const sub = substituteTemplate(template, NO_KEYS);
+    return sub.kind === 'ok'
+      ? compileValue(mode, sub.pattern, sub.text)
+      : compileValue(mode, globFromRaw(raw), raw);
+  });
+  const expected = values.map((v) => (v instanceof CompiledValue ? v.text : v.raw));
+  return { clause, lowerKey: clause.key.toLowerCase(), parsed, mode, values, dynamic, expected };
+}
+
+/** A key source with no keys, for templates without variable references. */
+const NO_KEYS = { values: () => undefined, isUnknown: () => false };
+
+const UNKNOWN_VALUE = 'unknown';
+
+/** Positive comparison of one request value with one policy value. */
+function compare(mode: CompareMode, spec: OperatorSpec, actual: string, e: CompiledValue): boolean {
+  switch (mode) {
+    case 'equals':
+      return actual === e.text;
+    case 'glob':
+      return e.glob !== undefined ? e.glob.matches(actual) : spec.compare(actual, e);
+    case 'arn':
+      return e.arn !== undefined ? e.arn.matches(actual) : spec.compare(actual, e);
+    default:
+      return spec.compare(actual, e);
+  }
+}
+
+/** Positive sense for one request value: does it match any policy value? */
+function positive(
+  mode: CompareMode,
+  spec: OperatorSpec,
+  actual: string,
+  resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[],
+): Tri {
+  let result: Tri = 'no';
+  for (const e of resolved) {
+    if (e === UNKNOWN_VALUE) result = 'unknown';
+    else if (compare(mode, spec, actual, e)) return 'yes';
+  }
+  return result;
+}
+
+function not(v: Tri): Tri {
+  return v === 'yes' ? 'no' : v === 'no' ? 'yes' : 'unknown';
+}
+
+function setResult(
+  mode: CompareMode,
+  spec: OperatorSpec,
+  set: SetQualifier,
+  values: readonly string[],
+  resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[],
+): Tri {
+  if (set === 'none') {
+    let any: Tri = 'no';
+    for (const a of values) {
+      const r = positive(mode, spec, a, resolved);
+      if (r === 'yes') {
+        any = 'yes';
+        break;
+      }
+      if (r === 'unknown') any = 'unknown';
+    }
+    return spec.negated ? not(any) : any;
+  }
+  // ForAnyValue: OR over request values; ForAllValues: AND. Negation applies per request value.
+  const decisive: Tri = set === 'ForAnyValue' ? 'yes' : 'no';
+  let result: Tri = set === 'ForAnyValue' ? 'no' : 'yes';
+  for (const a of values) {
+    const p = positive(mode, spec, a, resolved);
+    const r = spec.negated ? not(p) : p;
+    if (r === decisive) return decisive;
+    if (r === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+function trace(
+  c: CompiledCondition,
+  expected: readonly string[],
+  actual: readonly string[] | undefined,
+  result: Tri,
+  reason: 'key-not-logged' | 'variable-not-logged' | undefined,
+): ConditionTrace {
+  const { operator, key } = c.clause;
+  if (result === 'unknown' && reason !== undefined) {
+    return { operator, key, expected, actual, result, unknownReason: reason };
+  }
+  return { operator, key, expected, actual, result };
+}
+
+/**
+ * Evaluates a compiled clause against one request (semantics of
+ * {@link evaluateCondition}). Keys that made the result `unknown` are pushed
+ * to `unknownKeys` (a policy variable's key may be pushed more than once).
+ */
+export function evaluateCompiledCondition(
+  c: CompiledCondition,
+  scope: KeyScope,
+  unknownKeys: string[],
+): ConditionTrace {
+  const present = scope.values(c.lowerKey);
+  const notLogged = present === undefined && scope.isUnknown(c.lowerKey);
+  const actual = present;
+  const parsed = c.parsed;
 
   if (parsed === undefined) {
-    return {
-      trace: { ...base, expected: clause.values, actual, result: 'no', invalidOperator: true },
-      unknownKeys: [],
-    };
+    const { operator, key, values } = c.clause;
+    return { operator, key, expected: values, actual, result: 'no', invalidOperator: true };
   }
   const { spec, ifExists, set } = parsed;
 
   // Resolve policy variables in the values.
-  const resolved: (PolicyValue | 'unknown')[] = [];
-  const expected: string[] = [];
-  const variableKeys: string[] = [];
+  let resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[];
+  let expected: readonly string[];
+  let variableKeys: string[] | undefined;
   let missingVariable = false;
-  for (const raw of clause.values) {
-    if (!spec.variables) {
-      resolved.push({ pattern: globFromRaw(raw), text: raw });
-      expected.push(raw);
-      continue;
-    }
-    const sub = substituteVariables(raw, ctx, options.variables);
-    if (sub.kind === 'ok') {
-      resolved.push({ pattern: sub.pattern, text: sub.text });
-      expected.push(sub.text);
-    } else {
-      expected.push(raw);
-      if (sub.kind === 'missing') missingVariable = true;
-      else {
-        resolved.push('unknown');
-        variableKeys.push(sub.key);
+  if (!c.dynamic) {
+    resolved = c.values as readonly CompiledValue[];
+    expected = c.expected;
+  } else {
+    const r: (CompiledValue | typeof UNKNOWN_VALUE)[] = [];
+    const x: string[] = [];
+    for (const v of c.values) {
+      if (v instanceof CompiledValue) {
+        r.push(v);
+        x.push(v.text);
+        continue;
+      }
+      const sub = substituteTemplate(v.template, scope);
+      if (sub.kind === 'ok') {
+        r.push(compileValue(c.mode, sub.pattern, sub.text));
+        x.push(sub.text);
+      } else {
+        x.push(v.raw);
+        if (sub.kind === 'missing') missingVariable = true;
+        else {
+          r.push(UNKNOWN_VALUE);
+          variableKeys ??= [];
+          variableKeys.push(sub.key);
+        }
       }
     }
+    resolved = r;
+    expected = x;
   }
 
-  const done = (
-    result: Tri,
-    reason?: 'key-not-logged' | 'variable-not-logged',
-  ): ConditionResult => {
-    const trace: ConditionTrace = {
-      ...base,
-      expected,
-      actual,
-      result,
-      ...(result === 'unknown' && reason !== undefined ? { unknownReason: reason } : {}),
-    };
-    const unknownKeys =
-      result !== 'unknown'
-        ? []
-        : reason === 'key-not-logged'
-          ? [lowerKey]
-          : [...new Set(variableKeys)];
-    return { trace, unknownKeys };
-  };
-
-  if (found.state === 'unknown') return done('unknown', 'key-not-logged');
+  if (notLogged) {
+    unknownKeys.push(c.lowerKey);
+    return trace(c, expected, actual, 'unknown', 'key-not-logged');
+  }
 
   const values = actual ?? [];
-  const present = values.length > 0;
+  const isPresent = values.length > 0;
 
   if (spec.family === 'null') {
-    const presence = present ? 'present' : 'absent';
-    return done(triOf(resolved.some((e) => e !== 'unknown' && spec.compare(presence, e))));
+    const presence = isPresent ? 'present' : 'absent';
+    let yes = false;
+    for (const e of resolved) {
+      if (e !== UNKNOWN_VALUE && spec.compare(presence, e)) {
+        yes = true;
+        break;
+      }
+    }
+    return trace(c, expected, actual, yes ? 'yes' : 'no', undefined);
   }
 
-  if (!present) {
-    if (ifExists) return done('yes');
-    if (set === 'ForAllValues') return done('yes');
-    if (set === 'ForAnyValue') return done('no');
+  if (!isPresent) {
+    if (ifExists) return trace(c, expected, actual, 'yes', undefined);
+    if (set === 'ForAllValues') return trace(c, expected, actual, 'yes', undefined);
+    if (set === 'ForAnyValue') return trace(c, expected, actual, 'no', undefined);
     // A key that is present with an empty set of values counts as absent here.
-    return done(triOf(spec.negated));
+    return trace(c, expected, actual, spec.negated ? 'yes' : 'no', undefined);
   }
 
-  if (missingVariable) return done('no');
+  if (missingVariable) return trace(c, expected, actual, 'no', undefined);
 
-  /** Positive sense for one request value: does it match any policy value? */
-  const positive = (a: string): Tri =>
-    triOr(...resolved.map((e): Tri => (e === 'unknown' ? 'unknown' : triOf(spec.compare(a, e)))));
-  const perValue = (a: string): Tri => (spec.negated ? triNot(positive(a)) : positive(a));
-
-  let result: Tri;
-  if (set === 'ForAnyValue') result = triOr(...values.map(perValue));
-  else if (set === 'ForAllValues') result = triAnd(...values.map(perValue));
-  else {
-    const any = triOr(...values.map(positive));
-    result = spec.negated ? triNot(any) : any;
+  const result = setResult(c.mode, spec, set, values, resolved);
+  if (result === 'unknown' && variableKeys !== undefined) {
+    for (const k of variableKeys) unknownKeys.push(k);
   }
-  return done(result, 'variable-not-logged');
+  return trace(c, expected, actual, result, 'variable-not-logged');
 }

@@ -1,12 +1,16 @@
 import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
-import { evaluateCondition } from './evaluateCondition.js';
-import { matchAction } from './matchAction.js';
-import { matchResource } from './matchArn.js';
+import { KeyScope } from './contextKeys.js';
+import {
+  type CompiledCondition,
+  compileCondition,
+  evaluateCompiledCondition,
+} from './evaluateCondition.js';
+import { compileResourcePattern, type ResourceMatcher } from './matchArn.js';
 import { matchPrincipalElement } from './matchPrincipal.js';
-import type { PolicyEvaluation, StatementTrace } from './PolicyEvaluation.js';
-import { substituteVariables } from './policyVariables.js';
+import type { ConditionTrace, PolicyEvaluation, StatementTrace } from './PolicyEvaluation.js';
+import { compileTemplate, substituteTemplate, type VariableTemplate } from './policyVariables.js';
 import type { RequestContext, Tri } from './RequestContext.js';
-import { triAnd, triNot, triOf, triOr } from './tri.js';
+import { compileGlob, type GlobMatcher, globFromRaw } from './wildcard.js';
 
 export interface EvaluatePolicyOptions {
   /** Check `Principal` / `NotPrincipal` (resource-based policies such as trust policies). */
@@ -23,66 +27,181 @@ export interface EvaluatePolicyOptions {
  * they list. `allow` / `deny` say whether some Allow / Deny statement applies,
  * three-valued. Every statement is evaluated in full (no short-circuit) so the
  * diagnosis can show why each one did or did not apply.
+ *
+ * Each statement is compiled once (action patterns lower-cased and compiled,
+ * resource patterns compiled, condition operators parsed, policy variables
+ * located) and cached per statement object: a parsed `PolicyDocument` is
+ * immutable, and a document rebuilt from another one's statements (a proposed
+ * fix) reuses their compiled form.
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
   ctx: RequestContext,
   opts: EvaluatePolicyOptions,
 ): PolicyEvaluation {
-  const variables = doc.version === '2012-10-17';
-  const unknownKeys = new Set<string>();
-  const statements = doc.statements.map((st) =>
-    evaluateStatement(st, ctx, opts, variables, unknownKeys),
-  );
+  const compiled = compilePolicy(doc);
+  const scope = new KeyScope(ctx);
+  const unknownKeys: string[] = [];
+  const statements: StatementTrace[] = [];
+  let allow: Tri = 'no';
+  let deny: Tri = 'no';
+  for (const cs of compiled) {
+    const t = evaluateStatement(cs, scope, opts, unknownKeys);
+    statements.push(t);
+    if (t.effect === 'Allow') allow = or(allow, t.applies);
+    else deny = or(deny, t.applies);
+  }
   return {
     statements,
-    allow: triOr(...statements.filter((s) => s.effect === 'Allow').map((s) => s.applies)),
-    deny: triOr(...statements.filter((s) => s.effect === 'Deny').map((s) => s.applies)),
-    unknownKeys: [...unknownKeys].sort(),
+    allow,
+    deny,
+    unknownKeys: unknownKeys.length === 0 ? [] : [...new Set(unknownKeys)].sort(),
   };
 }
 
-function evaluateStatement(
-  st: PolicyStatement,
-  ctx: RequestContext,
-  opts: EvaluatePolicyOptions,
+/** A `Resource` / `NotResource` pattern: compiled, or a template when it holds a policy variable. */
+type CompiledResource = ResourceMatcher | VariableTemplate;
+
+interface CompiledStatement {
+  readonly st: PolicyStatement;
+  /** `undefined`: the statement has `NotAction`. `null`: `"*"` is among the patterns. */
+  readonly actions: readonly GlobMatcher[] | null | undefined;
+  /** `NotAction` patterns (empty when the statement has `Action`). */
+  readonly notActions: readonly GlobMatcher[] | null;
+  readonly resources: readonly CompiledResource[] | undefined;
+  readonly notResources: readonly CompiledResource[] | undefined;
+  readonly conditions: readonly CompiledCondition[];
+}
+
+const compiledDocs = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
+/** Per statement object: [compiled without policy variables, compiled with them]. */
+const compiledStatements = new WeakMap<
+  PolicyStatement,
+  [CompiledStatement | undefined, CompiledStatement | undefined]
+>();
+
+function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
+  let compiled = compiledDocs.get(doc);
+  if (compiled === undefined) {
+    const variables = doc.version === '2012-10-17';
+    compiled = doc.statements.map((st) => compileStatement(st, variables));
+    compiledDocs.set(doc, compiled);
+  }
+  return compiled;
+}
+
+function compileStatement(st: PolicyStatement, variables: boolean): CompiledStatement {
+  let slot = compiledStatements.get(st);
+  if (slot === undefined) {
+    slot = [undefined, undefined];
+    compiledStatements.set(st, slot);
+  }
+  const i = variables ? 1 : 0;
+  let compiled = slot[i];
+  if (compiled === undefined) {
+    compiled = {
+      st,
+      actions: st.action === undefined ? undefined : compileActions(st.action),
+      notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
+      resources: compileResources(st.resource, variables),
+      notResources: compileResources(st.notResource, variables),
+      conditions: st.conditions.map((c) => compileCondition(c, variables)),
+    };
+    slot[i] = compiled;
+  }
+  return compiled;
+}
+
+/**
+ * Action patterns as case-insensitive matchers (IAM UG, "IAM JSON policy
+ * elements: Action"); `null` when one of them is `"*"` (matches every action).
+ */
+function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | null {
+  if (patterns.includes('*')) return null;
+  return patterns.map((p) => compileGlob(globFromRaw(p), true));
+}
+
+function compileResources(
+  patterns: readonly string[] | undefined,
   variables: boolean,
-  unknownKeys: Set<string>,
+): readonly CompiledResource[] | undefined {
+  return patterns?.map((raw) => {
+    const template = compileTemplate(raw, variables);
+    if (template.hasVariables) return template;
+    const sub = substituteTemplate(template, NO_KEYS);
+    return compileResourcePattern(sub.kind === 'ok' ? sub.pattern : globFromRaw(raw));
+  });
+}
+
+/** A key source with no keys, for templates without variable references. */
+const NO_KEYS = { values: () => undefined, isUnknown: () => false };
+
+function matchActions(matchers: readonly GlobMatcher[] | null, scope: KeyScope): boolean {
+  if (matchers === null) return true;
+  if (matchers.length === 0) return false;
+  const action = scope.lowerAction;
+  for (const m of matchers) if (m.matchesLowered(action)) return true;
+  return false;
+}
+
+function evaluateStatement(
+  cs: CompiledStatement,
+  scope: KeyScope,
+  opts: EvaluatePolicyOptions,
+  unknownKeys: string[],
 ): StatementTrace {
+  const st = cs.st;
   let principal: Tri | null = null;
   if (opts.principal) {
     if (st.principal !== undefined)
-      principal = matchPrincipalElement(st.principal, ctx.principal).result;
+      principal = matchPrincipalElement(st.principal, scope.ctx.principal).result;
     else if (st.notPrincipal !== undefined) {
-      principal = triNot(matchPrincipalElement(st.notPrincipal, ctx.principal).result);
+      principal = not(matchPrincipalElement(st.notPrincipal, scope.ctx.principal).result);
     } else principal = 'no'; // a resource-based statement without a principal names nobody
   }
 
-  const action =
-    st.action !== undefined
-      ? triOf(matchAction(st.action, ctx.action))
-      : triOf(!matchAction(st.notAction ?? [], ctx.action));
+  const action: Tri =
+    cs.actions !== undefined
+      ? matchActions(cs.actions, scope)
+        ? 'yes'
+        : 'no'
+      : matchActions(cs.notActions, scope)
+        ? 'no'
+        : 'yes';
 
   let resource: Tri | null = null;
   if (opts.resource) {
-    if (st.resource !== undefined) {
-      resource = matchResources(st.resource, ctx, variables, unknownKeys);
-    } else if (st.notResource !== undefined) {
-      resource = triNot(matchResources(st.notResource, ctx, variables, unknownKeys));
+    if (cs.resources !== undefined) {
+      resource = matchResources(cs.resources, scope, unknownKeys);
+    } else if (cs.notResources !== undefined) {
+      resource = not(matchResources(cs.notResources, scope, unknownKeys));
     }
   }
 
-  const conditions = st.conditions.map((clause) => {
-    const r = evaluateCondition(clause, ctx, { variables });
-    for (const k of r.unknownKeys) unknownKeys.add(k);
-    return r.trace;
-  });
-  const conditionsResult = triAnd(...conditions.map((c) => c.result));
-  const applies = triAnd(principal ?? 'yes', action, resource ?? 'yes', conditionsResult);
+  const conditions: ConditionTrace[] = [];
+  let conditionsResult: Tri = 'yes';
+  for (const c of cs.conditions) {
+    const t = evaluateCompiledCondition(c, scope, unknownKeys);
+    conditions.push(t);
+    conditionsResult = and(conditionsResult, t.result);
+  }
+  const applies = and(and(principal ?? 'yes', action), and(resource ?? 'yes', conditionsResult));
 
+  if (st.sid === undefined) {
+    return {
+      index: st.index,
+      effect: st.effect,
+      principal,
+      action,
+      resource,
+      conditions,
+      conditionsResult,
+      applies,
+    };
+  }
   return {
     index: st.index,
-    ...(st.sid === undefined ? {} : { sid: st.sid }),
+    sid: st.sid,
     effect: st.effect,
     principal,
     action,
@@ -95,22 +214,39 @@ function evaluateStatement(
 
 /** OR over resource patterns, with policy variables substituted (IAM UG, "Policy variables"). */
 function matchResources(
-  patterns: readonly string[],
-  ctx: RequestContext,
-  variables: boolean,
-  unknownKeys: Set<string>,
+  patterns: readonly CompiledResource[],
+  scope: KeyScope,
+  unknownKeys: string[],
 ): Tri {
-  const results: Tri[] = [];
-  const pending: string[] = [];
-  for (const raw of patterns) {
-    const sub = substituteVariables(raw, ctx, variables);
-    if (sub.kind === 'ok') results.push(triOf(matchResource(sub.pattern, ctx.resource)));
-    else if (sub.kind === 'unknown') {
-      results.push('unknown');
+  const resource = scope.ctx.resource;
+  let result: Tri = 'no';
+  let pending: string[] | undefined;
+  for (const p of patterns) {
+    if (!('parts' in p)) {
+      if (p.matches(resource)) return 'yes';
+      continue;
+    }
+    const sub = substituteTemplate(p, scope);
+    if (sub.kind === 'ok') {
+      if (compileResourcePattern(sub.pattern).matches(resource)) return 'yes';
+    } else if (sub.kind === 'unknown') {
+      result = 'unknown';
+      pending ??= [];
       pending.push(sub.key);
-    } else results.push('no'); // no value: matches no resource
+    } // no value: matches no resource
   }
-  const result = triOr(...results);
-  if (result === 'unknown') for (const k of pending) unknownKeys.add(k);
+  if (result === 'unknown' && pending !== undefined) for (const k of pending) unknownKeys.push(k);
   return result;
+}
+
+function and(a: Tri, b: Tri): Tri {
+  return a === 'no' || b === 'no' ? 'no' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
+}
+
+function or(a: Tri, b: Tri): Tri {
+  return a === 'yes' || b === 'yes' ? 'yes' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'no';
+}
+
+function not(v: Tri): Tri {
+  return v === 'yes' ? 'no' : v === 'no' ? 'yes' : 'unknown';
 }

@@ -1,4 +1,4 @@
-import { globMatch } from './wildcard.js';
+import { compileGlob, type GlobMatcher, globMatch } from './wildcard.js';
 
 /**
  * ARN matching. Patterns are in the escaped glob form of `wildcard.ts` (use
@@ -6,29 +6,94 @@ import { globMatch } from './wildcard.js';
  * substitution).
  */
 
+/** Scratch space for {@link arnColons}: the hot path splits without allocating. */
+const COLONS = new Int32Array(5);
+
+/**
+ * Positions of the first five `:` not escaped with `\` (patterns may escape
+ * characters) into `COLONS`; false when there are fewer than five.
+ */
+function arnColons(s: string): boolean {
+  if (!s.includes('\\')) {
+    let at = -1;
+    for (let i = 0; i < 5; i++) {
+      at = s.indexOf(':', at + 1);
+      if (at < 0) return false;
+      COLONS[i] = at;
+    }
+    return true;
+  }
+  let n = 0;
+  for (let i = 0; i < s.length && n < 5; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) i++;
+    else if (c === 58 /* : */) COLONS[n++] = i;
+  }
+  return n === 5;
+}
+
 /** Splits an ARN into its six parts: `arn`, partition, service, region, account, resource. */
 export function splitArn(
   arn: string,
 ): readonly [string, string, string, string, string, string] | undefined {
-  const parts: string[] = [];
-  let rest = arn;
-  for (let i = 0; i < 5; i++) {
-    const at = indexOfUnescapedColon(rest);
-    if (at < 0) return undefined;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at + 1);
-  }
-  parts.push(rest);
-  return parts as unknown as [string, string, string, string, string, string];
+  if (!arnColons(arn)) return undefined;
+  const c0 = COLONS[0] as number;
+  const c1 = COLONS[1] as number;
+  const c2 = COLONS[2] as number;
+  const c3 = COLONS[3] as number;
+  const c4 = COLONS[4] as number;
+  return [
+    arn.slice(0, c0),
+    arn.slice(c0 + 1, c1),
+    arn.slice(c1 + 1, c2),
+    arn.slice(c2 + 1, c3),
+    arn.slice(c3 + 1, c4),
+    arn.slice(c4 + 1),
+  ];
 }
 
-/** Index of the first `:` that is not escaped with `\` (patterns may escape characters). */
-function indexOfUnescapedColon(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '\\') i++;
-    else if (s[i] === ':') return i;
+/**
+ * An ARN pattern compiled part by part (see {@link matchArnLike}). Build one
+ * with {@link compileArnPattern}; `matches` splits the value without allocating.
+ */
+export class ArnMatcher {
+  constructor(private readonly parts: readonly GlobMatcher[] | undefined) {}
+
+  matches(value: string): boolean {
+    const parts = this.parts;
+    if (parts === undefined || !arnColons(value)) return false;
+    let from = 0;
+    for (let i = 0; i < 5; i++) {
+      const to = COLONS[i] as number;
+      if (!(parts[i] as GlobMatcher).range(value, from, to)) return false;
+      from = to + 1;
+    }
+    return (parts[5] as GlobMatcher).range(value, from, value.length);
   }
-  return -1;
+}
+
+/** Upper bound on the number of compiled ARN patterns kept; the cache is emptied when full. */
+export const ARN_CACHE_LIMIT = 4096;
+
+const arnCache = new Map<string, ArnMatcher>();
+
+/**
+ * Compiles an escaped ARN pattern (from a bounded cache); a pattern that is
+ * not a six-part ARN matches nothing.
+ */
+export function compileArnPattern(pattern: string): ArnMatcher {
+  let m = arnCache.get(pattern);
+  if (m === undefined) {
+    m = new ArnMatcher(splitArn(pattern)?.map((p) => compileGlob(p)));
+    if (arnCache.size >= ARN_CACHE_LIMIT) arnCache.clear();
+    arnCache.set(pattern, m);
+  }
+  return m;
+}
+
+/** How many compiled ARN patterns the cache holds (for tests of its bound). */
+export function arnCacheSize(): number {
+  return arnCache.size;
 }
 
 /**
@@ -40,13 +105,32 @@ function indexOfUnescapedColon(s: string): number {
  * six-part ARN matches nothing. `ArnEquals` behaves exactly like `ArnLike`.
  */
 export function matchArnLike(pattern: string, value: string): boolean {
-  const p = splitArn(pattern);
-  const v = splitArn(value);
-  if (p === undefined || v === undefined) return false;
-  for (let i = 0; i < 6; i++) {
-    if (!globMatch(p[i] as string, v[i] as string)) return false;
+  return compileArnPattern(pattern).matches(value);
+}
+
+/**
+ * A compiled `Resource` / `NotResource` pattern (see {@link matchResource}):
+ * `*`, a six-part ARN pattern, or a pattern matched against the whole string.
+ */
+export class ResourceMatcher {
+  constructor(
+    private readonly arn: ArnMatcher | undefined,
+    private readonly whole: GlobMatcher | undefined,
+  ) {}
+
+  matches(resource: string): boolean {
+    if (this.arn !== undefined) return this.arn.matches(resource);
+    if (this.whole !== undefined) return this.whole.matches(resource);
+    return true;
   }
-  return true;
+}
+
+const ANY_RESOURCE = new ResourceMatcher(undefined, undefined);
+
+export function compileResourcePattern(pattern: string): ResourceMatcher {
+  if (pattern === '*') return ANY_RESOURCE;
+  if (!arnColons(pattern)) return new ResourceMatcher(undefined, compileGlob(pattern));
+  return new ResourceMatcher(compileArnPattern(pattern), undefined);
 }
 
 /**
@@ -58,7 +142,6 @@ export function matchArnLike(pattern: string, value: string): boolean {
  */
 export function matchResource(pattern: string, resource: string): boolean {
   if (pattern === '*') return true;
-  const p = splitArn(pattern);
-  if (p === undefined) return globMatch(pattern, resource);
-  return matchArnLike(pattern, resource);
+  if (!arnColons(pattern)) return globMatch(pattern, resource);
+  return compileArnPattern(pattern).matches(resource);
 }

@@ -65,81 +65,187 @@ const AWS_KINDS = new Set<RequestPrincipal['kind']>([
  *
  * `unknown` only when the caller is a role session whose role path is not
  * known and an entry names a role of the same account and name.
+ *
+ * The element's entries are classified once per element object (a policy
+ * document is immutable once parsed) and kept in a `WeakMap`.
  */
 export function matchPrincipalElement(el: PrincipalElement, p: RequestPrincipal): PrincipalMatch {
-  if (el.kind === 'any') return { result: 'yes', grant: 'any' };
-  const matches: PrincipalMatch[] = [];
-  for (const entry of el.AWS) matches.push(matchAwsEntry(entry, p));
-  for (const entry of el.Service) {
-    const yes =
-      p.kind === 'Service' &&
-      p.service !== undefined &&
-      p.service.toLowerCase() === entry.toLowerCase();
-    matches.push({ result: yes ? 'yes' : 'no', grant: yes ? 'service' : 'none' });
+  if (el.kind === 'any') return ANY;
+  let compiled = compiledElements.get(el);
+  if (compiled === undefined) {
+    compiled = compileElement(el);
+    compiledElements.set(el, compiled);
   }
-  for (const entry of el.Federated) {
-    const yes =
-      (p.kind === 'WebIdentity' || p.kind === 'SAML') &&
-      p.federatedProvider !== undefined &&
-      sameProvider(entry, p.federatedProvider);
-    matches.push({ result: yes ? 'yes' : 'no', grant: yes ? 'federated' : 'none' });
-  }
-  for (const grant of GRANT_ORDER) {
-    if (matches.some((m) => m.result === 'yes' && m.grant === grant))
-      return { result: 'yes', grant };
-  }
-  const maybe = matches.find((m) => m.result === 'unknown');
-  if (maybe !== undefined) return maybe;
-  return { result: 'no', grant: 'none' };
+  return matchCompiled(compiled, p);
 }
 
 const NO: PrincipalMatch = { result: 'no', grant: 'none' };
+const ANY: PrincipalMatch = { result: 'yes', grant: 'any' };
+const MAYBE_ROLE: PrincipalMatch = { result: 'unknown', grant: 'role' };
+const YES: Readonly<Record<Exclude<PrincipalGrant, 'none'>, PrincipalMatch>> = {
+  principal: { result: 'yes', grant: 'principal' },
+  role: { result: 'yes', grant: 'role' },
+  account: { result: 'yes', grant: 'account' },
+  federated: { result: 'yes', grant: 'federated' },
+  service: { result: 'yes', grant: 'service' },
+  any: ANY,
+};
 
-function matchAwsEntry(entry: string, p: RequestPrincipal): PrincipalMatch {
-  if (entry === '*') return { result: 'yes', grant: 'any' };
+/** Rank of each grant in `GRANT_ORDER` (lower is stronger). */
+const GRANT_RANK = new Map<PrincipalGrant, number>(GRANT_ORDER.map((g, i) => [g, i]));
+const SERVICE_RANK = GRANT_ORDER.indexOf('service');
+const FEDERATED_RANK = GRANT_ORDER.indexOf('federated');
+
+/** What one `AWS` entry names, worked out once from its text. */
+type AwsEntry =
+  | { readonly t: 'any' }
+  | { readonly t: 'none' }
+  | { readonly t: 'account'; readonly account: string }
+  | { readonly t: 'unique-id'; readonly id: string; readonly grant: 'role' | 'principal' }
+  | { readonly t: 'user' | 'session' | 'federated-user'; readonly arn: string }
+  | { readonly t: 'role'; readonly arn: string; readonly account: string; readonly name: string };
+
+interface CompiledElement {
+  readonly aws: readonly AwsEntry[];
+  /** `Service` entries, lower-cased. */
+  readonly services: readonly string[];
+  readonly federated: readonly { readonly entry: string; readonly lower: string | undefined }[];
+}
+
+const compiledElements = new WeakMap<PrincipalElement, CompiledElement>();
+
+const ENTRY_ANY: AwsEntry = { t: 'any' };
+const ENTRY_NONE: AwsEntry = { t: 'none' };
+
+function compileElement(el: Extract<PrincipalElement, { kind: 'map' }>): CompiledElement {
+  return {
+    aws: el.AWS.map(classifyAwsEntry),
+    services: el.Service.map((e) => e.toLowerCase()),
+    federated: el.Federated.map((entry) => ({
+      entry,
+      // Provider names such as `cognito-identity.amazonaws.com` are host names: case-insensitive.
+      lower: entry.startsWith('arn:') ? undefined : entry.toLowerCase(),
+    })),
+  };
+}
+
+function classifyAwsEntry(entry: string): AwsEntry {
+  if (entry === '*') return ENTRY_ANY;
   // IAM does not support partial wildcards in principal ARNs.
-  if (entry.includes('*') || entry.includes('?')) return NO;
-  const account = principalAccount(p);
-
-  if (/^\d{12}$/.test(entry)) {
-    return AWS_KINDS.has(p.kind) && account === entry ? { result: 'yes', grant: 'account' } : NO;
-  }
+  if (entry.includes('*') || entry.includes('?')) return ENTRY_NONE;
+  if (/^\d{12}$/.test(entry)) return { t: 'account', account: entry };
   if (isUniqueId(entry)) {
-    if (p.uniqueId === undefined || p.uniqueId !== entry) return NO;
-    return { result: 'yes', grant: entry.startsWith('AROA') ? 'role' : 'principal' };
+    return { t: 'unique-id', id: entry, grant: entry.startsWith('AROA') ? 'role' : 'principal' };
   }
   const parts = splitArn(entry);
-  if (parts === undefined) return NO;
+  if (parts === undefined) return ENTRY_NONE;
   const [, , service, , entryAccount, resource] = parts;
-  if (service === 'iam' && resource === 'root') {
-    return AWS_KINDS.has(p.kind) && account === entryAccount
-      ? { result: 'yes', grant: 'account' }
-      : NO;
-  }
-  if (service === 'iam' && resource.startsWith('user/')) {
-    return p.kind === 'IAMUser' && p.arn === entry ? { result: 'yes', grant: 'principal' } : NO;
-  }
+  if (service === 'iam' && resource === 'root') return { t: 'account', account: entryAccount };
+  if (service === 'iam' && resource.startsWith('user/')) return { t: 'user', arn: entry };
   if (service === 'iam' && resource.startsWith('role/')) {
-    if (p.kind === 'Role') return p.arn === entry ? { result: 'yes', grant: 'role' } : NO;
-    if (p.kind !== 'AssumedRole') return NO;
-    if (p.roleArn !== undefined) return p.roleArn === entry ? { result: 'yes', grant: 'role' } : NO;
-    // Role path unknown: decide on account and role name, the path stays open.
-    const session = parseSessionArn(p.arn);
-    if (session === undefined) return NO;
     const name = resource.slice(resource.lastIndexOf('/') + 1);
-    return session.account === entryAccount && session.roleName === name
-      ? { result: 'unknown', grant: 'role' }
-      : NO;
+    return { t: 'role', arn: entry, account: entryAccount, name };
   }
-  if (service === 'sts' && resource.startsWith('assumed-role/')) {
-    return p.kind === 'AssumedRole' && p.arn === entry ? { result: 'yes', grant: 'principal' } : NO;
-  }
+  if (service === 'sts' && resource.startsWith('assumed-role/'))
+    return { t: 'session', arn: entry };
   if (service === 'sts' && resource.startsWith('federated-user/')) {
-    return p.kind === 'FederatedUser' && p.arn === entry
-      ? { result: 'yes', grant: 'principal' }
-      : NO;
+    return { t: 'federated-user', arn: entry };
   }
-  return NO;
+  return ENTRY_NONE;
+}
+
+/** Per-call facts about the caller, derived only when an entry needs them. */
+class Caller {
+  private account: string | undefined | null = null;
+  private session: ReturnType<typeof parseSessionArn> | null = null;
+
+  constructor(readonly p: RequestPrincipal) {}
+
+  get accountId(): string | undefined {
+    if (this.account === null) this.account = principalAccount(this.p);
+    return this.account;
+  }
+
+  get sessionArn(): ReturnType<typeof parseSessionArn> {
+    if (this.session === null) this.session = parseSessionArn(this.p.arn);
+    return this.session;
+  }
+}
+
+function matchCompiled(el: CompiledElement, p: RequestPrincipal): PrincipalMatch {
+  // Strongest grant among the entries that name the caller; else the first `unknown`.
+  let best: PrincipalMatch | undefined;
+  let bestRank = GRANT_ORDER.length;
+  let maybe: PrincipalMatch | undefined;
+  if (el.aws.length > 0) {
+    const caller = new Caller(p);
+    for (const entry of el.aws) {
+      const m = matchAws(entry, caller);
+      if (m.result === 'yes') {
+        const rank = GRANT_RANK.get(m.grant) ?? GRANT_ORDER.length;
+        if (rank < bestRank) {
+          best = m;
+          bestRank = rank;
+        }
+      } else if (m.result === 'unknown') maybe ??= m;
+    }
+  }
+  if (p.kind === 'Service' && p.service !== undefined && el.services.length > 0) {
+    const service = p.service.toLowerCase();
+    if (el.services.includes(service) && SERVICE_RANK < bestRank) {
+      best = YES.service;
+      bestRank = SERVICE_RANK;
+    }
+  }
+  const provider = p.federatedProvider;
+  if ((p.kind === 'WebIdentity' || p.kind === 'SAML') && provider !== undefined) {
+    let lowerProvider: string | undefined;
+    for (const f of el.federated) {
+      let yes = f.entry === provider;
+      if (!yes && f.lower !== undefined) {
+        lowerProvider ??= provider.toLowerCase();
+        yes = f.lower === lowerProvider;
+      }
+      if (yes && FEDERATED_RANK < bestRank) {
+        best = YES.federated;
+        bestRank = FEDERATED_RANK;
+      }
+    }
+  }
+  return best ?? maybe ?? NO;
+}
+
+function matchAws(entry: AwsEntry, caller: Caller): PrincipalMatch {
+  const p = caller.p;
+  switch (entry.t) {
+    case 'any':
+      return ANY;
+    case 'none':
+      return NO;
+    case 'account':
+      return AWS_KINDS.has(p.kind) && caller.accountId === entry.account ? YES.account : NO;
+    case 'unique-id':
+      return p.uniqueId !== undefined && p.uniqueId === entry.id ? YES[entry.grant] : NO;
+    case 'user':
+      return p.kind === 'IAMUser' && p.arn === entry.arn ? YES.principal : NO;
+    case 'session':
+      return p.kind === 'AssumedRole' && p.arn === entry.arn ? YES.principal : NO;
+    case 'federated-user':
+      return p.kind === 'FederatedUser' && p.arn === entry.arn ? YES.principal : NO;
+    case 'role': {
+      if (p.kind === 'Role') return p.arn === entry.arn ? YES.role : NO;
+      if (p.kind !== 'AssumedRole') return NO;
+      if (p.roleArn !== undefined) return p.roleArn === entry.arn ? YES.role : NO;
+      // Role path unknown: decide on account and role name, the path stays open.
+      const session = caller.sessionArn;
+      if (session === undefined) return NO;
+      return session.account === entry.account && session.roleName === entry.name ? MAYBE_ROLE : NO;
+    }
+  }
+}
+
+function matchAwsEntry(entry: string, p: RequestPrincipal): PrincipalMatch {
+  return matchAws(classifyAwsEntry(entry), new Caller(p));
 }
 
 /** `AIDA…` (user), `AROA…` (role) and the other IAM unique-id prefixes. */

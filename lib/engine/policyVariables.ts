@@ -1,6 +1,6 @@
-import { lookupKey } from './contextKeys.js';
+import { KeyScope } from './contextKeys.js';
 import type { RequestContext } from './RequestContext.js';
-import { globFromLiteral, globFromRaw, globToText } from './wildcard.js';
+import { globFromLiteral, globFromRaw } from './wildcard.js';
 
 /**
  * Policy variables (IAM UG, "IAM policy elements: Variables and tags"):
@@ -38,6 +38,104 @@ export function hasPolicyVariable(raw: string): boolean {
 }
 
 /**
+ * One piece of a policy string with variables: literal text (already in
+ * escaped glob form, with the plain text it spells) or a `${key}` /
+ * `${key, 'default'}` reference. `${*}`, `${?}` and `${$}` are literal pieces.
+ */
+type TemplatePart =
+  | { readonly literal: true; readonly pattern: string; readonly text: string }
+  | {
+      readonly literal: false;
+      /** As written (trimmed): the key lookup is case-insensitive. */
+      readonly lowerKey: string;
+      readonly fallback: string | undefined;
+    };
+
+/**
+ * A policy string parsed for variables once (see {@link compileTemplate});
+ * {@link substituteTemplate} then only looks keys up and concatenates.
+ */
+export interface VariableTemplate {
+  readonly parts: readonly TemplatePart[];
+  /** False when the string has no variable reference: substitution never depends on the request. */
+  readonly hasVariables: boolean;
+}
+
+function literalPart(raw: string): TemplatePart {
+  return { literal: true, pattern: globFromRaw(raw), text: raw };
+}
+
+/**
+ * Parses a policy string for variables. With `enabled: false` (2008-10-17
+ * policies) the whole text is one literal piece.
+ */
+export function compileTemplate(raw: string, enabled: boolean): VariableTemplate {
+  if (!enabled || !raw.includes('${')) return { parts: [literalPart(raw)], hasVariables: false };
+  const parts: TemplatePart[] = [];
+  let hasVariables = false;
+  let i = 0;
+  while (i < raw.length) {
+    const start = raw.indexOf('${', i);
+    if (start < 0) {
+      parts.push(literalPart(raw.slice(i)));
+      break;
+    }
+    const end = raw.indexOf('}', start + 2);
+    if (end < 0) {
+      parts.push(literalPart(raw.slice(i)));
+      break;
+    }
+    parts.push(literalPart(raw.slice(i, start)));
+    const body = raw.slice(start + 2, end);
+    i = end + 1;
+    if (body === '*' || body === '?' || body === '$') {
+      parts.push({ literal: true, pattern: globFromLiteral(body), text: body });
+      continue;
+    }
+    const { key, fallback } = splitDefault(body);
+    parts.push({ literal: false, lowerKey: key.toLowerCase(), fallback });
+    hasVariables = true;
+  }
+  return { parts, hasVariables };
+}
+
+/** What substitution needs from the request: values by lower-cased key, and which keys were not logged. */
+export interface KeySource {
+  values(lowerKey: string): readonly string[] | undefined;
+  isUnknown(lowerKey: string): boolean;
+}
+
+/** Substitutes the variables of a compiled policy string (semantics of {@link substituteVariables}). */
+export function substituteTemplate(t: VariableTemplate, keys: KeySource): Substitution {
+  let pattern = '';
+  let text = '';
+  let unknownKey: string | undefined;
+  for (const part of t.parts) {
+    if (part.literal) {
+      pattern += part.pattern;
+      text += part.text;
+      continue;
+    }
+    const values = keys.values(part.lowerKey);
+    if (values !== undefined && values.length === 1) {
+      const value = values[0] as string;
+      pattern += globFromLiteral(value);
+      text += value;
+    } else if (values === undefined && keys.isUnknown(part.lowerKey)) {
+      // Keep scanning: a later missing variable (no default) still decides `missing`.
+      unknownKey ??= part.lowerKey;
+    } else if (part.fallback !== undefined) {
+      pattern += globFromLiteral(part.fallback);
+      text += part.fallback;
+    } else {
+      return { kind: 'missing', key: part.lowerKey };
+    }
+  }
+  if (unknownKey !== undefined) return { kind: 'unknown', key: unknownKey };
+  return { kind: 'ok', pattern, text };
+}
+
+/**
  * Substitutes the policy variables of one policy string.
  * With `enabled: false` (2008-10-17 policies) the text is taken literally.
  */
@@ -46,51 +144,12 @@ export function substituteVariables(
   ctx: RequestContext,
   enabled: boolean,
 ): Substitution {
-  if (!enabled || !raw.includes('${')) {
-    const pattern = globFromRaw(raw);
-    return { kind: 'ok', pattern, text: raw };
-  }
-  let pattern = '';
-  let unknownKey: string | undefined;
-  let i = 0;
-  while (i < raw.length) {
-    const start = raw.indexOf('${', i);
-    if (start < 0) {
-      pattern += globFromRaw(raw.slice(i));
-      break;
-    }
-    const end = raw.indexOf('}', start + 2);
-    if (end < 0) {
-      pattern += globFromRaw(raw.slice(i));
-      break;
-    }
-    pattern += globFromRaw(raw.slice(i, start));
-    const body = raw.slice(start + 2, end);
-    i = end + 1;
-    if (body === '*' || body === '?' || body === '$') {
-      pattern += globFromLiteral(body);
-      continue;
-    }
-    const { key, fallback } = splitDefault(body);
-    const found = lookupKey(ctx, key);
-    if (found.state === 'present' && found.values.length === 1) {
-      pattern += globFromLiteral(found.values[0] as string);
-    } else if (found.state === 'unknown') {
-      // Keep scanning: a later missing variable (no default) still decides `missing`.
-      unknownKey ??= key.toLowerCase();
-    } else if (fallback !== undefined) {
-      pattern += globFromLiteral(fallback);
-    } else {
-      return { kind: 'missing', key: key.toLowerCase() };
-    }
-  }
-  if (unknownKey !== undefined) return { kind: 'unknown', key: unknownKey };
-  return { kind: 'ok', pattern, text: globToText(pattern) };
+  return substituteTemplate(compileTemplate(raw, enabled), new KeyScope(ctx));
 }
 
 /** `aws:PrincipalTag/team, 'none'` → key and default; whitespace around the comma is allowed. */
-function splitDefault(body: string): { key: string; fallback?: string } {
+function splitDefault(body: string): { key: string; fallback: string | undefined } {
   const m = /^\s*([^,]*?)\s*,\s*'([^']*)'\s*$/.exec(body);
   if (m !== null) return { key: m[1] as string, fallback: m[2] as string };
-  return { key: body.trim() };
+  return { key: body.trim(), fallback: undefined };
 }

@@ -6,28 +6,28 @@
  * Raw policy text becomes a pattern with {@link globFromRaw}; a value that
  * must match only itself with {@link globFromLiteral}.
  *
- * Matching is iterative with single-star backtracking: linear memory, no
+ * A pattern is compiled once ({@link compileGlob}, cached and bounded) into
+ * the fixed-length pieces between its stars; matching anchors the first piece
+ * at the start, the last at the end and finds each middle piece at its
+ * leftmost position, which is exact for globs and linear in practice: no
  * regular expressions built from policy text, no catastrophic backtracking.
  */
 
-type Token =
-  | { readonly t: 'lit'; readonly c: string }
-  | { readonly t: 'star' }
-  | { readonly t: 'one' };
-
 /** Raw policy text → pattern: `*` and `?` stay wildcards, a backslash is literal. */
 export function globFromRaw(raw: string): string {
-  return raw.replace(/\\/g, '\\\\');
+  return raw.includes('\\') ? raw.replace(/\\/g, '\\\\') : raw;
 }
+
+const SPECIAL = /[\\*?]/;
 
 /** Any text → pattern that matches exactly that text. */
 export function globFromLiteral(text: string): string {
-  return text.replace(/[\\*?]/g, (c) => `\\${c}`);
+  return SPECIAL.test(text) ? text.replace(/[\\*?]/g, (c) => `\\${c}`) : text;
 }
 
 /** Pattern → the plain text it spells, treating wildcards as ordinary characters. */
 export function globToText(pattern: string): string {
-  return pattern.replace(/\\(.)/gs, '$1');
+  return pattern.includes('\\') ? pattern.replace(/\\(.)/gs, '$1') : pattern;
 }
 
 /** True when the pattern contains an unescaped `*` or `?`. */
@@ -40,23 +40,160 @@ export function globHasWildcard(pattern: string): boolean {
   return false;
 }
 
-function tokenize(pattern: string, ignoreCase: boolean): Token[] {
-  const tokens: Token[] = [];
+/**
+ * A run of pattern characters between two stars: `lit` holds the literal
+ * characters (already lower-cased for case-insensitive patterns) and, when the
+ * run contains `?`, `one[i]` is true at each position that matches any character.
+ */
+class Piece {
+  readonly length: number;
+  constructor(
+    readonly lit: string,
+    readonly one: readonly boolean[] | undefined,
+  ) {
+    this.length = lit.length;
+  }
+
+  /** Does the piece match `s` at position `at` (the caller checked that it fits)? */
+  at(s: string, at: number): boolean {
+    const one = this.one;
+    if (one === undefined) return s.startsWith(this.lit, at);
+    const lit = this.lit;
+    for (let i = 0; i < lit.length; i++) {
+      if (!one[i] && lit.charCodeAt(i) !== s.charCodeAt(at + i)) return false;
+    }
+    return true;
+  }
+
+  /** Leftmost position `>= from` where the piece matches and ends at or before `limit`, or -1. */
+  find(s: string, from: number, limit: number): number {
+    const last = limit - this.length;
+    if (this.one === undefined) {
+      const i = s.indexOf(this.lit, from);
+      return i >= 0 && i <= last ? i : -1;
+    }
+    for (let i = from; i <= last; i++) if (this.at(s, i)) return i;
+    return -1;
+  }
+}
+
+/** A compiled glob pattern. Immutable; obtain one with {@link compileGlob}. */
+export class GlobMatcher {
+  /** Shortest text the pattern can match. */
+  private readonly minLength: number;
+
+  constructor(
+    /** Before the first star (the whole pattern when there is no star). */
+    private readonly head: Piece,
+    /** Between stars. */
+    private readonly middle: readonly Piece[],
+    /** After the last star; `undefined` when the pattern has no star. */
+    private readonly tail: Piece | undefined,
+    readonly ignoreCase: boolean,
+    /** A pattern that can never match (see `compileGlob`). */
+    private readonly never: boolean,
+  ) {
+    let min = head.length + (tail?.length ?? 0);
+    for (const m of middle) min += m.length;
+    this.minLength = min;
+  }
+
+  /** Does the whole of `text` match? */
+  matches(text: string): boolean {
+    const s = this.ignoreCase ? text.toLowerCase() : text;
+    return this.range(s, 0, s.length);
+  }
+
+  /** Like `matches`, for text the caller already lower-cased (`text.toLowerCase()`). */
+  matchesLowered(lowered: string): boolean {
+    return this.range(lowered, 0, lowered.length);
+  }
+
+  /** Does `s.slice(from, to)` match? `s` must already be lower-cased for a case-insensitive pattern. */
+  range(s: string, from: number, to: number): boolean {
+    if (this.never || to - from < this.minLength) return false;
+    const head = this.head;
+    const tail = this.tail;
+    if (tail === undefined) return to - from === head.length && head.at(s, from);
+    if (head.length > 0 && !head.at(s, from)) return false;
+    const end = to - tail.length;
+    if (tail.length > 0 && !tail.at(s, end)) return false;
+    let pos = from + head.length;
+    for (const piece of this.middle) {
+      const i = piece.find(s, pos, end);
+      if (i < 0) return false;
+      pos = i + piece.length;
+    }
+    return true;
+  }
+}
+
+function buildMatcher(pattern: string, ignoreCase: boolean): GlobMatcher {
+  const pieces: Piece[] = [];
+  let lit = '';
+  let one: boolean[] | undefined;
+  let stars = 0;
+  let never = false;
+  const push = (c: string, wild: boolean): void => {
+    if (wild) {
+      one ??= Array.from({ length: lit.length }, () => false);
+      one.push(true);
+      lit += '?';
+      return;
+    }
+    // Lower-casing is per UTF-16 code unit (as the text is compared code unit by code unit);
+    // a code unit whose lower case is longer than one unit can never be matched.
+    const low = ignoreCase ? c.toLowerCase() : c;
+    if (low.length !== 1) never = true;
+    one?.push(false);
+    lit += low;
+  };
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
     if (c === '\\' && i + 1 < pattern.length) {
       i++;
-      const lit = pattern[i] as string;
-      tokens.push({ t: 'lit', c: ignoreCase ? lit.toLowerCase() : lit });
+      push(pattern[i] as string, false);
     } else if (c === '*') {
-      if (tokens.at(-1)?.t !== 'star') tokens.push({ t: 'star' });
+      pieces.push(new Piece(lit, one));
+      lit = '';
+      one = undefined;
+      stars++;
     } else if (c === '?') {
-      tokens.push({ t: 'one' });
+      push(c, true);
     } else {
-      tokens.push({ t: 'lit', c: ignoreCase ? c.toLowerCase() : c });
+      push(c, false);
     }
   }
-  return tokens;
+  pieces.push(new Piece(lit, one));
+  const head = pieces[0] as Piece;
+  if (stars === 0) return new GlobMatcher(head, [], undefined, ignoreCase, never);
+  const tail = pieces[pieces.length - 1] as Piece;
+  // Empty pieces between consecutive stars match anywhere: drop them.
+  const middle = pieces.slice(1, -1).filter((p) => p.length > 0);
+  return new GlobMatcher(head, middle, tail, ignoreCase, never);
+}
+
+/** Upper bound on the number of compiled patterns kept per case mode; the cache is emptied when full. */
+export const GLOB_CACHE_LIMIT = 4096;
+
+const sensitiveCache = new Map<string, GlobMatcher>();
+const insensitiveCache = new Map<string, GlobMatcher>();
+
+/** The compiled form of an escaped glob pattern, from a bounded cache. */
+export function compileGlob(pattern: string, ignoreCase = false): GlobMatcher {
+  const cache = ignoreCase ? insensitiveCache : sensitiveCache;
+  let m = cache.get(pattern);
+  if (m === undefined) {
+    m = buildMatcher(pattern, ignoreCase);
+    if (cache.size >= GLOB_CACHE_LIMIT) cache.clear();
+    cache.set(pattern, m);
+  }
+  return m;
+}
+
+/** How many compiled patterns the cache holds (for tests of its bound). */
+export function globCacheSize(): number {
+  return sensitiveCache.size + insensitiveCache.size;
 }
 
 /**
@@ -65,29 +202,5 @@ function tokenize(pattern: string, ignoreCase: boolean): Token[] {
  * for every character a policy can realistically contain).
  */
 export function globMatch(pattern: string, text: string, ignoreCase = false): boolean {
-  const tokens = tokenize(pattern, ignoreCase);
-  const s = ignoreCase ? text.toLowerCase() : text;
-  let ti = 0;
-  let si = 0;
-  let starTi = -1;
-  let starSi = 0;
-  while (si < s.length) {
-    const tok = tokens[ti];
-    if (tok !== undefined && (tok.t === 'one' || (tok.t === 'lit' && tok.c === s[si]))) {
-      ti++;
-      si++;
-    } else if (tok !== undefined && tok.t === 'star') {
-      starTi = ti;
-      starSi = si;
-      ti++;
-    } else if (starTi >= 0) {
-      ti = starTi + 1;
-      starSi++;
-      si = starSi;
-    } else {
-      return false;
-    }
-  }
-  while (tokens[ti]?.t === 'star') ti++;
-  return ti === tokens.length;
+  return compileGlob(pattern, ignoreCase).matches(text);
 }
