@@ -272,15 +272,38 @@ export class LiveStateSource implements IamStateSource {
     const arn = this.readerRoleArn(accountId);
     return this.#cached(
       `creds|${accountId}`,
-      () =>
-        this.#assume(
+      async () => {
+        const outside = await this.#outsideScope(accountId);
+        if (outside !== undefined) return fail(outside, accountId);
+        return this.#assume(
           arn,
           this.#s.readerExternalId,
           `reader role \`${arn}\` in account \`${accountId}\``,
           accountId,
-        ),
+        );
+      },
       this.#credentialTtl,
     );
+  }
+
+  /**
+   * Why trustwatch must not try an account, if so: not among the configured
+   * accounts, or outside the organization. Trying would cost a call and leave
+   * a denied AssumeRole by trustwatch in CloudTrail, which trustwatch would
+   * then be asked to explain.
+   */
+  async #outsideScope(accountId: string): Promise<string | undefined> {
+    if (this.#s.accounts !== undefined) {
+      return this.#s.accounts.includes(accountId)
+        ? undefined
+        : `account \`${accountId}\` is not among the accounts trustwatch is configured to read`;
+    }
+    if (!this.#s.readOrganization) return undefined;
+    const org = await this.organization();
+    // An unreadable organization says nothing about the account: try it.
+    if (!org.ok || org.value === null) return undefined;
+    if (org.value.accounts.some((a) => a.id === accountId)) return undefined;
+    return `account \`${accountId}\` is outside the organization \`${org.value.id}\`; trustwatch reads only its accounts`;
   }
 
   #orgCredentials(arn: string): Promise<Outcome<AwsCredentialIdentity>> {

@@ -299,6 +299,41 @@ describe('role()', () => {
   });
 });
 
+describe('accounts trustwatch does not try', () => {
+  it('never assumes a role in an account outside the organization', async () => {
+    org
+      .on(DescribeOrganizationCommand)
+      .resolves({ Organization: { Id: 'o-abc', MasterAccountId: MGMT } });
+    org.on(ListAccountsCommand).resolves({ Accounts: [{ Id: MGMT }, { Id: CALLER }] });
+    org.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-1' }] });
+    const r = await (await source()).role('333333333333', 'DeployRole');
+    expect(r).toEqual({
+      ok: false,
+      accountId: '333333333333',
+      reason:
+        'account `333333333333` is outside the organization `o-abc`; trustwatch reads only its accounts',
+    });
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+  });
+
+  it('never assumes a role in an account it is not configured to read', async () => {
+    const r = await (await source({ accounts: [CALLER] })).role(TARGET, 'DeployRole');
+    expect(!r.ok && r.reason).toBe(
+      `account \`${TARGET}\` is not among the accounts trustwatch is configured to read`,
+    );
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+    expect(org.calls()).toHaveLength(0);
+  });
+
+  it('still tries an account when the organization cannot be read', async () => {
+    org
+      .on(DescribeOrganizationCommand)
+      .rejects(awsError(STSServiceException, 'AccessDeniedException', 'no'));
+    iam.on(GetRoleCommand).resolves(role('DeployRole', TARGET));
+    expect((await (await source()).role(TARGET, 'DeployRole')).ok).toBe(true);
+  });
+});
+
 describe('principalPolicies()', () => {
   function callerRole(withBoundary = true) {
     iam.on(GetRoleCommand, { RoleName: 'ci-deployer' }).resolves(
@@ -355,7 +390,8 @@ describe('principalPolicies()', () => {
     callerRole(false);
     iam.on(GetRoleCommand, { RoleName: 'DeployRole' }).resolves(role('DeployRole', TARGET));
     const src = await source();
-    const total = () => sts.calls().length + iam.calls().length + org.calls().length;
+    // Organization reads are counted apart: they are shared by every diagnosis for the TTL.
+    const total = () => sts.calls().length + iam.calls().length;
     const diagnosisReads = () =>
       Promise.all([
         src.role(TARGET, 'DeployRole'),
