@@ -682,10 +682,12 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     summary: draft.summary,
     evidence: draft.evidence,
   }));
+  // Fixes only for causes that are confirmed or likely: a fix for a mere
+  // possibility (e.g. allowing a mistyped role ARN) would widen access for nothing.
   const fixes = buildFixes(
     event,
     bundle,
-    settled.map((s) => s.draft),
+    settled.filter((s) => s.confidence !== 'possible').map((s) => s.draft),
     evaluated,
   );
 

@@ -251,6 +251,15 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
     case 'TRUST_CONDITION_EXTERNAL_ID': {
       const clause = draft.clause;
       if (inputs === undefined || roleArn === undefined || clause === undefined) break;
+      if (trustDoc !== undefined && draft.statement !== undefined && equalsWithWildcard(clause)) {
+        const newOp = clause.operator.replace(/Equals/, 'Like');
+        push(
+          trustFix(
+            `Use \`${newOp}\` instead of \`${clause.operator}\`: \`${clause.operator}\` treats \`*\` literally`,
+            renameOperator(trustDoc, draft.statement.index, clause.operator, clause.key, newOp),
+          ),
+        );
+      }
       const op = baseOperator(clause.operator).toLowerCase();
       const value = clause.expected.find((v) => !v.includes('*') && !v.includes('?'));
       if (!op.startsWith('string') || op.includes('not') || value === undefined) break;
@@ -407,7 +416,7 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
         const org = draft.code === 'SCP_NO_ALLOW';
         push(
           policyFix(
-            `Allow \`${inputs.context.action}\` on \`${roleArn}\` in ${org ? 'SCP' : 'the permissions boundary'} \`${p.label}\`${org ? "; needs the organization's management account" : ''}`,
+            `Allow \`${inputs.context.action}\` on \`${roleArn}\` in ${org ? '' : 'the permissions boundary '}${p.label}${org ? "; needs the organization's management account" : ''}`,
             p,
             doc,
           ),
