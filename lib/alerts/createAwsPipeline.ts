@@ -36,7 +36,7 @@ export function createAwsPipeline(config: PipelineConfig, functionName: string):
       secrets: awsSecretReader(),
     }),
     settings: config,
-    clock: Date.now,
+    clock: () => Date.now(),
     log: pipelineLogger(logger),
     metrics: pipelineMetrics(metrics),
   });

@@ -1,0 +1,142 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
+import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
+import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
+import { createLiveStateSource } from '../lib/aws/createLiveStateSource.js';
+import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
+import type { Diagnosis } from '../lib/diagnosis/Diagnosis.js';
+import { explainEvent } from '../lib/diagnosis/explainEvent.js';
+import { formatErrorLine, InputError } from '../lib/errors/TrustwatchError.js';
+import type { DenialEvent } from '../lib/intake/DenialEvent.js';
+import { readInput } from '../lib/intake/readInput.js';
+import type { IamStateSource } from '../lib/state/IamStateSource.js';
+
+export interface ExplainDenialDeps {
+  /** Called once per cold start (the promise is reused): the IAM state the explainer reads. */
+  readonly stateSource: () => Promise<IamStateSource>;
+  readonly explain: (event: DenialEvent, source: IamStateSource) => Promise<Diagnosis>;
+  readonly pipeline: AlertPipeline;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * Parses one SQS record body (an EventBridge event forwarded from a member
+ * account) into denial events. A body that is not JSON or holds no CloudTrail
+ * record throws {@link InputError}: the record fails and goes to the DLQ
+ * after the queue's retries, instead of vanishing.
+ */
+export function parseRecord(record: SQSRecord): ReturnType<typeof readInput> {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch {
+    throw new InputError('sqs message body is not json', {
+      context: { file: `sqs:${record.messageId}`, path: '$' },
+    });
+  }
+  return readInput(json, `sqs:${record.messageId}`);
+}
+
+/**
+ * The SQS handler without middleware: parse → explain → noise control →
+ * sinks, per record, reporting failed records as partial batch failures so
+ * SQS retries only those (and moves them to the DLQ after `maxReceiveCount`).
+ */
+export function createHandler(
+  deps: ExplainDenialDeps,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  let source: Promise<IamStateSource> | undefined;
+  const getSource = (): Promise<IamStateSource> => {
+    if (source === undefined) {
+      source = deps.stateSource();
+      source.catch(() => {
+        source = undefined;
+      });
+    }
+    return source;
+  };
+  const counters = pipelineMetrics(deps.metrics);
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    try {
+      const intake = parseRecord(record);
+      for (const skipped of intake.skipped) {
+        counters.countNamed('RecordSkipped');
+        deps.logger.info('record skipped', {
+          messageId: record.messageId,
+          eventId: skipped.eventId,
+          reason: skipped.reason,
+        });
+      }
+      for (const event of intake.events) {
+        const outcome = await deps.pipeline.process(event.eventId, async () =>
+          deps.explain(event, await getSource()),
+        );
+        deps.logger.info('denial processed', {
+          messageId: record.messageId,
+          eventId: event.eventId,
+          outcome,
+        });
+      }
+    } catch (err) {
+      counters.countNamed('RecordFailed');
+      deps.logger.error('record failed; sqs retries it, then moves it to the dlq', {
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        error: formatErrorLine(err),
+      });
+      throw err;
+    }
+  };
+
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const processor = new BatchProcessor(EventType.SQS);
+    // Records one after another: a batch of identical denials then hits the
+    // noise table in order (one alert, the rest counted) and IAM reads of a
+    // batch are spread out rather than fired ten at once into IAM's
+    // account-wide rate limit. Concurrency comes from the event source
+    // (maximumConcurrency), not from within a batch.
+    return processPartialResponse(event, recordHandler, processor, {
+      throwOnFullBatchFailure: false,
+      processInParallel: false,
+    });
+  };
+}
+
+/** Wraps a handler with the Powertools logger (Lambda context) and metrics (EMF flush) middleware. */
+export function wrapHandler(deps: ExplainDenialDeps) {
+  return middy(createHandler(deps))
+    .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+}
+
+/** Production dependencies from the validated environment. */
+export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
+  const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial');
+  return {
+    stateSource: () =>
+      createLiveStateSource({
+        readerRoleName: config.readerRoleName,
+        readerRolePath: config.readerRolePath,
+        ...(config.orgReaderRoleArn !== undefined
+          ? { orgReaderRoleArn: config.orgReaderRoleArn }
+          : {}),
+      }),
+    explain: explainEvent,
+    pipeline,
+    logger,
+    metrics,
+  };
+}
+
+/** Validated at cold start: a misconfigured deployment fails here with the variable's name. */
+const config = loadPipelineConfig(process.env);
+
+export const handler = wrapHandler(defaultDeps(config));

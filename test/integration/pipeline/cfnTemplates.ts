@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** The subset of js-yaml 4 (a dependency of osls) this helper uses. */
+interface JsYaml {
+  Type: new (
+    tag: string,
+    opts: { kind: 'scalar' | 'sequence' | 'mapping'; construct: (data: unknown) => unknown },
+  ) => unknown;
+  DEFAULT_SCHEMA: { extend(types: unknown[]): unknown };
+  load(text: string, opts: { schema: unknown }): unknown;
+}
+
+const yaml = createRequire(import.meta.url)('js-yaml') as JsYaml;
+
+const INTRINSICS = [
+  'Ref',
+  'Sub',
+  'GetAtt',
+  'Join',
+  'Equals',
+  'If',
+  'Not',
+  'And',
+  'Or',
+  'Select',
+  'Split',
+  'FindInMap',
+  'ImportValue',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+  'Condition',
+] as const;
+
+const schema = yaml.DEFAULT_SCHEMA.extend(
+  INTRINSICS.flatMap((name) =>
+    (['scalar', 'sequence', 'mapping'] as const).map(
+      (kind) =>
+        new yaml.Type(`!${name}`, {
+          kind,
+          construct: (data) => {
+            const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+            if (name === 'GetAtt' && typeof data === 'string') return { [key]: data.split('.') };
+            return { [key]: data };
+          },
+        }),
+    ),
+  ),
+);
+
+/** Parses a CloudFormation YAML template (short-form intrinsics become their long form). */
+export function loadCfnYaml(path: string): Record<string, unknown> {
+  return yaml.load(readFileSync(path, 'utf8'), { schema }) as Record<string, unknown>;
+}
+
+export interface IamStatementRef {
+  readonly where: string;
+  readonly effect: unknown;
+  readonly actions: readonly string[];
+  readonly notAction: boolean;
+}
+
+/**
+ * Every IAM statement in a template: role policies, managed policies, and any
+ * other `PolicyDocument`/`AssumeRolePolicyDocument`/`Statement` under resources.
+ */
+export function iamStatements(template: Record<string, unknown>, file: string): IamStatementRef[] {
+  const out: IamStatementRef[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => {
+        visit(n, `${path}[${i}]`);
+      });
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    if ('Effect' in obj && ('Action' in obj || 'NotAction' in obj)) {
+      const raw = obj.Action ?? obj.NotAction;
+      const actions = (Array.isArray(raw) ? raw : [raw]).map((a) =>
+        typeof a === 'string' ? a : JSON.stringify(a),
+      );
+      out.push({
+        where: `${file}:${path}`,
+        effect: obj.Effect,
+        actions,
+        notAction: 'NotAction' in obj,
+      });
+      return;
+    }
+    for (const [k, v] of Object.entries(obj)) visit(v, `${path}.${k}`);
+  };
+  visit(template.Resources, 'Resources');
+  return out;
+}
+
+/** IAM actions that change IAM state: anything not a read (`Get*`, `List*`, `Simulate*`, `Generate*Report`). */
+export function isIamWrite(action: string): boolean {
+  const [service, name = ''] = action.toLowerCase().split(':');
+  if (service !== 'iam') return false;
+  return !/^(get|list)[a-z]*$/.test(name) || name.includes('*');
+}
+
+/** Runs cfn-lint on files; returns its exit status and output. */
+export function cfnLint(files: readonly string[]): { status: number | null; output: string } {
+  const res = spawnSync('cfn-lint', [...files], { encoding: 'utf8' });
+  return { status: res.status, output: `${res.stdout}${res.stderr}` };
+}

@@ -1,0 +1,212 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cfnLint, iamStatements, isIamWrite, loadCfnYaml } from './cfnTemplates.js';
+
+/**
+ * Packages the audit stack with osls exactly as a deployment would (offline,
+ * no AWS credentials: osls resolves `${aws:region}` from the provider and
+ * never calls STS for `package`), then lints every template and checks that
+ * nothing anywhere can write IAM.
+ */
+const root = resolve(import.meta.dirname, '../../..');
+const HAND_WRITTEN = ['lib/deploy/member-account.yml', 'lib/deploy/org-reader.yml'];
+const AUDIT_FRAGMENTS = ['lib/deploy/audit-functions.yml', 'lib/deploy/audit-resources.yml'];
+
+let outDir: string;
+let generated: Record<string, unknown>;
+let packageLog = '';
+
+function resources(
+  t: Record<string, unknown>,
+): Record<string, { Type: string; Properties?: Record<string, unknown>; Condition?: string }> {
+  return t.Resources as Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; Condition?: string }
+  >;
+}
+
+beforeAll(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'trustwatch-osls-'));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    // Dummy credentials prove nothing is fetched; osls package does not call AWS.
+    AWS_ACCESS_KEY_ID: 'AKIAOFFLINEPACKAGE00',
+    AWS_SECRET_ACCESS_KEY: 'offline',
+    AWS_REGION: 'eu-west-1',
+  };
+  delete env.AWS_PROFILE;
+  delete env.AWS_ENDPOINT_URL;
+  const res = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', outDir], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  packageLog = `${res.stdout}${res.stderr}`;
+  if (res.status !== 0) throw new Error(`osls package failed (${res.status}):\n${packageLog}`);
+  generated = JSON.parse(
+    readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Record<string, unknown>;
+}, 300_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('osls package (offline)', () => {
+  it('bundles each function as an arm64 nodejs22.x ESM zip', () => {
+    const zips = readdirSync(outDir).filter((f) => f.endsWith('.zip'));
+    expect(zips).toEqual(expect.arrayContaining(['explainDenial.zip', 'flushSummaries.zip']));
+    const listing = spawnSync('unzip', ['-l', join(outDir, 'explainDenial.zip')], {
+      encoding: 'utf8',
+    });
+    expect(listing.stdout).toContain('functions/explainDenial.mjs');
+    const fn = resources(generated).ExplainDenialLambdaFunction?.Properties ?? {};
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('functions/explainDenial.handler');
+  });
+
+  it('lints clean with cfn-lint (generated and hand-written templates)', () => {
+    const files = [
+      join(outDir, 'cloudformation-template-update-stack.json'),
+      ...HAND_WRITTEN.map((f) => join(root, f)),
+    ];
+    const { status, output } = cfnLint(files);
+    expect(output).toBe('');
+    expect(status).toBe(0);
+  });
+
+  it('includes the audit fragments (functions and resources) whenever they exist', () => {
+    const serverlessYml = readFileSync(join(root, 'serverless.yml'), 'utf8');
+    for (const f of AUDIT_FRAGMENTS) expect(serverlessYml).toContain(`\${file(./${f}), null}`);
+    const r = resources(generated);
+    if (existsSync(join(root, 'lib/deploy/audit-resources.yml'))) {
+      const fragment = resources(loadCfnYaml(join(root, 'lib/deploy/audit-resources.yml')));
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(Object.keys(fragment)));
+    }
+    if (existsSync(join(root, 'lib/deploy/audit-functions.yml'))) {
+      const fns = Object.keys(loadCfnYaml(join(root, 'lib/deploy/audit-functions.yml')) ?? {});
+      const lambdas = Object.keys(r).filter((k) => r[k]?.Type === 'AWS::Lambda::Function');
+      expect(lambdas.length).toBe(2 + fns.length);
+    }
+  });
+});
+
+describe('audit stack wiring', () => {
+  it('lets only the organization put events on the central bus', () => {
+    const policy = Object.values(resources(generated)).find(
+      (r) => r.Type === 'AWS::Events::EventBusPolicy',
+    );
+    const st = policy?.Properties?.Statement as Record<string, unknown>;
+    expect(st.Action).toBe('events:PutEvents');
+    expect(st.Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': expect.stringMatching(/^o-/) },
+    });
+  });
+
+  it('feeds the queue with a DLQ, a visibility timeout ≥ 6× the function timeout, partial batch failures and capped concurrency', () => {
+    const r = resources(generated);
+    const timeout = Number(r.ExplainDenialLambdaFunction?.Properties?.Timeout);
+    const queue = r.DenialQueue?.Properties ?? {};
+    expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * timeout);
+    expect(queue.RedrivePolicy).toMatchObject({ maxReceiveCount: expect.any(Number) });
+    const esm =
+      Object.values(r).find((x) => x.Type === 'AWS::Lambda::EventSourceMapping')?.Properties ?? {};
+    expect(esm.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(esm.ScalingConfig).toMatchObject({ MaximumConcurrency: expect.any(Number) });
+    expect(esm.BatchSize).toBeGreaterThan(1);
+  });
+
+  it('gives the noise table a TTL attribute and the due-summary index', () => {
+    const t = resources(generated).NoiseTable?.Properties ?? {};
+    expect(t.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(JSON.stringify(t.GlobalSecondaryIndexes)).toContain('"IndexName":"due"');
+  });
+
+  it('scopes sts:AssumeRole to the reader roles of the organization', () => {
+    const st = iamStatements(generated, 'generated').filter((s) =>
+      s.actions.includes('sts:AssumeRole'),
+    );
+    const role = resources(generated).IamRoleLambdaExecution?.Properties ?? {};
+    const text = JSON.stringify(role.Policies);
+    expect(st.length).toBeGreaterThan(0);
+    expect(text).toContain('arn:aws:iam::*:role/trustwatch/trustwatch-reader');
+    expect(text).toContain('aws:ResourceOrgID');
+    expect(role.Path).toBe('/trustwatch/');
+  });
+});
+
+describe('member account template', () => {
+  const t = loadCfnYaml(join(root, 'lib/deploy/member-account.yml'));
+  const r = resources(t);
+
+  it('forwards only denied AssumeRole* calls, seeing read-only management events', () => {
+    const rule = r.ForwardDenialsRule?.Properties ?? {};
+    expect(rule.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(rule.EventPattern).toMatchObject({
+      source: ['aws.sts'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventName: ['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'],
+        errorCode: expect.arrayContaining(['AccessDenied']),
+      },
+    });
+  });
+
+  it('creates the reader role in the reader region only, trusted only by the audit functions within the org', () => {
+    expect(r.ReaderRole?.Condition).toBe('IsReaderRegion');
+    const p = r.ReaderRole?.Properties ?? {};
+    expect(p.Path).toBe('/trustwatch/');
+    expect(p.RoleName).toBe('trustwatch-reader');
+    const trust = JSON.stringify(p.AssumeRolePolicyDocument);
+    expect(trust).toContain('aws:PrincipalOrgID');
+    expect(trust).toContain(':role/trustwatch/*');
+  });
+});
+
+describe('no stack can write IAM', () => {
+  const all = () => [
+    ...iamStatements(generated, 'generated'),
+    ...[...HAND_WRITTEN, ...AUDIT_FRAGMENTS.filter((f) => existsSync(join(root, f)))].flatMap((f) =>
+      iamStatements(loadCfnYaml(join(root, f)), f),
+    ),
+  ];
+
+  it('finds the statements it checks (guard against a vacuous pass)', () => {
+    expect(all().length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['a write action on IAM', (a: string) => isIamWrite(a)],
+    ['a `*` action', (a: string) => a === '*' || a.endsWith(':*')],
+    ['`iam:*`', (a: string) => a.toLowerCase().startsWith('iam:') && a.includes('*')],
+  ])('grants no %s', (_what, bad) => {
+    const offenders = all()
+      .filter((s) => s.effect === 'Allow')
+      .flatMap((s) => s.actions.filter(bad).map((a) => `${s.where}: ${a}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('uses no Allow with NotAction', () => {
+    expect(
+      all()
+        .filter((s) => s.effect === 'Allow' && s.notAction)
+        .map((s) => s.where),
+    ).toEqual([]);
+  });
+
+  it('classifies IAM actions correctly', () => {
+    expect(isIamWrite('iam:GetRole')).toBe(false);
+    expect(isIamWrite('iam:ListRoleTags')).toBe(false);
+    expect(isIamWrite('iam:UpdateAssumeRolePolicy')).toBe(true);
+    expect(isIamWrite('iam:PassRole')).toBe(true);
+    expect(isIamWrite('iam:Get*')).toBe(true);
+    expect(isIamWrite('sts:AssumeRole')).toBe(false);
+  });
+});
