@@ -255,15 +255,40 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
       ...(args.live.profile === undefined ? {} : { profile: args.live.profile }),
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
     });
-    const regions = args.regions ?? (await enabledRegions(clients));
+    let regions: readonly string[];
+    if (args.regions !== undefined) regions = args.regions;
+    else {
+      try {
+        regions = await enabledRegions(clients);
+      } catch (err) {
+        const { describeAwsError } = await import('../aws/awsErrors.js');
+        throw new ConfigError(
+          `cannot list the account's enabled regions (${describeAwsError(err)}): pass \`--regions\``,
+        );
+      }
+    }
     if (regions.length === 0) throw new ConfigError('no region to read: pass `--regions`');
+    // LookupEvents returns successful calls too, 50 a page at 2 pages a second: show progress on a terminal.
+    const seen = new Map<string, number>();
     const found = await lookupAssumeRoleEvents(clients, {
       regions,
       since: args.since,
       until: now,
+      ...(io.isTty
+        ? {
+            onPage: (region: string, n: number) => {
+              seen.set(region, (seen.get(region) ?? 0) + n);
+              const total = [...seen.values()].reduce((a, b) => a + b, 0);
+              io.stderr(
+                `\rread ${total} AssumeRole* events in ${seen.size}/${regions.length} regions`,
+              );
+            },
+          }
+        : {}),
       ...(deps.intervalMs === undefined ? {} : { intervalMs: deps.intervalMs }),
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
     });
+    if (io.isTty && seen.size > 0) io.stderr('\n');
     const source = await stateSource(args, io, deps);
     const explained: { diagnosis: Diagnosis; region: string }[] = [];
     let skipped = 0;

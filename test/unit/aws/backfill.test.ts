@@ -285,6 +285,20 @@ describe('trustwatch backfill', () => {
     expect(cloudtrail).toHaveReceivedCommandTimes(LookupEventsCommand, 6);
   });
 
+  it('asks for --regions when the enabled regions cannot be listed', async () => {
+    account
+      .on(ListRegionsCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    const backfill = createBackfillCommand({
+      credentials: CREDS,
+      source: new SnapshotStateSource(demoSnapshot()),
+      intervalMs: 0,
+    });
+    await expect(backfill([], memoryIo({ now: NOW, env: {} }))).rejects.toThrow(
+      "cannot list the account's enabled regions (AccessDeniedException: not allowed): pass `--regions`",
+    );
+  });
+
   it('rejects an unknown option and a bad region', async () => {
     const backfill = createBackfillCommand({ credentials: CREDS, intervalMs: 0 });
     await expect(backfill(['--bogus'], memoryIo({ now: NOW }))).rejects.toThrow(
