@@ -14,7 +14,7 @@ export function hclString(text: string): string {
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\n/g, '\\n')
-    .replace(/\$\{/g, '$${')
+    .replace(/\$\{/g, '$$$${')
     .replace(/%\{/g, '%%{')}"`;
 }
 

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../lib/cli/main.js';
+import type { ExplainOutput } from '../../../lib/diagnosis/Diagnosis.js';
+import { hclString, ownerOfPolicy, shellQuote } from '../../../lib/fixes/fixCommands.js';
+import { addPrincipalArnException, replaceAwsPrincipal } from '../../../lib/fixes/patchPolicy.js';
+import { policyToJson } from '../../../lib/fixes/policyToJson.js';
+import { parsePolicyDocument } from '../../../lib/policy/parsePolicyDocument.js';
+import { fakeIo } from '../cli/fakeIo.js';
+import { loadScenarios } from '../diagnosis/scenarioCorpus.js';
+
+const TRUST = parsePolicyDocument(
+  {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'A',
+        Effect: 'Allow',
+        Principal: { AWS: ['AROAEXAMPLEOLD00001', 'arn:aws:iam::1:role/x'] },
+        Action: 'sts:AssumeRole',
+      },
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sts:AssumeRole',
+        Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-1' } },
+      },
+    ],
+  },
+  'test',
+);
+
+describe('policyToJson', () => {
+  it('round-trips through the policy parser', () => {
+    expect(parsePolicyDocument(policyToJson(TRUST), 'again')).toEqual(TRUST);
+  });
+});
+
+describe('patches', () => {
+  it('replaces a stale unique id with an ARN', () => {
+    const p = replaceAwsPrincipal(TRUST, 'AROAEXAMPLEOLD00001', 'arn:aws:iam::1:role/new');
+    expect(policyToJson(p).Statement).toMatchObject([
+      { Principal: { AWS: ['arn:aws:iam::1:role/new', 'arn:aws:iam::1:role/x'] } },
+      {},
+    ]);
+  });
+
+  it('adds a narrow ArnNotLike exception to a deny, merging with an existing one', () => {
+    const once = addPrincipalArnException(TRUST, 1, 'arn:aws:iam::1:role/a');
+    const twice = addPrincipalArnException(once, 1, 'arn:aws:iam::1:role/b');
+    expect(policyToJson(twice).Statement).toMatchObject([
+      {},
+      {
+        Condition: {
+          ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::1:role/a', 'arn:aws:iam::1:role/b'] },
+        },
+      },
+    ]);
+  });
+});
+
+describe('commands', () => {
+  it('quotes for the shell and HCL', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(hclString('${aws:username} "q"')).toBe('"$${aws:username} \\"q\\""');
+  });
+
+  it.each([
+    [
+      'inline policy `deploy` of role `ci-deployer`',
+      undefined,
+      { kind: 'inline', principalType: 'role', principalName: 'ci-deployer', policyName: 'deploy' },
+    ],
+    [
+      'arn:aws:iam::111111111111:policy/Boundary',
+      'arn:aws:iam::111111111111:policy/Boundary',
+      { kind: 'managed', name: 'Boundary' },
+    ],
+    [
+      'SCP `Deny` (arn:aws:organizations::444444444444:policy/o-abc/service_control_policy/p-abc1)',
+      undefined,
+      { kind: 'org', id: 'p-abc1', name: 'Deny', type: 'SERVICE_CONTROL_POLICY' },
+    ],
+  ])('owner of %s', (label, arn, expected) => {
+    expect(ownerOfPolicy(label, arn)).toMatchObject(expected);
+  });
+
+  it('does not offer to edit an AWS-managed policy', () => {
+    expect(
+      ownerOfPolicy(
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('fixes across the scenario corpus', () => {
+  it('are valid, minimal policies: no Resource in trust statements, no wildcard principal added, identity scoped to the role', async () => {
+    let checked = 0;
+    for (const s of loadScenarios()) {
+      const io = fakeIo();
+      const args = [
+        'explain',
+        '--format',
+        'json',
+        ...(s.snapshotFile ? ['--snapshot', s.snapshotFile] : []),
+        s.eventFile,
+      ];
+      expect(await main(args, io)).toBe(0);
+      const out = JSON.parse(io.out.join('')) as ExplainOutput;
+      for (const d of out.diagnoses) {
+        for (const f of d.fixes) {
+          expect(f.awsCli, f.title).toBeTruthy();
+          expect(f.terraform, f.title).toBeTruthy();
+          if (f.iamPolicy === undefined) continue;
+          checked++;
+          const doc = parsePolicyDocument(f.iamPolicy, `${s.name}.fix`);
+          if (f.appliesTo?.startsWith('trust policy') || f.appliesTo?.startsWith('a new role')) {
+            for (const st of doc.statements) {
+              expect(st.resource, `${s.name}: ${f.title}`).toBeUndefined();
+              // A wildcard principal is only ever one that was already there, behind a condition.
+              if (st.principal?.kind === 'map' && st.principal.AWS.includes('*')) {
+                expect(st.conditions.length, `${s.name}: ${f.title}`).toBeGreaterThan(0);
+              }
+              expect(st.principal?.kind, `${s.name}: ${f.title}`).not.toBe('any');
+            }
+          }
+          if (f.cause === 'IDENTITY_NO_ALLOW') {
+            expect(doc.statements.flatMap((st) => st.resource ?? [])).toEqual([d.target.roleArn]);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+  });
+});
