@@ -45,7 +45,10 @@ export function lookupKey(ctx: RequestContext, key: string): KeyLookup {
 }
 
 function ownValues(ctx: RequestContext, lowerKey: string): readonly string[] | undefined {
-  return Object.hasOwn(ctx.values, lowerKey) ? ctx.values[lowerKey] : undefined;
+  const values = ctx.values;
+  const found = values[lowerKey];
+  // Only own keys count (not `constructor` & co. from the prototype).
+  return found === undefined || Object.hasOwn(values, lowerKey) ? found : undefined;
 }
 
 /**

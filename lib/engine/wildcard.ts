@@ -81,6 +81,8 @@ class Piece {
 export class GlobMatcher {
   /** Shortest text the pattern can match. */
   private readonly minLength: number;
+  /** The only text the pattern matches, when it has no wildcard. */
+  private readonly exact: string | undefined;
 
   constructor(
     /** Before the first star (the whole pattern when there is no star). */
@@ -96,16 +98,19 @@ export class GlobMatcher {
     let min = head.length + (tail?.length ?? 0);
     for (const m of middle) min += m.length;
     this.minLength = min;
+    this.exact = tail === undefined && head.one === undefined && !never ? head.lit : undefined;
   }
 
   /** Does the whole of `text` match? */
   matches(text: string): boolean {
     const s = this.ignoreCase ? text.toLowerCase() : text;
+    if (this.exact !== undefined) return s === this.exact;
     return this.range(s, 0, s.length);
   }
 
   /** Like `matches`, for text the caller already lower-cased (`text.toLowerCase()`). */
   matchesLowered(lowered: string): boolean {
+    if (this.exact !== undefined) return lowered === this.exact;
     return this.range(lowered, 0, lowered.length);
   }
 
