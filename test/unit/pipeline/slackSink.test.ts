@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { SlackSink } from '../../../lib/alerts/slackSink.js';
+import {
+  cachedWebhookUrl,
+  parseWebhookUrl,
+  type SecretReader,
+} from '../../../lib/alerts/webhookUrl.js';
+import { ConfigError, DeliveryError } from '../../../lib/errors/TrustwatchError.js';
+import { sampleDiagnosis } from './fixtures.js';
+
+type Reply = { status: number; headers?: Record<string, string> } | Error;
+
+function harness(replies: Reply[], maxAttempts = 4) {
+  const calls: { url: string; body: string }[] = [];
+  const sleeps: number[] = [];
+  const fetchFn = (async (url: URL, init: RequestInit) => {
+    calls.push({ url: String(url), body: String(init.body) });
+    const r = replies.shift() ?? { status: 200 };
+    if (r instanceof Error) throw r;
+    return new Response(r.status === 200 ? 'ok' : 'no', {
+      status: r.status,
+      headers: r.headers ?? {},
+    });
+  }) as unknown as typeof fetch;
+  const sink = new SlackSink({
+    webhookUrl: async () => new URL('https://hooks.slack.com/services/T/B/X'),
+    maxAttempts,
+    baseDelayMs: 100,
+    fetch: fetchFn,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 1,
+  });
+  return { sink, calls, sleeps };
+}
+
+const alert = { kind: 'diagnosis', diagnosis: sampleDiagnosis() } as const;
+
+describe('SlackSink', () => {
+  it('posts the Block Kit payload once on success', async () => {
+    const h = harness([{ status: 200 }]);
+    await h.sink.deliver(alert);
+    expect(h.calls).toHaveLength(1);
+    const body = JSON.parse(h.calls[0]?.body ?? '{}') as { text: string; blocks: unknown[] };
+    expect(body.text).toContain('TRUST_PRINCIPAL_NOT_TRUSTED');
+    expect(body.blocks.length).toBeGreaterThan(2);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  it('backs off exponentially on 5xx and network errors, then succeeds', async () => {
+    const h = harness([{ status: 500 }, new Error('ECONNRESET'), { status: 503 }, { status: 200 }]);
+    await h.sink.deliver(alert);
+    expect(h.calls).toHaveLength(4);
+    expect(h.sleeps).toEqual([100, 200, 400]);
+  });
+
+  it('waits exactly Retry-After on 429', async () => {
+    const h = harness([{ status: 429, headers: { 'retry-after': '3' } }, { status: 200 }]);
+    await h.sink.deliver(alert);
+    expect(h.sleeps).toEqual([3000]);
+  });
+
+  it('fails instead of waiting when Retry-After is longer than the bound (SQS retries later)', async () => {
+    const h = harness([{ status: 429, headers: { 'retry-after': '120' } }]);
+    await expect(h.sink.deliver(alert)).rejects.toThrow(DeliveryError);
+    expect(h.calls).toHaveLength(1);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  it.each([403, 404, 400])('does not retry a %i (revoked or invalid webhook)', async (status) => {
+    const h = harness([{ status }]);
+    await expect(h.sink.deliver(alert)).rejects.toThrow(`status ${status}`);
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it('gives up after the bounded number of attempts', async () => {
+    const h = harness([{ status: 500 }, { status: 500 }, { status: 500 }], 3);
+    await expect(h.sink.deliver(alert)).rejects.toThrow(
+      /slack webhook delivery failed \(status 500/,
+    );
+    expect(h.calls).toHaveLength(3);
+    expect(h.sleeps).toEqual([100, 200]);
+  });
+});
+
+describe('webhook URL', () => {
+  it.each([
+    ['https://hooks.slack.com/services/T/B/X', 'https://hooks.slack.com/services/T/B/X'],
+    ['{"url":"https://hooks.slack.com/services/T/B/Y"}', 'https://hooks.slack.com/services/T/B/Y'],
+    [
+      '{"webhookUrl":"https://hooks.slack.com/services/T/B/Z"}',
+      'https://hooks.slack.com/services/T/B/Z',
+    ],
+    ['http://127.0.0.1:8080/hook', 'http://127.0.0.1:8080/hook'],
+  ])('accepts %s', (raw, url) => {
+    expect(String(parseWebhookUrl(raw, 'p'))).toBe(url);
+  });
+
+  it.each(['http://hooks.slack.com/x', 'not a url', '{"nope":1}', '{broken'])(
+    'rejects %s',
+    (raw) => {
+      expect(() => parseWebhookUrl(raw, '/trustwatch/slack')).toThrow(ConfigError);
+    },
+  );
+
+  it('reads the secret once per cold start, but retries after a failed read', async () => {
+    let reads = 0;
+    const reader: SecretReader = {
+      ssmParameter: async () => {
+        reads++;
+        if (reads === 1) throw new Error('throttled');
+        return 'https://hooks.slack.com/services/T/B/X';
+      },
+      secretsManagerSecret: async () => {
+        throw new Error('not used');
+      },
+    };
+    const get = cachedWebhookUrl({ kind: 'ssm', name: '/trustwatch/slack' }, reader);
+    await expect(get()).rejects.toThrow('throttled');
+    await get();
+    await get();
+    expect(reads).toBe(2);
+  });
+});
