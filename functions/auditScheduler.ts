@@ -1,0 +1,117 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { type AuditMessage, newRunId } from '../lib/audit/aws/auditMessage.js';
+import type { AuditStore } from '../lib/audit/store/AuditStore.js';
+import { ConfigError } from '../lib/errors/TrustwatchError.js';
+
+export interface AuditSchedulerDeps {
+  /** Account ids of the organization to audit. */
+  readonly listAccounts: () => Promise<readonly string[]>;
+  readonly store: AuditStore;
+  readonly send: (messages: readonly AuditMessage[]) => Promise<void>;
+  readonly now: () => Date;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly runId?: (now: Date) => string;
+}
+
+export interface AuditSchedulerResult {
+  readonly runId: string;
+  readonly accounts: number;
+}
+
+/**
+ * EventBridge schedule → one run: lists the organization's accounts, records
+ * the run with its account count (the workers count it down), then sends one
+ * SQS message per account. A failure throws: the scheduled invocation fails
+ * (and is retried by Lambda); a run whose messages were not all sent never
+ * completes and is never used as the baseline of a later digest.
+ */
+export function createHandler(deps: AuditSchedulerDeps): () => Promise<AuditSchedulerResult> {
+  return async () => {
+    const now = deps.now();
+    const accounts = [...new Set(await deps.listAccounts())].sort();
+    if (accounts.length === 0) throw new ConfigError('the organization lists no account to audit');
+    const runId = (deps.runId ?? newRunId)(now);
+    await deps.store.startRun(runId, now.toISOString(), accounts);
+    await deps.send(accounts.map((accountId) => ({ runId, accountId })));
+    deps.metrics.addMetric('AuditAccountsQueued', MetricUnit.Count, accounts.length);
+    deps.logger.info('audit run started', { runId, accounts: accounts.length });
+    return { runId, accounts: accounts.length };
+  };
+}
+
+export function wrapHandler(deps: AuditSchedulerDeps) {
+  return middy(createHandler(deps))
+    .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+}
+
+/** Production dependencies from the validated environment (SDK loaded here only). */
+export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<AuditSchedulerDeps> {
+  const [
+    { loadAuditConfig },
+    { createLiveAuditSources },
+    { DynamoAuditStore },
+    ddb,
+    lib,
+    sqs,
+    { sendAuditMessages },
+  ] = await Promise.all([
+    import('../lib/audit/aws/auditConfig.js'),
+    import('../lib/audit/live/createLiveAuditSources.js'),
+    import('../lib/audit/store/DynamoAuditStore.js'),
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+    import('@aws-sdk/client-sqs'),
+    import('../lib/audit/aws/sqsAuditQueue.js'),
+  ]);
+  const config = loadAuditConfig(process.env);
+  if (config.queueUrl === undefined)
+    throw new ConfigError('`TRUSTWATCH_AUDIT_QUEUE_URL` is required by the scheduler', {
+      context: { variable: 'TRUSTWATCH_AUDIT_QUEUE_URL' },
+    });
+  const queueUrl = config.queueUrl;
+  const { source } = await createLiveAuditSources({
+    readerRoleName: config.readerRoleName,
+    readerRolePath: config.readerRolePath,
+    ...(config.orgReaderRoleArn === undefined ? {} : { orgRoleArn: config.orgReaderRoleArn }),
+  });
+  const sqsClient = new sqs.SQSClient({});
+  return {
+    listAccounts: async () => {
+      const org = await source.organization();
+      if (!org.ok) throw new ConfigError(`cannot list the organization's accounts: ${org.reason}`);
+      if (org.value === null)
+        throw new ConfigError('the audit needs an organization; this account is in none');
+      return org.value.accounts.map((a) => a.id);
+    },
+    store: new DynamoAuditStore(
+      lib.DynamoDBDocumentClient.from(new ddb.DynamoDBClient({})),
+      config.tableName,
+      config.retentionDays,
+    ),
+    send: (messages) => sendAuditMessages(sqsClient, queueUrl, messages),
+    now: () => new Date(),
+    logger,
+    metrics,
+  };
+}
+
+const logger = new Logger({ serviceName: 'trustwatch' });
+const metrics = new Metrics({ namespace: 'trustwatch', serviceName: 'auditScheduler' });
+let inner: Promise<() => Promise<AuditSchedulerResult>> | undefined;
+
+/** Dependencies are built (and the environment validated) at the first invocation. */
+export const handler = middy(async () => {
+  inner ??= defaultDeps(logger, metrics).then(createHandler);
+  inner.catch(() => {
+    inner = undefined;
+  });
+  return (await inner)();
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

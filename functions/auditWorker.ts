@@ -1,0 +1,165 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseAuditMessage } from '../lib/audit/aws/auditMessage.js';
+import type { AuditDigest } from '../lib/audit/digest/buildDigest.js';
+import type { AccountResult, AuditStore } from '../lib/audit/store/AuditStore.js';
+import { formatErrorLine } from '../lib/errors/TrustwatchError.js';
+
+export interface AuditWorkerDeps {
+  /** Audits one account (roles and blind spots) for a run. */
+  readonly auditAccount: (runId: string, accountId: string) => Promise<AccountResult>;
+  readonly store: AuditStore;
+  /** Builds and delivers the run's digest (lib/audit/aws/finishRun.ts); `null` when another worker does. */
+  readonly finishRun: (runId: string) => Promise<AuditDigest | null>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * SQS → audit one account per message → store its result and count the run
+ * down; the worker that records the last account builds the digest. A record
+ * that fails (unreadable message, store or delivery error) is reported as a
+ * partial batch failure: SQS retries it, a redelivered account is not
+ * counted twice, and after `maxReceiveCount` it lands in the DLQ. An account
+ * that cannot be read is not a failure: its result says so.
+ */
+export function createHandler(
+  deps: AuditWorkerDeps,
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    try {
+      const msg = parseAuditMessage(record.body, `sqs:${record.messageId}`);
+      const result = await deps.auditAccount(msg.runId, msg.accountId);
+      const { recorded, remaining } = await deps.store.recordAccount(result);
+      deps.metrics.addMetric('AuditAccountsDone', MetricUnit.Count, recorded ? 1 : 0);
+      deps.metrics.addMetric('AuditFindings', MetricUnit.Count, result.findings.length);
+      if (result.error !== undefined)
+        deps.metrics.addMetric('AuditAccountsUnreadable', MetricUnit.Count, 1);
+      deps.logger.info('account audited', {
+        runId: msg.runId,
+        accountId: msg.accountId,
+        findings: result.findings.length,
+        blindSpots: result.blindSpots.length,
+        error: result.error,
+        recorded,
+        remaining,
+      });
+      if (remaining === 0) {
+        const digest = await deps.finishRun(msg.runId);
+        if (digest !== null) {
+          deps.logger.info('audit digest delivered', {
+            runId: msg.runId,
+            new: digest.new.length,
+            resolved: digest.resolved.length,
+            stillOpen: digest.stillOpen.length,
+          });
+        }
+      }
+    } catch (err) {
+      deps.metrics.addMetric('AuditRecordFailed', MetricUnit.Count, 1);
+      deps.logger.error('audit record failed; sqs retries it, then moves it to the dlq', {
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        error: formatErrorLine(err),
+      });
+      throw err;
+    }
+  };
+  return async (event) =>
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
+      processInParallel: false,
+    });
+}
+
+export function wrapHandler(deps: AuditWorkerDeps) {
+  return middy(createHandler(deps))
+    .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+}
+
+/** Production dependencies from the validated environment (SDK loaded here only). */
+export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<AuditWorkerDeps> {
+  const [
+    { loadAuditConfig },
+    { createLiveAuditSources },
+    { DynamoAuditStore },
+    { createAccountAuditor },
+    { finishRun },
+    { snsDigestSink },
+    { slackDigestSink },
+    { cachedWebhookUrl },
+    { awsSecretReader },
+    ddb,
+    lib,
+    sns,
+  ] = await Promise.all([
+    import('../lib/audit/aws/auditConfig.js'),
+    import('../lib/audit/live/createLiveAuditSources.js'),
+    import('../lib/audit/store/DynamoAuditStore.js'),
+    import('../lib/audit/aws/liveAccountAuditor.js'),
+    import('../lib/audit/aws/finishRun.js'),
+    import('../lib/audit/digest/snsDigestSink.js'),
+    import('../lib/audit/digest/slackDigestSink.js'),
+    import('../lib/alerts/webhookUrl.js'),
+    import('../lib/alerts/awsSecretReader.js'),
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+    import('@aws-sdk/client-sns'),
+  ]);
+  const config = loadAuditConfig(process.env);
+  const live = await createLiveAuditSources({
+    readerRoleName: config.readerRoleName,
+    readerRolePath: config.readerRolePath,
+    ...(config.orgReaderRoleArn === undefined ? {} : { orgRoleArn: config.orgReaderRoleArn }),
+  });
+  const store = new DynamoAuditStore(
+    lib.DynamoDBDocumentClient.from(new ddb.DynamoDBClient({})),
+    config.tableName,
+    config.retentionDays,
+  );
+  const sinks = [
+    ...(config.topicArn === undefined
+      ? []
+      : [snsDigestSink(new sns.SNSClient({}), config.topicArn)]),
+    ...(config.slack === undefined
+      ? []
+      : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, awsSecretReader()) })]),
+  ];
+  const now = () => new Date();
+  return {
+    auditAccount: createAccountAuditor({
+      source: live.source,
+      blindSpots: live.blindSpots,
+      suppressions: config.suppressions,
+      unusedDays: config.unusedDays,
+      regions: config.regions,
+      forwardRuleName: config.forwardRuleName,
+      now,
+    }),
+    store,
+    finishRun: (runId) => finishRun(runId, { store, sinks, now }),
+    logger,
+    metrics,
+  };
+}
+
+const logger = new Logger({ serviceName: 'trustwatch' });
+const metrics = new Metrics({ namespace: 'trustwatch', serviceName: 'auditWorker' });
+let inner: Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> | undefined;
+
+/** Dependencies are built (and the environment validated) at the first invocation. */
+export const handler = middy(async (event: SQSEvent) => {
+  inner ??= defaultDeps(logger, metrics).then(createHandler);
+  inner.catch(() => {
+    inner = undefined;
+  });
+  return (await inner)(event);
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

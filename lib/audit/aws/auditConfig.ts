@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import type { SlackWebhookSource } from '../../config/pipelineConfig.js';
+import { ConfigError } from '../../errors/TrustwatchError.js';
+import { DEFAULT_UNUSED_DAYS } from '../auditAccount.js';
+import { type AuditSuppression, parseAuditSuppressions } from '../auditSuppressions.js';
+import { DEFAULT_FORWARD_RULE_NAME } from '../blindspots/BlindSpotReader.js';
+
+/** What the audit functions read from their environment, validated at cold start. */
+export interface AuditConfig {
+  readonly tableName: string;
+  readonly queueUrl?: string;
+  readonly topicArn?: string;
+  readonly slack?: SlackWebhookSource;
+  readonly readerRoleName: string;
+  readonly readerRolePath: string;
+  readonly orgReaderRoleArn?: string;
+  readonly suppressions: readonly AuditSuppression[];
+  readonly unusedDays: number;
+  readonly regions: readonly string[];
+  readonly forwardRuleName: string;
+  readonly retentionDays: number;
+}
+
+const text = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const int = (min: number, max: number, fallback: number) =>
+  text.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const schema = z.object({
+  TRUSTWATCH_AUDIT_TABLE_NAME: z.string().min(3),
+  TRUSTWATCH_AUDIT_QUEUE_URL: text.pipe(z.string().url('a queue URL').optional()),
+  TRUSTWATCH_TOPIC_ARN: text.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN')
+      .optional(),
+  ),
+  TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: text,
+  TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: text,
+  TRUSTWATCH_READER_ROLE_NAME: text.pipe(
+    z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/)
+      .default('trustwatch-reader'),
+  ),
+  TRUSTWATCH_READER_ROLE_PATH: text.pipe(
+    z
+      .string()
+      .regex(/^\/([\w+=,.@-]+\/)*$/, 'an IAM path such as `/trustwatch/`')
+      .default('/trustwatch/'),
+  ),
+  TRUSTWATCH_ORG_READER_ROLE_ARN: text.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
+      .optional(),
+  ),
+  TRUSTWATCH_AUDIT_SUPPRESSIONS: text,
+  TRUSTWATCH_AUDIT_UNUSED_DAYS: int(1, 400, DEFAULT_UNUSED_DAYS),
+  TRUSTWATCH_AUDIT_RETENTION_DAYS: int(1, 3650, 90),
+  TRUSTWATCH_AUDIT_REGIONS: text,
+  TRUSTWATCH_FORWARD_RULE_NAME: text.pipe(
+    z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'an EventBridge rule name')
+      .default(DEFAULT_FORWARD_RULE_NAME),
+  ),
+  AWS_REGION: text,
+});
+
+/** Parses the environment; a bad variable is a `ConfigError` naming it. */
+export function loadAuditConfig(env: Readonly<Record<string, string | undefined>>): AuditConfig {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`\`${variable}\` is invalid: ${issue?.message ?? 'invalid'}`, {
+      context: { variable },
+    });
+  }
+  const e = r.data;
+  if (
+    e.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER !== undefined &&
+    e.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID !== undefined
+  ) {
+    throw new ConfigError(
+      'set only one of `TRUSTWATCH_SLACK_WEBHOOK_PARAMETER` and `TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID`',
+    );
+  }
+  const regions = (e.TRUSTWATCH_AUDIT_REGIONS ?? e.AWS_REGION ?? 'us-east-1')
+    .split(/[\s,]+/)
+    .filter((s) => s !== '');
+  for (const reg of regions) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(reg))
+      throw new ConfigError(
+        `\`TRUSTWATCH_AUDIT_REGIONS\` has \`${reg}\`, which is not a region name`,
+        {
+          context: { variable: 'TRUSTWATCH_AUDIT_REGIONS' },
+        },
+      );
+  }
+  const slack: SlackWebhookSource | undefined =
+    e.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER !== undefined
+      ? { kind: 'ssm', name: e.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER }
+      : e.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID !== undefined
+        ? { kind: 'secretsmanager', id: e.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID }
+        : undefined;
+  return {
+    tableName: e.TRUSTWATCH_AUDIT_TABLE_NAME,
+    ...(e.TRUSTWATCH_AUDIT_QUEUE_URL === undefined
+      ? {}
+      : { queueUrl: e.TRUSTWATCH_AUDIT_QUEUE_URL }),
+    ...(e.TRUSTWATCH_TOPIC_ARN === undefined ? {} : { topicArn: e.TRUSTWATCH_TOPIC_ARN }),
+    ...(slack === undefined ? {} : { slack }),
+    readerRoleName: e.TRUSTWATCH_READER_ROLE_NAME,
+    readerRolePath: e.TRUSTWATCH_READER_ROLE_PATH,
+    ...(e.TRUSTWATCH_ORG_READER_ROLE_ARN === undefined
+      ? {}
+      : { orgReaderRoleArn: e.TRUSTWATCH_ORG_READER_ROLE_ARN }),
+    suppressions: parseAuditSuppressions(
+      e.TRUSTWATCH_AUDIT_SUPPRESSIONS,
+      'TRUSTWATCH_AUDIT_SUPPRESSIONS',
+    ),
+    unusedDays: e.TRUSTWATCH_AUDIT_UNUSED_DAYS,
+    regions,
+    forwardRuleName: e.TRUSTWATCH_FORWARD_RULE_NAME,
+    retentionDays: e.TRUSTWATCH_AUDIT_RETENTION_DAYS,
+  };
+}
