@@ -30,6 +30,8 @@ export interface LiveSourceOptions {
    * Organizations with; absent: the base credentials read it directly.
    */
   readonly orgRoleArn?: string;
+  /** Same as `orgRoleArn` (the name the pipeline configuration uses). */
+  readonly orgReaderRoleArn?: string;
   /** `false`: do not read Organizations (org-dependent reads are unreadable). Default `true`. */
   readonly readOrganization?: boolean;
   /** Only these accounts are read; default: every account of the organization. */
@@ -88,9 +90,14 @@ export async function createLiveStateSource(
     throw new ConfigError(`session purpose \`${purpose}\` is not valid in a role session name`);
   if (
     opts.orgRoleArn !== undefined &&
-    !/^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(opts.orgRoleArn)
+    opts.orgReaderRoleArn !== undefined &&
+    opts.orgRoleArn !== opts.orgReaderRoleArn
   ) {
-    throw new ConfigError(`organization role \`${opts.orgRoleArn}\` is not an iam role arn`);
+    throw new ConfigError('`orgRoleArn` and `orgReaderRoleArn` name different roles');
+  }
+  const orgRoleArn = opts.orgRoleArn ?? opts.orgReaderRoleArn;
+  if (orgRoleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(orgRoleArn)) {
+    throw new ConfigError(`organization role \`${orgRoleArn}\` is not an iam role arn`);
   }
   for (const a of opts.accounts ?? []) {
     if (!/^\d{12}$/.test(a)) throw new ConfigError(`account \`${a}\` is not a 12-digit account id`);
@@ -111,14 +118,14 @@ export async function createLiveStateSource(
     env.AWS_ENDPOINT_URL ?? '',
     `${readerRolePath}${readerRoleName}`,
     opts.readerExternalId ?? '',
-    opts.orgRoleArn ?? '',
+    orgRoleArn ?? '',
     purpose,
   ].join('|');
   return new LiveStateSource(clients, opts.cache ?? sharedReadCache, {
     readerRoleName,
     readerRolePath,
     ...(opts.readerExternalId === undefined ? {} : { readerExternalId: opts.readerExternalId }),
-    ...(opts.orgRoleArn === undefined ? {} : { orgRoleArn: opts.orgRoleArn }),
+    ...(orgRoleArn === undefined ? {} : { orgRoleArn }),
     readOrganization: opts.readOrganization ?? true,
     ...(opts.accounts === undefined ? {} : { accounts: opts.accounts }),
     sessionName: `trustwatch-${purpose}`,

@@ -617,6 +617,13 @@ describe('organization() and orgPath()', () => {
     });
   });
 
+  it('takes the organization role under its pipeline name too', async () => {
+    orgTree();
+    const orgReaderRoleArn = `arn:aws:iam::${MGMT}:role/trustwatch-org-reader`;
+    await (await source({ orgReaderRoleArn })).organization();
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: orgReaderRoleArn });
+  });
+
   it('turns a denied organization role into ok:false for organization and orgPath', async () => {
     sts.on(AssumeRoleCommand).rejects(awsError(STSServiceException, 'AccessDenied', 'denied'));
     const src = await source({ orgRoleArn: `arn:aws:iam::${MGMT}:role/org-reader` });
@@ -640,6 +647,13 @@ describe('createLiveStateSource()', () => {
     [{ accounts: ['12345'] }, /account `12345` is not a 12-digit account id/],
     [{ cacheTtlSeconds: -1 }, /`cacheTtlSeconds` must be a number of seconds/],
     [{ purpose: 'has space' }, /session purpose `has space`/],
+    [
+      {
+        orgRoleArn: `arn:aws:iam::${MGMT}:role/a`,
+        orgReaderRoleArn: `arn:aws:iam::${MGMT}:role/b`,
+      },
+      /`orgRoleArn` and `orgReaderRoleArn` name different roles/,
+    ],
   ])('rejects %o', async (opts, message) => {
     await expect(source(opts as Partial<LiveSourceOptions>)).rejects.toThrow(ConfigError);
     await expect(source(opts as Partial<LiveSourceOptions>)).rejects.toThrow(message);
