@@ -668,6 +668,11 @@ export class LiveStateSource implements IamStateSource {
     return { label: arn, arn, document: doc };
   }
 
+  /**
+   * Every role with its trust policy, from ListRoles (all pages). ListRoles
+   * leaves out tags, permissions boundaries and last use: those fields are
+   * empty here; `role()` has them.
+   */
   roles(accountId: string): Promise<Readable<readonly RoleState[]>> {
     return this.#cached(`roles|${accountId}`, () =>
       this.#iamRead(accountId, 'ListRoles', async (iam) => {
