@@ -163,7 +163,8 @@ function buildCondition(clause: ConditionClause, variables: boolean): CompiledCo
       ? compileValue(mode, sub.pattern, sub.text)
       : compileValue(mode, globFromRaw(raw), raw);
   });
-  const expected = values.map((v) => (v instanceof CompiledValue ? v.text : v.raw));
+  // Shared by every trace of this clause: frozen so that no consumer can change it for the next one.
+  const expected = Object.freeze(values.map((v) => (v instanceof CompiledValue ? v.text : v.raw)));
   return { clause, lowerKey: clause.key.toLowerCase(), parsed, mode, values, dynamic, expected };
 }
 
