@@ -458,6 +458,8 @@ export async function buildTestOrg(): Promise<TestOrg> {
       record: denialRecord({
         caller: { kind: 'user', arn: alice, accountId: ci },
         roleArn: `arn:aws:iam::${prod}:role/ReadOnlyAudit`,
+        // AWS names the caller-side cause when the trust policy would allow.
+        errorMessage: `User: ${alice} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${prod}:role/ReadOnlyAudit because no identity-based policy allows the sts:AssumeRole action`,
       }),
       expectedCause: 'IDENTITY_NO_ALLOW',
     },
