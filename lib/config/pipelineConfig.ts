@@ -34,12 +34,11 @@ export interface PipelineConfig {
   readonly readerRoleName: string;
   readonly readerRolePath: string;
   readonly orgReaderRoleArn?: string;
-  readonly managementAccountId?: string;
   readonly dedupWindowSeconds: number;
   readonly enumerationThreshold: number;
   readonly enumerationWindowSeconds: number;
   readonly suppressions: readonly Suppression[];
-  /** Upper bound for one Slack delivery including retries, in milliseconds. */
+  /** Attempts per Slack delivery, the first included (retries on 429/5xx). */
   readonly slackMaxAttempts: number;
 }
 
@@ -105,12 +104,6 @@ const envSchema = z.object({
     z
       .string()
       .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
-      .optional(),
-  ),
-  TRUSTWATCH_MANAGEMENT_ACCOUNT_ID: optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d{12}$/, 'an account id is 12 digits')
       .optional(),
   ),
   TRUSTWATCH_DEDUP_WINDOW_SECONDS: intFrom(60, 86_400, 900),
@@ -183,9 +176,6 @@ export function loadPipelineConfig(
     readerRolePath: e.TRUSTWATCH_READER_ROLE_PATH,
     ...(e.TRUSTWATCH_ORG_READER_ROLE_ARN
       ? { orgReaderRoleArn: e.TRUSTWATCH_ORG_READER_ROLE_ARN }
-      : {}),
-    ...(e.TRUSTWATCH_MANAGEMENT_ACCOUNT_ID
-      ? { managementAccountId: e.TRUSTWATCH_MANAGEMENT_ACCOUNT_ID }
       : {}),
     dedupWindowSeconds: e.TRUSTWATCH_DEDUP_WINDOW_SECONDS,
     enumerationThreshold: e.TRUSTWATCH_ENUMERATION_THRESHOLD,

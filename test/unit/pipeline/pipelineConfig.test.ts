@@ -37,7 +37,6 @@ describe('loadPipelineConfig', () => {
     const c = loadPipelineConfig({
       ...base,
       TRUSTWATCH_ORG_READER_ROLE_ARN: '',
-      TRUSTWATCH_MANAGEMENT_ACCOUNT_ID: '',
       TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: '',
       TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: '/trustwatch/slack',
     });
