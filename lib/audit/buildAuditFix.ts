@@ -92,8 +92,15 @@ export function buildAuditFix(
     verified = false;
     checks.push(`${rule.code} still fires on the patched policy`);
   } else checks.push(`${rule.code} no longer fires on the patched policy`);
+  // Conditions the rule is not about stay as they were: keys the legitimate
+  // request does not set are unknown ("other conditions permitting"), not absent.
+  const keys = new Set(
+    reparsed.statements.flatMap((st) => st.conditions.map((c) => c.key.toLowerCase())),
+  );
   for (const legit of remedy.legitimate) {
-    const ev = evaluatePolicy(reparsed, legit.context, { principal: true, resource: false });
+    const open = [...keys].filter((k) => legit.context.values[k] === undefined);
+    const context = { ...legit.context, unknownKeys: [...legit.context.unknownKeys, ...open] };
+    const ev = evaluatePolicy(reparsed, context, { principal: true, resource: false });
     const ok = ev.allow !== 'no' && ev.deny !== 'yes';
     if (!ok) verified = false;
     checks.push(

@@ -162,13 +162,25 @@ export function mapStatement(
   return { ...doc, statements };
 }
 
-/** Adds a condition clause to one statement. */
+/**
+ * A statement's conditions with `clause` added. Clauses on the same key go:
+ * the rule fired, so none of them restricted anything, and one left in place
+ * (an `…IfExists` with another value, a bare `*`) could contradict the new one.
+ */
+export function withClause(
+  conditions: readonly ConditionClause[],
+  clause: ConditionClause,
+): ConditionClause[] {
+  return [...conditions.filter((c) => !sameKey(c.key, clause.key)), clause];
+}
+
+/** Adds a condition clause to one statement (replacing clauses on the same key). */
 export function addCondition(
   doc: PolicyDocument,
   index: number,
   clause: ConditionClause,
 ): PolicyDocument {
-  return mapStatement(doc, index, (s) => ({ ...s, conditions: [...s.conditions, clause] }));
+  return mapStatement(doc, index, (s) => ({ ...s, conditions: withClause(s.conditions, clause) }));
 }
 
 /** Replaces the `AWS` entries of one statement; an emptied principal drops the statement. */
@@ -293,7 +305,7 @@ export function isolateEntry(
     },
     ...(st.action === undefined ? {} : { action: st.action }),
     ...(st.notAction === undefined ? {} : { notAction: st.notAction }),
-    conditions: [...st.conditions, clause],
+    conditions: withClause(st.conditions, clause),
   };
   return { ...without, statements: [...without.statements, isolated] };
 }

@@ -4,8 +4,10 @@ import {
   awsEntries,
   entryAccount,
   isAnyPrincipal,
+  isForeignAccount,
   renumber,
   requestForStatement,
+  restrictingClauses,
   statementEvidence,
 } from '../trustFacts.js';
 
@@ -16,7 +18,8 @@ const DAY_MS = 86_400_000;
  * (default 90) is standing access with no owner watching it (IAM UG,
  * "Refine permissions in AWS using last accessed information": RoleLastUsed
  * is tracked for 400 days). A role never used counts once it is older than
- * the same period. `now` comes from the caller.
+ * the same period. `now` comes from the caller. Trust from outside the
+ * organization (or `*`) is `low`; between the organization's accounts `info`.
  */
 export const unusedCrossAccountRole: AuditRule = {
   code: 'UNUSED_CROSS_ACCOUNT_ROLE',
@@ -101,8 +104,19 @@ export const unusedCrossAccountRole: AuditRule = {
                 : [{ label: 'the same-account or service caller', context: ctxReq }];
             }),
           };
+    const foreign = cross.some(
+      (st) =>
+        (isAnyPrincipal(st.principal) &&
+          restrictingClauses(st, ['aws:PrincipalOrgID', 'aws:PrincipalOrgPaths']).length === 0) ||
+        awsEntries(st.principal).some((e) => {
+          const a = entryAccount(e);
+          return a !== undefined && isForeignAccount(a, role.accountId, ctx);
+        }),
+    );
     return [
       {
+        // Standing access from outside the organization matters more than between its accounts.
+        severity: foreign ? 'low' : 'info',
         evidence: statementEvidence(first, {
           principal: others.join(', '),
           principalType: 'AWS',

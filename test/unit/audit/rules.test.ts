@@ -1,0 +1,1063 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditContext } from '../../../lib/audit/AuditRule.js';
+import { auditRole } from '../../../lib/audit/auditRole.js';
+import { AUDIT_RULES } from '../../../lib/audit/auditRules.js';
+import { FINDING_CODE_LIST, type FindingCode } from '../../../lib/audit/findingCodes.js';
+import { subSpansTenants } from '../../../lib/audit/oidcFacts.js';
+import { parsePolicyDocument } from '../../../lib/policy/parsePolicyDocument.js';
+import {
+  allow,
+  context,
+  EKS_PROVIDER,
+  GITHUB_PROVIDER,
+  type RoleSpec,
+  role,
+  SAML_PROVIDER,
+} from './auditFixtures.js';
+
+interface Case {
+  readonly name: string;
+  readonly code: FindingCode;
+  readonly role: RoleSpec;
+  readonly ctx?: Partial<AuditContext>;
+  /** Findings of `code` expected. */
+  readonly hits: number;
+  /** The AWS fact the expectation rests on. */
+  readonly because: string;
+}
+
+const GH_AUD = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' };
+const ghSub = (op: string, sub: string | string[]) => ({
+  StringEquals: GH_AUD,
+  [op]: { 'token.actions.githubusercontent.com:sub': sub },
+});
+const WEB = 'sts:AssumeRoleWithWebIdentity';
+
+const CASES: readonly Case[] = [
+  // ANY_PRINCIPAL_UNRESTRICTED
+  {
+    name: '"Principal": "*" without condition',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow('*')] },
+    hits: 1,
+    because: 'IAM UG Principal: * names everyone, anonymous included',
+  },
+  {
+    name: '{"AWS": "*"} without condition',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow({ AWS: '*' })] },
+    hits: 1,
+    because: '{"AWS":"*"} is equivalent to "*"',
+  },
+  {
+    name: '"*" with only sts:ExternalId',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow('*', { StringEquals: { 'sts:ExternalId': 'x' } })] },
+    hits: 1,
+    because: 'an ExternalId is not a secret and does not say who calls',
+  },
+  {
+    name: '"*" with aws:PrincipalOrgID',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [
+        allow({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-testorg0001' } }),
+      ],
+    },
+    hits: 0,
+    because: 'aws:PrincipalOrgID pins callers to the organization',
+  },
+  {
+    name: '"*" with aws:PrincipalAccount',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [allow('*', { StringEquals: { 'aws:PrincipalAccount': '111111111111' } })],
+    },
+    hits: 0,
+    because: 'aws:PrincipalAccount pins the account',
+  },
+  {
+    name: '"*" with ArnLike aws:PrincipalArn',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [
+        allow('*', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/ci-*' } }),
+      ],
+    },
+    hits: 0,
+    because: 'aws:PrincipalArn names the principals',
+  },
+  {
+    name: '"*" with aws:SourceAccount',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow('*', { StringEquals: { 'aws:SourceAccount': '222222222222' } })] },
+    hits: 0,
+    because: 'aws:SourceAccount pins the calling service to this account',
+  },
+  {
+    name: '"*" with StringEqualsIfExists aws:PrincipalOrgID',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [allow('*', { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-testorg0001' } })],
+    },
+    hits: 1,
+    because: '…IfExists passes when the key is absent (IAM UG condition operators)',
+  },
+  {
+    name: '"*" with StringNotEquals aws:PrincipalOrgID',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow('*', { StringNotEquals: { 'aws:PrincipalOrgID': 'o-other' } })] },
+    hits: 1,
+    because: 'a negated operator admits every other organization',
+  },
+  {
+    name: '"*" with PrincipalOrgID = *',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow('*', { StringLike: { 'aws:PrincipalOrgID': '*' } })] },
+    hits: 1,
+    because: 'a bare * matches every organization: it restricts nothing',
+  },
+  {
+    name: '"*" fenced by a Deny with StringNotEquals aws:PrincipalOrgID',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [
+        allow('*'),
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sts:AssumeRole',
+          Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-testorg0001' } },
+        },
+      ],
+    },
+    hits: 0,
+    because: 'an explicit deny for everyone outside the organization wins over the allow',
+  },
+  {
+    name: 'Deny "*" is not a trust',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [
+        allow({ AWS: 'arn:aws:iam::111111111111:role/ci' }),
+        { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' },
+      ],
+    },
+    hits: 0,
+    because: 'a Deny statement grants nothing',
+  },
+  {
+    name: '"*" allowed only sts:TagSession',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow('*', undefined, 'sts:TagSession')] },
+    hits: 0,
+    because: 'without an AssumeRole action nobody can assume the role',
+  },
+
+  // FOREIGN_ACCOUNT_NO_EXTERNAL_ID
+  {
+    name: 'foreign :root without ExternalId',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::999999999999:root' })] },
+    hits: 1,
+    because: 'IAM UG confused deputy: third parties need sts:ExternalId',
+  },
+  {
+    name: 'foreign bare account id',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow({ AWS: '999999999999' })] },
+    hits: 1,
+    because: 'a bare account id is the account principal',
+  },
+  {
+    name: 'foreign role ARN without ExternalId',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::999999999999:role/vendor' })] },
+    hits: 1,
+    because: 'a vendor role acts for many customers: confused deputy',
+  },
+  {
+    name: 'foreign account with ExternalId',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::999999999999:root' },
+          { StringEquals: { 'sts:ExternalId': 'tenant-1' } },
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'the ExternalId condition is the documented mitigation',
+  },
+  {
+    name: 'in-org account without ExternalId',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })] },
+    hits: 0,
+    because: 'accounts of the organization are not third parties',
+  },
+  {
+    name: 'no organization: other account counts as foreign',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })] },
+    ctx: { organization: null },
+    hits: 1,
+    because: 'without an organization every other account is outside it',
+  },
+  {
+    name: 'ExternalId with IfExists does not count',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: {
+      statements: [
+        allow({ AWS: '999999999999' }, { StringEqualsIfExists: { 'sts:ExternalId': 'x' } }),
+      ],
+    },
+    hits: 1,
+    because: 'IfExists passes when the caller sends no ExternalId',
+  },
+  {
+    name: 'two foreign accounts, two findings',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: {
+      statements: [
+        allow({
+          AWS: ['999999999999', 'arn:aws:iam::888888888888:root', 'arn:aws:iam::111111111111:root'],
+        }),
+      ],
+    },
+    hits: 2,
+    because: 'each foreign account is its own confused deputy',
+  },
+
+  // FOREIGN_ACCOUNT_WHOLE_ACCOUNT
+  {
+    name: 'foreign :root, no condition',
+    code: 'FOREIGN_ACCOUNT_WHOLE_ACCOUNT',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::999999999999:root' })] },
+    hits: 1,
+    because: 'IAM UG: an account principal delegates to its administrators',
+  },
+  {
+    name: 'foreign :root with ExternalId only',
+    code: 'FOREIGN_ACCOUNT_WHOLE_ACCOUNT',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::999999999999:root' },
+          { StringEquals: { 'sts:ExternalId': 'x' } },
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'an ExternalId does not narrow which principal of that account calls',
+  },
+  {
+    name: 'foreign :root narrowed by aws:PrincipalArn',
+    code: 'FOREIGN_ACCOUNT_WHOLE_ACCOUNT',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::999999999999:root' },
+          { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::999999999999:role/reporting' } },
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'aws:PrincipalArn names the one principal',
+  },
+  {
+    name: 'foreign :root narrowed by a principal tag',
+    code: 'FOREIGN_ACCOUNT_WHOLE_ACCOUNT',
+    role: {
+      statements: [
+        allow({ AWS: '999999999999' }, { StringEquals: { 'aws:PrincipalTag/team': 'reporting' } }),
+      ],
+    },
+    hits: 0,
+    because: 'aws:PrincipalTag narrows to tagged principals',
+  },
+  {
+    name: 'foreign role ARN',
+    code: 'FOREIGN_ACCOUNT_WHOLE_ACCOUNT',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::999999999999:role/vendor' })] },
+    hits: 0,
+    because: 'a role ARN is one principal, not the account',
+  },
+  {
+    name: 'in-org :root',
+    code: 'FOREIGN_ACCOUNT_WHOLE_ACCOUNT',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })] },
+    hits: 0,
+    because: 'accounts of the organization are not foreign',
+  },
+
+  // OIDC_NO_SUB_CONDITION
+  {
+    name: 'GitHub with aud only',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: { statements: [allow({ Federated: GITHUB_PROVIDER }, { StringEquals: GH_AUD }, WEB)] },
+    hits: 1,
+    because: 'Datadog Security Labs 2023: aud alone admits every GitHub workflow',
+  },
+  {
+    name: 'GitHub with no condition',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: { statements: [allow({ Federated: GITHUB_PROVIDER }, undefined, WEB)] },
+    hits: 1,
+    because: 'same: nothing ties the token to a repository',
+  },
+  {
+    name: 'GitHub with StringLike sub',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: {
+      statements: [
+        allow({ Federated: GITHUB_PROVIDER }, ghSub('StringLike', 'repo:acme/api:*'), WEB),
+      ],
+    },
+    hits: 0,
+    because: 'the sub names the repository',
+  },
+  {
+    name: 'GitHub with job_workflow_ref only',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: {
+      statements: [
+        allow(
+          { Federated: GITHUB_PROVIDER },
+          {
+            StringEquals: {
+              ...GH_AUD,
+              'token.actions.githubusercontent.com:job_workflow_ref':
+                'acme/wf/.github/workflows/d.yml@refs/heads/main',
+            },
+          },
+          WEB,
+        ),
+      ],
+    },
+    hits: 0,
+    because:
+      'another identity claim of the issuer also ties the token to a workload (no grammar assumed)',
+  },
+  {
+    name: 'GitHub with sub = *',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: { statements: [allow({ Federated: GITHUB_PROVIDER }, ghSub('StringLike', '*'), WEB)] },
+    hits: 1,
+    because: 'a bare * checks nothing',
+  },
+  {
+    name: 'EKS without sub',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: {
+      statements: [
+        allow(
+          { Federated: EKS_PROVIDER },
+          {
+            StringEquals: {
+              'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:aud': 'sts.amazonaws.com',
+            },
+          },
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'any service account of the cluster could assume it',
+  },
+  {
+    name: 'Cognito without sub',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: {
+      statements: [
+        allow(
+          { Federated: 'cognito-identity.amazonaws.com' },
+          { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'eu-west-1:0000' } },
+          WEB,
+        ),
+      ],
+    },
+    hits: 0,
+    because: "Cognito's aud is the identity pool: sub is not required",
+  },
+
+  // OIDC_SUB_WILDCARD_TOO_BROAD
+  {
+    name: 'repo:org/*',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [allow({ Federated: GITHUB_PROVIDER }, ghSub('StringLike', 'repo:acme/*'), WEB)],
+    },
+    hits: 1,
+    because: 'spans every repository of the organization',
+  },
+  {
+    name: 'repo:*',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [allow({ Federated: GITHUB_PROVIDER }, ghSub('StringLike', 'repo:*'), WEB)],
+    },
+    hits: 1,
+    because: 'spans every repository on github.com',
+  },
+  {
+    name: 'repo:org/*:ref:refs/heads/main',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [
+        allow(
+          { Federated: GITHUB_PROVIDER },
+          ghSub('StringLike', 'repo:acme/*:ref:refs/heads/main'),
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'the wildcard is in the repository segment',
+  },
+  {
+    name: 'repo:*/api:*',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [allow({ Federated: GITHUB_PROVIDER }, ghSub('StringLike', 'repo:*/api:*'), WEB)],
+    },
+    hits: 1,
+    because: 'spans organizations',
+  },
+  {
+    name: 'repo:org/api:* is fine',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [
+        allow({ Federated: GITHUB_PROVIDER }, ghSub('StringLike', 'repo:acme/api:*'), WEB),
+      ],
+    },
+    hits: 0,
+    because: 'one repository, any ref: GitHub documents this shape',
+  },
+  {
+    name: 'branch wildcard is fine',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [
+        allow(
+          { Federated: GITHUB_PROVIDER },
+          ghSub('StringLike', 'repo:acme/api:ref:refs/heads/release/*'),
+          WEB,
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'the wildcard stays inside one repository',
+  },
+  {
+    name: 'immutable-id subject with repo wildcard',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [
+        allow(
+          { Federated: GITHUB_PROVIDER },
+          ghSub('StringLike', 'repo:acme@1234/*@*:ref:refs/heads/main'),
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'no grammar assumed: a wildcard in the owner/repository segment spans repositories',
+  },
+  {
+    name: 'StringEquals with * is not this finding',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [
+        allow({ Federated: GITHUB_PROVIDER }, ghSub('StringEquals', 'repo:acme/*'), WEB),
+      ],
+    },
+    hits: 0,
+    because: 'StringEquals compares literally: STRING_EQUALS_WITH_WILDCARD reports it',
+  },
+  {
+    name: 'EKS namespace wildcard',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [
+        allow(
+          { Federated: EKS_PROVIDER },
+          {
+            StringLike: {
+              'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:sub':
+                'system:serviceaccount:*:deployer',
+            },
+          },
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'a wildcard before the last segment spans namespaces',
+  },
+
+  // OIDC_AUD_UNCHECKED
+  {
+    name: 'GitHub sub without aud',
+    code: 'OIDC_AUD_UNCHECKED',
+    role: {
+      statements: [
+        allow(
+          { Federated: GITHUB_PROVIDER },
+          { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/api:*' } },
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'IAM UG recommends checking aud; STS only checks it against the provider client list',
+  },
+  {
+    name: 'GitHub with aud',
+    code: 'OIDC_AUD_UNCHECKED',
+    role: {
+      statements: [
+        allow({ Federated: GITHUB_PROVIDER }, ghSub('StringLike', 'repo:acme/api:*'), WEB),
+      ],
+    },
+    hits: 0,
+    because: 'aud is checked',
+  },
+  {
+    name: 'Cognito without aud',
+    code: 'OIDC_AUD_UNCHECKED',
+    role: {
+      statements: [
+        allow(
+          { Federated: 'cognito-identity.amazonaws.com' },
+          { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } },
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'IAM UG: for Cognito the aud condition ties the token to your identity pool',
+  },
+  {
+    name: 'SAML is not OIDC',
+    code: 'OIDC_AUD_UNCHECKED',
+    role: {
+      statements: [allow({ Federated: SAML_PROVIDER }, undefined, 'sts:AssumeRoleWithSAML')],
+    },
+    hits: 0,
+    because: 'SAML_NO_AUD_CONDITION covers SAML',
+  },
+
+  // SAML_NO_AUD_CONDITION
+  {
+    name: 'SAML without SAML:aud',
+    code: 'SAML_NO_AUD_CONDITION',
+    role: {
+      statements: [allow({ Federated: SAML_PROVIDER }, undefined, 'sts:AssumeRoleWithSAML')],
+    },
+    hits: 1,
+    because: 'the trust AWS generates for SAML always checks SAML:aud',
+  },
+  {
+    name: 'SAML with SAML:aud',
+    code: 'SAML_NO_AUD_CONDITION',
+    role: {
+      statements: [
+        allow(
+          { Federated: SAML_PROVIDER },
+          { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+          'sts:AssumeRoleWithSAML',
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'checked',
+  },
+  {
+    name: 'SAML with lower-case saml:aud key',
+    code: 'SAML_NO_AUD_CONDITION',
+    role: {
+      statements: [
+        allow(
+          { Federated: SAML_PROVIDER },
+          { StringEquals: { 'saml:aud': 'https://signin.aws.amazon.com/saml' } },
+          'sts:AssumeRoleWithSAML',
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'condition keys are case-insensitive',
+  },
+
+  // SERVICE_PRINCIPAL_NO_SOURCE
+  {
+    name: 'sns without source',
+    code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+    role: { statements: [allow({ Service: 'sns.amazonaws.com' })] },
+    hits: 1,
+    because: 'SNS guide: confused deputy prevention with aws:SourceAccount/SourceArn',
+  },
+  {
+    name: 'events with SourceAccount',
+    code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+    role: {
+      statements: [
+        allow(
+          { Service: 'events.amazonaws.com' },
+          { StringEquals: { 'aws:SourceAccount': '222222222222' } },
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'the documented mitigation is present',
+  },
+  {
+    name: 'config with ArnLike SourceArn',
+    code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+    role: {
+      statements: [
+        allow(
+          { Service: 'config.amazonaws.com' },
+          { ArnLike: { 'aws:SourceArn': 'arn:aws:config:*:222222222222:*' } },
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'aws:SourceArn also pins the source',
+  },
+  {
+    name: 'lambda execution role',
+    code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+    role: { statements: [allow({ Service: 'lambda.amazonaws.com' })] },
+    hits: 0,
+    because: 'execution roles are assumed by the compute, which sends no source keys',
+  },
+  {
+    name: 'ec2 and ecs-tasks',
+    code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+    role: { statements: [allow({ Service: ['ec2.amazonaws.com', 'ecs-tasks.amazonaws.com'] })] },
+    hits: 0,
+    because: 'same',
+  },
+  {
+    name: 'lambda + logs in one statement',
+    code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+    role: { statements: [allow({ Service: ['lambda.amazonaws.com', 'logs.amazonaws.com'] })] },
+    hits: 1,
+    because: 'only the service that supports the keys is reported',
+  },
+
+  // STALE_PRINCIPAL_ID
+  {
+    name: 'AROA unique id',
+    code: 'STALE_PRINCIPAL_ID',
+    role: { statements: [allow({ AWS: 'AROAEXAMPLEOLDRELBOT' })] },
+    hits: 1,
+    because: 'IAM shows the unique id once the role is deleted',
+  },
+  {
+    name: 'AIDA unique id next to a live ARN',
+    code: 'STALE_PRINCIPAL_ID',
+    role: {
+      statements: [allow({ AWS: ['AIDAEXAMPLEOLDUSER01', 'arn:aws:iam::111111111111:role/ci'] })],
+    },
+    hits: 1,
+    because: 'deleted user',
+  },
+  {
+    name: 'ARNs only',
+    code: 'STALE_PRINCIPAL_ID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:role/ci' })] },
+    hits: 0,
+    because: 'live principals are shown by ARN',
+  },
+
+  // NOT_PRINCIPAL_WITH_ALLOW
+  {
+    name: 'Allow + NotPrincipal',
+    code: 'NOT_PRINCIPAL_WITH_ALLOW',
+    role: {
+      statements: [
+        {
+          Effect: 'Allow',
+          NotPrincipal: { AWS: 'arn:aws:iam::111111111111:root' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    },
+    hits: 1,
+    because: 'IAM UG NotPrincipal: do not combine with Allow',
+  },
+  {
+    name: 'Deny + NotPrincipal',
+    code: 'NOT_PRINCIPAL_WITH_ALLOW',
+    role: {
+      statements: [
+        allow({ AWS: 'arn:aws:iam::111111111111:root' }),
+        {
+          Effect: 'Deny',
+          NotPrincipal: { AWS: 'arn:aws:iam::111111111111:root' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    },
+    hits: 0,
+    because: 'Deny + NotPrincipal is the documented use',
+  },
+
+  // STRING_EQUALS_WITH_WILDCARD
+  {
+    name: 'StringEquals aws:PrincipalArn with *',
+    code: 'STRING_EQUALS_WITH_WILDCARD',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:root' },
+          { StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/ci-*' } },
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'StringEquals does not expand wildcards (aws-notes)',
+  },
+  {
+    name: 'StringNotEquals in a Deny',
+    code: 'STRING_EQUALS_WITH_WILDCARD',
+    role: {
+      statements: [
+        allow({ AWS: 'arn:aws:iam::111111111111:root' }),
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/ci-*' },
+          },
+        },
+      ],
+    },
+    hits: 1,
+    because: 'the deny then applies to the intended callers too',
+  },
+  {
+    name: 'ForAnyValue:StringEquals with ?',
+    code: 'STRING_EQUALS_WITH_WILDCARD',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:root' },
+          {
+            'ForAnyValue:StringEquals': {
+              'aws:PrincipalOrgPaths': 'o-testorg0001/r-ab12/ou-ab12-1111111?/',
+            },
+          },
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'set operators keep the literal comparison',
+  },
+  {
+    name: 'StringLike with *',
+    code: 'STRING_EQUALS_WITH_WILDCARD',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:root' },
+          { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/ci-*' } },
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'StringLike expands wildcards',
+  },
+  {
+    name: 'StringEquals without wildcard',
+    code: 'STRING_EQUALS_WITH_WILDCARD',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:root' },
+          { StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/ci' } },
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'a literal value is what StringEquals is for',
+  },
+
+  // MFA_REQUIRED_ON_AUTOMATION_ROLE
+  {
+    name: 'MFA on a role trusted by a workload role, never used',
+    code: 'MFA_REQUIRED_ON_AUTOMATION_ROLE',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:role/ci-deployer' },
+          { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        ),
+      ],
+      lastUsedDate: null,
+    },
+    hits: 1,
+    because: 'role sessions of workloads never carry aws:MultiFactorAuthPresent',
+  },
+  {
+    name: 'MFA on a workload role recently used',
+    code: 'MFA_REQUIRED_ON_AUTOMATION_ROLE',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:role/ci-deployer' },
+          { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        ),
+      ],
+    },
+    hits: 0,
+    because: 'used recently: an MFA session (role chaining) may be the caller; no evidence',
+  },
+  {
+    name: 'MFA with a denial from a workload session',
+    code: 'MFA_REQUIRED_ON_AUTOMATION_ROLE',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:root' },
+          { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        ),
+      ],
+    },
+    ctx: {
+      denials: [
+        {
+          roleArn: 'arn:aws:iam::222222222222:role/TestRole',
+          callerType: 'AssumedRole',
+          callerArn: 'arn:aws:iam::111111111111:role/ci-deployer',
+          causes: ['TRUST_CONDITION_MFA'],
+          count: 12,
+        },
+      ],
+    },
+    hits: 1,
+    because: 'the denials show a machine caller failing the MFA condition',
+  },
+  {
+    name: 'MFA for a user (a person)',
+    code: 'MFA_REQUIRED_ON_AUTOMATION_ROLE',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:user/bob' },
+          { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        ),
+      ],
+      lastUsedDate: null,
+    },
+    hits: 0,
+    because: 'users can present MFA',
+  },
+  {
+    name: 'MFA with a denial from an SSO session',
+    code: 'MFA_REQUIRED_ON_AUTOMATION_ROLE',
+    role: {
+      statements: [
+        allow(
+          { AWS: 'arn:aws:iam::111111111111:root' },
+          { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        ),
+      ],
+    },
+    ctx: {
+      denials: [
+        {
+          roleArn: 'arn:aws:iam::222222222222:role/TestRole',
+          callerType: 'AssumedRole',
+          callerArn:
+            'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123',
+          causes: ['TRUST_CONDITION_MFA'],
+          count: 1,
+        },
+      ],
+    },
+    hits: 0,
+    because: 'IAM Identity Center sessions are people',
+  },
+
+  // UNUSED_CROSS_ACCOUNT_ROLE
+  {
+    name: 'cross-account, last used 190 days ago',
+    code: 'UNUSED_CROSS_ACCOUNT_ROLE',
+    role: {
+      statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })],
+      lastUsedDate: '2026-05-14T00:00:00Z',
+    },
+    hits: 1,
+    because: 'RoleLastUsed older than 90 days',
+  },
+  {
+    name: 'cross-account, never used, created 2 years ago',
+    code: 'UNUSED_CROSS_ACCOUNT_ROLE',
+    role: {
+      statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })],
+      lastUsedDate: null,
+      createDate: '2024-11-01T00:00:00Z',
+    },
+    hits: 1,
+    because: 'never used and older than the period',
+  },
+  {
+    name: 'cross-account, never used, created last week',
+    code: 'UNUSED_CROSS_ACCOUNT_ROLE',
+    role: {
+      statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })],
+      lastUsedDate: null,
+      createDate: '2026-11-13T00:00:00Z',
+    },
+    hits: 0,
+    because: 'too young to judge',
+  },
+  {
+    name: 'cross-account, used yesterday',
+    code: 'UNUSED_CROSS_ACCOUNT_ROLE',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })] },
+    hits: 0,
+    because: 'in use',
+  },
+  {
+    name: 'same-account only, long unused',
+    code: 'UNUSED_CROSS_ACCOUNT_ROLE',
+    role: {
+      statements: [allow({ AWS: 'arn:aws:iam::222222222222:role/x' })],
+      lastUsedDate: '2025-01-01T00:00:00Z',
+    },
+    hits: 0,
+    because: 'not cross-account',
+  },
+  {
+    name: 'exactly 90 days is not over 90',
+    code: 'UNUSED_CROSS_ACCOUNT_ROLE',
+    role: { statements: [allow({ AWS: '111111111111' })], lastUsedDate: '2026-08-22T08:00:00Z' },
+    hits: 0,
+    because: '"older than 90 days" is strict',
+  },
+  {
+    name: 'unusedDays is an input',
+    code: 'UNUSED_CROSS_ACCOUNT_ROLE',
+    role: { statements: [allow({ AWS: '111111111111' })], lastUsedDate: '2026-10-01T00:00:00Z' },
+    ctx: { unusedDays: 30 },
+    hits: 1,
+    because: 'the period is configurable',
+  },
+
+  // PATHLESS_ROLE_PRINCIPAL
+  {
+    name: 'SSO role without its path',
+    code: 'PATHLESS_ROLE_PRINCIPAL',
+    role: {
+      statements: [allow({ AWS: 'arn:aws:iam::111111111111:role/AWSReservedSSO_Admin_0123' })],
+    },
+    hits: 1,
+    because: 'Identity Center roles live under /aws-reserved/sso.amazonaws.com/',
+  },
+  {
+    name: 'role whose real path is known',
+    code: 'PATHLESS_ROLE_PRINCIPAL',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:role/deployer' })] },
+    ctx: { rolePath: (a, n) => (a === '111111111111' && n === 'deployer' ? '/ci/' : undefined) },
+    hits: 1,
+    because: 'the ARN must include the path',
+  },
+  {
+    name: 'role at the root path',
+    code: 'PATHLESS_ROLE_PRINCIPAL',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:role/deployer' })] },
+    ctx: { rolePath: () => '/' },
+    hits: 0,
+    because: 'no path to miss',
+  },
+  {
+    name: 'SSO role with its path',
+    code: 'PATHLESS_ROLE_PRINCIPAL',
+    role: {
+      statements: [
+        allow({
+          AWS: 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123',
+        }),
+      ],
+    },
+    hits: 0,
+    because: 'correct ARN',
+  },
+];
+
+describe('audit rules (table-driven, each case citing the AWS reason)', () => {
+  it.each(CASES)('$code: $name → $hits ($because)', (c) => {
+    const r = auditRole(role(c.role), context(c.ctx));
+    expect(r.findings.filter((f) => f.code === c.code)).toHaveLength(c.hits);
+  });
+
+  it('every finding code has a rule, and every rule both fires and stays quiet in the table', () => {
+    expect(AUDIT_RULES.map((r) => r.code).sort()).toEqual([...FINDING_CODE_LIST].sort());
+    for (const code of FINDING_CODE_LIST) {
+      expect(
+        CASES.some((c) => c.code === code && c.hits > 0),
+        `${code} positive`,
+      ).toBe(true);
+      expect(
+        CASES.some((c) => c.code === code && c.hits === 0),
+        `${code} negative`,
+      ).toBe(true);
+    }
+  });
+
+  describe('fixes of every positive case', () => {
+    const positives = CASES.filter((c) => c.hits > 0);
+    it.each(positives)('$code: $name has a verified fix that removes the finding', (c) => {
+      const ctx = context(c.ctx);
+      const r = role(c.role);
+      const findings = auditRole(r, ctx).findings.filter((f) => f.code === c.code);
+      for (const f of findings) {
+        if (f.fix === undefined) {
+          expect(f.noFixReason, `${f.code} without fix needs a reason`).toBeTruthy();
+          continue;
+        }
+        expect(f.fix.verified, f.fix.checks.join('; ')).toBe(true);
+        if (f.fix.kind === 'delete-role') {
+          expect(f.fix.awsCli).toContain(`aws iam delete-role --role-name '${r.name}'`);
+          continue;
+        }
+        const json = f.fix.trustPolicy as { Statement: Record<string, unknown>[] };
+        for (const st of json.Statement) {
+          expect(st).not.toHaveProperty('Resource');
+          expect(st).not.toHaveProperty('NotResource');
+        }
+        expect(f.fix.awsCli).toContain(`aws iam update-assume-role-policy --role-name '${r.name}'`);
+        expect(f.fix.terraform).toContain('assume_role_policy = jsonencode(');
+        // Apply it: the same finding must be gone (fingerprints are index-free).
+        const patched = { ...r, trustPolicy: parsePolicyDocument(json, '$') };
+        const again = auditRole(patched, ctx).findings.map((x) => x.fingerprint);
+        expect(again).not.toContain(f.fingerprint);
+      }
+    });
+  });
+});
+
+describe('subSpansTenants: no sub grammar beyond owner/repository segments', () => {
+  it.each([
+    ['*', true],
+    ['repo:*', true],
+    ['repo:acme/*', true],
+    ['repo:acme/api*', true],
+    ['repo:acme/*:environment:prod', true],
+    ['repo:*:ref:refs/heads/main', true],
+    ['repo:acme/api:*', false],
+    ['repo:acme/api:ref:refs/heads/*', false],
+    ['repo:acme/api:environment:prod', false],
+    ['system:serviceaccount:ns:*', false],
+    ['system:serviceaccount:*:*', true],
+  ])('%s → %s', (value, broad) => {
+    expect(subSpansTenants(value)).toBe(broad);
+  });
+});
