@@ -65,12 +65,7 @@ describe('audit of the demo organization', () => {
     const got = report.accounts
       .flatMap((a) => a.findings)
       .map((f) => [f.severity, f.code, f.roleArn] as [string, string, string])
-      .sort(
-        (a, b) =>
-          (RANK[a[0]] ?? 9) - (RANK[b[0]] ?? 9) ||
-          a[1].localeCompare(b[1]) ||
-          a[2].localeCompare(b[2]),
-      );
+      .sort((a, b) => (RANK[a[0]] ?? 9) - (RANK[b[0]] ?? 9) || cmp(a[1], b[1]) || cmp(a[2], b[2]));
     expect(got).toEqual(EXPECTED);
   });
 
