@@ -103,8 +103,12 @@ export function isIamWrite(action: string): boolean {
   return !/^(get|list)[a-z]*$/.test(name) || name.includes('*');
 }
 
-/** Runs cfn-lint on files; returns its exit status and output. */
-export function cfnLint(files: readonly string[]): { status: number | null; output: string } {
-  const res = spawnSync('cfn-lint', [...files], { encoding: 'utf8' });
+/** Runs cfn-lint on files (optionally ignoring some rule ids); returns its exit status and output. */
+export function cfnLint(
+  files: readonly string[],
+  ignore: readonly string[] = [],
+): { status: number | null; output: string } {
+  const args = ignore.length > 0 ? ['--ignore-checks', ...ignore, '--', ...files] : [...files];
+  const res = spawnSync('cfn-lint', args, { encoding: 'utf8' });
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
