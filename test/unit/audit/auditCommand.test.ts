@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { auditCommand, auditExitStatus, parseAuditArgs } from '../../../lib/cli/auditCommand.js';
+import type { CliIo } from '../../../lib/cli/CliIo.js';
+import { main } from '../../../lib/cli/main.js';
+
+function io(files: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out: () => out.join(''),
+    err: () => err.join(''),
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    readText: async (p) => {
+      const f = files[p];
+      if (f === undefined) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
+      return f;
+    },
+    writeText: async () => {},
+    isTty: false,
+    env: {},
+    now: () => new Date('2026-11-24T00:00:00Z'),
+  };
+}
+
+const QUIET_SNAPSHOT = JSON.stringify({
+  snapshotVersion: 1,
+  capturedAt: '2026-11-20T08:00:00Z',
+  organization: null,
+  accounts: {
+    '123456789012': {
+      RoleDetailList: [
+        {
+          RoleName: 'app',
+          RoleId: 'AROAQUIETAPPROLE0001',
+          Arn: 'arn:aws:iam::123456789012:role/app',
+          Path: '/',
+          CreateDate: '2024-01-01T00:00:00Z',
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'lambda.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+          RolePolicyList: [],
+          AttachedManagedPolicies: [],
+          Tags: [],
+          RoleLastUsed: {},
+        },
+      ],
+      UserDetailList: [],
+      GroupDetailList: [],
+      Policies: [],
+    },
+  },
+});
+
+describe('trustwatch audit: exit status as a CI gate', () => {
+  it.each([
+    [[], 0],
+    [['--fail-on', 'critical'], 1],
+    [['--fail-on', 'high'], 1],
+    [['--fail-on=info'], 1],
+    [['--accounts', '333333333333', '--fail-on', 'info'], 0],
+    [['--accounts', '555555555555', '--fail-on', 'critical'], 1],
+    [['--accounts', '111111111111,333333333333', '--fail-on', 'low'], 0],
+  ])('demo %j → %i', async (args, status) => {
+    const i = io();
+    expect(await auditCommand(args, i)).toBe(status);
+    expect(i.err()).toBe('');
+  });
+
+  it('a snapshot without findings passes even --fail-on info', async () => {
+    const i = io({ 'quiet.json': QUIET_SNAPSHOT });
+    expect(await auditCommand(['--snapshot', 'quiet.json', '--fail-on', 'info'], i)).toBe(0);
+    expect(i.out()).toContain('1 role(s) in 1 account(s)');
+    expect(i.out()).toContain('0 finding(s)');
+  });
+
+  it.each([
+    [['--format', 'yaml'], 'unknown format `yaml`'],
+    [['--fail-on', 'severe'], 'unknown severity `severe`'],
+    [['--accounts', '12345'], 'account `12345` is not a 12-digit account id'],
+    [['--snapshot', 'missing.json'], 'cannot read snapshot `missing.json`'],
+    [['--snapshot', 'bad.json'], 'bad.json'],
+    [['--live', '--snapshot', 'x.json'], '`--snapshot` and `--live` exclude each other'],
+    [['--unused-days', '0'], '`--unused-days` must be a whole number from 1 to 400'],
+    [['--bogus'], 'unexpected argument `--bogus`'],
+    [['--suppressions', 'supp.json'], 'audit suppression in `supp.json` is invalid'],
+  ])('unusable input %j exits 2 with one line on stderr', async (args, message) => {
+    const i = io({ 'bad.json': '{"snapshotVersion": 1,', 'supp.json': '[{"codes":["NOPE"]}]' });
+    expect(await main(['audit', ...args], i)).toBe(2);
+    expect(i.err()).toContain(message);
+    expect(i.err().trim().split('\n')).toHaveLength(1);
+    expect(i.out()).toBe('');
+  });
+
+  it('exits 2 when no requested account could be audited', async () => {
+    const i = io();
+    expect(await auditCommand(['--accounts', '666666666666'], i)).toBe(2);
+    expect(i.out()).toContain('not audited: no IAM state for account `666666666666`');
+  });
+
+  it('auditExitStatus ignores unreadable accounts when others were audited', () => {
+    const report = {
+      auditedAt: 'x',
+      source: 'x',
+      warnings: [],
+      accounts: [
+        {
+          accountId: '1',
+          rolesAudited: 0,
+          rolesSkipped: 0,
+          findings: [],
+          suppressed: [],
+          warnings: [],
+          error: 'no',
+        },
+        {
+          accountId: '2',
+          rolesAudited: 1,
+          rolesSkipped: 0,
+          findings: [],
+          suppressed: [],
+          warnings: [],
+        },
+      ],
+    };
+    expect(auditExitStatus(report, 'info')).toBe(0);
+  });
+});
+
+describe('trustwatch audit: formats', () => {
+  it('json has a summary and every finding with its verified fix', async () => {
+    const i = io();
+    await auditCommand(['--format', 'json'], i);
+    const json = JSON.parse(i.out());
+    expect(json.summary).toMatchObject({
+      organizationId: 'o-exampleorg1',
+      accounts: 6,
+      accountsNotAudited: ['666666666666'],
+      findings: { critical: 2, high: 1, medium: 1, low: 4, info: 15 },
+    });
+    const legacy = json.accounts[1].findings.find(
+      (f: { code: string }) => f.code === 'ANY_PRINCIPAL_UNRESTRICTED',
+    );
+    expect(legacy.fix.verified).toBe(true);
+    expect(legacy.fix.trustPolicy.Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' },
+    });
+  });
+
+  it('markdown has the findings table and the fixes', async () => {
+    const i = io();
+    await auditCommand(['--format', 'markdown', '--accounts', '555555555555'], i);
+    expect(i.out()).toContain(
+      '| critical | `OIDC_NO_SUB_CONDITION` | 555555555555 | `GitHubActionsSandbox` |',
+    );
+    expect(i.out()).toContain('```hcl');
+  });
+
+  it('text names each finding, its evidence and its fix', async () => {
+    const i = io();
+    await auditCommand(['--accounts', '222222222222'], i);
+    expect(i.out()).toContain('CRITICAL ANY_PRINCIPAL_UNRESTRICTED  LegacyPublicRole');
+    expect(i.out()).toContain(
+      'evidence: statement PartnerAccount (#0), principal arn:aws:iam::999999999999:root, condition sts:ExternalId',
+    );
+    expect(i.out()).toContain('fix (verified): require sts:ExternalId from 999999999999');
+    expect(i.out()).not.toContain('\x1b[');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const i = io();
+    expect(await auditCommand(['--help'], i)).toBe(0);
+    expect(i.out()).toContain('--fail-on SEVERITY');
+  });
+
+  it('parses every option', () => {
+    expect(
+      parseAuditArgs([
+        '--live',
+        '--profile',
+        'p',
+        '--region',
+        'eu-west-1',
+        '--regions',
+        'eu-west-1,us-east-1',
+        '--forward-rule',
+        'r',
+        '--reader-role',
+        'reader',
+        '--org-role',
+        'arn:aws:iam::444444444444:role/org',
+        '--now',
+        '2026-01-01T00:00:00Z',
+      ]),
+    ).toMatchObject({
+      live: true,
+      profile: 'p',
+      region: 'eu-west-1',
+      regions: ['eu-west-1', 'us-east-1'],
+      forwardRule: 'r',
+      readerRole: 'reader',
+      orgRole: 'arn:aws:iam::444444444444:role/org',
+      unusedDays: 90,
+    });
+  });
+});
+
+describe('the offline audit path never loads the AWS SDK', () => {
+  /** Follows static imports (not `import()`) from a module; returns every module specifier reached. */
+  function staticImports(file: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)\s+(?:type\s+)?[^'";]*?from\s+'([^']+)'/gm)) {
+      const spec = m[1] as string;
+      if (/^(?:import|export)\s+type\s/.test(m[0])) continue;
+      if (spec.startsWith('.'))
+        staticImports(resolve(dirname(file), spec.replace(/\.js$/, '.ts')), seen);
+      else seen.add(spec);
+    }
+    return seen;
+  }
+
+  it('auditCommand imports no @aws-sdk module statically', () => {
+    const reached = [...staticImports(resolve('lib/cli/auditCommand.ts'))];
+    expect(reached.filter((s) => s.startsWith('@aws-sdk') || s.startsWith('@smithy'))).toEqual([]);
+    expect(reached.some((s) => s.endsWith('auditOrganization.ts'))).toBe(true);
+  });
+});
