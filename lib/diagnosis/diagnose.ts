@@ -16,6 +16,7 @@ import { CAUSE_CODE_LIST, CAUSE_CODES, type CauseCode, type Confidence } from '.
 import type { Cause, Diagnosis, Fix } from './Diagnosis.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { callerLabel, editDistanceText, quoteList, roleNameOf } from './describe.js';
+import { callerHeader } from './diagnosisMemo.js';
 import { callerIamArn } from './gatherBundle.js';
 import { type BlockerContext, mapBlockers } from './mapBlockers.js';
 import { reconcileMessage } from './reconcileMessage.js';
@@ -169,8 +170,17 @@ function evaluate(
   trust: LabeledPolicy,
   roleState?: RoleState,
 ): Evaluated & { drafts: CauseDraft[] } {
-  const inputs = inputsFor(event, bundle, role, trust);
-  const evaluation = evaluateAssumeRole(inputs);
+  // Evaluate without the unlogged session actions first: they can only add
+  // speculative causes, which are dropped whenever anything else blocks.
+  const full = inputsFor(event, bundle, role, trust);
+  const known = full.sessionActions.filter((a) => a.needed !== 'unknown');
+  let inputs =
+    known.length === full.sessionActions.length ? full : { ...full, sessionActions: known };
+  let evaluation = evaluateAssumeRole(inputs);
+  if (inputs !== full && evaluation.blockers.length === 0) {
+    inputs = full;
+    evaluation = evaluateAssumeRole(inputs);
+  }
   const blockerCtx = {
     event,
     roleArn: role.arn,
@@ -563,7 +573,7 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
       certainty: 'yes',
       summary:
         'The event names no role (requestParameters were not logged and the error message has no resource), so there is nothing to evaluate.',
-      evidence: { unreadable: 'target role', awsMessage: msg.raw },
+      evidence: { unreadable: 'target role' },
     });
   } else {
     const parts = parseRoleArn(targetArn);
@@ -659,7 +669,6 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
         summary: `Unless the request passed session tags or a source identity (CloudTrail did not log its parameters), today's policies would allow it: it was probably fixed since, or IAM had not yet propagated a change.`,
         evidence: {
           ...(targetArn === undefined ? {} : { roleArn: targetArn }),
-          awsMessage: msg.raw,
         },
       });
     }
@@ -670,7 +679,7 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
       code: 'NO_CAUSE_FOUND',
       certainty: 'yes',
       summary: `With today's policies this request would be allowed: it was probably fixed since the denial, or IAM had not yet propagated a change when ${callerLabel(event)} tried.`,
-      evidence: { ...(targetArn === undefined ? {} : { roleArn: targetArn }), awsMessage: msg.raw },
+      evidence: { ...(targetArn === undefined ? {} : { roleArn: targetArn }) },
     });
   }
 
@@ -691,19 +700,11 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     evaluated,
   );
 
-  const c = event.caller;
   return {
     eventId: event.eventId,
     eventName: event.eventName,
     eventTime: event.eventTime,
-    caller: {
-      type: c.type,
-      ...(c.arn === undefined ? {} : { arn: c.arn }),
-      ...(c.accountId === undefined ? {} : { accountId: c.accountId }),
-      ...(sessionName(event) === undefined ? {} : { sessionName: sessionName(event) as string }),
-      ...(event.sourceIp === undefined ? {} : { sourceIp: event.sourceIp }),
-      ...(event.userAgent === undefined ? {} : { userAgent: event.userAgent }),
-    },
+    caller: callerHeader(event),
     target: {
       ...(targetArn === undefined ? {} : { roleArn: targetArn }),
       ...(targetAccount === undefined || targetAccount === '' ? {} : { accountId: targetAccount }),
@@ -711,14 +712,6 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     causes,
     fixes,
   };
-}
-
-function sessionName(event: DenialEvent): string | undefined {
-  return (
-    event.request.roleSessionName ??
-    event.caller.sessionName ??
-    (event.caller.type === 'WebIdentityUser' ? event.caller.webIdentity?.sub : undefined)
-  );
 }
 
 function buildFixes(

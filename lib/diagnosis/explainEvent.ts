@@ -2,7 +2,9 @@ import type { DenialEvent, IntakeResult } from '../intake/DenialEvent.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { Diagnosis, ExplainOutput } from './Diagnosis.js';
 import { diagnose } from './diagnose.js';
+import { memoDiagnose } from './diagnosisMemo.js';
 import { gatherBundle } from './gatherBundle.js';
+import { memoizeSource } from './memoizeSource.js';
 
 /**
  * Explains one denied role assumption: reads what it needs from the state
@@ -10,16 +12,20 @@ import { gatherBundle } from './gatherBundle.js';
  */
 export async function explainEvent(event: DenialEvent, source: IamStateSource): Promise<Diagnosis> {
   const bundle = await gatherBundle(event, source);
-  return diagnose(event, bundle);
+  return memoDiagnose(event, bundle, () => diagnose(event, bundle));
 }
 
-/** Explains every event of an intake result, in order, and lists what was skipped. */
+/**
+ * Explains every event of an intake result, in order, and lists what was
+ * skipped. Reads are shared across the batch (`memoizeSource`).
+ */
 export async function explainAll(
   input: IntakeResult,
   source: IamStateSource,
 ): Promise<ExplainOutput> {
   const diagnoses: Diagnosis[] = [];
-  for (const event of input.events) diagnoses.push(await explainEvent(event, source));
+  const batch = memoizeSource(source);
+  for (const event of input.events) diagnoses.push(await explainEvent(event, batch));
   return {
     diagnoses,
     skipped: input.skipped.map((s) => ({

@@ -84,7 +84,7 @@ export function reconcileMessage(
       ? {
           ...d,
           certainty: 'message' as const,
-          evidence: { ...d.evidence, awsMessage: msg.raw },
+          evidence: { ...d.evidence, source: 'errorMessage' },
         }
       : d,
   );
@@ -118,7 +118,6 @@ export function reconcileMessage(
     summary: `AWS's error message says ${named} ${verb} \`${msg.action ?? event.eventName}\` for ${callerLabel(event)}.${why}`,
     evidence: {
       policy: reason.policyArn ?? `${noun} (named in AWS's error message)`,
-      awsMessage: msg.raw,
       source: 'errorMessage',
     },
   });

@@ -46,17 +46,21 @@ export interface FixContext {
   readonly roleExists: (arn: string) => boolean;
 }
 
-type Candidate = {
-  readonly title: string;
-  readonly inputs: AssumeRoleInputs;
+interface Rendering {
   readonly iamPolicy?: Record<string, unknown>;
   readonly awsCli: string;
   readonly terraform: string;
+}
+
+/** A candidate fix: patched inputs to verify, and its renderings (built only once verified). */
+type Candidate = {
+  readonly title: string;
+  readonly inputs: AssumeRoleInputs;
   readonly appliesTo: string;
-};
+} & (Rendering | { readonly render: () => Rendering });
 
 function sessionNameOf(event: DenialEvent): string {
-  const n = event.request.roleSessionName ?? event.caller.sessionName ?? 'trustwatch-fix';
+  const n = event.request.roleSessionName ?? 'trustwatch-fix';
   return /^[\w+=,.@-]{2,64}$/.test(n) ? n : 'trustwatch-fix';
 }
 
@@ -116,14 +120,18 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
   const out: Candidate[] = [];
   const trustFix = (title: string, doc: PolicyDocument): Candidate | undefined => {
     if (inputs === undefined || role === undefined) return undefined;
-    const json = policyToJson(doc);
     return {
       title,
       inputs: withTrust(inputs, doc),
-      iamPolicy: json,
-      awsCli: cliUpdateTrust(role.name, json),
-      terraform: tfRoleTrust(role, json),
       appliesTo: inputs.trust.label,
+      render: () => {
+        const json = policyToJson(doc);
+        return {
+          iamPolicy: json,
+          awsCli: cliUpdateTrust(role.name, json),
+          terraform: tfRoleTrust(role, json),
+        };
+      },
     };
   };
   const policyFix = (
@@ -134,14 +142,18 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
     if (inputs === undefined) return undefined;
     const owner = ownerOfPolicy(policy.label, policy.arn);
     if (owner === undefined) return undefined;
-    const json = policyToJson(doc);
     return {
       title,
       inputs: replacePolicy(inputs, policy, doc),
-      iamPolicy: json,
-      awsCli: cliPutPolicy(owner, json),
-      terraform: tfPutPolicy(owner, json),
       appliesTo: policy.label,
+      render: () => {
+        const json = policyToJson(doc);
+        return {
+          iamPolicy: json,
+          awsCli: cliPutPolicy(owner, json),
+          terraform: tfPutPolicy(owner, json),
+        };
+      },
     };
   };
   const push = (c: Candidate | undefined): void => {
@@ -429,7 +441,7 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
       if (inputs === undefined || callerArn === undefined || roleArn === undefined) break;
       const c = parseRoleArn(callerArn);
       if (c === undefined) break;
-      const sessionName = event.caller.sessionName ?? 'trustwatch-fix';
+      const sessionName = 'trustwatch-fix';
       out.push({
         title: `Start the caller's session of \`${c.name}\` without the session policy that blocks it (no --policy / --policy-arns), then assume \`${roleNameOf(roleArn)}\``,
         inputs: { ...inputs, sessionPolicies: [] },
@@ -500,12 +512,13 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
   const action = draft.code === 'TRUST_MISSING_SESSION_ACTION' ? draft.blocker?.action : undefined;
   for (const c of candidates(draft, ctx)) {
     if (!ctx.stillBlocks(c.inputs, draft.code, action)) {
+      const r = 'render' in c ? c.render() : c;
       return {
         cause: draft.code,
         title: c.title,
-        ...(c.iamPolicy === undefined ? {} : { iamPolicy: c.iamPolicy }),
-        awsCli: c.awsCli,
-        terraform: c.terraform,
+        ...(r.iamPolicy === undefined ? {} : { iamPolicy: r.iamPolicy }),
+        awsCli: r.awsCli,
+        terraform: r.terraform,
         appliesTo: c.appliesTo,
         verified: true,
       };

@@ -1,0 +1,31 @@
+import type { IamStateSource } from '../state/IamStateSource.js';
+
+/**
+ * Wraps a state source so that each distinct read is made once: the same
+ * organization, OU path, role or policy set asked for by many events of one
+ * batch is read (and converted) a single time. Meant for one batch (one
+ * `explainAll` call, one Lambda invocation), so IAM changes are not hidden
+ * for longer than that; a live source keeps its own TTL cache beneath.
+ */
+export function memoizeSource(source: IamStateSource): IamStateSource {
+  const cache = new Map<string, Promise<unknown>>();
+  const memo = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    let hit = cache.get(key) as Promise<T> | undefined;
+    if (hit === undefined) {
+      hit = read();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+  return {
+    organization: () => memo('org', () => source.organization()),
+    orgPath: (a) => memo(`path|${a}`, () => source.orgPath(a)),
+    role: (a, n) => memo(`role|${a}|${n}`, () => source.role(a, n)),
+    user: (a, n) => memo(`user|${a}|${n}`, () => source.user(a, n)),
+    principalPolicies: (arn) => memo(`pol|${arn}`, () => source.principalPolicies(arn)),
+    roles: (a) => memo(`roles|${a}`, () => source.roles(a)),
+    oidcProviders: (a) => memo(`oidc|${a}`, () => source.oidcProviders(a)),
+    samlProviders: (a) => memo(`saml|${a}`, () => source.samlProviders(a)),
+    readableAccounts: () => memo('readable', () => source.readableAccounts()),
+  };
+}
