@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORGANIZATION_READER_ACTIONS, READER_ROLE_ACTIONS } from '../../../lib/aws/readerPolicy.js';
 import { cfnLint, iamStatements, isIamWrite, loadCfnYaml } from './cfnTemplates.js';
 
 /**
@@ -175,6 +176,25 @@ describe('member account template', () => {
     const trust = JSON.stringify(p.AssumeRolePolicyDocument);
     expect(trust).toContain('aws:PrincipalOrgID');
     expect(trust).toContain(':role/trustwatch/*');
+  });
+});
+
+describe('reader roles grant what the live state source reads', () => {
+  const actionsOf = (file: string, resource: string) =>
+    iamStatements(loadCfnYaml(join(root, file)), file)
+      .filter((st) => st.where.includes(`Resources.${resource}.Properties.Policies`))
+      .flatMap((st) => st.actions);
+
+  it('member reader role ⊇ lib/aws/readerPolicy.ts READER_ROLE_ACTIONS', () => {
+    expect(actionsOf('lib/deploy/member-account.yml', 'ReaderRole')).toEqual(
+      expect.arrayContaining([...READER_ROLE_ACTIONS]),
+    );
+  });
+
+  it('org reader role ⊇ ORGANIZATION_READER_ACTIONS', () => {
+    expect(actionsOf('lib/deploy/org-reader.yml', 'OrgReaderRole')).toEqual(
+      expect.arrayContaining([...ORGANIZATION_READER_ACTIONS]),
+    );
   });
 });
 
