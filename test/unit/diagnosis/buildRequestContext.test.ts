@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { buildRequestContext } from '../../../lib/diagnosis/buildRequestContext.js';
+import type { DenialEvent } from '../../../lib/intake/DenialEvent.js';
+
+const ORG = {
+  ok: true as const,
+  value: { id: 'o-1', managementAccountId: '444444444444', accounts: [] },
+};
+const PATH = {
+  ok: true as const,
+  value: { path: ['r-1', 'ou-1'], orgPath: 'o-1/r-1/ou-1/', scpLevels: [], rcpLevels: [] },
+};
+const ROLE = 'arn:aws:iam::222222222222:role/Target';
+
+function event(over: Partial<DenialEvent> = {}): DenialEvent {
+  return {
+    eventId: 'e',
+    eventName: 'AssumeRole',
+    eventTime: '2026-03-02T09:14:07Z',
+    awsRegion: 'eu-west-1',
+    sourceIp: '10.0.0.1',
+    errorCode: 'AccessDenied',
+    errorMessage: { raw: '', kind: 'none' },
+    caller: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111111111111:assumed-role/ci/sess',
+      accountId: '111111111111',
+      issuerArn: 'arn:aws:iam::111111111111:role/ci',
+      issuerUniqueId: 'AROAEXAMPLE000000001',
+      sessionName: 'sess',
+      mfaAuthenticated: true,
+      sessionCreatedAt: '2026-03-02T09:00:00Z',
+    },
+    target: { roleArn: ROLE, source: 'errorMessage' },
+    request: { logged: false },
+    origin: { path: '$' },
+    ...over,
+  };
+}
+
+describe('buildRequestContext', () => {
+  it('sets the principal keys of a role session from the role, not the session', () => {
+    const ctx = buildRequestContext(event(), ROLE, {
+      organization: ORG,
+      callerOrgPath: PATH,
+      principalTags: [{ key: 'Team', value: 'platform' }],
+    });
+    expect(ctx.values['aws:principalarn']).toEqual(['arn:aws:iam::111111111111:role/ci']);
+    expect(ctx.values['aws:principalaccount']).toEqual(['111111111111']);
+    expect(ctx.values['aws:principalorgid']).toEqual(['o-1']);
+    expect(ctx.values['aws:principalorgpaths']).toEqual(['o-1/r-1/ou-1/']);
+    expect(ctx.values['aws:principaltag/team']).toEqual(['platform']);
+    expect(ctx.values['aws:userid']).toEqual(['AROAEXAMPLE000000001:sess']);
+    expect(ctx.values['aws:principaltype']).toEqual(['AssumedRole']);
+    expect(ctx.values['aws:multifactorauthpresent']).toEqual(['true']);
+    expect(ctx.values['aws:multifactorauthage']).toEqual(['847']);
+    expect(ctx.values['aws:currenttime']).toEqual(['2026-03-02T09:14:07Z']);
+    expect(ctx.values['aws:sourceip']).toEqual(['10.0.0.1']);
+    expect(ctx.principal).toMatchObject({
+      kind: 'AssumedRole',
+      roleArn: 'arn:aws:iam::111111111111:role/ci',
+    });
+  });
+
+  it('marks what CloudTrail did not log as unknown, never as absent', () => {
+    const ctx = buildRequestContext(event(), ROLE, {
+      organization: ORG,
+      callerOrgPath: PATH,
+      principalTags: [],
+    });
+    for (const k of [
+      'sts:externalid',
+      'sts:rolesessionname',
+      'aws:requesttag/',
+      'aws:tagkeys',
+      'sts:sourceidentity',
+    ]) {
+      expect(ctx.unknownKeys).toContain(k);
+    }
+    expect(ctx.values['sts:externalid']).toBeUndefined();
+  });
+
+  it('uses logged request parameters as known values', () => {
+    const ctx = buildRequestContext(
+      event({
+        request: {
+          logged: true,
+          roleSessionName: 'r',
+          externalId: 'x-1',
+          tags: [{ key: 'team', value: 'a' }],
+        },
+      }),
+      ROLE,
+      { organization: ORG, callerOrgPath: PATH, principalTags: [] },
+    );
+    expect(ctx.values['sts:externalid']).toEqual(['x-1']);
+    expect(ctx.values['aws:requesttag/team']).toEqual(['a']);
+    expect(ctx.values['aws:tagkeys']).toEqual(['team']);
+    expect(ctx.unknownKeys).not.toContain('sts:externalid');
+  });
+
+  it.each([
+    ['not logged', { logged: false }, 'unknown'],
+    ['logged without a serial number', { logged: true }, 'absent'],
+    [
+      'logged with a serial number',
+      { logged: true, serialNumber: 'arn:aws:iam::1:mfa/bob' },
+      'true',
+    ],
+  ] as const)('MFA of an IAM user with long-term keys, request %s', (_what, request, expected) => {
+    const ctx = buildRequestContext(
+      event({
+        caller: {
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::111111111111:user/bob',
+          accountId: '111111111111',
+          userName: 'bob',
+          principalId: 'AIDAEXAMPLE',
+        },
+        request,
+      }),
+      ROLE,
+      { organization: ORG, callerOrgPath: PATH, principalTags: [] },
+    );
+    const v = ctx.values['aws:multifactorauthpresent'];
+    if (expected === 'unknown') expect(ctx.unknownKeys).toContain('aws:multifactorauthpresent');
+    else if (expected === 'absent') {
+      expect(v).toBeUndefined();
+      expect(ctx.unknownKeys).not.toContain('aws:multifactorauthpresent');
+    } else expect(v).toEqual(['true']);
+    expect(ctx.values['aws:username']).toEqual(['bob']);
+  });
+
+  it('leaves org keys unknown when the caller account cannot be read', () => {
+    const ctx = buildRequestContext(event(), ROLE, {
+      organization: ORG,
+      callerOrgPath: { ok: false, reason: 'no access' },
+    });
+    expect(ctx.unknownKeys).toEqual(
+      expect.arrayContaining(['aws:principalorgid', 'aws:principalorgpaths', 'aws:principaltag/']),
+    );
+  });
+
+  it('sets OIDC claim keys from the web identity principal', () => {
+    const ctx = buildRequestContext(
+      event({
+        eventName: 'AssumeRoleWithWebIdentity',
+        caller: {
+          type: 'WebIdentityUser',
+          webIdentity: {
+            providerArn:
+              'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com',
+            provider: 'token.actions.githubusercontent.com',
+            aud: 'sts.amazonaws.com',
+            sub: 'repo:o/r:ref:refs/heads/main',
+          },
+        },
+      }),
+      ROLE,
+      { organization: ORG },
+    );
+    expect(ctx.action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(ctx.values['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:o/r:ref:refs/heads/main',
+    ]);
+    expect(ctx.values['token.actions.githubusercontent.com:aud']).toEqual(['sts.amazonaws.com']);
+    expect(ctx.values['aws:principalarn']).toBeUndefined();
+    expect(ctx.principal).toMatchObject({ kind: 'WebIdentity' });
+  });
+});
