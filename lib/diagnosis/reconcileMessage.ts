@@ -1,4 +1,3 @@
-import type { BlockerKind } from '../engine/AssumeRoleEvaluation.js';
 import type { DenialEvent, PolicyTypeInMessage } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODES, type CauseCode } from './causeCodes.js';
@@ -24,15 +23,24 @@ const TYPE_NOUN: Record<PolicyTypeInMessage, string> = {
   vpce: 'VPC endpoint policy',
 };
 
+const TRUST_NO_ALLOW_CODES: readonly CauseCode[] = [
+  'TRUST_PRINCIPAL_NOT_TRUSTED',
+  'TRUST_PRINCIPAL_STALE_ID',
+  'TRUST_CONDITION_EXTERNAL_ID',
+  'TRUST_CONDITION_MFA',
+  'TRUST_CONDITION_ORG',
+  'TRUST_CONDITION_OTHER',
+  'TRUST_MISSING_SESSION_ACTION',
+  'OIDC_CLAIM_MISMATCH',
+  'OIDC_PROVIDER_NOT_TRUSTED',
+  'SAML_CLAIM_MISMATCH',
+];
+
 /** Cause codes that AWS's message can name, for a given policy type. */
 export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): CauseCode {
   const m = MESSAGE_CAUSE[type];
   return explicitDeny ? m.explicit : m.implicit;
 }
-
-/** Blocker kinds whose absence from the snapshot means "IAM changed" rather than "not readable". */
-const READ_KIND: Partial<Record<PolicyTypeInMessage, BlockerKind>> = {};
-void READ_KIND;
 
 /**
  * Folds AWS's own evidence (the `because no …` / `with an explicit deny in …`
@@ -69,7 +77,11 @@ export function reconcileMessage(
     );
   }
   const code = messageCause(reason.policyType, reason.explicitDeny);
-  const matching = drafts.filter((d) => d.code === code);
+  // "no resource-based policy allows": the trust policy did not allow, for
+  // whatever trust-side reason the snapshot shows (principal, condition, …).
+  const accepted: readonly CauseCode[] =
+    reason.policyType === 'resource' && !reason.explicitDeny ? TRUST_NO_ALLOW_CODES : [code];
+  const matching = drafts.filter((d) => accepted.includes(d.code));
   const preferred =
     reason.policyArn === undefined
       ? matching
