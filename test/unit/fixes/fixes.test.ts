@@ -61,7 +61,8 @@ describe('patches', () => {
 describe('commands', () => {
   it('quotes for the shell and HCL', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-    expect(hclString('${aws:username} "q"')).toBe('"$${aws:username} \\"q\\""');
+    const policyVariable = ['$', '{aws:username}'].join('');
+    expect(hclString(`${policyVariable} "q"`)).toBe('"$${aws:username} \\"q\\""');
   });
 
   it.each([
