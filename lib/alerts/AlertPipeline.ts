@@ -10,6 +10,7 @@ import { findSuppression } from '../dedup/suppressions.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
 import { DeliveryError } from '../errors/TrustwatchError.js';
 import type { Alert, AlertSink } from './Alert.js';
+import { alertMessage } from './alertMessage.js';
 
 export interface PipelineLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -51,6 +52,8 @@ export interface AlertPipelineDeps {
 
 /** Lease on an event or a summary while it is being delivered; shorter than the SQS visibility timeout. */
 const LEASE_SECONDS = 120;
+/** Largest diagnosis kept on a dedup window item (DynamoDB items are at most 400 KB). */
+const SAMPLE_LIMIT_BYTES = 200 * 1024;
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
@@ -167,12 +170,14 @@ export class AlertPipeline {
 
     if (alerts.length === 0) {
       const fp = fingerprint(d);
+      // The sample becomes the summary's content; bounded so the item stays under 400 KB.
+      const sample = alertMessage({ kind: 'diagnosis', diagnosis: d }, SAMPLE_LIMIT_BYTES).body;
       let occurrence = await store.occurrence(
         fp,
         eventId,
         this.now(),
         settings.dedupWindowSeconds,
-        JSON.stringify(d),
+        sample,
       );
       for (let i = 0; occurrence.kind === 'summary-pending'; i++) {
         if (i >= 3) {
@@ -186,7 +191,7 @@ export class AlertPipeline {
           eventId,
           this.now(),
           settings.dedupWindowSeconds,
-          JSON.stringify(d),
+          sample,
         );
       }
       if (occurrence.kind === 'repeat') {

@@ -22,6 +22,12 @@ const DUE_SHARD = 'due';
 const EVENT_TTL_SECONDS = 15 * 86_400;
 /** Window items are kept a day past their end so a late summary can still be sent. */
 const WINDOW_GRACE_SECONDS = 86_400;
+/**
+ * Distinct roles remembered per caller and window: enough to prove
+ * enumeration, small enough (≈100 KB) that a caller trying thousands of names
+ * cannot push the item past DynamoDB's 400 KB limit.
+ */
+export const MAX_ROLES_PER_CALLER = 1000;
 
 function isConditionFailure(err: unknown): boolean {
   return (
@@ -36,6 +42,16 @@ function toSet(v: unknown): Set<string> {
     : Array.isArray(v)
       ? new Set(v.map(String))
       : new Set();
+}
+
+function enumerationState(caller: string, item: Record<string, unknown>): EnumerationState {
+  return {
+    caller,
+    windowStart: Number(item.windowStart),
+    windowEnd: Number(item.windowEnd),
+    roles: [...toSet(item.roles)].sort(),
+    ...(typeof item.alertedBy === 'string' ? { alertedBy: item.alertedBy } : {}),
+  };
 }
 
 function toWindow(item: Record<string, unknown>): WindowItem {
@@ -319,28 +335,29 @@ export class DynamoNoiseStore implements NoiseStore {
             Key: { pk },
             UpdateExpression:
               'ADD #roles :r SET windowStart = if_not_exists(windowStart, :now), windowEnd = if_not_exists(windowEnd, :end), expiresAt = if_not_exists(expiresAt, :exp)',
-            ConditionExpression: 'attribute_not_exists(pk) OR windowEnd > :now',
+            ConditionExpression:
+              '(attribute_not_exists(pk) OR windowEnd > :now) AND (attribute_not_exists(#roles) OR size(#roles) < :cap)',
             ExpressionAttributeNames: { '#roles': 'roles' },
             ExpressionAttributeValues: {
               ':r': new Set([role]),
               ':now': now,
               ':end': now + windowSeconds,
               ':exp': now + windowSeconds + WINDOW_GRACE_SECONDS,
+              ':cap': MAX_ROLES_PER_CALLER,
             },
             ReturnValues: 'ALL_NEW',
           }),
         );
-        const item = out.Attributes ?? {};
-        return {
-          caller,
-          windowStart: Number(item.windowStart),
-          windowEnd: Number(item.windowEnd),
-          roles: [...toSet(item.roles)].sort(),
-          ...(typeof item.alertedBy === 'string' ? { alertedBy: item.alertedBy } : {}),
-        };
+        return enumerationState(caller, out.Attributes ?? {});
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
+      const got = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }),
+      );
+      // Window still open but full: the caller is already known to enumerate; keep the item as is.
+      if (got.Item !== undefined && Number(got.Item.windowEnd) > now)
+        return enumerationState(caller, got.Item);
       // The caller's window is over: start a new one (only if nobody else did meanwhile).
       try {
         await this.doc.send(
