@@ -20,12 +20,14 @@ import {
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 
-export const SHARED_EVENTS_DIR = '/work/shared/events';
-
-/** Every sample event (shared/events and the project's events/), by file name. */
+/**
+ * Every sample event (`../shared/events` beside the checkout, and the
+ * project's `events/`), by file name. Fails when neither folder has any, so
+ * the e2e cannot pass vacuously.
+ */
 export function sampleEvents(root: string): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
-  for (const dir of [SHARED_EVENTS_DIR, join(root, 'events')]) {
+  for (const dir of [join(root, '../shared/events'), join(root, 'events')]) {
     let files: string[] = [];
     try {
       files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -37,6 +39,7 @@ export function sampleEvents(root: string): Map<string, Record<string, unknown>>
         out.set(f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>);
     }
   }
+  if (out.size === 0) throw new Error(`no sample events found beside ${root}`);
   return out;
 }
 
