@@ -63,7 +63,7 @@ function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string 
       `  event ${d.eventId}${d.eventTime === undefined ? '' : `  at ${d.eventTime}`}`,
   );
   lines.push(
-    `  caller  ${d.caller.arn ?? d.caller.type}${d.caller.accountId === undefined ? '' : `  (account ${d.caller.accountId})`}`,
+    `  caller  ${d.caller.arn ?? `${d.caller.type}${d.caller.sessionName === undefined ? '' : ` ${d.caller.sessionName}`}`}${d.caller.accountId === undefined ? '' : `  (account ${d.caller.accountId})`}`,
   );
   lines.push(
     `  role    ${d.target.roleArn ?? 'unknown'}${d.target.accountId === undefined ? '' : `  (account ${d.target.accountId})`}`,
