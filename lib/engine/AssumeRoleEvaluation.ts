@@ -79,7 +79,10 @@ export interface Blocker {
   /** For SCP/RCP blockers: the org level (root, OU, account). */
   readonly level?: PolicyLevel;
   /** Per-policy evaluations behind this blocker (one for a deny; all considered for a missing allow). */
-  readonly evaluations: readonly { readonly policy: LabeledPolicy; readonly evaluation: PolicyEvaluation }[];
+  readonly evaluations: readonly {
+    readonly policy: LabeledPolicy;
+    readonly evaluation: PolicyEvaluation;
+  }[];
 }
 
 /** How the trust policy matched the caller, which decides whether an identity allow is needed. */
