@@ -151,6 +151,20 @@ describe('audit stack wiring', () => {
   });
 });
 
+describe('function roles and reader trust', () => {
+  it('runs every function under a role at /trustwatch/, the only path the reader roles trust', () => {
+    const r = resources(generated);
+    const roleIds = Object.values(r)
+      .filter((x) => x.Type === 'AWS::Lambda::Function')
+      .map((x) => (x.Properties?.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0]);
+    expect(roleIds.length).toBeGreaterThanOrEqual(2);
+    for (const id of roleIds) {
+      expect(id, 'function role must be a role of this stack').toBeDefined();
+      expect(r[id as string]?.Properties?.Path, String(id)).toBe('/trustwatch/');
+    }
+  });
+});
+
 describe('member account template', () => {
   const t = loadCfnYaml(join(root, 'lib/deploy/member-account.yml'));
   const r = resources(t);
