@@ -208,7 +208,7 @@ function conditionSummary(
   clause: ConditionTrace,
 ): string {
   const { roleName, event } = ctx;
-  const where = `statement \`${statementRef(s)}\` of the trust policy of \`${roleName}\``;
+  const where = `Statement \`${statementRef(s)}\` of the trust policy of \`${roleName}\``;
   const req = `\`${clause.key}\` ${clause.operator} ${quoteList(clause.expected)}`;
   const got = actualText(clause);
   const wildcard = equalsWithWildcard(clause)
@@ -219,14 +219,26 @@ function conditionSummary(
       const inOrg = ctx.callerInOrg
         ? ' ExternalId is meant for third parties; for a caller inside your organization, `aws:PrincipalOrgID` is the better condition.'
         : '';
-      return `${where} requires ${req} but the request carried ${got}: call AssumeRole with the expected \`--external-id\`.${inOrg}${wildcard}`;
+      const sent =
+        clause.actual === undefined && clause.result === 'unknown'
+          ? 'CloudTrail did not log which ExternalId the request sent (if any)'
+          : `the request carried ${got}`;
+      return `${where} requires ${req} but ${sent}: call AssumeRole with the expected \`--external-id\`.${inOrg}${wildcard}`;
     }
     case 'TRUST_CONDITION_MFA': {
       const how =
         event.caller.type === 'IAMUser'
           ? 'call AssumeRole with `--serial-number` and `--token-code`'
           : 'start a session authenticated with MFA and retry';
-      return `${where} requires ${req} but the caller's session carried ${got}: ${how}.`;
+      const had =
+        clause.actual === undefined && clause.result === 'unknown'
+          ? event.caller.type === 'IAMUser'
+            ? 'CloudTrail did not log whether the request sent an MFA code (SerialNumber and TokenCode), and the caller uses long-term keys'
+            : "CloudTrail does not tell whether the caller's session was MFA-authenticated"
+          : clause.actual === undefined
+            ? 'the request had no MFA at all'
+            : `the caller's session carried ${got}`;
+      return `${where} requires ${req} but ${had}: ${how}.`;
     }
     case 'TRUST_CONDITION_ORG':
       return `${where} requires ${req} but the caller has ${got}: the caller is outside the organization or OU path the role expects.${wildcard}`;
