@@ -71,9 +71,9 @@ export function auditRole(
       else suppressed.push({ finding, reason });
     }
   }
-  const tag = readIgnoreTag(role.tags);
+  const tag = role.tags.length === 0 ? undefined : readIgnoreTag(role.tags);
   const warnings =
-    tag.unknown.length > 0
+    tag !== undefined && tag.unknown.length > 0
       ? [
           `role \`${role.arn}\` tag ${IGNORE_TAG} names unknown code(s) ${tag.unknown.map((u) => `\`${u}\``).join(', ')}`,
         ]

@@ -71,14 +71,16 @@ export function parseAuditSuppressions(
   }));
 }
 
+const NO_TAG = { all: false, codes: new Set<FindingCode>(), unknown: [] as string[] } as const;
+
 /** Reads the ignore tag: `all`, a set of codes, and the words it did not understand. */
 export function readIgnoreTag(tags: readonly Tag[]): {
   all: boolean;
   codes: ReadonlySet<FindingCode>;
   unknown: readonly string[];
 } {
-  const tag = tags.find((t) => t.key.toLowerCase() === IGNORE_TAG);
-  if (tag === undefined) return { all: false, codes: new Set(), unknown: [] };
+  const tag = tags.length === 0 ? undefined : tags.find((t) => t.key.toLowerCase() === IGNORE_TAG);
+  if (tag === undefined) return NO_TAG;
   const words = tag.value.split(/[\s,]+/).filter((w) => w !== '');
   const codes = new Set<FindingCode>();
   const unknown: string[] = [];
@@ -97,6 +99,7 @@ export function suppressionReason(
   tags: readonly Tag[],
   config: readonly AuditSuppression[],
 ): string | undefined {
+  if (tags.length === 0 && config.length === 0) return undefined;
   const tag = readIgnoreTag(tags);
   if (tag.all) return `role tag ${IGNORE_TAG}=*`;
   if (tag.codes.has(finding.code)) return `role tag ${IGNORE_TAG} lists ${finding.code}`;

@@ -84,10 +84,12 @@ export function buildAuditFix(
       checks: [`the patched trust policy does not parse: ${(err as Error).message}`],
     };
   }
+  // Fingerprints leave out the statement index, so identical statements share
+  // one: the patch must leave fewer hits with this evidence than there were.
   const key = evidenceKey(hit.evidence);
-  const still = rule
-    .check({ ...role, trustPolicy: reparsed }, ctx)
-    .some((h) => evidenceKey(h.evidence) === key);
+  const count = (r: RoleState) =>
+    rule.check(r, ctx).filter((h) => evidenceKey(h.evidence) === key).length;
+  const still = count({ ...role, trustPolicy: reparsed }) >= count(role);
   if (still) {
     verified = false;
     checks.push(`${rule.code} still fires on the patched policy`);

@@ -47,10 +47,18 @@ export function isSamlEntry(entry: string): boolean {
   return /^arn:aws[\w-]*:iam::\d{12}:saml-provider\/.+$/.test(entry);
 }
 
-/** Web-identity issuers named by a statement. */
+const ISSUERS = new WeakMap<PolicyStatement, readonly OidcIssuer[]>();
+const NONE: readonly OidcIssuer[] = [];
+
+/** Web-identity issuers named by a statement (memoized per statement). */
 export function oidcIssuersOf(st: PolicyStatement): readonly OidcIssuer[] {
-  if (st.principal?.kind !== 'map') return [];
-  return st.principal.Federated.map(oidcIssuerOf).filter((i) => i !== undefined);
+  if (st.principal?.kind !== 'map' || st.principal.Federated.length === 0) return NONE;
+  let out = ISSUERS.get(st);
+  if (out === undefined) {
+    out = st.principal.Federated.map(oidcIssuerOf).filter((i) => i !== undefined);
+    ISSUERS.set(st, out);
+  }
+  return out;
 }
 
 /** Claim keys that only say which client the token is for, not who it is about. */

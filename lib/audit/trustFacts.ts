@@ -30,9 +30,16 @@ export function grantsAssume(st: PolicyStatement): boolean {
   );
 }
 
-/** The Allow statements that grant assumption, with a principal element. */
+const ALLOWS = new WeakMap<PolicyDocument, readonly PolicyStatement[]>();
+
+/** The Allow statements that grant assumption, with a principal element (memoized per document). */
 export function allowStatements(doc: PolicyDocument): readonly PolicyStatement[] {
-  return doc.statements.filter((s) => grantsAssume(s) && s.principal !== undefined);
+  let out = ALLOWS.get(doc);
+  if (out === undefined) {
+    out = doc.statements.filter((s) => grantsAssume(s) && s.principal !== undefined);
+    ALLOWS.set(doc, out);
+  }
+  return out;
 }
 
 export function isAnyPrincipal(el: PrincipalElement | undefined): boolean {
@@ -71,9 +78,14 @@ export function isForeignAccount(account: string, roleAccount: string, ctx: Audi
   return !ctx.organization.accountIds.has(account);
 }
 
-/** The base operator name and qualifiers of a clause (`undefined` for an unknown operator). */
-export function operatorOf(clause: ConditionClause) {
-  return parseOperator(clause.operator);
+const OPERATORS = new Map<string, ReturnType<typeof parseOperator>>();
+
+/** The base operator name and qualifiers of a clause (`undefined` for an unknown operator); memoized. */
+export function operatorOf(clause: ConditionClause): ReturnType<typeof parseOperator> {
+  if (OPERATORS.has(clause.operator)) return OPERATORS.get(clause.operator);
+  const op = parseOperator(clause.operator);
+  if (OPERATORS.size < 1000) OPERATORS.set(clause.operator, op);
+  return op;
 }
 
 /**
@@ -109,6 +121,7 @@ export function restrictingClauses(
  */
 export function hasFencingDeny(doc: PolicyDocument, keys: readonly string[]): boolean {
   return doc.statements.some((s) => {
+    if (s.effect !== 'Deny') return false;
     if (s.effect !== 'Deny' || !isAnyPrincipal(s.principal)) return false;
     const coversAssume = ASSUME_ACTIONS.some((a) =>
       s.action !== undefined ? matchAction(s.action, a) : !matchAction(s.notAction ?? [], a),

@@ -6,11 +6,16 @@ import {
 } from '../../aws/createLiveStateSource.js';
 import { LiveStateSource } from '../../aws/LiveStateSource.js';
 import { ConfigError } from '../../errors/TrustwatchError.js';
+import type { IamStateSource } from '../../state/IamStateSource.js';
 import type { BlindSpotReader } from '../blindspots/BlindSpotReader.js';
 import { liveBlindSpotReader } from '../blindspots/liveBlindSpotReader.js';
+import { withAuthorizationDetails } from './authorizationDetailsSource.js';
 
 export interface LiveAuditSources {
-  readonly source: LiveIamStateSource;
+  /** Roles come from GetAccountAuthorizationDetails (tags and last use included). */
+  readonly source: IamStateSource;
+  /** The underlying live source (reader-role sessions, Organizations). */
+  readonly live: LiveIamStateSource;
   readonly blindSpots: BlindSpotReader;
   /** Every AWS operation sent (IAM, STS, Organizations, EventBridge, CloudTrail). */
   readonly counter: CallCounter;
@@ -40,5 +45,8 @@ export async function createLiveAuditSources(
     credentials: (accountId) => source.readerCredentials(accountId),
     counter,
   });
-  return { source, blindSpots, counter };
+  const detailed = withAuthorizationDetails(source, clients, (accountId) =>
+    source.readerCredentials(accountId),
+  );
+  return { source: detailed, live: source, blindSpots, counter };
 }

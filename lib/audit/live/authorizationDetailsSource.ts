@@ -1,0 +1,100 @@
+import {
+  type IAMClient,
+  paginateGetAccountAuthorizationDetails,
+  type RoleDetail,
+} from '@aws-sdk/client-iam';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsClientFactory } from '../../aws/clients.js';
+import { parsePolicyDocument } from '../../policy/parsePolicyDocument.js';
+import type { IamStateSource, Readable, RoleState } from '../../state/IamStateSource.js';
+
+const SERVICE_LINKED_PATH = '/aws-service-role/';
+
+function toRoleState(accountId: string, r: RoleDetail): RoleState {
+  const arn = r.Arn ?? '';
+  const path = r.Path ?? '/';
+  const lastUsed = r.RoleLastUsed?.LastUsedDate;
+  return {
+    arn,
+    name: r.RoleName ?? '',
+    path,
+    roleId: r.RoleId ?? '',
+    accountId,
+    trustPolicy: parsePolicyDocument(
+      r.AssumeRolePolicyDocument ?? '',
+      `role(${arn}).AssumeRolePolicyDocument`,
+    ),
+    tags: (r.Tags ?? []).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' })),
+    ...(r.PermissionsBoundary?.PermissionsBoundaryArn === undefined
+      ? {}
+      : { boundaryArn: r.PermissionsBoundary.PermissionsBoundaryArn }),
+    isServiceLinked: path.startsWith(SERVICE_LINKED_PATH),
+    ...(r.CreateDate === undefined ? {} : { createDate: r.CreateDate.toISOString() }),
+    ...(lastUsed === undefined ? {} : { lastUsedDate: lastUsed.toISOString() }),
+    ...(r.RoleLastUsed?.Region === undefined ? {} : { lastUsedRegion: r.RoleLastUsed.Region }),
+  };
+}
+
+/**
+ * Wraps the live source so that `roles(account)` reads every role *with* its
+ * tags and RoleLastUsed in one paginated `GetAccountAuthorizationDetails`
+ * (`Filter: Role`, about one call per 100 roles) instead of `ListRoles` plus a
+ * `GetRole` per role the audit needs details of; `role()` then answers from
+ * that read. When the call is refused (an older reader role without that
+ * action) or a document does not parse, it falls back to the wrapped source.
+ */
+export function withAuthorizationDetails(
+  source: IamStateSource,
+  clients: AwsClientFactory,
+  credentials: (accountId: string) => Promise<Readable<AwsCredentialIdentity>>,
+): IamStateSource {
+  const byAccount = new Map<string, Promise<Readable<readonly RoleState[]>>>();
+  const iamFor = new Map<string, IAMClient>();
+  const read = async (accountId: string): Promise<Readable<readonly RoleState[]>> => {
+    const creds = await credentials(accountId);
+    if (!creds.ok) return creds;
+    let iam = iamFor.get(accountId);
+    if (iam === undefined) {
+      iam = clients.iam(creds.value);
+      iamFor.set(accountId, iam);
+    }
+    try {
+      const roles: RoleState[] = [];
+      for await (const page of paginateGetAccountAuthorizationDetails(
+        { client: iam },
+        { Filter: ['Role'] },
+      )) {
+        for (const r of page.RoleDetailList ?? []) roles.push(toRoleState(accountId, r));
+      }
+      return { ok: true, value: roles };
+    } catch {
+      return source.roles(accountId);
+    }
+  };
+  const roles = (accountId: string) => {
+    let p = byAccount.get(accountId);
+    if (p === undefined) {
+      p = read(accountId);
+      byAccount.set(accountId, p);
+    }
+    return p;
+  };
+  return {
+    organization: () => source.organization(),
+    orgPath: (a) => source.orgPath(a),
+    user: (a, n) => source.user(a, n),
+    principalPolicies: (arn) => source.principalPolicies(arn),
+    oidcProviders: (a) => source.oidcProviders(a),
+    samlProviders: (a) => source.samlProviders(a),
+    readableAccounts: () => source.readableAccounts(),
+    roles,
+    async role(accountId, roleName) {
+      const all = await roles(accountId);
+      if (all.ok) {
+        const found = all.value.find((r) => r.name === roleName);
+        if (found !== undefined) return { ok: true, value: found };
+      }
+      return source.role(accountId, roleName);
+    },
+  };
+}
