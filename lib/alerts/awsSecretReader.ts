@@ -14,7 +14,14 @@ export function awsSecretReader(): SecretReader {
   return {
     async ssmParameter(name) {
       ssm ??= new SSMClient({});
-      const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      const out = await ssm
+        .send(new GetParameterCommand({ Name: name, WithDecryption: true }))
+        .catch((err: unknown) => {
+          throw new ConfigError(
+            `slack webhook: ssm parameter \`${name}\` could not be read (${(err as Error).name}: ${(err as Error).message}); create it or deploy with slackWebhookParameter=''`,
+            { cause: err, context: { variable: 'TRUSTWATCH_SLACK_WEBHOOK_PARAMETER' } },
+          );
+        });
       const value = out.Parameter?.Value;
       if (value === undefined || value === '') {
         throw new ConfigError(`ssm parameter \`${name}\` has no value`, {
@@ -25,7 +32,14 @@ export function awsSecretReader(): SecretReader {
     },
     async secretsManagerSecret(id) {
       sm ??= new SecretsManagerClient({});
-      const out = await sm.send(new GetSecretValueCommand({ SecretId: id }));
+      const out = await sm
+        .send(new GetSecretValueCommand({ SecretId: id }))
+        .catch((err: unknown) => {
+          throw new ConfigError(
+            `slack webhook: secret \`${id}\` could not be read (${(err as Error).name}: ${(err as Error).message})`,
+            { cause: err, context: { variable: 'TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID' } },
+          );
+        });
       if (out.SecretString === undefined || out.SecretString === '') {
         throw new ConfigError(`secret \`${id}\` has no string value`, {
           context: { variable: id },

@@ -1,4 +1,8 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { awsSecretReader } from '../../../lib/alerts/awsSecretReader.js';
 import { SlackSink } from '../../../lib/alerts/slackSink.js';
 import {
   cachedWebhookUrl,
@@ -121,5 +125,44 @@ describe('webhook URL', () => {
     await get();
     await get();
     expect(reads).toBe(2);
+  });
+});
+
+describe('awsSecretReader', () => {
+  const ssm = mockClient(SSMClient);
+  const sm = mockClient(SecretsManagerClient);
+
+  it('reads a SecureString with decryption', async () => {
+    ssm.reset();
+    ssm
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Value: 'https://hooks.slack.com/services/T/B/X' } });
+    expect(await awsSecretReader().ssmParameter('/trustwatch/slack')).toBe(
+      'https://hooks.slack.com/services/T/B/X',
+    );
+    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, {
+      Name: '/trustwatch/slack',
+      WithDecryption: true,
+    });
+  });
+
+  it('names the parameter and the way out when it does not exist', async () => {
+    ssm.reset();
+    const missing = Object.assign(new Error('Parameter not found'), { name: 'ParameterNotFound' });
+    ssm.on(GetParameterCommand).rejects(missing);
+    await expect(awsSecretReader().ssmParameter('/trustwatch/slack')).rejects.toThrow(
+      /ssm parameter `\/trustwatch\/slack` could not be read \(ParameterNotFound/,
+    );
+  });
+
+  it('reads a Secrets Manager secret string', async () => {
+    sm.reset();
+    sm.on(GetSecretValueCommand).resolves({
+      SecretString: '{"url":"https://hooks.slack.com/services/T/B/Y"}',
+    });
+    const raw = await awsSecretReader().secretsManagerSecret('trustwatch/slack');
+    expect(String(parseWebhookUrl(raw, 'trustwatch/slack'))).toBe(
+      'https://hooks.slack.com/services/T/B/Y',
+    );
   });
 });
