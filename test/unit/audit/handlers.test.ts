@@ -1,0 +1,172 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createHandler as createScheduler } from '../../../functions/auditScheduler.js';
+import { createHandler as createWorker } from '../../../functions/auditWorker.js';
+import {
+  type AuditMessage,
+  newRunId,
+  parseAuditMessage,
+} from '../../../lib/audit/aws/auditMessage.js';
+import { finishRun } from '../../../lib/audit/aws/finishRun.js';
+import type { AuditDigest } from '../../../lib/audit/digest/buildDigest.js';
+import type { AccountResult } from '../../../lib/audit/store/AuditStore.js';
+import { InputError } from '../../../lib/errors/TrustwatchError.js';
+import { MemoryAuditStore } from './memoryAuditStore.js';
+
+const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+const NOW = new Date('2026-11-24T05:17:00Z');
+
+function sqsEvent(bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i}`,
+      receiptHandle: `r${i}`,
+      body,
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q',
+      awsRegion: 'us-east-1',
+    })),
+  } as unknown as SQSEvent;
+}
+
+function auditResult(runId: string, accountId: string): AccountResult {
+  return {
+    runId,
+    accountId,
+    auditedAt: NOW.toISOString(),
+    rolesAudited: 3,
+    findings: [],
+    suppressedCount: 0,
+    ...(accountId === '666666666666' ? { error: 'cannot assume reader role' } : {}),
+    blindSpots: [],
+    warnings: [],
+  };
+}
+
+describe('auditScheduler', () => {
+  it('records the run, then queues one message per account (deduplicated, sorted)', async () => {
+    const store = new MemoryAuditStore();
+    const sent: AuditMessage[] = [];
+    const handler = createScheduler({
+      listAccounts: async () => ['222222222222', '111111111111', '222222222222'],
+      store,
+      send: async (m) => void sent.push(...m),
+      now: () => NOW,
+      runId: () => '2026-11-24T05:17:00.000Z-abcdef12',
+      logger,
+      metrics,
+    });
+    expect(await handler()).toEqual({ runId: '2026-11-24T05:17:00.000Z-abcdef12', accounts: 2 });
+    expect(sent).toEqual([
+      { runId: '2026-11-24T05:17:00.000Z-abcdef12', accountId: '111111111111' },
+      { runId: '2026-11-24T05:17:00.000Z-abcdef12', accountId: '222222222222' },
+    ]);
+    expect(await store.getRun('2026-11-24T05:17:00.000Z-abcdef12')).toMatchObject({
+      total: 2,
+      remaining: 2,
+    });
+  });
+
+  it('fails on an empty organization and when queueing fails', async () => {
+    const base = { store: new MemoryAuditStore(), now: () => NOW, logger, metrics };
+    await expect(
+      createScheduler({ ...base, listAccounts: async () => [], send: async () => {} })(),
+    ).rejects.toThrow('the organization lists no account to audit');
+    await expect(
+      createScheduler({
+        ...base,
+        listAccounts: async () => ['111111111111'],
+        send: async () => {
+          throw new Error('sqs down');
+        },
+      })(),
+    ).rejects.toThrow('sqs down');
+  });
+
+  it('run ids sort by start time and parse back', () => {
+    const a = newRunId(new Date('2026-11-23T05:17:00Z'));
+    const b = newRunId(new Date('2026-11-24T05:17:00Z'));
+    expect(a < b).toBe(true);
+    expect(parseAuditMessage(JSON.stringify({ runId: a, accountId: '111111111111' }), 'x')).toEqual(
+      { runId: a, accountId: '111111111111' },
+    );
+  });
+
+  it.each([
+    ['not json', 'audit message body is not json'],
+    ['{"runId":"x","accountId":"111111111111"}', 'a run id'],
+    ['{"runId":"2026-11-24T05:17:00.000Z-abcdef12","accountId":"1"}', 'a 12-digit account id'],
+  ])('rejects message %s', (body, message) => {
+    expect(() => parseAuditMessage(body, 'sqs:m0')).toThrow(InputError);
+    expect(() => parseAuditMessage(body, 'sqs:m0')).toThrow(message);
+  });
+});
+
+describe('auditWorker', () => {
+  const runId = '2026-11-24T05:17:00.000Z-abcdef12';
+
+  async function setup(accounts: string[]) {
+    const store = new MemoryAuditStore();
+    await store.startRun(runId, NOW.toISOString(), accounts);
+    const digests: AuditDigest[] = [];
+    const audited: string[] = [];
+    const worker = createWorker({
+      auditAccount: async (r, a) => {
+        audited.push(a);
+        if (a === '999999999999') throw new Error('store exploded');
+        return auditResult(r, a);
+      },
+      store,
+      finishRun: (r) =>
+        finishRun(r, {
+          store,
+          sinks: [{ name: 'mem', deliver: async (d) => void digests.push(d) }],
+          now: () => NOW,
+        }),
+      logger,
+      metrics,
+    });
+    return { store, digests, audited, worker };
+  }
+
+  const msg = (accountId: string) => JSON.stringify({ runId, accountId });
+
+  it('audits each message; the last account of the run sends the digest', async () => {
+    const { worker, digests, store } = await setup([
+      '111111111111',
+      '222222222222',
+      '666666666666',
+    ]);
+    expect(await worker(sqsEvent([msg('111111111111'), msg('666666666666')]))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(digests).toHaveLength(0);
+    expect(await worker(sqsEvent([msg('222222222222')]))).toEqual({ batchItemFailures: [] });
+    expect(digests).toHaveLength(1);
+    expect(digests[0]?.accountsFailed).toEqual([
+      { accountId: '666666666666', error: 'cannot assume reader role' },
+    ]);
+    expect((await store.getRun(runId))?.remaining).toBe(0);
+  });
+
+  it('reports bad and failing records as partial batch failures, keeps the good ones', async () => {
+    const { worker, store } = await setup(['111111111111', '999999999999']);
+    const res = await worker(sqsEvent(['garbage', msg('999999999999'), msg('111111111111')]));
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m0', 'm1']);
+    expect((await store.getRun(runId))?.remaining).toBe(1);
+  });
+
+  it('a redelivered message neither counts twice nor sends a second digest', async () => {
+    const { worker, digests, store } = await setup(['111111111111']);
+    await worker(sqsEvent([msg('111111111111')]));
+    await worker(sqsEvent([msg('111111111111')]));
+    expect(digests).toHaveLength(1);
+    expect((await store.getRun(runId))?.remaining).toBe(0);
+  });
+});
