@@ -1,4 +1,5 @@
 import type { ConditionClause } from '../policy/PolicyDocument.js';
+
 import {
   type OperatorSpec,
   type ParsedOperator,
@@ -54,7 +55,7 @@ export function evaluateCondition(
 ): ConditionResult {
   const unknownKeys: string[] = [];
   const trace = evaluateCompiledCondition(
-    compileCondition(clause, options.variables),
+    buildCondition(clause, options.variables),
     new KeyScope(ctx),
     unknownKeys,
   );
@@ -104,28 +105,6 @@ export interface CompiledCondition {
   readonly expected: readonly string[];
 }
 
-/** Compiled clauses per clause object and `variables` flag (a parsed policy is immutable). */
-const compiledClauses = new WeakMap<
-  ConditionClause,
-  [CompiledCondition | undefined, CompiledCondition | undefined]
->();
-
-/** The compiled form of a clause, cached per clause object. */
-export function compileCondition(clause: ConditionClause, variables: boolean): CompiledCondition {
-  let slot = compiledClauses.get(clause);
-  if (slot === undefined) {
-    slot = [undefined, undefined];
-    compiledClauses.set(clause, slot);
-  }
-  const i = variables ? 1 : 0;
-  let compiled = slot[i];
-  if (compiled === undefined) {
-    compiled = buildCondition(clause, variables);
-    slot[i] = compiled;
-  }
-  return compiled;
-}
-
 function compareMode(parsed: ParsedOperator | undefined): CompareMode {
   switch (parsed?.name) {
     case 'StringEquals':
@@ -144,7 +123,8 @@ function compareMode(parsed: ParsedOperator | undefined): CompareMode {
   }
 }
 
-function buildCondition(clause: ConditionClause, variables: boolean): CompiledCondition {
+/** Compiles a clause: operator parsed, key lower-cased, values prepared for matching. */
+export function buildCondition(clause: ConditionClause, variables: boolean): CompiledCondition {
   const parsed = parseOperator(clause.operator);
   const mode = compareMode(parsed);
   let dynamic = false;

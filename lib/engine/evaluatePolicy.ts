@@ -1,12 +1,18 @@
+import { isParsed } from '../policy/isParsed.js';
 import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
+
 import { KeyScope } from './contextKeys.js';
 import {
+  buildCondition,
   type CompiledCondition,
-  compileCondition,
   evaluateCompiledCondition,
 } from './evaluateCondition.js';
 import { compileResourcePattern, type ResourceMatcher } from './matchArn.js';
-import { matchPrincipalElement } from './matchPrincipal.js';
+import {
+  type CompiledPrincipal,
+  compilePrincipalElement,
+  matchCompiledPrincipal,
+} from './matchPrincipal.js';
 import type { ConditionTrace, PolicyEvaluation, StatementTrace } from './PolicyEvaluation.js';
 import { compileTemplate, substituteTemplate, type VariableTemplate } from './policyVariables.js';
 import type { RequestContext, Tri } from './RequestContext.js';
@@ -30,9 +36,11 @@ export interface EvaluatePolicyOptions {
  *
  * Each statement is compiled once (action patterns lower-cased and compiled,
  * resource patterns compiled, condition operators parsed, policy variables
- * located) and cached per statement object: a parsed `PolicyDocument` is
- * immutable, and a document rebuilt from another one's statements (a proposed
- * fix) reuses their compiled form.
+ * located). Documents from `parsePolicyDocument` are immutable and
+ * long-lived: their compiled form is kept (per document and per statement, in
+ * `WeakMap`s). Any other document (a proposed fix built from a parsed one) is
+ * compiled for the evaluation, reusing the compiled statements it shares with
+ * a parsed document, and nothing of it is kept.
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
@@ -64,6 +72,8 @@ type CompiledResource = ResourceMatcher | VariableTemplate;
 
 interface CompiledStatement {
   readonly st: PolicyStatement;
+  readonly principal: CompiledPrincipal | undefined;
+  readonly notPrincipal: CompiledPrincipal | undefined;
   /** `undefined`: the statement has `NotAction`. `null`: `"*"` is among the patterns. */
   readonly actions: readonly GlobMatcher[] | null | undefined;
   /** `NotAction` patterns (empty when the statement has `Action`). */
@@ -73,43 +83,45 @@ interface CompiledStatement {
   readonly conditions: readonly CompiledCondition[];
 }
 
+/** Compiled parsed documents (see `isParsed`). */
 const compiledDocs = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
-/** Per statement object: [compiled without policy variables, compiled with them]. */
-const compiledStatements = new WeakMap<
-  PolicyStatement,
-  [CompiledStatement | undefined, CompiledStatement | undefined]
->();
+/** Compiled statements of parsed documents: [without policy variables, with them]. */
+const compiledStatements = [
+  new WeakMap<PolicyStatement, CompiledStatement>(),
+  new WeakMap<PolicyStatement, CompiledStatement>(),
+] as const;
 
 function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
-  let compiled = compiledDocs.get(doc);
-  if (compiled === undefined) {
-    const variables = doc.version === '2012-10-17';
-    compiled = doc.statements.map((st) => compileStatement(st, variables));
-    compiledDocs.set(doc, compiled);
+  const done = compiledDocs.get(doc);
+  if (done !== undefined) return done;
+  const variables = doc.version === '2012-10-17';
+  const cache = compiledStatements[variables ? 1 : 0];
+  const compiled: CompiledStatement[] = [];
+  for (const st of doc.statements) {
+    let cs = cache.get(st);
+    if (cs === undefined) {
+      const keep = isParsed(st);
+      cs = buildStatement(st, variables, keep);
+      if (keep) cache.set(st, cs);
+    }
+    compiled.push(cs);
   }
+  if (isParsed(doc)) compiledDocs.set(doc, compiled);
   return compiled;
 }
 
-function compileStatement(st: PolicyStatement, variables: boolean): CompiledStatement {
-  let slot = compiledStatements.get(st);
-  if (slot === undefined) {
-    slot = [undefined, undefined];
-    compiledStatements.set(st, slot);
-  }
-  const i = variables ? 1 : 0;
-  let compiled = slot[i];
-  if (compiled === undefined) {
-    compiled = {
-      st,
-      actions: st.action === undefined ? undefined : compileActions(st.action),
-      notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
-      resources: compileResources(st.resource, variables),
-      notResources: compileResources(st.notResource, variables),
-      conditions: st.conditions.map((c) => compileCondition(c, variables)),
-    };
-    slot[i] = compiled;
-  }
-  return compiled;
+function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean): CompiledStatement {
+  return {
+    st,
+    principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal, keep),
+    notPrincipal:
+      st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal, keep),
+    actions: st.action === undefined ? undefined : compileActions(st.action),
+    notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
+    resources: compileResources(st.resource, variables),
+    notResources: compileResources(st.notResource, variables),
+    conditions: st.conditions.map((c) => buildCondition(c, variables)),
+  };
 }
 
 /**
@@ -153,10 +165,10 @@ function evaluateStatement(
   const st = cs.st;
   let principal: Tri | null = null;
   if (opts.principal) {
-    if (st.principal !== undefined)
-      principal = matchPrincipalElement(st.principal, scope.ctx.principal).result;
-    else if (st.notPrincipal !== undefined) {
-      principal = not(matchPrincipalElement(st.notPrincipal, scope.ctx.principal).result);
+    if (cs.principal !== undefined)
+      principal = matchCompiledPrincipal(cs.principal, scope.ctx.principal).result;
+    else if (cs.notPrincipal !== undefined) {
+      principal = not(matchCompiledPrincipal(cs.notPrincipal, scope.ctx.principal).result);
     } else principal = 'no'; // a resource-based statement without a principal names nobody
   }
 

@@ -66,17 +66,36 @@ const AWS_KINDS = new Set<RequestPrincipal['kind']>([
  * `unknown` only when the caller is a role session whose role path is not
  * known and an entry names a role of the same account and name.
  *
- * The element's entries are classified once per element object (a policy
- * document is immutable once parsed) and kept in a `WeakMap`.
+ * The entries of an element of a parsed document are classified once (by
+ * `evaluatePolicy`); those of any other element on each call.
  */
 export function matchPrincipalElement(el: PrincipalElement, p: RequestPrincipal): PrincipalMatch {
-  if (el.kind === 'any') return ANY;
-  let compiled = compiledElements.get(el);
+  return matchCompiledPrincipal(compilePrincipalElement(el), p);
+}
+
+/** A `Principal` element with its entries classified (see {@link compilePrincipalElement}). */
+export type CompiledPrincipal = CompiledElement | 'any';
+
+/** Elements of parsed documents, classified (see `isParsed`). */
+const keptElements = new WeakMap<PrincipalElement, CompiledElement>();
+
+/**
+ * Classifies the element's entries; with `keep`, for an element of a parsed
+ * (long-lived) document, the result is kept for later calls.
+ */
+export function compilePrincipalElement(el: PrincipalElement, keep = false): CompiledPrincipal {
+  if (el.kind === 'any') return 'any';
+  let compiled = keptElements.get(el);
   if (compiled === undefined) {
     compiled = compileElement(el);
-    compiledElements.set(el, compiled);
+    if (keep) keptElements.set(el, compiled);
   }
-  return matchCompiled(compiled, p);
+  return compiled;
+}
+
+/** {@link matchPrincipalElement} for a compiled element. */
+export function matchCompiledPrincipal(el: CompiledPrincipal, p: RequestPrincipal): PrincipalMatch {
+  return el === 'any' ? ANY : matchCompiled(el, p);
 }
 
 const NO: PrincipalMatch = { result: 'no', grant: 'none' };
@@ -105,14 +124,12 @@ type AwsEntry =
   | { readonly t: 'user' | 'session' | 'federated-user'; readonly arn: string }
   | { readonly t: 'role'; readonly arn: string; readonly account: string; readonly name: string };
 
-interface CompiledElement {
+export interface CompiledElement {
   readonly aws: readonly AwsEntry[];
   /** `Service` entries, lower-cased. */
   readonly services: readonly string[];
   readonly federated: readonly { readonly entry: string; readonly lower: string | undefined }[];
 }
-
-const compiledElements = new WeakMap<PrincipalElement, CompiledElement>();
 
 const ENTRY_ANY: AwsEntry = { t: 'any' };
 const ENTRY_NONE: AwsEntry = { t: 'none' };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PolicyError } from '../errors/TrustwatchError.js';
+import { markParsed } from './isParsed.js';
 import { appendIndex, appendKey } from './jsonPath.js';
 import type {
   ConditionClause,
@@ -42,11 +43,11 @@ export function parsePolicyDocument(input: unknown, path: string): PolicyDocumen
       statementPath,
     );
   }
-  return {
+  return markParsed({
     ...(Version === undefined ? {} : { version: Version }),
     ...(Id === undefined ? {} : { id: Id }),
     statements,
-  };
+  });
 }
 
 /** Policy grammar versions IAM accepts. */

@@ -17,14 +17,17 @@ import {
   globFromRaw,
   globMatch,
 } from '../../../lib/engine/wildcard.js';
-import type { PolicyDocument } from '../../../lib/policy/PolicyDocument.js';
+import { isParsed } from '../../../lib/policy/isParsed.js';
+import type { PolicyDocument, PolicyStatement } from '../../../lib/policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../../../lib/policy/parsePolicyDocument.js';
 import { CALLERS, makeContext } from './engineFixtures.js';
 
 /**
- * The engine compiles each statement once (cached per statement object) and
- * each glob / ARN pattern once (bounded caches). These tests pin that the
- * caches only ever hold what does not depend on the request.
+ * The engine keeps the compiled form of parsed documents and their statements
+ * (by identity), compiles any other document per evaluation (reusing the
+ * compiled statements it shares with a parsed one), and compiles each glob /
+ * ARN pattern once (bounded caches). These tests pin that the caches only
+ * ever hold what does not depend on the request.
  */
 
 const POLICY = {
@@ -152,6 +155,48 @@ describe('compiled-policy caches', () => {
       expect(l).toMatchObject({ resource: 'no', conditionsResult: 'no' });
       expect(l?.conditions[0]?.expected).toEqual(['${aws:PrincipalTag/team}']);
     }
+  });
+
+  it('a fix built from a parsed document answers for itself and leaves the original untouched', () => {
+    const doc = fresh();
+    const ctx = CONTEXTS.matching as RequestContext;
+    const opts = { principal: true, resource: false };
+    const before = evaluatePolicy(doc, ctx, opts);
+    const [first, ...rest] = doc.statements;
+    if (first === undefined) throw new Error('fixture has statements');
+    // The caller's role is no longer named: the Allow stops applying.
+    const fixed: PolicyDocument = {
+      ...doc,
+      statements: [
+        {
+          ...first,
+          principal: {
+            kind: 'map',
+            AWS: ['arn:aws:iam::333333333333:role/other'],
+            Service: [],
+            Federated: [],
+            CanonicalUser: [],
+          },
+        },
+        ...rest,
+      ],
+    };
+    for (let round = 0; round < 3; round++) {
+      const f = evaluatePolicy(fixed, ctx, opts);
+      expect(f.statements[0]).toMatchObject({ principal: 'no', applies: 'no' });
+      expect(f.statements[1]).toEqual(before.statements[1]);
+      expect(f.allow).toBe('no');
+      expect(evaluatePolicy(doc, ctx, opts)).toEqual(before);
+    }
+    expect(before.allow).toBe('yes');
+  });
+
+  it('marks what parsePolicyDocument returns as parsed, and nothing else', () => {
+    const doc = fresh();
+    expect(isParsed(doc)).toBe(true);
+    expect(doc.statements.every(isParsed)).toBe(true);
+    expect(isParsed({ ...doc })).toBe(false);
+    expect(isParsed({ ...(doc.statements[0] as PolicyStatement) })).toBe(false);
   });
 
   it('one condition clause compiled with and without variables keeps both answers', () => {
