@@ -34,6 +34,8 @@ import { snsDigestSink } from '../../../lib/audit/digest/snsDigestSink.js';
 import { createLiveAuditSources } from '../../../lib/audit/live/createLiveAuditSources.js';
 import { DynamoAuditStore } from '../../../lib/audit/store/DynamoAuditStore.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
+import { auditCommand } from '../../../lib/cli/auditCommand.js';
+import type { CliIo } from '../../../lib/cli/CliIo.js';
 import { buildTestOrg, type TestOrg } from '../../support/motoOrg.js';
 import { resetMoto, useMotoEnvironment } from '../../support/motoServer.js';
 
@@ -376,5 +378,59 @@ describe('audit fan-out on moto', () => {
       (r) => r.accountId === org.accounts.prod,
     );
     expect(prod?.findings.length).toBeGreaterThan(0);
+  });
+
+  it('`trustwatch audit --live` reads the same organization and gates on --fail-on', async () => {
+    const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+    const before = keys.map((k) => process.env[k]);
+    process.env.AWS_ACCESS_KEY_ID = org.trustwatch.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = org.trustwatch.credentials.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      stdout: (t) => void out.push(t),
+      stderr: (t) => void err.push(t),
+      readText: async () => '',
+      writeText: async () => {},
+      isTty: false,
+      env: process.env,
+      now: () => new Date('2026-11-24T06:00:00Z'),
+    };
+    try {
+      const status = await auditCommand(
+        [
+          '--live',
+          '--accounts',
+          org.accounts.prod,
+          '--format',
+          'json',
+          '--fail-on',
+          'critical',
+          '--regions',
+          region,
+        ],
+        io,
+      );
+      expect(err.join('')).toBe('');
+      expect(status).toBe(1);
+      const json = JSON.parse(out.join(''));
+      expect(json.summary.source).toBe('live');
+      const codes = json.accounts[0].findings.map(
+        (f: { code: string; roleName: string }) => `${f.code} ${f.roleName}`,
+      );
+      expect(codes).toContain('ANY_PRINCIPAL_UNRESTRICTED NewlyOpenRole');
+      expect(codes).not.toContain('ANY_PRINCIPAL_UNRESTRICTED PublicRole');
+      expect(json.blindSpots.map((b: { code: string }) => b.code)).toEqual([
+        'NO_TRAIL_LOGGING_MANAGEMENT_EVENTS',
+      ]);
+      expect(json.warnings.some((w: string) => /^\d+ AWS call\(s\)$/.test(w))).toBe(true);
+    } finally {
+      keys.forEach((k, i) => {
+        const v = before[i];
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      });
+    }
   });
 });
