@@ -584,7 +584,8 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
       roleRead?.ok === true &&
       roleRead.value !== null &&
       parts !== undefined &&
-      roleRead.value.path !== parts.path;
+      // IAM looks names up case-insensitively, but the ARN must match exactly.
+      (roleRead.value.path !== parts.path || roleRead.value.name !== parts.name);
     if (roleRead?.ok && roleRead.value !== null && !pathMismatch) {
       const role = roleRead.value;
       roleSideReadable = true;

@@ -88,7 +88,9 @@ export async function gatherBundle(
   const wantRoles = new Set<string>();
   const roleMissing =
     role?.ok === true &&
-    (role.value === null || (roleParts !== undefined && role.value.path !== roleParts.path));
+    (role.value === null ||
+      (roleParts !== undefined &&
+        (role.value.path !== roleParts.path || role.value.name !== roleParts.name)));
   const accountUnreadable = roleAccount !== undefined && !readableAccounts.includes(roleAccount);
   if (roleMissing || (roleParts !== undefined && accountUnreadable)) {
     for (const a of readableAccounts) wantRoles.add(a);

@@ -133,8 +133,9 @@ function trustNoAllow(
   const idOfCallerKind = ids.filter(
     (x) => (caller?.resourceType === 'user' ? 'AIDA' : 'AROA') === x.id.slice(0, 4),
   );
-  const stale = idOfCallerKind[0] ?? ids[0];
-  if (stale !== undefined && (caller !== undefined || ids.length > 0)) {
+  // Only an id of the caller's own kind (AROA for roles, AIDA for users) can be its old id.
+  const stale = idOfCallerKind[0];
+  if (stale !== undefined && caller !== undefined) {
     return [
       {
         code: 'TRUST_PRINCIPAL_STALE_ID',
