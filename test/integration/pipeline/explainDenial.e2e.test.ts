@@ -9,6 +9,7 @@ import {
   type AwsFixture,
   clearNoiseTable,
   createAwsFixture,
+  drainExplained,
   drainSubscriber,
   lambdaContext,
   type SlackReceiver,
@@ -117,6 +118,7 @@ beforeEach(async () => {
   state.current = new SnapshotStateSource(demoSnapshot());
   slack.reset();
   await drainSubscriber(aws);
+  await drainExplained(aws);
   await clearNoiseTable(aws);
 });
 
@@ -155,10 +157,19 @@ describe('sample events through the real handler', () => {
     }
   });
 
-  it('sets the attributes subscribers filter on', async () => {
+  it('sets the attributes subscribers filter on, and puts the diagnosis back on the bus', async () => {
     expect(failedIds(await invoke([JSON.stringify(event('06-scp-explicit-deny.json'))]))).toEqual(
       [],
     );
+    const explained = await drainExplained(aws);
+    expect(explained).toHaveLength(1);
+    expect(explained[0]).toMatchObject({
+      source: 'trustwatch',
+      'detail-type': 'AssumeRole Denial Explained',
+      detail: {
+        eventId: (event('06-scp-explicit-deny.json').detail as { eventID: string }).eventID,
+      },
+    });
     const [scp] = await drainSubscriber(aws);
     expect(scp?.attributes).toMatchObject({
       causeCode: { Value: 'SCP_EXPLICIT_DENY' },

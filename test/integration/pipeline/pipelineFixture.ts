@@ -8,7 +8,12 @@ import {
   DynamoDBClient,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -157,6 +162,8 @@ export interface AwsFixture {
   readonly topicArn: string;
   readonly topicName: string;
   readonly subscriberQueueUrl: string;
+  /** Receives what the EventBridge sink puts back on the bus (rule: source `trustwatch`). */
+  readonly explainedQueueUrl: string;
   readonly tableName: string;
   readonly busName: string;
   readonly slackParameter: string;
@@ -205,7 +212,26 @@ export async function createAwsFixture(slackUrl: string): Promise<AwsFixture> {
     }),
   );
   const busName = 'trustwatch-test';
-  await new EventBridgeClient({}).send(new CreateEventBusCommand({ Name: busName }));
+  const eb = new EventBridgeClient({});
+  await eb.send(new CreateEventBusCommand({ Name: busName }));
+  const explained = await sqs.send(new CreateQueueCommand({ QueueName: 'explained-events' }));
+  const explainedArn = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: explained.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await eb.send(
+    new PutRuleCommand({
+      Name: 'explained',
+      EventBusName: busName,
+      EventPattern: JSON.stringify({ source: ['trustwatch'] }),
+    }),
+  );
+  await eb.send(
+    new PutTargetsCommand({
+      Rule: 'explained',
+      EventBusName: busName,
+      Targets: [{ Id: 'q', Arn: explainedArn.Attributes?.QueueArn }],
+    }),
+  );
   const slackParameter = '/trustwatch/slack-webhook-url';
   await new SSMClient({}).send(
     new PutParameterCommand({
@@ -219,6 +245,7 @@ export async function createAwsFixture(slackUrl: string): Promise<AwsFixture> {
     topicArn: topic.TopicArn as string,
     topicName,
     subscriberQueueUrl: q.QueueUrl as string,
+    explainedQueueUrl: explained.QueueUrl as string,
     tableName,
     busName,
     slackParameter,
@@ -280,6 +307,29 @@ export async function clearNoiseTable(f: AwsFixture): Promise<void> {
             DeleteRequest: { Key: { pk: i.pk as { S: string } } },
           })),
         },
+      }),
+    );
+  }
+}
+
+/** Reads (and deletes) the events the EventBridge sink put on the bus. */
+export async function drainExplained(f: AwsFixture): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (;;) {
+    const res = await f.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: f.explainedQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    const messages = res.Messages ?? [];
+    if (messages.length === 0) return out;
+    for (const m of messages) out.push(JSON.parse(m.Body ?? '{}') as Record<string, unknown>);
+    await f.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: f.explainedQueueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
       }),
     );
   }
