@@ -136,6 +136,44 @@ describe('trustwatch audit: exit status as a CI gate', () => {
   });
 });
 
+describe('trustwatch audit --denials', () => {
+  const denials = JSON.stringify([
+    {
+      roleArn: 'arn:aws:iam::222222222222:role/ReleaseManager',
+      callerArn: 'arn:aws:iam::111111111111:role/release-bot',
+      callerType: 'AssumedRole',
+      causes: ['TRUST_PRINCIPAL_STALE_ID'],
+      count: 12,
+    },
+  ]);
+
+  it('feeds diagnosed denials to the rules: the stale id fix names the recreated role', async () => {
+    const i = io({ 'denials.json': denials });
+    await auditCommand(
+      ['--denials', 'denials.json', '--accounts', '222222222222', '--format', 'json'],
+      i,
+    );
+    const stale = JSON.parse(i.out()).accounts[0].findings.find(
+      (f: { code: string }) => f.code === 'STALE_PRINCIPAL_ID',
+    );
+    expect(stale.fix.title).toBe(
+      'name the recreated principal arn:aws:iam::111111111111:role/release-bot instead of the deleted one',
+    );
+    expect(stale.fix.verified).toBe(true);
+  });
+
+  it.each([
+    ['nope', 'denial summaries are not JSON'],
+    ['[{"roleArn":"x","callerType":"AssumedRole"}]', 'invalid denial summary: a role ARN'],
+    ['[{"roleArn":"arn:aws:iam::222222222222:role/R"}]', 'invalid denial summary'],
+  ])('rejects a bad denials file %s with exit 2', async (text, message) => {
+    const i = io({ 'd.json': text });
+    expect(await main(['audit', '--denials', 'd.json'], i)).toBe(2);
+    expect(i.err()).toContain(message);
+    expect(i.err()).toContain('file `d.json`');
+  });
+});
+
 describe('trustwatch audit: formats', () => {
   it('json has a summary and every finding with its verified fix', async () => {
     const i = io();
