@@ -212,6 +212,18 @@ export interface ParsedOperator {
  * matched with AWS's spelling.
  */
 export function parseOperator(written: string): ParsedOperator | undefined {
+  const known = parsedOperators.get(written);
+  if (known !== undefined || parsedOperators.has(written)) return known;
+  const parsed = splitOperator(written);
+  // Bounded: operator names come from policies, which an attacker does not write, but stay safe.
+  if (parsedOperators.size >= 1024) parsedOperators.clear();
+  parsedOperators.set(written, parsed);
+  return parsed;
+}
+
+const parsedOperators = new Map<string, ParsedOperator | undefined>();
+
+function splitOperator(written: string): ParsedOperator | undefined {
   let rest = written;
   let set: SetQualifier = 'none';
   if (rest.startsWith('ForAnyValue:')) {

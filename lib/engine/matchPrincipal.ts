@@ -146,7 +146,20 @@ function compileElement(el: Extract<PrincipalElement, { kind: 'map' }>): Compile
   };
 }
 
+/** Classified entries by text (bounded): the same ARNs recur across documents. */
+const classified = new Map<string, AwsEntry>();
+
 function classifyAwsEntry(entry: string): AwsEntry {
+  let c = classified.get(entry);
+  if (c === undefined) {
+    c = classify(entry);
+    if (classified.size >= 4096) classified.clear();
+    classified.set(entry, c);
+  }
+  return c;
+}
+
+function classify(entry: string): AwsEntry {
   if (entry === '*') return ENTRY_ANY;
   // IAM does not support partial wildcards in principal ARNs.
   if (entry.includes('*') || entry.includes('?')) return ENTRY_NONE;
