@@ -28,7 +28,8 @@ export interface AuditSchedulerResult {
  * the run with its account count (the workers count it down), then sends one
  * SQS message per account. A failure throws: the scheduled invocation fails
  * (and is retried by Lambda); a run whose messages were not all sent never
- * completes and is never used as the baseline of a later digest.
+ * completes and is never used as the baseline of a later digest; the next
+ * run reports it (log and `AuditPreviousRunIncomplete` metric).
  */
 export function createHandler(deps: AuditSchedulerDeps): () => Promise<AuditSchedulerResult> {
   return async () => {
@@ -36,6 +37,16 @@ export function createHandler(deps: AuditSchedulerDeps): () => Promise<AuditSche
     const accounts = [...new Set(await deps.listAccounts())].sort();
     if (accounts.length === 0) throw new ConfigError('the organization lists no account to audit');
     const runId = (deps.runId ?? newRunId)(now);
+    // A run that never completed (messages in the DLQ) sent no digest: say so loudly.
+    const previous = await deps.store.latestRunBefore(runId);
+    if (previous !== null && previous.remaining > 0) {
+      deps.metrics.addMetric('AuditPreviousRunIncomplete', MetricUnit.Count, 1);
+      deps.logger.warn('previous audit run did not complete: no digest was sent for it', {
+        previousRunId: previous.runId,
+        accountsNotRecorded: previous.remaining,
+        total: previous.total,
+      });
+    }
     await deps.store.startRun(runId, now.toISOString(), accounts);
     await deps.send(accounts.map((accountId) => ({ runId, accountId })));
     deps.metrics.addMetric('AuditAccountsQueued', MetricUnit.Count, accounts.length);

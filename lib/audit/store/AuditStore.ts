@@ -51,6 +51,8 @@ export interface AuditStore {
   accountResults(runId: string): Promise<AccountResult[]>;
   /** The latest complete run started before `runId`. */
   previousCompleteRun(runId: string): Promise<AuditRun | null>;
+  /** The latest run started before `runId`, complete or not. */
+  latestRunBefore(runId: string): Promise<AuditRun | null>;
   /** Takes the digest of a run (one sender at a time; a claim older than `leaseMs` can be taken over). */
   claimDigest(runId: string, nowIso: string, leaseMs: number): Promise<boolean>;
   releaseDigest(runId: string): Promise<void>;

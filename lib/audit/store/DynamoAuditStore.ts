@@ -3,6 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -184,6 +185,20 @@ export class DynamoAuditStore implements AuditStore {
       }
     }
     return null;
+  }
+
+  async latestRunBefore(runId: string): Promise<AuditRun | null> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk < :run',
+        ExpressionAttributeValues: { ':pk': RUNS_PK, ':run': runId },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return toRun(out.Items?.[0]);
   }
 
   async claimDigest(runId: string, nowIso: string, leaseMs: number): Promise<boolean> {

@@ -73,6 +73,31 @@ describe('auditScheduler', () => {
     });
   });
 
+  it('warns (log and metric) when the previous run never completed', async () => {
+    const store = new MemoryAuditStore();
+    await store.startRun('2026-11-23T05:17:00.000Z-aaaaaaaa', '2026-11-23T05:17:00.000Z', [
+      '111111111111',
+    ]);
+    const warnings: unknown[] = [];
+    const spyLogger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    spyLogger.warn = ((...args: unknown[]) => void warnings.push(args)) as typeof spyLogger.warn;
+    const handler = createScheduler({
+      listAccounts: async () => ['111111111111'],
+      store,
+      send: async () => {},
+      now: () => NOW,
+      logger: spyLogger,
+      metrics,
+    });
+    await handler();
+    expect(warnings).toEqual([
+      [
+        'previous audit run did not complete: no digest was sent for it',
+        { previousRunId: '2026-11-23T05:17:00.000Z-aaaaaaaa', accountsNotRecorded: 1, total: 1 },
+      ],
+    ]);
+  });
+
   it('fails on an empty organization and when queueing fails', async () => {
     const base = { store: new MemoryAuditStore(), now: () => NOW, logger, metrics };
     await expect(

@@ -47,6 +47,12 @@ export class MemoryAuditStore implements AuditStore {
     return earlier[0] === undefined ? null : this.getRun(earlier[0].runId);
   }
 
+  async latestRunBefore(runId: string): Promise<AuditRun | null> {
+    const earlier = [...this.runs.keys()].filter((id) => id < runId).sort();
+    const last = earlier.at(-1);
+    return last === undefined ? null : this.getRun(last);
+  }
+
   async claimDigest(runId: string, nowIso: string, leaseMs: number): Promise<boolean> {
     const r = this.runs.get(runId);
     if (r === undefined || r.remaining !== 0 || r.digestSentAt !== undefined) return false;
