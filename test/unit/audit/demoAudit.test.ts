@@ -104,3 +104,17 @@ describe('audit of the demo organization', () => {
     );
   });
 });
+
+describe('lib/audit/FINDINGS.md', () => {
+  it('documents every finding code and every blind-spot code', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { FINDING_CODE_LIST } = await import('../../../lib/audit/findingCodes.js');
+    const { BLIND_SPOT_CODES } = await import(
+      '../../../lib/audit/blindspots/evaluateBlindSpots.js'
+    );
+    const doc = readFileSync('lib/audit/FINDINGS.md', 'utf8');
+    for (const code of [...FINDING_CODE_LIST, ...Object.keys(BLIND_SPOT_CODES)]) {
+      expect(doc, code).toContain(`| \`${code}\` |`);
+    }
+  });
+});
