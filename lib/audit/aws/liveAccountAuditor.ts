@@ -7,6 +7,8 @@ import type { BlindSpotReader } from '../blindspots/BlindSpotReader.js';
 import { checkBlindSpots } from '../blindspots/checkBlindSpots.js';
 import { type AccountResult, toStoredFinding } from '../store/AuditStore.js';
 
+const ORGANIZATION_TTL_MS = 15 * 60_000;
+
 export interface AccountAuditorDeps {
   readonly source: IamStateSource;
   readonly blindSpots: BlindSpotReader;
@@ -26,15 +28,27 @@ export interface AccountAuditorDeps {
 export function createAccountAuditor(
   deps: AccountAuditorDeps,
 ): (runId: string, accountId: string) => Promise<AccountResult> {
-  let org: Promise<{ organization: AuditOrganization | null; warnings: string[] }> | undefined;
+  // Kept 15 minutes: long enough for one run, short enough that a warm
+  // container sees accounts that joined the organization since.
+  let org:
+    | { at: number; value: Promise<{ organization: AuditOrganization | null; warnings: string[] }> }
+    | undefined;
   const organization = () => {
-    org ??= (async () => {
-      const warnings: string[] = [];
-      const organization = await readAuditOrganization(deps.source, warnings);
-      if (warnings.length > 0) org = undefined; // retry on the next message
-      return { organization, warnings };
-    })();
-    return org;
+    const at = deps.now().getTime();
+    if (org === undefined || at - org.at > ORGANIZATION_TTL_MS) {
+      const entry: NonNullable<typeof org> = {
+        at,
+        value: Promise.resolve({ organization: null, warnings: [] }),
+      };
+      entry.value = (async () => {
+        const warnings: string[] = [];
+        const organization = await readAuditOrganization(deps.source, warnings);
+        if (warnings.length > 0 && org === entry) org = undefined; // retry on the next message
+        return { organization, warnings };
+      })();
+      org = entry;
+    }
+    return org.value;
   };
   return async (runId, accountId) => {
     const now = deps.now();

@@ -42,13 +42,21 @@ function toRoleState(accountId: string, r: RoleDetail): RoleState {
  * `GetRole` per role the audit needs details of; `role()` then answers from
  * that read. When the call is refused (an older reader role without that
  * action) or a document does not parse, it falls back to the wrapped source.
+ * Reads are kept `ttlMs` (default five minutes).
  */
 export function withAuthorizationDetails(
   source: IamStateSource,
   clients: AwsClientFactory,
   credentials: (accountId: string) => Promise<Readable<AwsCredentialIdentity>>,
+  opts: { readonly ttlMs?: number; readonly now?: () => number } = {},
 ): IamStateSource {
-  const byAccount = new Map<string, Promise<Readable<readonly RoleState[]>>>();
+  // Kept a few minutes only: a warm Lambda container serves the next day's run too.
+  const ttlMs = opts.ttlMs ?? 300_000;
+  const now = opts.now ?? Date.now;
+  const byAccount = new Map<
+    string,
+    { at: number; roles: Promise<Readable<readonly RoleState[]>> }
+  >();
   const iamFor = new Map<string, IAMClient>();
   const read = async (accountId: string): Promise<Readable<readonly RoleState[]>> => {
     const creds = await credentials(accountId);
@@ -72,12 +80,11 @@ export function withAuthorizationDetails(
     }
   };
   const roles = (accountId: string) => {
-    let p = byAccount.get(accountId);
-    if (p === undefined) {
-      p = read(accountId);
-      byAccount.set(accountId, p);
-    }
-    return p;
+    const hit = byAccount.get(accountId);
+    if (hit !== undefined && now() - hit.at < ttlMs) return hit.roles;
+    const entry = { at: now(), roles: read(accountId) };
+    byAccount.set(accountId, entry);
+    return entry.roles;
   };
   return {
     organization: () => source.organization(),

@@ -195,3 +195,105 @@ describe('auditWorker', () => {
     expect((await store.getRun(runId))?.remaining).toBe(0);
   });
 });
+
+describe('cached reads in a warm worker expire', () => {
+  it('the account auditor re-reads the organization after 15 minutes', async () => {
+    const { createAccountAuditor } = await import('../../../lib/audit/aws/liveAccountAuditor.js');
+    let reads = 0;
+    let clock = new Date('2026-11-24T05:00:00Z');
+    const source = {
+      organization: async () => {
+        reads++;
+        return {
+          ok: true as const,
+          value: {
+            id: 'o-x',
+            managementAccountId: '111111111111',
+            accounts: [{ id: '111111111111' }],
+          },
+        };
+      },
+      roles: async () => ({ ok: true as const, value: [] }),
+      oidcProviders: async () => ({ ok: true as const, value: [] }),
+      samlProviders: async () => ({ ok: true as const, value: [] }),
+    } as never;
+    const blindSpots = {
+      forwardRule: async (_a: string, region: string) => ({
+        ok: true as const,
+        value: { region, state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
+      }),
+      trails: async () => ({ ok: true as const, value: [] }),
+    };
+    const audit = createAccountAuditor({
+      source,
+      blindSpots,
+      suppressions: [],
+      unusedDays: 90,
+      regions: ['us-east-1'],
+      forwardRuleName: 'r',
+      now: () => clock,
+    });
+    await audit('run', '111111111111');
+    await audit('run', '111111111111');
+    expect(reads).toBe(1);
+    clock = new Date('2026-11-24T05:16:00Z');
+    const r = await audit('run', '111111111111');
+    expect(reads).toBe(2);
+    expect(r.blindSpots.map((b) => b.code)).toEqual(['NO_TRAIL_LOGGING_MANAGEMENT_EVENTS']);
+  });
+
+  it('GetAccountAuthorizationDetails results are re-read after their TTL', async () => {
+    const { withAuthorizationDetails } = await import(
+      '../../../lib/audit/live/authorizationDetailsSource.js'
+    );
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { IAMClient, GetAccountAuthorizationDetailsCommand } = await import(
+      '@aws-sdk/client-iam'
+    );
+    const iam = mockClient(IAMClient);
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+      IsTruncated: false,
+      RoleDetailList: [
+        {
+          RoleName: 'r',
+          Arn: 'arn:aws:iam::111111111111:role/r',
+          Path: '/',
+          RoleId: 'AROAX',
+          AssumeRolePolicyDocument: encodeURIComponent(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}',
+          ),
+          Tags: [{ Key: 'trustwatch:ignore', Value: '*' }],
+          RoleLastUsed: { LastUsedDate: new Date('2026-01-01T00:00:00Z') },
+          CreateDate: new Date('2024-01-01T00:00:00Z'),
+        },
+      ],
+    });
+    let t = 0;
+    const clients = { iam: () => new IAMClient({ region: 'us-east-1' }) } as never;
+    const src = withAuthorizationDetails(
+      {} as never,
+      clients,
+      async () => ({ ok: true, value: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+      {
+        ttlMs: 1000,
+        now: () => t,
+      },
+    );
+    const first = await src.roles('111111111111');
+    expect(first.ok && first.value[0]).toMatchObject({
+      name: 'r',
+      tags: [{ key: 'trustwatch:ignore', value: '*' }],
+      lastUsedDate: '2026-01-01T00:00:00.000Z',
+      createDate: '2024-01-01T00:00:00.000Z',
+    });
+    expect((await src.role('111111111111', 'r')).ok).toBe(true);
+    expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(1);
+    t = 2000;
+    await src.roles('111111111111');
+    expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(2);
+    expect(iam).toHaveReceivedCommandWith(GetAccountAuthorizationDetailsCommand, {
+      Filter: ['Role'],
+    });
+    iam.restore();
+  });
+});
