@@ -55,12 +55,14 @@ export function withAuthorizationDetails(
   const now = opts.now ?? Date.now;
   const byAccount = new Map<
     string,
-    { at: number; roles: Promise<Readable<readonly RoleState[]>> }
+    { at: number; roles: Promise<{ detailed: boolean; roles: Readable<readonly RoleState[]> }> }
   >();
   const iamFor = new Map<string, IAMClient>();
-  const read = async (accountId: string): Promise<Readable<readonly RoleState[]>> => {
+  const read = async (
+    accountId: string,
+  ): Promise<{ detailed: boolean; roles: Readable<readonly RoleState[]> }> => {
     const creds = await credentials(accountId);
-    if (!creds.ok) return creds;
+    if (!creds.ok) return { detailed: false, roles: creds };
     let iam = iamFor.get(accountId);
     if (iam === undefined) {
       iam = clients.iam(creds.value);
@@ -74,18 +76,20 @@ export function withAuthorizationDetails(
       )) {
         for (const r of page.RoleDetailList ?? []) roles.push(toRoleState(accountId, r));
       }
-      return { ok: true, value: roles };
+      return { detailed: true, roles: { ok: true, value: roles } };
     } catch {
-      return source.roles(accountId);
+      // ListRoles has neither tags nor last use: role() then asks GetRole.
+      return { detailed: false, roles: await source.roles(accountId) };
     }
   };
-  const roles = (accountId: string) => {
+  const cached = (accountId: string) => {
     const hit = byAccount.get(accountId);
     if (hit !== undefined && now() - hit.at < ttlMs) return hit.roles;
     const entry = { at: now(), roles: read(accountId) };
     byAccount.set(accountId, entry);
     return entry.roles;
   };
+  const roles = async (accountId: string) => (await cached(accountId)).roles;
   return {
     organization: () => source.organization(),
     orgPath: (a) => source.orgPath(a),
@@ -96,9 +100,9 @@ export function withAuthorizationDetails(
     readableAccounts: () => source.readableAccounts(),
     roles,
     async role(accountId, roleName) {
-      const all = await roles(accountId);
-      if (all.ok) {
-        const found = all.value.find((r) => r.name === roleName);
+      const all = await cached(accountId);
+      if (all.detailed && all.roles.ok) {
+        const found = all.roles.value.find((r) => r.name === roleName);
         if (found !== undefined) return { ok: true, value: found };
       }
       return source.role(accountId, roleName);

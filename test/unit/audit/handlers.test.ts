@@ -296,4 +296,32 @@ describe('cached reads in a warm worker expire', () => {
     });
     iam.restore();
   });
+
+  it('falls back to the wrapped source (ListRoles, then GetRole for details) when the call is refused', async () => {
+    const { withAuthorizationDetails } = await import(
+      '../../../lib/audit/live/authorizationDetailsSource.js'
+    );
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { IAMClient, GetAccountAuthorizationDetailsCommand } = await import(
+      '@aws-sdk/client-iam'
+    );
+    const iam = mockClient(IAMClient);
+    iam
+      .on(GetAccountAuthorizationDetailsCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    const listed = { name: 'r', tags: [] };
+    const detailed = { name: 'r', tags: [{ key: 'trustwatch:ignore', value: '*' }] };
+    const wrapped = {
+      roles: async () => ({ ok: true, value: [listed] }),
+      role: async () => ({ ok: true, value: detailed }),
+    } as never;
+    const clients = { iam: () => new IAMClient({ region: 'us-east-1' }) } as never;
+    const src = withAuthorizationDetails(wrapped, clients, async () => ({
+      ok: true,
+      value: { accessKeyId: 'a', secretAccessKey: 'b' },
+    }));
+    expect(await src.roles('111111111111')).toEqual({ ok: true, value: [listed] });
+    expect(await src.role('111111111111', 'r')).toEqual({ ok: true, value: detailed });
+    iam.restore();
+  });
 });
