@@ -24,7 +24,8 @@ async function freePort(): Promise<number> {
 async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited early with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`moto_server exited early with code ${child.exitCode}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/`);
       if (res.status < 500) return;

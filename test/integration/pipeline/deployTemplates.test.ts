@@ -156,7 +156,9 @@ describe('function roles and reader trust', () => {
     const r = resources(generated);
     const roleIds = Object.values(r)
       .filter((x) => x.Type === 'AWS::Lambda::Function')
-      .map((x) => (x.Properties?.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0]);
+      .map(
+        (x) => (x.Properties?.Role as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0],
+      );
     expect(roleIds.length).toBeGreaterThanOrEqual(2);
     for (const id of roleIds) {
       expect(id, 'function role must be a role of this stack').toBeDefined();
