@@ -1,9 +1,6 @@
-import { AccountClient } from '@aws-sdk/client-account';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
@@ -49,9 +46,18 @@ export interface AwsClientFactory {
   sts(credentials?: Credentials): STSClient;
   /** Organizations is served from us-east-1 (or its partition's equivalent). */
   organizations(credentials?: Credentials): OrganizationsClient;
-  cloudTrail(region: string, credentials?: Credentials): CloudTrailClient;
-  /** AWS Account Management (enabled regions), served from us-east-1. */
-  account(credentials?: Credentials): AccountClient;
+  /** Settings every client of this factory shares, for clients made elsewhere (lib/aws/trailClients.ts). */
+  baseConfig(credentials?: Credentials): BaseClientConfig;
+  /** Home region of the global services in this partition. */
+  readonly globalRegion: string;
+}
+
+export interface BaseClientConfig {
+  /** Absent: the SDK's default credential chain (environment, `profile`, SSO, IMDS, …). */
+  readonly credentials?: Credentials;
+  readonly profile?: string;
+  readonly retryMode: 'adaptive';
+  readonly maxAttempts: number;
 }
 
 /** Region used when neither an option nor the environment names one. */
@@ -121,29 +127,31 @@ export function createClientFactory(opts: ClientFactoryOptions = {}): AwsClientF
   const partition = partitionOfRegion(region);
   const globalRegion = globalServiceRegion(partition);
   const counter = opts.counter ?? createCallCounter();
-  const base: Credentials =
-    opts.credentials ??
-    fromNodeProviderChain(opts.profile === undefined ? {} : { profile: opts.profile });
-  const common = (credentials: Credentials | undefined) => ({
-    credentials: credentials ?? base,
-    retryMode: 'adaptive' as const,
-    maxAttempts: opts.maxAttempts ?? 6,
-  });
+  // No explicit provider: the SDK's default chain (with `profile`) resolves the
+  // base credentials, so the Lambda bundle carries no extra credential package.
+  const baseConfig = (credentials: Credentials | undefined): BaseClientConfig => {
+    const chosen = credentials ?? opts.credentials;
+    return {
+      ...(chosen === undefined ? {} : { credentials: chosen }),
+      ...(opts.profile === undefined ? {} : { profile: opts.profile }),
+      retryMode: 'adaptive',
+      maxAttempts: opts.maxAttempts ?? 6,
+    };
+  };
   return {
     region,
     partition,
     counter,
     iam: (credentials) =>
-      countCalls(new IAMClient({ ...common(credentials), region: globalRegion }), counter),
-    sts: (credentials) => countCalls(new STSClient({ ...common(credentials), region }), counter),
+      countCalls(new IAMClient({ ...baseConfig(credentials), region: globalRegion }), counter),
+    sts: (credentials) =>
+      countCalls(new STSClient({ ...baseConfig(credentials), region }), counter),
     organizations: (credentials) =>
       countCalls(
-        new OrganizationsClient({ ...common(credentials), region: globalRegion }),
+        new OrganizationsClient({ ...baseConfig(credentials), region: globalRegion }),
         counter,
       ),
-    account: (credentials) =>
-      countCalls(new AccountClient({ ...common(credentials), region: globalRegion }), counter),
-    cloudTrail: (r, credentials) =>
-      countCalls(new CloudTrailClient({ ...common(credentials), region: r }), counter),
+    baseConfig,
+    globalRegion,
   };
 }

@@ -2,7 +2,7 @@ import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ASSUME_ROLE_EVENT_NAMES } from '../intake/DenialEvent.js';
 import { describeAwsError } from './awsErrors.js';
-import type { AwsClientFactory } from './clients.js';
+import type { TrailClientFactory } from './trailClients.js';
 
 /**
  * Spaces calls at least `intervalMs` apart (CloudTrail allows LookupEvents
@@ -73,7 +73,7 @@ export interface LookupOptions {
  * is asked once per event name. A record seen in two regions is kept once.
  */
 export async function lookupAssumeRoleEvents(
-  clients: AwsClientFactory,
+  clients: TrailClientFactory,
   opts: LookupOptions,
 ): Promise<LookupResult> {
   const records = new Map<string, LookedUpRecord>();
@@ -138,7 +138,7 @@ export async function lookupAssumeRoleEvents(
 }
 
 /** Regions enabled for the account (Account ListRegions), sorted. */
-export async function enabledRegions(clients: AwsClientFactory): Promise<string[]> {
+export async function enabledRegions(clients: TrailClientFactory): Promise<string[]> {
   const client = clients.account();
   const out: string[] = [];
   let token: string | undefined;

@@ -247,6 +247,7 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
     }
     const { createClientFactory } = await import('../aws/clients.js');
     const { lookupAssumeRoleEvents, enabledRegions } = await import('../aws/lookupDenials.js');
+    const { createTrailClients } = await import('../aws/trailClients.js');
     const { readInput } = await import('../intake/readInput.js');
     const { explainEvent } = await import('../diagnosis/explainEvent.js');
     const clients: AwsClientFactory = createClientFactory({
@@ -255,11 +256,12 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
       ...(args.live.profile === undefined ? {} : { profile: args.live.profile }),
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
     });
+    const trail = createTrailClients(clients);
     let regions: readonly string[];
     if (args.regions !== undefined) regions = args.regions;
     else {
       try {
-        regions = await enabledRegions(clients);
+        regions = await enabledRegions(trail);
       } catch (err) {
         const { describeAwsError } = await import('../aws/awsErrors.js');
         throw new ConfigError(
@@ -270,7 +272,7 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
     if (regions.length === 0) throw new ConfigError('no region to read: pass `--regions`');
     // LookupEvents returns successful calls too, 50 a page at 2 pages a second: show progress on a terminal.
     const seen = new Map<string, number>();
-    const found = await lookupAssumeRoleEvents(clients, {
+    const found = await lookupAssumeRoleEvents(trail, {
       regions,
       since: args.since,
       until: now,

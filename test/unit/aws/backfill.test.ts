@@ -6,6 +6,7 @@ import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createClientFactory } from '../../../lib/aws/clients.js';
 import { lookupAssumeRoleEvents, RateLimiter } from '../../../lib/aws/lookupDenials.js';
+import { createTrailClients } from '../../../lib/aws/trailClients.js';
 import {
   aggregateDenials,
   createBackfillCommand,
@@ -55,7 +56,7 @@ describe('lookupAssumeRoleEvents', () => {
         ],
       })
       .resolves({ Events: [] });
-    const clients = createClientFactory({ credentials: CREDS, env: {} });
+    const clients = createTrailClients(createClientFactory({ credentials: CREDS, env: {} }));
     const r = await lookupAssumeRoleEvents(clients, {
       regions: ['eu-west-1', 'us-east-1'],
       since: new Date('2026-02-26T00:00:00Z'),
@@ -86,12 +87,15 @@ describe('lookupAssumeRoleEvents', () => {
         LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'AssumeRoleWithSAML' }],
       })
       .rejects(denied);
-    const r = await lookupAssumeRoleEvents(createClientFactory({ credentials: CREDS, env: {} }), {
-      regions: ['eu-west-1'],
-      since: new Date('2026-03-01T00:00:00Z'),
-      until: NOW,
-      intervalMs: 0,
-    });
+    const r = await lookupAssumeRoleEvents(
+      createTrailClients(createClientFactory({ credentials: CREDS, env: {} })),
+      {
+        regions: ['eu-west-1'],
+        since: new Date('2026-03-01T00:00:00Z'),
+        until: NOW,
+        intervalMs: 0,
+      },
+    );
     expect(r.failures).toEqual([
       {
         region: 'eu-west-1',
@@ -109,13 +113,16 @@ describe('lookupAssumeRoleEvents', () => {
       waits.push(ms);
       clock += ms;
     };
-    await lookupAssumeRoleEvents(createClientFactory({ credentials: CREDS, env: {} }), {
-      regions: ['eu-west-1'],
-      since: new Date('2026-03-01T00:00:00Z'),
-      until: NOW,
-      now: () => clock,
-      sleep,
-    });
+    await lookupAssumeRoleEvents(
+      createTrailClients(createClientFactory({ credentials: CREDS, env: {} })),
+      {
+        regions: ['eu-west-1'],
+        since: new Date('2026-03-01T00:00:00Z'),
+        until: NOW,
+        now: () => clock,
+        sleep,
+      },
+    );
     expect(waits).toEqual([500, 500]);
   });
 });

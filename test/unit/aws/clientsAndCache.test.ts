@@ -12,6 +12,7 @@ import {
   partitionOfRegion,
 } from '../../../lib/aws/clients.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
+import { createTrailClients } from '../../../lib/aws/trailClients.js';
 
 const CREDS = { accessKeyId: 'AKIA', secretAccessKey: 'x' };
 
@@ -49,7 +50,7 @@ describe('createClientFactory', () => {
     const g = createClientFactory({ credentials: CREDS, env: { AWS_REGION: 'eu-west-1' } });
     expect(await g.sts().config.region()).toBe('eu-west-1');
     expect(await g.organizations().config.region()).toBe('us-east-1');
-    expect(await g.cloudTrail('ap-south-1').config.region()).toBe('ap-south-1');
+    expect(await createTrailClients(g).cloudTrail('ap-south-1').config.region()).toBe('ap-south-1');
   });
 
   it('uses the adaptive retry mode', async () => {
