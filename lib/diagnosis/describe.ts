@@ -23,6 +23,8 @@ export function callerLabel(event: DenialEvent): string {
   if (c.type === 'IAMUser') return `user \`${c.userName ?? c.arn ?? '?'}\``;
   if (c.type === 'WebIdentityUser') return 'the web identity caller';
   if (c.type === 'SAMLUser') return 'the SAML caller';
+  if (c.type === 'AWSService') return `service \`${c.invokedBy ?? 'unknown'}\``;
+  if (c.type === 'Root') return `the root user of account \`${c.accountId ?? '?'}\``;
   return `\`${c.arn ?? c.type}\``;
 }
 

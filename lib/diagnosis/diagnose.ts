@@ -214,6 +214,36 @@ function callerUniqueId(event: DenialEvent, bundle: DiagnosisBundle): string | u
   );
 }
 
+/**
+ * Whether the caller has an IAM side (identity policies, boundary, SCPs):
+ * not for web identity and SAML callers, nor for an AWS service principal.
+ */
+function hasCallerSide(event: DenialEvent): boolean {
+  return event.eventName === 'AssumeRole' && event.caller.type !== 'AWSService';
+}
+
+/**
+ * The root user cannot assume roles at all (IAM User Guide, "Switch to an IAM
+ * role (AWS API)": the root user's credentials cannot call `AssumeRole`; STS
+ * answers `Roles may not be assumed by root accounts.`). No policy change
+ * helps, so this is the one cause, on the caller's side.
+ */
+function rootCaller(event: DenialEvent, targetArn: string | undefined): CauseDraft {
+  const account = event.caller.accountId ?? '?';
+  return {
+    code: 'IDENTITY_NO_ALLOW',
+    certainty: 'yes',
+    summary: `The call was made with the credentials of ${callerLabel(event)}, and AWS never lets the root user assume a role, whatever the trust and identity policies say: sign in as an IAM user or role (or through IAM Identity Center) and assume ${targetArn === undefined ? 'the role' : `\`${targetArn}\``} from there.`,
+    evidence: {
+      policy: 'none: the root user cannot be granted sts:AssumeRole',
+      principal: event.caller.arn ?? `arn:aws:iam::${account}:root`,
+      action: 'sts:AssumeRole',
+      ...(targetArn === undefined ? {} : { resource: targetArn }),
+      ...(event.errorMessage.raw === '' ? {} : { awsMessage: event.errorMessage.raw }),
+    },
+  };
+}
+
 /** INSUFFICIENT_DATA drafts for every input the evaluation could not read. */
 function unreadableDrafts(
   event: DenialEvent,
@@ -221,7 +251,7 @@ function unreadableDrafts(
   inputs: AssumeRoleInputs,
 ): CauseDraft[] {
   const out: CauseDraft[] = [];
-  const federated = event.eventName !== 'AssumeRole';
+  const federated = !hasCallerSide(event);
   const who = callerLabel(event);
   const reasonOf = (r: Readable<unknown> | undefined): string =>
     r !== undefined && !r.ok ? r.reason : 'not available';
@@ -522,6 +552,8 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
   const msg = event.errorMessage;
   const callerSideReadable = bundle.callerPolicies?.ok === true;
   let roleSideReadable = false;
+  /** Decided by a rule of AWS's, not by policies: AWS's message cannot add to it. */
+  let ruledOut = false;
 
   if (msg.kind === 'mfa-failed') {
     drafts.push({
@@ -539,6 +571,9 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
           : 'not logged',
       },
     });
+  } else if (event.caller.type === 'Root' && event.eventName === 'AssumeRole') {
+    drafts.push(rootCaller(event, targetArn));
+    ruledOut = true;
   } else if (targetArn === undefined && event.eventName !== 'AssumeRole') {
     const found = federatedSearch(event, bundle);
     drafts = found.drafts;
@@ -655,11 +690,12 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     }
   }
 
-  drafts = reconcileMessage(event, drafts, {
-    callerSide: callerSideReadable,
-    orgPolicies: bundle.callerOrgPath?.ok === true,
-    roleSide: roleSideReadable,
-  });
+  if (!ruledOut)
+    drafts = reconcileMessage(event, drafts, {
+      callerSide: callerSideReadable,
+      orgPolicies: bundle.callerOrgPath?.ok === true,
+      roleSide: roleSideReadable,
+    });
   if (evaluated !== undefined) {
     const action = evaluated.inputs.context.action;
     drafts = dropSpeculative(drafts, action);

@@ -185,6 +185,26 @@ function trustNoAllow(
     callerArn !== undefined && callerArn === ctx.roleArn
       ? ' A role assuming itself needs a trust statement naming its own ARN (since September 2022).'
       : '';
+  if (event.caller.type === 'AWSService') {
+    const service = event.caller.invokedBy ?? 'unknown';
+    return [
+      {
+        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+        certainty: unknownPrincipal ? 'unknown' : 'yes',
+        summary: `The trust policy of \`${roleName}\` does not trust the service \`${service}\` for \`${blocker.action}\`: a service assumes a role only when a \`Service\` principal of the trust policy names it.${actionNote}`,
+        evidence: {
+          policy: trust.label,
+          caller: service,
+          trustedServices: allows.flatMap((s) => {
+            const p = docStatement(trust, s.index)?.principal;
+            return p?.kind === 'map' ? p.Service : [];
+          }),
+        },
+        blocker,
+        policy: trust,
+      },
+    ];
+  }
   return [
     {
       code: 'TRUST_PRINCIPAL_NOT_TRUSTED',

@@ -164,6 +164,28 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
 
   switch (draft.code) {
     case 'TRUST_PRINCIPAL_NOT_TRUSTED': {
+      const service = event.caller.type === 'AWSService' ? event.caller.invokedBy : undefined;
+      if (trustDoc !== undefined && service !== undefined) {
+        push(
+          trustFix(
+            `Trust the service \`${service}\` in the trust policy (if it should assume this role)`,
+            addStatement(trustDoc, {
+              sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
+              effect: 'Allow',
+              principal: {
+                kind: 'map',
+                AWS: [],
+                Service: [service],
+                Federated: [],
+                CanonicalUser: [],
+              },
+              action: [draft.blocker?.action ?? inputs?.context.action ?? 'sts:AssumeRole'],
+              conditions: [],
+            }),
+          ),
+        );
+        break;
+      }
       if (trustDoc === undefined || callerArn === undefined) break;
       const wrong = draft.hint?.wrongArn;
       if (wrong !== undefined) {
