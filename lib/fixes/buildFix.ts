@@ -114,6 +114,37 @@ function sidPart(name: string): string {
   return name.replace(/[^A-Za-z0-9]/g, '');
 }
 
+/** The caller authenticates with MFA, so the request carries `aws:MultiFactorAuthPresent` true. */
+function mfaCandidate(event: DenialEvent, inputs: AssumeRoleInputs, roleArn: string): Candidate {
+  const sessionName = sessionNameOf(event);
+  const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
+  const serialCmd =
+    user === undefined
+      ? undefined
+      : `MFA_SERIAL=$(aws iam list-mfa-devices --user-name ${shellQuote(user)} --query 'MFADevices[0].SerialNumber' --output text)`;
+  const assume = `aws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)} --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"`;
+  return {
+    title: 'Authenticate with MFA before assuming the role',
+    inputs: withContext(inputs, {
+      'aws:multifactorauthpresent': ['true'],
+      'aws:multifactorauthage': ['0'],
+    }),
+    awsCli:
+      serialCmd === undefined
+        ? `# sign in again with MFA (the caller's session must be MFA-authenticated), then:\naws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)}`
+        : `${serialCmd}\n${assume}`,
+    terraform: `# Terraform cannot prompt for an MFA code: export MFA session credentials first\n# (aws sts get-session-token --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"), then:\n${tfProviderAssumeRole({ roleArn, sessionName })}`,
+    appliesTo: "the caller's credentials (an MFA-authenticated session)",
+  };
+}
+
+/** True when a deny statement applies because the request was not MFA-authenticated. */
+function deniesWithoutMfa(draft: CauseDraft): boolean {
+  return (draft.statement?.conditions ?? []).some(
+    (c) => c.result !== 'no' && /^aws:multifactorauth(present|age)$/i.test(c.key),
+  );
+}
+
 /** Builds the candidate fixes for one cause, best first (all unverified). */
 function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
   const { inputs, role, callerArn, event } = ctx;
@@ -267,6 +298,11 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
       const policy = draft.policy;
       const s = draft.statement;
       if (policy === undefined || s === undefined || callerArn === undefined) break;
+      // A deny that only bites sessions without MFA (the usual "force MFA"
+      // policy) is met by using MFA, not by exempting the caller from it.
+      if (deniesWithoutMfa(draft) && inputs !== undefined && roleArn !== undefined) {
+        out.push(mfaCandidate(event, inputs, roleArn));
+      }
       const patched = addPrincipalArnException(policy.document, s.index, callerArn);
       const title = `Exempt \`${callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`;
       if (draft.code === 'TRUST_EXPLICIT_DENY') push(trustFix(title, patched));
@@ -309,26 +345,7 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
     }
     case 'TRUST_CONDITION_MFA': {
       if (inputs === undefined || roleArn === undefined) break;
-      const sessionName = sessionNameOf(event);
-      const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
-      const serialCmd =
-        user === undefined
-          ? undefined
-          : `MFA_SERIAL=$(aws iam list-mfa-devices --user-name ${shellQuote(user)} --query 'MFADevices[0].SerialNumber' --output text)`;
-      const assume = `aws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)} --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"`;
-      out.push({
-        title: 'Authenticate with MFA before assuming the role',
-        inputs: withContext(inputs, {
-          'aws:multifactorauthpresent': ['true'],
-          'aws:multifactorauthage': ['0'],
-        }),
-        awsCli:
-          serialCmd === undefined
-            ? `# sign in again with MFA (the caller's session must be MFA-authenticated), then:\naws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)}`
-            : `${serialCmd}\n${assume}`,
-        terraform: `# Terraform cannot prompt for an MFA code: export MFA session credentials first\n# (aws sts get-session-token --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"), then:\n${tfProviderAssumeRole({ roleArn, sessionName })}`,
-        appliesTo: "the caller's credentials (an MFA-authenticated session)",
-      });
+      out.push(mfaCandidate(event, inputs, roleArn));
       break;
     }
     case 'TRUST_CONDITION_ORG':
