@@ -53,57 +53,63 @@ export function findJsonErrorOffset(text: string): { offset: number; reason: str
       throw new Stop(i, `${describe()}, expected a value`);
     i += m[0].length;
   };
-  const value = (): void => {
+  const member = (): void => {
     ws();
+    string();
+    ws();
+    expect(':', '`:`');
+  };
+  const scalar = (): void => {
     const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        string();
-        ws();
-        expect(':', '`:`');
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expect('}', '`,` or `}`');
-        return;
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expect(']', '`,` or `]`');
-        return;
-      }
-    }
     if (c === '"') string();
     else if (c === 't') literal('true');
     else if (c === 'f') literal('false');
     else if (c === 'n') literal('null');
     else number();
   };
+  /**
+   * Iterative, with an explicit stack of the brackets still open: a document
+   * nested 100k deep must get its line and column, not a stack overflow.
+   */
+  const document = (): void => {
+    const open: ('}' | ']')[] = [];
+    let needValue = true;
+    for (;;) {
+      if (needValue) {
+        ws();
+        const c = text[i];
+        if (c === '{' || c === '[') {
+          i++;
+          ws();
+          const close = c === '{' ? '}' : ']';
+          if (text[i] === close) {
+            i++;
+            needValue = false;
+          } else {
+            open.push(close);
+            if (close === '}') member();
+          }
+          continue;
+        }
+        scalar();
+        needValue = false;
+        continue;
+      }
+      const close = open[open.length - 1];
+      if (close === undefined) return;
+      ws();
+      if (text[i] === ',') {
+        i++;
+        if (close === '}') member();
+        needValue = true;
+        continue;
+      }
+      expect(close, close === '}' ? '`,` or `}`' : '`,` or `]`');
+      open.pop();
+    }
+  };
   try {
-    value();
+    document();
     ws();
     if (i < n) throw new Stop(i, `${describe()} after the end of the document`);
     return undefined;

@@ -1,8 +1,9 @@
 import { InputError } from '../errors/TrustwatchError.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from './DenialEvent.js';
-import { joinPath } from './jsonPath.js';
+import { findJsonErrorOffset } from './findJsonErrorOffset.js';
+import { describeJsonValue, joinPath } from './jsonPath.js';
 import { normalizeRecord } from './normalizeRecord.js';
-import { parseJsonText } from './parseJsonText.js';
+import { lineColumnAt, parseJsonText } from './parseJsonText.js';
 
 /** EventBridge's `detail-type` for CloudTrail-delivered API calls. */
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -20,13 +21,20 @@ function looksLikeRecord(v: JsonObject): boolean {
   return RECORD_KEYS.some((k) => k in v);
 }
 
+/**
+ * Arrays inside arrays deeper than this are not an input shape of the spec:
+ * they are reported, not walked (a 100k-deep array would overflow the stack).
+ */
+export const MAX_ARRAY_NESTING = 32;
+
 interface Walk {
   readonly file: string | undefined;
   readonly events: DenialEvent[];
   readonly skipped: SkippedRecord[];
   /** Containers and records recognized; 0 at the end means the input was none of the shapes. */
   recognized: number;
-  firstUnrecognized?: string;
+  /** The first place that held no record where one was expected: the error when nothing was recognized. */
+  firstProblem?: { readonly path: string; readonly message: string };
 }
 
 function addRecord(w: Walk, record: unknown, path: string, fallbackEventId?: string): void {
@@ -34,6 +42,10 @@ function addRecord(w: Walk, record: unknown, path: string, fallbackEventId?: str
   const r = normalizeRecord(record, { file: w.file, path }, fallbackEventId);
   if (r.ok) w.events.push(r.event);
   else w.skipped.push(r.skipped);
+}
+
+function shownPath(path: string): string {
+  return path === '' ? '$' : path;
 }
 
 function skipHere(w: Walk, path: string, reason: string, eventId?: string): void {
@@ -44,10 +56,28 @@ function skipHere(w: Walk, path: string, reason: string, eventId?: string): void
   });
 }
 
+/**
+ * Something that holds no record where one was expected (an envelope without
+ * `detail`, `Records` that is not an array, …): skipped with its path when
+ * other records are read, the whole input's error when none is.
+ */
+function noRecordHere(w: Walk, path: string, message: string, eventId?: string): void {
+  w.firstProblem ??= { path: shownPath(path), message };
+  skipHere(w, path, `\`${shownPath(path)}\`: ${message}`, eventId);
+}
+
+function jsonErrorDetail(text: string, err: unknown): string {
+  const found = findJsonErrorOffset(text);
+  if (found !== undefined) {
+    const { line, column } = lineColumnAt(text, found.offset);
+    return `line ${line}, column ${column}: ${found.reason}`;
+  }
+  return err instanceof Error ? (err.message.split('\n')[0] ?? '').toLowerCase() : String(err);
+}
+
 function walkLookupEvent(w: Walk, entry: unknown, path: string): void {
   if (!isObject(entry)) {
-    w.recognized++;
-    skipHere(w, path, `\`${path}\`: expected a lookup-events entry object`);
+    noRecordHere(w, path, `expected a lookup-events entry object, got ${describeJsonValue(entry)}`);
     return;
   }
   const eventId = typeof entry.EventId === 'string' ? entry.EventId : undefined;
@@ -59,8 +89,12 @@ function walkLookupEvent(w: Walk, entry: unknown, path: string): void {
       record = JSON.parse(embedded);
     } catch (err) {
       w.recognized++;
-      const detail = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
-      skipHere(w, embeddedPath, `\`${embeddedPath}\`: not valid JSON (${detail})`, eventId);
+      skipHere(
+        w,
+        embeddedPath,
+        `\`${embeddedPath}\`: not valid JSON at ${jsonErrorDetail(embedded, err)}`,
+        eventId,
+      );
       return;
     }
     addRecord(w, record, embeddedPath, eventId);
@@ -70,24 +104,29 @@ function walkLookupEvent(w: Walk, entry: unknown, path: string): void {
     addRecord(w, embedded, embeddedPath, eventId);
     return;
   }
-  w.recognized++;
-  skipHere(
+  noRecordHere(
     w,
     embeddedPath,
-    `\`${embeddedPath}\`: ${embedded === undefined ? 'missing' : 'expected a JSON string'}`,
+    embedded === undefined
+      ? 'missing required key'
+      : `expected a JSON string, got ${describeJsonValue(embedded)}`,
     eventId,
   );
 }
 
-function walk(w: Walk, value: unknown, path: string): void {
+function walk(w: Walk, value: unknown, path: string, depth: number): void {
   if (Array.isArray(value)) {
+    if (depth >= MAX_ARRAY_NESTING) {
+      noRecordHere(w, path, `arrays nested more than ${MAX_ARRAY_NESTING} deep`);
+      return;
+    }
     value.forEach((el, i) => {
-      walk(w, el, joinPath(path, i));
+      walk(w, el, joinPath(path, i), depth + 1);
     });
     return;
   }
   if (isObject(value)) {
-    if ('detail-type' in value && 'detail' in value) {
+    if ('detail-type' in value) {
       const detailType = value['detail-type'];
       const envelopeId = typeof value.id === 'string' ? value.id : undefined;
       if (detailType !== CLOUDTRAIL_DETAIL_TYPE) {
@@ -100,20 +139,30 @@ function walk(w: Walk, value: unknown, path: string): void {
         );
         return;
       }
+      if (value.detail === undefined) {
+        noRecordHere(
+          w,
+          joinPath(path, 'detail'),
+          'missing required key (an eventbridge event carries its cloudtrail record there)',
+          envelopeId,
+        );
+        return;
+      }
       addRecord(w, value.detail, joinPath(path, 'detail'), envelopeId);
       return;
     }
-    if (Array.isArray(value.Records)) {
+    for (const key of ['Records', 'Events'] as const) {
+      if (!(key in value)) continue;
+      const list = value[key];
+      const listPath = joinPath(path, key);
+      if (!Array.isArray(list)) {
+        noRecordHere(w, listPath, `expected an array, got ${describeJsonValue(list)}`);
+        return;
+      }
       w.recognized++;
-      value.Records.forEach((rec, i) => {
-        addRecord(w, rec, joinPath(path, 'Records', i));
-      });
-      return;
-    }
-    if (Array.isArray(value.Events)) {
-      w.recognized++;
-      value.Events.forEach((entry, i) => {
-        walkLookupEvent(w, entry, joinPath(path, 'Events', i));
+      list.forEach((entry, i) => {
+        if (key === 'Records') addRecord(w, entry, joinPath(listPath, i));
+        else walkLookupEvent(w, entry, joinPath(listPath, i));
       });
       return;
     }
@@ -122,35 +171,79 @@ function walk(w: Walk, value: unknown, path: string): void {
       return;
     }
   }
-  w.firstUnrecognized ??= path;
-  skipHere(
+  noRecordHere(
     w,
     path,
-    `\`${path === '' ? '$' : path}\`: not a cloudtrail record, eventbridge event, log file or lookup-events output`,
+    `expected an eventbridge event, a cloudtrail record, a log file \`{"Records": […]}\` or lookup-events output \`{"Events": […]}\`, got ${describeInput(value)}`,
   );
+}
+
+function describeInput(value: unknown): string {
+  if (Array.isArray(value) && value.length === 0) return 'an empty array';
+  if (isObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) return 'an empty object';
+    const shown = keys.slice(0, 3).map((k) => `\`${k}\``);
+    return `an object with ${keys.length === 1 ? 'key' : 'keys'} ${shown.join(', ')}${keys.length > 3 ? ', …' : ''}`;
+  }
+  return describeJsonValue(value);
+}
+
+/**
+ * Keeps the first of events that share an `eventId` (the same CloudTrail event
+ * delivered twice: EventBridge retries, overlapping exports, a directory with
+ * both the event and its lookup-events output); the others are skipped with a
+ * reason naming where the first one is, so nothing disappears silently.
+ */
+export function dropDuplicateEvents(result: IntakeResult): IntakeResult {
+  const first = new Map<string, DenialEvent>();
+  const events: DenialEvent[] = [];
+  const skipped: SkippedRecord[] = [...result.skipped];
+  for (const event of result.events) {
+    const seen = first.get(event.eventId);
+    if (seen === undefined) {
+      first.set(event.eventId, event);
+      events.push(event);
+      continue;
+    }
+    const where = [
+      seen.origin.file === undefined ? undefined : `file \`${seen.origin.file}\``,
+      `\`${shownPath(seen.origin.path)}\``,
+    ]
+      .filter((x) => x !== undefined)
+      .join(' ');
+    skipped.push({
+      eventId: event.eventId,
+      reason: `\`${shownPath(event.origin.path)}\`: duplicate of event \`${event.eventId}\` already read at ${where}`,
+      origin: { ...event.origin },
+    });
+  }
+  return events.length === result.events.length ? result : { events, skipped };
 }
 
 /**
  * Reads every denied role assumption out of an input document of any shape of
  * `shared/spec/diagnosis.md` (EventBridge event, bare CloudTrail record,
  * CloudTrail log file, `lookup-events` output, or an array of those).
- * Records that are not denied `AssumeRole*` calls, or cannot be read, are
- * returned in `skipped` with a reason. Throws `InputError` only when the
- * document holds no record at all. A recognized but empty container (a log
- * file with `Records: []`, a lookup with no `Events`) is a valid, empty input.
+ * Records that are not denied `AssumeRole*` calls, or cannot be read, and
+ * repeats of an event already read, are returned in `skipped` with a reason.
+ * Throws `InputError` (with the JSON path) only when the document holds no
+ * record at all. A recognized but empty container (a log file with
+ * `Records: []`, a lookup with no `Events`) is a valid, empty input.
  */
 export function readInput(json: unknown, file?: string): IntakeResult {
   const w: Walk = { file, events: [], skipped: [], recognized: 0 };
-  walk(w, json, '');
+  walk(w, json, '', 0);
   if (w.recognized === 0) {
-    const path = w.firstUnrecognized ?? '';
-    const what =
-      Array.isArray(json) && json.length === 0
-        ? 'the input is an empty array'
-        : 'expected an eventbridge event, a cloudtrail record, a log file `{"Records": […]}` or lookup-events output `{"Events": […]}`';
-    throw new InputError(`no cloudtrail record found: ${what}`, { context: { file, path } });
+    const problem = w.firstProblem ?? {
+      path: '$',
+      message: `expected an eventbridge event, a cloudtrail record, a log file \`{"Records": […]}\` or lookup-events output \`{"Events": […]}\`, got ${describeInput(json)}`,
+    };
+    throw new InputError(`no cloudtrail record found: ${problem.message}`, {
+      context: { file, path: problem.path },
+    });
   }
-  return { events: w.events, skipped: w.skipped };
+  return dropDuplicateEvents({ events: w.events, skipped: w.skipped });
 }
 
 /** Parses `text` as JSON (one-line `InputError` naming file, line and column if it is not) and reads it. */

@@ -26,4 +26,16 @@ describe('findJsonErrorOffset', () => {
       expect(findJsonErrorOffset(text)).toBeUndefined();
     },
   );
+
+  it('finds the end of a document nested 200k deep without overflowing the stack', () => {
+    const text = '['.repeat(200_000);
+    expect(findJsonErrorOffset(text)).toEqual({
+      offset: 200_000,
+      reason: 'unexpected end of input, expected a value',
+    });
+    expect(findJsonErrorOffset(`${'{"a":'.repeat(100_000)}1${'}'.repeat(99_999)}`)).toEqual({
+      offset: 600_000,
+      reason: 'unexpected end of input, expected `,` or `}`',
+    });
+  });
 });

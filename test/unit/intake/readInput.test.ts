@@ -125,13 +125,13 @@ describe('readInput: input shapes', () => {
 
 describe('readInput: unusable input', () => {
   it.each([
-    ['an object with no record', { hello: 'world' }, ''],
-    ['a string', 'AssumeRole', ''],
-    ['null', null, ''],
-    ['a number', 42, ''],
-    ['an empty array', [], ''],
-    ['an array of junk', [1, { a: 1 }], '[0]'],
-  ])('throws InputError for %s', (_name, input, path) => {
+    ['an object with no record', { hello: 'world' }, '$', 'an object with key `hello`'],
+    ['a string', 'AssumeRole', '$', 'a string'],
+    ['null', null, '$', 'null'],
+    ['a number', 42, '$', 'a number'],
+    ['an empty array', [], '$', 'an empty array'],
+    ['an array of junk', [1, { a: 1 }], '[0]', 'a number'],
+  ])('throws InputError for %s', (_name, input, path, got) => {
     let caught: unknown;
     try {
       readInput(input, 'junk.json');
@@ -140,7 +140,9 @@ describe('readInput: unusable input', () => {
     }
     expect(caught).toBeInstanceOf(InputError);
     const err = caught as InputError;
-    expect(err.message).toMatch(/^no cloudtrail record found/);
+    expect(err.message).toBe(
+      `no cloudtrail record found: expected an eventbridge event, a cloudtrail record, a log file \`{"Records": […]}\` or lookup-events output \`{"Events": […]}\`, got ${got}`,
+    );
     expect(err.context).toEqual({ file: 'junk.json', path });
     expect(formatErrorLine(err)).not.toContain('\n');
   });
@@ -151,12 +153,12 @@ describe('readInput: unusable input', () => {
     expect(result.skipped).toEqual([
       {
         reason:
-          '`[1]`: not a cloudtrail record, eventbridge event, log file or lookup-events output',
+          '`[1]`: expected an eventbridge event, a cloudtrail record, a log file `{"Records": […]}` or lookup-events output `{"Events": […]}`, got a string',
         origin: { path: '[1]' },
       },
       {
         reason:
-          '`[2]`: not a cloudtrail record, eventbridge event, log file or lookup-events output',
+          '`[2]`: expected an eventbridge event, a cloudtrail record, a log file `{"Records": […]}` or lookup-events output `{"Events": […]}`, got an object with key `a`',
         origin: { path: '[2]' },
       },
     ]);
@@ -292,7 +294,9 @@ describe('readInput: skipped records', () => {
       eventId: 'bad',
       origin: { path: 'Events[0].CloudTrailEvent' },
     });
-    expect(result.skipped[0]?.reason).toMatch(/^`Events\[0\]\.CloudTrailEvent`: not valid JSON \(/);
+    expect(result.skipped[0]?.reason).toBe(
+      '`Events[0].CloudTrailEvent`: not valid JSON at line 1, column 28: unexpected end of input, expected a string',
+    );
   });
 
   it('skips a lookup entry without CloudTrailEvent', () => {
@@ -300,7 +304,7 @@ describe('readInput: skipped records', () => {
     expect(result.skipped).toEqual([
       {
         eventId: 'e1',
-        reason: '`Events[0].CloudTrailEvent`: missing',
+        reason: '`Events[0].CloudTrailEvent`: missing required key',
         origin: { path: 'Events[0].CloudTrailEvent' },
       },
     ]);
