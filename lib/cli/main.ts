@@ -1,4 +1,4 @@
-import { formatErrorLine } from '../errors/TrustwatchError.js';
+import { formatErrorLine, TrustwatchError } from '../errors/TrustwatchError.js';
 import type { CliIo } from './CliIo.js';
 
 /**
@@ -24,7 +24,48 @@ commands:
   backfill  report past AssumeRole denials from CloudTrail (live)
   audit     audit trust policies (offline or --live)
 
-run \`trustwatch <command> --help\` for a command's options`;
+run \`trustwatch <command> --help\` for a command's options
+
+exit status: 0 done (records that are not denied role assumptions are skipped, not errors),
+  1 \`audit --fail-on\` met (or \`snapshot\` left an account out), 2 unusable input, options
+  or AWS access (one line on stderr naming the file and JSON path), 3 internal error (a bug
+  in trustwatch, not in the input: please report it)`;
+
+/** Exit status of an unusable input, a bad option or a refused AWS read. */
+export const EXIT_UNUSABLE = 2;
+/** Exit status of a bug in trustwatch itself (a JavaScript runtime error). */
+export const EXIT_INTERNAL = 3;
+
+/** JavaScript's own errors: thrown by a bug in trustwatch, never by a user's input on purpose. */
+const INTERNAL_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
+
+/** The first line of an error's message, trimmed and bounded, starting lower-case. */
+function oneLine(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  const first = (raw.split(/\r?\n/)[0] ?? '').trim();
+  const bounded = first.length > 300 ? `${first.slice(0, 300)}…` : first;
+  if (bounded === '') return err instanceof Error ? err.name.toLowerCase() : 'unknown error';
+  return bounded.charAt(0).toLowerCase() + bounded.slice(1);
+}
+
+/**
+ * The one line printed for an error that escaped a command, and its exit
+ * status: a `TrustwatchError` is the user's to fix (2); a JavaScript runtime
+ * error is ours (3); anything else (an AWS SDK error, a network failure) is
+ * reported as it is, with 2. Never a stack trace.
+ */
+export function describeFailure(err: unknown): { line: string; status: number } {
+  if (err instanceof TrustwatchError) {
+    return { line: oneLine(new Error(formatErrorLine(err))), status: EXIT_UNUSABLE };
+  }
+  if (INTERNAL_ERRORS.some((E) => err instanceof E)) {
+    return {
+      line: `internal error: ${oneLine(err)} (a bug in trustwatch; please report it with the command and input)`,
+      status: EXIT_INTERNAL,
+    };
+  }
+  return { line: oneLine(err), status: EXIT_UNUSABLE };
+}
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -40,7 +81,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const command = await COMMANDS[name as CommandName]();
     return await command(rest, io);
   } catch (err) {
-    io.stderr(`trustwatch ${name}: ${formatErrorLine(err)}\n`);
-    return 2;
+    const { line, status } = describeFailure(err);
+    io.stderr(`trustwatch ${name}: ${line}\n`);
+    return status;
   }
 }
