@@ -1,4 +1,5 @@
 import type { AssumeRoleEvaluation, Blocker } from '../engine/AssumeRoleEvaluation.js';
+import { matchPrincipalElement } from '../engine/matchPrincipal.js';
 import type {
   ConditionTrace,
   PolicyEvaluation,
@@ -7,6 +8,7 @@ import type {
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import { parseIamPrincipalArn } from '../intake/parseIamArn.js';
 import type { LabeledPolicy, PolicyStatement } from '../policy/PolicyDocument.js';
+import { requestPrincipalOf } from './buildRequestContext.js';
 import type { CauseDraft } from './CauseDraft.js';
 import type { CauseCode } from './causeCodes.js';
 import { classifyConditionKey } from './classifyConditionKey.js';
@@ -331,10 +333,17 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
         const code = DENY_CODES[b.kind];
         const policy = b.policy ?? first?.policy;
         const cond = s?.conditions.find((c) => c.result !== 'no');
+        const listed = s === undefined ? undefined : docStatement(ctx.trust, s.index)?.notPrincipal;
+        const notPrincipal =
+          b.kind === 'trust-deny' &&
+          listed !== undefined &&
+          matchPrincipalElement(listed, requestPrincipalOf(event)).result === 'yes'
+            ? ' A `Deny` with `NotPrincipal` denies every principal that has a permissions boundary, whatever `NotPrincipal` lists (IAM User Guide, "Permissions boundaries for IAM entities"): use `"Principal": "*"` with an `ArnNotEquals` condition on `aws:PrincipalArn` instead.'
+            : '';
         out.push({
           code,
           certainty: s === undefined ? certainty : certaintyOf(s.applies),
-          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}; an explicit deny overrides every allow.`,
+          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}; an explicit deny overrides every allow.${notPrincipal}`,
           evidence: {
             ...(policyLabel === undefined ? {} : { policy: policyLabel }),
             ...(s === undefined ? {} : { statement: statementRef(s) }),

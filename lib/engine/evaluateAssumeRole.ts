@@ -55,7 +55,13 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   };
 
   // Role side: the trust policy.
-  const trustEval = record(evaluatePolicy(trust.document, context, TRUST_OPTS));
+  const bounded =
+    !federated && !service && inputs.boundary !== null && inputs.boundary !== undefined;
+  const trustEval = notPrincipalDenyQuirk(
+    record(evaluatePolicy(trust.document, context, TRUST_OPTS)),
+    trust.document.statements,
+    bounded,
+  );
   if (trustEval.deny !== 'no') {
     blockers.push(blocker('trust-deny', trustEval.deny, context.action, trust, trustEval));
   }
@@ -78,7 +84,11 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   // Trust must also allow each session action the request implies.
   for (const sa of sessionActions) {
     const ctx = withAction(context, sa.action);
-    const e = record(evaluatePolicy(trust.document, ctx, TRUST_OPTS));
+    const e = notPrincipalDenyQuirk(
+      record(evaluatePolicy(trust.document, ctx, TRUST_OPTS)),
+      trust.document.statements,
+      bounded,
+    );
     const blocks = triOr(e.deny, triNot(e.allow));
     const certainty = triAnd(sa.needed, blocks);
     if (certainty !== 'no') {
@@ -214,6 +224,34 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
       }
     }
   }
+}
+
+/**
+ * IAM User Guide, "Permissions boundaries for IAM entities": a `Deny`
+ * statement with `NotPrincipal` always denies an IAM principal that has a
+ * permissions boundary, whatever `NotPrincipal` lists. For such a caller
+ * those statements apply whenever their action and conditions do.
+ */
+function notPrincipalDenyQuirk(
+  evaluation: PolicyEvaluation,
+  statements: readonly PolicyStatement[],
+  bounded: boolean,
+): PolicyEvaluation {
+  if (!bounded) return evaluation;
+  let changed = false;
+  const traces = evaluation.statements.map((t) => {
+    const st = statements.find((s) => s.index === t.index);
+    if (t.effect !== 'Deny' || st?.notPrincipal === undefined || t.principal === 'yes') return t;
+    changed = true;
+    return {
+      ...t,
+      principal: 'yes' as const,
+      applies: triAnd(t.action, t.resource ?? 'yes', t.conditionsResult),
+    };
+  });
+  if (!changed) return evaluation;
+  const deny = triOr(...traces.filter((t) => t.effect === 'Deny').map((t) => t.applies));
+  return { ...evaluation, statements: traces, deny };
 }
 
 type EvalOpts = { principal: boolean; resource: boolean };

@@ -130,7 +130,34 @@ const trustAccount = (acct = CALLER_ACCT) =>
     Action: 'sts:AssumeRole',
   });
 
+const trustNotPrincipalDeny = trustOf(
+  {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${CALLER_ACCT}:root` },
+    Action: 'sts:AssumeRole',
+  },
+  { Effect: 'Deny', NotPrincipal: { AWS: CALLER_ROLE }, Action: 'sts:AssumeRole' },
+);
+
 const CASES: Case[] = [
+  {
+    name: 'trust Deny with NotPrincipal listing the caller, caller without boundary',
+    why: 'NotPrincipal excludes the listed principal from the deny: the account trust and identity allow',
+    in: inputs({ context: ctx(roleSession), trust: trustNotPrincipalDeny }),
+    allowed: 'yes',
+    blockers: [],
+  },
+  {
+    name: 'trust Deny with NotPrincipal listing the caller, caller with a boundary',
+    why: 'IAM UG "Permissions boundaries": a Deny with NotPrincipal always denies a principal that has a permissions boundary, whatever NotPrincipal lists',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustNotPrincipalDeny,
+      boundary: allowAll('boundary'),
+    }),
+    allowed: 'no',
+    blockers: [['trust-deny', 'yes']],
+  },
   {
     name: 'cross-account: trust names the role and identity allows',
     why: 'IAM UG cross-account evaluation: both the trust policy and an identity policy allow → allowed',
