@@ -54,6 +54,8 @@ const ARTICLE: Readonly<Record<string, string>> = {
   number: 'a number',
   boolean: 'a boolean',
   int: 'an integer',
+  record: 'an object',
+  map: 'an object',
 };
 
 /** One line for a zod issue: `expected a string, got a number`, `missing required key`, … */

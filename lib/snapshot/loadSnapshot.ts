@@ -1,5 +1,5 @@
 import { PolicyError, SnapshotError } from '../errors/TrustwatchError.js';
-import { describeZodIssue, joinPath, zodIssuePath } from '../intake/jsonPath.js';
+import { describeJsonValue, describeZodIssue, joinPath, zodIssuePath } from '../intake/jsonPath.js';
 import { parseIamPrincipalArn } from '../intake/parseIamArn.js';
 import { parseJsonText } from '../intake/parseJsonText.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
@@ -203,7 +203,39 @@ function loadAccount(
     arn: s.Arn,
     name: opt(s.Name) ?? s.Arn.slice(s.Arn.lastIndexOf('/') + 1),
   }));
+  for (const [list, what] of [
+    [roles, 'role'],
+    [users, 'user'],
+    [groups, 'group'],
+    [policies, 'policy'],
+  ] as const) {
+    rejectDuplicates(list, what, file);
+  }
   return { accountId, roles, users, groups, policies, oidcProviders, samlProviders };
+}
+
+/**
+ * The same ARN twice in one account's list (pages merged twice, a hand-edited
+ * file) would leave it to chance which copy the explainer reads: an error
+ * naming both places.
+ */
+function rejectDuplicates(
+  list: readonly { readonly arn: string; readonly jsonPath: string }[],
+  what: string,
+  file: string | undefined,
+): void {
+  const seen = new Map<string, string>();
+  for (const entry of list) {
+    const first = seen.get(entry.arn);
+    if (first !== undefined) {
+      fail(
+        `${what} \`${entry.arn}\` is listed twice (first at \`${first}\`)`,
+        entry.jsonPath,
+        file,
+      );
+    }
+    seen.set(entry.arn, entry.jsonPath);
+  }
 }
 
 function orgPolicyArn(
@@ -345,7 +377,7 @@ function buildIndex(accounts: ReadonlyMap<string, SnapshotAccount>): Snapshot['i
  */
 export function loadSnapshot(json: unknown, file?: string): Snapshot {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    fail('a snapshot must be a JSON object', '', file);
+    fail(`a snapshot must be a JSON object, got ${describeJsonValue(json)}`, '$', file);
   }
   const parsed = snapshotFileSchema.safeParse(json);
   if (!parsed.success) {

@@ -7,6 +7,18 @@ import { z } from 'zod';
  * (zod strips them); optional lists default to empty.
  */
 const optString = z.string().nullish();
+
+/** An ISO 8601 time as the AWS CLI prints it; anything `Date` cannot read is rejected here, not later. */
+const optTime = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), {
+    error: (iss) => `\`${String(iss.input)}\` is not a date and time (expected ISO 8601)`,
+  })
+  .nullish();
+
+const accountId = z.string().refine((v) => /^\d{12}$/.test(v), {
+  error: (iss) => `\`${String(iss.input)}\` is not a 12-digit account id`,
+});
 const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
 
 const tagSchema = z.object({ Key: z.string(), Value: z.string() });
@@ -25,7 +37,7 @@ export const roleDetailSchema = z.object({
   RoleName: z.string(),
   RoleId: z.string(),
   Arn: z.string(),
-  CreateDate: optString,
+  CreateDate: optTime,
   AssumeRolePolicyDocument: z.unknown().refine((v) => v !== undefined && v !== null, {
     message: 'missing required key',
   }),
@@ -33,7 +45,7 @@ export const roleDetailSchema = z.object({
   AttachedManagedPolicies: list(attachedPolicySchema),
   PermissionsBoundary: boundarySchema.nullish(),
   Tags: list(tagSchema),
-  RoleLastUsed: z.object({ LastUsedDate: optString, Region: optString }).nullish(),
+  RoleLastUsed: z.object({ LastUsedDate: optTime, Region: optString }).nullish(),
   MaxSessionDuration: z.number().int().nullish(),
 });
 
@@ -42,7 +54,7 @@ export const userDetailSchema = z.object({
   UserName: z.string(),
   UserId: z.string(),
   Arn: z.string(),
-  CreateDate: optString,
+  CreateDate: optTime,
   UserPolicyList: list(inlinePolicySchema),
   GroupList: list(z.string()),
   AttachedManagedPolicies: list(attachedPolicySchema),
@@ -55,7 +67,7 @@ export const groupDetailSchema = z.object({
   GroupName: z.string(),
   GroupId: optString,
   Arn: z.string(),
-  CreateDate: optString,
+  CreateDate: optTime,
   GroupPolicyList: list(inlinePolicySchema),
   AttachedManagedPolicies: list(attachedPolicySchema),
 });
@@ -93,12 +105,10 @@ export const accountDetailsSchema = z.object({
 
 export const organizationSchema = z.object({
   id: z.string(),
-  managementAccountId: z.string().regex(/^\d{12}$/),
+  managementAccountId: accountId,
   roots: z.array(z.object({ id: z.string(), name: optString })),
   organizationalUnits: list(z.object({ id: z.string(), parentId: z.string(), name: optString })),
-  accounts: z.array(
-    z.object({ id: z.string().regex(/^\d{12}$/), name: optString, parentId: optString }),
-  ),
+  accounts: z.array(z.object({ id: accountId, name: optString, parentId: optString })),
   policies: list(
     z.object({
       id: z.string(),
@@ -116,7 +126,7 @@ export const organizationSchema = z.object({
 
 export const snapshotFileSchema = z.object({
   snapshotVersion: z.literal(1),
-  capturedAt: optString,
+  capturedAt: optTime,
   organization: organizationSchema.nullish(),
   accounts: z.record(z.string(), accountDetailsSchema),
 });

@@ -385,13 +385,13 @@ describe('loadSnapshot: errors name the JSON path', () => {
           'snap.json',
         ),
       'organization.accounts[0].id',
-      /not a valid value/,
+      /^`12` is not a 12-digit account id$/,
     ],
     [
       'a document that is not an object',
       () => loadSnapshot([], 'snap.json'),
-      '',
-      /must be a JSON object/,
+      '$',
+      /^a snapshot must be a JSON object, got an array$/,
     ],
   ];
 
