@@ -155,12 +155,20 @@ export function buildRequestContext(
   }
 
   // Network, time, region.
-  if (event.sourceIp !== undefined && /^[0-9a-fA-F:.]+$/.test(event.sourceIp)) {
-    set('aws:SourceIp', event.sourceIp);
+  // Through a VPC endpoint AWS sets `aws:VpcSourceIp`, and `aws:SourceIp` is
+  // not in the request context at all (IAM User Guide, global condition keys).
+  const ip =
+    event.sourceIp !== undefined && /^[0-9a-fA-F:.]+$/.test(event.sourceIp)
+      ? event.sourceIp
+      : undefined;
+  if (event.vpcEndpointId !== undefined) {
+    set('aws:SourceVpce', event.vpcEndpointId);
+    if (ip !== undefined) set('aws:VpcSourceIp', ip);
+  } else if (ip !== undefined) {
+    set('aws:SourceIp', ip);
   } else if (event.sourceIp === undefined) {
     unknown.add('aws:sourceip');
   }
-  if (event.vpcEndpointId !== undefined) set('aws:SourceVpce', event.vpcEndpointId);
   const t = Date.parse(event.eventTime);
   if (!Number.isNaN(t)) {
     set('aws:CurrentTime', new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'));

@@ -105,7 +105,9 @@ export function reconcileMessage(
   // AWS names a policy type the snapshot does not show.
   const noun = TYPE_NOUN[reason.policyType];
   const named =
-    reason.policyArn === undefined ? `a ${noun}` : `the ${noun} \`${reason.policyArn}\``;
+    reason.policyArn === undefined
+      ? `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`
+      : `the ${noun} \`${reason.policyArn}\``;
   const side = CAUSE_CODES[code];
   const snapshotHas =
     reason.policyType === 'session' || reason.policyType === 'vpce'

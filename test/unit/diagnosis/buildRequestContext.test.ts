@@ -131,6 +131,18 @@ describe('buildRequestContext', () => {
     expect(ctx.values['aws:username']).toEqual(['bob']);
   });
 
+  it('through a VPC endpoint sets aws:VpcSourceIp and leaves aws:SourceIp out of the context', () => {
+    // IAM User Guide, aws:SourceIp: not present when the request comes through a VPC endpoint.
+    const ctx = buildRequestContext(event({ vpcEndpointId: 'vpce-0abc' }), ROLE, {
+      organization: ORG,
+      callerOrgPath: PATH,
+    });
+    expect(ctx.values['aws:sourceip']).toBeUndefined();
+    expect(ctx.unknownKeys).not.toContain('aws:sourceip');
+    expect(ctx.values['aws:vpcsourceip']).toEqual(['10.0.0.1']);
+    expect(ctx.values['aws:sourcevpce']).toEqual(['vpce-0abc']);
+  });
+
   it('leaves org keys unknown when the caller account cannot be read', () => {
     const ctx = buildRequestContext(event(), ROLE, {
       organization: ORG,
