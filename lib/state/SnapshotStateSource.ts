@@ -131,7 +131,7 @@ export class SnapshotStateSource implements IamStateSource {
   }
 
   async orgPath(accountId: string): Promise<Readable<OrgPathInfo | null>> {
-    return ok(this.#orgPathSync(accountId));
+    return attempt(() => this.#orgPathSync(accountId));
   }
 
   #orgPathSync(accountId: string): OrgPathInfo | null {
@@ -141,6 +141,16 @@ export class SnapshotStateSource implements IamStateSource {
     if (account === undefined) return null;
     const ous = new Map(org.organizationalUnits.map((o) => [o.id, o]));
     const roots = new Map(org.roots.map((r) => [r.id, r]));
+    // Without a parentId the account sits under the root only when there is
+    // nowhere else it could be; with OUs around, its SCPs are unknown: say so
+    // (the diagnosis reports INSUFFICIENT_DATA) rather than guess the root.
+    if (account.parentId === undefined && (ous.size > 0 || roots.size !== 1)) {
+      const i = org.accounts.indexOf(account);
+      throw new Unreadable(
+        `the snapshot does not say where account \`${accountId}\` sits in the organization (\`organization.accounts[${i}].parentId\` is missing)`,
+        accountId,
+      );
+    }
     // Walk up from the account's parent to the root (the loader rejected cycles).
     const chain: string[] = [];
     let cur = account.parentId ?? org.roots[0]?.id;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import { loadSnapshot } from '../../../lib/snapshot/loadSnapshot.js';
@@ -372,5 +374,43 @@ describe('SnapshotStateSource: principalPolicies', () => {
         accountId: ACCT,
       });
     });
+  });
+});
+
+describe('SnapshotStateSource: an account without parentId', () => {
+  const DEMO_JSON = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../../lib/snapshot/demo-snapshot.json'), 'utf8'),
+  ) as {
+    organization: {
+      accounts: { id: string; parentId?: string }[];
+      organizationalUnits?: unknown[];
+    };
+  };
+
+  function withoutParent(accountId: string, dropOus: boolean): SnapshotStateSource {
+    const json = structuredClone(DEMO_JSON);
+    for (const a of json.organization.accounts) if (a.id === accountId) delete a.parentId;
+    if (dropOus) {
+      json.organization.organizationalUnits = [];
+      for (const a of json.organization.accounts) a.parentId = 'r-ab12';
+      for (const a of json.organization.accounts) if (a.id === accountId) delete a.parentId;
+      (json.organization as Record<string, unknown>).policies = [];
+    }
+    return new SnapshotStateSource(loadSnapshot(json, 'snap.json'));
+  }
+
+  it('is unreadable (not guessed to sit under the root) when the organization has OUs', async () => {
+    const r = await withoutParent('111111111111', false).orgPath('111111111111');
+    expect(r).toEqual({
+      ok: false,
+      accountId: '111111111111',
+      reason:
+        'the snapshot does not say where account `111111111111` sits in the organization (`organization.accounts[1].parentId` is missing)',
+    });
+  });
+
+  it('sits under the only root when there is no OU it could be in', async () => {
+    const info = value(await withoutParent('111111111111', true).orgPath('111111111111'));
+    expect(info?.path).toEqual(['r-ab12']);
   });
 });
