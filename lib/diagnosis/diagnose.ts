@@ -223,19 +223,28 @@ function hasCallerSide(event: DenialEvent): boolean {
 }
 
 /**
- * The root user cannot assume roles at all (IAM User Guide, "Switch to an IAM
- * role (AWS API)": the root user's credentials cannot call `AssumeRole`; STS
- * answers `Roles may not be assumed by root accounts.`). No policy change
- * helps, so this is the one cause, on the caller's side.
+ * Callers AWS never lets assume a role, whatever the policies say, so the one
+ * cause is on the caller's side and no policy change helps:
+ * - the root user (IAM User Guide, "Switch to an IAM role (AWS API)"; STS
+ *   answers `Roles may not be assumed by root accounts.`);
+ * - a federated user from `GetFederationToken`, whose credentials cannot call
+ *   any AWS STS operation but `GetCallerIdentity` (IAM User Guide, "Compare
+ *   AWS STS credentials").
  */
 function rootCaller(event: DenialEvent, targetArn: string | undefined): CauseDraft {
   const account = event.caller.accountId ?? '?';
+  const role = targetArn === undefined ? 'the role' : `\`${targetArn}\``;
+  const federated = event.caller.type === 'FederatedUser';
   return {
     code: 'IDENTITY_NO_ALLOW',
     certainty: 'yes',
-    summary: `The call was made with the credentials of ${callerLabel(event)}, and AWS never lets the root user assume a role, whatever the trust and identity policies say: sign in as an IAM user or role (or through IAM Identity Center) and assume ${targetArn === undefined ? 'the role' : `\`${targetArn}\``} from there.`,
+    summary: federated
+      ? `The call was made with the credentials of federated user ${callerLabel(event)} (from \`GetFederationToken\`), which AWS never lets call an AWS STS operation other than \`GetCallerIdentity\`, whatever the policies say (IAM User Guide, "Compare AWS STS credentials"): assume ${role} with the IAM user's own credentials or a role session instead.`
+      : `The call was made with the credentials of ${callerLabel(event)}, and AWS never lets the root user assume a role, whatever the trust and identity policies say: sign in as an IAM user or role (or through IAM Identity Center) and assume ${role} from there.`,
     evidence: {
-      policy: 'none: the root user cannot be granted sts:AssumeRole',
+      policy: federated
+        ? 'none: GetFederationToken credentials cannot call sts:AssumeRole'
+        : 'none: the root user cannot be granted sts:AssumeRole',
       principal: event.caller.arn ?? `arn:aws:iam::${account}:root`,
       action: 'sts:AssumeRole',
       ...(targetArn === undefined ? {} : { resource: targetArn }),
@@ -571,7 +580,10 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
           : 'not logged',
       },
     });
-  } else if (event.caller.type === 'Root' && event.eventName === 'AssumeRole') {
+  } else if (
+    (event.caller.type === 'Root' || event.caller.type === 'FederatedUser') &&
+    event.eventName === 'AssumeRole'
+  ) {
     drafts.push(rootCaller(event, targetArn));
     ruledOut = true;
   } else if (targetArn === undefined && event.eventName !== 'AssumeRole') {
