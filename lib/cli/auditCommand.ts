@@ -13,6 +13,7 @@ import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
+import { describeReadError } from './describeReadError.js';
 
 export const AUDIT_FORMATS = ['text', 'json', 'markdown'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
@@ -180,12 +181,9 @@ async function readOptional(
   try {
     return await io.readText(path);
   } catch (err) {
-    throw new InputError(
-      `cannot read ${what} \`${path}\`: ${(err as Error).message.split('\n')[0]}`,
-      {
-        context: { file: path },
-      },
-    );
+    throw new InputError(`cannot read ${what} \`${path}\`: ${describeReadError(err)}`, {
+      cause: err,
+    });
   }
 }
 

@@ -159,6 +159,8 @@ export const explainCommand: Command = async (argv, io) => {
     events.push(...result.events);
     skipped.push(...result.skipped);
   }
+  // Each file is its own input: a repeat inside one file is dropped by intake,
+  // the same event in two files of a directory is explained for each.
   const intake: IntakeResult = { events, skipped };
   const source = await stateSource(args, io);
   const out = await explainAll(intake, source);

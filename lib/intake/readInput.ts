@@ -189,6 +189,11 @@ function describeInput(value: unknown): string {
   return describeJsonValue(value);
 }
 
+function whereIs(origin: { readonly file?: string; readonly path: string }): string {
+  const at = `\`${shownPath(origin.path)}\``;
+  return origin.file === undefined ? at : `${at} of \`${origin.file}\``;
+}
+
 /**
  * Keeps the first of events that share an `eventId` (the same CloudTrail event
  * delivered twice: EventBridge retries, overlapping exports, a directory with
@@ -206,15 +211,9 @@ export function dropDuplicateEvents(result: IntakeResult): IntakeResult {
       events.push(event);
       continue;
     }
-    const where = [
-      seen.origin.file === undefined ? undefined : `file \`${seen.origin.file}\``,
-      `\`${shownPath(seen.origin.path)}\``,
-    ]
-      .filter((x) => x !== undefined)
-      .join(' ');
     skipped.push({
       eventId: event.eventId,
-      reason: `\`${shownPath(event.origin.path)}\`: duplicate of event \`${event.eventId}\` already read at ${where}`,
+      reason: `${whereIs(event.origin)}: duplicate of event \`${event.eventId}\` already read at ${whereIs(seen.origin)}`,
       origin: { ...event.origin },
     });
   }
