@@ -788,7 +788,9 @@ function buildFixes(
         (d) =>
           d.code === code &&
           (action === undefined || d.blocker?.action === action) &&
-          (code === 'TRUST_MISSING_SESSION_ACTION' || !isSpeculative(d, inputs.context.action)),
+          // A cause about a session action is checked for that action, even
+          // when it was only speculative (the request may have used it).
+          (action !== undefined || !isSpeculative(d, inputs.context.action)),
       );
     },
   };

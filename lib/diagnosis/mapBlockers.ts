@@ -310,6 +310,28 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
         out.push(...trustNoAllow(ctx, b, first?.evaluation ?? evaluation.trust));
         break;
       case 'trust-session-action': {
+        // A statement allows the session action but its condition fails
+        // (e.g. `aws:RequestTag/team` for these tags): that condition is the
+        // cause, and allowing the action outright would drop the restriction.
+        const evaln = first?.evaluation;
+        const conditioned =
+          evaln !== undefined &&
+          evaln.deny === 'no' &&
+          evaln.statements.some(
+            (st) =>
+              st.effect === 'Allow' &&
+              st.principal !== 'no' &&
+              st.action !== 'no' &&
+              st.conditions.some((c) => c.result !== 'yes'),
+          );
+        if (conditioned) {
+          out.push(
+            ...trustNoAllow(ctx, b, evaln).map((d) =>
+              certainty === 'yes' ? d : { ...d, certainty: 'unknown' as const },
+            ),
+          );
+          break;
+        }
         const what =
           b.action === 'sts:TagSession' ? 'passed session tags' : 'set a source identity';
         out.push({

@@ -402,8 +402,11 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
         break;
       const roleName = roleNameOf(roleArn);
       const actions = [
-        inputs.context.action,
-        ...inputs.sessionActions.filter((a) => a.needed === 'yes').map((a) => a.action),
+        ...new Set([
+          inputs.context.action,
+          ...(draft.blocker?.action === undefined ? [] : [draft.blocker.action]),
+          ...inputs.sessionActions.filter((a) => a.needed === 'yes').map((a) => a.action),
+        ]),
       ];
       const policyName = `AllowAssume${sidPart(roleName)}`.slice(0, 128);
       const doc: PolicyDocument = {
@@ -548,7 +551,12 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
     default:
       break;
   }
-  const action = draft.code === 'TRUST_MISSING_SESSION_ACTION' ? draft.blocker?.action : undefined;
+  // Causes about a session action (`sts:TagSession`, …) are re-checked for that action.
+  const blocked = draft.blocker?.action;
+  const action =
+    blocked !== undefined && ctx.inputs !== undefined && blocked !== ctx.inputs.context.action
+      ? blocked
+      : undefined;
   for (const c of candidates(draft, ctx)) {
     if (!ctx.stillBlocks(c.inputs, draft.code, action)) {
       const r = 'render' in c ? c.render() : c;
