@@ -456,8 +456,11 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
                 ownerOfPolicy(p.label, p.arn)?.kind === 'org' && !/FullAWSAccess/.test(p.label),
             );
       const actions = [
-        inputs.context.action,
-        ...inputs.sessionActions.filter((a) => a.needed === 'yes').map((a) => a.action),
+        ...new Set([
+          inputs.context.action,
+          ...(draft.blocker?.action === undefined ? [] : [draft.blocker.action]),
+          ...inputs.sessionActions.filter((a) => a.needed === 'yes').map((a) => a.action),
+        ]),
       ];
       for (const p of pool) {
         const doc = addStatement(p.document, {
@@ -470,7 +473,7 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
         const org = draft.code === 'SCP_NO_ALLOW';
         push(
           policyFix(
-            `Allow \`${inputs.context.action}\` on \`${roleArn}\` in ${org ? '' : 'the permissions boundary '}${p.label}${org ? "; needs the organization's management account" : ''}`,
+            `Allow ${actions.map((a) => `\`${a}\``).join(', ')} on \`${roleArn}\` in ${org ? '' : 'the permissions boundary '}${p.label}${org ? "; needs the organization's management account" : ''}`,
             p,
             doc,
           ),
