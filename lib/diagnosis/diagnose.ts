@@ -407,11 +407,17 @@ function federatedSearch(
       ...(account === undefined ? {} : { accountId: account }),
     };
   }
+  // Amazon Cognito, Login with Amazon, Facebook and Google are named by host
+  // (`cognito-identity.amazonaws.com`, `accounts.google.com`, …): they are
+  // built into STS and have no IAM OIDC provider resource.
+  const builtInProvider =
+    web && providerArn === undefined && event.caller.webIdentity?.provider !== undefined;
   const providerKnown = web
-    ? bundle.oidcProviders?.ok === true &&
-      bundle.oidcProviders.value.some(
-        (p) => p.arn === providerArn || p.url === event.caller.webIdentity?.provider,
-      )
+    ? builtInProvider ||
+      (bundle.oidcProviders?.ok === true &&
+        bundle.oidcProviders.value.some(
+          (p) => p.arn === providerArn || p.url === event.caller.webIdentity?.provider,
+        ))
     : bundle.samlProviders?.ok === true &&
       bundle.samlProviders.value.some((p) => p.arn === providerArn);
   const trusting = roles.value.filter((r) =>
