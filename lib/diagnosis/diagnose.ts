@@ -420,16 +420,37 @@ function federatedSearch(
         ))
     : bundle.samlProviders?.ok === true &&
       bundle.samlProviders.value.some((p) => p.arn === providerArn);
+  // SAML: CloudTrail logs a hash as `identityProvider`; the provider ARN is
+  // only in `requestParameters.principalArn`, which denials do not log. Then
+  // every role trusting some SAML provider is a candidate, for that provider.
+  const samlUnknown = !web && providerArn === undefined;
+  const samlProviderOf = (r: RoleState): string | undefined =>
+    r.trustPolicy.statements
+      .flatMap((s) =>
+        s.effect === 'Allow' && s.principal?.kind === 'map' ? s.principal.Federated : [],
+      )
+      .find((f) => f.includes(':saml-provider/'));
   const trusting = roles.value.filter((r) =>
-    r.trustPolicy.statements.some(
-      (s) =>
-        s.effect === 'Allow' &&
-        s.principal?.kind === 'map' &&
-        s.principal.Federated.some(
-          (f) => f === providerArn || f === event.caller.webIdentity?.provider,
+    samlUnknown
+      ? samlProviderOf(r) !== undefined
+      : r.trustPolicy.statements.some(
+          (s) =>
+            s.effect === 'Allow' &&
+            s.principal?.kind === 'map' &&
+            s.principal.Federated.some(
+              (f) => f === providerArn || f === event.caller.webIdentity?.provider,
+            ),
         ),
-    ),
   );
+  const eventFor = (r: RoleState): DenialEvent => {
+    const guessed = samlUnknown ? samlProviderOf(r) : undefined;
+    return guessed === undefined
+      ? event
+      : {
+          ...event,
+          caller: { ...event.caller, saml: { ...event.caller.saml, providerArn: guessed } },
+        };
+  };
   if (trusting.length === 0 || (web && !providerKnown && bundle.oidcProviders?.ok === true)) {
     const missing = web && bundle.oidcProviders?.ok === true && !providerKnown;
     return {
@@ -439,7 +460,9 @@ function federatedSearch(
           certainty: 'yes',
           summary: missing
             ? `The OIDC provider \`${providerName}\` does not exist in account \`${account}\`: create it, and a role whose trust policy names it with a scoped \`sub\`.`
-            : `No role in account \`${account}\` trusts the ${web ? 'OIDC' : 'SAML'} provider \`${providerName}\`: add it as the \`Federated\` principal of the intended role's trust policy${web ? ', with a scoped `sub` condition' : ''}.`,
+            : samlUnknown
+              ? `No role in account \`${account}\` trusts a SAML provider: add the SAML provider as the \`Federated\` principal of the intended role's trust policy.`
+              : `No role in account \`${account}\` trusts the ${web ? 'OIDC' : 'SAML'} provider \`${providerName}\`: add it as the \`Federated\` principal of the intended role's trust policy${web ? ', with a scoped `sub` condition' : ''}.`,
           evidence: {
             policy: `trust policies of the roles of account ${account}`,
             provider: providerName,
@@ -458,7 +481,7 @@ function federatedSearch(
   const observed = web ? event.caller.webIdentity?.sub : event.caller.saml?.subject;
   const scored = trusting.map((r) => {
     const ev = evaluate(
-      event,
+      eventFor(r),
       bundle,
       { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
       trustOf(r),
@@ -492,7 +515,10 @@ function federatedSearch(
   const best = scored[0]!;
   const drafts = best.ev.drafts.map((d) => ({
     ...d,
-    certainty: d.certainty === 'yes' && trusting.length > 1 ? ('unknown' as const) : d.certainty,
+    certainty:
+      d.certainty === 'yes' && (trusting.length > 1 || samlUnknown)
+        ? ('unknown' as const)
+        : d.certainty,
     evidence: {
       ...d.evidence,
       roleArn: best.r.arn,
@@ -504,7 +530,9 @@ function federatedSearch(
     summary:
       trusting.length > 1
         ? `${d.summary} (nearest of ${trusting.length} roles trusting this provider; the event does not name the role.)`
-        : d.summary,
+        : samlUnknown
+          ? `${d.summary} (the only role trusting a SAML provider; the event names neither the role nor the provider.)`
+          : d.summary,
   }));
   return { drafts, evaluated: best.ev, roleArn: best.r.arn, accountId: account };
 }
