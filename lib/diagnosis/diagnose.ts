@@ -814,7 +814,12 @@ function buildFixes(
     ...(role === undefined ? {} : { role: { arn: role.arn, name: role.name, path: role.path } }),
     ...(callerArn === undefined ? {} : { callerArn }),
     roleExists: (arn: string) => existing.has(arn),
-    stillBlocks: (inputs: AssumeRoleInputs, code: CauseCode, action?: string): boolean => {
+    stillBlocks: (
+      inputs: AssumeRoleInputs,
+      code: CauseCode,
+      action?: string,
+      where?: { readonly policy: string; readonly statement: string },
+    ): boolean => {
       if (evaluated === undefined) return true;
       const evaluation = evaluateAssumeRole(inputs);
       const again = mapBlockers({ ...evaluated.blockerCtx, trust: inputs.trust, evaluation });
@@ -822,6 +827,8 @@ function buildFixes(
         (d) =>
           d.code === code &&
           (action === undefined || d.blocker?.action === action) &&
+          (where === undefined ||
+            (d.evidence.policy === where.policy && d.evidence.statement === where.statement)) &&
           // A cause about a session action is checked for that action, even
           // when it was only speculative (the request may have used it).
           (action !== undefined || !isSpeculative(d, inputs.context.action)),

@@ -41,7 +41,16 @@ export interface FixContext {
   /** The caller's IAM ARN (role ARN for sessions, user ARN). */
   readonly callerArn?: string;
   /** Re-runs the evaluation with patched inputs: does `code` still block? */
-  readonly stillBlocks: (inputs: AssumeRoleInputs, code: CauseCode, action?: string) => boolean;
+  /**
+   * Re-runs the evaluation with patched inputs: does `code` still block (for
+   * `action`, and, when given, from that policy statement)?
+   */
+  readonly stillBlocks: (
+    inputs: AssumeRoleInputs,
+    code: CauseCode,
+    action?: string,
+    where?: { readonly policy: string; readonly statement: string },
+  ) => boolean;
   /** Does a role with this ARN exist (for corrected-ARN fixes)? */
   readonly roleExists: (arn: string) => boolean;
 }
@@ -144,6 +153,15 @@ function deniesWithoutMfa(draft: CauseDraft): boolean {
     (c) => c.result !== 'no' && /^aws:multifactorauth(present|age)$/i.test(c.key),
   );
 }
+
+const DENY_CODES: readonly CauseCode[] = [
+  'TRUST_EXPLICIT_DENY',
+  'IDENTITY_EXPLICIT_DENY',
+  'BOUNDARY_EXPLICIT_DENY',
+  'SESSION_POLICY_EXPLICIT_DENY',
+  'SCP_EXPLICIT_DENY',
+  'RCP_EXPLICIT_DENY',
+];
 
 /** Builds the candidate fixes for one cause, best first (all unverified). */
 function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
@@ -560,8 +578,16 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
     blocked !== undefined && ctx.inputs !== undefined && blocked !== ctx.inputs.context.action
       ? blocked
       : undefined;
+  // An explicit deny is fixed when its own statement stops denying: another
+  // deny of the same kind is a cause of its own, with its own fix.
+  const policy = draft.evidence.policy;
+  const statement = draft.evidence.statement;
+  const where =
+    DENY_CODES.includes(draft.code) && typeof policy === 'string' && typeof statement === 'string'
+      ? { policy, statement }
+      : undefined;
   for (const c of candidates(draft, ctx)) {
-    if (!ctx.stillBlocks(c.inputs, draft.code, action)) {
+    if (!ctx.stillBlocks(c.inputs, draft.code, action, where)) {
       const r = 'render' in c ? c.render() : c;
       return {
         cause: draft.code,
