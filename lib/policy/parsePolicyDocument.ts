@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PolicyError } from '../errors/TrustwatchError.js';
+import { findJsonErrorOffset } from '../intake/findJsonErrorOffset.js';
+import { lineColumnAt } from '../intake/parseJsonText.js';
 import { markParsed } from './isParsed.js';
 import { appendIndex, appendKey } from './jsonPath.js';
 import type {
@@ -56,6 +58,14 @@ export const POLICY_VERSIONS = ['2012-10-17', '2008-10-17'] as const;
 /** Principal types a `Principal` map may name. */
 export const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
 
+/** ` (line 1, column 28: unexpected end of input, expected a string)`, or nothing when unsure. */
+function whereJsonFails(text: string, prefix = ''): string {
+  const found = findJsonErrorOffset(text);
+  if (found === undefined) return prefix === '' ? '' : ` (${prefix.replace(/, $/, '')})`;
+  const { line, column } = lineColumnAt(text, found.offset);
+  return ` (${prefix}line ${line}, column ${column}: ${found.reason})`;
+}
+
 function decodeDocumentText(text: string, path: string): unknown {
   const trimmed = text.trim();
   const tryJson = (s: string): { ok: true; value: unknown } | { ok: false } => {
@@ -68,7 +78,7 @@ function decodeDocumentText(text: string, path: string): unknown {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const parsed = tryJson(trimmed);
     if (parsed.ok) return parsed.value;
-    fail('not valid JSON', path);
+    fail(`not valid JSON${whereJsonFails(trimmed)}`, path);
   }
   if (/%[0-9a-fA-F]{2}/.test(trimmed)) {
     let decoded: string;
@@ -81,11 +91,16 @@ function decodeDocumentText(text: string, path: string): unknown {
     }
     const parsed = tryJson(decoded.trim());
     if (parsed.ok) return parsed.value;
-    fail('not valid JSON', path);
+    fail(`not valid JSON${whereJsonFails(decoded.trim(), 'once URL-decoded, ')}`, path);
   }
   const parsed = tryJson(trimmed);
   if (parsed.ok) return parsed.value;
-  fail('not valid JSON', path);
+  fail(
+    trimmed === ''
+      ? 'not valid JSON (the document is empty)'
+      : `not valid JSON${whereJsonFails(trimmed)}`,
+    path,
+  );
 }
 
 // ---------------------------------------------------------------------------

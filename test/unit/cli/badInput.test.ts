@@ -484,7 +484,8 @@ const SNAPSHOT_ROWS: readonly SnapshotRow[] = [
       s.organization.policies[0].content = '{not json';
     }),
     code: 2,
-    stderr: 'not valid JSON (file `F`, at `organization.policies[0].content`)',
+    stderr:
+      'not valid JSON (line 1, column 2: unexpected `n`, expected a string) (file `F`, at `organization.policies[0].content`)',
   },
   {
     name: 'an SCP targeting an unknown OU',

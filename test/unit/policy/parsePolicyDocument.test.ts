@@ -131,13 +131,14 @@ const errorRows: { why: string; input: unknown; message: string; path: string }[
   {
     why: 'snapshot spec: unreadable text is "not valid JSON" at the document path',
     input: '{"Version": "2012-10-17", ',
-    message: 'not valid JSON',
+    message: 'not valid JSON (line 1, column 26: unexpected end of input, expected a string)',
     path: BASE,
   },
   {
     why: 'URL-encoded text that does not decode to JSON',
     input: '%7B%22Version%22',
-    message: 'not valid JSON',
+    message:
+      'not valid JSON (once URL-decoded, line 1, column 11: unexpected end of input, expected `:`)',
     path: BASE,
   },
   {
@@ -149,7 +150,7 @@ const errorRows: { why: string; input: unknown; message: string; path: string }[
   {
     why: 'plain words are not JSON',
     input: 'allow everything',
-    message: 'not valid JSON',
+    message: 'not valid JSON (line 1, column 1: unexpected `a`, expected a value)',
     path: BASE,
   },
   {
@@ -378,7 +379,7 @@ describe('parsePolicyDocument: malformed policies', () => {
       expect.unreachable();
     } catch (err) {
       expect(formatErrorLine(err)).toBe(
-        'not valid JSON (at `accounts.222222222222.RoleDetailList[3].AssumeRolePolicyDocument`)',
+        'not valid JSON (line 1, column 2: unexpected `n`, expected a string) (at `accounts.222222222222.RoleDetailList[3].AssumeRolePolicyDocument`)',
       );
     }
   });

@@ -145,7 +145,7 @@ describe('loadSnapshot: malformed snapshots', () => {
           s.organization.policies[0].content = '{not json';
         }),
       'organization.policies[0].content',
-      'not valid JSON',
+      'not valid JSON (line 1, column 2: unexpected `n`, expected a string)',
     ],
     [
       'an SCP target naming an unknown OU',
