@@ -818,7 +818,7 @@ function buildFixes(
       inputs: AssumeRoleInputs,
       code: CauseCode,
       action?: string,
-      where?: { readonly policy: string; readonly statement: string },
+      where?: Readonly<Record<string, string>>,
     ): boolean => {
       if (evaluated === undefined) return true;
       const evaluation = evaluateAssumeRole(inputs);
@@ -827,8 +827,7 @@ function buildFixes(
         (d) =>
           d.code === code &&
           (action === undefined || d.blocker?.action === action) &&
-          (where === undefined ||
-            (d.evidence.policy === where.policy && d.evidence.statement === where.statement)) &&
+          (where === undefined || Object.entries(where).every(([k, v]) => d.evidence[k] === v)) &&
           // A cause about a session action is checked for that action, even
           // when it was only speculative (the request may have used it).
           (action !== undefined || !isSpeculative(d, inputs.context.action)),

@@ -49,7 +49,7 @@ export interface FixContext {
     inputs: AssumeRoleInputs,
     code: CauseCode,
     action?: string,
-    where?: { readonly policy: string; readonly statement: string },
+    where?: Readonly<Record<string, string>>,
   ) => boolean;
   /** Does a role with this ARN exist (for corrected-ARN fixes)? */
   readonly roleExists: (arn: string) => boolean;
@@ -578,14 +578,16 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
     blocked !== undefined && ctx.inputs !== undefined && blocked !== ctx.inputs.context.action
       ? blocked
       : undefined;
-  // An explicit deny is fixed when its own statement stops denying: another
-  // deny of the same kind is a cause of its own, with its own fix.
-  const policy = draft.evidence.policy;
-  const statement = draft.evidence.statement;
-  const where =
+  // An explicit deny is fixed when its own statement stops denying, a missing
+  // SCP allow when its own level allows: another deny or level is a cause of
+  // its own, with its own fix.
+  const { policy, statement, level } = draft.evidence;
+  const where: Readonly<Record<string, string>> | undefined =
     DENY_CODES.includes(draft.code) && typeof policy === 'string' && typeof statement === 'string'
       ? { policy, statement }
-      : undefined;
+      : draft.code === 'SCP_NO_ALLOW' && typeof level === 'string'
+        ? { level }
+        : undefined;
   for (const c of candidates(draft, ctx)) {
     if (!ctx.stillBlocks(c.inputs, draft.code, action, where)) {
       const r = 'render' in c ? c.render() : c;
