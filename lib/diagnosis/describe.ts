@@ -24,7 +24,9 @@ export function callerLabel(event: DenialEvent): string {
   if (c.type === 'WebIdentityUser') return 'the web identity caller';
   if (c.type === 'SAMLUser') return 'the SAML caller';
   if (c.type === 'AWSService') return `service \`${c.invokedBy ?? 'unknown'}\``;
-  if (c.type === 'Root') return `the root user of account \`${c.accountId ?? '?'}\``;
+  if (c.type === 'Root') {
+    return `the root user of account \`${c.accountId ?? event.recordedInAccount ?? '?'}\``;
+  }
   return `\`${c.arn ?? c.type}\``;
 }
 

@@ -232,7 +232,7 @@ function hasCallerSide(event: DenialEvent): boolean {
  *   AWS STS credentials").
  */
 function rootCaller(event: DenialEvent, targetArn: string | undefined): CauseDraft {
-  const account = event.caller.accountId ?? '?';
+  const account = event.caller.accountId ?? event.recordedInAccount ?? '?';
   const role = targetArn === undefined ? 'the role' : `\`${targetArn}\``;
   const federated = event.caller.type === 'FederatedUser';
   return {
@@ -245,7 +245,8 @@ function rootCaller(event: DenialEvent, targetArn: string | undefined): CauseDra
       policy: federated
         ? 'none: GetFederationToken credentials cannot call sts:AssumeRole'
         : 'none: the root user cannot be granted sts:AssumeRole',
-      principal: event.caller.arn ?? `arn:aws:iam::${account}:root`,
+      principal:
+        event.caller.arn ?? (federated ? 'unknown federated user' : `arn:aws:iam::${account}:root`),
       action: 'sts:AssumeRole',
       ...(targetArn === undefined ? {} : { resource: targetArn }),
       ...(event.errorMessage.raw === '' ? {} : { awsMessage: event.errorMessage.raw }),

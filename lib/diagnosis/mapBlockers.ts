@@ -192,7 +192,8 @@ function trustNoAllow(
     return [
       {
         code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-        certainty: unknownPrincipal ? 'unknown' : 'yes',
+        // Without `invokedBy` the service is not known, so neither is the match.
+        certainty: unknownPrincipal || event.caller.invokedBy === undefined ? 'unknown' : 'yes',
         summary: `The trust policy of \`${roleName}\` does not trust the service \`${service}\` for \`${blocker.action}\`: a service assumes a role only when a \`Service\` principal of the trust policy names it.${actionNote}`,
         evidence: {
           policy: trust.label,
