@@ -103,6 +103,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     else if (arg.startsWith('--') && arg.includes('=')) {
       const [flag, ...rest] = arg.split('=');
       if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
+      if (rest.join('=') === '') throw new ConfigError(`option \`${flag}\` needs a value`);
       values[flag as string] = rest.join('=');
     } else if (VALUE_FLAGS.has(arg)) {
       const v = argv[i + 1];

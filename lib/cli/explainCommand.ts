@@ -12,6 +12,7 @@ import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
+import { describeReadError } from './describeReadError.js';
 
 export const EXPLAIN_FORMATS = ['text', 'json', 'slack'] as const;
 export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
@@ -56,6 +57,7 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
     } else if (arg.startsWith('--') && arg.includes('=')) {
       const [flag, ...rest] = arg.split('=');
       if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
+      if (rest.join('=') === '') throw new ConfigError(`option \`${flag}\` needs a value`);
       values[flag as string] = rest.join('=');
     } else if (VALUE_FLAGS.has(arg)) {
       const v = argv[i + 1];
@@ -102,15 +104,8 @@ async function readText(io: CliIo, file: string, what: 'input' | 'snapshot'): Pr
   try {
     return await io.readText(file);
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : 'cannot read file';
     const Err = what === 'snapshot' ? SnapshotError : InputError;
-    throw new Err(`${why}`, { cause: err, context: { file, path: '' } });
+    throw new Err(describeReadError(err), { cause: err, context: { file, path: '' } });
   }
 }
 
@@ -124,7 +119,11 @@ async function inputFiles(input: string): Promise<string[]> {
     return [input]; // reading it reports the error with the file name
   }
   if (!isDir) return [input];
-  const names = (await readdir(input)).filter((n) => n.toLowerCase().endsWith('.json')).sort();
+  // Files only: a sub-directory that happens to be called `x.json` is not an input.
+  const names = (await readdir(input, { withFileTypes: true }))
+    .filter((e) => !e.isDirectory() && e.name.toLowerCase().endsWith('.json'))
+    .map((e) => e.name)
+    .sort();
   if (names.length === 0)
     throw new InputError('no *.json file in directory', { context: { file: input } });
   return names.map((n) => join(input, n));

@@ -261,6 +261,16 @@ const EVENT_ROWS: readonly Row[] = [
     stdout: { diagnoses: 1, skipped: [] },
   },
   {
+    name: 'a directory with a sub-directory called x.json',
+    input: () => {
+      const d = folder({ 'a.json': json(EVENT) });
+      mkdirSync(join(d, 'x.json'));
+      return { path: d };
+    },
+    code: 0,
+    stdout: { diagnoses: 1, skipped: [] },
+  },
+  {
     name: 'a missing file',
     input: () => ({ path: join(dir, 'does-not-exist.json') }),
     code: 2,
@@ -621,6 +631,10 @@ describe('trustwatch options', () => {
     [['explain', '--format', 'json', SAMPLE, SAMPLE], 'explain', 'expected one input, got 2'],
     [['explain', '--format', 'json'], 'explain', 'missing input: a file, a directory or -'],
     [['explain', SAMPLE, '--format'], 'explain', 'option `--format` needs a value'],
+    [['explain', '--snapshot=', SAMPLE], 'explain', 'option `--snapshot` needs a value'],
+    [['explain', '--format=', SAMPLE], 'explain', 'option `--format` needs a value'],
+    [['explain', '--snapshot', ROOT, SAMPLE], 'explain', `it is a directory (file \`${ROOT}\`)`],
+    [['audit', '--snapshot='], 'audit', 'option `--snapshot` needs a value'],
     [['audit', '--bogus'], 'audit', 'unexpected argument `--bogus`'],
     [
       ['audit', '--format', 'xml'],
