@@ -8,6 +8,8 @@ export interface ContextFacts {
   readonly callerOrgPath?: Readable<OrgPathInfo | null>;
   /** IAM tags of the caller's role or user; `undefined` when they could not be read. */
   readonly principalTags?: readonly Tag[];
+  /** IAM tags of the role being assumed (`aws:ResourceTag/…`); `undefined` when not read. */
+  readonly resourceTags?: readonly Tag[];
 }
 
 /** The STS action a denial event stands for. */
@@ -180,6 +182,13 @@ export function buildRequestContext(
   set('aws:RequestedRegion', event.awsRegion);
   set('aws:SecureTransport', 'true');
   if (c.sessionSourceIdentity !== undefined) set('aws:SourceIdentity', c.sessionSourceIdentity);
+
+  // The role being assumed is the request's resource: its account and tags
+  // (ABAC on role assumption: `aws:ResourceTag/team` = `${aws:PrincipalTag/team}`).
+  const resourceAccount = /^arn:[\w-]+:iam::(\d{12}):/.exec(roleArn)?.[1];
+  if (resourceAccount !== undefined) set('aws:ResourceAccount', resourceAccount);
+  if (facts.resourceTags === undefined) unknown.add('aws:resourcetag/');
+  else for (const t of facts.resourceTags) set(`aws:ResourceTag/${t.key}`, t.value);
 
   // Request parameters.
   if (req.logged) {

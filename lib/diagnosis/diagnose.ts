@@ -104,6 +104,7 @@ function inputsFor(
   bundle: DiagnosisBundle,
   role: { arn: string; accountId: string; isServiceLinked: boolean },
   trust: LabeledPolicy,
+  roleState?: RoleState,
 ): AssumeRoleInputs {
   const federated = event.eventName !== 'AssumeRole';
   const tags = principalTags(bundle);
@@ -111,6 +112,7 @@ function inputsFor(
     organization: bundle.organization,
     ...(bundle.callerOrgPath === undefined ? {} : { callerOrgPath: bundle.callerOrgPath }),
     ...(tags === undefined ? {} : { principalTags: tags }),
+    ...(roleState === undefined ? {} : { resourceTags: roleState.tags }),
   });
   const pol = bundle.callerPolicies;
   const callerAccount = event.caller.accountId;
@@ -172,7 +174,7 @@ function evaluate(
 ): Evaluated & { drafts: CauseDraft[] } {
   // Evaluate without the unlogged session actions first: they can only add
   // speculative causes, which are dropped whenever anything else blocks.
-  const full = inputsFor(event, bundle, role, trust);
+  const full = inputsFor(event, bundle, role, trust, roleState);
   const known = full.sessionActions.filter((a) => a.needed !== 'unknown');
   let inputs =
     known.length === full.sessionActions.length ? full : { ...full, sessionActions: known };

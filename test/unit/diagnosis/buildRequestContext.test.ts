@@ -143,6 +143,21 @@ describe('buildRequestContext', () => {
     expect(ctx.values['aws:sourcevpce']).toEqual(['vpce-0abc']);
   });
 
+  it("sets the role's account and tags as resource keys, unknown when the role was not read", () => {
+    // ABAC on role assumption: identity policies compare aws:ResourceTag/… of the role.
+    const known = buildRequestContext(event(), ROLE, {
+      organization: ORG,
+      callerOrgPath: PATH,
+      resourceTags: [{ key: 'Team', value: 'platform' }],
+    });
+    expect(known.values['aws:resourcetag/team']).toEqual(['platform']);
+    expect(known.values['aws:resourceaccount']).toEqual(['222222222222']);
+    expect(known.unknownKeys).not.toContain('aws:resourcetag/');
+    const unread = buildRequestContext(event(), ROLE, { organization: ORG, callerOrgPath: PATH });
+    expect(unread.values['aws:resourcetag/team']).toBeUndefined();
+    expect(unread.unknownKeys).toContain('aws:resourcetag/');
+  });
+
   it('leaves org keys unknown when the caller account cannot be read', () => {
     const ctx = buildRequestContext(event(), ROLE, {
       organization: ORG,
