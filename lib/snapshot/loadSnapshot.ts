@@ -83,6 +83,7 @@ function checkArn(
   declaredPath: string | null | undefined,
   path: string,
   file: string | undefined,
+  declaredName?: string,
 ): string {
   const parts = parseIamPrincipalArn(arn);
   const awsManaged = kind === 'policy' && /^arn:aws[\w-]*:iam::aws:policy\//.test(arn);
@@ -93,6 +94,10 @@ function checkArn(
   }
   if (parts.accountId !== accountId) {
     fail(`\`${arn}\` belongs to account \`${parts.accountId}\`, not \`${accountId}\``, path, file);
+  }
+  // The explainer finds roles by name and reports them by ARN: the two must agree.
+  if (declaredName !== undefined && parts.name !== declaredName) {
+    fail(`\`${arn}\` names ${kind} \`${parts.name}\`, not \`${declaredName}\``, path, file);
   }
   return declaredPath ?? parts.path;
 }
@@ -105,7 +110,7 @@ function loadAccount(
   const base = joinPath('accounts', accountId);
   const roles: SnapshotRole[] = (details.RoleDetailList ?? []).map((r, i) => {
     const at = joinPath(base, 'RoleDetailList', i);
-    const path = checkArn(r.Arn, accountId, 'role', r.Path, joinPath(at, 'Arn'), file);
+    const path = checkArn(r.Arn, accountId, 'role', r.Path, joinPath(at, 'Arn'), file, r.RoleName);
     return defined<SnapshotRole>({
       kind: 'role',
       arn: r.Arn,
@@ -131,7 +136,7 @@ function loadAccount(
   });
   const users: SnapshotUser[] = (details.UserDetailList ?? []).map((u, i) => {
     const at = joinPath(base, 'UserDetailList', i);
-    const path = checkArn(u.Arn, accountId, 'user', u.Path, joinPath(at, 'Arn'), file);
+    const path = checkArn(u.Arn, accountId, 'user', u.Path, joinPath(at, 'Arn'), file, u.UserName);
     return defined<SnapshotUser>({
       kind: 'user',
       arn: u.Arn,
@@ -150,7 +155,15 @@ function loadAccount(
   });
   const groups: SnapshotGroup[] = (details.GroupDetailList ?? []).map((g, i) => {
     const at = joinPath(base, 'GroupDetailList', i);
-    const path = checkArn(g.Arn, accountId, 'group', g.Path, joinPath(at, 'Arn'), file);
+    const path = checkArn(
+      g.Arn,
+      accountId,
+      'group',
+      g.Path,
+      joinPath(at, 'Arn'),
+      file,
+      g.GroupName,
+    );
     return defined<SnapshotGroup>({
       kind: 'group',
       arn: g.Arn,

@@ -211,6 +211,24 @@ describe('loadSnapshot: malformed snapshots', () => {
       '`44444444444` is not a 12-digit account id',
     ],
     [
+      'a RoleName that is not the name in its Arn',
+      () =>
+        edited((s) => {
+          role0(s).RoleName = 'ci-deployer2';
+        }),
+      `${ROLE0}.Arn`,
+      '`arn:aws:iam::111111111111:role/ci-deployer` names role `ci-deployer`, not `ci-deployer2`',
+    ],
+    [
+      'a UserName that is not the name in its Arn',
+      () =>
+        edited((s) => {
+          s.accounts['111111111111'].UserDetailList[0].UserName = 'alice';
+        }),
+      'accounts.111111111111.UserDetailList[0].Arn',
+      '`arn:aws:iam::111111111111:user/bob` names user `bob`, not `alice`',
+    ],
+    [
       'the same role twice in an account',
       () =>
         edited((s) => {
