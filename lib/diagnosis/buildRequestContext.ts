@@ -10,6 +10,8 @@ export interface ContextFacts {
   readonly principalTags?: readonly Tag[];
   /** IAM tags of the role being assumed (`aws:ResourceTag/…`); `undefined` when not read. */
   readonly resourceTags?: readonly Tag[];
+  /** Organization path of the role's account (`aws:ResourceOrgID`, `aws:ResourceOrgPaths`). */
+  readonly resourceOrgPath?: Readable<OrgPathInfo | null>;
 }
 
 /** The STS action a denial event stands for. */
@@ -189,6 +191,21 @@ export function buildRequestContext(
   if (resourceAccount !== undefined) set('aws:ResourceAccount', resourceAccount);
   if (facts.resourceTags === undefined) unknown.add('aws:resourcetag/');
   else for (const t of facts.resourceTags) set(`aws:ResourceTag/${t.key}`, t.value);
+  // Data-perimeter policies compare the role's organization (`aws:ResourceOrgID`).
+  // An account outside our organization may be in another one: unknown.
+  const rorg = facts.resourceOrgPath;
+  if (
+    facts.organization.ok &&
+    facts.organization.value !== null &&
+    rorg?.ok === true &&
+    rorg.value !== null
+  ) {
+    set('aws:ResourceOrgID', facts.organization.value.id);
+    set('aws:ResourceOrgPaths', rorg.value.orgPath);
+  } else {
+    unknown.add('aws:resourceorgid');
+    unknown.add('aws:resourceorgpaths');
+  }
 
   // Request parameters.
   if (req.logged) {

@@ -108,15 +108,16 @@ function inputsFor(
 ): AssumeRoleInputs {
   const federated = event.eventName !== 'AssumeRole';
   const tags = principalTags(bundle);
+  const callerAccount = event.caller.accountId;
+  const rolePath = role.accountId === callerAccount ? bundle.callerOrgPath : bundle.roleOrgPath;
   const context = buildRequestContext(event, role.arn, {
     organization: bundle.organization,
     ...(bundle.callerOrgPath === undefined ? {} : { callerOrgPath: bundle.callerOrgPath }),
     ...(tags === undefined ? {} : { principalTags: tags }),
     ...(roleState === undefined ? {} : { resourceTags: roleState.tags }),
+    ...(rolePath === undefined ? {} : { resourceOrgPath: rolePath }),
   });
   const pol = bundle.callerPolicies;
-  const callerAccount = event.caller.accountId;
-  const rolePath = role.accountId === callerAccount ? bundle.callerOrgPath : bundle.roleOrgPath;
   return {
     context,
     role,

@@ -158,6 +158,23 @@ describe('buildRequestContext', () => {
     expect(unread.unknownKeys).toContain('aws:resourcetag/');
   });
 
+  it("sets the role account's organization as aws:ResourceOrgID/Paths, unknown outside the organization", () => {
+    const inOrg = buildRequestContext(event(), ROLE, {
+      organization: ORG,
+      callerOrgPath: PATH,
+      resourceOrgPath: PATH,
+    });
+    expect(inOrg.values['aws:resourceorgid']).toEqual(['o-1']);
+    expect(inOrg.values['aws:resourceorgpaths']).toEqual(['o-1/r-1/ou-1/']);
+    const outside = buildRequestContext(event(), ROLE, {
+      organization: ORG,
+      callerOrgPath: PATH,
+      resourceOrgPath: { ok: true, value: null },
+    });
+    expect(outside.values['aws:resourceorgid']).toBeUndefined();
+    expect(outside.unknownKeys).toContain('aws:resourceorgid');
+  });
+
   it('leaves org keys unknown when the caller account cannot be read', () => {
     const ctx = buildRequestContext(event(), ROLE, {
       organization: ORG,
