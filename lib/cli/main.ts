@@ -1,4 +1,8 @@
-import { formatErrorLine, TrustwatchError } from '../errors/TrustwatchError.js';
+import {
+  escapeControlCharacters,
+  formatErrorLine,
+  TrustwatchError,
+} from '../errors/TrustwatchError.js';
 import type { CliIo } from './CliIo.js';
 
 /**
@@ -43,7 +47,7 @@ const INTERNAL_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, Eva
 function oneLine(err: unknown): string {
   const raw = err instanceof Error ? err.message : String(err);
   const first = (raw.split(/\r?\n/)[0] ?? '').trim();
-  const bounded = first.length > 300 ? `${first.slice(0, 300)}…` : first;
+  const bounded = escapeControlCharacters(first.length > 300 ? `${first.slice(0, 300)}…` : first);
   if (bounded === '') return err instanceof Error ? err.name.toLowerCase() : 'unknown error';
   return bounded.charAt(0).toLowerCase() + bounded.slice(1);
 }
@@ -55,9 +59,7 @@ function oneLine(err: unknown): string {
  * reported as it is, with 2. Never a stack trace.
  */
 export function describeFailure(err: unknown): { line: string; status: number } {
-  if (err instanceof TrustwatchError) {
-    return { line: oneLine(new Error(formatErrorLine(err))), status: EXIT_UNUSABLE };
-  }
+  if (err instanceof TrustwatchError) return { line: formatErrorLine(err), status: EXIT_UNUSABLE };
   if (INTERNAL_ERRORS.some((E) => err instanceof E)) {
     return {
       line: `internal error: ${oneLine(err)} (a bug in trustwatch; please report it with the command and input)`,
@@ -74,7 +76,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return name === undefined ? 2 : 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    io.stderr(`trustwatch: unknown command \`${name}\`\n${USAGE}\n`);
+    io.stderr(
+      `trustwatch: unknown command \`${escapeControlCharacters(name)}\` (expected ${Object.keys(COMMANDS).join(', ')}; see \`trustwatch --help\`)\n`,
+    );
     return 2;
   }
   try {

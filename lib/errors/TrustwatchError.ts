@@ -51,8 +51,22 @@ export class DeliveryError extends TrustwatchError {
 }
 
 /**
+ * Control characters (a newline in an account id or a file name, a terminal
+ * escape in a policy) written as escapes, so that the line stays one line and
+ * cannot recolour or rewrite the user's terminal.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
  * Formats any error as one line for a person: `<message> (file `x`, at `path`)`.
- * Never includes a stack trace.
+ * Never includes a stack trace, and never a line break (see `escapeControlCharacters`).
  */
 export function formatErrorLine(err: unknown): string {
   if (err instanceof TrustwatchError) {
@@ -60,8 +74,10 @@ export function formatErrorLine(err: unknown): string {
     const { file, path } = err.context;
     if (file !== undefined) where.push(`file \`${file}\``);
     if (path !== undefined && path !== '') where.push(`at \`${path}\``);
-    return where.length > 0 ? `${err.message} (${where.join(', ')})` : err.message;
+    return escapeControlCharacters(
+      where.length > 0 ? `${err.message} (${where.join(', ')})` : err.message,
+    );
   }
-  if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
-  return String(err);
+  if (err instanceof Error) return escapeControlCharacters(err.message.split('\n')[0] ?? err.name);
+  return escapeControlCharacters(String(err));
 }

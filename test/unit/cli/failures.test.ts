@@ -69,6 +69,37 @@ describe('describeFailure: one line and an exit status for anything thrown', () 
   });
 });
 
+describe('one line even when the input holds line breaks or terminal escapes', () => {
+  it.each([
+    [
+      'an account id with a newline',
+      new SnapshotError('account id `1\n2` is not 12 digits', {
+        context: { file: 's.json', path: 'accounts["1\\n2"]' },
+      }),
+      'account id `1\\n2` is not 12 digits (file `s.json`, at `accounts["1\\n2"]`)',
+    ],
+    [
+      'a file name with a newline and a terminal escape',
+      new InputError('input is empty', { context: { file: 'a\nb\u001b[31m.json' } }),
+      'input is empty (file `a\\nb\\u001b[31m.json`)',
+    ],
+    ['a runtime error', new TypeError('x\ty'), `internal error: x\\ty ${BUG}`],
+  ])('%s', (_name, err, line) => {
+    const got = describeFailure(err).line;
+    expect(got).toBe(line);
+    expect(got).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it('an unknown command is one line naming the commands', async () => {
+    const io = fakeIo();
+    expect(await main(['explian\n', SAMPLE], io)).toBe(2);
+    expect(io.err.join('')).toBe(
+      'trustwatch: unknown command `explian\\n` (expected explain, snapshot, probe, backfill, audit; see `trustwatch --help`)\n',
+    );
+    expect(io.out).toEqual([]);
+  });
+});
+
 describe('main: an unexpected error inside a command', () => {
   it('is one line with exit 3, never a stack trace', async () => {
     const io = fakeIo();
