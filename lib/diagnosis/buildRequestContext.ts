@@ -120,6 +120,9 @@ export function buildRequestContext(
   if (c.type === 'AWSService') {
     set('aws:PrincipalIsAWSService', 'true');
     set('aws:PrincipalServiceName', c.invokedBy);
+    // The resource the service acts for (confused-deputy conditions) is not logged.
+    for (const k of ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths'])
+      unknown.add(k);
   } else {
     set('aws:PrincipalIsAWSService', 'false');
   }
@@ -181,6 +184,13 @@ export function buildRequestContext(
     unknown.add('aws:currenttime');
     unknown.add('aws:epochtime');
   }
+  // A call an AWS service made on the caller's behalf shows the service as its source.
+  const viaService =
+    c.type !== 'AWSService' &&
+    event.sourceIp !== undefined &&
+    /\.amazonaws\.com$/i.test(event.sourceIp);
+  set('aws:ViaAWSService', viaService ? 'true' : 'false');
+  if (viaService && event.sourceIp !== undefined) set('aws:CalledVia', event.sourceIp);
   set('aws:RequestedRegion', event.awsRegion);
   set('aws:SecureTransport', 'true');
   if (c.sessionSourceIdentity !== undefined) set('aws:SourceIdentity', c.sessionSourceIdentity);

@@ -175,6 +175,27 @@ describe('buildRequestContext', () => {
     expect(outside.unknownKeys).toContain('aws:resourceorgid');
   });
 
+  it("marks a call made through an AWS service (FAS) and leaves a service caller's source unknown", () => {
+    const direct = buildRequestContext(event(), ROLE, { organization: ORG, callerOrgPath: PATH });
+    expect(direct.values['aws:viaawsservice']).toEqual(['false']);
+    const via = buildRequestContext(event({ sourceIp: 'cloudformation.amazonaws.com' }), ROLE, {
+      organization: ORG,
+      callerOrgPath: PATH,
+    });
+    expect(via.values['aws:viaawsservice']).toEqual(['true']);
+    expect(via.values['aws:calledvia']).toEqual(['cloudformation.amazonaws.com']);
+    expect(via.values['aws:sourceip']).toBeUndefined();
+    const service = buildRequestContext(
+      event({ caller: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' } }),
+      ROLE,
+      { organization: ORG },
+    );
+    // Confused-deputy conditions (aws:SourceAccount, aws:SourceArn) depend on what was not logged.
+    expect(service.unknownKeys).toEqual(
+      expect.arrayContaining(['aws:sourceaccount', 'aws:sourcearn']),
+    );
+  });
+
   it('leaves org keys unknown when the caller account cannot be read', () => {
     const ctx = buildRequestContext(event(), ROLE, {
       organization: ORG,
