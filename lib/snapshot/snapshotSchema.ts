@@ -106,7 +106,11 @@ export const accountDetailsSchema = z.object({
 export const organizationSchema = z.object({
   id: z.string(),
   managementAccountId: accountId,
-  roots: z.array(z.object({ id: z.string(), name: optString })),
+  roots: z
+    .array(z.object({ id: z.string(), name: optString }))
+    .refine((roots) => roots.length > 0, {
+      error: 'an organization has a root: `roots` is empty',
+    }),
   organizationalUnits: list(z.object({ id: z.string(), parentId: z.string(), name: optString })),
   accounts: z.array(z.object({ id: accountId, name: optString, parentId: optString })),
   policies: list(

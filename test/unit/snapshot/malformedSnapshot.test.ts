@@ -229,6 +229,15 @@ describe('loadSnapshot: malformed snapshots', () => {
       '`arn:aws:iam::111111111111:user/bob` names user `bob`, not `alice`',
     ],
     [
+      'an organization without a root',
+      () =>
+        edited((s) => {
+          s.organization.roots = [];
+        }),
+      'organization.roots',
+      'an organization has a root: `roots` is empty',
+    ],
+    [
       'the same role twice in an account',
       () =>
         edited((s) => {
