@@ -6,7 +6,10 @@
 /** @param {unknown} err */
 function internalError(err) {
   const message = err instanceof Error ? err.message : String(err);
-  const first = (message.split(/\r?\n/)[0] ?? '').trim().slice(0, 300) || 'unknown error';
+  // JSON.stringify escapes control characters: the line cannot break or carry terminal escapes.
+  const first =
+    JSON.stringify((message.split(/\r?\n/)[0] ?? '').trim().slice(0, 300)).slice(1, -1) ||
+    'unknown error';
   process.stderr.write(
     `trustwatch: internal error: ${first.charAt(0).toLowerCase()}${first.slice(1)} (a bug in trustwatch; please report it with the command and input)\n`,
   );
