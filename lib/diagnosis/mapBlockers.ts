@@ -366,7 +366,7 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
         out.push({
           code,
           certainty: s === undefined ? certainty : certaintyOf(s.applies),
-          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}; an explicit deny overrides every allow.${notPrincipal}`,
+          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${notPrincipal}`,
           evidence: {
             ...(policyLabel === undefined ? {} : { policy: policyLabel }),
             ...(s === undefined ? {} : { statement: statementRef(s) }),

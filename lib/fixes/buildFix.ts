@@ -147,6 +147,20 @@ function mfaCandidate(event: DenialEvent, inputs: AssumeRoleInputs, roleArn: str
   };
 }
 
+/**
+ * The ExternalId a deny statement insists on (`StringNotEquals sts:ExternalId
+ * <value>`, with or without IfExists), when that is why it applies.
+ */
+function deniedExternalId(draft: CauseDraft): string | undefined {
+  const c = (draft.statement?.conditions ?? []).find(
+    (x) =>
+      x.result !== 'no' &&
+      x.key.toLowerCase() === 'sts:externalid' &&
+      /^stringnot(equals|like)/i.test(baseOperator(x.operator)),
+  );
+  return c?.expected.find((v) => !v.includes('*') && !v.includes('?') && !v.includes('${'));
+}
+
 /** True when a deny statement applies because the request was not MFA-authenticated. */
 function deniesWithoutMfa(draft: CauseDraft): boolean {
   return (draft.statement?.conditions ?? []).some(
@@ -317,9 +331,21 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
       const s = draft.statement;
       if (policy === undefined || s === undefined || callerArn === undefined) break;
       // A deny that only bites sessions without MFA (the usual "force MFA"
-      // policy) is met by using MFA, not by exempting the caller from it.
+      // policy) is met by using MFA, not by exempting the caller from it; one
+      // that bites requests without the agreed ExternalId, by sending it.
       if (deniesWithoutMfa(draft) && inputs !== undefined && roleArn !== undefined) {
         out.push(mfaCandidate(event, inputs, roleArn));
+      }
+      const externalId = deniedExternalId(draft);
+      if (externalId !== undefined && inputs !== undefined && roleArn !== undefined) {
+        const sessionName = sessionNameOf(event);
+        out.push({
+          title: 'Pass the ExternalId the role expects when assuming it',
+          inputs: withContext(inputs, { 'sts:externalid': [externalId] }),
+          awsCli: cliAssumeRole({ roleArn, sessionName, externalId }),
+          terraform: tfProviderAssumeRole({ roleArn, sessionName, externalId }),
+          appliesTo: "the caller's AssumeRole call (SDK, CLI profile or Terraform provider)",
+        });
       }
       const patched = addPrincipalArnException(policy.document, s.index, callerArn);
       const title = `Exempt \`${callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`;
