@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 
 /** What a command may touch of the outside world; tests pass a fake. */
 export interface CliIo {
@@ -14,10 +15,32 @@ export interface CliIo {
   now(): Date;
 }
 
+/** Decompressed text is capped: a gzip bomb fails with one line instead of exhausting memory. */
+const MAX_GUNZIPPED_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Bytes as UTF-8 text; gzip (CloudTrail's `.json.gz` log files, as delivered
+ * to S3) is decompressed first.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES }).toString('utf8');
+    } catch (err) {
+      const why =
+        (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+          ? 'larger than 1 GiB once decompressed'
+          : 'damaged or truncated';
+      throw new Error(`gzip-compressed and ${why}`, { cause: err });
+    }
+  }
+  return bytes.toString('utf8');
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeText(Buffer.concat(chunks));
 }
 
 /**
@@ -37,7 +60,7 @@ export function processIo(): CliIo {
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    readText: (p) => (p === '-' ? readStdin() : readFile(p, 'utf8')),
+    readText: async (p) => (p === '-' ? readStdin() : decodeText(await readFile(p))),
     writeText: async (p, t) => {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(p, t, 'utf8');

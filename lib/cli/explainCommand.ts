@@ -31,7 +31,8 @@ export const EXPLAIN_USAGE = `usage: trustwatch explain [--snapshot FILE] [--liv
 
 Explains denied sts:AssumeRole* events: why each was denied and what to change.
   <file|dir|->        an event file (EventBridge event, CloudTrail record or log file,
-                      lookup-events output, or an array of them), a directory of *.json
+                      lookup-events output, or an array of them; gzip-compressed too, as
+                      CloudTrail delivers to S3), a directory of *.json and *.json.gz
                       files, or - for standard input
   --snapshot FILE     IAM snapshot to explain against (default: the embedded demo)
   --live              read IAM and Organizations live (AWS credentials needed)
@@ -119,13 +120,14 @@ async function inputFiles(input: string): Promise<string[]> {
     return [input]; // reading it reports the error with the file name
   }
   if (!isDir) return [input];
-  // Files only: a sub-directory that happens to be called `x.json` is not an input.
+  // Files only (a sub-directory that happens to be called `x.json` is not an input);
+  // `*.json.gz` as CloudTrail delivers its log files to S3.
   const names = (await readdir(input, { withFileTypes: true }))
-    .filter((e) => !e.isDirectory() && e.name.toLowerCase().endsWith('.json'))
+    .filter((e) => !e.isDirectory() && /\.json(\.gz)?$/i.test(e.name))
     .map((e) => e.name)
     .sort();
   if (names.length === 0)
-    throw new InputError('no *.json file in directory', { context: { file: input } });
+    throw new InputError('no *.json or *.json.gz file in directory', { context: { file: input } });
   return names.map((n) => join(input, n));
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../lib/cli/main.js';
 import { fakeIo } from './fakeIo.js';
@@ -271,6 +272,37 @@ const EVENT_ROWS: readonly Row[] = [
     stdout: { diagnoses: 1, skipped: [] },
   },
   {
+    name: 'a gzip-compressed CloudTrail log file (as delivered to S3)',
+    input: () => {
+      const f = join(dir, `ct${++n}.json.gz`);
+      writeFileSync(f, gzipSync(json({ Records: [RECORD] })));
+      return { path: f };
+    },
+    code: 0,
+    stdout: { diagnoses: 1, skipped: [] },
+  },
+  {
+    name: 'a directory of *.json.gz log files',
+    input: () => {
+      const d = folder({});
+      writeFileSync(join(d, 'a.json.gz'), gzipSync(json({ Records: [RECORD] })));
+      return { path: d };
+    },
+    code: 0,
+    stdout: { diagnoses: 1, skipped: [] },
+  },
+  {
+    name: 'a truncated gzip file',
+    input: () => {
+      const f = join(dir, `ct${++n}.json.gz`);
+      writeFileSync(f, gzipSync(json({ Records: [RECORD] })).subarray(0, 30));
+      return { path: f };
+    },
+    code: 2,
+    stderr: 'gzip-compressed and damaged or truncated (file `F`)',
+    stdout: 'empty',
+  },
+  {
     name: 'a missing file',
     input: () => ({ path: join(dir, 'does-not-exist.json') }),
     code: 2,
@@ -278,10 +310,10 @@ const EVENT_ROWS: readonly Row[] = [
     stdout: 'empty',
   },
   {
-    name: 'a directory with no *.json file',
+    name: 'a directory with no *.json or *.json.gz file',
     input: () => ({ path: folder({ 'x.txt': 'x' }) }),
     code: 2,
-    stderr: 'no *.json file in directory (file `F`)',
+    stderr: 'no *.json or *.json.gz file in directory (file `F`)',
     stdout: 'empty',
   },
   {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { CliIo } from '../../../lib/cli/CliIo.js';
+import { type CliIo, decodeText } from '../../../lib/cli/CliIo.js';
 
 /** A CliIo that reads real files (or `stdin` text) and captures what is printed. */
 export function fakeIo(opts: { stdin?: string; isTty?: boolean } = {}): CliIo & {
@@ -17,7 +17,7 @@ export function fakeIo(opts: { stdin?: string; isTty?: boolean } = {}): CliIo & 
     stderr: (t) => {
       err.push(t);
     },
-    readText: async (p) => (p === '-' ? (opts.stdin ?? '') : readFile(p, 'utf8')),
+    readText: async (p) => (p === '-' ? (opts.stdin ?? '') : decodeText(await readFile(p))),
     writeText: async () => {},
     isTty: opts.isTty ?? false,
     env: {},
