@@ -63,18 +63,25 @@ function orgPolicies(
   return { exempt: false, levels: kind === 'scp' ? path.value.scpLevels : path.value.rcpLevels };
 }
 
+/**
+ * Whether the request needed `sts:TagSession` / `sts:SetSourceIdentity`. When
+ * requestParameters were not logged, AWS's message still tells: a missing
+ * session action is reported as that action (`…not authorized to perform:
+ * sts:TagSession on resource…`, the familiar configure-aws-credentials
+ * error), so a message naming the main action rules them out as the cause of
+ * this denial, and one naming a session action confirms it was needed.
+ */
 function sessionActionsOf(event: DenialEvent): AssumeRoleInputs['sessionActions'] {
   const r = event.request;
-  if (event.eventName !== 'AssumeRole' && !r.logged) {
-    return [
-      { action: 'sts:TagSession', needed: 'unknown' },
-      { action: 'sts:SetSourceIdentity', needed: 'unknown' },
-    ];
-  }
   if (!r.logged) {
+    const named = event.errorMessage.action?.toLowerCase();
+    const main = `sts:${event.eventName.toLowerCase()}`;
+    const tagSession: Tri = named === 'sts:tagsession' ? 'yes' : named === main ? 'no' : 'unknown';
+    const setSourceIdentity: Tri =
+      named === 'sts:setsourceidentity' ? 'yes' : named === main ? 'no' : 'unknown';
     return [
-      { action: 'sts:TagSession', needed: 'unknown' },
-      { action: 'sts:SetSourceIdentity', needed: 'unknown' },
+      { action: 'sts:TagSession', needed: tagSession },
+      { action: 'sts:SetSourceIdentity', needed: setSourceIdentity },
     ];
   }
   const tags: Tri =
