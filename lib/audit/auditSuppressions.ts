@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { globFromRaw, globMatch } from '../engine/wildcard.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
+import { describeZodIssue, zodIssuePath } from '../intake/jsonPath.js';
 import type { Tag } from '../state/IamStateSource.js';
 import type { AuditFinding } from './AuditFinding.js';
 import { FINDING_CODE_LIST, type FindingCode, isFindingCode } from './findingCodes.js';
@@ -55,12 +56,9 @@ export function parseAuditSuppressions(
   const parsed = z.array(suppressionSchema).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = `$${(issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
     throw new ConfigError(
-      `audit suppression in \`${where}\` is invalid: ${issue?.message ?? 'invalid'}`,
-      {
-        context: { variable: where, path },
-      },
+      `audit suppression in \`${where}\` is invalid: ${issue === undefined ? 'invalid' : issueText(issue, json)}`,
+      { context: { variable: where, path: issue === undefined ? '$' : zodIssuePath('$', issue) } },
     );
   }
   return parsed.data.map((s) => ({
@@ -111,4 +109,12 @@ export function suppressionReason(
     return `configured suppression #${i}${s.reason === undefined ? '' : `: ${s.reason}`}`;
   }
   return undefined;
+}
+
+/**
+ * The schema's own message when it set one (house style: lower-case), else a
+ * plain description of the zod issue (zod's defaults are capitalised jargon).
+ */
+function issueText(issue: z.core.$ZodIssue, json: unknown): string {
+  return /^[a-z]/.test(issue.message) ? issue.message : describeZodIssue(issue, json);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors/TrustwatchError.js';
+import { describeZodIssue, zodIssuePath } from '../intake/jsonPath.js';
 import type { DenialSummary } from './DenialSummary.js';
 
 const schema = z.array(
@@ -26,10 +27,10 @@ export function parseDenialSummaries(text: string, file: string): DenialSummary[
   const r = schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const path = `$${(issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
-    throw new InputError(`invalid denial summary: ${issue?.message ?? 'invalid'}`, {
-      context: { file, path },
-    });
+    throw new InputError(
+      `invalid denial summary: ${issue === undefined ? 'invalid' : issueText(issue, json)}`,
+      { context: { file, path: issue === undefined ? '$' : zodIssuePath('$', issue) } },
+    );
   }
   return r.data.map((d) => ({
     roleArn: d.roleArn,
@@ -39,4 +40,12 @@ export function parseDenialSummaries(text: string, file: string): DenialSummary[
     ...(d.callerArn === undefined ? {} : { callerArn: d.callerArn }),
     ...(d.lastSeen === undefined ? {} : { lastSeen: d.lastSeen }),
   }));
+}
+
+/**
+ * The schema's own message when it set one (house style: lower-case), else a
+ * plain description of the zod issue (zod's defaults are capitalised jargon).
+ */
+function issueText(issue: z.core.$ZodIssue, json: unknown): string {
+  return /^[a-z]/.test(issue.message) ? issue.message : describeZodIssue(issue, json);
 }
