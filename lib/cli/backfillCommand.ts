@@ -9,10 +9,11 @@ import {
 } from '../aws/cliOptions.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
-import { ConfigError, InputError } from '../errors/TrustwatchError.js';
+import { ConfigError } from '../errors/TrustwatchError.js';
 import { terminalSafe } from '../render/renderText.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
+import { commandStateSource } from './commandStateSource.js';
 
 export const BACKFILL_USAGE = `usage: trustwatch backfill [--since 7d] [--regions R,R] [--format text|json] [--snapshot FILE] [options]
 
@@ -209,32 +210,17 @@ export interface BackfillDeps {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-async function stateSource(
-  args: BackfillArgs,
-  io: CliIo,
-  deps: BackfillDeps,
-): Promise<IamStateSource> {
-  if (deps.source !== undefined) return deps.source;
-  if (args.snapshot !== undefined) {
-    let text: string;
-    try {
-      text = await io.readText(args.snapshot);
-    } catch (err) {
-      throw new InputError('cannot read the snapshot', {
-        cause: err,
-        context: { file: args.snapshot },
-      });
-    }
-    const { readSnapshotText } = await import('../snapshot/loadSnapshot.js');
-    const { SnapshotStateSource } = await import('../state/SnapshotStateSource.js');
-    return new SnapshotStateSource(readSnapshotText(text, args.snapshot));
-  }
-  const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
-  return createLiveStateSource({
-    ...args.live,
-    ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
-    purpose: 'backfill',
-  });
+function stateSource(args: BackfillArgs, io: CliIo, deps: BackfillDeps): Promise<IamStateSource> {
+  return commandStateSource(
+    {
+      ...(deps.source === undefined ? {} : { source: deps.source }),
+      ...(args.snapshot === undefined ? {} : { snapshot: args.snapshot }),
+      live: args.live,
+      ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
+      purpose: 'backfill',
+    },
+    io,
+  );
 }
 
 export function createBackfillCommand(deps: BackfillDeps = {}): Command {

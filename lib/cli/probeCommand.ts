@@ -6,10 +6,11 @@ import {
   parseCommandArgs,
 } from '../aws/cliOptions.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
-import { ConfigError, InputError } from '../errors/TrustwatchError.js';
+import { ConfigError } from '../errors/TrustwatchError.js';
 import { parseRoleArn } from '../intake/parseIamArn.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
+import { commandStateSource } from './commandStateSource.js';
 
 export const PROBE_USAGE = `usage: trustwatch probe --role-arn ARN [--external-id X] [--serial-number S --token-code C]
                        [--session-name N] [--snapshot FILE | --live] [--format text|json] [options]
@@ -95,28 +96,17 @@ export interface ProbeDeps {
 /** Errors that are AWS refusing the role assumption (as opposed to a broken request). */
 const DENIAL_CODES = new Set(['AccessDenied', 'AccessDeniedException']);
 
-async function stateSource(args: ProbeArgs, io: CliIo, deps: ProbeDeps): Promise<IamStateSource> {
-  if (deps.source !== undefined) return deps.source;
-  if (args.snapshot !== undefined) {
-    let text: string;
-    try {
-      text = await io.readText(args.snapshot);
-    } catch (err) {
-      throw new InputError('cannot read the snapshot', {
-        cause: err,
-        context: { file: args.snapshot },
-      });
-    }
-    const { readSnapshotText } = await import('../snapshot/loadSnapshot.js');
-    const { SnapshotStateSource } = await import('../state/SnapshotStateSource.js');
-    return new SnapshotStateSource(readSnapshotText(text, args.snapshot));
-  }
-  const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
-  return createLiveStateSource({
-    ...args.live,
-    ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
-    purpose: 'probe',
-  });
+function stateSource(args: ProbeArgs, io: CliIo, deps: ProbeDeps): Promise<IamStateSource> {
+  return commandStateSource(
+    {
+      ...(deps.source === undefined ? {} : { source: deps.source }),
+      ...(args.snapshot === undefined ? {} : { snapshot: args.snapshot }),
+      live: args.live,
+      ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
+      purpose: 'probe',
+    },
+    io,
+  );
 }
 
 /** `trustwatch probe` with injectable credentials and state source. */
