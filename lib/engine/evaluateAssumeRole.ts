@@ -103,7 +103,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
       if (identityAllowRequired !== 'no') unreadable = true;
     } else {
       for (const action of actions) {
-        const needed = action === context.action ? 'yes' : neededOf(inputs, action);
+        const needed = neededOf(inputs, action);
         const ctx = withAction(context, action);
         const evals = inputs.identity.map((p) => ({
           policy: p,
@@ -181,7 +181,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   /** A boundary or session policy: its deny blocks; its missing allow blocks where it limits. */
   function boundaryLike(policy: LabeledPolicy, denyKind: BlockerKind, noAllowKind: BlockerKind) {
     for (const action of actions) {
-      const needed = action === context.action ? 'yes' : neededOf(inputs, action);
+      const needed = neededOf(inputs, action);
       const e = record(evaluatePolicy(policy.document, withAction(context, action), CALLER_OPTS));
       if (e.deny !== 'no')
         blockers.push(blocker(denyKind, triAnd(needed, e.deny), action, policy, e));
@@ -200,7 +200,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
     opts: EvalOpts,
   ) {
     for (const action of actions) {
-      const needed = action === context.action ? 'yes' : neededOf(inputs, action);
+      const needed = neededOf(inputs, action);
       const ctx = withAction(context, action);
       for (const level of org.levels) {
         const evals = level.policies.map((p) => ({
@@ -266,7 +266,9 @@ function withAction(ctx: RequestContext, action: string): RequestContext {
   return action === ctx.action ? ctx : { ...ctx, action };
 }
 
+/** The request's own action is always needed; a session action as the request implies. */
 function neededOf(inputs: AssumeRoleInputs, action: string): Tri {
+  if (action === inputs.context.action) return 'yes';
   return inputs.sessionActions.find((s) => s.action === action)?.needed ?? 'no';
 }
 
