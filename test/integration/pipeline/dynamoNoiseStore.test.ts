@@ -1,8 +1,9 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoNoiseStore, MAX_ROLES_PER_CALLER } from '../../../lib/dedup/DynamoNoiseStore.js';
 import { BusyError } from '../../../lib/dedup/NoiseStore.js';
+import { createNoiseTable } from './pipelineFixture.js';
 
 /** The DynamoDB store's conditional writes against moto (one table per run). */
 let store: DynamoNoiseStore;
@@ -19,28 +20,7 @@ beforeAll(async () => {
   });
   const ddb = new DynamoDBClient({});
   const table = 'noise-store-test';
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'dueShard', AttributeType: 'S' },
-        { AttributeName: 'dueAt', AttributeType: 'N' },
-      ],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'due',
-          KeySchema: [
-            { AttributeName: 'dueShard', KeyType: 'HASH' },
-            { AttributeName: 'dueAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
+  await createNoiseTable(ddb, table);
   store = new DynamoNoiseStore(DynamoDBDocumentClient.from(ddb), table);
 });
 

@@ -158,6 +158,32 @@ export async function startSlackReceiver(): Promise<SlackReceiver> {
   };
 }
 
+/** The noise-store table as serverless.yml declares it (key `pk`, GSI `due` on dueShard/dueAt). */
+export async function createNoiseTable(ddb: DynamoDBClient, name: string): Promise<void> {
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'dueShard', AttributeType: 'S' },
+        { AttributeName: 'dueAt', AttributeType: 'N' },
+      ],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'due',
+          KeySchema: [
+            { AttributeName: 'dueShard', KeyType: 'HASH' },
+            { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    }),
+  );
+}
+
 export interface AwsFixture {
   readonly topicArn: string;
   readonly topicName: string;
@@ -189,28 +215,7 @@ export async function createAwsFixture(slackUrl: string): Promise<AwsFixture> {
     }),
   );
   const tableName = 'trustwatch-test-noise';
-  await new DynamoDBClient({}).send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'dueShard', AttributeType: 'S' },
-        { AttributeName: 'dueAt', AttributeType: 'N' },
-      ],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'due',
-          KeySchema: [
-            { AttributeName: 'dueShard', KeyType: 'HASH' },
-            { AttributeName: 'dueAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
+  await createNoiseTable(new DynamoDBClient({}), tableName);
   const busName = 'trustwatch-test';
   const eb = new EventBridgeClient({});
   await eb.send(new CreateEventBusCommand({ Name: busName }));
