@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { globFromRaw, globMatch } from '../engine/wildcard.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
-import { describeZodIssue, zodIssuePath } from '../intake/jsonPath.js';
+import { zodIssuePath } from '../intake/jsonPath.js';
 import type { Tag } from '../state/IamStateSource.js';
 import type { AuditFinding } from './AuditFinding.js';
 import { FINDING_CODE_LIST, type FindingCode, isFindingCode } from './findingCodes.js';
+import { issueText } from './issueText.js';
 
 /** The role tag that silences findings on one role: value `*` or codes separated by commas/spaces. */
 export const IGNORE_TAG = 'trustwatch:ignore';
@@ -109,12 +110,4 @@ export function suppressionReason(
     return `configured suppression #${i}${s.reason === undefined ? '' : `: ${s.reason}`}`;
   }
   return undefined;
-}
-
-/**
- * The schema's own message when it set one (house style: lower-case), else a
- * plain description of the zod issue (zod's defaults are capitalised jargon).
- */
-function issueText(issue: z.core.$ZodIssue, json: unknown): string {
-  return /^[a-z]/.test(issue.message) ? issue.message : describeZodIssue(issue, json);
 }

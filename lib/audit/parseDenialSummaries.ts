@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { InputError } from '../errors/TrustwatchError.js';
-import { describeZodIssue, zodIssuePath } from '../intake/jsonPath.js';
+import { zodIssuePath } from '../intake/jsonPath.js';
 import type { DenialSummary } from './DenialSummary.js';
+import { issueText } from './issueText.js';
 
 const schema = z.array(
   z
@@ -40,12 +41,4 @@ export function parseDenialSummaries(text: string, file: string): DenialSummary[
     ...(d.callerArn === undefined ? {} : { callerArn: d.callerArn }),
     ...(d.lastSeen === undefined ? {} : { lastSeen: d.lastSeen }),
   }));
-}
-
-/**
- * The schema's own message when it set one (house style: lower-case), else a
- * plain description of the zod issue (zod's defaults are capitalised jargon).
- */
-function issueText(issue: z.core.$ZodIssue, json: unknown): string {
-  return /^[a-z]/.test(issue.message) ? issue.message : describeZodIssue(issue, json);
 }
