@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation/z.js';
 
 /**
  * zod schema of the snapshot file (`shared/spec/snapshot.md`, version 1).
@@ -6,20 +6,31 @@ import { z } from 'zod';
  * `parsePolicyDocument` with their exact JSON path. Unknown keys are ignored
  * (zod strips them); optional lists default to empty.
  */
-const optString = z.string().nullish();
+const optString = z.nullish(z.string());
 
 /** An ISO 8601 time as the AWS CLI prints it; anything `Date` cannot read is rejected here, not later. */
-const optTime = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), {
-    error: (iss) => `\`${String(iss.input)}\` is not a date and time (expected ISO 8601)`,
-  })
-  .nullish();
+const optTime = z.nullish(
+  z.string().check(
+    z.refine((v) => !Number.isNaN(Date.parse(v)), {
+      error: (iss) => `\`${String(iss.input)}\` is not a date and time (expected ISO 8601)`,
+    }),
+  ),
+);
 
-const accountId = z.string().refine((v) => /^\d{12}$/.test(v), {
-  error: (iss) => `\`${String(iss.input)}\` is not a 12-digit account id`,
-});
-const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
+const accountId = z.string().check(
+  z.refine((v) => /^\d{12}$/.test(v), {
+    error: (iss) => `\`${String(iss.input)}\` is not a 12-digit account id`,
+  }),
+);
+const list = <T extends z.ZodMiniType>(item: T) => z.nullish(z.array(item));
+
+/** A key whose value may be anything but must be present (and not `null`). */
+const required = () =>
+  z.unknown().check(
+    z.refine((v) => v !== undefined && v !== null, {
+      message: 'missing required key',
+    }),
+  );
 
 const tagSchema = z.object({ Key: z.string(), Value: z.string() });
 
@@ -38,15 +49,13 @@ export const roleDetailSchema = z.object({
   RoleId: z.string(),
   Arn: z.string(),
   CreateDate: optTime,
-  AssumeRolePolicyDocument: z.unknown().refine((v) => v !== undefined && v !== null, {
-    message: 'missing required key',
-  }),
+  AssumeRolePolicyDocument: required(),
   RolePolicyList: list(inlinePolicySchema),
   AttachedManagedPolicies: list(attachedPolicySchema),
-  PermissionsBoundary: boundarySchema.nullish(),
+  PermissionsBoundary: z.nullish(boundarySchema),
   Tags: list(tagSchema),
-  RoleLastUsed: z.object({ LastUsedDate: optTime, Region: optString }).nullish(),
-  MaxSessionDuration: z.number().int().nullish(),
+  RoleLastUsed: z.nullish(z.object({ LastUsedDate: optTime, Region: optString })),
+  MaxSessionDuration: z.nullish(z.number().check(z.int())),
 });
 
 export const userDetailSchema = z.object({
@@ -58,7 +67,7 @@ export const userDetailSchema = z.object({
   UserPolicyList: list(inlinePolicySchema),
   GroupList: list(z.string()),
   AttachedManagedPolicies: list(attachedPolicySchema),
-  PermissionsBoundary: boundarySchema.nullish(),
+  PermissionsBoundary: z.nullish(boundarySchema),
   Tags: list(tagSchema),
 });
 
@@ -82,7 +91,7 @@ export const managedPolicySchema = z.object({
     z.object({
       Document: z.unknown(),
       VersionId: optString,
-      IsDefaultVersion: z.boolean().nullish(),
+      IsDefaultVersion: z.nullish(z.boolean()),
     }),
   ),
 });
@@ -106,11 +115,11 @@ export const accountDetailsSchema = z.object({
 export const organizationSchema = z.object({
   id: z.string(),
   managementAccountId: accountId,
-  roots: z
-    .array(z.object({ id: z.string(), name: optString }))
-    .refine((roots) => roots.length > 0, {
+  roots: z.array(z.object({ id: z.string(), name: optString })).check(
+    z.refine((roots) => roots.length > 0, {
       error: 'an organization has a root: `roots` is empty',
     }),
+  ),
   organizationalUnits: list(z.object({ id: z.string(), parentId: z.string(), name: optString })),
   accounts: z.array(z.object({ id: accountId, name: optString, parentId: optString })),
   policies: list(
@@ -119,10 +128,8 @@ export const organizationSchema = z.object({
       arn: optString,
       type: z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']),
       name: z.string(),
-      awsManaged: z.boolean().nullish(),
-      content: z.unknown().refine((v) => v !== undefined && v !== null, {
-        message: 'missing required key',
-      }),
+      awsManaged: z.nullish(z.boolean()),
+      content: required(),
       targets: z.array(z.string()),
     }),
   ),
@@ -131,7 +138,7 @@ export const organizationSchema = z.object({
 export const snapshotFileSchema = z.object({
   snapshotVersion: z.literal(1),
   capturedAt: optTime,
-  organization: organizationSchema.nullish(),
+  organization: z.nullish(organizationSchema),
   accounts: z.record(z.string(), accountDetailsSchema),
 });
 
