@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { globFromRaw, globMatch } from '../engine/wildcard.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
 import { zodIssuePath } from '../intake/jsonPath.js';
 import type { Tag } from '../state/IamStateSource.js';
+import * as z from '../validation/z.js';
 import type { AuditFinding } from './AuditFinding.js';
 import { FINDING_CODE_LIST, type FindingCode, isFindingCode } from './findingCodes.js';
 import { issueText } from './issueText.js';
@@ -23,22 +23,23 @@ export interface AuditSuppression {
 }
 
 const suppressionSchema = z
-  .object({
-    codes: z
-      .array(z.enum(FINDING_CODE_LIST as [FindingCode, ...FindingCode[]]))
-      .min(1)
-      .optional(),
-    roles: z.array(z.string().min(1)).min(1).optional(),
-    accounts: z
-      .array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits'))
-      .min(1)
-      .optional(),
-    reason: z.string().optional(),
+  .strictObject({
+    codes: z.optional(
+      z.array(z.enum(FINDING_CODE_LIST as [FindingCode, ...FindingCode[]])).check(z.minLength(1)),
+    ),
+    roles: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+    accounts: z.optional(
+      z
+        .array(z.string().check(z.regex(/^\d{12}$/, 'an account id is 12 digits')))
+        .check(z.minLength(1)),
+    ),
+    reason: z.optional(z.string()),
   })
-  .strict()
-  .refine((s) => s.codes !== undefined || s.roles !== undefined || s.accounts !== undefined, {
-    message: 'a suppression needs at least one of codes, roles, accounts',
-  });
+  .check(
+    z.refine((s) => s.codes !== undefined || s.roles !== undefined || s.accounts !== undefined, {
+      message: 'a suppression needs at least one of codes, roles, accounts',
+    }),
+  );
 
 /** Parses a JSON array of suppressions; `where` names the source (env variable, file) in errors. */
 export function parseAuditSuppressions(

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { describeZodIssue } from '../intake/jsonPath.js';
+import type * as z from '../validation/z.js';
 
 /**
  * The schema's own message when it set one (house style: lower-case), else a

@@ -1,20 +1,18 @@
-import { z } from 'zod';
 import { InputError } from '../errors/TrustwatchError.js';
 import { zodIssuePath } from '../intake/jsonPath.js';
+import * as z from '../validation/z.js';
 import type { DenialSummary } from './DenialSummary.js';
 import { issueText } from './issueText.js';
 
 const schema = z.array(
-  z
-    .object({
-      roleArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'a role ARN'),
-      callerArn: z.string().min(1).optional(),
-      callerType: z.string().min(1),
-      causes: z.array(z.string()).default([]),
-      count: z.number().int().min(1).default(1),
-      lastSeen: z.string().optional(),
-    })
-    .strict(),
+  z.strictObject({
+    roleArn: z.string().check(z.regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'a role ARN')),
+    callerArn: z.optional(z.string().check(z.minLength(1))),
+    callerType: z.string().check(z.minLength(1)),
+    causes: z._default(z.array(z.string()), []),
+    count: z._default(z.number().check(z.int(), z.minimum(1)), 1),
+    lastSeen: z.optional(z.string()),
+  }),
 );
 
 /** Reads a JSON array of denial summaries (`--denials`), naming the first bad entry. */

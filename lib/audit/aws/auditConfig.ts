@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { SlackWebhookSource } from '../../config/pipelineConfig.js';
 import { ConfigError } from '../../errors/TrustwatchError.js';
+import * as z from '../../validation/z.js';
 import { DEFAULT_UNUSED_DAYS } from '../auditAccount.js';
 import { type AuditSuppression, parseAuditSuppressions } from '../auditSuppressions.js';
 import { DEFAULT_FORWARD_RULE_NAME } from '../blindspots/BlindSpotReader.js';
@@ -21,60 +21,71 @@ export interface AuditConfig {
   readonly retentionDays: number;
 }
 
-const text = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/** An optional variable, trimmed; blank counts as unset. */
+const text = z.pipe(
+  z.optional(z.string()),
+  z.transform((v: string | undefined) =>
+    v === undefined || v.trim() === '' ? undefined : v.trim(),
+  ),
+);
 
 const int = (min: number, max: number, fallback: number) =>
-  text.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}` });
-      return z.NEVER;
-    }
-    return n;
-  });
+  z.pipe(
+    text,
+    z.transform((v: string | undefined, ctx) => {
+      if (v === undefined) return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        // zod/mini's transform context has no `addIssue`: push the issue classic zod's built.
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected an integer from ${min} to ${max}`,
+          input: v,
+        });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  );
 
 const schema = z.object({
-  TRUSTWATCH_AUDIT_TABLE_NAME: z.string().min(3),
-  TRUSTWATCH_AUDIT_QUEUE_URL: text.pipe(z.string().url('a queue URL').optional()),
-  TRUSTWATCH_TOPIC_ARN: text.pipe(
-    z
-      .string()
-      .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN')
-      .optional(),
+  TRUSTWATCH_AUDIT_TABLE_NAME: z.string().check(z.minLength(3)),
+  TRUSTWATCH_AUDIT_QUEUE_URL: z.pipe(text, z.optional(z.string().check(z.url('a queue URL')))),
+  TRUSTWATCH_TOPIC_ARN: z.pipe(
+    text,
+    z.optional(
+      z.string().check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN')),
+    ),
   ),
   TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: text,
   TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: text,
-  TRUSTWATCH_READER_ROLE_NAME: text.pipe(
-    z
-      .string()
-      .regex(/^[\w+=,.@-]{1,64}$/)
-      .default('trustwatch-reader'),
+  TRUSTWATCH_READER_ROLE_NAME: z.pipe(
+    text,
+    z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/)), 'trustwatch-reader'),
   ),
-  TRUSTWATCH_READER_ROLE_PATH: text.pipe(
-    z
-      .string()
-      .regex(/^\/([\w+=,.@-]+\/)*$/, 'an IAM path such as `/trustwatch/`')
-      .default('/trustwatch/'),
+  TRUSTWATCH_READER_ROLE_PATH: z.pipe(
+    text,
+    z._default(
+      z.string().check(z.regex(/^\/([\w+=,.@-]+\/)*$/, 'an IAM path such as `/trustwatch/`')),
+      '/trustwatch/',
+    ),
   ),
-  TRUSTWATCH_ORG_READER_ROLE_ARN: text.pipe(
-    z
-      .string()
-      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
-      .optional(),
+  TRUSTWATCH_ORG_READER_ROLE_ARN: z.pipe(
+    text,
+    z.optional(
+      z.string().check(z.regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')),
+    ),
   ),
   TRUSTWATCH_AUDIT_SUPPRESSIONS: text,
   TRUSTWATCH_AUDIT_UNUSED_DAYS: int(1, 400, DEFAULT_UNUSED_DAYS),
   TRUSTWATCH_AUDIT_RETENTION_DAYS: int(1, 3650, 90),
   TRUSTWATCH_AUDIT_REGIONS: text,
-  TRUSTWATCH_FORWARD_RULE_NAME: text.pipe(
-    z
-      .string()
-      .regex(/^[\w.-]{1,64}$/, 'an EventBridge rule name')
-      .default(DEFAULT_FORWARD_RULE_NAME),
+  TRUSTWATCH_FORWARD_RULE_NAME: z.pipe(
+    text,
+    z._default(
+      z.string().check(z.regex(/^[\w.-]{1,64}$/, 'an EventBridge rule name')),
+      DEFAULT_FORWARD_RULE_NAME,
+    ),
   ),
   AWS_REGION: text,
 });

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { InputError } from '../../errors/TrustwatchError.js';
+import * as z from '../../validation/z.js';
 
 /** One fan-out message: audit this account for this run. */
 export interface AuditMessage {
@@ -7,12 +7,10 @@ export interface AuditMessage {
   readonly accountId: string;
 }
 
-const schema = z
-  .object({
-    runId: z.string().regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z-[a-z0-9]{6,}$/, 'a run id'),
-    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit account id'),
-  })
-  .strict();
+const schema = z.strictObject({
+  runId: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z-[a-z0-9]{6,}$/, 'a run id')),
+  accountId: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit account id')),
+});
 
 /** Parses a message body; a bad one is an `InputError` (the record fails and ends in the DLQ). */
 export function parseAuditMessage(body: string, where: string): AuditMessage {
