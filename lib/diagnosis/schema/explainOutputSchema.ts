@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../validation/z.js';
 import { CAUSE_CODE_LIST, CAUSE_CODES, CONFIDENCE_LEVELS } from '../causeCodes.js';
 
 /**
@@ -13,70 +13,66 @@ const causeCode = z.enum(
 );
 const side = z.enum(['caller', 'trust', 'target', 'any']);
 
-export const causeEvidenceSchema = z
-  .object({
-    policy: z.string().optional(),
-    statement: z.string().optional(),
-    conditionKey: z.string().optional(),
-    operator: z.string().optional(),
-    expected: z.array(z.string()).optional(),
-    actual: z.union([z.array(z.string()), z.literal('not logged'), z.literal('absent')]).optional(),
-  })
-  .catchall(z.unknown());
+export const causeEvidenceSchema = z.catchall(
+  z.object({
+    policy: z.optional(z.string()),
+    statement: z.optional(z.string()),
+    conditionKey: z.optional(z.string()),
+    operator: z.optional(z.string()),
+    expected: z.optional(z.array(z.string())),
+    actual: z.optional(
+      z.union([z.array(z.string()), z.literal('not logged'), z.literal('absent')]),
+    ),
+  }),
+  z.unknown(),
+);
 
 export const causeSchema = z
-  .object({
+  .strictObject({
     code: causeCode,
     confidence: z.enum(CONFIDENCE_LEVELS),
     side,
-    summary: z.string().min(1),
+    summary: z.string().check(z.minLength(1)),
     evidence: causeEvidenceSchema,
   })
-  .strict()
-  .refine((c) => CAUSE_CODES[c.code] === c.side, {
-    message: 'side does not match the cause code',
-    path: ['side'],
-  });
+  .check(
+    z.refine((c) => CAUSE_CODES[c.code] === c.side, {
+      message: 'side does not match the cause code',
+      path: ['side'],
+    }),
+  );
 
-export const fixSchema = z
-  .object({
-    cause: causeCode,
-    title: z.string().min(1),
-    iamPolicy: z.record(z.string(), z.unknown()).optional(),
-    awsCli: z.string().optional(),
-    terraform: z.string().optional(),
-    appliesTo: z.string().optional(),
-    verified: z.boolean().optional(),
-  })
-  .strict();
+export const fixSchema = z.strictObject({
+  cause: causeCode,
+  title: z.string().check(z.minLength(1)),
+  iamPolicy: z.optional(z.record(z.string(), z.unknown())),
+  awsCli: z.optional(z.string()),
+  terraform: z.optional(z.string()),
+  appliesTo: z.optional(z.string()),
+  verified: z.optional(z.boolean()),
+});
 
-export const diagnosisSchema = z
-  .object({
-    eventId: z.string(),
-    eventName: z.enum(['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']),
-    eventTime: z.string().optional(),
-    caller: z
-      .object({
-        arn: z.string().optional(),
-        accountId: z.string().optional(),
-        type: z.string(),
-        sessionName: z.string().optional(),
-        sourceIp: z.string().optional(),
-        userAgent: z.string().optional(),
-      })
-      .strict(),
-    target: z.object({ roleArn: z.string().optional(), accountId: z.string().optional() }).strict(),
-    causes: z.array(causeSchema).min(1),
-    fixes: z.array(fixSchema),
-  })
-  .strict();
+export const diagnosisSchema = z.strictObject({
+  eventId: z.string(),
+  eventName: z.enum(['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']),
+  eventTime: z.optional(z.string()),
+  caller: z.strictObject({
+    arn: z.optional(z.string()),
+    accountId: z.optional(z.string()),
+    type: z.string(),
+    sessionName: z.optional(z.string()),
+    sourceIp: z.optional(z.string()),
+    userAgent: z.optional(z.string()),
+  }),
+  target: z.strictObject({ roleArn: z.optional(z.string()), accountId: z.optional(z.string()) }),
+  causes: z.array(causeSchema).check(z.minLength(1)),
+  fixes: z.array(fixSchema),
+});
 
-export const explainOutputSchema = z
-  .object({
-    diagnoses: z.array(diagnosisSchema),
-    skipped: z.array(z.object({ eventId: z.string().optional(), reason: z.string() }).strict()),
-  })
-  .strict();
+export const explainOutputSchema = z.strictObject({
+  diagnoses: z.array(diagnosisSchema),
+  skipped: z.array(z.strictObject({ eventId: z.optional(z.string()), reason: z.string() })),
+});
 
 export type ExplainOutputJson = z.infer<typeof explainOutputSchema>;
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { CAUSE_CODE_LIST, CONFIDENCE_LEVELS } from '../../../lib/diagnosis/causeCodes.js';
+import * as z from '../../../lib/validation/z.js';
 
 /** Root of the scenario corpus. */
 export const SCENARIO_ROOT = join(import.meta.dirname, '..', '..', 'scenarios');
@@ -9,28 +9,24 @@ export const SCENARIO_ROOT = join(import.meta.dirname, '..', '..', 'scenarios');
 const causeCode = z.enum(CAUSE_CODE_LIST as [string, ...string[]]);
 
 /** `expected.json` of a scenario: the subset of the diagnosis that must hold. */
-export const expectedSchema = z
-  .object({
-    snapshot: z.literal('demo').optional(),
-    why: z.string().min(20),
-    causes: z
-      .array(
-        z
-          .object({
-            code: causeCode,
-            confidence: z.enum(CONFIDENCE_LEVELS),
-            side: z.enum(['caller', 'trust', 'target', 'any']),
-            evidence: z.record(z.string(), z.unknown()).optional(),
-          })
-          .strict(),
-      )
-      .min(1),
-    fixes: z.array(z.object({ cause: causeCode, verified: z.literal(true) }).strict()),
-    target: z
-      .object({ roleArn: z.string().optional(), accountId: z.string().optional() })
-      .optional(),
-  })
-  .strict();
+export const expectedSchema = z.strictObject({
+  snapshot: z.optional(z.literal('demo')),
+  why: z.string().check(z.minLength(20)),
+  causes: z
+    .array(
+      z.strictObject({
+        code: causeCode,
+        confidence: z.enum(CONFIDENCE_LEVELS),
+        side: z.enum(['caller', 'trust', 'target', 'any']),
+        evidence: z.optional(z.record(z.string(), z.unknown())),
+      }),
+    )
+    .check(z.minLength(1)),
+  fixes: z.array(z.strictObject({ cause: causeCode, verified: z.literal(true) })),
+  target: z.optional(
+    z.object({ roleArn: z.optional(z.string()), accountId: z.optional(z.string()) }),
+  ),
+});
 
 export type Expected = z.infer<typeof expectedSchema>;
 
