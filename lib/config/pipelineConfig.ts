@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { CAUSE_CODE_LIST, type CauseCode } from '../diagnosis/causeCodes.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
+import * as z from '../validation/z.js';
 
 /**
  * One suppression rule. Every field that is set must match (AND); a field left
@@ -45,66 +45,72 @@ export interface PipelineConfig {
 const causeCode = z.enum(CAUSE_CODE_LIST as [CauseCode, ...CauseCode[]]);
 
 const suppressionSchema = z
-  .object({
-    causes: z.array(causeCode).min(1).optional(),
-    accounts: z
-      .array(z.string().regex(/^\d{12}$/, 'an account id is 12 digits'))
-      .min(1)
-      .optional(),
-    caller: z.string().min(1).optional(),
-    role: z.string().min(1).optional(),
-    reason: z.string().optional(),
+  .strictObject({
+    causes: z.optional(z.array(causeCode).check(z.minLength(1))),
+    accounts: z.optional(
+      z
+        .array(z.string().check(z.regex(/^\d{12}$/, 'an account id is 12 digits')))
+        .check(z.minLength(1)),
+    ),
+    caller: z.optional(z.string().check(z.minLength(1))),
+    role: z.optional(z.string().check(z.minLength(1))),
+    reason: z.optional(z.string()),
   })
-  .strict()
-  .refine(
-    (s) =>
-      s.causes !== undefined ||
-      s.accounts !== undefined ||
-      s.caller !== undefined ||
-      s.role !== undefined,
-    { message: 'a suppression needs at least one of causes, accounts, caller, role' },
+  .check(
+    z.refine(
+      (s) =>
+        s.causes !== undefined ||
+        s.accounts !== undefined ||
+        s.caller !== undefined ||
+        s.role !== undefined,
+      { message: 'a suppression needs at least one of causes, accounts, caller, role' },
+    ),
   );
 
 const intFrom = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return fallback;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}` });
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected an integer from ${min} to ${max}`,
+          input: v,
+        });
         return z.NEVER;
       }
       return n;
-    });
+    }),
+  );
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalText = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
+);
 
 const envSchema = z.object({
   TRUSTWATCH_TOPIC_ARN: z
     .string()
-    .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN'),
-  TRUSTWATCH_EVENT_BUS_NAME: z.string().min(1),
-  TRUSTWATCH_TABLE_NAME: z.string().min(3),
+    .check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN')),
+  TRUSTWATCH_EVENT_BUS_NAME: z.string().check(z.minLength(1)),
+  TRUSTWATCH_TABLE_NAME: z.string().check(z.minLength(3)),
   TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: optionalText,
   TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: optionalText,
-  TRUSTWATCH_READER_ROLE_NAME: z
-    .string()
-    .regex(/^[\w+=,.@-]{1,64}$/)
-    .default('trustwatch-reader'),
-  TRUSTWATCH_READER_ROLE_PATH: z
-    .string()
-    .regex(/^\/([\w+=,.@-]+\/)*$/, 'an IAM path such as `/trustwatch/`')
-    .default('/trustwatch/'),
-  TRUSTWATCH_ORG_READER_ROLE_ARN: optionalText.pipe(
-    z
-      .string()
-      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
-      .optional(),
+  TRUSTWATCH_READER_ROLE_NAME: z._default(
+    z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/)),
+    'trustwatch-reader',
+  ),
+  TRUSTWATCH_READER_ROLE_PATH: z._default(
+    z.string().check(z.regex(/^\/([\w+=,.@-]+\/)*$/, 'an IAM path such as `/trustwatch/`')),
+    '/trustwatch/',
+  ),
+  TRUSTWATCH_ORG_READER_ROLE_ARN: z.pipe(
+    optionalText,
+    z.optional(
+      z.string().check(z.regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')),
+    ),
   ),
   TRUSTWATCH_DEDUP_WINDOW_SECONDS: intFrom(60, 86_400, 900),
   TRUSTWATCH_ENUMERATION_THRESHOLD: intFrom(2, 1000, 5),

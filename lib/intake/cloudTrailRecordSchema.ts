@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../validation/z.js';
 
 /**
  * The parts of a CloudTrail record that intake reads, validated at the edge.
  * Every field a real record may omit or set to `null` is `nullish`; unknown
  * keys are ignored.
  */
-const optString = z.string().nullish();
+const optString = z.nullish(z.string());
 
 /** First pass: enough to decide whether the record is a denied role assumption. */
 export const recordHeadSchema = z.object({
@@ -24,20 +24,20 @@ const sessionIssuerSchema = z.object({
 });
 
 const sessionContextSchema = z.object({
-  sessionIssuer: sessionIssuerSchema.nullish(),
-  attributes: z
-    .object({
-      mfaAuthenticated: z.union([z.string(), z.boolean()]).nullish(),
+  sessionIssuer: z.nullish(sessionIssuerSchema),
+  attributes: z.nullish(
+    z.object({
+      mfaAuthenticated: z.nullish(z.union([z.string(), z.boolean()])),
       creationDate: optString,
-    })
-    .nullish(),
+    }),
+  ),
   sourceIdentity: optString,
-  webIdFederationData: z
-    .object({
+  webIdFederationData: z.nullish(
+    z.object({
       federatedProvider: optString,
-      attributes: z.record(z.string(), z.unknown()).nullish(),
-    })
-    .nullish(),
+      attributes: z.nullish(z.record(z.string(), z.unknown())),
+    }),
+  ),
 });
 
 export const userIdentitySchema = z.object({
@@ -48,8 +48,8 @@ export const userIdentitySchema = z.object({
   userName: optString,
   invokedBy: optString,
   identityProvider: optString,
-  sessionContext: sessionContextSchema.nullish(),
-  onBehalfOf: z.object({ userId: optString, identityStoreArn: optString }).nullish(),
+  sessionContext: z.nullish(sessionContextSchema),
+  onBehalfOf: z.nullish(z.object({ userId: optString, identityStoreArn: optString })),
 });
 export type UserIdentityJson = z.infer<typeof userIdentitySchema>;
 
@@ -63,11 +63,11 @@ export const requestParametersSchema = z.object({
   roleSessionName: optString,
   externalId: optString,
   serialNumber: optString,
-  durationSeconds: z.union([z.number(), z.string()]).nullish(),
-  tags: z.array(tagSchema).nullish(),
-  transitiveTagKeys: z.array(z.string()).nullish(),
+  durationSeconds: z.nullish(z.union([z.number(), z.string()])),
+  tags: z.nullish(z.array(tagSchema)),
+  transitiveTagKeys: z.nullish(z.array(z.string())),
   sourceIdentity: optString,
-  policyArns: z.array(z.union([z.object({ arn: z.string() }), z.string()])).nullish(),
+  policyArns: z.nullish(z.array(z.union([z.object({ arn: z.string() }), z.string()]))),
   policy: optString,
   providerId: optString,
   principalArn: optString,
@@ -85,7 +85,9 @@ export const deniedRecordSchema = z.object({
   vpcEndpointId: optString,
   errorMessage: optString,
   userIdentity: userIdentitySchema,
-  requestParameters: requestParametersSchema.nullish(),
-  resources: z.array(z.object({ ARN: optString, type: optString, accountId: optString })).nullish(),
+  requestParameters: z.nullish(requestParametersSchema),
+  resources: z.nullish(
+    z.array(z.object({ ARN: optString, type: optString, accountId: optString })),
+  ),
 });
 export type DeniedRecordJson = z.infer<typeof deniedRecordSchema>;

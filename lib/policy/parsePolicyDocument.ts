@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { PolicyError } from '../errors/TrustwatchError.js';
 import { findJsonErrorOffset } from '../intake/findJsonErrorOffset.js';
 import { lineColumnAt } from '../intake/parseJsonText.js';
+import * as z from '../validation/z.js';
 import { markParsed } from './isParsed.js';
 import { appendIndex, appendKey } from './jsonPath.js';
 import type {
@@ -107,9 +107,9 @@ function decodeDocumentText(text: string, path: string): unknown {
 // zod schemas: one per grammar element, each with a message that names it.
 
 const optionalString = (name: string) =>
-  z
-    .string({ error: (iss) => `\`${name}\` must be a string, got ${describe(iss.input)}` })
-    .optional();
+  z.optional(
+    z.string({ error: (iss) => `\`${name}\` must be a string, got ${describe(iss.input)}` }),
+  );
 
 const stringList = (name: string) =>
   z.union(
@@ -121,9 +121,11 @@ const stringList = (name: string) =>
             error: (iss) => `\`${name}\` entries must be strings, got ${describe(iss.input)}`,
           }),
         )
-        .min(1, {
-          error: `\`${name}\` must be a string or a non-empty array of strings, got an empty array`,
-        }),
+        .check(
+          z.minLength(1, {
+            error: `\`${name}\` must be a string or a non-empty array of strings, got an empty array`,
+          }),
+        ),
     ],
     {
       error: (iss) =>
@@ -133,14 +135,16 @@ const stringList = (name: string) =>
 
 const topLevelSchema = z.strictObject(
   {
-    Version: z
-      .enum(POLICY_VERSIONS, {
+    Version: z.optional(
+      z.enum(POLICY_VERSIONS, {
         error: (iss) =>
           `\`Version\` must be \`2012-10-17\` or \`2008-10-17\`, got ${describe(iss.input)}`,
-      })
-      .optional(),
+      }),
+    ),
     Id: optionalString('Id'),
-    Statement: z.unknown().refine((v) => v !== undefined, { error: '`Statement` is required' }),
+    Statement: z
+      .unknown()
+      .check(z.refine((v) => v !== undefined, { error: '`Statement` is required' })),
   },
   { error: unknownKeyMessage('policy element') },
 );
@@ -154,13 +158,13 @@ const statementSchema = z.strictObject(
           ? '`Effect` is required'
           : `\`Effect\` must be \`Allow\` or \`Deny\`, got ${describe(iss.input)}`,
     }),
-    Principal: z.unknown().optional(),
-    NotPrincipal: z.unknown().optional(),
-    Action: stringList('Action').optional(),
-    NotAction: stringList('NotAction').optional(),
-    Resource: stringList('Resource').optional(),
-    NotResource: stringList('NotResource').optional(),
-    Condition: z.unknown().optional(),
+    Principal: z.optional(z.unknown()),
+    NotPrincipal: z.optional(z.unknown()),
+    Action: z.optional(stringList('Action')),
+    NotAction: z.optional(stringList('NotAction')),
+    Resource: z.optional(stringList('Resource')),
+    NotResource: z.optional(stringList('NotResource')),
+    Condition: z.optional(z.unknown()),
   },
   { error: unknownKeyMessage('statement element') },
 );
@@ -168,10 +172,10 @@ const statementSchema = z.strictObject(
 const buildPrincipalMapSchema = (name: string) =>
   z.strictObject(
     {
-      AWS: stringList(`${name}.AWS`).optional(),
-      Service: stringList(`${name}.Service`).optional(),
-      Federated: stringList(`${name}.Federated`).optional(),
-      CanonicalUser: stringList(`${name}.CanonicalUser`).optional(),
+      AWS: z.optional(stringList(`${name}.AWS`)),
+      Service: z.optional(stringList(`${name}.Service`)),
+      Federated: z.optional(stringList(`${name}.Federated`)),
+      CanonicalUser: z.optional(stringList(`${name}.CanonicalUser`)),
     },
     {
       error: unknownKeyMessage(
