@@ -9,7 +9,7 @@
  * the locales index for one exporting only `en`, which halves the bundle and
  * its cold-start parse time.
  */
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 
 const zodEnglishOnly = {
   name: 'zod-english-only',
@@ -26,4 +26,27 @@ const zodEnglishOnly = {
   },
 };
 
-module.exports = [zodEnglishOnly];
+/**
+ * `chunksBesideEntry`: with `splitting: true`, esbuild writes the chunks of
+ * every function into the same folder, and serverless-esbuild would zip all
+ * of them into every function. Naming each build's chunks
+ * `<entry>.chunks/[name]-[hash].mjs` (next to `<entry>.mjs`) makes them
+ * belong to their function: serverless-esbuild leaves any file starting with
+ * another function's bundle name plus `.` out of a zip, the same rule that
+ * keeps `foo.mjs.map` with `foo.mjs`.
+ */
+const chunksBesideEntry = {
+  name: 'chunks-beside-entry',
+  setup(build) {
+    const options = build.initialOptions;
+    if (!options.splitting) return;
+    const entries = Array.isArray(options.entryPoints)
+      ? options.entryPoints
+      : Object.values(options.entryPoints ?? {});
+    if (entries.length !== 1) return;
+    const entry = typeof entries[0] === 'string' ? entries[0] : entries[0].in;
+    options.chunkNames = `${basename(entry).replace(/\.[^.]+$/, '')}.chunks/[name]-[hash]`;
+  },
+};
+
+module.exports = [zodEnglishOnly, chunksBesideEntry];

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORGANIZATION_READER_ACTIONS, READER_ROLE_ACTIONS } from '../../../lib/aws/readerPolicy.js';
 import { cfnLint, iamStatements, isIamWrite, loadCfnYaml } from './cfnTemplates.js';
@@ -15,6 +15,17 @@ import { cfnLint, iamStatements, isIamWrite, loadCfnYaml } from './cfnTemplates.
 const root = resolve(import.meta.dirname, '../../..');
 const HAND_WRITTEN = ['lib/deploy/member-account.yml', 'lib/deploy/org-reader.yml'];
 const AUDIT_FRAGMENTS = ['lib/deploy/audit-functions.yml', 'lib/deploy/audit-resources.yml'];
+
+/** Environment the functions validate at cold start (values as the stack would set them). */
+const LAMBDA_ENV = {
+  TRUSTWATCH_TOPIC_ARN: 'arn:aws:sns:eu-west-1:333333333333:trustwatch-diagnoses',
+  TRUSTWATCH_EVENT_BUS_NAME: 'trustwatch-central',
+  TRUSTWATCH_TABLE_NAME: 'trustwatch-noise',
+  TRUSTWATCH_AUDIT_TABLE_NAME: 'trustwatch-audit',
+  TRUSTWATCH_AUDIT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/333333333333/trustwatch-audit',
+  AWS_REGION: 'eu-west-1',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
 
 let outDir: string;
 let generated: Record<string, unknown>;
@@ -71,6 +82,42 @@ describe('osls package (offline)', () => {
     expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.Architectures).toEqual(['arm64']);
     expect(fn.Handler).toBe('functions/explainDenial.handler');
+  });
+
+  it('zips each function with exactly its own chunks, and each entry loads from its zip alone', () => {
+    const zips = readdirSync(outDir).filter((f) => f.endsWith('.zip'));
+    for (const zip of zips) {
+      const name = zip.replace(/\.zip$/, '');
+      const dir = join(outDir, `unzipped-${name}`);
+      const unzip = spawnSync('unzip', ['-q', '-o', join(outDir, zip), '-d', dir], {
+        encoding: 'utf8',
+      });
+      expect(unzip.status, unzip.stderr).toBe(0);
+      const files = readdirSync(join(dir, 'functions'), { recursive: true }).map(String);
+      // Nothing from another function's build.
+      expect(files.filter((f) => !f.startsWith(`${name}.`))).toEqual([]);
+      // Every chunk any module imports, statically or with import(), is in this zip.
+      const referenced = new Set<string>();
+      for (const f of files.filter((x) => x.endsWith('.mjs'))) {
+        const text = readFileSync(join(dir, 'functions', f), 'utf8');
+        for (const m of text.matchAll(/(?:from|import\s*\(?)\s*["'](\.\.?\/[^"']+)["']/g)) {
+          referenced.add(join(dirname(f), m[1] ?? ''));
+        }
+      }
+      expect([...referenced].filter((r) => !files.includes(r))).toEqual([]);
+      expect(referenced.size).toBeGreaterThan(0);
+      // The entry module links (every static chunk resolves) in a fresh node.
+      const load = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(join(dir, 'functions', `${name}.mjs`))}); if (typeof m.handler !== 'function') process.exit(9);`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, ...LAMBDA_ENV } },
+      );
+      expect(load.status, `${name}: ${load.stderr}`).toBe(0);
+    }
   });
 
   it('lints clean with cfn-lint (generated and hand-written templates)', () => {
