@@ -192,7 +192,17 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
     }
   }
 
-  /** SCP or RCP levels: a deny at any level blocks; for SCPs every level must also allow. */
+  /**
+   * SCP or RCP levels: a deny at any level blocks; for SCPs every level must
+   * also allow. Only a level that lists an `Allow` statement is held to that
+   * (an allow-list strategy, Organizations User Guide "SCP evaluation"). A
+   * level listing no policy, or only `Deny` statements, is read as carrying
+   * the default `FullAWSAccess`: while SCPs are enabled AWS keeps at least
+   * one SCP on every root, OU and account and attaches `FullAWSAccess`
+   * everywhere by default, so such a level is a snapshot that left the
+   * default out (the spec's example attaches it to the root only) or a
+   * deny-list level, never one meant to allow nothing.
+   */
   function orgLevels(
     org: OrgPolicies,
     denyKind: BlockerKind,
@@ -215,7 +225,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
             });
           }
         }
-        if (noAllowKind) {
+        if (noAllowKind && level.policies.some(listsAllow)) {
           const allow = evals.reduce<Tri>((acc, x) => triOr(acc, x.evaluation.allow), 'no');
           const certainty = triAnd(needed, triNot(allow));
           if (certainty !== 'no')
@@ -224,6 +234,10 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
       }
     }
   }
+}
+
+function listsAllow(policy: LabeledPolicy): boolean {
+  return policy.document.statements.some((st) => st.effect === 'Allow');
 }
 
 /**

@@ -404,6 +404,65 @@ const CASES: Case[] = [
     blockers: [['scp-no-allow', 'yes']],
   },
   {
+    name: 'SCP levels listing no policy are read as the default FullAWSAccess',
+    why: 'Organizations UG: while SCPs are enabled every root, OU and account keeps at least one SCP (FullAWSAccess by default); a snapshot listing it at the root only left the defaults out',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustRole,
+      scp: {
+        exempt: false,
+        levels: [
+          { targetId: 'r-ab12', targetType: 'ROOT', policies: [allowAll()] },
+          { targetId: 'ou-ab12-11111111', targetType: 'ORGANIZATIONAL_UNIT', policies: [] },
+          { targetId: CALLER_ACCT, targetType: 'ACCOUNT', policies: [] },
+        ],
+      },
+    }),
+    allowed: 'yes',
+    blockers: [],
+  },
+  {
+    name: 'a deny-list SCP level (Deny statements only) keeps the default allow; its Deny still applies',
+    why: 'Organizations UG, deny list strategy: deny SCPs are attached beside FullAWSAccess, which a snapshot may leave out',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustRole,
+      scp: {
+        exempt: false,
+        levels: [
+          { targetId: 'r-ab12', targetType: 'ROOT', policies: [allowAll()] },
+          { targetId: CALLER_ACCT, targetType: 'ACCOUNT', policies: [denyAssume('DenyAssume')] },
+        ],
+      },
+    }),
+    allowed: 'no',
+    blockers: [['scp-deny', 'yes']],
+  },
+  {
+    name: 'an allow-list SCP level beside a deny-only policy is still held to its allow list',
+    why: 'Organizations UG: a level with an Allow-list SCP must allow the action itself',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustRole,
+      scp: {
+        exempt: false,
+        levels: [
+          { targetId: 'r-ab12', targetType: 'ROOT', policies: [allowAll()] },
+          {
+            targetId: CALLER_ACCT,
+            targetType: 'ACCOUNT',
+            policies: [allowS3Only(), denyAssume('DenyOther')],
+          },
+        ],
+      },
+    }),
+    allowed: 'no',
+    blockers: [
+      ['scp-deny', 'yes'],
+      ['scp-no-allow', 'yes'],
+    ],
+  },
+  {
     name: 'SCPs do not apply to the management account',
     why: 'Organizations UG: SCPs do not affect users or roles in the management account',
     in: inputs({
