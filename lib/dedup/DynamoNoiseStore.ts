@@ -6,8 +6,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { DenialSummary } from '../audit/DenialSummary.js';
 import {
   BusyError,
+  type DenialRecord,
   type EnumerationState,
   type EventClaim,
   type NoiseStore,
@@ -18,6 +20,8 @@ import {
 /** Name of the sparse index listing windows whose summary is due. */
 export const DUE_INDEX = 'due';
 const DUE_SHARD = 'due';
+/** Name of the sparse index of denial summaries by role account (`denialAccount`) and `lastSeenAt`. */
+export const DENIALS_INDEX = 'denials';
 /** Idempotency records outlive the SQS retention (14 days max) so a DLQ redrive is still recognised. */
 const EVENT_TTL_SECONDS = 15 * 86_400;
 /** Window items are kept a day past their end so a late summary can still be sent. */
@@ -68,16 +72,34 @@ function toWindow(item: Record<string, unknown>): WindowItem {
   };
 }
 
+function toDenialSummary(item: Record<string, unknown>): DenialSummary {
+  return {
+    roleArn: String(item.roleArn),
+    ...(typeof item.callerArn === 'string' ? { callerArn: item.callerArn } : {}),
+    callerType: String(item.callerType ?? 'Unknown'),
+    causes: [...toSet(item.causes)].sort(),
+    count: Number(item.count ?? 0),
+    ...(typeof item.lastSeen === 'string' ? { lastSeen: item.lastSeen } : {}),
+  };
+}
+
+export interface DynamoNoiseStoreOptions {
+  /** Items per page of the `denials` index query (default: DynamoDB's 1 MB pages). */
+  readonly denialPageSize?: number;
+}
+
 /**
  * {@link NoiseStore} on one DynamoDB table (`pk` string key, TTL attribute
- * `expiresAt`, sparse GSI `due` on `dueShard`/`dueAt`). Item kinds:
- * `evt#<eventId>` idempotency records, `fp#<fingerprint>` dedup windows,
- * `enum#<caller>` role-enumeration windows.
+ * `expiresAt`, sparse GSI `due` on `dueShard`/`dueAt`, sparse GSI `denials`
+ * on `denialAccount`/`lastSeenAt`). Item kinds: `evt#<eventId>` idempotency
+ * records, `fp#<fingerprint>` dedup windows, `enum#<caller>` role-enumeration
+ * windows, `den#<roleArn>#<caller principal>` denial summaries for the audit.
  */
 export class DynamoNoiseStore implements NoiseStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly options: DynamoNoiseStoreOptions = {},
   ) {}
 
   async beginEvent(eventId: string, now: number, leaseSeconds: number): Promise<EventClaim> {
@@ -406,5 +428,70 @@ export class DynamoNoiseStore implements NoiseStore {
       if (isConditionFailure(err)) return false;
       throw err;
     }
+  }
+
+  async recordDenial(denial: DenialRecord, now: number, retentionSeconds: number): Promise<void> {
+    const set = [
+      'denialAccount = :acct',
+      'lastSeenAt = :now',
+      'lastSeen = :iso',
+      'roleArn = :role',
+      'callerPrincipal = :caller',
+      'callerType = :type',
+      'expiresAt = :exp',
+    ];
+    const values: Record<string, unknown> = {
+      ':acct': denial.roleAccountId,
+      ':now': now,
+      ':iso': new Date(now * 1000).toISOString(),
+      ':role': denial.roleArn,
+      ':caller': denial.callerPrincipal,
+      ':type': denial.callerType,
+      ':exp': now + retentionSeconds,
+      ':one': 1,
+    };
+    if (denial.callerArn !== undefined) {
+      set.push('callerArn = :arn');
+      values[':arn'] = denial.callerArn;
+    }
+    // DynamoDB rejects an empty set: a diagnosis without causes adds none.
+    const add = ['#count :one'];
+    if (denial.causes.length > 0) {
+      add.push('causes :causes');
+      values[':causes'] = new Set(denial.causes);
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `den#${denial.roleArn}#${denial.callerPrincipal}` },
+        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async recentDenials(roleAccountId: string, sinceEpochSeconds: number): Promise<DenialSummary[]> {
+    const out: DenialSummary[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: DENIALS_INDEX,
+          KeyConditionExpression: 'denialAccount = :acct AND lastSeenAt >= :since',
+          ExpressionAttributeValues: { ':acct': roleAccountId, ':since': sinceEpochSeconds },
+          // Newest first: rules take the first matching summary as their evidence.
+          ScanIndexForward: false,
+          ...(this.options.denialPageSize === undefined
+            ? {}
+            : { Limit: this.options.denialPageSize }),
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(toDenialSummary(item));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return out;
   }
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoNoiseStore, MAX_ROLES_PER_CALLER } from '../../../lib/dedup/DynamoNoiseStore.js';
 import { BusyError } from '../../../lib/dedup/NoiseStore.js';
@@ -7,6 +7,8 @@ import { createNoiseTable } from './pipelineFixture.js';
 
 /** The DynamoDB store's conditional writes against moto (one table per run). */
 let store: DynamoNoiseStore;
+let doc: DynamoDBDocumentClient;
+const table = 'noise-store-test';
 const saved = { ...process.env };
 
 beforeAll(async () => {
@@ -19,9 +21,9 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
   });
   const ddb = new DynamoDBClient({});
-  const table = 'noise-store-test';
   await createNoiseTable(ddb, table);
-  store = new DynamoNoiseStore(DynamoDBDocumentClient.from(ddb), table);
+  doc = DynamoDBDocumentClient.from(ddb);
+  store = new DynamoNoiseStore(doc, table);
 });
 
 afterAll(() => {
@@ -99,5 +101,124 @@ describe('DynamoNoiseStore', () => {
       600,
     );
     expect(st.roles).toHaveLength(MAX_ROLES_PER_CALLER);
+  });
+});
+
+describe("DynamoNoiseStore denial summaries (the audit's evidence, GSI `denials`)", () => {
+  const ACCOUNT = '222222222222';
+  const MFA_ROLE = `arn:aws:iam::${ACCOUNT}:role/NightlyExport`;
+  const OTHER_ROLE = `arn:aws:iam::${ACCOUNT}:role/DeployRole`;
+  const CI = 'arn:aws:iam::111111111111:role/ci-runner';
+  const DAY = 86_400;
+
+  it('adds up counts and unions causes per role and caller principal, in one item', async () => {
+    const base = {
+      roleAccountId: ACCOUNT,
+      roleArn: MFA_ROLE,
+      callerPrincipal: CI,
+      callerArn: CI,
+      callerType: 'AssumedRole',
+    };
+    await store.recordDenial({ ...base, causes: ['TRUST_CONDITION_MFA'] }, 10_000, 30 * DAY);
+    await store.recordDenial(
+      { ...base, causes: ['TRUST_CONDITION_MFA', 'IDENTITY_NO_ALLOW'] },
+      10_100,
+      30 * DAY,
+    );
+    await store.recordDenial({ ...base, causes: [] }, 10_200, 30 * DAY);
+    const got = await doc.send(
+      new GetCommand({ TableName: table, Key: { pk: `den#${MFA_ROLE}#${CI}` } }),
+    );
+    expect(got.Item).toMatchObject({
+      denialAccount: ACCOUNT,
+      lastSeenAt: 10_200,
+      lastSeen: new Date(10_200_000).toISOString(),
+      count: 3,
+      expiresAt: 10_200 + 30 * DAY,
+    });
+    expect(await store.recentDenials(ACCOUNT, 0)).toEqual([
+      {
+        roleArn: MFA_ROLE,
+        callerArn: CI,
+        callerType: 'AssumedRole',
+        causes: ['IDENTITY_NO_ALLOW', 'TRUST_CONDITION_MFA'],
+        count: 3,
+        lastSeen: new Date(10_200_000).toISOString(),
+      },
+    ]);
+  });
+
+  it("returns the account's summaries newest first, since the bound only, never another account's", async () => {
+    await store.recordDenial(
+      {
+        roleAccountId: ACCOUNT,
+        roleArn: OTHER_ROLE,
+        callerPrincipal: `WebIdentityUser:${ACCOUNT}`,
+        callerType: 'WebIdentityUser',
+        causes: ['OIDC_CLAIM_MISMATCH'],
+      },
+      5_000,
+      30 * DAY,
+    );
+    await store.recordDenial(
+      {
+        roleAccountId: '999999999999',
+        roleArn: 'arn:aws:iam::999999999999:role/Elsewhere',
+        callerPrincipal: CI,
+        callerArn: CI,
+        callerType: 'AssumedRole',
+        causes: ['TARGET_ACCOUNT_OUTSIDE_ORG'],
+      },
+      10_300,
+      30 * DAY,
+    );
+    const all = await store.recentDenials(ACCOUNT, 0);
+    expect(all.map((d) => [d.roleArn, d.callerType, d.count])).toEqual([
+      [MFA_ROLE, 'AssumedRole', 3],
+      [OTHER_ROLE, 'WebIdentityUser', 1],
+    ]);
+    expect(all[1]?.callerArn).toBeUndefined();
+    // The bound is inclusive: last seen exactly at `since` counts as recent.
+    expect((await store.recentDenials(ACCOUNT, 5_000)).map((d) => d.roleArn)).toEqual([
+      MFA_ROLE,
+      OTHER_ROLE,
+    ]);
+    expect((await store.recentDenials(ACCOUNT, 5_001)).map((d) => d.roleArn)).toEqual([MFA_ROLE]);
+    expect(await store.recentDenials(ACCOUNT, 10_201)).toEqual([]);
+    expect((await store.recentDenials('999999999999', 0)).map((d) => d.roleArn)).toEqual([
+      'arn:aws:iam::999999999999:role/Elsewhere',
+    ]);
+    expect(await store.recentDenials('333333333333', 0)).toEqual([]);
+  });
+
+  it('follows the index pages to the end', async () => {
+    const account = '444444444444';
+    for (let i = 0; i < 7; i++) {
+      await store.recordDenial(
+        {
+          roleAccountId: account,
+          roleArn: `arn:aws:iam::${account}:role/Role${i}`,
+          callerPrincipal: CI,
+          callerArn: CI,
+          callerType: 'AssumedRole',
+          causes: ['TRUST_PRINCIPAL_NOT_TRUSTED'],
+        },
+        20_000 + i,
+        DAY,
+      );
+    }
+    let queries = 0;
+    const counting = {
+      send: (cmd: unknown) => {
+        if (cmd instanceof QueryCommand) queries++;
+        return doc.send(cmd as QueryCommand);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const paged = new DynamoNoiseStore(counting, table, { denialPageSize: 2 });
+    const got = await paged.recentDenials(account, 0);
+    expect(got.map((d) => d.roleArn)).toEqual(
+      [6, 5, 4, 3, 2, 1, 0].map((i) => `arn:aws:iam::${account}:role/Role${i}`),
+    );
+    expect(queries).toBeGreaterThanOrEqual(4);
   });
 });

@@ -158,7 +158,10 @@ export async function startSlackReceiver(): Promise<SlackReceiver> {
   };
 }
 
-/** The noise-store table as serverless.yml declares it (key `pk`, GSI `due` on dueShard/dueAt). */
+/**
+ * The noise-store table as serverless.yml declares it (key `pk`, GSI `due` on
+ * dueShard/dueAt, GSI `denials` on denialAccount/lastSeenAt).
+ */
 export async function createNoiseTable(ddb: DynamoDBClient, name: string): Promise<void> {
   await ddb.send(
     new CreateTableCommand({
@@ -168,6 +171,8 @@ export async function createNoiseTable(ddb: DynamoDBClient, name: string): Promi
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'dueShard', AttributeType: 'S' },
         { AttributeName: 'dueAt', AttributeType: 'N' },
+        { AttributeName: 'denialAccount', AttributeType: 'S' },
+        { AttributeName: 'lastSeenAt', AttributeType: 'N' },
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -178,6 +183,14 @@ export async function createNoiseTable(ddb: DynamoDBClient, name: string): Promi
             { AttributeName: 'dueAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'denials',
+          KeySchema: [
+            { AttributeName: 'denialAccount', KeyType: 'HASH' },
+            { AttributeName: 'lastSeenAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
         },
       ],
     }),

@@ -1,5 +1,7 @@
+import type { DenialSummary } from '../../../lib/audit/DenialSummary.js';
 import {
   BusyError,
+  type DenialRecord,
   type EnumerationState,
   type EventClaim,
   type NoiseStore,
@@ -38,6 +40,13 @@ export class MemoryNoiseStore implements NoiseStore {
     string,
     { windowStart: number; windowEnd: number; roles: Set<string>; alertedBy?: string }
   >();
+  /** Denial summaries by `den#<roleArn>#<caller principal>`, as DynamoNoiseStore keys them. */
+  readonly denials = new Map<
+    string,
+    DenialRecord & { count: number; causeSet: Set<string>; lastSeenAt: number; expiresAt: number }
+  >();
+  /** When set, `recordDenial` throws it (a DynamoDB outage). */
+  failRecordDenial: Error | undefined;
 
   async beginEvent(eventId: string, now: number, leaseSeconds: number): Promise<EventClaim> {
     const e = this.events.get(eventId);
@@ -176,5 +185,33 @@ export class MemoryNoiseStore implements NoiseStore {
     if (e.alertedBy !== undefined && e.alertedBy !== eventId) return false;
     e.alertedBy = eventId;
     return true;
+  }
+  async recordDenial(denial: DenialRecord, now: number, retentionSeconds: number): Promise<void> {
+    if (this.failRecordDenial !== undefined) throw this.failRecordDenial;
+    const key = `den#${denial.roleArn}#${denial.callerPrincipal}`;
+    const old = this.denials.get(key);
+    this.denials.set(key, {
+      ...denial,
+      count: (old?.count ?? 0) + 1,
+      causeSet: new Set([...(old?.causeSet ?? []), ...denial.causes]),
+      lastSeenAt: now,
+      expiresAt: now + retentionSeconds,
+      ...(denial.callerArn === undefined && old?.callerArn !== undefined
+        ? { callerArn: old.callerArn }
+        : {}),
+    });
+  }
+  async recentDenials(roleAccountId: string, since: number): Promise<DenialSummary[]> {
+    return [...this.denials.values()]
+      .filter((d) => d.roleAccountId === roleAccountId && d.lastSeenAt >= since)
+      .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
+      .map((d) => ({
+        roleArn: d.roleArn,
+        ...(d.callerArn === undefined ? {} : { callerArn: d.callerArn }),
+        callerType: d.callerType,
+        causes: [...d.causeSet].sort(),
+        count: d.count,
+        lastSeen: new Date(d.lastSeenAt * 1000).toISOString(),
+      }));
   }
 }
