@@ -31,13 +31,18 @@ export type PipelineMetricName =
   | 'AlertSent'
   | 'SummarySent'
   | 'SecurityAlertSent'
-  | 'SinkFailure';
+  | 'SinkFailure'
+  | 'DenialRecordFailed';
 
 export type PipelineOutcome = 'duplicate' | 'suppressed' | 'counted' | 'alerted';
 
 export type NoiseSettings = Pick<
   PipelineConfig,
-  'dedupWindowSeconds' | 'enumerationThreshold' | 'enumerationWindowSeconds' | 'suppressions'
+  | 'dedupWindowSeconds'
+  | 'enumerationThreshold'
+  | 'enumerationWindowSeconds'
+  | 'suppressions'
+  | 'denialRetentionDays'
 >;
 
 export interface AlertPipelineDeps {
@@ -79,6 +84,15 @@ const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString(
  * sinks an attempt already delivered to are recorded, so a retry after a
  * Slack failure does not publish to SNS twice; the decision (`counted`,
  * `suppressed`) is recorded so a retry does not count twice.
+ *
+ * Audit evidence: every diagnosed denial is counted once in a summary per
+ * role and caller principal (`recordDenial`), which the scheduled audit of the
+ * role's account reads (a role requiring MFA that machines keep failing to
+ * assume). It is counted at the event's decision, suppressed and repeated
+ * events included, and only when no earlier attempt recorded a decision, so
+ * neither a redelivery nor a retry after a failed sink counts it twice. It
+ * is evidence, not the alert: a failure to record it is logged and counted,
+ * never allowed to fail the event.
  *
  * Role enumeration: a `ROLE_NOT_FOUND` adds the role to a per-caller string
  * set; once one caller has tried `enumerationThreshold` distinct missing roles
@@ -128,6 +142,7 @@ export class AlertPipeline {
 
     const rule = findSuppression(settings.suppressions, d);
     if (rule !== undefined) {
+      await this.recordEvidence(eventId, claim, d);
       await store.recordDecision(eventId, 'suppressed');
       metrics.count('Suppressed');
       log.info('denial suppressed by configuration', {
@@ -195,6 +210,7 @@ export class AlertPipeline {
         );
       }
       if (occurrence.kind === 'repeat') {
+        await this.recordEvidence(eventId, claim, d);
         await store.recordDecision(eventId, 'counted');
         metrics.count('RepeatCounted');
         return 'counted';
@@ -203,10 +219,48 @@ export class AlertPipeline {
     }
 
     await this.deliverAll(alerts, claim.delivered, (key) => store.markDelivered(eventId, key));
+    await this.recordEvidence(eventId, claim, d);
     await store.recordDecision(eventId, 'alerted');
     for (const a of alerts)
       metrics.count(a.kind === 'security' ? 'SecurityAlertSent' : 'AlertSent');
     return 'alerted';
+  }
+
+  /**
+   * Records the denial as audit evidence, once per event: called right before
+   * the event's decision is recorded, and skipped when an earlier attempt
+   * recorded one. A `ROLE_NOT_FOUND` is not recorded: there is no role to
+   * audit, and a caller guessing names would add one item per guess. Never
+   * throws: the alert matters more than the evidence.
+   */
+  private async recordEvidence(eventId: string, claim: EventClaim, d: Diagnosis): Promise<void> {
+    if (claim.decision !== undefined) return;
+    const roleAccountId = d.target.accountId;
+    const roleArn = d.target.roleArn;
+    if (roleAccountId === undefined || roleArn === undefined) return;
+    if (firstCause(d) === 'ROLE_NOT_FOUND') return;
+    const caller = callerPrincipal(d);
+    try {
+      await this.deps.store.recordDenial(
+        {
+          roleAccountId,
+          roleArn,
+          callerPrincipal: caller,
+          ...(caller.startsWith('arn:') ? { callerArn: caller } : {}),
+          callerType: d.caller.type,
+          causes: [...new Set(d.causes.map((c) => c.code))],
+        },
+        this.now(),
+        this.deps.settings.denialRetentionDays * 86_400,
+      );
+    } catch (err) {
+      this.deps.metrics.count('DenialRecordFailed');
+      this.deps.log.warn('could not record the denial for the audit; the alert goes on', {
+        eventId,
+        roleArn,
+        error: (err as Error).message,
+      });
+    }
   }
 
   /**

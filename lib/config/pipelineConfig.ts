@@ -40,6 +40,8 @@ export interface PipelineConfig {
   readonly suppressions: readonly Suppression[];
   /** Attempts per Slack delivery, the first included (retries on 429/5xx). */
   readonly slackMaxAttempts: number;
+  /** Days a denial summary (audit evidence) is kept after its last occurrence. */
+  readonly denialRetentionDays: number;
 }
 
 const causeCode = z.enum(CAUSE_CODE_LIST as [CauseCode, ...CauseCode[]]);
@@ -116,6 +118,7 @@ const envSchema = z.object({
   TRUSTWATCH_ENUMERATION_THRESHOLD: intFrom(2, 1000, 5),
   TRUSTWATCH_ENUMERATION_WINDOW_SECONDS: intFrom(60, 86_400, 600),
   TRUSTWATCH_SLACK_MAX_ATTEMPTS: intFrom(1, 10, 4),
+  TRUSTWATCH_DENIAL_RETENTION_DAYS: intFrom(1, 365, 30),
   TRUSTWATCH_SUPPRESSIONS: optionalText,
 });
 
@@ -187,6 +190,7 @@ export function loadPipelineConfig(
     enumerationThreshold: e.TRUSTWATCH_ENUMERATION_THRESHOLD,
     enumerationWindowSeconds: e.TRUSTWATCH_ENUMERATION_WINDOW_SECONDS,
     slackMaxAttempts: e.TRUSTWATCH_SLACK_MAX_ATTEMPTS,
+    denialRetentionDays: e.TRUSTWATCH_DENIAL_RETENTION_DAYS,
     suppressions: parseSuppressions(e.TRUSTWATCH_SUPPRESSIONS, 'TRUSTWATCH_SUPPRESSIONS'),
   };
 }

@@ -34,6 +34,7 @@ function setup(settings: Partial<NoiseSettings> = {}) {
       enumerationThreshold: 3,
       enumerationWindowSeconds: 600,
       suppressions: [],
+      denialRetentionDays: 30,
       ...settings,
     },
     clock: () => clock.now,

@@ -73,6 +73,7 @@ function setup(explain: (e: DenialEvent) => Promise<Diagnosis>) {
         enumerationThreshold: 5,
         enumerationWindowSeconds: 600,
         suppressions: [],
+        denialRetentionDays: 30,
       },
       clock: () => 0,
       log: { info: () => {}, warn: () => {}, error: () => {} },

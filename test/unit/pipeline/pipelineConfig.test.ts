@@ -28,6 +28,7 @@ describe('loadPipelineConfig', () => {
       enumerationThreshold: 5,
       enumerationWindowSeconds: 600,
       suppressions: [],
+      denialRetentionDays: 30,
     });
     expect(c.slack).toBeUndefined();
     expect(c.orgReaderRoleArn).toBeUndefined();
@@ -64,6 +65,21 @@ describe('loadPipelineConfig', () => {
       'from 2',
     ],
     [
+      'TRUSTWATCH_DENIAL_RETENTION_DAYS',
+      { ...base, TRUSTWATCH_DENIAL_RETENTION_DAYS: '0' },
+      'from 1 to 365',
+    ],
+    [
+      'TRUSTWATCH_DENIAL_RETENTION_DAYS',
+      { ...base, TRUSTWATCH_DENIAL_RETENTION_DAYS: '366' },
+      'from 1 to 365',
+    ],
+    [
+      'TRUSTWATCH_DENIAL_RETENTION_DAYS',
+      { ...base, TRUSTWATCH_DENIAL_RETENTION_DAYS: '30d' },
+      'integer',
+    ],
+    [
       'TRUSTWATCH_READER_ROLE_PATH',
       { ...base, TRUSTWATCH_READER_ROLE_PATH: 'trustwatch' },
       'IAM path',
@@ -78,6 +94,16 @@ describe('loadPipelineConfig', () => {
     expect(err.message).toContain(`\`${variable}\``);
     expect(err.message).toContain(text);
     expect(err.context.variable).toBe(variable);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('reads the denial retention in days (blank is the default)', () => {
+    expect(
+      loadPipelineConfig({ ...base, TRUSTWATCH_DENIAL_RETENTION_DAYS: '365' }).denialRetentionDays,
+    ).toBe(365);
+    expect(
+      loadPipelineConfig({ ...base, TRUSTWATCH_DENIAL_RETENTION_DAYS: ' ' }).denialRetentionDays,
+    ).toBe(30);
   });
 
   it('refuses two Slack webhook sources', () => {
