@@ -45,6 +45,7 @@ export function createHandler(
         accountId: msg.accountId,
         findings: result.findings.length,
         blindSpots: result.blindSpots.length,
+        warnings: result.warnings,
         error: result.error,
         recorded,
         remaining,
@@ -95,6 +96,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     { slackDigestSink },
     { cachedWebhookUrl },
     { awsSecretReader },
+    { dynamoDenialReader },
     ddb,
     lib,
     sns,
@@ -108,6 +110,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     import('../lib/audit/digest/slackDigestSink.js'),
     import('../lib/alerts/webhookUrl.js'),
     import('../lib/alerts/awsSecretReader.js'),
+    import('../lib/audit/aws/dynamoDenialReader.js'),
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/lib-dynamodb'),
     import('@aws-sdk/client-sns'),
@@ -118,11 +121,8 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     readerRolePath: config.readerRolePath,
     ...(config.orgReaderRoleArn === undefined ? {} : { orgRoleArn: config.orgReaderRoleArn }),
   });
-  const store = new DynamoAuditStore(
-    lib.DynamoDBDocumentClient.from(new ddb.DynamoDBClient({})),
-    config.tableName,
-    config.retentionDays,
-  );
+  const doc = lib.DynamoDBDocumentClient.from(new ddb.DynamoDBClient({}));
+  const store = new DynamoAuditStore(doc, config.tableName, config.retentionDays);
   const sinks = [
     ...(config.topicArn === undefined
       ? []
@@ -132,6 +132,11 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
       : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, awsSecretReader()) })]),
   ];
   const now = () => new Date();
+  // The explain pipeline's denial summaries (Query on the noise table's `denials` index only).
+  const denials =
+    config.denialsTableName === undefined
+      ? undefined
+      : dynamoDenialReader(doc, config.denialsTableName);
   return {
     auditAccount: createAccountAuditor({
       source: live.source,
@@ -141,6 +146,19 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
       regions: config.regions,
       forwardRuleName: config.forwardRuleName,
       now,
+      ...(denials === undefined
+        ? {}
+        : {
+            denials,
+            denialLookbackDays: config.denialLookbackDays,
+            onDenialsUnreadable: (accountId, reason) => {
+              metrics.addMetric('AuditDenialsUnreadable', MetricUnit.Count, 1);
+              logger.warn('recent denials unreadable; account audited without them', {
+                accountId,
+                error: reason,
+              });
+            },
+          }),
     }),
     store,
     finishRun: (runId) => finishRun(runId, { store, sinks, now }),

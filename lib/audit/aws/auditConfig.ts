@@ -19,7 +19,14 @@ export interface AuditConfig {
   readonly regions: readonly string[];
   readonly forwardRuleName: string;
   readonly retentionDays: number;
+  /** The explain pipeline's noise table, whose denial summaries feed the rules; unset: no denials. */
+  readonly denialsTableName?: string;
+  /** How far back the worker reads denial summaries. */
+  readonly denialLookbackDays: number;
 }
+
+/** Default lookback of the denial summaries, the pipeline's default retention. */
+export const DEFAULT_DENIAL_LOOKBACK_DAYS = 30;
 
 /** An optional variable, trimmed; blank counts as unset. */
 const text = z.pipe(
@@ -80,6 +87,15 @@ const schema = z.object({
   TRUSTWATCH_AUDIT_UNUSED_DAYS: int(1, 400, DEFAULT_UNUSED_DAYS),
   TRUSTWATCH_AUDIT_RETENTION_DAYS: int(1, 3650, 90),
   TRUSTWATCH_AUDIT_REGIONS: text,
+  TRUSTWATCH_DENIALS_TABLE_NAME: z.pipe(
+    text,
+    z.optional(
+      z
+        .string()
+        .check(z.regex(/^[\w.-]{3,255}$/, 'a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)')),
+    ),
+  ),
+  TRUSTWATCH_AUDIT_DENIAL_DAYS: int(1, 365, DEFAULT_DENIAL_LOOKBACK_DAYS),
   TRUSTWATCH_FORWARD_RULE_NAME: z.pipe(
     text,
     z._default(
@@ -147,5 +163,9 @@ export function loadAuditConfig(env: Readonly<Record<string, string | undefined>
     regions,
     forwardRuleName: e.TRUSTWATCH_FORWARD_RULE_NAME,
     retentionDays: e.TRUSTWATCH_AUDIT_RETENTION_DAYS,
+    ...(e.TRUSTWATCH_DENIALS_TABLE_NAME === undefined
+      ? {}
+      : { denialsTableName: e.TRUSTWATCH_DENIALS_TABLE_NAME }),
+    denialLookbackDays: e.TRUSTWATCH_AUDIT_DENIAL_DAYS,
   };
 }

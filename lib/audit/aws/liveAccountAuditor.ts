@@ -5,6 +5,8 @@ import { readAuditOrganization } from '../auditOrganization.js';
 import type { AuditSuppression } from '../auditSuppressions.js';
 import type { BlindSpotReader } from '../blindspots/BlindSpotReader.js';
 import { checkBlindSpots } from '../blindspots/checkBlindSpots.js';
+import type { DenialReader } from '../DenialReader.js';
+import type { DenialSummary } from '../DenialSummary.js';
 import { type AccountResult, toStoredFinding } from '../store/AuditStore.js';
 
 const ORGANIZATION_TTL_MS = 15 * 60_000;
@@ -17,13 +19,27 @@ export interface AccountAuditorDeps {
   readonly regions: readonly string[];
   readonly forwardRuleName: string;
   readonly now: () => Date;
+  /**
+   * Recent denials of the account's roles (the explain pipeline's summaries),
+   * evidence for rules such as MFA_REQUIRED_ON_AUTOMATION_ROLE. Unset: the
+   * audit runs without denials.
+   */
+  readonly denials?: DenialReader;
+  /** Days of denials to read (default 30). */
+  readonly denialLookbackDays?: number;
+  /** Told when the denials could not be read (the handler logs and counts it). */
+  readonly onDenialsUnreadable?: (accountId: string, reason: string) => void;
 }
+
+const DAY_SECONDS = 86_400;
 
 /**
  * Audits one account for the fan-out worker: its roles (with details read
  * where ListRoles lacks them) and its blind spots. The organization is read
  * once per auditor (cold start) and reused; an unreadable organization makes
  * every other account count as foreign, which the result's warnings say.
+ * The account's recent denials are read alongside; a failed read is a
+ * warning too, and the account is audited without them.
  */
 export function createAccountAuditor(
   deps: AccountAuditorDeps,
@@ -50,12 +66,33 @@ export function createAccountAuditor(
     }
     return org.value;
   };
+  const recentDenials = async (
+    accountId: string,
+    now: Date,
+  ): Promise<{ denials: readonly DenialSummary[]; warnings: string[] }> => {
+    if (deps.denials === undefined) return { denials: [], warnings: [] };
+    const days = deps.denialLookbackDays ?? 30;
+    const since = Math.floor(now.getTime() / 1000) - days * DAY_SECONDS;
+    try {
+      return { denials: await deps.denials.recentDenials(accountId, since), warnings: [] };
+    } catch (err) {
+      const reason = (err as Error).message?.split('\n')[0] || String(err);
+      deps.onDenialsUnreadable?.(accountId, reason);
+      return {
+        denials: [],
+        warnings: [
+          `recent denials of ${accountId} unreadable (${reason}): audited without them, so findings that need denial evidence may be missing`,
+        ],
+      };
+    }
+  };
   return async (runId, accountId) => {
     const now = deps.now();
-    const o = await organization();
+    const [o, d] = await Promise.all([organization(), recentDenials(accountId, now)]);
     const audit = await auditAccount(deps.source, accountId, {
       now,
       organization: o.organization,
+      denials: d.denials,
       suppressions: deps.suppressions,
       unusedDays: deps.unusedDays,
       fetchDetails: true,
@@ -74,7 +111,7 @@ export function createAccountAuditor(
       suppressedCount: audit.suppressed.length,
       ...(audit.error === undefined ? {} : { error: audit.error }),
       blindSpots,
-      warnings: [...o.warnings, ...audit.warnings],
+      warnings: [...o.warnings, ...d.warnings, ...audit.warnings],
     };
   };
 }

@@ -122,6 +122,7 @@ describe('loadAuditConfig', () => {
       regions: ['eu-west-1'],
       forwardRuleName: 'trustwatch-forward-assume-role-denials',
       retentionDays: 90,
+      denialLookbackDays: 30,
     });
   });
 

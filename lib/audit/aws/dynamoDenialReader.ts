@@ -1,0 +1,13 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoNoiseStore } from '../../dedup/DynamoNoiseStore.js';
+import type { DenialReader } from '../DenialReader.js';
+
+/**
+ * Reads the denial summaries the explain pipeline records in its noise table
+ * (`den#…` items, GSI `denials`). Only a Query on that index: the audit role
+ * may not read or write anything else of the table.
+ */
+export function dynamoDenialReader(doc: DynamoDBDocumentClient, tableName: string): DenialReader {
+  const store = new DynamoNoiseStore(doc, tableName);
+  return { recentDenials: (accountId, since) => store.recentDenials(accountId, since) };
+}
