@@ -185,6 +185,48 @@ describe('audit stack wiring', () => {
     expect(JSON.stringify(t.GlobalSecondaryIndexes)).toContain('"IndexName":"due"');
   });
 
+  it('indexes denial summaries by role account for the audit (GSI denials, all attributes)', () => {
+    const t = resources(generated).NoiseTable?.Properties ?? {};
+    expect(t.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'denialAccount', AttributeType: 'S' },
+        { AttributeName: 'lastSeenAt', AttributeType: 'N' },
+      ]),
+    );
+    expect(t.GlobalSecondaryIndexes).toContainEqual({
+      IndexName: 'denials',
+      KeySchema: [
+        { AttributeName: 'denialAccount', KeyType: 'HASH' },
+        { AttributeName: 'lastSeenAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+  });
+
+  it("lets the audit functions only Query the noise table's denials index, and tells the worker its name", () => {
+    const r = resources(generated);
+    const policies = (r.TrustwatchAuditRole?.Properties?.Policies ?? []) as {
+      PolicyDocument: { Statement: { Sid?: string; Action: unknown; Resource: unknown }[] };
+    }[];
+    const onNoise = policies
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((st) => JSON.stringify(st.Resource).includes('NoiseTable'));
+    expect(onNoise).toHaveLength(1);
+    expect([onNoise[0]?.Action].flat()).toEqual(['dynamodb:Query']);
+    expect(onNoise[0]?.Resource).toEqual({
+      'Fn::Join': ['/', [{ 'Fn::GetAtt': ['NoiseTable', 'Arn'] }, 'index', 'denials']],
+    });
+    const worker = Object.values(r).find(
+      (x) =>
+        x.Type === 'AWS::Lambda::Function' &&
+        JSON.stringify(x.Properties?.Handler ?? '').includes('auditWorker'),
+    );
+    const env = (worker?.Properties?.Environment as { Variables: Record<string, unknown> })
+      ?.Variables;
+    expect(env?.TRUSTWATCH_DENIALS_TABLE_NAME).toEqual({ Ref: 'NoiseTable' });
+    expect(env?.TRUSTWATCH_AUDIT_DENIAL_DAYS).toBe('30');
+  });
+
   it('scopes sts:AssumeRole to the reader roles of the organization', () => {
     const st = iamStatements(generated, 'generated').filter((s) =>
       s.actions.includes('sts:AssumeRole'),
