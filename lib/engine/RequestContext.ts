@@ -56,7 +56,17 @@ export interface RequestContext {
   readonly values: Readonly<Record<string, readonly string[]>>;
   /**
    * Lower-cased keys whose value was not logged, so a condition on them is
-   * `unknown`, not false. An entry ending in `/` is a prefix (`aws:requesttag/`).
+   * `unknown`, not false. An entry ending in `/` or `:` is a prefix
+   * (`aws:requesttag/`, `token.actions.githubusercontent.com:` for every
+   * claim of that issuer).
    */
   readonly unknownKeys: readonly string[];
+  /**
+   * For some not-logged keys, every value the key can have (`null`: absent).
+   * A condition that comes out the same under each is decided, not
+   * `unknown`: an IAM user signing with long-term keys has
+   * `aws:MultiFactorAuthPresent` absent or `true` (when it sent an MFA code),
+   * never `false`, so `BoolIfExists … true` always holds for it.
+   */
+  readonly candidates?: Readonly<Record<string, readonly (readonly string[] | null)[]>>;
 }

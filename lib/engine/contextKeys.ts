@@ -11,7 +11,7 @@ export type KeyLookup =
   | { readonly state: 'absent' }
   | { readonly state: 'unknown' };
 
-/** True when `lowerKey` is listed in `ctx.unknownKeys`, exactly or under a `…/` prefix entry. */
+/** True when `lowerKey` is listed in `ctx.unknownKeys`, exactly or under a `…/` or `…:` prefix entry. */
 export function isUnknownKey(ctx: RequestContext, lowerKey: string): boolean {
   return unknownIn(lowerEntries(ctx.unknownKeys), lowerKey);
 }
@@ -19,7 +19,7 @@ export function isUnknownKey(ctx: RequestContext, lowerKey: string): boolean {
 function unknownIn(entries: readonly string[], lowerKey: string): boolean {
   for (const e of entries) {
     if (e === lowerKey) return true;
-    if (e.endsWith('/') && lowerKey.startsWith(e)) return true;
+    if ((e.endsWith('/') || e.endsWith(':')) && lowerKey.startsWith(e)) return true;
   }
   return false;
 }
@@ -74,6 +74,12 @@ export class KeyScope {
     if (list.length === 0) return false;
     this.unknownEntries ??= lowerEntries(list);
     return unknownIn(this.unknownEntries, lowerKey);
+  }
+
+  /** The values a not-logged key can only have (`null`: absent), when the request bounds them. */
+  candidates(lowerKey: string): readonly (readonly string[] | null)[] | undefined {
+    const all = this.ctx.candidates;
+    return all !== undefined && Object.hasOwn(all, lowerKey) ? all[lowerKey] : undefined;
   }
 
   /** `ctx.action` lower-cased. */
