@@ -88,6 +88,7 @@ export function buildRequestContext(
 ): RequestContext {
   const values: Record<string, string[]> = {};
   const unknown = new Set<string>();
+  const candidates: Record<string, (string[] | null)[]> = {};
   const set = (key: string, v: string | readonly string[] | undefined): void => {
     if (v === undefined) return;
     values[key.toLowerCase()] = typeof v === 'string' ? [v] : [...v];
@@ -116,6 +117,11 @@ export function buildRequestContext(
     }
     if (facts.principalTags === undefined) unknown.add('aws:principaltag/');
     else for (const t of facts.principalTags) set(`aws:PrincipalTag/${t.key}`, t.value);
+    // A role session's principal tags are its role's tags plus the session
+    // tags it was created with (AssumeRole tags, SAML/OIDC attributes, IAM
+    // Identity Center attributes for access control), which the record does
+    // not log: a key the role does not carry may still be a session tag.
+    if (c.type === 'AssumedRole') unknown.add('aws:principaltag/');
   }
   if (c.type === 'AWSService') {
     set('aws:PrincipalIsAWSService', 'true');
@@ -150,8 +156,11 @@ export function buildRequestContext(
   } else if (c.type === 'IAMUser' || c.type === 'Root') {
     // Long-term keys: the key exists only when the request itself carried an MFA code.
     if (!req.logged) {
+      // Absent, or set by an MFA code sent with this request: never `false`.
       unknown.add('aws:multifactorauthpresent');
       unknown.add('aws:multifactorauthage');
+      candidates['aws:multifactorauthpresent'] = [null, ['true']];
+      candidates['aws:multifactorauthage'] = [null, ['0']];
     } else if (req.serialNumber !== undefined) {
       set('aws:MultiFactorAuthPresent', 'true');
       set('aws:MultiFactorAuthAge', '0');
@@ -175,6 +184,26 @@ export function buildRequestContext(
     set('aws:SourceIp', ip);
   } else if (event.sourceIp === undefined) {
     unknown.add('aws:sourceip');
+  }
+  if (event.vpcEndpointId !== undefined) {
+    // Set for requests through a VPC endpoint, and not logged.
+    for (const k of [
+      'aws:sourcevpc',
+      'aws:sourcevpcarn',
+      'aws:vpceaccount',
+      'aws:vpceorgid',
+      'aws:vpceorgpaths',
+    ])
+      unknown.add(k);
+  }
+  // "Always included in the request context" (IAM UG, global condition keys).
+  if (event.userAgent !== undefined) set('aws:UserAgent', event.userAgent);
+  else unknown.add('aws:useragent');
+  // Temporary credentials carry their issue time: the caller's session creation.
+  if (c.sessionCreatedAt !== undefined && !Number.isNaN(Date.parse(c.sessionCreatedAt))) {
+    set('aws:TokenIssueTime', c.sessionCreatedAt);
+  } else if (c.type === 'AssumedRole' || c.type === 'FederatedUser') {
+    unknown.add('aws:tokenissuetime');
   }
   const t = Date.parse(event.eventTime);
   if (!Number.isNaN(t)) {
@@ -281,5 +310,6 @@ export function buildRequestContext(
     resource: roleArn,
     values,
     unknownKeys,
+    ...(Object.keys(candidates).length === 0 ? {} : { candidates }),
   };
 }

@@ -42,6 +42,12 @@ export function actualOf(clause: ConditionTrace): CauseEvidence['actual'] {
 }
 
 export function actualText(clause: ConditionTrace): string {
+  if (clause.missingVariable !== undefined) {
+    const why = `the policy variable \`\${${clause.missingVariable}}\` has no value for this caller (and no default)`;
+    return clause.actual === undefined
+      ? `a value that cannot match: ${why}`
+      : `${quoteList(clause.actual)}, which cannot match: ${why}`;
+  }
   const a = actualOf(clause);
   if (a === 'not logged') return 'a value CloudTrail did not log';
   if (a === 'absent') return 'no value at all';

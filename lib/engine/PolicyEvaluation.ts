@@ -19,6 +19,12 @@ export interface ConditionTrace {
   readonly result: Tri;
   /** Why the result is unknown, when it is. */
   readonly unknownReason?: 'key-not-logged' | 'variable-not-logged';
+  /**
+   * A policy variable in the values that has no value for this request (no
+   * default either), e.g. `aws:username` for a role session: the clause then
+   * matches no present value (IAM UG, "Policy variables").
+   */
+  readonly missingVariable?: string;
   /** Set when the operator name itself is not one IAM knows (the clause then never matches). */
   readonly invalidOperator?: true;
 }

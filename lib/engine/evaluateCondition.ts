@@ -152,6 +152,8 @@ export function buildCondition(clause: ConditionClause, variables: boolean): Com
 const NO_KEYS = { values: () => undefined, isUnknown: () => false };
 
 const UNKNOWN_VALUE = 'unknown';
+/** A not-logged key's cases when a policy variable in the clause has no value: absent, or any value. */
+const ANY_OR_ABSENT: readonly (readonly string[] | null)[] = [null, ['']];
 
 /** Positive comparison of one request value with one policy value. */
 function compare(mode: CompareMode, spec: OperatorSpec, actual: string, e: CompiledValue): boolean {
@@ -223,12 +225,14 @@ function trace(
   actual: readonly string[] | undefined,
   result: Tri,
   reason: 'key-not-logged' | 'variable-not-logged' | undefined,
+  missingVariable?: string,
 ): ConditionTrace {
   const { operator, key } = c.clause;
-  if (result === 'unknown' && reason !== undefined) {
-    return { operator, key, expected, actual, result, unknownReason: reason };
-  }
-  return { operator, key, expected, actual, result };
+  const t: ConditionTrace =
+    result === 'unknown' && reason !== undefined
+      ? { operator, key, expected, actual, result, unknownReason: reason }
+      : { operator, key, expected, actual, result };
+  return missingVariable === undefined || result !== 'no' ? t : { ...t, missingVariable };
 }
 
 /**
@@ -256,7 +260,7 @@ export function evaluateCompiledCondition(
   let resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[];
   let expected: readonly string[];
   let variableKeys: string[] | undefined;
-  let missingVariable = false;
+  let missingVariable: string | undefined;
   if (!c.dynamic) {
     resolved = c.values as readonly CompiledValue[];
     expected = c.expected;
@@ -275,7 +279,7 @@ export function evaluateCompiledCondition(
         x.push(sub.text);
       } else {
         x.push(v.raw);
-        if (sub.kind === 'missing') missingVariable = true;
+        if (sub.kind === 'missing') missingVariable ??= sub.key;
         else {
           r.push(UNKNOWN_VALUE);
           variableKeys ??= [];
@@ -288,38 +292,54 @@ export function evaluateCompiledCondition(
   }
 
   if (notLogged) {
+    // A value that cannot be known may still not matter: a variable with no
+    // value makes every present value fail (IAM UG, "Policy variables"), and
+    // some keys can only take a few values. Decided when every case agrees.
+    const cases = missingVariable !== undefined ? ANY_OR_ABSENT : scope.candidates(c.lowerKey);
+    let decided: Tri | undefined;
+    for (const v of cases ?? []) {
+      const r = decide(v ?? undefined);
+      decided = decided === undefined || decided === r ? r : 'unknown';
+    }
+    if (decided !== undefined && decided !== 'unknown') {
+      return trace(c, expected, actual, decided, undefined, missingVariable);
+    }
     unknownKeys.push(c.lowerKey);
     return trace(c, expected, actual, 'unknown', 'key-not-logged');
   }
-
-  const values = actual ?? [];
-  const isPresent = values.length > 0;
-
-  if (spec.family === 'null') {
-    const presence = isPresent ? 'present' : 'absent';
-    let yes = false;
-    for (const e of resolved) {
-      if (e !== UNKNOWN_VALUE && spec.compare(presence, e)) {
-        yes = true;
-        break;
-      }
-    }
-    return trace(c, expected, actual, yes ? 'yes' : 'no', undefined);
-  }
-
-  if (!isPresent) {
-    if (ifExists) return trace(c, expected, actual, 'yes', undefined);
-    if (set === 'ForAllValues') return trace(c, expected, actual, 'yes', undefined);
-    if (set === 'ForAnyValue') return trace(c, expected, actual, 'no', undefined);
-    // A key that is present with an empty set of values counts as absent here.
-    return trace(c, expected, actual, spec.negated ? 'yes' : 'no', undefined);
-  }
-
-  if (missingVariable) return trace(c, expected, actual, 'no', undefined);
-
-  const result = setResult(c.mode, spec, set, values, resolved);
+  const result = decide(actual);
   if (result === 'unknown' && variableKeys !== undefined) {
     for (const k of variableKeys) unknownKeys.push(k);
   }
-  return trace(c, expected, actual, result, 'variable-not-logged');
+  return trace(c, expected, actual, result, 'variable-not-logged', missingVariable);
+
+  /** The clause's result when the key has `actual` (`undefined`: absent). */
+  function decide(actual: readonly string[] | undefined): Tri {
+    const values = actual ?? [];
+    const isPresent = values.length > 0;
+
+    if (spec.family === 'null') {
+      const presence = isPresent ? 'present' : 'absent';
+      let yes = false;
+      for (const e of resolved) {
+        if (e !== UNKNOWN_VALUE && spec.compare(presence, e)) {
+          yes = true;
+          break;
+        }
+      }
+      return yes ? 'yes' : 'no';
+    }
+
+    if (!isPresent) {
+      if (ifExists) return 'yes';
+      if (set === 'ForAllValues') return 'yes';
+      if (set === 'ForAnyValue') return 'no';
+      // A key that is present with an empty set of values counts as absent here.
+      return spec.negated ? 'yes' : 'no';
+    }
+
+    if (missingVariable !== undefined) return 'no';
+
+    return setResult(c.mode, spec, set, values, resolved);
+  }
 }
