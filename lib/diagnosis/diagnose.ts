@@ -73,12 +73,21 @@ function orgPolicies(
  */
 function sessionActionsOf(event: DenialEvent): AssumeRoleInputs['sessionActions'] {
   const r = event.request;
+  // Role chaining carries the caller's source identity into the new session,
+  // which needs `sts:SetSourceIdentity` from both policies (IAM UG,
+  // "Monitor and control actions taken with assumed roles").
+  const chainedSource =
+    event.eventName === 'AssumeRole' && event.caller.sessionSourceIdentity !== undefined;
   if (!r.logged) {
     const named = event.errorMessage.action?.toLowerCase();
     const main = `sts:${event.eventName.toLowerCase()}`;
     const tagSession: Tri = named === 'sts:tagsession' ? 'yes' : named === main ? 'no' : 'unknown';
     const setSourceIdentity: Tri =
-      named === 'sts:setsourceidentity' ? 'yes' : named === main ? 'no' : 'unknown';
+      named === 'sts:setsourceidentity' || chainedSource
+        ? 'yes'
+        : named === main
+          ? 'no'
+          : 'unknown';
     return [
       { action: 'sts:TagSession', needed: tagSession },
       { action: 'sts:SetSourceIdentity', needed: setSourceIdentity },
@@ -86,7 +95,7 @@ function sessionActionsOf(event: DenialEvent): AssumeRoleInputs['sessionActions'
   }
   const tags: Tri =
     (r.tags?.length ?? 0) > 0 || (r.transitiveTagKeys?.length ?? 0) > 0 ? 'yes' : 'no';
-  const source: Tri = r.sourceIdentity !== undefined ? 'yes' : 'no';
+  const source: Tri = r.sourceIdentity !== undefined || chainedSource ? 'yes' : 'no';
   return [
     { action: 'sts:TagSession', needed: tags },
     { action: 'sts:SetSourceIdentity', needed: source },

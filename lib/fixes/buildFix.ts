@@ -168,6 +168,39 @@ function deniesWithoutMfa(draft: CauseDraft): boolean {
   );
 }
 
+/**
+ * The time before which sessions are denied, when a deny statement applies
+ * because of the caller's `aws:TokenIssueTime` (the console's "Revoke active
+ * sessions" policy: `DateLessThan aws:TokenIssueTime <revocation time>`).
+ */
+function revokedBefore(draft: CauseDraft): string | undefined {
+  const c = (draft.statement?.conditions ?? []).find(
+    (x) =>
+      x.result === 'yes' &&
+      x.key.toLowerCase() === 'aws:tokenissuetime' &&
+      /^datelessthan/i.test(baseOperator(x.operator)),
+  );
+  return c?.expected[0];
+}
+
+/** The caller gets new credentials: a session issued now is not revoked. */
+function newSessionCandidate(
+  event: DenialEvent,
+  inputs: AssumeRoleInputs,
+  roleArn: string,
+  revokedAt: string,
+): Candidate {
+  const sessionName = sessionNameOf(event);
+  const again = `# credentials issued before ${revokedAt} were revoked: get new ones first\n# (sign in again, re-run the job, or re-assume the caller's role), then:`;
+  return {
+    title: `Get new credentials: sessions issued before \`${revokedAt}\` are revoked`,
+    inputs: withContext(inputs, { 'aws:tokenissuetime': [event.eventTime] }),
+    awsCli: `${again}\n${cliAssumeRole({ roleArn, sessionName })}`,
+    terraform: `${again}\n${tfProviderAssumeRole({ roleArn, sessionName })}`,
+    appliesTo: "the caller's credentials (a session issued after the revocation)",
+  };
+}
+
 const DENY_CODES: readonly CauseCode[] = [
   'TRUST_EXPLICIT_DENY',
   'IDENTITY_EXPLICIT_DENY',
@@ -346,6 +379,15 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
           terraform: tfProviderAssumeRole({ roleArn, sessionName, externalId }),
           appliesTo: "the caller's AssumeRole call (SDK, CLI profile or Terraform provider)",
         });
+      }
+      // A revocation deny is met by new credentials; exempting the caller
+      // would undo the incident response that revoked them.
+      const revokedAt = revokedBefore(draft);
+      if (revokedAt !== undefined) {
+        if (inputs !== undefined && roleArn !== undefined) {
+          out.push(newSessionCandidate(event, inputs, roleArn, revokedAt));
+        }
+        break;
       }
       const patched = addPrincipalArnException(policy.document, s.index, callerArn);
       const title = `Exempt \`${callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`;
