@@ -30,8 +30,11 @@ import { triAnd, triNot, triOr } from './tri.js';
  *   names only the account delegates to the account, so an identity allow is
  *   needed (and boundary/session policies limit).
  * - SCPs do not apply to the management account or to service-linked roles;
- *   RCPs do not apply to resources of the management account nor to
- *   service-linked roles, nor to calls by AWS service principals.
+ *   RCPs do not apply to resources of the management account nor to calls
+ *   made by service-linked roles (IAM UG, "Policy evaluation logic"); they
+ *   do apply to AWS service principals (AWS's confused-deputy RCP example
+ *   denies `sts:*` to them), and assuming a service-linked role is left to
+ *   its service.
  * - Web identity and SAML callers have no identity policies, boundary, session
  *   policy or SCPs: only the trust policy and RCPs decide.
  * - Session tags need `sts:TagSession` and a source identity needs
@@ -43,6 +46,8 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   const principal = context.principal;
   const federated = principal.kind === 'WebIdentity' || principal.kind === 'SAML';
   const service = principal.kind === 'Service';
+  /** A session of a service-linked role: neither SCPs nor RCPs apply to its calls. */
+  const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
   const sameAccount =
     !federated && principal.accountId !== undefined && principal.accountId === role.accountId;
 
@@ -145,16 +150,15 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
     }
 
     // SCPs of the caller's account.
-    const scpExempt = principal.roleArn?.includes(':role/aws-service-role/') === true;
     if (inputs.scp === undefined) {
-      if (!scpExempt) unreadable = true;
-    } else if (!inputs.scp.exempt && !scpExempt) {
+      if (!callerServiceLinked) unreadable = true;
+    } else if (!inputs.scp.exempt && !callerServiceLinked) {
       orgLevels(inputs.scp, 'scp-deny', 'scp-no-allow', CALLER_OPTS);
     }
   }
 
   // RCPs of the role's account: deny-only (RCPFullAWSAccess is attached at every level).
-  if (!service && !role.isServiceLinked) {
+  if (!callerServiceLinked && !role.isServiceLinked) {
     if (inputs.rcp === undefined) {
       unreadable = true;
     } else if (!inputs.rcp.exempt) {
