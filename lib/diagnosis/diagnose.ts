@@ -827,6 +827,7 @@ function buildFixes(
   const existing = new Set(roles.map((r) => r.arn));
   if (bundle.role?.ok && bundle.role.value !== null) existing.add(bundle.role.value.arn);
   const callerArn = callerIamArn(event);
+  const suggestedRoleArn = drafts.find((d) => d.code === 'ROLE_NOT_FOUND')?.hint?.suggestedArn;
   const role = evaluated?.role;
   const ctx = {
     event,
@@ -834,6 +835,7 @@ function buildFixes(
     ...(role === undefined ? {} : { role: { arn: role.arn, name: role.name, path: role.path } }),
     ...(callerArn === undefined ? {} : { callerArn }),
     roleExists: (arn: string) => existing.has(arn),
+    ...(suggestedRoleArn === undefined ? {} : { suggestedRoleArn }),
     stillBlocks: (
       inputs: AssumeRoleInputs,
       code: CauseCode,

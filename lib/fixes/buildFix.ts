@@ -6,7 +6,7 @@ import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluati
 import type { RequestContext } from '../engine/RequestContext.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../intake/parseIamArn.js';
-import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
+import type { LabeledPolicy, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 import {
   cliAssumeRole,
   cliPutPolicy,
@@ -14,6 +14,7 @@ import {
   hclJsonencode,
   hclString,
   ownerOfPolicy,
+  permissionSetOf,
   shellQuote,
   tfLabel,
   tfProviderAssumeRole,
@@ -53,6 +54,8 @@ export interface FixContext {
   ) => boolean;
   /** Does a role with this ARN exist (for corrected-ARN fixes)? */
   readonly roleExists: (arn: string) => boolean;
+  /** The existing role a `ROLE_NOT_FOUND` cause of the same diagnosis suggests. */
+  readonly suggestedRoleArn?: string;
 }
 
 interface Rendering {
@@ -486,7 +489,19 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
         (caller.resourceType !== 'role' && caller.resourceType !== 'user')
       )
         break;
-      const roleName = roleNameOf(roleArn);
+      // Granting a role that does not exist fixes nothing: grant the role the
+      // ROLE_NOT_FOUND cause suggests instead, or nothing.
+      const grantArn = ctx.roleExists(roleArn) ? roleArn : ctx.suggestedRoleArn;
+      if (grantArn === undefined) break;
+      const target: AssumeRoleInputs =
+        grantArn === roleArn
+          ? inputs
+          : {
+              ...inputs,
+              role: { ...inputs.role, arn: grantArn },
+              context: { ...inputs.context, resource: grantArn },
+            };
+      const roleName = roleNameOf(grantArn);
       const actions = [
         ...new Set([
           inputs.context.action,
@@ -495,37 +510,47 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
         ]),
       ];
       const policyName = `AllowAssume${sidPart(roleName)}`.slice(0, 128);
-      const doc: PolicyDocument = {
-        version: '2012-10-17',
-        statements: [
-          {
-            index: 0,
-            sid: policyName,
-            effect: 'Allow',
-            action: actions,
-            resource: [roleArn],
-            conditions: [],
-          },
-        ],
+      const statement: Omit<PolicyStatement, 'index'> = {
+        sid: policyName,
+        effect: 'Allow',
+        action: actions,
+        resource: [grantArn],
+        conditions: [],
       };
-      const policy: LabeledPolicy = {
-        label: `inline policy \`${policyName}\` of ${caller.resourceType} \`${caller.name}\``,
-        document: doc,
+      const ownLabel = `of ${caller.resourceType} \`${caller.name}\``;
+      // An Identity Center role has one inline policy, its permission set's,
+      // which is replaced whole: extend it rather than add another.
+      const existing =
+        caller.resourceType === 'role' && permissionSetOf(caller.name) !== undefined
+          ? (inputs.identity ?? []).find(
+              (p) => p.label.startsWith('inline policy `') && p.label.endsWith(ownLabel),
+            )
+          : undefined;
+      const policy: LabeledPolicy = existing ?? {
+        label: `inline policy \`${policyName}\` ${ownLabel}`,
+        document: { version: '2012-10-17', statements: [] },
       };
+      const doc = addStatement(policy.document, statement);
+      const owner = ownerOfPolicy(policy.label, undefined);
+      if (owner === undefined) break;
       const json = policyToJson(doc);
-      const owner = {
-        kind: 'inline',
-        principalType: caller.resourceType,
-        principalName: caller.name,
-        policyName,
-      } as const;
+      const patched = { ...policy, document: doc };
       out.push({
-        title: `Allow ${caller.resourceType} \`${caller.name}\` to assume \`${roleArn}\` (new inline policy)`,
-        inputs: { ...inputs, identity: [...(inputs.identity ?? []), policy] },
+        title: `Allow ${caller.resourceType} \`${caller.name}\` to assume \`${grantArn}\` (${owner.kind === 'permission-set' ? `permission set \`${owner.name}\` in IAM Identity Center` : existing === undefined ? 'new inline policy' : 'its inline policy'})`,
+        inputs: {
+          ...target,
+          identity:
+            existing === undefined
+              ? [...(inputs.identity ?? []), patched]
+              : (inputs.identity ?? []).map((p) => (p === existing ? patched : p)),
+        },
         iamPolicy: json,
         awsCli: cliPutPolicy(owner, json),
         terraform: tfPutPolicy(owner, json),
-        appliesTo: policy.label,
+        appliesTo:
+          owner.kind === 'permission-set'
+            ? `permission set \`${owner.name}\` (IAM Identity Center), provisioned as ${policy.label}`
+            : policy.label,
       });
       break;
     }

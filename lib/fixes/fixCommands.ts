@@ -66,6 +66,12 @@ export type PolicyOwner =
       readonly policyName: string;
     }
   | { readonly kind: 'managed'; readonly arn: string; readonly name: string }
+  /**
+   * The inline policy of an IAM Identity Center permission set: IAM refuses
+   * to change the `AWSReservedSSO_*` roles it provisions ("protected role"),
+   * so the fix goes to the permission set, then is provisioned again.
+   */
+  | { readonly kind: 'permission-set'; readonly name: string }
   | {
       readonly kind: 'org';
       readonly id: string;
@@ -81,6 +87,16 @@ export function cliPutPolicy(owner: PolicyOwner, doc: unknown): string {
       return `aws iam create-policy-version --policy-arn ${shellQuote(owner.arn)} --set-as-default --policy-document ${shellQuote(json(doc))}`;
     case 'org':
       return `aws organizations update-policy --policy-id ${shellQuote(owner.id)} --content ${shellQuote(json(doc))}`;
+    case 'permission-set': {
+      const find = `"$(aws sso-admin describe-permission-set --instance-arn "$INSTANCE_ARN" --permission-set-arn "$ps" --query 'PermissionSet.Name' --output text)" = ${shellQuote(owner.name)}`;
+      return [
+        "# in the management account or IAM Identity Center's delegated administrator account:",
+        `INSTANCE_ARN=$(aws sso-admin list-instances --query 'Instances[0].InstanceArn' --output text)`,
+        `PERMISSION_SET_ARN=$(for ps in $(aws sso-admin list-permission-sets --instance-arn "$INSTANCE_ARN" --query 'PermissionSets[]' --output text); do [ ${find} ] && echo "$ps"; done)`,
+        `aws sso-admin put-inline-policy-to-permission-set --instance-arn "$INSTANCE_ARN" --permission-set-arn "$PERMISSION_SET_ARN" --inline-policy ${shellQuote(json(doc))}`,
+        `aws sso-admin provision-permission-set --instance-arn "$INSTANCE_ARN" --permission-set-arn "$PERMISSION_SET_ARN" --target-type ALL_PROVISIONED_ACCOUNTS`,
+      ].join('\n');
+    }
   }
 }
 
@@ -105,6 +121,21 @@ export function tfPutPolicy(owner: PolicyOwner, doc: unknown): string {
   type    = ${hclString(owner.type)}
   content = ${hclJsonencode(doc, '  ')}
 }`;
+    case 'permission-set': {
+      const label = hclString(tfLabel(owner.name));
+      return `data "aws_ssoadmin_instances" "this" {}
+
+data "aws_ssoadmin_permission_set" ${label} {
+  instance_arn = tolist(data.aws_ssoadmin_instances.this.arns)[0]
+  name         = ${hclString(owner.name)}
+}
+
+resource "aws_ssoadmin_permission_set_inline_policy" ${label} {
+  instance_arn       = tolist(data.aws_ssoadmin_instances.this.arns)[0]
+  permission_set_arn = data.aws_ssoadmin_permission_set.${tfLabel(owner.name)}.arn
+  inline_policy      = ${hclJsonencode(doc, '  ')}
+}`;
+    }
   }
 }
 
@@ -143,15 +174,28 @@ export function tfProviderAssumeRole(opts: {
 }`;
 }
 
+/** The permission set an IAM Identity Center role (`AWSReservedSSO_<set>_<16 hex>`) provisions. */
+export function permissionSetOf(roleName: string): string | undefined {
+  return /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(roleName)?.[1];
+}
+
 /** Reads an owner out of a policy label of lib/state (inline / managed / org policy). */
 export function ownerOfPolicy(label: string, arn: string | undefined): PolicyOwner | undefined {
   const inline = /^inline policy `([^`]+)` of (role|user|group) `([^`]+)`$/.exec(label);
   if (inline !== null) {
+    const principalName = inline[3] as string;
+    if (inline[2] === 'role') {
+      // Roles IAM will not let anyone edit: Identity Center's (edited through
+      // their permission set) and service-linked roles (not at all).
+      const permissionSet = permissionSetOf(principalName);
+      if (permissionSet !== undefined) return { kind: 'permission-set', name: permissionSet };
+      if (principalName.startsWith('AWSServiceRoleFor')) return undefined;
+    }
     return {
       kind: 'inline',
       policyName: inline[1] as string,
       principalType: inline[2] as 'role' | 'user' | 'group',
-      principalName: inline[3] as string,
+      principalName,
     };
   }
   const ref = arn ?? /(arn:aws[\w-]*:\S+?)(?:\)|$|\s)/.exec(label)?.[1];

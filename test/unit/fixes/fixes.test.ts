@@ -127,7 +127,17 @@ describe('fixes across the scenario corpus', () => {
             }
           }
           if (f.cause === 'IDENTITY_NO_ALLOW') {
-            expect(doc.statements.flatMap((st) => st.resource ?? [])).toEqual([d.target.roleArn]);
+            // The added statement grants exactly the role asked for, or the existing
+            // role ROLE_NOT_FOUND suggests when the one asked for does not exist.
+            const suggested = (
+              d.causes.find((c) => c.code === 'ROLE_NOT_FOUND')?.evidence as
+                | { suggestions?: { arn: string }[] }
+                | undefined
+            )?.suggestions?.[0]?.arn;
+            const added = doc.statements.filter((st) => st.sid?.startsWith('AllowAssume'));
+            expect(added.flatMap((st) => st.resource ?? [])).toEqual([
+              suggested ?? d.target.roleArn,
+            ]);
           }
         }
       }
