@@ -109,6 +109,34 @@ function trustNoAllow(
     return out;
   }
 
+  // A statement names the caller but allows another action (a web identity
+  // or SAML trust written with `sts:AssumeRole`, or the reverse).
+  const wrongAction = allows.find((s) => s.principal === 'yes' && s.action === 'no');
+  if (wrongAction !== undefined) {
+    const st = docStatement(trust, wrongAction.index);
+    const listed = st?.action ?? [];
+    return [
+      {
+        code:
+          event.eventName === 'AssumeRoleWithWebIdentity'
+            ? 'OIDC_PROVIDER_NOT_TRUSTED'
+            : 'TRUST_PRINCIPAL_NOT_TRUSTED',
+        certainty: 'yes',
+        summary: `Statement \`${statementRef(wrongAction)}\` of the trust policy of \`${roleName}\` trusts ${who} but allows only ${quoteList(listed)}, not \`${blocker.action}\`, the action this call needs: add it to that statement${listed.length > 0 ? ' (or replace the wrong one)' : ''}.`,
+        evidence: {
+          policy: trust.label,
+          statement: statementRef(wrongAction),
+          allowedActions: listed,
+          action: blocker.action,
+        },
+        blocker,
+        policy: trust,
+        statement: wrongAction,
+        hint: { wrongActionStatement: String(wrongAction.index) },
+      },
+    ];
+  }
+
   // No statement names the caller.
   if (event.eventName === 'AssumeRoleWithWebIdentity') {
     const provider = event.caller.webIdentity?.providerArn ?? event.caller.webIdentity?.provider;

@@ -29,6 +29,7 @@ import {
   addStatement,
   removeConditionValues,
   renameOperator,
+  replaceAssumeAction,
   replaceAwsPrincipal,
 } from './patchPolicy.js';
 import { policyToJson } from './policyToJson.js';
@@ -119,6 +120,12 @@ function replacePolicy(
     scp: swapOrg(inputs.scp),
     rcp: swapOrg(inputs.rcp),
   };
+}
+
+/** `` `a`, `b` `` for an evidence list of actions. */
+function quoteActions(v: unknown): string {
+  const list = Array.isArray(v) ? v.map(String) : [];
+  return list.length === 0 ? 'nothing' : list.map((a) => `\`${a}\``).join(', ');
 }
 
 /** Title-cased identifier fragment for a Sid (letters and digits only). */
@@ -260,6 +267,19 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
   };
   const trustDoc = inputs?.trust.document;
   const roleArn = role?.arn ?? event.target.roleArn;
+
+  const wrongAction = draft.hint?.wrongActionStatement;
+  const neededAction = draft.blocker?.action ?? inputs?.context.action;
+  if (wrongAction !== undefined && trustDoc !== undefined && neededAction !== undefined) {
+    const ref = draft.statement?.sid ?? `#${wrongAction}`;
+    push(
+      trustFix(
+        `Allow \`${neededAction}\` instead of ${quoteActions(draft.evidence.allowedActions)} in trust statement \`${ref}\`, which already trusts the caller`,
+        replaceAssumeAction(trustDoc, Number(wrongAction), neededAction),
+      ),
+    );
+    return out;
+  }
 
   switch (draft.code) {
     case 'TRUST_PRINCIPAL_NOT_TRUSTED': {
@@ -661,7 +681,9 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
       };
     }
     case 'OIDC_PROVIDER_NOT_TRUSTED':
-      return oidcProviderFix(draft, ctx);
+      // A statement that trusts the provider for the wrong action is mended in place.
+      if (draft.hint?.wrongActionStatement === undefined) return oidcProviderFix(draft, ctx);
+      break;
     default:
       break;
   }

@@ -55,6 +55,25 @@ export function addStatement(
   return { ...doc, statements: [...doc.statements, { ...statement, index }] };
 }
 
+/**
+ * Makes one statement's `Action` allow `action` in place of the other
+ * role-assumption actions it lists (`sts:AssumeRole`, `…WithSAML`,
+ * `…WithWebIdentity`, only one of which suits its principal); other actions
+ * (`sts:TagSession`, …) stay.
+ */
+export function replaceAssumeAction(
+  doc: PolicyDocument,
+  index: number,
+  action: string,
+): PolicyDocument {
+  const assume = /^sts:AssumeRole(WithSAML|WithWebIdentity)?$/i;
+  return mapStatement(doc, index, (s) =>
+    s.action === undefined
+      ? s
+      : { ...s, action: [...new Set([action, ...s.action.filter((a) => !assume.test(a))])] },
+  );
+}
+
 /** Adds an action to one statement's `Action`. */
 export function addAction(doc: PolicyDocument, index: number, action: string): PolicyDocument {
   return mapStatement(doc, index, (s) =>
