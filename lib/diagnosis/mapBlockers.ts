@@ -236,6 +236,37 @@ function trustNoAllow(
       },
     ];
   }
+  const samlProvider =
+    event.caller.type === 'SAMLUser' ? event.caller.saml?.providerArn : undefined;
+  if (samlProvider !== undefined) {
+    // The provider is the SAML caller's identity: name it and the ones trusted.
+    const samlStatements = allows.filter((s) =>
+      (docStatement(trust, s.index)?.action ?? []).some((a) =>
+        /^sts:(\*|AssumeRole\*|AssumeRoleWithSAML)$/i.test(a),
+      ),
+    );
+    const trusted = samlStatements.flatMap((s) => {
+      const p = docStatement(trust, s.index)?.principal;
+      return p?.kind === 'map' ? p.Federated : [];
+    });
+    const nearest = samlStatements[0];
+    return [
+      {
+        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+        certainty: unknownPrincipal ? 'unknown' : 'yes',
+        summary: `The trust policy of \`${roleName}\` does not trust the SAML provider \`${samlProvider}\` the assertion named${trusted.length > 0 ? `; it trusts ${quoteList(trusted)}: either trust this provider too, or make the identity provider send the trusted provider's ARN in its \`Role\` attribute` : ''}.`,
+        evidence: { policy: trust.label, caller: samlProvider, trustedPrincipals: trusted },
+        blocker,
+        policy: trust,
+        ...(nearest === undefined
+          ? {}
+          : {
+              statement: nearest,
+              hint: { addFederated: samlProvider, statementIndex: String(nearest.index) },
+            }),
+      },
+    ];
+  }
   return [
     {
       code: 'TRUST_PRINCIPAL_NOT_TRUSTED',

@@ -25,6 +25,7 @@ import {
   addAction,
   addAwsPrincipal,
   addConditionValues,
+  addFederatedPrincipal,
   addPrincipalArnException,
   addStatement,
   removeConditionValues,
@@ -268,6 +269,17 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
   const trustDoc = inputs?.trust.document;
   const roleArn = role?.arn ?? event.target.roleArn;
 
+  const federated = draft.hint?.addFederated;
+  const federatedIndex = draft.hint?.statementIndex;
+  if (federated !== undefined && federatedIndex !== undefined && trustDoc !== undefined) {
+    push(
+      trustFix(
+        `Trust the SAML provider \`${federated}\` in statement \`${draft.statement?.sid ?? `#${federatedIndex}`}\` (only if it should sign in to this role)`,
+        addFederatedPrincipal(trustDoc, Number(federatedIndex), federated),
+      ),
+    );
+    return out;
+  }
   const wrongAction = draft.hint?.wrongActionStatement;
   const neededAction = draft.blocker?.action ?? inputs?.context.action;
   if (wrongAction !== undefined && trustDoc !== undefined && neededAction !== undefined) {

@@ -30,6 +30,19 @@ export function addAwsPrincipal(doc: PolicyDocument, index: number, arn: string)
   });
 }
 
+/** Adds a provider ARN to one statement's `Principal.Federated`. */
+export function addFederatedPrincipal(
+  doc: PolicyDocument,
+  index: number,
+  arn: string,
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => {
+    const p = s.principal?.kind === 'map' ? s.principal : emptyMap();
+    if (p.Federated.includes(arn)) return s;
+    return { ...s, principal: { ...p, Federated: [...p.Federated, arn] } };
+  });
+}
+
 /** Replaces one `Principal.AWS` entry (a stale unique id, an ARN without its path). */
 export function replaceAwsPrincipal(
   doc: PolicyDocument,
