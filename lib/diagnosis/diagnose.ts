@@ -473,13 +473,31 @@ function federatedSearch(
   };
   if (trusting.length === 0 || (web && !providerKnown && bundle.oidcProviders?.ok === true)) {
     const missing = web && bundle.oidcProviders?.ok === true && !providerKnown;
+    // Roles that still name a deleted provider's ARN trust it again once it is
+    // recreated with the same URL (the ARN is derived from the URL).
+    const stillTrusting = missing
+      ? trusting
+          .filter(
+            (r) =>
+              evaluate(
+                eventFor(r),
+                bundle,
+                { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
+                trustOf(r),
+                r,
+              ).evaluation.allowed === 'yes',
+          )
+          .map((r) => r.name)
+      : [];
     return {
       drafts: [
         {
           code: web ? 'OIDC_PROVIDER_NOT_TRUSTED' : 'TRUST_PRINCIPAL_NOT_TRUSTED',
           certainty: 'yes',
           summary: missing
-            ? `The OIDC provider \`${providerName}\` does not exist in account \`${account}\`: create it, and a role whose trust policy names it with a scoped \`sub\`.`
+            ? stillTrusting.length > 0
+              ? `The OIDC provider \`${providerName}\` does not exist in account \`${account}\` (it was deleted?), although ${quoteList(stillTrusting)} still trust${stillTrusting.length === 1 ? 's' : ''} it and would let this token in: recreate it with the same URL, which gives it the same ARN.`
+              : `The OIDC provider \`${providerName}\` does not exist in account \`${account}\`: create it, and a role whose trust policy names it with a scoped \`sub\`.`
             : samlUnknown
               ? `No role in account \`${account}\` trusts a SAML provider: add the SAML provider as the \`Federated\` principal of the intended role's trust policy.`
               : `No role in account \`${account}\` trusts the ${web ? 'OIDC' : 'SAML'} provider \`${providerName}\`: add it as the \`Federated\` principal of the intended role's trust policy${web ? ', with a scoped `sub` condition' : ''}.`,
@@ -491,7 +509,14 @@ function federatedSearch(
               ? { observedSub: event.caller.webIdentity.sub }
               : {}),
           },
-          ...(missing ? { hint: { providerMissing: 'true' } } : {}),
+          ...(missing
+            ? {
+                hint: {
+                  providerMissing: 'true',
+                  ...(stillTrusting.length > 0 ? { trustingRoles: stillTrusting.join(',') } : {}),
+                },
+              }
+            : {}),
         },
       ],
       accountId: account,

@@ -753,6 +753,23 @@ function oidcProviderFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
   ) {
     return undefined;
   }
+  const trustingRoles = draft.hint?.trustingRoles;
+  if (draft.hint?.providerMissing === 'true' && trustingRoles !== undefined) {
+    // Recreating the provider is the whole fix: its ARN comes from its URL.
+    const clientId = w.aud ?? 'sts.amazonaws.com';
+    return {
+      cause: 'OIDC_PROVIDER_NOT_TRUSTED',
+      title: `Recreate the OIDC provider \`${host}\`: ${trustingRoles
+        .split(',')
+        .map((r) => `\`${r}\``)
+        .join(', ')} already ${trustingRoles.includes(',') ? 'trust' : 'trusts'} its ARN`,
+      awsCli: `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${host}`)} --client-id-list ${shellQuote(clientId)}`,
+      terraform: `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {\n  url            = ${hclString(`https://${host}`)}\n  client_id_list = [${hclString(clientId)}]\n}`,
+      appliesTo: `the OIDC provider \`${providerArn}\``,
+      // Those roles' trust policies were evaluated with this token and allow it.
+      verified: true,
+    };
+  }
   const repo = /^repo:[^/]+\/([^:]+):/.exec(w.sub)?.[1];
   const roleName =
     ctx.role?.name ?? (repo === undefined ? 'web-identity-role' : `github-${repo}`.slice(0, 64));
