@@ -25,6 +25,7 @@ import {
   addAction,
   addAwsPrincipal,
   addConditionValues,
+  addExceptionValues,
   addFederatedPrincipal,
   addPrincipalArnException,
   addStatement,
@@ -176,6 +177,16 @@ function deniedExternalId(draft: CauseDraft): string | undefined {
 function deniesWithoutMfa(draft: CauseDraft): boolean {
   return (draft.statement?.conditions ?? []).some(
     (c) => c.result !== 'no' && /^aws:multifactorauth(present|age)$/i.test(c.key),
+  );
+}
+
+/** True when a deny statement applies because of the role's account or organization (a resource perimeter). */
+function perimeterDeny(draft: CauseDraft): boolean {
+  return (draft.statement?.conditions ?? []).some(
+    (c) =>
+      c.result !== 'no' &&
+      /^aws:resource(account|orgid|orgpaths)$/i.test(c.key) &&
+      /not/i.test(baseOperator(c.operator)),
   );
 }
 
@@ -423,6 +434,31 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
           out.push(newSessionCandidate(event, inputs, roleArn, revokedAt));
         }
         break;
+      }
+      // A resource perimeter (deny unless the role's account or organization
+      // is ours) is opened for the one account asked for, not for the caller
+      // everywhere: the exception data-perimeter guidance uses.
+      const targetAccount = roleArn === undefined ? undefined : parseRoleArn(roleArn)?.accountId;
+      if (perimeterDeny(draft) && targetAccount !== undefined) {
+        const opened = addExceptionValues(
+          policy.document,
+          s.index,
+          'StringNotEquals',
+          'aws:ResourceAccount',
+          [targetAccount],
+        );
+        const title = `Let deny statement \`${s.sid ?? `#${s.index}`}\` spare roles of account \`${targetAccount}\` (only if it is a trusted account)`;
+        if (draft.code === 'TRUST_EXPLICIT_DENY') push(trustFix(title, opened));
+        else {
+          const org = draft.code === 'SCP_EXPLICIT_DENY' || draft.code === 'RCP_EXPLICIT_DENY';
+          push(
+            policyFix(
+              org ? `${title}; needs the organization's management account` : title,
+              policy,
+              opened,
+            ),
+          );
+        }
       }
       const patched = addPrincipalArnException(policy.document, s.index, callerArn);
       const title = `Exempt \`${callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`;

@@ -153,33 +153,38 @@ export function renameOperator(
 }
 
 /**
- * Narrow exception to a Deny statement: `ArnNotLike aws:PrincipalArn <arn>`,
- * so the statement no longer applies to that one principal and still applies
- * to everyone else.
+ * Adds values to a negated exception clause of one (deny) statement, creating
+ * the clause when the statement has none: the deny then spares them.
  */
+export function addExceptionValues(
+  doc: PolicyDocument,
+  index: number,
+  operator: string,
+  key: string,
+  values: readonly string[],
+): PolicyDocument {
+  return mapStatement(doc, index, (s) => {
+    const existing = s.conditions.find((c) => sameClause(c, operator, key));
+    if (existing === undefined) {
+      return { ...s, conditions: [...s.conditions, { operator, key, values: [...values] }] };
+    }
+    const added = values.filter((v) => !existing.values.includes(v));
+    return added.length === 0
+      ? s
+      : {
+          ...s,
+          conditions: s.conditions.map((c) =>
+            c === existing ? { ...c, values: [...c.values, ...added] } : c,
+          ),
+        };
+  });
+}
+
+/** Exempts one principal from one deny statement (`ArnNotLike aws:PrincipalArn`). */
 export function addPrincipalArnException(
   doc: PolicyDocument,
   index: number,
   principalArn: string,
 ): PolicyDocument {
-  return mapStatement(doc, index, (s) => {
-    const existing = s.conditions.find((c) => sameClause(c, 'ArnNotLike', 'aws:PrincipalArn'));
-    if (existing !== undefined) {
-      return {
-        ...s,
-        conditions: s.conditions.map((c) =>
-          c === existing && !c.values.includes(principalArn)
-            ? { ...c, values: [...c.values, principalArn] }
-            : c,
-        ),
-      };
-    }
-    return {
-      ...s,
-      conditions: [
-        ...s.conditions,
-        { operator: 'ArnNotLike', key: 'aws:PrincipalArn', values: [principalArn] },
-      ],
-    };
-  });
+  return addExceptionValues(doc, index, 'ArnNotLike', 'aws:PrincipalArn', [principalArn]);
 }
