@@ -790,7 +790,26 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
   if (evaluated !== undefined) {
     const action = evaluated.inputs.context.action;
     drafts = dropSpeculative(drafts, action);
-    if (drafts.length > 0 && drafts.every((d) => isSpeculative(d, action))) {
+    const named = event.errorMessage.action?.toLowerCase();
+    if (
+      named !== undefined &&
+      named !== action.toLowerCase() &&
+      drafts.length > 0 &&
+      drafts.every((d) => isSpeculative(d, action) && d.blocker?.action.toLowerCase() !== named)
+    ) {
+      // AWS's message names the session action that failed, and today it is
+      // allowed: the denial was fixed since. Another session action the
+      // request may also have needed stays a possibility.
+      drafts = [
+        {
+          code: 'NO_CAUSE_FOUND',
+          certainty: 'unknown',
+          summary: `AWS's message says \`${event.errorMessage.action}\` was denied, and today's policies allow it: it was probably fixed since the denial, or IAM had not yet propagated a change.`,
+          evidence: { ...(targetArn === undefined ? {} : { roleArn: targetArn }) },
+        },
+        ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const })),
+      ];
+    } else if (drafts.length > 0 && drafts.every((d) => isSpeculative(d, action))) {
       drafts.push({
         code: 'NO_CAUSE_FOUND',
         certainty: 'inferred',

@@ -81,7 +81,16 @@ export function reconcileMessage(
   // whatever trust-side reason the snapshot shows (principal, condition, …).
   const accepted: readonly CauseCode[] =
     reason.policyType === 'resource' && !reason.explicitDeny ? TRUST_NO_ALLOW_CODES : [code];
-  const matching = drafts.filter((d) => accepted.includes(d.code));
+  // The message is about one action (`…not authorized to perform: sts:TagSession`):
+  // it confirms causes about that action, not about another the request may have needed.
+  const action = msg.action?.toLowerCase();
+  const matching = drafts.filter(
+    (d) =>
+      accepted.includes(d.code) &&
+      (action === undefined ||
+        d.blocker?.action === undefined ||
+        d.blocker.action.toLowerCase() === action),
+  );
   const preferred =
     reason.policyArn === undefined
       ? matching

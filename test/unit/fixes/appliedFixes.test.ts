@@ -34,6 +34,8 @@
  *   principals, OIDC / SAML, role not found, …): no cause with the same code
  *   and the same `evidence.policy` remains (the statement may change: a fix
  *   can add a statement or rewrite the one it edits).
+ * A cause about another action (`evidence.action`: `sts:SetSourceIdentity`
+ * after a fix allowing `sts:TagSession`) is another cause, not this one.
  * A fix may uncover the next blocker (another code, or another policy): that
  * is not a failure of this fix. Ignored as well: the echo of AWS's error
  * message for a policy type today's state no longer shows (evidence
@@ -59,36 +61,7 @@ const KNOWN_BROKEN: readonly {
   cause: string;
   appliesTo: string;
   reason: string;
-}[] = [
-  // Session actions with requestParameters not logged: AWS's message names
-  // sts:TagSession; the fix allows it, yet explaining the same event again
-  // reports the same code on the same policy for sts:SetSourceIdentity, which
-  // the policy lacked all along. Either the fix must also allow
-  // sts:SetSourceIdentity, or the diagnosis must not blame it (AWS's message
-  // pins the denied action to sts:TagSession); `verified: true` disagrees
-  // with the re-explanation either way.
-  {
-    scenario: 'boundary-no-allow-tag-session-not-logged',
-    cause: 'BOUNDARY_NO_ALLOW',
-    appliesTo: 'arn:aws:iam::100000000001:policy/B',
-    reason:
-      'after allowing sts:TagSession, BOUNDARY_NO_ALLOW (confirmed) remains on the same boundary for sts:SetSourceIdentity',
-  },
-  {
-    scenario: 'identity-no-allow-tag-session-not-logged',
-    cause: 'IDENTITY_NO_ALLOW',
-    appliesTo: 'inline policy `AllowAssumeTarget` of role `caller`',
-    reason:
-      'after allowing sts:TagSession, IDENTITY_NO_ALLOW (confirmed, via a message that names sts:TagSession) remains for sts:SetSourceIdentity',
-  },
-  {
-    scenario: 'trust-missing-session-action-not-logged',
-    cause: 'TRUST_MISSING_SESSION_ACTION',
-    appliesTo: 'trust policy of arn:aws:iam::222222222222:role/SessionTaggedRole',
-    reason:
-      'after allowing sts:TagSession, TRUST_MISSING_SESSION_ACTION (likely) remains on the same trust policy for sts:SetSourceIdentity',
-  },
-];
+}[] = [];
 
 const DEMO_SNAPSHOT = join(
   import.meta.dirname,
@@ -561,6 +534,14 @@ const isMessageEcho = (c: Cause): boolean =>
 function remaining(cause: Cause, after: Diagnosis): Cause[] {
   return after.causes.filter((c) => {
     if (c.code !== cause.code || isMessageEcho(c)) return false;
+    // A cause about another session action is another cause (allowing
+    // sts:TagSession does not claim to allow sts:SetSourceIdentity).
+    if (
+      cause.evidence.action !== undefined &&
+      c.evidence.action !== undefined &&
+      c.evidence.action !== cause.evidence.action
+    )
+      return false;
     if (cause.code === 'IDENTITY_NO_ALLOW') return true;
     if (c.evidence.policy !== cause.evidence.policy) return false;
     return !DENY_CODES.has(cause.code) || c.evidence.statement === cause.evidence.statement;
