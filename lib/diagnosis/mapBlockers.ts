@@ -397,7 +397,7 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
         out.push({
           code: 'TRUST_MISSING_SESSION_ACTION',
           certainty,
-          summary: `The request ${what}, but no statement of the trust policy of \`${roleName}\` allows \`${b.action}\` for ${who}: add \`${b.action}\` to the statement that trusts it.`,
+          summary: `${certainty === 'yes' ? `The request ${what}` : `If the request ${what} (CloudTrail did not log its parameters)`}, ${certainty === 'yes' ? 'but ' : ''}no statement of the trust policy of \`${roleName}\` allows \`${b.action}\` for ${who}: add \`${b.action}\` to the statement that trusts it.`,
           evidence: { policy: ctx.trust.label, action: b.action },
           blocker: b,
           policy: ctx.trust,
