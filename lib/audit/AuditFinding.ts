@@ -33,6 +33,12 @@ export interface AuditFix {
    * (e.g. the repository a GitHub role is for). Empty when the fix is complete.
    */
   readonly placeholders: readonly string[];
+  /**
+   * Fingerprints of the findings of the same role whose fixes this one is
+   * built on (shown before it): its `trustPolicy` already contains them, so
+   * pasting the fixes of a role in order ends with all of them applied.
+   */
+  readonly includes?: readonly string[];
   /** True when the rule no longer fires on the patched policy and legitimate callers still get in. */
   readonly verified: boolean;
   /** What the verification checked, one line each. */

@@ -1,6 +1,7 @@
+import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type { RoleState } from '../state/IamStateSource.js';
 import type { AuditFinding, SuppressedFinding } from './AuditFinding.js';
-import type { AuditContext, AuditRule } from './AuditRule.js';
+import type { AuditContext, AuditRule, RuleHit } from './AuditRule.js';
 import { AUDIT_RULES } from './auditRules.js';
 import {
   type AuditSuppression,
@@ -8,8 +9,8 @@ import {
   readIgnoreTag,
   suppressionReason,
 } from './auditSuppressions.js';
-import { buildAuditFix, evidenceKey } from './buildAuditFix.js';
-import { FINDING_CODES } from './findingCodes.js';
+import { buildAuditFix, evidenceKey, type FixChain } from './buildAuditFix.js';
+import { FINDING_CODES, SEVERITY_RANK } from './findingCodes.js';
 
 export interface RoleAuditOptions {
   readonly suppressions?: readonly AuditSuppression[];
@@ -45,15 +46,17 @@ export function auditRole(
   opts: RoleAuditOptions = {},
 ): RoleAudit {
   if (isAwsManagedRole(role)) return { skipped: true, findings: [], suppressed: [], warnings: [] };
-  const findings: AuditFinding[] = [];
-  const suppressed: SuppressedFinding[] = [];
+  // Findings first (fingerprints in rule order), then in the order they are
+  // shown (severity, code, fingerprint: `sortFindings`), then fixes: the
+  // fixes of the shown findings compose, each built on the policy as the
+  // ones before it patched it (lib/audit/FINDINGS.md, "Fixes").
+  const raw: { rule: AuditRule; hit: RuleHit; finding: AuditFinding; reason?: string }[] = [];
   const seen = new Map<string, number>();
   for (const rule of opts.rules ?? AUDIT_RULES) {
     for (const hit of rule.check(role, ctx)) {
       const base = `${rule.code}|${role.arn}|${evidenceKey(hit.evidence)}`;
       const n = seen.get(base) ?? 0;
       seen.set(base, n + 1);
-      const fix = opts.fixes === false ? undefined : buildAuditFix(rule, hit, role, ctx);
       const finding: AuditFinding = {
         code: rule.code,
         severity: hit.severity ?? FINDING_CODES[rule.code],
@@ -63,12 +66,50 @@ export function auditRole(
         evidence: hit.evidence,
         summary: hit.summary,
         fingerprint: n === 0 ? base : `${base}#${n}`,
-        ...(fix === undefined ? {} : { fix }),
         ...(hit.remedy.kind === 'none' ? { noFixReason: hit.remedy.reason } : {}),
       };
       const reason = suppressionReason(finding, role.tags, opts.suppressions ?? []);
-      if (reason === undefined) findings.push(finding);
-      else suppressed.push({ finding, reason });
+      raw.push({ rule, hit, finding, ...(reason === undefined ? {} : { reason }) });
+    }
+  }
+  raw.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] ||
+      a.finding.code.localeCompare(b.finding.code) ||
+      a.finding.fingerprint.localeCompare(b.finding.fingerprint),
+  );
+  const findings: AuditFinding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  let chain: FixChain = { base: role.trustPolicy, earlier: [] };
+  for (const { rule, hit, finding, reason } of raw) {
+    // A suppressed finding's fix stands alone: nobody pastes it in the chain.
+    const fix =
+      opts.fixes === false
+        ? undefined
+        : buildAuditFix(rule, hit, role, ctx, reason === undefined ? chain : undefined);
+    const full: AuditFinding = fix === undefined ? finding : { ...finding, fix };
+    if (reason !== undefined) {
+      suppressed.push({ finding: full, reason });
+      continue;
+    }
+    findings.push(full);
+    if (fix?.kind === 'update-trust-policy' && fix.trustPolicy !== undefined) {
+      try {
+        chain = {
+          base: parsePolicyDocument(fix.trustPolicy, '$'),
+          earlier: [
+            ...chain.earlier,
+            {
+              rule,
+              evidenceKey: evidenceKey(hit.evidence),
+              fingerprint: finding.fingerprint,
+              placeholders: fix.placeholders,
+            },
+          ],
+        };
+      } catch {
+        // an unparsable fix is reported as such; the next fixes build on the last good policy
+      }
     }
   }
   const tag = role.tags.length === 0 ? undefined : readIgnoreTag(role.tags);

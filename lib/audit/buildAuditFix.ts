@@ -39,6 +39,47 @@ function deleteRoleCommands(role: RoleState): { awsCli: string; terraform: strin
   };
 }
 
+/** An earlier fix of the same role that a later one is built on. */
+export interface EarlierFix {
+  readonly rule: AuditRule;
+  readonly evidenceKey: string;
+  readonly fingerprint: string;
+  /** Its placeholders: they are in the composed policy too. */
+  readonly placeholders: readonly string[];
+}
+
+/**
+ * Fixes of one role compose: each is built on the policy as patched by the
+ * fixes shown before it (`base`), so pasting them in order ends with every
+ * finding fixed.
+ */
+export interface FixChain {
+  readonly base: PolicyDocument;
+  readonly earlier: readonly EarlierFix[];
+}
+
+/**
+ * The hit's remedy re-derived on `base`: statement indexes and entries may
+ * have moved under the earlier fixes. A hit the earlier fixes already removed
+ * gets an identity patch (its fix is the policy as the earlier ones left it).
+ */
+function remedyOn(
+  rule: AuditRule,
+  hit: RuleHit,
+  role: RoleState,
+  ctx: AuditContext,
+  base: PolicyDocument,
+): { remedy: RuleHit['remedy']; alreadyFixed: boolean } {
+  if (base === role.trustPolicy) return { remedy: hit.remedy, alreadyFixed: false };
+  const key = evidenceKey(hit.evidence);
+  const again = rule
+    .check({ ...role, trustPolicy: base }, ctx)
+    .find((h) => evidenceKey(h.evidence) === key && h.remedy.kind === hit.remedy.kind);
+  if (again !== undefined) return { remedy: again.remedy, alreadyFixed: false };
+  if (hit.remedy.kind !== 'patch') return { remedy: hit.remedy, alreadyFixed: true };
+  return { remedy: { ...hit.remedy, patch: (d) => d }, alreadyFixed: true };
+}
+
 /**
  * Turns a hit's remedy into a fix and verifies it: the patched policy must be
  * valid IAM JSON without `Resource`, the rule must no longer fire for the same
@@ -51,8 +92,11 @@ export function buildAuditFix(
   hit: RuleHit,
   role: RoleState,
   ctx: AuditContext,
+  chain?: FixChain,
 ): AuditFix | undefined {
-  const remedy = hit.remedy;
+  const base = chain?.base ?? role.trustPolicy;
+  const earlier = chain?.earlier ?? [];
+  const { remedy, alreadyFixed } = remedyOn(rule, hit, role, ctx, base);
   if (remedy.kind === 'none') return undefined;
   if (remedy.kind === 'delete-role') {
     return {
@@ -66,7 +110,11 @@ export function buildAuditFix(
   }
   const checks: string[] = [];
   let verified = true;
-  const patched = withoutResource(remedy.patch(role.trustPolicy));
+  const includes = earlier.length === 0 ? {} : { includes: earlier.map((e) => e.fingerprint) };
+  const placeholders = [
+    ...new Set([...earlier.flatMap((e) => e.placeholders), ...(remedy.placeholders ?? [])]),
+  ];
+  const patched = withoutResource(remedy.patch(base));
   const json = policyToJson(patched);
   let reparsed: PolicyDocument;
   try {
@@ -79,7 +127,8 @@ export function buildAuditFix(
       trustPolicy: json,
       awsCli: cliUpdateTrust(role.name, json),
       terraform: tfRoleTrust(role, json),
-      placeholders: remedy.placeholders ?? [],
+      placeholders,
+      ...includes,
       verified: false,
       checks: [`the patched trust policy does not parse: ${(err as Error).message}`],
     };
@@ -93,7 +142,24 @@ export function buildAuditFix(
   if (still) {
     verified = false;
     checks.push(`${rule.code} still fires on the patched policy`);
-  } else checks.push(`${rule.code} no longer fires on the patched policy`);
+  } else
+    checks.push(
+      `${rule.code} no longer fires on the patched policy${alreadyFixed ? ' (the earlier fixes of this role already fixed it)' : ''}`,
+    );
+  if (earlier.length > 0) {
+    const undone = earlier.filter((e) => {
+      const n = (r: RoleState) =>
+        e.rule.check(r, ctx).filter((h) => evidenceKey(h.evidence) === e.evidenceKey).length;
+      return n({ ...role, trustPolicy: reparsed }) >= n(role);
+    });
+    if (undone.length > 0) {
+      verified = false;
+      checks.push(`undoes the earlier fix of ${undone.map((e) => e.rule.code).join(', ')}`);
+    } else
+      checks.push(
+        `builds on the ${earlier.length} fix(es) shown before it for this role, which stay fixed`,
+      );
+  }
   // Conditions the rule is not about stay as they were: keys the legitimate
   // request does not set are unknown ("other conditions permitting"), not absent.
   const keys = new Set(
@@ -117,7 +183,8 @@ export function buildAuditFix(
     trustPolicy: json,
     awsCli: cliUpdateTrust(role.name, json),
     terraform: tfRoleTrust(role, json),
-    placeholders: remedy.placeholders ?? [],
+    placeholders,
+    ...includes,
     verified,
     checks,
   };

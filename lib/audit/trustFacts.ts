@@ -88,17 +88,67 @@ export function operatorOf(clause: ConditionClause): ReturnType<typeof parseOper
   return op;
 }
 
+const hasWildcard = (v: string) => v.includes('*') || v.includes('?');
+
+/** Keys whose value is one id: any wildcard in a `…Like` pattern lets other ids in. */
+const EXACT_ID_KEYS = new Set([
+  'aws:principalaccount',
+  'aws:sourceaccount',
+  'aws:principalorgid',
+  'aws:sourceorgid',
+  'sts:externalid',
+  'cognito-identity.amazonaws.com:aud',
+]);
+/** ARN keys: the account field (and everything before it) must be fixed. */
+const ARN_ACCOUNT_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
+/** Organization paths `o-…/r-…/ou-…/`: the organization id must be fixed. */
+const ORG_PATH_KEYS = new Set(['aws:principalorgpaths', 'aws:sourceorgpaths']);
+
+/**
+ * Does one value of a positive clause on `key` narrow who gets in? With a
+ * `…Like` operator a wildcard can span tenants: an account, organization,
+ * ExternalId or identity-pool id with any wildcard, an ARN with one in or
+ * before its account field (`arn:aws:iam::*:role/x`), an organization path
+ * whose organization id is not fixed (`o-*`). Any other key: not a bare `*`
+ * and not empty. `…Equals` operators compare literally (a `*` there is
+ * STRING_EQUALS_WITH_WILDCARD's business), so only bare `*`/empty count as open.
+ */
+export function restrictsValue(key: string, value: string, wildcards: boolean): boolean {
+  if (value === '' || /^\**$/.test(value)) return false;
+  if (!wildcards) return true;
+  const k = key.toLowerCase();
+  if (EXACT_ID_KEYS.has(k)) return !hasWildcard(value);
+  if (ARN_ACCOUNT_KEYS.has(k)) {
+    // arn:partition:service:region:account:resource. An empty account field
+    // (S3 bucket ARNs) leaves the resource to pin the source.
+    const fields = value.split(':');
+    const account = fields[4];
+    if (fields.length < 6 || account === undefined || hasWildcard(account)) return false;
+    return account !== '' || !/^[*?]*$/.test(fields.slice(5).join(':'));
+  }
+  if (ORG_PATH_KEYS.has(k)) {
+    const org = value.split('/')[0] ?? '';
+    return value.includes('/') && /^o-[a-z0-9]+$/i.test(org);
+  }
+  return true;
+}
+
 /**
  * Positive clauses that really narrow who gets in: a known, non-negated
  * operator of the string/ARN families, without `…IfExists` (which passes when
  * the key is absent) and without `ForAllValues:` (which passes vacuously on an
- * absent key), with at least one value that is not a bare `*`.
+ * absent key), whose values ALL restrict (`restrictsValue`): the values of
+ * one clause are ORed (IAM UG, "Conditions with multiple context keys or
+ * values"), so one open value opens the clause.
  */
 export function isRestrictingClause(clause: ConditionClause): boolean {
   const op = operatorOf(clause);
   if (op === undefined || op.spec.negated || op.ifExists || op.set === 'ForAllValues') return false;
   if (op.spec.family !== 'string' && op.spec.family !== 'arn') return false;
-  return clause.values.some((v) => v !== '*' && v !== '');
+  return (
+    clause.values.length > 0 &&
+    clause.values.every((v) => restrictsValue(clause.key, v, op.spec.wildcards === true))
+  );
 }
 
 /** Lower-cased key comparison; condition keys are case-insensitive. */
@@ -115,27 +165,42 @@ export function restrictingClauses(
 }
 
 /**
- * A Deny statement that, for everyone (`*`), denies assumption unless one of
+ * A Deny statement that, for everyone (`*`), denies `action` unless one of
  * `keys` matches, e.g. `Deny * StringNotEquals aws:PrincipalOrgID o-…`:
- * the usual way to fence an otherwise open Allow.
+ * the usual way to fence an otherwise open Allow. The Deny must cover the
+ * action the Allow grants (a fence on `sts:AssumeRoleWithWebIdentity` does
+ * not fence an Allow of `sts:AssumeRole`), and its values must pin the key
+ * the way `restrictsValue` requires (`StringNotLike … o-*` fences nothing).
  */
-export function hasFencingDeny(doc: PolicyDocument, keys: readonly string[]): boolean {
+export function hasFencingDeny(
+  doc: PolicyDocument,
+  keys: readonly string[],
+  action: string = 'sts:AssumeRole',
+): boolean {
   return doc.statements.some((s) => {
-    if (s.effect !== 'Deny') return false;
     if (s.effect !== 'Deny' || !isAnyPrincipal(s.principal)) return false;
-    const coversAssume = ASSUME_ACTIONS.some((a) =>
-      s.action !== undefined ? matchAction(s.action, a) : !matchAction(s.notAction ?? [], a),
-    );
-    if (!coversAssume || s.conditions.length !== 1) return false;
+    const covers =
+      s.action !== undefined
+        ? matchAction(s.action, action)
+        : !matchAction(s.notAction ?? [], action);
+    if (!covers || s.conditions.length !== 1) return false;
     const c = s.conditions[0] as ConditionClause;
     const op = operatorOf(c);
     return (
       op?.spec.negated === true &&
       !op.ifExists &&
       keys.some((k) => sameKey(k, c.key)) &&
-      c.values.every((v) => v !== '*' && v !== '')
+      c.values.length > 0 &&
+      c.values.every((v) => restrictsValue(c.key, v, op.spec.wildcards === true))
     );
   });
+}
+
+/** The AssumeRole actions an Allow statement grants. */
+export function grantedAssumeActions(st: PolicyStatement): readonly string[] {
+  return ASSUME_ACTIONS.filter((a) =>
+    st.action !== undefined ? matchAction(st.action, a) : !matchAction(st.notAction ?? [], a),
+  );
 }
 
 /** Evidence naming one statement. */
@@ -323,6 +388,64 @@ export function isolateEntry(
   return { ...without, statements: [...without.statements, isolated] };
 }
 
+/**
+ * A request by one `AWS` principal entry (for fix verification): a role
+ * session of a role ARN or of an account (`trustwatch-check`), an IAM user,
+ * or the session an `assumed-role` session ARN names. `undefined` for
+ * entries that cannot call (stale unique ids, `*`, unparsable text).
+ */
+export function requestForEntry(
+  entry: string,
+  roleArn: string,
+  values: Readonly<Record<string, readonly string[]>> = {},
+): RequestContext | undefined {
+  if (isStaleIdEntry(entry)) return undefined;
+  const account = entryAccount(entry);
+  if (account === undefined) return undefined;
+  const partition = partitionOf(entry);
+  if (isAccountEntry(entry)) {
+    return roleSessionRequest(
+      roleArn,
+      `arn:${partition}:iam::${account}:role/trustwatch-check`,
+      values,
+    );
+  }
+  if (/^arn:aws[\w-]*:iam::\d{12}:role\//.test(entry))
+    return roleSessionRequest(roleArn, entry, values);
+  if (/^arn:aws[\w-]*:iam::\d{12}:user\//.test(entry)) {
+    return {
+      principal: { kind: 'IAMUser', arn: entry, accountId: account },
+      action: 'sts:AssumeRole',
+      resource: roleArn,
+      values: {
+        'aws:principalarn': [entry],
+        'aws:principalaccount': [account],
+        'aws:principaltype': ['User'],
+        ...values,
+      },
+      unknownKeys: [],
+    };
+  }
+  const session = /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/([^/]+)\/.+$/.exec(entry);
+  if (session !== null) {
+    // The session ARN carries no role path: the role is assumed to sit at `/`.
+    const role = `arn:${partition}:iam::${account}:role/${session[1]}`;
+    return {
+      principal: { kind: 'AssumedRole', arn: entry, accountId: account, roleArn: role },
+      action: 'sts:AssumeRole',
+      resource: roleArn,
+      values: {
+        'aws:principalarn': [role],
+        'aws:principalaccount': [account],
+        'aws:principaltype': ['AssumedRole'],
+        ...values,
+      },
+      unknownKeys: [],
+    };
+  }
+  return undefined;
+}
+
 /** A request that the statement's principal element names (for fix verification). */
 export function requestForStatement(
   st: PolicyStatement,
@@ -342,32 +465,8 @@ export function requestForStatement(
   }
   if (el.kind !== 'map') return undefined;
   for (const entry of el.AWS) {
-    if (isStaleIdEntry(entry)) continue;
-    const account = entryAccount(entry);
-    if (account === undefined) continue;
-    if (isAccountEntry(entry)) {
-      return roleSessionRequest(
-        roleArn,
-        `arn:${partition}:iam::${account}:role/trustwatch-check`,
-        values,
-      );
-    }
-    if (/^arn:aws[\w-]*:iam::\d{12}:role\//.test(entry))
-      return roleSessionRequest(roleArn, entry, values);
-    if (/^arn:aws[\w-]*:iam::\d{12}:user\//.test(entry)) {
-      return {
-        principal: { kind: 'IAMUser', arn: entry, accountId: account },
-        action: 'sts:AssumeRole',
-        resource: roleArn,
-        values: {
-          'aws:principalarn': [entry],
-          'aws:principalaccount': [account],
-          'aws:principaltype': ['User'],
-          ...values,
-        },
-        unknownKeys: [],
-      };
-    }
+    const req = requestForEntry(entry, roleArn, values);
+    if (req !== undefined) return req;
   }
   const service = el.Service[0];
   if (service !== undefined) return serviceRequest(roleArn, service, values);

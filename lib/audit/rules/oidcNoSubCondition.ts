@@ -1,12 +1,53 @@
+import { matchAction } from '../../engine/matchAction.js';
+import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { AuditRule, RuleHit } from '../AuditRule.js';
+import type { OidcIssuer } from '../oidcFacts.js';
 import { claimOf, isAudienceClaim, oidcIssuersOf } from '../oidcFacts.js';
 import {
   federatedRequest,
+  isAnyPrincipal,
   isolateEntry,
   isRestrictingClause,
+  operatorOf,
+  restrictsValue,
   statementEvidence,
   statementName,
 } from '../trustFacts.js';
+
+/**
+ * A Deny of web-identity assumption for this issuer (or everyone) whose one
+ * condition is a negated check of an identity claim, e.g.
+ * `Deny … StringNotLike <issuer>:sub repo:o/r:*`: every token whose sub does
+ * not match is refused, which checks the sub as well as an Allow condition.
+ */
+function subEnforcedByDeny(doc: PolicyDocument, issuer: OidcIssuer): boolean {
+  const action = 'sts:AssumeRoleWithWebIdentity';
+  return doc.statements.some((s) => {
+    if (s.effect !== 'Deny' || s.conditions.length !== 1) return false;
+    const names =
+      isAnyPrincipal(s.principal) ||
+      (s.principal?.kind === 'map' && s.principal.Federated.includes(issuer.entry));
+    if (!names) return false;
+    const covers =
+      s.action !== undefined
+        ? matchAction(s.action, action)
+        : !matchAction(s.notAction ?? [], action);
+    if (!covers) return false;
+    const c = s.conditions[0] as NonNullable<(typeof s.conditions)[0]>;
+    const claim = claimOf(c.key, issuer);
+    const op = operatorOf(c);
+    return (
+      claim !== undefined &&
+      !isAudienceClaim(claim) &&
+      op?.spec.negated === true &&
+      !op.ifExists &&
+      op.set !== 'ForAnyValue' &&
+      c.values.length > 0 &&
+      c.values.every((v) => restrictsValue(c.key, v, op.spec.wildcards === true))
+    );
+  });
+}
+
 import { audienceValues, subjectPlaceholder } from './oidcValues.js';
 
 /**
@@ -31,7 +72,7 @@ export const oidcNoSubCondition: AuditRule = {
           const claim = claimOf(c.key, issuer);
           return claim !== undefined && !isAudienceClaim(claim) && isRestrictingClause(c);
         });
-        if (identityChecked) continue;
+        if (identityChecked || subEnforcedByDeny(role.trustPolicy, issuer)) continue;
         const sub = subjectPlaceholder(issuer);
         const aud = audienceValues(issuer, ctx.oidcProviders);
         hits.push({

@@ -1,9 +1,16 @@
 import type { ConditionClause, PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { AuditRule, RuleHit } from '../AuditRule.js';
-import { claimOf, type OidcIssuer, oidcIssuersOf, subSpansTenants } from '../oidcFacts.js';
+import {
+  claimOf,
+  narrowSubByGrammar,
+  type OidcIssuer,
+  oidcIssuersOf,
+  subSpansTenants,
+} from '../oidcFacts.js';
 import {
   exampleOf,
   federatedRequest,
+  isRestrictingClause,
   mapStatement,
   operatorOf,
   statementEvidence,
@@ -16,6 +23,8 @@ export function narrowSub(
   value: string,
   issuer: OidcIssuer,
 ): { value: string; placeholders: string[] } {
+  const known = narrowSubByGrammar(value, issuer);
+  if (known !== undefined) return known;
   const segs = value.split(':');
   const wild = (s: string) => s.includes('*') || s.includes('?');
   if (issuer.isGitHub) {
@@ -64,7 +73,10 @@ export const oidcSubWildcardTooBroad: AuditRule = {
           if (claimOf(clause.key, issuer) !== 'sub') return;
           const op = operatorOf(clause);
           if (op === undefined || op.spec.negated || !op.spec.wildcards) return;
-          const broad = clause.values.filter(subSpansTenants);
+          // A clause that restricts nothing (`*`, or `*` among its values) is
+          // OIDC_NO_SUB_CONDITION's finding, not a too-broad pattern.
+          if (!isRestrictingClause(clause)) return;
+          const broad = clause.values.filter((v) => subSpansTenants(v, issuer));
           if (broad.length === 0) return;
           const replacement = new Map(broad.map((v) => [v, narrowSub(v, issuer)]));
           const aud = audienceValues(issuer, ctx.oidcProviders);

@@ -9,37 +9,57 @@ import {
 } from '../trustFacts.js';
 
 /**
- * Services that assume a customer's role on behalf of a resource and send
- * `aws:SourceAccount` / `aws:SourceArn` (and mostly `aws:SourceOrgID`) when
- * they do, so a trust policy can pin the role to this account's resources.
- * Each has a "Cross-service confused deputy prevention" section in its guide.
- * Not listed on purpose: execution roles (`ec2`, `lambda`, `ecs-tasks`,
- * `eks`, `build`, …) which are assumed by the compute itself and carry no
- * source context.
+ * Services whose own AWS documentation puts `aws:SourceAccount` /
+ * `aws:SourceArn` in the trust policy of the role they assume (so they send
+ * the keys when they assume it), with where it says so. Only these are
+ * judged: a service that does not send the keys would be locked out by the
+ * fix (Prowler issues #2810, #4714, #7021 report exactly that for SageMaker,
+ * API Gateway, Backup and the CloudTrail → CloudWatch Logs role). Execution
+ * roles (`ec2`, `lambda`, `ecs-tasks`, `eks`, `codebuild`, …) are assumed by
+ * the compute itself and carry no source context.
  */
-export const CONFUSED_DEPUTY_SERVICES = new Set([
-  'sns.amazonaws.com',
-  's3.amazonaws.com',
-  'batchoperations.s3.amazonaws.com',
-  'events.amazonaws.com',
-  'scheduler.amazonaws.com',
-  'pipes.amazonaws.com',
-  'logs.amazonaws.com',
-  'config.amazonaws.com',
-  'cloudtrail.amazonaws.com',
-  'states.amazonaws.com',
-  'sagemaker.amazonaws.com',
-  'bedrock.amazonaws.com',
-  'datasync.amazonaws.com',
-  'transfer.amazonaws.com',
-  'iot.amazonaws.com',
-  'appsync.amazonaws.com',
-  'backup.amazonaws.com',
-  'ssm.amazonaws.com',
-  'guardduty.amazonaws.com',
-  'securityhub.amazonaws.com',
-  'apigateway.amazonaws.com',
-  'delivery.logs.amazonaws.com',
+export const CONFUSED_DEPUTY_SERVICES: ReadonlyMap<string, string> = new Map([
+  [
+    'states.amazonaws.com',
+    'Step Functions Developer Guide, "Creating an IAM role for your state machine" → "Prevent cross-service confused deputy issue"',
+  ],
+  [
+    'scheduler.amazonaws.com',
+    'EventBridge Scheduler User Guide, "Setting up Amazon EventBridge Scheduler" → "Set up the execution role"',
+  ],
+  [
+    'pipes.amazonaws.com',
+    'EventBridge User Guide, "Amazon EventBridge Pipes permissions" → execution role trust policy',
+  ],
+  [
+    'config.amazonaws.com',
+    'AWS Config Developer Guide, "Permissions for the IAM role assigned to AWS Config" (trust policy with aws:SourceAccount)',
+  ],
+  [
+    'logs.amazonaws.com',
+    'CloudWatch Logs User Guide, "Subscription filters" (CWLtoKinesisRole trust policy with aws:SourceArn)',
+  ],
+  ['iot.amazonaws.com', 'AWS IoT Core Developer Guide, "Cross-service confused deputy prevention"'],
+  [
+    'personalize.amazonaws.com',
+    'Amazon Personalize Developer Guide, "Cross-service confused deputy prevention" (role trust policy)',
+  ],
+  [
+    'datasync.amazonaws.com',
+    'DataSync User Guide, "Cross-service confused deputy prevention" (role trust policy)',
+  ],
+  [
+    'transfer.amazonaws.com',
+    'Transfer Family User Guide, "Cross-service confused deputy prevention" (role trust policy)',
+  ],
+  [
+    'ssm.amazonaws.com',
+    'Systems Manager User Guide, "Create the IAM service role required for Systems Manager in hybrid environments" (aws:SourceAccount, aws:SourceArn)',
+  ],
+  [
+    'bedrock.amazonaws.com',
+    'Amazon Bedrock User Guide, service roles (model customization, knowledge bases): trust policy with aws:SourceAccount and aws:SourceArn',
+  ],
 ]);
 
 const SOURCE_KEYS = [
@@ -64,7 +84,8 @@ export const servicePrincipalNoSource: AuditRule = {
       if (st.principal?.kind !== 'map') continue;
       if (restrictingClauses(st, SOURCE_KEYS).length > 0) continue;
       for (const service of st.principal.Service) {
-        if (!CONFUSED_DEPUTY_SERVICES.has(service.toLowerCase())) continue;
+        const doc = CONFUSED_DEPUTY_SERVICES.get(service.toLowerCase());
+        if (doc === undefined) continue;
         hits.push({
           evidence: statementEvidence(st, {
             principal: service,
@@ -83,7 +104,9 @@ export const servicePrincipalNoSource: AuditRule = {
               }),
             legitimate: [
               {
-                label: `${service} acting for a resource of ${role.accountId}`,
+                // The request is built to carry the key; what makes that a fair
+                // test is the documentation saying the service sends it.
+                label: `${service} acting for a resource of ${role.accountId}, sending aws:SourceAccount as ${doc} documents`,
                 context: serviceRequest(role.arn, service, {
                   'aws:sourceaccount': [role.accountId],
                   'aws:sourcearn': [

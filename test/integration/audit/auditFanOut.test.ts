@@ -210,7 +210,7 @@ beforeAll(async () => {
       'sts:AssumeRoleWithWebIdentity',
     ),
   );
-  await role('SnsDelivery', trust({ Service: 'sns.amazonaws.com' }));
+  await role('StateMachineRole', trust({ Service: 'states.amazonaws.com' }));
   // The forwarding rule exists in prod only: every other account has a blind spot.
   await new EventBridgeClient({ region, credentials: await memberCredentials(prod) }).send(
     new PutRuleCommand({
@@ -304,7 +304,7 @@ describe('audit fan-out on moto', () => {
       'FOREIGN_ACCOUNT_NO_EXTERNAL_ID PartnerRole',
       'FOREIGN_ACCOUNT_WHOLE_ACCOUNT PartnerRole',
       'OIDC_NO_SUB_CONDITION GhaDeploy',
-      'SERVICE_PRINCIPAL_NO_SOURCE SnsDelivery',
+      'SERVICE_PRINCIPAL_NO_SOURCE StateMachineRole',
     ]);
     expect(d.resolved).toEqual([]);
     expect(d.accountsFailed).toEqual([]);
@@ -355,7 +355,7 @@ describe('audit fan-out on moto', () => {
       'FOREIGN_ACCOUNT_NO_EXTERNAL_ID PartnerRole',
       'FOREIGN_ACCOUNT_WHOLE_ACCOUNT PartnerRole',
       'OIDC_NO_SUB_CONDITION GhaDeploy',
-      'SERVICE_PRINCIPAL_NO_SOURCE SnsDelivery',
+      'SERVICE_PRINCIPAL_NO_SOURCE StateMachineRole',
     ]);
   });
 

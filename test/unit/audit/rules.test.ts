@@ -3,7 +3,8 @@ import type { AuditContext } from '../../../lib/audit/AuditRule.js';
 import { auditRole } from '../../../lib/audit/auditRole.js';
 import { AUDIT_RULES } from '../../../lib/audit/auditRules.js';
 import { FINDING_CODE_LIST, type FindingCode } from '../../../lib/audit/findingCodes.js';
-import { subSpansTenants } from '../../../lib/audit/oidcFacts.js';
+import { oidcIssuerOf, subSpansTenants } from '../../../lib/audit/oidcFacts.js';
+import { narrowSub } from '../../../lib/audit/rules/oidcSubWildcardTooBroad.js';
 import { parsePolicyDocument } from '../../../lib/policy/parsePolicyDocument.js';
 import {
   allow,
@@ -33,7 +34,7 @@ const ghSub = (op: string, sub: string | string[]) => ({
 });
 const WEB = 'sts:AssumeRoleWithWebIdentity';
 
-const CASES: readonly Case[] = [
+const BASE_CASES: readonly Case[] = [
   // ANY_PRINCIPAL_UNRESTRICTED
   {
     name: '"Principal": "*" without condition',
@@ -593,11 +594,11 @@ const CASES: readonly Case[] = [
 
   // SERVICE_PRINCIPAL_NO_SOURCE
   {
-    name: 'sns without source',
+    name: 'states without source',
     code: 'SERVICE_PRINCIPAL_NO_SOURCE',
-    role: { statements: [allow({ Service: 'sns.amazonaws.com' })] },
+    role: { statements: [allow({ Service: 'states.amazonaws.com' })] },
     hits: 1,
-    because: 'SNS guide: confused deputy prevention with aws:SourceAccount/SourceArn',
+    because: 'Step Functions guide: confused deputy prevention with aws:SourceAccount/SourceArn',
   },
   {
     name: 'events with SourceAccount',
@@ -992,6 +993,272 @@ const CASES: readonly Case[] = [
   },
 ];
 
+const PARTNER = 'arn:aws:iam::999999999999:role/PartnerRole';
+const CIRCLECI = 'arn:aws:iam::222222222222:oidc-provider/oidc.circleci.com/org/11111111-2222';
+const BITBUCKET =
+  'arn:aws:iam::222222222222:oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc';
+const oidcSub = (provider: string, op: string, sub: string | string[]) => {
+  const prefix = provider.slice(provider.indexOf('oidc-provider/') + 'oidc-provider/'.length);
+  return allow(
+    { Federated: provider },
+    { StringEquals: { [`${prefix}:aud`]: 'client' }, [op]: { [`${prefix}:sub`]: sub } },
+    WEB,
+  );
+};
+
+/** The adversarial review of the audit (scratch/advE): one row per case, each failing before its fix. */
+const REVIEW_CASES: readonly Case[] = [
+  // 1. vendor-recommended subjects: wildcard only after the fixed tenant ids
+  {
+    name: 'CircleCI org/ORG/project/PROJECT/user/*',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [oidcSub(CIRCLECI, 'StringLike', 'org/11111111-2222/project/aaaa-bbbb/user/*')],
+    },
+    hits: 0,
+    because: 'CircleCI docs restrict a role to one project with exactly this pattern',
+  },
+  {
+    name: 'CircleCI any project of the org',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: { statements: [oidcSub(CIRCLECI, 'StringLike', 'org/11111111-2222/project/*')] },
+    hits: 1,
+    because: 'the project id identifies the tenant',
+  },
+  {
+    name: 'Bitbucket {REPO_UUID}:*',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: { statements: [oidcSub(BITBUCKET, 'StringLike', '{aaaa-0000}:*')] },
+    hits: 0,
+    because: 'Bitbucket sub is {REPOSITORY_UUID}:{STEP_UUID}: the repository is fixed',
+  },
+  {
+    name: 'Bitbucket {REPO_UUID}*',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: { statements: [oidcSub(BITBUCKET, 'StringLike', '{aaaa-0000}*')] },
+    hits: 0,
+    because: 'the closing brace ends the repository UUID',
+  },
+  {
+    name: 'Bitbucket repository UUID prefix',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: { statements: [oidcSub(BITBUCKET, 'StringLike', '{aaaa*')] },
+    hits: 1,
+    because: 'the wildcard is inside the repository UUID',
+  },
+  {
+    name: 'GitHub custom template without a repository (repository_owner + visibility)',
+    code: 'OIDC_SUB_WILDCARD_TOO_BROAD',
+    role: {
+      statements: [
+        allow(
+          { Federated: GITHUB_PROVIDER },
+          ghSub('StringLike', 'repository_owner:octo-org:repository_visibility:*'),
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'every repository of the owner matches',
+  },
+  // 3. a Like value whose wildcard restricts nothing
+  {
+    name: '"*" with ArnLike aws:PrincipalArn arn:aws:iam::*:role/deployer',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [allow('*', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' } })],
+    },
+    hits: 1,
+    because: 'anyone can create a role named deployer in their own account',
+  },
+  {
+    name: '"*" with StringLike aws:PrincipalOrgID o-*',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: { statements: [allow('*', { StringLike: { 'aws:PrincipalOrgID': 'o-*' } })] },
+    hits: 1,
+    because: 'every organization id starts with o-',
+  },
+  {
+    name: '"*" with ArnLike aws:PrincipalArn of one account (still fine)',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [
+        allow('*', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/ci-*' } }),
+      ],
+    },
+    hits: 0,
+    because: 'the account field is fixed',
+  },
+  // 4. one open value in an ORed list opens the clause
+  {
+    name: '"*" with StringLike aws:PrincipalArn [arn, "*"]',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [
+        allow('*', {
+          StringLike: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/x', '*'] },
+        }),
+      ],
+    },
+    hits: 1,
+    because: 'IAM UG: multiple values of one key are ORed',
+  },
+  {
+    name: 'partner with sts:ExternalId StringLike ["abc", "*"]',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: {
+      statements: [allow({ AWS: PARTNER }, { StringLike: { 'sts:ExternalId': ['abc', '*'] } })],
+    },
+    hits: 1,
+    because: 'any ExternalId matches *',
+  },
+  {
+    name: 'states with StringLike aws:SourceAccount [account, "*"]',
+    code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+    role: {
+      statements: [
+        allow(
+          { Service: 'states.amazonaws.com' },
+          { StringLike: { 'aws:SourceAccount': ['222222222222', '*'] } },
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'any source account matches *',
+  },
+  // 5. Cognito aud with a wildcard: every identity pool of the region
+  {
+    name: 'Cognito aud us-east-1:*',
+    code: 'OIDC_AUD_UNCHECKED',
+    role: {
+      statements: [
+        allow(
+          { Federated: 'cognito-identity.amazonaws.com' },
+          {
+            StringLike: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:*' },
+            'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+          },
+          WEB,
+        ),
+      ],
+    },
+    hits: 1,
+    because: 'STS: the trust must name your identity pools in cognito-identity.amazonaws.com:aud',
+  },
+  // 6. ExternalId with a wildcard
+  {
+    name: 'partner with sts:ExternalId StringLike acme-*',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow({ AWS: PARTNER }, { StringLike: { 'sts:ExternalId': 'acme-*' } })] },
+    hits: 1,
+    because: 'the ExternalId must be one exact value the partner issued',
+  },
+  // 7. services that may not send the source keys
+  ...['sagemaker', 'apigateway', 'backup', 'cloudtrail'].map(
+    (svc): Case => ({
+      name: `${svc} without source`,
+      code: 'SERVICE_PRINCIPAL_NO_SOURCE',
+      role: { statements: [allow({ Service: `${svc}.amazonaws.com` })] },
+      hits: 0,
+      because:
+        'its docs do not put aws:SourceAccount in the role trust policy (Prowler #2810, #4714, #7021)',
+    }),
+  ),
+  // 8. users and sessions of a foreign account: the fix is verified with the right caller
+  {
+    name: 'foreign IAM user without ExternalId',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::999999999999:user/bob' })] },
+    hits: 1,
+    because: 'confused deputy',
+  },
+  {
+    name: 'foreign assumed-role session without ExternalId',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: {
+      statements: [allow({ AWS: 'arn:aws:sts::999999999999:assumed-role/PartnerRole/s1' })],
+    },
+    hits: 1,
+    because: 'confused deputy',
+  },
+  // 9. "*" beside a named partner
+  {
+    name: '["*", partner] with ExternalId',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [allow({ AWS: ['*', PARTNER] }, { StringEquals: { 'sts:ExternalId': 'abc' } })],
+    },
+    hits: 1,
+    because: 'the ExternalId is not a secret',
+  },
+  // 10. "*" pinned to a foreign account by a condition
+  {
+    name: '"*" with ArnEquals aws:PrincipalArn of a foreign role',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: { statements: [allow('*', { ArnEquals: { 'aws:PrincipalArn': PARTNER } })] },
+    hits: 1,
+    because: 'the condition names a foreign principal: confused deputy',
+  },
+  {
+    name: '"*" with StringEquals aws:PrincipalAccount of a foreign account',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: {
+      statements: [allow('*', { StringEquals: { 'aws:PrincipalAccount': '999999999999' } })],
+    },
+    hits: 1,
+    because: 'the condition names a foreign account: confused deputy',
+  },
+  {
+    name: '"*" with aws:PrincipalAccount of an organization account',
+    code: 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
+    role: {
+      statements: [allow('*', { StringEquals: { 'aws:PrincipalAccount': '111111111111' } })],
+    },
+    hits: 0,
+    because: 'not foreign',
+  },
+  // 12. a fence must cover the action the Allow grants
+  {
+    name: '"*" fenced only for another action',
+    code: 'ANY_PRINCIPAL_UNRESTRICTED',
+    role: {
+      statements: [
+        allow({ AWS: '*' }),
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: WEB,
+          Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-testorg0001' } },
+        },
+      ],
+    },
+    hits: 1,
+    because: 'the Deny does not apply to sts:AssumeRole',
+  },
+  // 13. sub enforced by a Deny
+  {
+    name: 'GitHub aud-only Allow with a Deny StringNotLike sub',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: {
+      statements: [
+        allow({ Federated: GITHUB_PROVIDER }, { StringEquals: GH_AUD }, WEB),
+        {
+          Effect: 'Deny',
+          Principal: { Federated: GITHUB_PROVIDER },
+          Action: WEB,
+          Condition: {
+            StringNotLike: { 'token.actions.githubusercontent.com:sub': 'repo:octo-org/app:*' },
+          },
+        },
+      ],
+    },
+    hits: 0,
+    because: 'every token of another repository is denied',
+  },
+];
+
+const CASES: readonly Case[] = [...BASE_CASES, ...REVIEW_CASES];
+
 describe('audit rules (table-driven, each case citing the AWS reason)', () => {
   it.each(CASES)('$code: $name → $hits ($because)', (c) => {
     const r = auditRole(role(c.role), context(c.ctx));
@@ -1059,5 +1326,95 @@ describe('subSpansTenants: no sub grammar beyond owner/repository segments', () 
     ['system:serviceaccount:*:*', true],
   ])('%s → %s', (value, broad) => {
     expect(subSpansTenants(value)).toBe(broad);
+  });
+});
+
+describe('subSpansTenants by provider: a wildcard is broad only in or before the tenant', () => {
+  const gh = oidcIssuerOf(GITHUB_PROVIDER);
+  const circle = oidcIssuerOf(CIRCLECI);
+  const bb = oidcIssuerOf(BITBUCKET);
+  const eks = oidcIssuerOf(EKS_PROVIDER);
+  const gitlab = oidcIssuerOf('arn:aws:iam::222222222222:oidc-provider/gitlab.com');
+  it.each([
+    [gh, 'repo:octo-org/octo-repo:environment:*', false],
+    [gh, 'repo:octocat@123456/my-repo@456789:*', false],
+    [gh, 'repo:octo-org/octo-rep?:*', true],
+    [gh, 'repository_owner_id:123456:repository_id:*', true],
+    [gh, 'repository_owner:octo-org:repository_visibility:*', true],
+    [gh, 'job_workflow_ref:octo-org/*', true],
+    [circle, 'org/O1/project/P1/user/*', false],
+    [circle, 'org/O1/project/*', true],
+    [bb, '{aaaa-0000}:*', false],
+    [bb, '{aaaa-0000}*', false],
+    [bb, '{aaaa*', true],
+    [eks, 'system:serviceaccount:ns:*', false],
+    [eks, 'system:serviceaccount:*:my-sa', true],
+    [gitlab, 'project_path:mygroup/myproject:*', false],
+    [gitlab, 'project_path:mygroup/*:ref_type:branch:ref:main', true],
+  ])('%#: %s', (issuer, value, broad) => {
+    expect(subSpansTenants(value, issuer)).toBe(broad);
+  });
+
+  it.each([
+    [gh, 'repo:acme/*:environment:prod', 'repo:acme/REPOSITORY:environment:prod'],
+    [
+      gh,
+      'repository_owner_id:1:repository_id:*',
+      'repository_owner_id:1:repository_id:REPOSITORY_ID',
+    ],
+    [eks, 'system:serviceaccount:*:my-sa', 'system:serviceaccount:NAMESPACE:my-sa'],
+    [circle, 'org/O1/project/*/user/*', 'org/O1/project/PROJECT_ID/user/*'],
+    [
+      gitlab,
+      'project_path:mygroup/*:ref_type:branch:ref:main',
+      'project_path:mygroup/PROJECT:ref_type:branch:ref:main',
+    ],
+  ])('%#: the fix keeps what %s pins down', (issuer, value, narrowed) => {
+    expect(narrowSub(value, issuer as NonNullable<typeof issuer>).value).toBe(narrowed);
+  });
+});
+
+describe('the fixes of one role compose (pasted in order, every finding is fixed)', () => {
+  it.each([
+    ['foreign :root without ExternalId', [allow({ AWS: 'arn:aws:iam::999999999999:root' })]],
+    [
+      'foreign :root beside an organization role',
+      [allow({ AWS: ['arn:aws:iam::999999999999:root', 'arn:aws:iam::111111111111:role/ci'] })],
+    ],
+    ['"*" beside a foreign :root', [allow({ AWS: ['*', 'arn:aws:iam::999999999999:root'] })]],
+  ])('%s', (_name, statements) => {
+    const ctx = context();
+    const r = role({ statements });
+    const findings = auditRole(r, ctx).findings.filter(
+      (f) => f.fix?.kind === 'update-trust-policy',
+    );
+    expect(findings.length).toBeGreaterThan(1);
+    findings.forEach((f, i) => {
+      expect(f.fix?.verified, f.fix?.checks.join('; ')).toBe(true);
+      expect(f.fix?.includes ?? []).toEqual(findings.slice(0, i).map((e) => e.fingerprint));
+    });
+    // Paste each fix in order: the last policy leaves none of the findings.
+    let current = r;
+    for (const f of findings) {
+      current = { ...current, trustPolicy: parsePolicyDocument(f.fix?.trustPolicy, '$') };
+    }
+    const left = auditRole(current, ctx).findings.map((f) => f.fingerprint);
+    for (const f of findings) expect(left).not.toContain(f.fingerprint);
+  });
+});
+
+describe('"*" beside named principals', () => {
+  it('the fix moves "*" to its own statement and keeps the named partner in', () => {
+    const r = role({
+      statements: [allow({ AWS: ['*', PARTNER] }, { StringEquals: { 'sts:ExternalId': 'abc' } })],
+    });
+    const f = auditRole(r, context()).findings.find((x) => x.code === 'ANY_PRINCIPAL_UNRESTRICTED');
+    expect(f?.fix?.verified, f?.fix?.checks.join('; ')).toBe(true);
+    expect(f?.fix?.checks).toContain(
+      `the named principal ${PARTNER} is still allowed (other conditions permitting)`,
+    );
+    const json = f?.fix?.trustPolicy as { Statement: { Principal: unknown; Condition: unknown }[] };
+    const partner = json.Statement.find((s) => JSON.stringify(s.Principal).includes(PARTNER));
+    expect(JSON.stringify(partner?.Condition)).not.toContain('aws:PrincipalOrgID');
   });
 });
