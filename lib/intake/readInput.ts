@@ -120,6 +120,9 @@ function walk(w: Walk, value: unknown, path: string, depth: number): void {
       noRecordHere(w, path, `arrays nested more than ${MAX_ARRAY_NESTING} deep`);
       return;
     }
+    // An empty array is an empty list of records (what `jq '[…|select(…)]'`
+    // prints when nothing matches), as `{"Records": []}` is an empty log file.
+    if (value.length === 0) w.recognized++;
     value.forEach((el, i) => {
       walk(w, el, joinPath(path, i), depth + 1);
     });
@@ -228,7 +231,7 @@ export function dropDuplicateEvents(result: IntakeResult): IntakeResult {
  * repeats of an event already read, are returned in `skipped` with a reason.
  * Throws `InputError` (with the JSON path) only when the document holds no
  * record at all. A recognized but empty container (a log file with
- * `Records: []`, a lookup with no `Events`) is a valid, empty input.
+ * `Records: []`, a lookup with no `Events`, an empty array) is a valid, empty input.
  */
 export function readInput(json: unknown, file?: string): IntakeResult {
   const w: Walk = { file, events: [], skipped: [], recognized: 0 };

@@ -87,7 +87,6 @@ const EVENT_ROWS: readonly Row[] = [
   ...(
     [
       ['null', 'null', 'null'],
-      ['[]', '[]', 'an empty array'],
       ['{}', '{}', 'an empty object'],
       ['a number', '42', 'a number'],
       ['a string', '"AssumeRole"', 'a string'],

@@ -118,6 +118,8 @@ describe('readInput: input shapes', () => {
   it.each([
     ['an empty log file', { Records: [] }],
     ['an empty lookup', { Events: [] }],
+    ['an empty array', []],
+    ['an array of empty arrays', [[], []]],
   ])('returns nothing, without error, for %s', (_name, input) => {
     expect(readInput(input)).toEqual({ events: [], skipped: [] });
   });
@@ -129,7 +131,6 @@ describe('readInput: unusable input', () => {
     ['a string', 'AssumeRole', '$', 'a string'],
     ['null', null, '$', 'null'],
     ['a number', 42, '$', 'a number'],
-    ['an empty array', [], '$', 'an empty array'],
     ['an array of junk', [1, { a: 1 }], '[0]', 'a number'],
   ])('throws InputError for %s', (_name, input, path, got) => {
     let caught: unknown;
