@@ -251,6 +251,20 @@ function rejectDuplicates(
   }
 }
 
+/** The same id twice in an organization list: which copy counts would be left to order. */
+function rejectDuplicateIds(
+  list: readonly { readonly id: string }[],
+  listPath: string,
+  what: string,
+  file: string | undefined,
+): void {
+  rejectDuplicates(
+    list.map((e, i) => ({ arn: e.id, jsonPath: joinPath(listPath, i, 'id') })),
+    what,
+    file,
+  );
+}
+
 function orgPolicyArn(
   org: OrganizationJson,
   id: string,
@@ -264,8 +278,12 @@ function orgPolicyArn(
 }
 
 function loadOrganization(org: OrganizationJson, file: string | undefined): SnapshotOrganization {
-  const rootIds = new Set(org.roots.map((r) => r.id));
   const ous = org.organizationalUnits ?? [];
+  rejectDuplicateIds(org.roots, 'organization.roots', 'root', file);
+  rejectDuplicateIds(ous, 'organization.organizationalUnits', 'organizational unit', file);
+  rejectDuplicateIds(org.accounts, 'organization.accounts', 'account', file);
+  rejectDuplicateIds(org.policies ?? [], 'organization.policies', 'policy', file);
+  const rootIds = new Set(org.roots.map((r) => r.id));
   const ouIds = new Set(ous.map((o) => o.id));
   const parents = new Set([...rootIds, ...ouIds]);
   ous.forEach((ou, i) => {

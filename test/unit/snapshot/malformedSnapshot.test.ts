@@ -257,6 +257,24 @@ describe('loadSnapshot: malformed snapshots', () => {
       `accounts.111111111111.Policies[${DEMO.accounts['111111111111'].Policies.length}]`,
       `policy \`${DEMO.accounts['111111111111'].Policies[0].Arn}\` is listed twice (first at \`accounts.111111111111.Policies[0]\`)`,
     ],
+    [
+      'the same account twice in the organization',
+      () =>
+        edited((s) => {
+          s.organization.accounts.push({ ...s.organization.accounts[0], parentId: 'r-ab12' });
+        }),
+      `organization.accounts[${DEMO.organization.accounts.length}].id`,
+      `account \`${DEMO.organization.accounts[0].id}\` is listed twice (first at \`organization.accounts[0].id\`)`,
+    ],
+    [
+      'the same organization policy twice',
+      () =>
+        edited((s) => {
+          s.organization.policies.push(structuredClone(s.organization.policies[0]));
+        }),
+      `organization.policies[${DEMO.organization.policies.length}].id`,
+      `policy \`${DEMO.organization.policies[0].id}\` is listed twice (first at \`organization.policies[0].id\`)`,
+    ],
   ])('%s', (_name, json, path, message) => {
     const err = errorOf(() => loadSnapshot(json(), 'snap.json'));
     expect(err.message).toBe(message);
