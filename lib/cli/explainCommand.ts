@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { explainAll } from '../diagnosis/explainEvent.js';
 import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from '../intake/DenialEvent.js';
-import { readInputText } from '../intake/readInput.js';
+import { dropDuplicateEvents, readInputText } from '../intake/readInput.js';
 import { renderJson } from '../render/renderJson.js';
 import { renderSlack } from '../render/renderSlack.js';
 import { renderText } from '../render/renderText.js';
@@ -160,9 +160,10 @@ export const explainCommand: Command = async (argv, io) => {
     events.push(...result.events);
     skipped.push(...result.skipped);
   }
-  // Each file is its own input: a repeat inside one file is dropped by intake,
-  // the same event in two files of a directory is explained for each.
-  const intake: IntakeResult = { events, skipped };
+  // The same CloudTrail event in two files (an EventBridge copy and the
+  // lookup-events export of it) is explained once; the repeat is skipped
+  // with a reason naming both files.
+  const intake: IntakeResult = dropDuplicateEvents({ events, skipped });
   const source = await stateSource(args, io);
   const out = await explainAll(intake, source);
   switch (args.format) {

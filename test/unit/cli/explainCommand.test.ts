@@ -70,6 +70,24 @@ describe('trustwatch explain', () => {
     });
   });
 
+  it('explains the same event found in two files of a directory once, and says where the repeat is', async () => {
+    const sample = readFileSync(join(EVENTS, '01-trust-policy-lacks-principal.json'), 'utf8');
+    const first = tmp('a-event.json', sample);
+    const dir = join(first, '..');
+    writeFileSync(
+      join(dir, 'b-lookup.json'),
+      JSON.stringify({ Events: [{ CloudTrailEvent: JSON.stringify(JSON.parse(sample).detail) }] }),
+    );
+    const { code, out } = await run(['--format', 'json', dir]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as { diagnoses: unknown[]; skipped: { reason: string }[] };
+    expect(doc.diagnoses).toHaveLength(1);
+    expect(doc.skipped).toHaveLength(1);
+    expect(doc.skipped[0]?.reason).toMatch(
+      /b-lookup\.json.*duplicate of event .* already read at .*a-event\.json/,
+    );
+  });
+
   it('prints plain text when stdout is not a terminal, colours when it is', async () => {
     const plain = await run([SAMPLE]);
     expect(plain.code).toBe(0);
