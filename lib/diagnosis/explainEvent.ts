@@ -5,12 +5,17 @@ import { diagnose } from './diagnose.js';
 import { memoDiagnose } from './diagnosisMemo.js';
 import { gatherBundle } from './gatherBundle.js';
 import { memoizeSource } from './memoizeSource.js';
+import { resolveSessionIssuer } from './resolveSessionIssuer.js';
 
 /**
  * Explains one denied role assumption: reads what it needs from the state
  * source (async), then diagnoses it (pure).
  */
-export async function explainEvent(event: DenialEvent, source: IamStateSource): Promise<Diagnosis> {
+export async function explainEvent(
+  received: DenialEvent,
+  source: IamStateSource,
+): Promise<Diagnosis> {
+  const event = await resolveSessionIssuer(received, source);
   const bundle = await gatherBundle(event, source);
   return memoDiagnose(event, bundle, () => diagnose(event, bundle));
 }

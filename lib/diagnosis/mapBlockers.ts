@@ -267,10 +267,15 @@ function trustNoAllow(
       },
     ];
   }
+  // A caller the record does not identify (`AWSAccount`, `Unknown`, an
+  // Identity Center user) cannot be matched against principals for certain.
+  const unidentified = !['AssumedRole', 'IAMUser', 'Root', 'FederatedUser'].includes(
+    event.caller.type,
+  );
   return [
     {
       code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-      certainty: unknownPrincipal ? 'unknown' : 'yes',
+      certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
       summary: `The trust policy of \`${roleName}\` does not name ${who} (${callerArn === undefined ? 'its ARN' : `\`${callerArn}\``}), its account or a matching wildcard for \`${blocker.action}\`.${pathNote}${actionNote}${selfNote}`,
       evidence: {
         policy: trust.label,

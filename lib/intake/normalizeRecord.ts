@@ -18,7 +18,12 @@ import {
 } from './DenialEvent.js';
 import { describeZodIssue, joinPath, zodIssuePath } from './jsonPath.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
-import { accountIdOfArn, parseRoleArn, parseSessionArn } from './parseIamArn.js';
+import {
+  accountIdOfArn,
+  parseIamPrincipalArn,
+  parseRoleArn,
+  parseSessionArn,
+} from './parseIamArn.js';
 
 /** `errorCode` values that mean "the authorization check said no". */
 export const DENIAL_ERROR_CODES: readonly string[] = [
@@ -169,6 +174,45 @@ function buildCaller(
   });
 }
 
+/**
+ * A record whose `userIdentity` does not say who called (type `AWSAccount` or
+ * `Unknown`, or an `AssumedRole` without its ARN, as trimmed SIEM exports
+ * give) still names the caller in AWS's message (`User: <arn> is not
+ * authorized…`): a session or IAM user ARN there fills the gap. The role of
+ * a session (with its path) is then looked up by name in the snapshot.
+ */
+function fillCallerFromMessage(caller: Caller, principalArn: string | undefined): Caller {
+  if (principalArn === undefined) return caller;
+  const unnamed =
+    caller.type === 'AWSAccount' ||
+    caller.type === 'Unknown' ||
+    (caller.type === 'AssumedRole' && caller.arn === undefined);
+  if (!unnamed) return caller;
+  const session = parseSessionArn(principalArn);
+  if (session?.kind === 'assumed-role') {
+    const roleId = caller.principalId?.split(':')[0];
+    return defined<Caller>({
+      ...caller,
+      type: 'AssumedRole',
+      arn: principalArn,
+      accountId: session.accountId,
+      sessionName: session.sessionName,
+      issuerUniqueId: caller.issuerUniqueId ?? (roleId?.startsWith('AROA') ? roleId : undefined),
+    });
+  }
+  const user = parseIamPrincipalArn(principalArn);
+  if (user?.resourceType === 'user' && caller.type !== 'AssumedRole') {
+    return defined<Caller>({
+      ...caller,
+      type: 'IAMUser',
+      arn: principalArn,
+      accountId: user.accountId,
+      userName: user.name,
+    });
+  }
+  return caller;
+}
+
 function buildRequest(params: RequestParametersJson | null | undefined): RequestInputs {
   if (params === null || params === undefined) return { logged: false };
   const duration =
@@ -286,7 +330,10 @@ export function normalizeRecord(
     vpcEndpointId: str(r.vpcEndpointId),
     errorCode,
     errorMessage,
-    caller: buildCaller(r.userIdentity, r.requestParameters),
+    caller: fillCallerFromMessage(
+      buildCaller(r.userIdentity, r.requestParameters),
+      errorMessage.principalArn,
+    ),
     target: buildTarget(r, errorMessage),
     request: buildRequest(r.requestParameters),
     origin: defined({ file: origin.file, path: origin.path }),
