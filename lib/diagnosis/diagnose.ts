@@ -400,6 +400,98 @@ function outsideOrg(bundle: DiagnosisBundle, roleArn: string): CauseDraft {
   };
 }
 
+/**
+ * STS rejected the web identity token because of the account's IAM setup
+ * (`InvalidIdentityToken`): no OIDC provider for the issuer, or an audience
+ * that is not one of the provider's client ids. AWS's message is the evidence;
+ * no policy is evaluated (STS checks the provider before any trust policy).
+ */
+function tokenRejection(
+  event: DenialEvent,
+  bundle: DiagnosisBundle,
+  account: string | undefined,
+): CauseDraft {
+  const w = event.caller.webIdentity;
+  const host = w?.provider ?? 'the issuer';
+  const where = account === undefined ? 'the account' : `account \`${account}\``;
+  if (event.errorMessage.kind === 'oidc-provider-missing') {
+    const providerArn =
+      account === undefined ? undefined : `arn:aws:iam::${account}:oidc-provider/${host}`;
+    // Roles that name the provider's ARN and, evaluated with this token, let it in:
+    // recreating the provider is then the whole fix.
+    const listed = account === undefined ? undefined : bundle.rolesByAccount?.[account];
+    const target = bundle.role?.ok === true ? bundle.role.value : null;
+    const candidates = [
+      ...(listed?.ok === true ? listed.value : []),
+      ...(target !== null &&
+      !(listed?.ok === true && listed.value.some((r) => r.arn === target.arn))
+        ? [target]
+        : []),
+    ];
+    const trusting =
+      providerArn === undefined
+        ? []
+        : candidates
+            .filter(
+              (r) =>
+                r.trustPolicy.statements.some(
+                  (s) =>
+                    s.effect === 'Allow' &&
+                    s.principal?.kind === 'map' &&
+                    s.principal.Federated.includes(providerArn),
+                ) &&
+                evaluate(
+                  event,
+                  bundle,
+                  { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
+                  trustOf(r),
+                  r,
+                ).evaluation.allowed === 'yes',
+            )
+            .map((r) => r.name);
+    return {
+      code: 'OIDC_PROVIDER_NOT_TRUSTED',
+      certainty: 'message',
+      summary: `AWS found no IAM OIDC provider for \`https://${host}\` in ${where}, so no role there can trust its tokens: create it (URL \`https://${host}\`, audience \`${w?.aud ?? 'sts.amazonaws.com'}\`)${trusting.length > 0 ? `; ${quoteList(trusting)} already name${trusting.length === 1 ? 's' : ''} its ARN and will trust it again` : ', then a role that trusts it with a scoped `sub`'}.`,
+      evidence: {
+        ...(providerArn === undefined ? {} : { provider: providerArn }),
+        providerExists: false,
+        awsMessage: event.errorMessage.raw,
+        source: 'errorMessage',
+      },
+      hint: {
+        providerMissing: 'true',
+        providerArn: providerArn ?? '',
+        ...(trusting.length > 0 ? { trustingRoles: trusting.join(',') } : {}),
+      },
+    };
+  }
+  const providerArn = w?.providerArn;
+  const providers = bundle.oidcProviders;
+  const provider =
+    providers?.ok === true ? providers.value.find((p) => p.arn === providerArn) : undefined;
+  return {
+    code: 'OIDC_CLAIM_MISMATCH',
+    certainty: 'message',
+    summary: `STS rejected the token's audience${w?.aud === undefined ? '' : ` \`${w.aud}\``}: it is not one of the client ids (audiences) of the OIDC provider${providerArn === undefined ? '' : ` \`${providerArn}\``}. ${
+      provider !== undefined && w?.aud !== undefined && provider.clientIds.includes(w.aud)
+        ? 'Today the provider lists it, so it was probably added since the denial.'
+        : `${provider === undefined ? '' : `It lists ${quoteList(provider.clientIds)}. `}Add the audience to the provider, or make the workflow request a registered one.`
+    }`,
+    evidence: {
+      conditionKey: `${host}:aud`,
+      ...(provider === undefined ? {} : { expected: provider.clientIds }),
+      actual: w?.aud === undefined ? 'not logged' : [w.aud],
+      ...(providerArn === undefined ? {} : { provider: providerArn }),
+      awsMessage: event.errorMessage.raw,
+      source: 'errorMessage',
+    },
+    ...(providerArn === undefined || w?.aud === undefined
+      ? {}
+      : { hint: { audienceRejected: w.aud, providerArn } }),
+  };
+}
+
 /** Web identity / SAML with no role in the event: find the roles that trust the provider. */
 function federatedSearch(
   event: DenialEvent,
@@ -659,6 +751,9 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
           : 'not logged',
       },
     });
+  } else if (msg.kind === 'oidc-provider-missing' || msg.kind === 'oidc-audience-rejected') {
+    drafts.push(tokenRejection(event, bundle, targetAccount ?? event.recordedInAccount));
+    ruledOut = true;
   } else if (
     (event.caller.type === 'Root' || event.caller.type === 'FederatedUser') &&
     event.eventName === 'AssumeRole'

@@ -728,6 +728,25 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
         verified: true,
       };
     }
+    case 'OIDC_CLAIM_MISMATCH': {
+      // STS rejected the audience: the provider's client ids are the fix, not a trust policy.
+      const aud = draft.hint?.audienceRejected;
+      const arn = draft.hint?.providerArn;
+      if (aud === undefined || arn === undefined) break;
+      const host = arn.slice(arn.indexOf('oidc-provider/') + 'oidc-provider/'.length);
+      const known = Array.isArray(draft.evidence.expected)
+        ? draft.evidence.expected.map(String)
+        : [];
+      return {
+        cause: 'OIDC_CLAIM_MISMATCH',
+        title: `Add the audience \`${aud}\` to the client ids of the OIDC provider`,
+        awsCli: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${shellQuote(arn)} --client-id ${shellQuote(aud)}`,
+        terraform: `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {\n  url            = ${hclString(`https://${host}`)}\n  client_id_list = [${[...new Set([...known, aud])].map(hclString).join(', ')}]\n}`,
+        appliesTo: `the OIDC provider \`${arn}\``,
+        // STS accepts a token whose aud is one of the provider's client ids.
+        verified: true,
+      };
+    }
     case 'OIDC_PROVIDER_NOT_TRUSTED':
       // A statement that trusts the provider for the wrong action is mended in place.
       if (draft.hint?.wrongActionStatement === undefined) return oidcProviderFix(draft, ctx);
@@ -779,7 +798,7 @@ function hclComment(): string {
  */
 function oidcProviderFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
   const w = ctx.event.caller.webIdentity;
-  const providerArn = w?.providerArn;
+  const providerArn = draft.hint?.providerArn || w?.providerArn;
   const host = w?.provider;
   if (
     providerArn === undefined ||

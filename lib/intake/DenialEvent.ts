@@ -104,6 +104,10 @@ export interface ParsedErrorMessage {
     | 'mfa-failed'
     | 'web-identity-not-authorized'
     | 'saml-not-authorized'
+    /** `InvalidIdentityToken`: no IAM OIDC provider for the token's issuer in the account. */
+    | 'oidc-provider-missing'
+    /** `InvalidIdentityToken`: the token's `aud` is not a client id of the provider. */
+    | 'oidc-audience-rejected'
     | 'unrecognized'
     | 'none';
   readonly principalArn?: string;

@@ -25,6 +25,23 @@ import {
   parseSessionArn,
 } from './parseIamArn.js';
 
+/**
+ * An `AssumeRoleWithWebIdentity` that STS rejected with `InvalidIdentityToken`
+ * because of the account's IAM setup, which trustwatch explains like a denial:
+ * no OIDC provider for the issuer ("No OpenIDConnect provider found in your
+ * account", `OIDC_PROVIDER_NOT_TRUSTED`) or an audience missing from the
+ * provider's client ids ("Incorrect token audience", `OIDC_CLAIM_MISMATCH`).
+ * Other token rejections (expired, unverifiable) stay skipped.
+ */
+function isIamSideTokenRejection(eventName: string, errorCode: string, record: unknown): boolean {
+  if (eventName !== 'AssumeRoleWithWebIdentity' || !/^InvalidIdentityToken/.test(errorCode))
+    return false;
+  const message = (record as { errorMessage?: unknown }).errorMessage;
+  if (typeof message !== 'string') return false;
+  const kind = parseErrorMessage(message).kind;
+  return kind === 'oidc-provider-missing' || kind === 'oidc-audience-rejected';
+}
+
 /** `errorCode` values that mean "the authorization check said no". */
 export const DENIAL_ERROR_CODES: readonly string[] = [
   'AccessDenied',
@@ -298,7 +315,10 @@ export function normalizeRecord(
   const errorCode = str(h.errorCode);
   if (errorCode === undefined)
     return skip(origin, `not denied (\`${eventName}\` succeeded)`, eventId);
-  if (!DENIAL_ERROR_CODES.includes(errorCode)) {
+  if (
+    !DENIAL_ERROR_CODES.includes(errorCode) &&
+    !isIamSideTokenRejection(eventName, errorCode, record)
+  ) {
     return skip(origin, `not denied by a policy (errorCode \`${errorCode}\`)`, eventId);
   }
 

@@ -31,6 +31,9 @@ const ON_RESOURCE = /^ on resource: (?<resource>\S+)(?<rest>[\s\S]*)$/;
 const MFA_FAILED = /^MultiFactorAuthentication failed/i;
 const WEB_IDENTITY = /^Not authorized to perform:? sts:AssumeRoleWithWebIdentity\b/i;
 const SAML = /^Not authorized to perform:? sts:AssumeRoleWithSAML\b/i;
+/** `InvalidIdentityToken` texts that are an IAM configuration problem, not a bad token. */
+const OIDC_PROVIDER_MISSING = /^No OpenIDConnect provider found in your account\b/i;
+const OIDC_AUDIENCE_REJECTED = /^Incorrect token audience\b/i;
 const POLICY_ARN = /^arn:[\w-]+:(?:iam|organizations|sts)?:[^\s]*$/;
 
 type Reason = NonNullable<ParsedErrorMessage['reason']>;
@@ -106,6 +109,8 @@ export function parseErrorMessage(msg: string | undefined): ParsedErrorMessage {
   const truncated = raw.length >= ERROR_MESSAGE_TRUNCATION_LENGTH;
 
   if (MFA_FAILED.test(text)) return { raw, kind: 'mfa-failed', mfaFailure: mfaFailure(text) };
+  if (OIDC_PROVIDER_MISSING.test(text)) return { raw, kind: 'oidc-provider-missing' };
+  if (OIDC_AUDIENCE_REJECTED.test(text)) return { raw, kind: 'oidc-audience-rejected' };
   if (WEB_IDENTITY.test(text)) {
     return { raw, kind: 'web-identity-not-authorized', action: 'sts:AssumeRoleWithWebIdentity' };
   }

@@ -455,6 +455,22 @@ function planFor(d: Diagnosis, fix: Fix): Plan {
       },
     };
   }
+  // STS rejected the token (InvalidIdentityToken) before any policy: the cause
+  // rests on AWS's message alone, which the old event keeps carrying.
+  if (
+    d.causes.some(
+      (c) =>
+        c.code === fix.cause &&
+        c.evidence.awsMessage !== undefined &&
+        c.evidence.source === 'errorMessage' &&
+        c.evidence.policy === undefined,
+    )
+  ) {
+    return {
+      kind: 'skip',
+      why: "STS token rejection: only a retry's new message can show the fix",
+    };
+  }
   if (appliesTo.startsWith('the OIDC provider ')) {
     return { kind: 'snapshot', commands: awsCommands(fix.awsCli ?? ''), event: {} };
   }
