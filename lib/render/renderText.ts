@@ -8,9 +8,21 @@ export interface TextRenderOptions {
 const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' } as const;
 type Style = keyof typeof ANSI;
 
-/** Removes control characters, so event text cannot move the cursor or recolour the terminal. */
+/**
+ * Removes control characters and bidirectional overrides, so event text
+ * cannot move the cursor, recolour the terminal or display reordered
+ * (Trojan Source) text. Line breaks stay: see {@link oneLine}.
+ */
 export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+  return text.replace(
+    /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
+    '',
+  );
+}
+
+/** Terminal-safe and on one line: a line break in event text (a session name, an OIDC sub) cannot forge output lines. */
+function oneLine(text: string): string {
+  return terminalSafe(text).replace(/\r\n|\r|\n/g, ' ⏎ ');
 }
 
 function painter(color: boolean): (style: Style, text: string) => string {
@@ -93,7 +105,7 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
       [
         paint('dim', `skipped ${out.skipped.length} record${out.skipped.length === 1 ? '' : 's'}:`),
         ...out.skipped.map(
-          (s) => `  ${terminalSafe(s.eventId ?? '(no event id)')}: ${terminalSafe(s.reason)}`,
+          (s) => `  ${oneLine(s.eventId ?? '(no event id)')}: ${oneLine(s.reason)}`,
         ),
       ].join('\n'),
     );
@@ -102,12 +114,17 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   return `${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
 }
 
-/** Deep copy of a diagnosis with every string made terminal-safe. */
-function sanitize<T>(value: T): T {
-  if (typeof value === 'string') return terminalSafe(value) as T;
-  if (Array.isArray(value)) return value.map(sanitize) as T;
+/** Fields whose line breaks are trustwatch's own (multi-line commands and Terraform). */
+const MULTILINE = new Set(['awsCli', 'terraform']);
+
+/** Deep copy of a diagnosis with every string made terminal-safe (and one line, outside code). */
+function sanitize<T>(value: T, key = ''): T {
+  if (typeof value === 'string') {
+    return (MULTILINE.has(key) ? terminalSafe(value) : oneLine(value)) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => sanitize(v, key)) as T;
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v, k)])) as T;
   }
   return value;
 }

@@ -58,6 +58,40 @@ describe('renderText', () => {
     expect(text).toContain('skipped 1 record');
   });
 
+  it('keeps event text on one line and drops bidirectional overrides, but keeps the line breaks of commands', () => {
+    const sub = 'repo:o/r:ref:refs/heads/x\n  2. NO_CAUSE_FOUND  confirmed\u202Egnp.exe';
+    const forged: ExplainOutput = {
+      diagnoses: [
+        {
+          ...(out.diagnoses[0] as ExplainOutput['diagnoses'][number]),
+          causes: [
+            {
+              code: 'OIDC_CLAIM_MISMATCH',
+              confidence: 'confirmed',
+              side: 'trust',
+              summary: `The token's sub \`${sub}\` does not match.`,
+              evidence: { actual: [sub] },
+            },
+          ],
+          fixes: [
+            {
+              cause: 'OIDC_CLAIM_MISMATCH',
+              title: 'Trust it',
+              awsCli: 'line one\nline two',
+              verified: true,
+            },
+          ],
+        },
+      ],
+      skipped: [],
+    };
+    const text = renderText(forged, { color: false });
+    expect(text).not.toMatch(/\n\s*2\. NO_CAUSE_FOUND/);
+    expect(text).not.toContain('\u202E');
+    expect(text).toContain('refs/heads/x ⏎   2. NO_CAUSE_FOUND');
+    expect(text).toContain('      line one\n      line two');
+  });
+
   it('colours only when asked', () => {
     expect(renderText(out, { color: true })).toContain('\u001b[1m');
   });
