@@ -270,14 +270,29 @@ function orgPolicyArn(
   id: string,
   type: OrgPolicyType,
   awsManaged: boolean,
+  partition: string,
 ): string {
   const kind =
     type === 'SERVICE_CONTROL_POLICY' ? 'service_control_policy' : 'resource_control_policy';
-  if (awsManaged) return `arn:aws:organizations::aws:policy/${kind}/${id}`;
-  return `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${kind}/${id}`;
+  if (awsManaged) return `arn:${partition}:organizations::aws:policy/${kind}/${id}`;
+  return `arn:${partition}:organizations::${org.managementAccountId}:policy/${org.id}/${kind}/${id}`;
 }
 
-function loadOrganization(org: OrganizationJson, file: string | undefined): SnapshotOrganization {
+/** The partition the snapshot's IAM ARNs are in (`aws-us-gov`, `aws-cn`, …); `aws` when none says. */
+function partitionOf(accounts: ReadonlyMap<string, SnapshotAccount>): string {
+  for (const account of accounts.values()) {
+    const arn = account.roles[0]?.arn ?? account.users[0]?.arn;
+    const m = arn === undefined ? null : /^arn:(aws[\w-]*):/.exec(arn);
+    if (m?.[1] !== undefined) return m[1];
+  }
+  return 'aws';
+}
+
+function loadOrganization(
+  org: OrganizationJson,
+  file: string | undefined,
+  partition: string,
+): SnapshotOrganization {
   const ous = org.organizationalUnits ?? [];
   rejectDuplicateIds(org.roots, 'organization.roots', 'root', file);
   rejectDuplicateIds(ous, 'organization.organizationalUnits', 'organizational unit', file);
@@ -336,7 +351,7 @@ function loadOrganization(org: OrganizationJson, file: string | undefined): Snap
     const awsManaged = p.awsManaged ?? AWS_MANAGED_ORG_POLICY_IDS.has(p.id);
     return {
       id: p.id,
-      arn: opt(p.arn) ?? orgPolicyArn(org, p.id, p.type, awsManaged),
+      arn: opt(p.arn) ?? orgPolicyArn(org, p.id, p.type, awsManaged, partition),
       type: p.type,
       name: p.name,
       awsManaged,
@@ -433,7 +448,7 @@ export function loadSnapshot(json: unknown, file?: string): Snapshot {
   const organization =
     data.organization === undefined || data.organization === null
       ? null
-      : loadOrganization(data.organization, file);
+      : loadOrganization(data.organization, file, partitionOf(accounts));
   return {
     snapshotVersion: 1,
     ...(data.capturedAt === undefined || data.capturedAt === null
