@@ -530,4 +530,41 @@ describe('loadSnapshot: organization policy ARNs', () => {
     expect(p?.arn).toBe(arn);
     expect(p?.awsManaged).toBe(awsManaged);
   });
+
+  it('takes the partition of the snapshot IAM ARNs (GovCloud, China)', () => {
+    const gov = loadSnapshot({
+      snapshotVersion: 1,
+      accounts: {
+        '444444444444': {
+          RoleDetailList: [
+            {
+              RoleName: 'r',
+              RoleId: 'AROAEXAMPLEGOVROLE01',
+              Arn: 'arn:aws-us-gov:iam::444444444444:role/r',
+              Path: '/',
+              AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] },
+            },
+          ],
+        },
+      },
+      organization: {
+        id: 'o-abc',
+        managementAccountId: '444444444444',
+        roots: [{ id: 'r-1' }],
+        accounts: [],
+        policies: [
+          {
+            id: 'p-mine1',
+            type: 'SERVICE_CONTROL_POLICY',
+            name: 'Mine',
+            content: allow,
+            targets: [],
+          },
+        ],
+      },
+    });
+    expect(gov.organization?.policies[0]?.arn).toBe(
+      'arn:aws-us-gov:organizations::444444444444:policy/o-abc/service_control_policy/p-mine1',
+    );
+  });
 });
