@@ -1,5 +1,6 @@
 import { CAUSE_CODE_LIST, type CauseCode } from '../diagnosis/causeCodes.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
+import { envInteger, envText } from '../validation/envVariable.js';
 import * as z from '../validation/z.js';
 
 /**
@@ -69,37 +70,14 @@ const suppressionSchema = z
     ),
   );
 
-const intFrom = (min: number, max: number, fallback: number) =>
-  z.pipe(
-    z.optional(z.string()),
-    z.transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.issues.push({
-          code: 'custom',
-          message: `expected an integer from ${min} to ${max}`,
-          input: v,
-        });
-        return z.NEVER;
-      }
-      return n;
-    }),
-  );
-
-const optionalText = z.pipe(
-  z.optional(z.string()),
-  z.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
-);
-
 const envSchema = z.object({
   TRUSTWATCH_TOPIC_ARN: z
     .string()
     .check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN')),
   TRUSTWATCH_EVENT_BUS_NAME: z.string().check(z.minLength(1)),
   TRUSTWATCH_TABLE_NAME: z.string().check(z.minLength(3)),
-  TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: optionalText,
-  TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: optionalText,
+  TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: envText,
+  TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: envText,
   TRUSTWATCH_READER_ROLE_NAME: z._default(
     z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/)),
     'trustwatch-reader',
@@ -109,17 +87,17 @@ const envSchema = z.object({
     '/trustwatch/',
   ),
   TRUSTWATCH_ORG_READER_ROLE_ARN: z.pipe(
-    optionalText,
+    envText,
     z.optional(
       z.string().check(z.regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')),
     ),
   ),
-  TRUSTWATCH_DEDUP_WINDOW_SECONDS: intFrom(60, 86_400, 900),
-  TRUSTWATCH_ENUMERATION_THRESHOLD: intFrom(2, 1000, 5),
-  TRUSTWATCH_ENUMERATION_WINDOW_SECONDS: intFrom(60, 86_400, 600),
-  TRUSTWATCH_SLACK_MAX_ATTEMPTS: intFrom(1, 10, 4),
-  TRUSTWATCH_DENIAL_RETENTION_DAYS: intFrom(1, 365, 30),
-  TRUSTWATCH_SUPPRESSIONS: optionalText,
+  TRUSTWATCH_DEDUP_WINDOW_SECONDS: envInteger(60, 86_400, 900),
+  TRUSTWATCH_ENUMERATION_THRESHOLD: envInteger(2, 1000, 5),
+  TRUSTWATCH_ENUMERATION_WINDOW_SECONDS: envInteger(60, 86_400, 600),
+  TRUSTWATCH_SLACK_MAX_ATTEMPTS: envInteger(1, 10, 4),
+  TRUSTWATCH_DENIAL_RETENTION_DAYS: envInteger(1, 365, 30),
+  TRUSTWATCH_SUPPRESSIONS: envText,
 });
 
 /** Parses the suppression list (a JSON array), naming the failing entry. */

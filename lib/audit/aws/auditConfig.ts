@@ -1,5 +1,6 @@
 import type { SlackWebhookSource } from '../../config/pipelineConfig.js';
 import { ConfigError } from '../../errors/TrustwatchError.js';
+import { envInteger, envText } from '../../validation/envVariable.js';
 import * as z from '../../validation/z.js';
 import { DEFAULT_UNUSED_DAYS } from '../auditAccount.js';
 import { type AuditSuppression, parseAuditSuppressions } from '../auditSuppressions.js';
@@ -28,82 +29,55 @@ export interface AuditConfig {
 /** Default lookback of the denial summaries, the pipeline's default retention. */
 export const DEFAULT_DENIAL_LOOKBACK_DAYS = 30;
 
-/** An optional variable, trimmed; blank counts as unset. */
-const text = z.pipe(
-  z.optional(z.string()),
-  z.transform((v: string | undefined) =>
-    v === undefined || v.trim() === '' ? undefined : v.trim(),
-  ),
-);
-
-const int = (min: number, max: number, fallback: number) =>
-  z.pipe(
-    text,
-    z.transform((v: string | undefined, ctx) => {
-      if (v === undefined) return fallback;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        // zod/mini's transform context has no `addIssue`: push the issue classic zod's built.
-        ctx.issues.push({
-          code: 'custom',
-          message: `expected an integer from ${min} to ${max}`,
-          input: v,
-        });
-        return z.NEVER;
-      }
-      return n;
-    }),
-  );
-
 const schema = z.object({
   TRUSTWATCH_AUDIT_TABLE_NAME: z.string().check(z.minLength(3)),
-  TRUSTWATCH_AUDIT_QUEUE_URL: z.pipe(text, z.optional(z.string().check(z.url('a queue URL')))),
+  TRUSTWATCH_AUDIT_QUEUE_URL: z.pipe(envText, z.optional(z.string().check(z.url('a queue URL')))),
   TRUSTWATCH_TOPIC_ARN: z.pipe(
-    text,
+    envText,
     z.optional(
       z.string().check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN')),
     ),
   ),
-  TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: text,
-  TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: text,
+  TRUSTWATCH_SLACK_WEBHOOK_PARAMETER: envText,
+  TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID: envText,
   TRUSTWATCH_READER_ROLE_NAME: z.pipe(
-    text,
+    envText,
     z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/)), 'trustwatch-reader'),
   ),
   TRUSTWATCH_READER_ROLE_PATH: z.pipe(
-    text,
+    envText,
     z._default(
       z.string().check(z.regex(/^\/([\w+=,.@-]+\/)*$/, 'an IAM path such as `/trustwatch/`')),
       '/trustwatch/',
     ),
   ),
   TRUSTWATCH_ORG_READER_ROLE_ARN: z.pipe(
-    text,
+    envText,
     z.optional(
       z.string().check(z.regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')),
     ),
   ),
-  TRUSTWATCH_AUDIT_SUPPRESSIONS: text,
-  TRUSTWATCH_AUDIT_UNUSED_DAYS: int(1, 400, DEFAULT_UNUSED_DAYS),
-  TRUSTWATCH_AUDIT_RETENTION_DAYS: int(1, 3650, 90),
-  TRUSTWATCH_AUDIT_REGIONS: text,
+  TRUSTWATCH_AUDIT_SUPPRESSIONS: envText,
+  TRUSTWATCH_AUDIT_UNUSED_DAYS: envInteger(1, 400, DEFAULT_UNUSED_DAYS),
+  TRUSTWATCH_AUDIT_RETENTION_DAYS: envInteger(1, 3650, 90),
+  TRUSTWATCH_AUDIT_REGIONS: envText,
   TRUSTWATCH_DENIALS_TABLE_NAME: z.pipe(
-    text,
+    envText,
     z.optional(
       z
         .string()
         .check(z.regex(/^[\w.-]{3,255}$/, 'a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)')),
     ),
   ),
-  TRUSTWATCH_AUDIT_DENIAL_DAYS: int(1, 365, DEFAULT_DENIAL_LOOKBACK_DAYS),
+  TRUSTWATCH_AUDIT_DENIAL_DAYS: envInteger(1, 365, DEFAULT_DENIAL_LOOKBACK_DAYS),
   TRUSTWATCH_FORWARD_RULE_NAME: z.pipe(
-    text,
+    envText,
     z._default(
       z.string().check(z.regex(/^[\w.-]{1,64}$/, 'an EventBridge rule name')),
       DEFAULT_FORWARD_RULE_NAME,
     ),
   ),
-  AWS_REGION: text,
+  AWS_REGION: envText,
 });
 
 /** Parses the environment; a bad variable is a `ConfigError` naming it. */
