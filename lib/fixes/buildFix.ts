@@ -435,6 +435,20 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
         }
         break;
       }
+      /** The deny's own policy patched: the trust policy, an identity policy or an org policy. */
+      const pushDenyPatch = (title: string, doc: PolicyDocument): void => {
+        if (draft.code === 'TRUST_EXPLICIT_DENY') push(trustFix(title, doc));
+        else {
+          const org = draft.code === 'SCP_EXPLICIT_DENY' || draft.code === 'RCP_EXPLICIT_DENY';
+          push(
+            policyFix(
+              org ? `${title}; needs the organization's management account` : title,
+              policy,
+              doc,
+            ),
+          );
+        }
+      };
       // A resource perimeter (deny unless the role's account or organization
       // is ours) is opened for the one account asked for, not for the caller
       // everywhere: the exception data-perimeter guidance uses.
@@ -447,32 +461,15 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
           'aws:ResourceAccount',
           [targetAccount],
         );
-        const title = `Let deny statement \`${s.sid ?? `#${s.index}`}\` spare roles of account \`${targetAccount}\` (only if it is a trusted account)`;
-        if (draft.code === 'TRUST_EXPLICIT_DENY') push(trustFix(title, opened));
-        else {
-          const org = draft.code === 'SCP_EXPLICIT_DENY' || draft.code === 'RCP_EXPLICIT_DENY';
-          push(
-            policyFix(
-              org ? `${title}; needs the organization's management account` : title,
-              policy,
-              opened,
-            ),
-          );
-        }
-      }
-      const patched = addPrincipalArnException(policy.document, s.index, callerArn);
-      const title = `Exempt \`${callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`;
-      if (draft.code === 'TRUST_EXPLICIT_DENY') push(trustFix(title, patched));
-      else {
-        const org = draft.code === 'SCP_EXPLICIT_DENY' || draft.code === 'RCP_EXPLICIT_DENY';
-        push(
-          policyFix(
-            org ? `${title}; needs the organization's management account` : title,
-            policy,
-            patched,
-          ),
+        pushDenyPatch(
+          `Let deny statement \`${s.sid ?? `#${s.index}`}\` spare roles of account \`${targetAccount}\` (only if it is a trusted account)`,
+          opened,
         );
       }
+      pushDenyPatch(
+        `Exempt \`${callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`,
+        addPrincipalArnException(policy.document, s.index, callerArn),
+      );
       break;
     }
     case 'TRUST_CONDITION_EXTERNAL_ID': {
