@@ -24,6 +24,12 @@ export interface CauseDraft {
   readonly clause?: ConditionTrace;
   /** Demoted to `possible` (e.g. AWS's message points elsewhere). */
   readonly demoted?: boolean;
+  /**
+   * Known only from AWS's message although today's state could show it and
+   * does not: there is nothing to patch (a fix would be a no-op that
+   * verifies trivially).
+   */
+  readonly messageOnly?: true;
   /** Fix-specific facts (suggested ARN, unique id to replace, …). */
   readonly hint?: Readonly<Record<string, string>>;
 }

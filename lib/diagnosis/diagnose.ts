@@ -998,6 +998,7 @@ function buildFixes(
   const out: Fix[] = [];
   const seen = new Set<string>();
   for (const d of drafts) {
+    if (d.messageOnly) continue;
     const key = `${d.code}|${String(d.evidence.policy)}|${String(d.evidence.statement)}|${String(d.evidence.conditionKey)}|${d.blocker?.action ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);

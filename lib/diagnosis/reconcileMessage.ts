@@ -79,8 +79,15 @@ export function reconcileMessage(
   const code = messageCause(reason.policyType, reason.explicitDeny);
   // "no resource-based policy allows": the trust policy did not allow, for
   // whatever trust-side reason the snapshot shows (principal, condition, …).
+  // "with an explicit deny in a service control policy" is also what AWS says
+  // when no SCP allows: "even if the denial is implicit" (IAM UG, troubleshoot
+  // access denied error messages).
   const accepted: readonly CauseCode[] =
-    reason.policyType === 'resource' && !reason.explicitDeny ? TRUST_NO_ALLOW_CODES : [code];
+    reason.policyType === 'resource' && !reason.explicitDeny
+      ? TRUST_NO_ALLOW_CODES
+      : reason.policyType === 'scp'
+        ? ['SCP_EXPLICIT_DENY', 'SCP_NO_ALLOW']
+        : [code];
   // The message is about one action (`…not authorized to perform: sts:TagSession`):
   // it confirms causes about that action, not about another the request may have needed.
   const action = msg.action?.toLowerCase();
@@ -99,7 +106,11 @@ export function reconcileMessage(
             d.policy?.arn === reason.policyArn ||
             d.policy?.label.includes(reason.policyArn as string),
         );
-  const confirmed = new Set(preferred.length > 0 ? preferred : matching);
+  // A policy ARN AWS named that the snapshot does not show is not credited to
+  // another policy of the type: it gets its own message cause below.
+  const confirmed = new Set(
+    preferred.length > 0 ? preferred : reason.policyArn === undefined ? matching : [],
+  );
   const out = drafts.map((d) =>
     confirmed.has(d)
       ? {
@@ -138,6 +149,7 @@ export function reconcileMessage(
   out.unshift({
     code,
     certainty: 'message',
+    ...(snapshotHas ? { messageOnly: true as const } : {}),
     summary: `AWS's error message says ${named} ${verb} \`${msg.action ?? event.eventName}\` for ${callerLabel(event)}.${why}`,
     evidence: {
       policy: reason.policyArn ?? `${noun} (named in AWS's error message)`,

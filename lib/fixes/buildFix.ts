@@ -547,7 +547,14 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
       break;
     }
     case 'IDENTITY_NO_ALLOW': {
-      if (inputs === undefined || roleArn === undefined || callerArn === undefined) break;
+      // Without the caller's policies (unreadable account) a grant cannot be verified.
+      if (
+        inputs === undefined ||
+        inputs.identity === undefined ||
+        roleArn === undefined ||
+        callerArn === undefined
+      )
+        break;
       const caller = parseIamPrincipalArn(callerArn);
       if (
         caller === undefined ||

@@ -17,6 +17,8 @@ const POLICY_TYPE_PHRASES: readonly {
 }[] = [
   { phrase: 'identity-based policy', type: 'identity' },
   { phrase: 'resource-based policy', type: 'resource' },
+  // "…with an explicit deny in the role trust policy" (IAM UG, troubleshoot access denied).
+  { phrase: 'role trust policy', type: 'resource' },
   { phrase: 'service control policy', type: 'scp' },
   { phrase: 'resource control policy', type: 'rcp' },
   { phrase: 'permissions boundary policy', type: 'boundary' },
