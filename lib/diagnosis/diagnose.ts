@@ -389,7 +389,7 @@ function outsideOrg(bundle: DiagnosisBundle, roleArn: string): CauseDraft {
   return {
     code: 'TARGET_ACCOUNT_OUTSIDE_ORG',
     certainty: best !== undefined || near.length > 0 ? 'unknown' : 'unknown',
-    summary: `Account \`${accountId}\` of \`${roleArn}\` is not in your organization, so its trust policy cannot be read.${tip}`,
+    summary: `Account \`${accountId}\` of \`${roleArn}\` is not in your organization${org === null ? ' (the snapshot has no organization and does not hold this account)' : ''}, so its trust policy cannot be read.${tip}`,
     evidence: {
       roleArn,
       accountId,
@@ -839,9 +839,11 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
         drafts.push(roleNotFound(event, bundle, targetArn));
       } else if (
         org.ok &&
-        org.value !== null &&
         !inOrg &&
-        !bundle.readableAccounts.includes(account)
+        !bundle.readableAccounts.includes(account) &&
+        // Without an organization, any account the snapshot does not hold is
+        // outside what the user owns here (a typo or a third party).
+        (org.value !== null || account !== event.caller.accountId)
       ) {
         drafts.push(outsideOrg(bundle, targetArn));
       } else {
