@@ -1,7 +1,7 @@
 import type { CauseDraft } from '../diagnosis/CauseDraft.js';
 import type { CauseCode } from '../diagnosis/causeCodes.js';
 import type { Fix } from '../diagnosis/Diagnosis.js';
-import { baseOperator, equalsWithWildcard, roleNameOf } from '../diagnosis/describe.js';
+import { baseOperator, equalsWithWildcard, quoteList, roleNameOf } from '../diagnosis/describe.js';
 import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluation.js';
 import type { RequestContext } from '../engine/RequestContext.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
@@ -9,6 +9,7 @@ import { parseIamPrincipalArn, parseRoleArn } from '../intake/parseIamArn.js';
 import type { LabeledPolicy, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 import {
   cliAssumeRole,
+  cliCreateOidcProvider,
   cliPutPolicy,
   cliUpdateTrust,
   hclJsonencode,
@@ -17,6 +18,7 @@ import {
   permissionSetOf,
   shellQuote,
   tfLabel,
+  tfOidcProvider,
   tfProviderAssumeRole,
   tfPutPolicy,
   tfRoleTrust,
@@ -122,12 +124,6 @@ function replacePolicy(
     scp: swapOrg(inputs.scp),
     rcp: swapOrg(inputs.rcp),
   };
-}
-
-/** `` `a`, `b` `` for an evidence list of actions. */
-function quoteActions(v: unknown): string {
-  const list = Array.isArray(v) ? v.map(String) : [];
-  return list.length === 0 ? 'nothing' : list.map((a) => `\`${a}\``).join(', ');
 }
 
 /** Title-cased identifier fragment for a Sid (letters and digits only). */
@@ -297,7 +293,7 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
     const ref = draft.statement?.sid ?? `#${wrongAction}`;
     push(
       trustFix(
-        `Allow \`${neededAction}\` instead of ${quoteActions(draft.evidence.allowedActions)} in trust statement \`${ref}\`, which already trusts the caller`,
+        `Allow \`${neededAction}\` instead of ${quoteList(Array.isArray(draft.evidence.allowedActions) ? draft.evidence.allowedActions.map(String) : [])} in trust statement \`${ref}\`, which already trusts the caller`,
         replaceAssumeAction(trustDoc, Number(wrongAction), neededAction),
       ),
     );
@@ -745,7 +741,7 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
         cause: 'OIDC_CLAIM_MISMATCH',
         title: `Add the audience \`${aud}\` to the client ids of the OIDC provider`,
         awsCli: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${shellQuote(arn)} --client-id ${shellQuote(aud)}`,
-        terraform: `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {\n  url            = ${hclString(`https://${host}`)}\n  client_id_list = [${[...new Set([...known, aud])].map(hclString).join(', ')}]\n}`,
+        terraform: tfOidcProvider(host, [...known, aud]),
         appliesTo: `the OIDC provider \`${arn}\``,
         // STS accepts a token whose aud is one of the provider's client ids.
         verified: true,
@@ -822,8 +818,8 @@ function oidcProviderFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
         .split(',')
         .map((r) => `\`${r}\``)
         .join(', ')} already ${trustingRoles.includes(',') ? 'trust' : 'trusts'} its ARN`,
-      awsCli: `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${host}`)} --client-id-list ${shellQuote(clientId)}`,
-      terraform: `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {\n  url            = ${hclString(`https://${host}`)}\n  client_id_list = [${hclString(clientId)}]\n}`,
+      awsCli: cliCreateOidcProvider(host, clientId),
+      terraform: tfOidcProvider(host, [clientId]),
       appliesTo: `the OIDC provider \`${providerArn}\``,
       // Those roles' trust policies were evaluated with this token and allow it.
       verified: true,
@@ -864,12 +860,9 @@ function oidcProviderFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
   }
   const json = policyToJson(doc);
   const providerMissing = draft.hint?.providerMissing === 'true';
-  const createProvider = providerMissing
-    ? `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${host}`)} --client-id-list ${shellQuote(w.aud ?? 'sts.amazonaws.com')}\n`
-    : '';
-  const tfProvider = providerMissing
-    ? `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {\n  url            = ${hclString(`https://${host}`)}\n  client_id_list = [${hclString(w.aud ?? 'sts.amazonaws.com')}]\n}\n\n`
-    : '';
+  const clientId = w.aud ?? 'sts.amazonaws.com';
+  const createProvider = providerMissing ? `${cliCreateOidcProvider(host, clientId)}\n` : '';
+  const tfProvider = providerMissing ? `${tfOidcProvider(host, [clientId])}\n\n` : '';
   const awsCli = existing
     ? cliUpdateTrust(roleName, json)
     : `${createProvider}aws iam create-role --role-name ${shellQuote(roleName)} --assume-role-policy-document ${shellQuote(JSON.stringify(json))}`;

@@ -139,6 +139,19 @@ resource "aws_ssoadmin_permission_set_inline_policy" ${label} {
   }
 }
 
+/** An IAM OIDC provider for `host` (its ARN derives from the URL) with these client ids. */
+export function tfOidcProvider(host: string, clientIds: readonly string[]): string {
+  return `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {
+  url            = ${hclString(`https://${host}`)}
+  client_id_list = [${[...new Set(clientIds)].map(hclString).join(', ')}]
+}`;
+}
+
+/** `aws iam create-open-id-connect-provider` for `host` with one client id. */
+export function cliCreateOidcProvider(host: string, clientId: string): string {
+  return `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${host}`)} --client-id-list ${shellQuote(clientId)}`;
+}
+
 /** The caller's side: `aws sts assume-role` with the right inputs. */
 export function cliAssumeRole(opts: {
   roleArn: string;
