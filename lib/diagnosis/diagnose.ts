@@ -149,6 +149,21 @@ function inputsFor(
   };
 }
 
+/** Evaluates the event against an existing role as it stands in the state. */
+function evaluateRole(
+  event: DenialEvent,
+  bundle: DiagnosisBundle,
+  r: RoleState,
+): ReturnType<typeof evaluate> {
+  return evaluate(
+    event,
+    bundle,
+    { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
+    trustOf(r),
+    r,
+  );
+}
+
 function trustOf(role: RoleState): LabeledPolicy {
   return { label: `trust policy of ${role.arn}`, document: role.trustPolicy };
 }
@@ -439,14 +454,7 @@ function tokenRejection(
                     s.effect === 'Allow' &&
                     s.principal?.kind === 'map' &&
                     s.principal.Federated.includes(providerArn),
-                ) &&
-                evaluate(
-                  event,
-                  bundle,
-                  { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
-                  trustOf(r),
-                  r,
-                ).evaluation.allowed === 'yes',
+                ) && evaluateRole(event, bundle, r).evaluation.allowed === 'yes',
             )
             .map((r) => r.name);
     return {
@@ -569,16 +577,7 @@ function federatedSearch(
     // recreated with the same URL (the ARN is derived from the URL).
     const stillTrusting = missing
       ? trusting
-          .filter(
-            (r) =>
-              evaluate(
-                eventFor(r),
-                bundle,
-                { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
-                trustOf(r),
-                r,
-              ).evaluation.allowed === 'yes',
-          )
+          .filter((r) => evaluateRole(eventFor(r), bundle, r).evaluation.allowed === 'yes')
           .map((r) => r.name)
       : [];
     return {
@@ -617,13 +616,7 @@ function federatedSearch(
   // Evaluate each trusting role; keep the nearest by claim similarity.
   const observed = web ? event.caller.webIdentity?.sub : event.caller.saml?.subject;
   const scored = trusting.map((r) => {
-    const ev = evaluate(
-      eventFor(r),
-      bundle,
-      { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
-      trustOf(r),
-      r,
-    );
+    const ev = evaluateRole(eventFor(r), bundle, r);
     const patterns = ev.drafts.flatMap((d) =>
       d.clause !== undefined && /:sub$/i.test(d.clause.key) ? d.clause.expected : [],
     );
