@@ -116,29 +116,30 @@ export function buildAuditFix(
   ];
   const patched = withoutResource(remedy.patch(base));
   const json = policyToJson(patched);
+  const result = (ok: boolean, found: string[]): AuditFix => ({
+    title: remedy.title,
+    kind: 'update-trust-policy',
+    trustPolicy: json,
+    awsCli: cliUpdateTrust(role.name, json),
+    terraform: tfRoleTrust(role, json),
+    placeholders,
+    ...includes,
+    verified: ok,
+    checks: found,
+  });
   let reparsed: PolicyDocument;
   try {
     reparsed = parsePolicyDocument(json, '$');
     checks.push('the patched trust policy is valid IAM policy JSON');
   } catch (err) {
-    return {
-      title: remedy.title,
-      kind: 'update-trust-policy',
-      trustPolicy: json,
-      awsCli: cliUpdateTrust(role.name, json),
-      terraform: tfRoleTrust(role, json),
-      placeholders,
-      ...includes,
-      verified: false,
-      checks: [`the patched trust policy does not parse: ${(err as Error).message}`],
-    };
+    return result(false, [`the patched trust policy does not parse: ${(err as Error).message}`]);
   }
   // Fingerprints leave out the statement index, so identical statements share
   // one: the patch must leave fewer hits with this evidence than there were.
-  const key = evidenceKey(hit.evidence);
-  const count = (r: RoleState) =>
-    rule.check(r, ctx).filter((h) => evidenceKey(h.evidence) === key).length;
-  const still = count({ ...role, trustPolicy: reparsed }) >= count(role);
+  const fixedRole = { ...role, trustPolicy: reparsed };
+  const fixes = (r: AuditRule, key: string): boolean =>
+    hitCount(r, key, fixedRole, ctx) < hitCount(r, key, role, ctx);
+  const still = !fixes(rule, evidenceKey(hit.evidence));
   if (still) {
     verified = false;
     checks.push(`${rule.code} still fires on the patched policy`);
@@ -147,11 +148,7 @@ export function buildAuditFix(
       `${rule.code} no longer fires on the patched policy${alreadyFixed ? ' (the earlier fixes of this role already fixed it)' : ''}`,
     );
   if (earlier.length > 0) {
-    const undone = earlier.filter((e) => {
-      const n = (r: RoleState) =>
-        e.rule.check(r, ctx).filter((h) => evidenceKey(h.evidence) === e.evidenceKey).length;
-      return n({ ...role, trustPolicy: reparsed }) >= n(role);
-    });
+    const undone = earlier.filter((e) => !fixes(e.rule, e.evidenceKey));
     if (undone.length > 0) {
       verified = false;
       checks.push(`undoes the earlier fix of ${undone.map((e) => e.rule.code).join(', ')}`);
@@ -177,15 +174,10 @@ export function buildAuditFix(
         : `${legit.label} would be denied by the patched policy`,
     );
   }
-  return {
-    title: remedy.title,
-    kind: 'update-trust-policy',
-    trustPolicy: json,
-    awsCli: cliUpdateTrust(role.name, json),
-    terraform: tfRoleTrust(role, json),
-    placeholders,
-    ...includes,
-    verified,
-    checks,
-  };
+  return result(verified, checks);
+}
+
+/** How many hits of `rule` on `role` carry this evidence. */
+function hitCount(rule: AuditRule, key: string, role: RoleState, ctx: AuditContext): number {
+  return rule.check(role, ctx).filter((h) => evidenceKey(h.evidence) === key).length;
 }
