@@ -1,4 +1,4 @@
-import type { Diagnosis, Fix } from '../diagnosis/Diagnosis.js';
+import type { Cause, Diagnosis, Fix } from '../diagnosis/Diagnosis.js';
 import type { Alert } from './Alert.js';
 
 /** SNS and EventBridge both cap a message at 256 KiB; keep a margin for attributes and the envelope. */
@@ -18,7 +18,7 @@ function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-function shrinkFix(fix: Fix): Fix {
+function shrinkFix<C extends string>(fix: Fix<C>): Fix<C> {
   const { iamPolicy: _p, terraform: _t, awsCli: _c, ...rest } = fix;
   return { ...rest, title: `${fix.title}${TRUNCATION_NOTE}` };
 }
@@ -50,15 +50,18 @@ export function alertMessage(alert: Alert, limit = MESSAGE_LIMIT_BYTES): AlertMe
     .map((f, i) => ({ i, size: byteLength(JSON.stringify(f)) }))
     .sort((a, b) => b.size - a.size);
   for (const { i } of order) {
-    fixes[i] = shrinkFix(fixes[i] as Fix);
+    fixes[i] = shrinkFix(fixes[i] as Diagnosis['fixes'][number]);
     body = build({ ...alert.diagnosis, fixes });
     if (byteLength(body) <= limit) return { body, truncated: true };
   }
   // Still too large (huge evidence): keep the causes' codes and summaries only.
-  const causes = alert.diagnosis.causes.map((c) => ({
-    ...c,
-    evidence: { note: 'evidence omitted: the alert exceeded the 256 KB message limit' },
-  }));
+  const causes = alert.diagnosis.causes.map(
+    (c) =>
+      ({
+        ...c,
+        evidence: { note: 'evidence omitted: the alert exceeded the 256 KB message limit' },
+      }) as Cause,
+  );
   body = build({ ...alert.diagnosis, causes, fixes });
   return { body, truncated: true };
 }

@@ -175,6 +175,11 @@ export class LiveStateSource implements IamStateSource {
     this.#sts = clients.sts();
   }
 
+  /** Changes whenever a cached read may be read again differently (lib/aws/ReadCache.ts). */
+  get version(): string {
+    return `live|${this.#s.scope}|${this.#cache.generation}`;
+  }
+
   /** AWS operations sent by this source so far (cache hits cost none). */
   callCount(): number {
     return this.#clients.counter.count;

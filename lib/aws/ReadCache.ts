@@ -27,6 +27,7 @@ export class ReadCache {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
   readonly #maxEntries: number;
+  #generation = 0;
 
   constructor(opts: ReadCacheOptions = {}) {
     this.#now = opts.now ?? Date.now;
@@ -45,6 +46,7 @@ export class ReadCache {
         return hit.promise as Promise<T>;
       }
       this.#entries.delete(key);
+      this.#generation++;
     }
     const promise = read();
     const entry: Entry = { promise, expiresAt: undefined, settled: false, value: undefined };
@@ -57,10 +59,14 @@ export class ReadCache {
         const ttl = ttlMs(value);
         if (this.#entries.get(key) !== entry) return;
         if (ttl > 0) entry.expiresAt = this.#now() + ttl;
-        else this.#entries.delete(key);
+        else {
+          this.#entries.delete(key);
+          this.#generation++;
+        }
       },
       () => {
         if (this.#entries.get(key) === entry) this.#entries.delete(key);
+        this.#generation++;
       },
     );
     return promise;
@@ -76,12 +82,22 @@ export class ReadCache {
 
   /** Drops every entry whose key starts with `prefix` (all entries without one). */
   clear(prefix = ''): void {
+    this.#generation++;
     if (prefix === '') {
       this.#entries.clear();
       return;
     }
     for (const key of [...this.#entries.keys()])
       if (key.startsWith(prefix)) this.#entries.delete(key);
+  }
+
+  /**
+   * Bumped whenever a value read before may be read again differently (an
+   * entry expired, was dropped or was never kept): a first read of a new key
+   * leaves it as it is, since no earlier answer changes.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   get size(): number {
@@ -93,6 +109,7 @@ export class ReadCache {
       const oldest = this.#entries.keys().next();
       if (oldest.done === true) return;
       this.#entries.delete(oldest.value);
+      this.#generation++;
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { LabeledPolicy } from '../policy/PolicyDocument.js';
+import { callerHeader } from './callerHeader.js';
 import type { Diagnosis } from './Diagnosis.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 
@@ -153,23 +154,6 @@ export function memoKey(event: DenialEvent, bundle: DiagnosisBundle): string {
     msg = { ...parsed, raw: errorMessage.kind === 'not-authorized' ? '' : raw };
   }
   return `${JSON.stringify(rest)}|${JSON.stringify(who)}|${JSON.stringify(msg)}|${time}|${ip}|${bundleObjects(bundle).map(idOf).join(',')}`;
-}
-
-/** The diagnosis header's caller, from the event itself. */
-export function callerHeader(event: DenialEvent): Diagnosis['caller'] {
-  const c = event.caller;
-  const sessionName =
-    event.request.roleSessionName ??
-    c.sessionName ??
-    (c.type === 'WebIdentityUser' ? c.webIdentity?.sub : undefined);
-  return {
-    type: c.type,
-    ...(c.arn === undefined ? {} : { arn: c.arn }),
-    ...(c.accountId === undefined ? {} : { accountId: c.accountId }),
-    ...(sessionName === undefined ? {} : { sessionName }),
-    ...(event.sourceIp === undefined ? {} : { sourceIp: event.sourceIp }),
-    ...(event.userAgent === undefined ? {} : { userAgent: event.userAgent }),
-  };
 }
 
 /** Returns the memoized diagnosis for this key, re-headed for this event, or computes it. */

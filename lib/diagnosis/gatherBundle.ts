@@ -1,17 +1,10 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../intake/parseIamArn.js';
 import type { IamStateSource, Readable, RoleState } from '../state/IamStateSource.js';
+import { callerIamArn } from './callerIamArn.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
-
-/** The IAM ARN of the caller's principal (role ARN for sessions, user ARN for users). */
-export function callerIamArn(event: DenialEvent): string | undefined {
-  const c = event.caller;
-  if (c.type === 'AssumedRole') return c.issuerArn;
-  if (c.type === 'IAMUser') return c.arn;
-  return undefined;
-}
 
 /** The account whose roles a web identity / SAML caller may have meant. */
 export function federatedRoleAccount(event: DenialEvent): string | undefined {

@@ -1,5 +1,8 @@
 import type { IamStateSource } from '../state/IamStateSource.js';
 
+/** Batches memoized so far in this process (each batch's reads are its own version). */
+let batches = 0;
+
 /**
  * Wraps a state source so that each distinct read is made once: the same
  * organization, OU path, role or policy set asked for by many events of one
@@ -17,7 +20,11 @@ export function memoizeSource(source: IamStateSource): IamStateSource {
     }
     return hit;
   };
+  // Reads are frozen for the batch: its own version, whatever the source does meanwhile.
+  batches += 1;
+  const version = `${source.version}|batch#${batches}`;
   return {
+    version,
     organization: () => memo('org', () => source.organization()),
     orgPath: (a) => memo(`path|${a}`, () => source.orgPath(a)),
     role: (a, n) => memo(`role|${a}|${n}`, () => source.role(a, n)),

@@ -68,11 +68,11 @@ export function reconcileMessage(
     if (!complete) return [...drafts];
     return drafts.map((d) =>
       CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes'
-        ? {
+        ? ({
             ...d,
             demoted: true,
             summary: `${d.summary} (AWS's message names no caller-side policy, so this may have changed since the denial.)`,
-          }
+          } as CauseDraft)
         : d,
     );
   }
@@ -113,11 +113,11 @@ export function reconcileMessage(
   );
   const out = drafts.map((d) =>
     confirmed.has(d)
-      ? {
+      ? ({
           ...d,
           certainty: 'message' as const,
-          evidence: { ...d.evidence, source: 'errorMessage' },
-        }
+          evidence: { ...d.evidence, source: 'errorMessage' as const },
+        } as CauseDraft)
       : d,
   );
   if (confirmed.size > 0) return out;
@@ -155,6 +155,6 @@ export function reconcileMessage(
       policy: reason.policyArn ?? `${noun} (named in AWS's error message)`,
       source: 'errorMessage',
     },
-  });
+  } as CauseDraft);
   return out;
 }

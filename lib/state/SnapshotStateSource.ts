@@ -90,6 +90,10 @@ function toUserState(user: SnapshotUser): UserState {
   };
 }
 
+/** One version per loaded snapshot object: a snapshot never changes once loaded. */
+const versions = new WeakMap<Snapshot, string>();
+let loaded = 0;
+
 /**
  * `IamStateSource` over a loaded snapshot file: no AWS access at all. An
  * account listed in the organization but absent from `accounts` is
@@ -98,8 +102,17 @@ function toUserState(user: SnapshotUser): UserState {
 export class SnapshotStateSource implements IamStateSource {
   readonly #snapshot: Snapshot;
 
+  readonly version: string;
+
   constructor(snapshot: Snapshot) {
     this.#snapshot = snapshot;
+    let version = versions.get(snapshot);
+    if (version === undefined) {
+      loaded += 1;
+      version = `snapshot#${loaded}`;
+      versions.set(snapshot, version);
+    }
+    this.version = version;
   }
 
   /** The snapshot this source reads. */

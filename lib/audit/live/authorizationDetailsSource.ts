@@ -58,6 +58,7 @@ export function withAuthorizationDetails(
     { at: number; roles: Promise<{ detailed: boolean; roles: Readable<readonly RoleState[]> }> }
   >();
   const iamFor = new Map<string, IAMClient>();
+  let generation = 0;
   const read = async (
     accountId: string,
   ): Promise<{ detailed: boolean; roles: Readable<readonly RoleState[]> }> => {
@@ -85,12 +86,17 @@ export function withAuthorizationDetails(
   const cached = (accountId: string) => {
     const hit = byAccount.get(accountId);
     if (hit !== undefined && now() - hit.at < ttlMs) return hit.roles;
+    if (hit !== undefined) generation++;
     const entry = { at: now(), roles: read(accountId) };
     byAccount.set(accountId, entry);
     return entry.roles;
   };
   const roles = async (accountId: string) => (await cached(accountId)).roles;
   return {
+    // The role lists are re-read after `ttlMs`: a new read is a new version.
+    get version() {
+      return `${source.version}|details#${generation}`;
+    },
     organization: () => source.organization(),
     orgPath: (a) => source.orgPath(a),
     user: (a, n) => source.user(a, n),

@@ -20,13 +20,14 @@ beforeEach(() => {
   events.reset();
 });
 
-const cause = (code: Cause['code'], confidence: Cause['confidence']): Cause => ({
-  code,
-  confidence,
-  side: 'caller',
-  summary: 's',
-  evidence: {},
-});
+const cause = (code: Cause['code'], confidence: Cause['confidence']): Cause =>
+  ({
+    code,
+    confidence,
+    side: 'caller',
+    summary: 's',
+    evidence: {},
+  }) as Cause;
 
 describe('severity', () => {
   it.each([

@@ -1,0 +1,63 @@
+import type { AssumeRoleInputs, Blocker } from '../engine/AssumeRoleEvaluation.js';
+import type { FixTexts } from '../fixes/Fix.js';
+import type { BlockTarget } from '../fixes/verifyRemedy.js';
+import type { RoleState } from '../iam/IamState.js';
+import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { CauseDraft } from './CauseDraft.js';
+import type { CauseCode } from './causeCodes.js';
+import type { BlockerContext, Evaluated, Situation } from './Situation.js';
+
+/** What a rule's remedies may use besides the cause itself. */
+export interface RemedyContext {
+  readonly event: DenialEvent;
+  /** The evaluation the cause was found in (absent when no role could be evaluated). */
+  readonly evaluated?: Evaluated;
+  readonly role?: { readonly arn: string; readonly name: string; readonly path: string };
+  /** The caller's IAM ARN (role ARN for sessions, user ARN). */
+  readonly callerArn?: string;
+  /** An existing role of the state, by ARN (corrected-ARN fixes). */
+  readonly existingRole: (arn: string) => RoleState | undefined;
+  /** The existing role a `ROLE_NOT_FOUND` cause of the same diagnosis suggests. */
+  readonly suggestedRoleArn?: string;
+}
+
+/**
+ * How the engine checks a remedy (lib/fixes/verifyRemedy.ts):
+ * - `patch`: the patched inputs must no longer show `target`, and nothing may
+ *   block that did not before;
+ * - `role-exists`: a corrected role ARN names a role the state holds (the
+ *   role-not-found blocker is gone; whether that role trusts the caller is
+ *   the next diagnosis's subject);
+ * - `before-policies`: AWS rejects the request before evaluating any policy
+ *   (an MFA code, an OIDC provider's audiences), so no policy patch is
+ *   involved; `rule` cites the AWS rule that makes the remedy sufficient.
+ */
+export type RemedyCheck =
+  | { readonly kind: 'patch'; readonly inputs: AssumeRoleInputs; readonly target: BlockTarget }
+  | { readonly kind: 'role-exists'; readonly role: RoleState }
+  | { readonly kind: 'before-policies'; readonly rule: string };
+
+/** A candidate fix: what changes, how the engine checks it, and its texts (built on demand). */
+export interface Remedy {
+  readonly title: string;
+  readonly appliesTo: string;
+  readonly check: RemedyCheck;
+  readonly texts: () => FixTexts;
+}
+
+/**
+ * One family of causes. `detect*` find causes (a rule may find codes whose
+ * remedies another family owns); `remedies` proposes candidate fixes, best
+ * first, for the codes listed in `codes` (each code has exactly one owner).
+ * Registered in lib/diagnosis/causeRules.ts.
+ */
+export interface CauseRule {
+  readonly family: string;
+  /** Codes whose remedies this rule owns. */
+  readonly codes: readonly CauseCode[];
+  /** Causes read off the situation (AWS's message, the target, what could not be read). */
+  readonly detectInSituation?: (s: Situation) => readonly CauseDraft[];
+  /** Causes one engine blocker stands for. */
+  readonly detectInBlocker?: (b: Blocker, ctx: BlockerContext) => readonly CauseDraft[];
+  readonly remedies?: (d: CauseDraft, ctx: RemedyContext) => readonly Remedy[];
+}

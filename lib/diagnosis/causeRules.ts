@@ -1,0 +1,71 @@
+import type { CauseDraft } from './CauseDraft.js';
+import type { CauseRule } from './CauseRule.js';
+import { CAUSE_CODES, type CauseCode } from './causeCodes.js';
+import { callerAllowsRule } from './causes/callerAllows.js';
+import { explicitDenyRule } from './causes/explicitDeny.js';
+import { forbiddenCallerRule } from './causes/forbiddenCaller.js';
+import { mfaCodeRule } from './causes/mfaCode.js';
+import { targetRoleRule } from './causes/targetRole.js';
+import { trustConditionsRule } from './causes/trustConditions.js';
+import { trustPrincipalRule } from './causes/trustPrincipal.js';
+import { unreadableInputsRule } from './causes/unreadableInputs.js';
+import { webIdentityRule } from './causes/webIdentity.js';
+import type { Evaluated, Situation } from './Situation.js';
+
+/**
+ * The causes the engine's blockers stand for, in the situation's evaluation:
+ * all of them for an evaluated role, only the caller's side for a role that
+ * could not be evaluated (its trust policy was assumed open).
+ */
+const engineBlockersRule: CauseRule = {
+  family: 'engine blockers',
+  codes: [],
+  detectInSituation: (s: Situation) =>
+    s.kind === 'role' || s.kind === 'federated-search'
+      ? s.blockerDrafts
+      : s.kind === 'role-missing' || s.kind === 'outside-org' || s.kind === 'role-unreadable'
+        ? s.blockerDrafts.filter((d) => CAUSE_CODES[d.code] === 'caller')
+        : [],
+};
+
+/**
+ * Every cause family, in the order their causes are listed before ordering.
+ * A new cause code: one module in lib/diagnosis/causes/ registered here, and
+ * one scenario folder in test/scenarios/.
+ */
+export const CAUSE_RULES: readonly CauseRule[] = [
+  mfaCodeRule,
+  webIdentityRule,
+  forbiddenCallerRule,
+  targetRoleRule,
+  engineBlockersRule,
+  unreadableInputsRule,
+  trustPrincipalRule,
+  trustConditionsRule,
+  explicitDenyRule,
+  callerAllowsRule,
+];
+
+/** Turns every engine blocker of an evaluation into the causes it stands for. */
+export function mapBlockers(e: Evaluated, rules: readonly CauseRule[] = CAUSE_RULES): CauseDraft[] {
+  const ctx = { ...e.subject, evaluation: e.evaluation };
+  const out: CauseDraft[] = [];
+  for (const b of e.evaluation.blockers)
+    for (const r of rules)
+      if (r.detectInBlocker !== undefined) out.push(...r.detectInBlocker(b, ctx));
+  return out;
+}
+
+/** The rule that proposes remedies for each code. */
+export function remedyOwners(rules: readonly CauseRule[]): ReadonlyMap<CauseCode, CauseRule> {
+  const owners = new Map<CauseCode, CauseRule>();
+  for (const r of rules) {
+    for (const code of r.codes) {
+      const other = owners.get(code);
+      if (other !== undefined)
+        throw new Error(`cause code ${code} has two remedy owners: ${other.family}, ${r.family}`);
+      owners.set(code, r);
+    }
+  }
+  return owners;
+}

@@ -1,0 +1,273 @@
+import type { AssumeRoleInputs, Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import {
+  cliAssumeRole,
+  cliPutPolicy,
+  ownerOfPolicy,
+  permissionSetOf,
+  tfProviderAssumeRole,
+  tfPutPolicy,
+} from '../../fixes/fixCommands.js';
+import { sessionNameOf, sidPart } from '../../fixes/fixTexts.js';
+import { addStatement } from '../../fixes/patchPolicy.js';
+import { policyToJson } from '../../fixes/policyToJson.js';
+import { parseIamPrincipalArn, parseRoleArn } from '../../intake/parseIamArn.js';
+import type { LabeledPolicy, PolicyStatement } from '../../policy/PolicyDocument.js';
+import type { CauseDraft, DraftOf } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { callerLabel, roleNameOf } from '../describe.js';
+import type { BlockerContext } from '../Situation.js';
+import { levelText } from './levelText.js';
+import { policyRemedy, present, targetOf } from './remedyKit.js';
+
+/**
+ * The caller's side does not allow the action: no identity-based allow, a
+ * permissions boundary, a session policy, or a level of SCPs without it.
+ */
+function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+  const { roleArn, roleName, evaluation } = ctx;
+  const who = callerLabel(ctx.event);
+  const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
+  const policyLabel = b.policy?.label ?? b.evaluations[0]?.policy.label;
+  switch (b.kind) {
+    case 'identity-no-allow': {
+      const accountGrant =
+        evaluation.trustGrant === 'account'
+          ? ` The trust policy of \`${roleName}\` trusts the whole account, which delegates the decision to the caller's IAM policies.`
+          : evaluation.sameAccount
+            ? ''
+            : ' A cross-account assumption needs an allow on both sides.';
+      return [
+        {
+          code: 'IDENTITY_NO_ALLOW',
+          certainty,
+          summary: `No identity-based policy of ${who} allows \`${b.action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}`,
+          evidence: {
+            policy:
+              b.evaluations.map((e) => e.policy.label).join(', ') || 'no identity-based policies',
+            action: b.action,
+            resource: roleArn,
+          },
+          blocker: b,
+        },
+      ];
+    }
+    case 'boundary-no-allow':
+      return [
+        {
+          code: 'BOUNDARY_NO_ALLOW',
+          certainty,
+          summary: `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`,
+          evidence: { policy: policyLabel ?? 'permissions boundary', action: b.action },
+          blocker: b,
+          ...(b.policy === undefined ? {} : { policy: b.policy }),
+        },
+      ];
+    case 'session-no-allow':
+      return [
+        {
+          code: 'SESSION_POLICY_NO_ALLOW',
+          certainty,
+          summary: `The session policy of ${who}'s session does not allow \`${b.action}\` on \`${roleArn}\`: start the session without that session policy or with one that allows it.`,
+          evidence: { policy: policyLabel ?? 'session policy', action: b.action },
+          blocker: b,
+        },
+      ];
+    case 'scp-no-allow':
+      return [
+        {
+          code: 'SCP_NO_ALLOW',
+          certainty,
+          summary: `No service control policy${levelText(b)} allows \`${b.action}\` on \`${roleArn}\`; every level from the root to the caller's account must allow it.`,
+          evidence: {
+            policy: b.evaluations.map((e) => e.policy.label).join(', ') || 'no SCP',
+            ...(b.level === undefined
+              ? {}
+              : { level: b.level.targetId, levelType: b.level.targetType }),
+            action: b.action,
+          },
+          blocker: b,
+          ...(b.policy === undefined ? {} : { policy: b.policy }),
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+/** Every action the request needs from the caller's side. */
+function neededActions(d: CauseDraft, inputs: AssumeRoleInputs): string[] {
+  return [
+    ...new Set([
+      inputs.context.action,
+      ...(d.blocker?.action === undefined ? [] : [d.blocker.action]),
+      ...inputs.sessionActions.filter((a) => a.needed === 'yes').map((a) => a.action),
+    ]),
+  ];
+}
+
+function identityRemedy(d: DraftOf<'IDENTITY_NO_ALLOW'>, ctx: RemedyContext): Remedy | undefined {
+  const inputs = ctx.evaluated?.inputs;
+  const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
+  const callerArn = ctx.callerArn;
+  // Without the caller's policies (unreadable account) a grant cannot be verified.
+  if (inputs?.identity === undefined || roleArn === undefined || callerArn === undefined)
+    return undefined;
+  const caller = parseIamPrincipalArn(callerArn);
+  if (caller === undefined || (caller.resourceType !== 'role' && caller.resourceType !== 'user'))
+    return undefined;
+  // Granting a role that does not exist fixes nothing: grant the role the
+  // ROLE_NOT_FOUND cause suggests instead, or nothing.
+  const grantArn = ctx.existingRole(roleArn) !== undefined ? roleArn : ctx.suggestedRoleArn;
+  if (grantArn === undefined) return undefined;
+  const target: AssumeRoleInputs =
+    grantArn === roleArn
+      ? inputs
+      : {
+          ...inputs,
+          role: { ...inputs.role, arn: grantArn },
+          context: { ...inputs.context, resource: grantArn },
+        };
+  const policyName = `AllowAssume${sidPart(roleNameOf(grantArn))}`.slice(0, 128);
+  const statement: Omit<PolicyStatement, 'index'> = {
+    sid: policyName,
+    effect: 'Allow',
+    action: neededActions(d, inputs),
+    resource: [grantArn],
+    conditions: [],
+  };
+  const ownLabel = `of ${caller.resourceType} \`${caller.name}\``;
+  // An Identity Center role has one inline policy, its permission set's,
+  // which is replaced whole: extend it rather than add another.
+  const existing =
+    caller.resourceType === 'role' && permissionSetOf(caller.name) !== undefined
+      ? inputs.identity.find(
+          (p) => p.label.startsWith('inline policy `') && p.label.endsWith(ownLabel),
+        )
+      : undefined;
+  const policy: LabeledPolicy = existing ?? {
+    label: `inline policy \`${policyName}\` ${ownLabel}`,
+    document: { version: '2012-10-17', statements: [] },
+  };
+  const doc = addStatement(policy.document, statement);
+  const owner = ownerOfPolicy(policy.label, undefined);
+  const blocker = targetOf(d);
+  if (owner === undefined || blocker === undefined) return undefined;
+  const patched = { ...policy, document: doc };
+  return {
+    title: `Allow ${caller.resourceType} \`${caller.name}\` to assume \`${grantArn}\` (${owner.kind === 'permission-set' ? `permission set \`${owner.name}\` in IAM Identity Center` : existing === undefined ? 'new inline policy' : 'its inline policy'})`,
+    appliesTo:
+      owner.kind === 'permission-set'
+        ? `permission set \`${owner.name}\` (IAM Identity Center), provisioned as ${policy.label}`
+        : policy.label,
+    check: {
+      kind: 'patch',
+      inputs: {
+        ...target,
+        identity:
+          existing === undefined
+            ? [...inputs.identity, patched]
+            : inputs.identity.map((p) => (p === existing ? patched : p)),
+      },
+      target: blocker,
+    },
+    texts: () => {
+      const json = policyToJson(doc);
+      return {
+        iamPolicy: json,
+        awsCli: cliPutPolicy(owner, json),
+        terraform: tfPutPolicy(owner, json),
+      };
+    },
+  };
+}
+
+function allowRemedies(
+  d: DraftOf<'BOUNDARY_NO_ALLOW'> | DraftOf<'SCP_NO_ALLOW'>,
+  ctx: RemedyContext,
+): Remedy[] {
+  const inputs = ctx.evaluated?.inputs;
+  const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
+  if (inputs === undefined || roleArn === undefined) return [];
+  const org = d.code === 'SCP_NO_ALLOW';
+  const pool: readonly LabeledPolicy[] = !org
+    ? d.policy === undefined
+      ? []
+      : [d.policy]
+    : (d.blocker?.level?.policies ?? []).filter(
+        (p) => ownerOfPolicy(p.label, p.arn)?.kind === 'org' && !/FullAWSAccess/.test(p.label),
+      );
+  const actions = neededActions(d, inputs);
+  // A missing SCP allow is fixed when its own level allows: another level is a cause of its own.
+  const target = targetOf(
+    d,
+    org && d.blocker?.level !== undefined ? { level: d.blocker.level.targetId } : {},
+  );
+  return present(
+    pool.map((p) =>
+      policyRemedy(
+        ctx,
+        `Allow ${actions.map((a) => `\`${a}\``).join(', ')} on \`${roleArn}\` in ${org ? '' : 'the permissions boundary '}${p.label}${org ? "; needs the organization's management account" : ''}`,
+        p,
+        addStatement(p.document, {
+          sid: `AllowAssume${sidPart(roleNameOf(roleArn))}`.slice(0, 100),
+          effect: 'Allow',
+          action: actions,
+          resource: [roleArn],
+          conditions: [],
+        }),
+        target,
+      ),
+    ),
+  );
+}
+
+/** Start the caller's session without the session policy that blocks it. */
+export function sessionPolicyRemedy(d: CauseDraft, ctx: RemedyContext): Remedy | undefined {
+  const inputs = ctx.evaluated?.inputs;
+  const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
+  const callerArn = ctx.callerArn;
+  if (inputs === undefined || callerArn === undefined || roleArn === undefined) return undefined;
+  // Named by AWS's message only (session policies are never in IAM): the
+  // engine checks the session without any session policy.
+  const target = targetOf(d) ?? {
+    kind:
+      d.code === 'SESSION_POLICY_EXPLICIT_DENY'
+        ? ('session-deny' as const)
+        : ('session-no-allow' as const),
+    action: inputs.context.action,
+  };
+  const c = parseRoleArn(callerArn);
+  if (c === undefined) return undefined;
+  const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
+  return {
+    title: `Start the caller's session of \`${c.name}\` without the session policy that blocks it (no --policy / --policy-arns), then assume \`${roleNameOf(roleArn)}\``,
+    appliesTo: "whatever creates the caller's session (it passed a session policy)",
+    check: { kind: 'patch', inputs: { ...inputs, sessionPolicies: [] }, target },
+    texts: () => ({
+      awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName })}`,
+      terraform: `# create the caller's session without \`policy\` / \`policy_arns\` in its assume_role block\n${tfProviderAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}`,
+    }),
+  };
+}
+
+function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+  switch (d.code) {
+    case 'IDENTITY_NO_ALLOW':
+      return present([identityRemedy(d, ctx)]);
+    case 'BOUNDARY_NO_ALLOW':
+    case 'SCP_NO_ALLOW':
+      return allowRemedies(d, ctx);
+    case 'SESSION_POLICY_NO_ALLOW':
+      return present([sessionPolicyRemedy(d, ctx)]);
+    default:
+      return [];
+  }
+}
+
+/** The caller's own side lacks an allow. */
+export const callerAllowsRule: CauseRule = {
+  family: 'caller allows',
+  codes: ['IDENTITY_NO_ALLOW', 'BOUNDARY_NO_ALLOW', 'SESSION_POLICY_NO_ALLOW', 'SCP_NO_ALLOW'],
+  detectInBlocker,
+  remedies,
+};

@@ -1,0 +1,248 @@
+import type { Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import { matchPrincipalElement } from '../../engine/matchPrincipal.js';
+import type { PolicyEvaluation, StatementTrace } from '../../engine/PolicyEvaluation.js';
+import { cliAssumeRole, tfProviderAssumeRole } from '../../fixes/fixCommands.js';
+import { sessionNameOf } from '../../fixes/fixTexts.js';
+import { addExceptionValues, addPrincipalArnException } from '../../fixes/patchPolicy.js';
+import type { BlockTarget } from '../../fixes/verifyRemedy.js';
+import { parseRoleArn } from '../../intake/parseIamArn.js';
+import type { PolicyDocument } from '../../policy/PolicyDocument.js';
+import { requestPrincipalOf } from '../buildRequestContext.js';
+import type { CauseDraft } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import type { CauseCode } from '../causeCodes.js';
+import {
+  actualOf,
+  actualText,
+  baseOperator,
+  callerLabel,
+  quoteList,
+  statementRef,
+} from '../describe.js';
+import type { BlockerContext } from '../Situation.js';
+import { sessionPolicyRemedy } from './callerAllows.js';
+import { levelText } from './levelText.js';
+import {
+  callerRemedy,
+  externalIdRemedy,
+  mfaRemedy,
+  policyRemedy,
+  present,
+  trustRemedy,
+} from './remedyKit.js';
+import { docStatement } from './trustStatements.js';
+
+const DENY_CODES = {
+  'trust-deny': 'TRUST_EXPLICIT_DENY',
+  'identity-deny': 'IDENTITY_EXPLICIT_DENY',
+  'boundary-deny': 'BOUNDARY_EXPLICIT_DENY',
+  'session-deny': 'SESSION_POLICY_EXPLICIT_DENY',
+  'scp-deny': 'SCP_EXPLICIT_DENY',
+  'rcp-deny': 'RCP_EXPLICIT_DENY',
+} as const satisfies Record<string, CauseCode>;
+
+type DenyKind = keyof typeof DENY_CODES;
+
+/** Prefix before the policy label (labels of SCPs, RCPs and trust policies name their kind). */
+const DENY_NOUN: Record<DenyKind, string> = {
+  'trust-deny': '',
+  'identity-deny': 'identity-based policy ',
+  'boundary-deny': 'permissions boundary ',
+  'session-deny': 'session policy ',
+  'scp-deny': '',
+  'rcp-deny': '',
+};
+
+function isDeny(kind: string): kind is DenyKind {
+  return kind in DENY_CODES;
+}
+
+function denyStatement(evaln: PolicyEvaluation): StatementTrace | undefined {
+  return (
+    evaln.statements.find((s) => s.effect === 'Deny' && s.applies === 'yes') ??
+    evaln.statements.find((s) => s.effect === 'Deny' && s.applies === 'unknown')
+  );
+}
+
+/** An explicit deny in any policy on either side: the statement and the condition that matched. */
+function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+  if (!isDeny(b.kind)) return [];
+  const kind = b.kind;
+  const first = b.evaluations[0];
+  const evaln = first?.evaluation;
+  const s = evaln === undefined ? undefined : denyStatement(evaln);
+  const policy = b.policy ?? first?.policy;
+  const policyLabel = policy?.label;
+  const cond = s?.conditions.find((c) => c.result !== 'no');
+  const listed = s === undefined ? undefined : docStatement(ctx.trust, s.index)?.notPrincipal;
+  const notPrincipal =
+    kind === 'trust-deny' &&
+    listed !== undefined &&
+    matchPrincipalElement(listed, requestPrincipalOf(ctx.event)).result === 'yes'
+      ? ' A `Deny` with `NotPrincipal` denies every principal that has a permissions boundary, whatever `NotPrincipal` lists (IAM User Guide, "Permissions boundaries for IAM entities"): use `"Principal": "*"` with an `ArnNotEquals` condition on `aws:PrincipalArn` instead.'
+      : '';
+  const tri = s === undefined ? b.certainty : s.applies;
+  return [
+    {
+      code: DENY_CODES[kind],
+      certainty: tri === 'unknown' ? 'unknown' : 'yes',
+      summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${ctx.roleName}\` for ${callerLabel(ctx.event)}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${notPrincipal}`,
+      evidence: {
+        ...(policyLabel === undefined ? {} : { policy: policyLabel }),
+        ...(s === undefined ? {} : { statement: statementRef(s) }),
+        ...(cond === undefined
+          ? {}
+          : {
+              conditionKey: cond.key,
+              operator: cond.operator,
+              expected: cond.expected,
+              actual: actualOf(cond),
+            }),
+        ...(b.level === undefined ? {} : { level: b.level.targetId }),
+      },
+      blocker: b,
+      ...(policy === undefined ? {} : { policy }),
+      ...(s === undefined ? {} : { statement: s }),
+    } as CauseDraft,
+  ];
+}
+
+/**
+ * The ExternalId a deny statement insists on (`StringNotEquals sts:ExternalId
+ * <value>`, with or without IfExists), when that is why it applies.
+ */
+function deniedExternalId(d: CauseDraft): string | undefined {
+  const c = (d.statement?.conditions ?? []).find(
+    (x) =>
+      x.result !== 'no' &&
+      x.key.toLowerCase() === 'sts:externalid' &&
+      /^stringnot(equals|like)/i.test(baseOperator(x.operator)),
+  );
+  return c?.expected.find((v) => !v.includes('*') && !v.includes('?') && !v.includes('${'));
+}
+
+/** True when a deny statement applies because the request was not MFA-authenticated. */
+function deniesWithoutMfa(d: CauseDraft): boolean {
+  return (d.statement?.conditions ?? []).some(
+    (c) => c.result !== 'no' && /^aws:multifactorauth(present|age)$/i.test(c.key),
+  );
+}
+
+/** True when a deny statement applies because of the role's account or organization (a resource perimeter). */
+function perimeterDeny(d: CauseDraft): boolean {
+  return (d.statement?.conditions ?? []).some(
+    (c) =>
+      c.result !== 'no' &&
+      /^aws:resource(account|orgid|orgpaths)$/i.test(c.key) &&
+      /not/i.test(baseOperator(c.operator)),
+  );
+}
+
+/**
+ * The time before which sessions are denied, when a deny statement applies
+ * because of the caller's `aws:TokenIssueTime` (the console's "Revoke active
+ * sessions" policy: `DateLessThan aws:TokenIssueTime <revocation time>`).
+ */
+function revokedBefore(d: CauseDraft): string | undefined {
+  const c = (d.statement?.conditions ?? []).find(
+    (x) =>
+      x.result === 'yes' &&
+      x.key.toLowerCase() === 'aws:tokenissuetime' &&
+      /^datelessthan/i.test(baseOperator(x.operator)),
+  );
+  return c?.expected[0];
+}
+
+/**
+ * Remedies of an explicit deny, least invasive first: meet its condition
+ * (MFA, the agreed ExternalId, new credentials after a revocation), open a
+ * resource perimeter for the one account asked for, or exempt the caller.
+ */
+function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+  if (d.code === 'SESSION_POLICY_EXPLICIT_DENY') return present([sessionPolicyRemedy(d, ctx)]);
+  const policy = d.policy;
+  const s = d.statement;
+  const b = d.blocker;
+  const inputs = ctx.evaluated?.inputs;
+  const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
+  if (policy === undefined || s === undefined || ctx.callerArn === undefined || b === undefined)
+    return [];
+  // An explicit deny is fixed when its own statement stops denying: another deny is a cause of its own.
+  const target: BlockTarget = {
+    kind: b.kind,
+    action: b.action,
+    policyLabel: policy.label,
+    statementIndex: s.index,
+  };
+  const out: (Remedy | undefined)[] = [];
+  // A deny that only bites sessions without MFA (the usual "force MFA"
+  // policy) is met by using MFA, not by exempting the caller from it; one
+  // that bites requests without the agreed ExternalId, by sending it.
+  if (deniesWithoutMfa(d)) out.push(mfaRemedy(ctx, target));
+  const externalId = deniedExternalId(d);
+  if (externalId !== undefined) out.push(externalIdRemedy(ctx, externalId, target));
+  // A revocation deny is met by new credentials; exempting the caller would
+  // undo the incident response that revoked them.
+  const revokedAt = revokedBefore(d);
+  if (revokedAt !== undefined) {
+    if (inputs !== undefined && roleArn !== undefined) {
+      const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
+      const again = `# credentials issued before ${revokedAt} were revoked: get new ones first\n# (sign in again, re-run the job, or re-assume the caller's role), then:`;
+      out.push(
+        callerRemedy(
+          `Get new credentials: sessions issued before \`${revokedAt}\` are revoked`,
+          "the caller's credentials (a session issued after the revocation)",
+          inputs,
+          { 'aws:tokenissuetime': [ctx.event.eventTime] },
+          target,
+          () => ({
+            awsCli: `${again}\n${cliAssumeRole({ roleArn, sessionName })}`,
+            terraform: `${again}\n${tfProviderAssumeRole({ roleArn, sessionName })}`,
+          }),
+        ),
+      );
+    }
+    return present(out);
+  }
+  /** The deny's own policy patched: the trust policy, an identity policy or an org policy. */
+  const denyPatch = (title: string, doc: PolicyDocument): Remedy | undefined => {
+    if (d.code === 'TRUST_EXPLICIT_DENY') return trustRemedy(ctx, title, doc, target);
+    const org = d.code === 'SCP_EXPLICIT_DENY' || d.code === 'RCP_EXPLICIT_DENY';
+    return policyRemedy(
+      ctx,
+      org ? `${title}; needs the organization's management account` : title,
+      policy,
+      doc,
+      target,
+    );
+  };
+  // A resource perimeter (deny unless the role's account or organization is
+  // ours) is opened for the one account asked for, not for the caller
+  // everywhere: the exception data-perimeter guidance uses.
+  const targetAccount = roleArn === undefined ? undefined : parseRoleArn(roleArn)?.accountId;
+  if (perimeterDeny(d) && targetAccount !== undefined) {
+    out.push(
+      denyPatch(
+        `Let deny statement \`${s.sid ?? `#${s.index}`}\` spare roles of account \`${targetAccount}\` (only if it is a trusted account)`,
+        addExceptionValues(policy.document, s.index, 'StringNotEquals', 'aws:ResourceAccount', [
+          targetAccount,
+        ]),
+      ),
+    );
+  }
+  out.push(
+    denyPatch(
+      `Exempt \`${ctx.callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`,
+      addPrincipalArnException(policy.document, s.index, ctx.callerArn),
+    ),
+  );
+  return present(out);
+}
+
+/** Explicit denies: trust policy, identity policies, boundary, session policy, SCPs, RCPs. */
+export const explicitDenyRule: CauseRule = {
+  family: 'explicit deny',
+  codes: Object.values(DENY_CODES),
+  detectInBlocker,
+  remedies,
+};

@@ -1,0 +1,48 @@
+import type { CauseDraft } from '../CauseDraft.js';
+import type { CauseRule } from '../CauseRule.js';
+import { callerLabel } from '../describe.js';
+import type { Situation } from '../Situation.js';
+
+/**
+ * Callers AWS never lets assume a role, whatever the policies say, so the one
+ * cause is on the caller's side and no policy change helps:
+ * - the root user (IAM User Guide, "Switch to an IAM role (AWS API)"; STS
+ *   answers `Roles may not be assumed by root accounts.`);
+ * - a federated user from `GetFederationToken`, whose credentials cannot call
+ *   any AWS STS operation but `GetCallerIdentity` (IAM User Guide, "Compare
+ *   AWS STS credentials").
+ */
+function detectInSituation(s: Situation): CauseDraft[] {
+  if (s.kind !== 'forbidden-caller') return [];
+  const { event, targetArn } = s;
+  const account = event.caller.accountId ?? event.recordedInAccount ?? '?';
+  const role = targetArn === undefined ? 'the role' : `\`${targetArn}\``;
+  const federated = event.caller.type === 'FederatedUser';
+  return [
+    {
+      code: 'IDENTITY_NO_ALLOW',
+      certainty: 'yes',
+      summary: federated
+        ? `The call was made with the credentials of federated user ${callerLabel(event)} (from \`GetFederationToken\`), which AWS never lets call an AWS STS operation other than \`GetCallerIdentity\`, whatever the policies say (IAM User Guide, "Compare AWS STS credentials"): assume ${role} with the IAM user's own credentials or a role session instead.`
+        : `The call was made with the credentials of ${callerLabel(event)}, and AWS never lets the root user assume a role, whatever the trust and identity policies say: sign in as an IAM user or role (or through IAM Identity Center) and assume ${role} from there.`,
+      evidence: {
+        policy: federated
+          ? 'none: GetFederationToken credentials cannot call sts:AssumeRole'
+          : 'none: the root user cannot be granted sts:AssumeRole',
+        principal:
+          event.caller.arn ??
+          (federated ? 'unknown federated user' : `arn:aws:iam::${account}:root`),
+        action: 'sts:AssumeRole',
+        ...(targetArn === undefined ? {} : { resource: targetArn }),
+        ...(event.errorMessage.raw === '' ? {} : { awsMessage: event.errorMessage.raw }),
+      },
+    },
+  ];
+}
+
+/** The root user and GetFederationToken users, which no policy lets assume a role. */
+export const forbiddenCallerRule: CauseRule = {
+  family: 'forbidden caller',
+  codes: [],
+  detectInSituation,
+};

@@ -1,0 +1,135 @@
+import type { AssumeRoleInputs } from '../../engine/AssumeRoleEvaluation.js';
+import type { FixTexts } from '../../fixes/Fix.js';
+import {
+  cliAssumeRole,
+  ownerOfPolicy,
+  shellQuote,
+  tfProviderAssumeRole,
+} from '../../fixes/fixCommands.js';
+import { policyTexts, sessionNameOf, trustPolicyTexts } from '../../fixes/fixTexts.js';
+import { replacePolicy, withContext, withTrust } from '../../fixes/patchInputs.js';
+import type { BlockTarget } from '../../fixes/verifyRemedy.js';
+import type { LabeledPolicy, PolicyDocument } from '../../policy/PolicyDocument.js';
+import type { CauseDraft } from '../CauseDraft.js';
+import type { Remedy, RemedyContext } from '../CauseRule.js';
+
+/** The engine target of a cause: its blocker, narrowed by `extra`. */
+export function targetOf(d: CauseDraft, extra: Partial<BlockTarget> = {}): BlockTarget | undefined {
+  const b = d.blocker;
+  if (b === undefined) return undefined;
+  return { kind: b.kind, action: b.action, ...extra };
+}
+
+/** A remedy that replaces the evaluated role's trust policy. */
+export function trustRemedy(
+  ctx: RemedyContext,
+  title: string,
+  doc: PolicyDocument,
+  target: BlockTarget | undefined,
+): Remedy | undefined {
+  const inputs = ctx.evaluated?.inputs;
+  const role = ctx.role;
+  if (inputs === undefined || role === undefined || target === undefined) return undefined;
+  return {
+    title,
+    appliesTo: inputs.trust.label,
+    check: { kind: 'patch', inputs: withTrust(inputs, doc), target },
+    texts: () => trustPolicyTexts(role, doc),
+  };
+}
+
+/** A remedy that replaces an identity, boundary or organization policy in place. */
+export function policyRemedy(
+  ctx: RemedyContext,
+  title: string,
+  policy: LabeledPolicy,
+  doc: PolicyDocument,
+  target: BlockTarget | undefined,
+): Remedy | undefined {
+  const inputs = ctx.evaluated?.inputs;
+  if (inputs === undefined || target === undefined) return undefined;
+  const owner = ownerOfPolicy(policy.label, policy.arn);
+  if (owner === undefined) return undefined;
+  return {
+    title,
+    appliesTo: policy.label,
+    check: { kind: 'patch', inputs: replacePolicy(inputs, policy, doc), target },
+    texts: () => policyTexts(owner, doc),
+  };
+}
+
+/** A remedy on the caller's side: the request carries other context values. */
+export function callerRemedy(
+  title: string,
+  appliesTo: string,
+  inputs: AssumeRoleInputs,
+  set: Record<string, readonly string[]>,
+  target: BlockTarget,
+  texts: () => FixTexts,
+): Remedy {
+  return {
+    title,
+    appliesTo,
+    check: { kind: 'patch', inputs: withContext(inputs, set), target },
+    texts,
+  };
+}
+
+/** The caller authenticates with MFA, so the request carries `aws:MultiFactorAuthPresent` true. */
+export function mfaRemedy(ctx: RemedyContext, target: BlockTarget | undefined): Remedy | undefined {
+  const inputs = ctx.evaluated?.inputs;
+  const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
+  if (inputs === undefined || roleArn === undefined || target === undefined) return undefined;
+  const event = ctx.event;
+  const sessionName = sessionNameOf(event.request.roleSessionName);
+  const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
+  return callerRemedy(
+    'Authenticate with MFA before assuming the role',
+    "the caller's credentials (an MFA-authenticated session)",
+    inputs,
+    { 'aws:multifactorauthpresent': ['true'], 'aws:multifactorauthage': ['0'] },
+    target,
+    () => {
+      const serialCmd =
+        user === undefined
+          ? undefined
+          : `MFA_SERIAL=$(aws iam list-mfa-devices --user-name ${shellQuote(user)} --query 'MFADevices[0].SerialNumber' --output text)`;
+      const assume = `aws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)} --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"`;
+      return {
+        awsCli:
+          serialCmd === undefined
+            ? `# sign in again with MFA (the caller's session must be MFA-authenticated), then:\naws sts assume-role --role-arn ${shellQuote(roleArn)} --role-session-name ${shellQuote(sessionName)}`
+            : `${serialCmd}\n${assume}`,
+        terraform: `# Terraform cannot prompt for an MFA code: export MFA session credentials first\n# (aws sts get-session-token --serial-number "$MFA_SERIAL" --token-code "$MFA_CODE"), then:\n${tfProviderAssumeRole({ roleArn, sessionName })}`,
+      };
+    },
+  );
+}
+
+/** The caller passes the ExternalId the role expects. */
+export function externalIdRemedy(
+  ctx: RemedyContext,
+  externalId: string,
+  target: BlockTarget | undefined,
+): Remedy | undefined {
+  const inputs = ctx.evaluated?.inputs;
+  const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
+  if (inputs === undefined || roleArn === undefined || target === undefined) return undefined;
+  const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
+  return callerRemedy(
+    'Pass the ExternalId the role expects when assuming it',
+    "the caller's AssumeRole call (SDK, CLI profile or Terraform provider)",
+    inputs,
+    { 'sts:externalid': [externalId] },
+    target,
+    () => ({
+      awsCli: cliAssumeRole({ roleArn, sessionName, externalId }),
+      terraform: tfProviderAssumeRole({ roleArn, sessionName, externalId }),
+    }),
+  );
+}
+
+/** Drops the `undefined`s of candidate remedies. */
+export function present(list: readonly (Remedy | undefined)[]): Remedy[] {
+  return list.filter((r): r is Remedy => r !== undefined);
+}

@@ -1,0 +1,411 @@
+import type { Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import type { PolicyEvaluation } from '../../engine/PolicyEvaluation.js';
+import { sidPart } from '../../fixes/fixTexts.js';
+import {
+  addAction,
+  addAwsPrincipal,
+  addFederatedPrincipal,
+  addStatement,
+  replaceAssumeAction,
+  replaceAwsPrincipal,
+} from '../../fixes/patchPolicy.js';
+import { parseIamPrincipalArn } from '../../intake/parseIamArn.js';
+import type { CauseDraft, DraftOf } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { callerLabel, quoteList, roleNameOf, statementRef } from '../describe.js';
+import type { BlockerContext } from '../Situation.js';
+import { present, targetOf, trustRemedy } from './remedyKit.js';
+import {
+  awsPrincipals,
+  conditionedSessionAction,
+  docStatement,
+  nearestTrustStatements,
+} from './trustStatements.js';
+
+const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
+
+/**
+ * The trust policy does not name the caller: no principal match, a stale
+ * unique id, a principal ARN without its path, the wrong action for the
+ * caller, a service or SAML provider not trusted, or a session action
+ * (`sts:TagSession`, `sts:SetSourceIdentity`) not allowed.
+ */
+function principalCauses(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  evaln: PolicyEvaluation,
+): CauseDraft[] {
+  const { event, trust, roleName } = ctx;
+  const who = callerLabel(event);
+  const allows = evaln.statements.filter((s) => s.effect === 'Allow');
+  const nearest = nearestTrustStatements(evaln);
+  if (nearest.length > 0) {
+    // Only the principal match is undecided (e.g. an unreadable org id).
+    return nearest
+      .filter((x) => x.failing.length === 0)
+      .map(({ s }) => ({
+        code: 'TRUST_PRINCIPAL_NOT_TRUSTED' as const,
+        certainty: 'unknown' as const,
+        summary: `Whether statement \`${statementRef(s)}\` of the trust policy of \`${roleName}\` names ${who} depends on a value CloudTrail did not log or trustwatch could not read.`,
+        evidence: { policy: trust.label, statement: statementRef(s) },
+        blocker,
+        policy: trust,
+        statement: s,
+      }));
+  }
+
+  // A statement names the caller but allows another action (a web identity
+  // or SAML trust written with `sts:AssumeRole`, or the reverse).
+  const wrongAction = allows.find((s) => s.principal === 'yes' && s.action === 'no');
+  if (wrongAction !== undefined) {
+    const listed = docStatement(trust, wrongAction.index)?.action ?? [];
+    const base = {
+      certainty: 'yes' as const,
+      summary: `Statement \`${statementRef(wrongAction)}\` of the trust policy of \`${roleName}\` trusts ${who} but allows only ${quoteList(listed)}, not \`${blocker.action}\`, the action this call needs: add it to that statement${listed.length > 0 ? ' (or replace the wrong one)' : ''}.`,
+      evidence: {
+        policy: trust.label,
+        statement: statementRef(wrongAction),
+        allowedActions: listed,
+        action: blocker.action,
+      },
+      blocker,
+      policy: trust,
+      statement: wrongAction,
+      facts: { wrongActionStatement: wrongAction.index },
+    };
+    return [
+      event.eventName === 'AssumeRoleWithWebIdentity'
+        ? { ...base, code: 'OIDC_PROVIDER_NOT_TRUSTED' }
+        : { ...base, code: 'TRUST_PRINCIPAL_NOT_TRUSTED' },
+    ];
+  }
+
+  // No statement names the caller.
+  if (event.eventName === 'AssumeRoleWithWebIdentity') {
+    const provider = event.caller.webIdentity?.providerArn ?? event.caller.webIdentity?.provider;
+    return [
+      {
+        code: 'OIDC_PROVIDER_NOT_TRUSTED',
+        certainty: 'yes',
+        summary: `The trust policy of \`${roleName}\` does not trust the OIDC provider \`${provider ?? 'unknown'}\` for \`sts:AssumeRoleWithWebIdentity\`: add a statement with that \`Federated\` principal and a scoped \`sub\` condition.`,
+        evidence: { policy: trust.label, provider: provider ?? 'unknown' },
+        blocker,
+        policy: trust,
+      },
+    ];
+  }
+
+  const callerArn = ctx.callerArn;
+  const caller = callerArn === undefined ? undefined : parseIamPrincipalArn(callerArn);
+  // Stale unique id: only an id of the caller's own kind (AROA for roles,
+  // AIDA for users) can be its old id.
+  const stale = allows
+    .flatMap((s) =>
+      awsPrincipals(docStatement(trust, s.index))
+        .filter((v) => UNIQUE_ID.test(v) && v !== ctx.callerUniqueId && !ctx.knownUniqueIds?.has(v))
+        .map((v) => ({ s, id: v })),
+    )
+    .find((x) => (caller?.resourceType === 'user' ? 'AIDA' : 'AROA') === x.id.slice(0, 4));
+  if (stale !== undefined && caller !== undefined) {
+    return [
+      {
+        code: 'TRUST_PRINCIPAL_STALE_ID',
+        certainty: 'yes',
+        summary: `The trust policy of \`${roleName}\` names \`${stale.id}\`, the unique id of a deleted principal, not an ARN; ${who} was recreated with ${ctx.callerUniqueId === undefined ? 'a new id' : `the new id \`${ctx.callerUniqueId}\``}, so trust is not restored until the trust policy names \`${callerArn ?? 'its ARN'}\` again.`,
+        evidence: {
+          policy: trust.label,
+          statement: statementRef(stale.s),
+          staleId: stale.id,
+          ...(ctx.callerUniqueId === undefined ? {} : { currentId: ctx.callerUniqueId }),
+        },
+        blocker,
+        policy: trust,
+        statement: stale.s,
+        facts: { staleId: stale.id },
+      },
+    ];
+  }
+
+  // A role ARN without its path (or with another path).
+  let pathNote = '';
+  let wrongArn: string | undefined;
+  if (caller !== undefined) {
+    for (const s of allows) {
+      for (const v of awsPrincipals(docStatement(trust, s.index))) {
+        const named = parseIamPrincipalArn(v);
+        if (
+          named !== undefined &&
+          named.accountId === caller.accountId &&
+          named.resourceType === caller.resourceType &&
+          named.name === caller.name &&
+          named.path !== caller.path
+        ) {
+          pathNote = ` It names \`${v}\`, which lacks the path \`${caller.path}\` of the real ARN \`${callerArn}\`: a principal ARN must include the path.`;
+          wrongArn = v;
+        }
+      }
+    }
+  }
+  const sameNameOtherAction = allows.filter((s) => s.principal !== 'no' && s.action === 'no');
+  const actionNote =
+    sameNameOtherAction.length > 0
+      ? ` Statement \`${statementRef(sameNameOtherAction[0]!)}\` names the caller but not the action \`${blocker.action}\`.`
+      : '';
+  const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
+  const selfNote =
+    callerArn !== undefined && callerArn === ctx.roleArn
+      ? ' A role assuming itself needs a trust statement naming its own ARN (since September 2022).'
+      : '';
+  if (event.caller.type === 'AWSService') {
+    const service = event.caller.invokedBy ?? 'unknown';
+    return [
+      {
+        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+        // Without `invokedBy` the service is not known, so neither is the match.
+        certainty: unknownPrincipal || event.caller.invokedBy === undefined ? 'unknown' : 'yes',
+        summary: `The trust policy of \`${roleName}\` does not trust the service \`${service}\` for \`${blocker.action}\`: a service assumes a role only when a \`Service\` principal of the trust policy names it.${actionNote}`,
+        evidence: {
+          policy: trust.label,
+          caller: service,
+          trustedServices: allows.flatMap((s) => {
+            const p = docStatement(trust, s.index)?.principal;
+            return p?.kind === 'map' ? p.Service : [];
+          }),
+        },
+        blocker,
+        policy: trust,
+      },
+    ];
+  }
+  const samlProvider =
+    event.caller.type === 'SAMLUser' ? event.caller.saml?.providerArn : undefined;
+  if (samlProvider !== undefined) {
+    // The provider is the SAML caller's identity: name it and the ones trusted.
+    const samlStatements = allows.filter((s) =>
+      (docStatement(trust, s.index)?.action ?? []).some((a) =>
+        /^sts:(\*|AssumeRole\*|AssumeRoleWithSAML)$/i.test(a),
+      ),
+    );
+    const trusted = samlStatements.flatMap((s) => {
+      const p = docStatement(trust, s.index)?.principal;
+      return p?.kind === 'map' ? p.Federated : [];
+    });
+    const nearestSaml = samlStatements[0];
+    return [
+      {
+        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+        certainty: unknownPrincipal ? 'unknown' : 'yes',
+        summary: `The trust policy of \`${roleName}\` does not trust the SAML provider \`${samlProvider}\` the assertion named${trusted.length > 0 ? `; it trusts ${quoteList(trusted)}: either trust this provider too, or make the identity provider send the trusted provider's ARN in its \`Role\` attribute` : ''}.`,
+        evidence: { policy: trust.label, caller: samlProvider, trustedPrincipals: trusted },
+        blocker,
+        policy: trust,
+        ...(nearestSaml === undefined
+          ? {}
+          : {
+              statement: nearestSaml,
+              facts: {
+                addFederated: { providerArn: samlProvider, statementIndex: nearestSaml.index },
+              },
+            }),
+      },
+    ];
+  }
+  // A caller the record does not identify (`AWSAccount`, `Unknown`, an
+  // Identity Center user) cannot be matched against principals for certain.
+  const unidentified = !['AssumedRole', 'IAMUser', 'Root', 'FederatedUser'].includes(
+    event.caller.type,
+  );
+  return [
+    {
+      code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+      certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
+      summary: `The trust policy of \`${roleName}\` does not name ${who} (${callerArn === undefined ? 'its ARN' : `\`${callerArn}\``}), its account or a matching wildcard for \`${blocker.action}\`.${pathNote}${actionNote}${selfNote}`,
+      evidence: {
+        policy: trust.label,
+        caller: callerArn ?? event.caller.arn ?? 'unknown',
+        trustedPrincipals: allows.flatMap((s) => awsPrincipals(docStatement(trust, s.index))),
+      },
+      blocker,
+      policy: trust,
+      ...(wrongArn === undefined ? {} : { facts: { wrongArn } }),
+    },
+  ];
+}
+
+function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+  const first = b.evaluations[0];
+  if (b.kind === 'trust-no-allow')
+    return principalCauses(ctx, b, first?.evaluation ?? ctx.evaluation.trust);
+  if (b.kind !== 'trust-session-action') return [];
+  const evaln = first?.evaluation;
+  if (conditionedSessionAction(evaln) && evaln !== undefined) {
+    const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
+    return principalCauses(ctx, b, evaln).map((d) =>
+      certainty === 'yes' ? d : { ...d, certainty: 'unknown' as const },
+    );
+  }
+  const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
+  const what = b.action === 'sts:TagSession' ? 'passed session tags' : 'set a source identity';
+  return [
+    {
+      code: 'TRUST_MISSING_SESSION_ACTION',
+      certainty,
+      summary: `${certainty === 'yes' ? `The request ${what}` : `If the request ${what} (CloudTrail did not log its parameters)`}, ${certainty === 'yes' ? 'but ' : ''}no statement of the trust policy of \`${ctx.roleName}\` allows \`${b.action}\` for ${callerLabel(ctx.event)}: add \`${b.action}\` to the statement that trusts it.`,
+      evidence: { policy: ctx.trust.label, action: b.action },
+      blocker: b,
+      policy: ctx.trust,
+    },
+  ];
+}
+
+/** Mends a statement that trusts the caller for another action. */
+export function wrongActionRemedy(
+  d: CauseDraft,
+  ctx: RemedyContext,
+  statementIndex: number,
+): Remedy | undefined {
+  const trustDoc = ctx.evaluated?.inputs.trust.document;
+  const needed = d.blocker?.action ?? ctx.evaluated?.inputs.context.action;
+  if (trustDoc === undefined || needed === undefined) return undefined;
+  const allowed = 'allowedActions' in d.evidence ? (d.evidence.allowedActions ?? []) : [];
+  return trustRemedy(
+    ctx,
+    `Allow \`${needed}\` instead of ${quoteList(allowed)} in trust statement \`${d.statement?.sid ?? `#${statementIndex}`}\`, which already trusts the caller`,
+    replaceAssumeAction(trustDoc, statementIndex, needed),
+    targetOf(d, { principal: true }),
+  );
+}
+
+function principalRemedies(
+  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+): (Remedy | undefined)[] {
+  const { event, callerArn } = ctx;
+  const trustDoc = ctx.evaluated?.inputs.trust.document;
+  const target = targetOf(d, { principal: true });
+  const federated = d.facts?.addFederated;
+  if (federated !== undefined && trustDoc !== undefined) {
+    return [
+      trustRemedy(
+        ctx,
+        `Trust the SAML provider \`${federated.providerArn}\` in statement \`${d.statement?.sid ?? `#${federated.statementIndex}`}\` (only if it should sign in to this role)`,
+        addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
+        target,
+      ),
+    ];
+  }
+  if (d.facts?.wrongActionStatement !== undefined) {
+    return [wrongActionRemedy(d, ctx, d.facts.wrongActionStatement)];
+  }
+  const action = d.blocker?.action ?? ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
+  const service = event.caller.type === 'AWSService' ? event.caller.invokedBy : undefined;
+  if (trustDoc !== undefined && service !== undefined) {
+    return [
+      trustRemedy(
+        ctx,
+        `Trust the service \`${service}\` in the trust policy (if it should assume this role)`,
+        addStatement(trustDoc, {
+          sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
+          effect: 'Allow',
+          principal: { kind: 'map', AWS: [], Service: [service], Federated: [], CanonicalUser: [] },
+          action: [action],
+          conditions: [],
+        }),
+        target,
+      ),
+    ];
+  }
+  if (trustDoc === undefined || callerArn === undefined) return [];
+  const out: (Remedy | undefined)[] = [];
+  const wrong = d.facts?.wrongArn;
+  if (wrong !== undefined) {
+    out.push(
+      trustRemedy(
+        ctx,
+        `Name the full ARN \`${callerArn}\` (with its path) in the trust policy`,
+        replaceAwsPrincipal(trustDoc, wrong, callerArn),
+        target,
+      ),
+    );
+  }
+  const traces = d.blocker?.evaluations[0]?.evaluation.statements ?? [];
+  for (const s of trustDoc.statements) {
+    const t = traces.find((x) => x.index === s.index);
+    if (s.effect !== 'Allow' || s.principal?.kind !== 'map' || s.principal.AWS.length === 0)
+      continue;
+    if (t !== undefined && t.action !== 'yes') continue;
+    out.push(
+      trustRemedy(
+        ctx,
+        `Add \`${callerArn}\` to the principals of trust statement \`${s.sid ?? `#${s.index}`}\``,
+        addAwsPrincipal(trustDoc, s.index, callerArn),
+        target,
+      ),
+    );
+  }
+  out.push(
+    trustRemedy(
+      ctx,
+      `Add a trust statement for \`${callerArn}\``,
+      addStatement(trustDoc, {
+        sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
+        effect: 'Allow',
+        principal: { kind: 'map', AWS: [callerArn], Service: [], Federated: [], CanonicalUser: [] },
+        action: [action],
+        conditions: [],
+      }),
+      target,
+    ),
+  );
+  return out;
+}
+
+function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+  const trustDoc = ctx.evaluated?.inputs.trust.document;
+  switch (d.code) {
+    case 'TRUST_PRINCIPAL_NOT_TRUSTED':
+      return present(principalRemedies(d, ctx));
+    case 'TRUST_PRINCIPAL_STALE_ID': {
+      const stale = d.facts?.staleId;
+      if (trustDoc === undefined || ctx.callerArn === undefined || stale === undefined) return [];
+      return present([
+        trustRemedy(
+          ctx,
+          `Replace the stale id \`${stale}\` with \`${ctx.callerArn}\` in the trust policy`,
+          replaceAwsPrincipal(trustDoc, stale, ctx.callerArn),
+          targetOf(d, { principal: true }),
+        ),
+      ]);
+    }
+    case 'TRUST_MISSING_SESSION_ACTION': {
+      const action = d.blocker?.action;
+      if (trustDoc === undefined || action === undefined) return [];
+      return present(
+        (d.blocker?.evaluations[0]?.evaluation.statements ?? [])
+          .filter((t) => t.effect === 'Allow' && t.principal !== 'no')
+          .map((t) =>
+            trustRemedy(
+              ctx,
+              `Allow \`${action}\` in trust statement \`${t.sid ?? `#${t.index}`}\``,
+              addAction(trustDoc, t.index, action),
+              targetOf(d),
+            ),
+          ),
+      );
+    }
+    default:
+      return [];
+  }
+}
+
+/** Trust policies that do not name the caller (or not for the action it needs). */
+export const trustPrincipalRule: CauseRule = {
+  family: 'trust principal',
+  codes: [
+    'TRUST_PRINCIPAL_NOT_TRUSTED',
+    'TRUST_PRINCIPAL_STALE_ID',
+    'TRUST_MISSING_SESSION_ACTION',
+  ],
+  detectInBlocker,
+  remedies,
+};

@@ -1,0 +1,66 @@
+import type { Readable } from '../../iam/IamState.js';
+import type { CauseDraft } from '../CauseDraft.js';
+import type { CauseRule } from '../CauseRule.js';
+import { callerIamArn } from '../callerIamArn.js';
+import { callerLabel } from '../describe.js';
+import { hasCallerSide } from '../evaluateRequest.js';
+import type { Situation } from '../Situation.js';
+
+const EVALUATED_ROLE = new Set(['role', 'role-missing', 'outside-org', 'role-unreadable']);
+
+/** INSUFFICIENT_DATA for every engine input that could not be read. */
+function detectInSituation(s: Situation): CauseDraft[] {
+  const inputs = s.evaluated?.inputs;
+  if (!EVALUATED_ROLE.has(s.kind) || inputs === undefined) return [];
+  const { event, bundle } = s;
+  const out: CauseDraft[] = [];
+  const federated = !hasCallerSide(event);
+  const reasonOf = (r: Readable<unknown> | undefined): string =>
+    r !== undefined && !r.ok ? r.reason : 'not available';
+  if (!federated && inputs.identity === undefined) {
+    out.push({
+      code: 'INSUFFICIENT_DATA',
+      certainty: 'yes',
+      summary: `The identity-based policies of ${callerLabel(event)} could not be read (${reasonOf(bundle.callerPolicies)}), so caller-side causes cannot be checked.`,
+      evidence: {
+        unreadable: 'identity policies',
+        principal: callerIamArn(event) ?? 'unknown',
+        reason: reasonOf(bundle.callerPolicies),
+        ...(event.caller.accountId === undefined ? {} : { accountId: event.caller.accountId }),
+      },
+    });
+  }
+  if (!federated && inputs.scp === undefined) {
+    out.push({
+      code: 'INSUFFICIENT_DATA',
+      certainty: 'yes',
+      summary: `The service control policies of account \`${event.caller.accountId ?? '?'}\` could not be read (${reasonOf(bundle.callerOrgPath ?? bundle.organization)}).`,
+      evidence: {
+        unreadable: 'service control policies',
+        ...(event.caller.accountId === undefined ? {} : { accountId: event.caller.accountId }),
+        reason: reasonOf(bundle.callerOrgPath ?? bundle.organization),
+      },
+    });
+  }
+  // A role that could not be evaluated has no RCPs to read for it.
+  if (s.kind === 'role' && inputs.rcp === undefined && !inputs.role.isServiceLinked) {
+    out.push({
+      code: 'INSUFFICIENT_DATA',
+      certainty: 'yes',
+      summary: `The resource control policies of account \`${inputs.role.accountId}\` could not be read (${reasonOf(bundle.roleOrgPath ?? bundle.organization)}).`,
+      evidence: {
+        unreadable: 'resource control policies',
+        accountId: inputs.role.accountId,
+        reason: reasonOf(bundle.roleOrgPath ?? bundle.organization),
+      },
+    });
+  }
+  return out;
+}
+
+/** Inputs of the evaluation that could not be read (identity policies, SCPs, RCPs). */
+export const unreadableInputsRule: CauseRule = {
+  family: 'unreadable inputs',
+  codes: [],
+  detectInSituation,
+};

@@ -1,0 +1,248 @@
+import {
+  cliCreateOidcProvider,
+  cliUpdateTrust,
+  hclJsonencode,
+  hclString,
+  shellQuote,
+  tfLabel,
+  tfOidcProvider,
+  tfRoleTrust,
+} from '../../fixes/fixCommands.js';
+import { withTrust } from '../../fixes/patchInputs.js';
+import { addStatement } from '../../fixes/patchPolicy.js';
+import { policyToJson } from '../../fixes/policyToJson.js';
+import type { PolicyDocument } from '../../policy/PolicyDocument.js';
+import type { CauseDraft, DraftOf } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { quoteList } from '../describe.js';
+import { evaluateRole } from '../evaluateRequest.js';
+import type { Situation } from '../Situation.js';
+import { conditionRemedies } from './trustConditions.js';
+import { wrongActionRemedy } from './trustPrincipal.js';
+
+/**
+ * STS rejected the web identity token because of the account's IAM setup
+ * (`InvalidIdentityToken`): no OIDC provider for the issuer, or an audience
+ * that is not one of the provider's client ids. AWS's message is the evidence;
+ * no policy is evaluated (STS checks the provider before any trust policy).
+ */
+function tokenRejection(s: Situation): CauseDraft {
+  const { event, bundle } = s;
+  const account = s.targetAccount;
+  const w = event.caller.webIdentity;
+  const host = w?.provider ?? 'the issuer';
+  const where = account === undefined ? 'the account' : `account \`${account}\``;
+  if (event.errorMessage.kind === 'oidc-provider-missing') {
+    const providerArn =
+      account === undefined ? undefined : `arn:aws:iam::${account}:oidc-provider/${host}`;
+    // Roles that name the provider's ARN and, evaluated with this token, let it in:
+    // recreating the provider is then the whole fix.
+    const listed = account === undefined ? undefined : bundle.rolesByAccount?.[account];
+    const target = bundle.role?.ok === true ? bundle.role.value : null;
+    const candidates = [
+      ...(listed?.ok === true ? listed.value : []),
+      ...(target !== null &&
+      !(listed?.ok === true && listed.value.some((r) => r.arn === target.arn))
+        ? [target]
+        : []),
+    ];
+    const trusting =
+      providerArn === undefined
+        ? []
+        : candidates
+            .filter(
+              (r) =>
+                r.trustPolicy.statements.some(
+                  (st) =>
+                    st.effect === 'Allow' &&
+                    st.principal?.kind === 'map' &&
+                    st.principal.Federated.includes(providerArn),
+                ) && evaluateRole(event, bundle, r).evaluation.allowed === 'yes',
+            )
+            .map((r) => r.name);
+    return {
+      code: 'OIDC_PROVIDER_NOT_TRUSTED',
+      certainty: 'message',
+      summary: `AWS found no IAM OIDC provider for \`https://${host}\` in ${where}, so no role there can trust its tokens: create it (URL \`https://${host}\`, audience \`${w?.aud ?? 'sts.amazonaws.com'}\`)${trusting.length > 0 ? `; ${quoteList(trusting)} already name${trusting.length === 1 ? 's' : ''} its ARN and will trust it again` : ', then a role that trusts it with a scoped `sub`'}.`,
+      evidence: {
+        ...(providerArn === undefined ? {} : { provider: providerArn }),
+        providerExists: false,
+        awsMessage: event.errorMessage.raw,
+        source: 'errorMessage',
+      },
+      facts: {
+        providerMissing: true,
+        ...(providerArn === undefined ? {} : { providerArn }),
+        ...(trusting.length > 0 ? { trustingRoles: trusting } : {}),
+      },
+    };
+  }
+  const providerArn = w?.providerArn;
+  const providers = bundle.oidcProviders;
+  const provider =
+    providers?.ok === true ? providers.value.find((p) => p.arn === providerArn) : undefined;
+  return {
+    code: 'OIDC_CLAIM_MISMATCH',
+    certainty: 'message',
+    summary: `STS rejected the token's audience${w?.aud === undefined ? '' : ` \`${w.aud}\``}: it is not one of the client ids (audiences) of the OIDC provider${providerArn === undefined ? '' : ` \`${providerArn}\``}. ${
+      provider !== undefined && w?.aud !== undefined && provider.clientIds.includes(w.aud)
+        ? 'Today the provider lists it, so it was probably added since the denial.'
+        : `${provider === undefined ? '' : `It lists ${quoteList(provider.clientIds)}. `}Add the audience to the provider, or make the workflow request a registered one.`
+    }`,
+    evidence: {
+      conditionKey: `${host}:aud`,
+      ...(provider === undefined ? {} : { expected: provider.clientIds }),
+      actual: w?.aud === undefined ? 'not logged' : [w.aud],
+      ...(providerArn === undefined ? {} : { provider: providerArn }),
+      awsMessage: event.errorMessage.raw,
+      source: 'errorMessage',
+    },
+    ...(providerArn === undefined || w?.aud === undefined
+      ? {}
+      : { facts: { audienceRejected: { audience: w.aud, providerArn } } }),
+  };
+}
+
+function detectInSituation(s: Situation): CauseDraft[] {
+  return s.kind === 'token-rejected' ? [tokenRejection(s)] : [];
+}
+
+/**
+ * No role trusts the caller's OIDC provider (or it does not exist): recreate
+ * the provider when roles still trust its ARN, else a trust policy for
+ * exactly the observed `sub` and `aud` (the evaluated role's, or a new role's).
+ */
+function providerRemedy(
+  d: DraftOf<'OIDC_PROVIDER_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+): Remedy | undefined {
+  const w = ctx.event.caller.webIdentity;
+  const providerArn = d.facts?.providerArn || w?.providerArn;
+  const host = w?.provider;
+  const inputs = ctx.evaluated?.inputs;
+  if (
+    providerArn === undefined ||
+    host === undefined ||
+    w?.sub === undefined ||
+    inputs === undefined
+  )
+    return undefined;
+  const providerMissing = d.facts?.providerMissing === true;
+  const clientId = w.aud ?? 'sts.amazonaws.com';
+  const trustingRoles = d.facts?.trustingRoles;
+  if (providerMissing && trustingRoles !== undefined) {
+    // Recreating the provider is the whole fix: its ARN comes from its URL.
+    return {
+      title: `Recreate the OIDC provider \`${host}\`: ${trustingRoles.map((r) => `\`${r}\``).join(', ')} already ${trustingRoles.length > 1 ? 'trust' : 'trusts'} its ARN`,
+      appliesTo: `the OIDC provider \`${providerArn}\``,
+      check: {
+        kind: 'before-policies',
+        rule: "STS looks up the IAM OIDC provider of the token's issuer before any trust policy; the roles named were evaluated by the engine with this token and allow it",
+      },
+      texts: () => ({
+        awsCli: cliCreateOidcProvider(host, clientId),
+        terraform: tfOidcProvider(host, [clientId]),
+      }),
+    };
+  }
+  const repo = /^repo:[^/]+\/([^:]+):/.exec(w.sub)?.[1];
+  const roleName =
+    ctx.role?.name ?? (repo === undefined ? 'web-identity-role' : `github-${repo}`.slice(0, 64));
+  const statement = {
+    sid: 'TrustOidcSubject',
+    effect: 'Allow' as const,
+    principal: {
+      kind: 'map' as const,
+      AWS: [],
+      Service: [],
+      Federated: [providerArn],
+      CanonicalUser: [],
+    },
+    action: ['sts:AssumeRoleWithWebIdentity'],
+    conditions: [
+      ...(w.aud === undefined
+        ? []
+        : [{ operator: 'StringEquals', key: `${host}:aud`, values: [w.aud] }]),
+      { operator: 'StringEquals', key: `${host}:sub`, values: [w.sub] },
+    ],
+  };
+  const existing = ctx.role;
+  const doc: PolicyDocument =
+    existing !== undefined
+      ? addStatement(inputs.trust.document, statement)
+      : { version: '2012-10-17', statements: [{ ...statement, index: 0 }] };
+  return {
+    title:
+      existing !== undefined
+        ? `Trust the OIDC provider for exactly the subject \`${w.sub}\` in the trust policy of \`${roleName}\``
+        : `${providerMissing ? 'Create the OIDC provider and a' : 'Create a'} role trusting exactly the subject \`${w.sub}\` (if this workflow should get in)`,
+    appliesTo: existing !== undefined ? inputs.trust.label : `a new role \`${roleName}\``,
+    // The trust policy must let the token in: no trust-side blocker may remain.
+    check: {
+      kind: 'patch',
+      inputs: withTrust(inputs, doc),
+      target: { kind: 'trust-no-allow', action: inputs.context.action },
+    },
+    texts: () => {
+      const json = policyToJson(doc);
+      if (existing !== undefined) {
+        return {
+          iamPolicy: json,
+          awsCli: cliUpdateTrust(roleName, json),
+          terraform: tfRoleTrust({ name: roleName, path: existing.path }, json),
+        };
+      }
+      const createProvider = providerMissing ? `${cliCreateOidcProvider(host, clientId)}\n` : '';
+      const tfProvider = providerMissing ? `${tfOidcProvider(host, [clientId])}\n\n` : '';
+      return {
+        iamPolicy: json,
+        awsCli: `${createProvider}aws iam create-role --role-name ${shellQuote(roleName)} --assume-role-policy-document ${shellQuote(JSON.stringify(json))}`,
+        terraform: `${tfProvider}resource "aws_iam_role" ${hclString(tfLabel(roleName))} {\n  name               = ${hclString(roleName)}\n  assume_role_policy = ${hclJsonencode(json, '  ')}\n}`,
+      };
+    },
+  };
+}
+
+/** Add the rejected audience to the OIDC provider's client ids. */
+function audienceRemedy(d: DraftOf<'OIDC_CLAIM_MISMATCH'>, audience: string, arn: string): Remedy {
+  const host = arn.slice(arn.indexOf('oidc-provider/') + 'oidc-provider/'.length);
+  const known = d.evidence.expected ?? [];
+  return {
+    title: `Add the audience \`${audience}\` to the client ids of the OIDC provider`,
+    appliesTo: `the OIDC provider \`${arn}\``,
+    check: {
+      kind: 'before-policies',
+      rule: "STS accepts a web identity token only when its `aud` is one of the IAM OIDC provider's client ids, and checks that before any trust policy",
+    },
+    texts: () => ({
+      awsCli: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${shellQuote(arn)} --client-id ${shellQuote(audience)}`,
+      terraform: tfOidcProvider(host, [...known, audience]),
+    }),
+  };
+}
+
+function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+  if (d.code === 'OIDC_PROVIDER_NOT_TRUSTED') {
+    // A statement that trusts the provider for the wrong action is mended in place.
+    const r =
+      d.facts?.wrongActionStatement === undefined
+        ? providerRemedy(d, ctx)
+        : wrongActionRemedy(d, ctx, d.facts.wrongActionStatement);
+    return r === undefined ? [] : [r];
+  }
+  if (d.code === 'OIDC_CLAIM_MISMATCH') {
+    const rejected = d.facts?.audienceRejected;
+    return rejected === undefined
+      ? conditionRemedies(d, ctx)
+      : [audienceRemedy(d, rejected.audience, rejected.providerArn)];
+  }
+  return [];
+}
+
+/** Web identity: the OIDC provider (missing, untrusted, audience) and the token's claims. */
+export const webIdentityRule: CauseRule = {
+  family: 'web identity',
+  codes: ['OIDC_PROVIDER_NOT_TRUSTED', 'OIDC_CLAIM_MISMATCH'],
+  detectInSituation,
+  remedies,
+};

@@ -1,0 +1,224 @@
+import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluation.js';
+import { evaluateAssumeRole } from '../engine/evaluateAssumeRole.js';
+import type { Tri } from '../engine/RequestContext.js';
+import type { OrgPathInfo, Readable, RoleState } from '../iam/IamState.js';
+import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { LabeledPolicy } from '../policy/PolicyDocument.js';
+import { buildRequestContext } from './buildRequestContext.js';
+import { callerIamArn } from './callerIamArn.js';
+import type { DiagnosisBundle } from './DiagnosisBundle.js';
+import { roleNameOf } from './describe.js';
+import type { Evaluated, Subject } from './Situation.js';
+
+/*
+ * The engine's inputs for one event against one role, from the state read
+ * for it, and their evaluation. Pure.
+ */
+
+/** A trust policy that allows anyone: used to evaluate the caller's side alone. */
+export const OPEN_TRUST: LabeledPolicy = {
+  label: 'trust policy (not readable; assumed to allow)',
+  document: {
+    version: '2012-10-17',
+    statements: [
+      { index: 0, effect: 'Allow', principal: { kind: 'any' }, action: ['sts:*'], conditions: [] },
+    ],
+  },
+};
+
+function orgPolicies(
+  path: Readable<OrgPathInfo | null> | undefined,
+  organization: DiagnosisBundle['organization'],
+  accountId: string | undefined,
+  kind: 'scp' | 'rcp',
+): OrgPolicies | undefined {
+  if (organization.ok && organization.value === null) {
+    return { exempt: true, exemptReason: 'not-in-organization', levels: [] };
+  }
+  if (path === undefined || !path.ok || !organization.ok || organization.value === null)
+    return undefined;
+  if (path.value === null) return { exempt: true, exemptReason: 'not-in-organization', levels: [] };
+  if (accountId === organization.value.managementAccountId) {
+    return {
+      exempt: true,
+      exemptReason: 'management-account',
+      levels: kind === 'scp' ? path.value.scpLevels : path.value.rcpLevels,
+    };
+  }
+  return { exempt: false, levels: kind === 'scp' ? path.value.scpLevels : path.value.rcpLevels };
+}
+
+/**
+ * Whether the request needed `sts:TagSession` / `sts:SetSourceIdentity`. When
+ * requestParameters were not logged, AWS's message still tells: a missing
+ * session action is reported as that action (`…not authorized to perform:
+ * sts:TagSession on resource…`, the familiar configure-aws-credentials
+ * error), so a message naming the main action rules them out as the cause of
+ * this denial, and one naming a session action confirms it was needed.
+ */
+function sessionActionsOf(event: DenialEvent): AssumeRoleInputs['sessionActions'] {
+  const r = event.request;
+  // Role chaining carries the caller's source identity into the new session,
+  // which needs `sts:SetSourceIdentity` from both policies (IAM UG,
+  // "Monitor and control actions taken with assumed roles").
+  const chainedSource =
+    event.eventName === 'AssumeRole' && event.caller.sessionSourceIdentity !== undefined;
+  if (!r.logged) {
+    const named = event.errorMessage.action?.toLowerCase();
+    const main = `sts:${event.eventName.toLowerCase()}`;
+    const tagSession: Tri = named === 'sts:tagsession' ? 'yes' : named === main ? 'no' : 'unknown';
+    const setSourceIdentity: Tri =
+      named === 'sts:setsourceidentity' || chainedSource
+        ? 'yes'
+        : named === main
+          ? 'no'
+          : 'unknown';
+    return [
+      { action: 'sts:TagSession', needed: tagSession },
+      { action: 'sts:SetSourceIdentity', needed: setSourceIdentity },
+    ];
+  }
+  const tags: Tri =
+    (r.tags?.length ?? 0) > 0 || (r.transitiveTagKeys?.length ?? 0) > 0 ? 'yes' : 'no';
+  const source: Tri = r.sourceIdentity !== undefined || chainedSource ? 'yes' : 'no';
+  return [
+    { action: 'sts:TagSession', needed: tags },
+    { action: 'sts:SetSourceIdentity', needed: source },
+  ];
+}
+
+function principalTags(
+  bundle: DiagnosisBundle,
+): DiagnosisBundle['callerRole'] extends never
+  ? never
+  : readonly { key: string; value: string }[] | undefined {
+  if (bundle.callerRole?.ok && bundle.callerRole.value !== null)
+    return bundle.callerRole.value.tags;
+  if (bundle.callerUser?.ok && bundle.callerUser.value !== null)
+    return bundle.callerUser.value.tags;
+  return undefined;
+}
+
+/** Builds the engine inputs for the event against one role (or an open trust policy). */
+export function inputsFor(
+  event: DenialEvent,
+  bundle: DiagnosisBundle,
+  role: { arn: string; accountId: string; isServiceLinked: boolean },
+  trust: LabeledPolicy,
+  roleState?: RoleState,
+): AssumeRoleInputs {
+  const federated = event.eventName !== 'AssumeRole';
+  const tags = principalTags(bundle);
+  const callerAccount = event.caller.accountId;
+  const rolePath = role.accountId === callerAccount ? bundle.callerOrgPath : bundle.roleOrgPath;
+  const context = buildRequestContext(event, role.arn, {
+    organization: bundle.organization,
+    ...(bundle.callerOrgPath === undefined ? {} : { callerOrgPath: bundle.callerOrgPath }),
+    ...(tags === undefined ? {} : { principalTags: tags }),
+    ...(roleState === undefined ? {} : { resourceTags: roleState.tags }),
+    ...(rolePath === undefined ? {} : { resourceOrgPath: rolePath }),
+  });
+  const pol = bundle.callerPolicies;
+  return {
+    context,
+    role,
+    trust,
+    identity: federated ? [] : pol?.ok ? pol.value.identity : undefined,
+    boundary: federated ? null : pol?.ok ? pol.value.boundary : undefined,
+    sessionPolicies: [],
+    scp: federated
+      ? { exempt: true, exemptReason: 'not-in-organization', levels: [] }
+      : orgPolicies(bundle.callerOrgPath, bundle.organization, callerAccount, 'scp'),
+    rcp: orgPolicies(rolePath, bundle.organization, role.accountId, 'rcp'),
+    sessionActions: sessionActionsOf(event),
+  };
+}
+
+/** Evaluates the event against an existing role as it stands in the state. */
+export function evaluateRole(event: DenialEvent, bundle: DiagnosisBundle, r: RoleState): Evaluated {
+  return evaluate(
+    event,
+    bundle,
+    { arn: r.arn, accountId: r.accountId, isServiceLinked: r.isServiceLinked },
+    trustOf(r),
+    r,
+  );
+}
+
+export function trustOf(role: RoleState): LabeledPolicy {
+  return { label: `trust policy of ${role.arn}`, document: role.trustPolicy };
+}
+
+function callerInOrg(event: DenialEvent, bundle: DiagnosisBundle, roleAccount: string): boolean {
+  const org = bundle.organization;
+  if (!org.ok || org.value === null) return false;
+  const ids = org.value.accounts.map((a) => a.id);
+  return (
+    event.caller.accountId !== undefined &&
+    ids.includes(event.caller.accountId) &&
+    ids.includes(roleAccount)
+  );
+}
+
+/**
+ * Evaluates the event against one role (or an open trust policy) with the
+ * engine. Unlogged session actions are left out first: they can only add
+ * speculative causes, which are dropped whenever anything else blocks.
+ */
+export function evaluate(
+  event: DenialEvent,
+  bundle: DiagnosisBundle,
+  role: { arn: string; accountId: string; isServiceLinked: boolean },
+  trust: LabeledPolicy,
+  roleState?: RoleState,
+): Evaluated {
+  const full = inputsFor(event, bundle, role, trust, roleState);
+  const known = full.sessionActions.filter((a) => a.needed !== 'unknown');
+  let inputs =
+    known.length === full.sessionActions.length ? full : { ...full, sessionActions: known };
+  let evaluation = evaluateAssumeRole(inputs);
+  if (inputs !== full && evaluation.blockers.length === 0) {
+    inputs = full;
+    evaluation = evaluateAssumeRole(inputs);
+  }
+  const subject: Subject = {
+    event,
+    roleArn: role.arn,
+    roleName: roleNameOf(role.arn),
+    trust,
+    ...(callerIamArn(event) === undefined ? {} : { callerArn: callerIamArn(event) as string }),
+    ...(callerUniqueId(event, bundle) === undefined
+      ? {}
+      : { callerUniqueId: callerUniqueId(event, bundle) as string }),
+    callerInOrg: callerInOrg(event, bundle, role.accountId),
+    ...(bundle.knownUniqueIds === undefined ? {} : { knownUniqueIds: bundle.knownUniqueIds }),
+  };
+  return { inputs, evaluation, subject, ...(roleState === undefined ? {} : { role: roleState }) };
+}
+
+function callerUniqueId(event: DenialEvent, bundle: DiagnosisBundle): string | undefined {
+  if (bundle.callerRole?.ok && bundle.callerRole.value !== null)
+    return bundle.callerRole.value.roleId;
+  if (bundle.callerUser?.ok && bundle.callerUser.value !== null)
+    return bundle.callerUser.value.userId;
+  return (
+    event.caller.issuerUniqueId ??
+    (event.caller.type === 'IAMUser' ? event.caller.principalId : undefined)
+  );
+}
+
+/**
+ * Whether the caller has an IAM side (identity policies, boundary, SCPs):
+ * not for web identity and SAML callers, nor for an AWS service principal.
+ */
+export function hasCallerSide(event: DenialEvent): boolean {
+  return event.eventName === 'AssumeRole' && event.caller.type !== 'AWSService';
+}
+
+/** Roles of every readable account, for suggestions. */
+export function allRoles(bundle: DiagnosisBundle): RoleState[] {
+  const out: RoleState[] = [];
+  for (const list of Object.values(bundle.rolesByAccount ?? {}))
+    if (list.ok) out.push(...list.value);
+  return out;
+}

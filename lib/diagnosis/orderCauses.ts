@@ -1,0 +1,129 @@
+import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { CauseDraft } from './CauseDraft.js';
+import { CAUSE_CODE_LIST, CAUSE_CODES, type CauseCode, type Confidence } from './causeCodes.js';
+import { callerLabel } from './describe.js';
+import { reconcileMessage } from './reconcileMessage.js';
+import type { Situation } from './Situation.js';
+
+/** A cause that blocks only if the unlogged request set session tags or a source identity. */
+export function isSpeculative(d: CauseDraft, mainAction: string): boolean {
+  return d.certainty === 'unknown' && d.blocker !== undefined && d.blocker.action !== mainAction;
+}
+
+/**
+ * Speculative causes (a session action such as `sts:TagSession` that blocks
+ * only if the unlogged request used it) are kept only when nothing else
+ * explains the denial, and then only on the trust side, which AWS checks
+ * for them first.
+ */
+function dropSpeculative(drafts: readonly CauseDraft[], mainAction: string): CauseDraft[] {
+  const others = drafts.filter((d) => !isSpeculative(d, mainAction));
+  if (others.length > 0) return others;
+  const trustSide = drafts.filter((d) => d.code === 'TRUST_MISSING_SESSION_ACTION');
+  return trustSide.length > 0 ? trustSide : [...drafts];
+}
+
+/**
+ * Folds AWS's message into the causes the rules found, drops speculative
+ * ones when something else explains the denial, and says so when nothing
+ * does (`NO_CAUSE_FOUND`).
+ */
+export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDraft[] {
+  const { event, bundle, targetArn } = s;
+  let drafts = s.ruledOut
+    ? [...found]
+    : reconcileMessage(event, found, {
+        callerSide: bundle.callerPolicies?.ok === true,
+        orgPolicies: bundle.callerOrgPath?.ok === true,
+        roleSide: s.roleSideReadable,
+      });
+  const roleEvidence = targetArn === undefined ? {} : { roleArn: targetArn };
+  if (s.evaluated !== undefined) {
+    const action = s.evaluated.inputs.context.action;
+    drafts = dropSpeculative(drafts, action);
+    const named = event.errorMessage.action?.toLowerCase();
+    if (
+      named !== undefined &&
+      named !== action.toLowerCase() &&
+      drafts.length > 0 &&
+      drafts.every((d) => isSpeculative(d, action) && d.blocker?.action.toLowerCase() !== named)
+    ) {
+      // AWS's message names the session action that failed, and today it is
+      // allowed: the denial was fixed since. Another session action the
+      // request may also have needed stays a possibility.
+      drafts = [
+        {
+          code: 'NO_CAUSE_FOUND',
+          certainty: 'unknown',
+          summary: `AWS's message says \`${event.errorMessage.action}\` was denied, and today's policies allow it: it was probably fixed since the denial, or IAM had not yet propagated a change.`,
+          evidence: roleEvidence,
+        },
+        ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
+      ];
+    } else if (drafts.length > 0 && drafts.every((d) => isSpeculative(d, action))) {
+      drafts.push({
+        code: 'NO_CAUSE_FOUND',
+        certainty: 'inferred',
+        summary: `Unless the request passed session tags or a source identity (CloudTrail did not log its parameters), today's policies would allow it: it was probably fixed since, or IAM had not yet propagated a change.`,
+        evidence: roleEvidence,
+      });
+    }
+  }
+  if (drafts.length === 0) {
+    drafts.push({
+      code: 'NO_CAUSE_FOUND',
+      certainty: 'yes',
+      summary: `With today's policies this request would be allowed: it was probably fixed since the denial, or IAM had not yet propagated a change when ${callerLabel(event)} tried.`,
+      evidence: roleEvidence,
+    });
+  }
+  return drafts;
+}
+
+const RANK: Record<Confidence, number> = { confirmed: 0, likely: 1, possible: 2 };
+
+/**
+ * Settles confidence and order (AWS's message first, then confidence, then
+ * the side AWS's message points at, then code), and merges duplicates.
+ */
+export function settle(
+  event: DenialEvent,
+  drafts: readonly CauseDraft[],
+): { draft: CauseDraft; confidence: Confidence }[] {
+  const certain = drafts.filter(
+    (d) => (d.certainty === 'yes' && !d.demoted) || d.certainty === 'message',
+  );
+  const unknownCodes = new Set(drafts.filter((d) => d.certainty === 'unknown').map((d) => d.code));
+  const withConf = drafts.map((d) => {
+    let confidence: Confidence;
+    if (d.certainty === 'message') confidence = 'confirmed';
+    else if (d.certainty === 'yes') confidence = d.demoted ? 'possible' : 'confirmed';
+    else if (d.certainty === 'inferred') confidence = 'possible';
+    else confidence = certain.length === 0 && unknownCodes.size === 1 ? 'likely' : 'possible';
+    return { draft: d, confidence };
+  });
+  const plain =
+    event.errorMessage.kind === 'not-authorized' && event.errorMessage.reason === undefined;
+  const sideRank = (code: CauseCode): number => {
+    const side = CAUSE_CODES[code];
+    if (code === 'INSUFFICIENT_DATA') return 0;
+    if (side === 'any') return 3;
+    if (plain) return side === 'caller' ? 2 : 1;
+    return side === 'caller' ? 1 : 2;
+  };
+  withConf.sort(
+    (a, b) =>
+      (a.draft.certainty === 'message' ? -1 : 0) - (b.draft.certainty === 'message' ? -1 : 0) ||
+      RANK[a.confidence] - RANK[b.confidence] ||
+      sideRank(a.draft.code) - sideRank(b.draft.code) ||
+      CAUSE_CODE_LIST.indexOf(a.draft.code) - CAUSE_CODE_LIST.indexOf(b.draft.code),
+  );
+  const seen = new Set<string>();
+  return withConf.filter(({ draft }) => {
+    const e = draft.evidence;
+    const key = `${draft.code}|${String(e.policy)}|${String(e.statement)}|${String(e.conditionKey)}|${'unreadable' in e ? String(e.unreadable) : 'undefined'}|${String(e.accountId)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
