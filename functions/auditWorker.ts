@@ -110,7 +110,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     import('../lib/audit/digest/slackDigestSink.js'),
     import('../lib/alerts/webhookUrl.js'),
     import('../lib/alerts/awsSecretReader.js'),
-    import('../lib/audit/aws/dynamoDenialReader.js'),
+    import('../lib/dedup/dynamoDenialReader.js'),
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/lib-dynamodb'),
     import('@aws-sdk/client-sns'),

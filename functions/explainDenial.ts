@@ -11,7 +11,7 @@ import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
 import { createLiveStateSource } from '../lib/aws/createLiveStateSource.js';
 import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
 import type { Diagnosis } from '../lib/diagnosis/Diagnosis.js';
-import { explainEvent } from '../lib/diagnosis/explainEvent.js';
+import { explainEvent } from '../lib/explain/explainEvent.js';
 import { formatErrorLine, InputError } from '../lib/errors/TrustwatchError.js';
 import type { DenialEvent } from '../lib/intake/DenialEvent.js';
 import { readInput } from '../lib/intake/readInput.js';

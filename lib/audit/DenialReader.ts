@@ -3,7 +3,7 @@ import type { DenialSummary } from './DenialSummary.js';
 /**
  * Where the scheduled audit reads the recent denials of the account it
  * audits: the explain pipeline's noise table in production
- * (lib/audit/aws/dynamoDenialReader.ts), fakes in tests. May throw; the
+ * (lib/dedup/dynamoDenialReader.ts), fakes in tests. May throw; the
  * auditor reports a failed read as a warning and audits without denials.
  */
 export interface DenialReader {

@@ -1,7 +1,7 @@
 import { globFromRaw, globMatch } from '../engine/wildcard.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
-import { zodIssuePath } from '../intake/jsonPath.js';
 import type { Tag } from '../state/IamStateSource.js';
+import { zodIssuePath } from '../validation/jsonPath.js';
 import * as z from '../validation/z.js';
 import type { AuditFinding } from './AuditFinding.js';
 import { FINDING_CODE_LIST, type FindingCode, isFindingCode } from './findingCodes.js';

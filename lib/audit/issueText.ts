@@ -1,4 +1,4 @@
-import { describeZodIssue } from '../intake/jsonPath.js';
+import { describeZodIssue } from '../validation/jsonPath.js';
 import type * as z from '../validation/z.js';
 
 /**

@@ -1,5 +1,5 @@
 import { InputError } from '../errors/TrustwatchError.js';
-import { zodIssuePath } from '../intake/jsonPath.js';
+import { zodIssuePath } from '../validation/jsonPath.js';
 import * as z from '../validation/z.js';
 import type { DenialSummary } from './DenialSummary.js';
 import { issueText } from './issueText.js';

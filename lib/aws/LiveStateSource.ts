@@ -36,7 +36,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { formatErrorLine } from '../errors/TrustwatchError.js';
-import { parseIamPrincipalArn, parseSessionArn } from '../intake/parseIamArn.js';
+import { parseIamPrincipalArn, parseSessionArn } from '../iam/parseIamArn.js';
 import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type {

@@ -1,6 +1,6 @@
+import { parseIamPrincipalArn, parseRoleArn, parseSessionArn } from '../iam/parseIamArn.js';
 import type { Caller, DenialEvent } from '../intake/DenialEvent.js';
 import { parseErrorMessage } from '../intake/parseErrorMessage.js';
-import { parseIamPrincipalArn, parseRoleArn, parseSessionArn } from '../intake/parseIamArn.js';
 
 /** What `trustwatch probe` sent and what came back. */
 export interface ProbeAttempt {

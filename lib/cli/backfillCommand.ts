@@ -235,7 +235,7 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
     const { lookupAssumeRoleEvents, enabledRegions } = await import('../aws/lookupDenials.js');
     const { createTrailClients } = await import('../aws/trailClients.js');
     const { readInput } = await import('../intake/readInput.js');
-    const { explainEvent } = await import('../diagnosis/explainEvent.js');
+    const { explainEvent } = await import('../explain/explainEvent.js');
     const clients: AwsClientFactory = createClientFactory({
       env: io.env,
       ...(args.live.region === undefined ? {} : { region: args.live.region }),

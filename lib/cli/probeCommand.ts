@@ -7,7 +7,7 @@ import {
 } from '../aws/cliOptions.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
-import { parseRoleArn } from '../intake/parseIamArn.js';
+import { parseRoleArn } from '../iam/parseIamArn.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
 import { commandStateSource } from './commandStateSource.js';
@@ -156,7 +156,7 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
       if (!DENIAL_CODES.has(code)) throw err;
       const source = await stateSource(args, io, deps);
       const { buildProbeEvent } = await import('../aws/probeEvent.js');
-      const { explainEvent } = await import('../diagnosis/explainEvent.js');
+      const { explainEvent } = await import('../explain/explainEvent.js');
       let issuerArn: string | undefined;
       const session = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(identity.arn);
       if (session?.[1] !== undefined && session[2] !== undefined) {

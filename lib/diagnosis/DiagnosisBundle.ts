@@ -7,7 +7,7 @@ import type {
   RoleState,
   SamlProviderState,
   UserState,
-} from '../state/IamStateSource.js';
+} from '../iam/IamState.js';
 
 /**
  * Everything `diagnose` needs about IAM and Organizations for one event, read

@@ -1,6 +1,6 @@
 import type { RoleState } from '../iam/IamState.js';
+import { parseRoleArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
-import { parseRoleArn } from '../intake/parseIamArn.js';
 import type { CauseDraft } from './CauseDraft.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { editDistanceText, quoteList } from './describe.js';

@@ -1,4 +1,11 @@
 import {
+  accountIdOfArn,
+  parseIamPrincipalArn,
+  parseRoleArn,
+  parseSessionArn,
+} from '../iam/parseIamArn.js';
+import { describeZodIssue, joinPath, zodIssuePath } from '../validation/jsonPath.js';
+import {
   type DeniedRecordJson,
   deniedRecordSchema,
   type RequestParametersJson,
@@ -16,14 +23,7 @@ import {
   type RoleArnSource,
   type SkippedRecord,
 } from './DenialEvent.js';
-import { describeZodIssue, joinPath, zodIssuePath } from './jsonPath.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
-import {
-  accountIdOfArn,
-  parseIamPrincipalArn,
-  parseRoleArn,
-  parseSessionArn,
-} from './parseIamArn.js';
 
 /**
  * An `AssumeRoleWithWebIdentity` that STS rejected with `InvalidIdentityToken`

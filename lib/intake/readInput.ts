@@ -1,9 +1,9 @@
 import { InputError } from '../errors/TrustwatchError.js';
+import { findJsonErrorOffset } from '../validation/findJsonErrorOffset.js';
+import { describeJsonValue, joinPath } from '../validation/jsonPath.js';
+import { lineColumnAt, parseJsonText } from '../validation/parseJsonText.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from './DenialEvent.js';
-import { findJsonErrorOffset } from './findJsonErrorOffset.js';
-import { describeJsonValue, joinPath } from './jsonPath.js';
 import { normalizeRecord } from './normalizeRecord.js';
-import { lineColumnAt, parseJsonText } from './parseJsonText.js';
 
 /** EventBridge's `detail-type` for CloudTrail-delivered API calls. */
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';

@@ -1,6 +1,6 @@
 import { PolicyError } from '../errors/TrustwatchError.js';
-import { findJsonErrorOffset } from '../intake/findJsonErrorOffset.js';
-import { lineColumnAt } from '../intake/parseJsonText.js';
+import { findJsonErrorOffset } from '../validation/findJsonErrorOffset.js';
+import { lineColumnAt } from '../validation/parseJsonText.js';
 import * as z from '../validation/z.js';
 import { markParsed } from './isParsed.js';
 import { appendIndex, appendKey } from './jsonPath.js';

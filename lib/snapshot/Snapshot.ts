@@ -4,7 +4,7 @@ import type {
   OrgAccount,
   SamlProviderState,
   Tag,
-} from '../state/IamStateSource.js';
+} from '../iam/IamState.js';
 
 /**
  * A loaded, validated and indexed IAM snapshot (`shared/spec/snapshot.md`).

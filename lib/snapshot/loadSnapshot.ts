@@ -1,10 +1,15 @@
 import { PolicyError, SnapshotError } from '../errors/TrustwatchError.js';
-import { describeJsonValue, describeZodIssue, joinPath, zodIssuePath } from '../intake/jsonPath.js';
-import { parseIamPrincipalArn } from '../intake/parseIamArn.js';
-import { parseJsonText } from '../intake/parseJsonText.js';
+import { parseIamPrincipalArn } from '../iam/parseIamArn.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
-import type { OidcProviderState, SamlProviderState, Tag } from '../state/IamStateSource.js';
+import type { OidcProviderState, SamlProviderState, Tag } from '../iam/IamState.js';
+import {
+  describeJsonValue,
+  describeZodIssue,
+  joinPath,
+  zodIssuePath,
+} from '../validation/jsonPath.js';
+import { parseJsonText } from '../validation/parseJsonText.js';
 import type {
   OrgPolicyType,
   Snapshot,

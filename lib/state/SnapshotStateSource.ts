@@ -1,4 +1,4 @@
-import { parseIamPrincipalArn, parseSessionArn } from '../intake/parseIamArn.js';
+import { parseIamPrincipalArn, parseSessionArn } from '../iam/parseIamArn.js';
 import type { LabeledPolicy } from '../policy/PolicyDocument.js';
 import type {
   Snapshot,

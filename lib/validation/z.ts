@@ -4,7 +4,7 @@ import en from 'zod/v4/locales/en.js';
 /**
  * The one zod every trustwatch schema is written with: `zod/mini`, the
  * tree-shakable functional API, with English issue messages. Import it as a
- * namespace: `import * as z from '../validation/z.js'`.
+ * namespace: `import * as z from './z.js'`.
  *
  * Why not classic `zod`: its schema objects carry every method, so a bundle
  * that builds a few schemas pulls in (and V8 compiles) all of zod, ~190 KB of

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { type CallCounter, createCallCounter } from '../../lib/aws/clients.js';
 import { createLiveStateSource } from '../../lib/aws/createLiveStateSource.js';
 import { ReadCache } from '../../lib/aws/ReadCache.js';
-import { explainEvent } from '../../lib/diagnosis/explainEvent.js';
+import { explainEvent } from '../../lib/explain/explainEvent.js';
 import type { DenialEvent } from '../../lib/intake/DenialEvent.js';
 import { readInput } from '../../lib/intake/readInput.js';
 import { buildTestOrg, denialRecord, type TestOrg } from '../support/motoOrg.js';

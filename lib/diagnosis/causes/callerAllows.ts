@@ -10,7 +10,7 @@ import {
 import { sessionNameOf, sidPart } from '../../fixes/fixTexts.js';
 import { addStatement } from '../../fixes/patchPolicy.js';
 import { policyToJson } from '../../fixes/policyToJson.js';
-import { parseIamPrincipalArn, parseRoleArn } from '../../intake/parseIamArn.js';
+import { parseIamPrincipalArn, parseRoleArn } from '../../iam/parseIamArn.js';
 import type { LabeledPolicy, PolicyStatement } from '../../policy/PolicyDocument.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';

@@ -5,7 +5,7 @@ import { cliAssumeRole, tfProviderAssumeRole } from '../../fixes/fixCommands.js'
 import { sessionNameOf } from '../../fixes/fixTexts.js';
 import { addExceptionValues, addPrincipalArnException } from '../../fixes/patchPolicy.js';
 import type { BlockTarget } from '../../fixes/verifyRemedy.js';
-import { parseRoleArn } from '../../intake/parseIamArn.js';
+import { parseRoleArn } from '../../iam/parseIamArn.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import { requestPrincipalOf } from '../buildRequestContext.js';
 import type { CauseDraft } from '../CauseDraft.js';

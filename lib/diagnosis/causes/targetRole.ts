@@ -1,6 +1,6 @@
 import { cliAssumeRole, tfProviderAssumeRole } from '../../fixes/fixCommands.js';
 import { sessionNameOf } from '../../fixes/fixTexts.js';
-import { parseRoleArn } from '../../intake/parseIamArn.js';
+import { parseRoleArn } from '../../iam/parseIamArn.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import { callerLabel, quoteList, roleNameOf } from '../describe.js';

@@ -9,7 +9,7 @@ import {
   replaceAssumeAction,
   replaceAwsPrincipal,
 } from '../../fixes/patchPolicy.js';
-import { parseIamPrincipalArn } from '../../intake/parseIamArn.js';
+import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import { callerLabel, quoteList, roleNameOf, statementRef } from '../describe.js';

@@ -5,7 +5,7 @@ import { CAUSE_CODE_LIST, CAUSE_CODES, CONFIDENCE_LEVELS } from '../causeCodes.j
  * zod schema of the CLI's JSON output (`trustwatch explain --format json`,
  * `shared/spec/diagnosis.md`). The committed JSON Schema next to this file
  * (`explain-output.schema.json`) is generated from it with `z.toJSONSchema`
- * (`npx tsx lib/diagnosis/schema/writeExplainOutputJsonSchema.ts`); a test
+ * (`npx tsx test/support/writeExplainOutputJsonSchema.ts`); a test
  * checks that it is up to date.
  */
 const causeCode = z.enum(

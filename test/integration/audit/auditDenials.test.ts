@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHandler as createWorker } from '../../../functions/auditWorker.js';
 import { AlertPipeline } from '../../../lib/alerts/AlertPipeline.js';
 import { newRunId } from '../../../lib/audit/aws/auditMessage.js';
-import { dynamoDenialReader } from '../../../lib/audit/aws/dynamoDenialReader.js';
+import { dynamoDenialReader } from '../../../lib/dedup/dynamoDenialReader.js';
 import { createAccountAuditor } from '../../../lib/audit/aws/liveAccountAuditor.js';
 import { DEFAULT_FORWARD_RULE_NAME } from '../../../lib/audit/blindspots/BlindSpotReader.js';
 import type { DenialReader } from '../../../lib/audit/DenialReader.js';

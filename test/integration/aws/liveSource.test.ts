@@ -5,7 +5,7 @@ import { createLiveStateSource } from '../../../lib/aws/createLiveStateSource.js
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
 import { snapshotCommand } from '../../../lib/cli/snapshotCommand.js';
 import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
-import { explainEvent } from '../../../lib/diagnosis/explainEvent.js';
+import { explainEvent } from '../../../lib/explain/explainEvent.js';
 import type { DenialEvent } from '../../../lib/intake/DenialEvent.js';
 import { readInput } from '../../../lib/intake/readInput.js';
 import { readSnapshotText } from '../../../lib/snapshot/loadSnapshot.js';

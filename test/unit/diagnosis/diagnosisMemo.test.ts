@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoStats } from '../../../lib/diagnosis/diagnosisMemo.js';
-import { explainEvent } from '../../../lib/diagnosis/explainEvent.js';
-import { memoizeSource } from '../../../lib/diagnosis/memoizeSource.js';
+import { memoStats } from '../../../lib/explain/diagnosisMemo.js';
+import { explainEvent } from '../../../lib/explain/explainEvent.js';
+import { memoizeSource } from '../../../lib/explain/memoizeSource.js';
 import { readInput } from '../../../lib/intake/readInput.js';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';

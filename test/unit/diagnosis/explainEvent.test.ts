@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explainEvent } from '../../../lib/diagnosis/explainEvent.js';
+import { explainEvent } from '../../../lib/explain/explainEvent.js';
 import { readInput } from '../../../lib/intake/readInput.js';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import type { IamStateSource } from '../../../lib/state/IamStateSource.js';

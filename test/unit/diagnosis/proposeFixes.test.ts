@@ -6,7 +6,7 @@ import type { CauseRule, Remedy } from '../../../lib/diagnosis/CauseRule.js';
 import { CAUSE_RULES, mapBlockers } from '../../../lib/diagnosis/causeRules.js';
 import { trustPrincipalRule } from '../../../lib/diagnosis/causes/trustPrincipal.js';
 import { diagnose } from '../../../lib/diagnosis/diagnose.js';
-import { gatherBundle } from '../../../lib/diagnosis/gatherBundle.js';
+import { gatherBundle } from '../../../lib/explain/gatherBundle.js';
 import { checkRemedy, proposeFixes } from '../../../lib/diagnosis/proposeFixes.js';
 import { withTrust } from '../../../lib/fixes/patchInputs.js';
 import { addStatement } from '../../../lib/fixes/patchPolicy.js';

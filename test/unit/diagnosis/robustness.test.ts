@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { explainAll } from '../../../lib/diagnosis/explainEvent.js';
+import { explainAll } from '../../../lib/explain/explainEvent.js';
 import { explainOutputSchema } from '../../../lib/diagnosis/schema/explainOutputSchema.js';
 import { readInput } from '../../../lib/intake/readInput.js';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findJsonErrorOffset } from '../../../lib/intake/findJsonErrorOffset.js';
+import { findJsonErrorOffset } from '../../../lib/validation/findJsonErrorOffset.js';
 
 describe('findJsonErrorOffset', () => {
   it.each([

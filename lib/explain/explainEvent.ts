@@ -1,7 +1,7 @@
 import type { DenialEvent, IntakeResult } from '../intake/DenialEvent.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
-import type { Diagnosis, ExplainOutput } from './Diagnosis.js';
-import { diagnose } from './diagnose.js';
+import type { Diagnosis, ExplainOutput } from '../diagnosis/Diagnosis.js';
+import { diagnose } from '../diagnosis/diagnose.js';
 import { memoDiagnose } from './diagnosisMemo.js';
 import { gatherBundle } from './gatherBundle.js';
 import { memoizeSource } from './memoizeSource.js';

@@ -1,4 +1,4 @@
-import type * as z from '../validation/z.js';
+import type * as z from './z.js';
 
 /** One step of a JSON path: an object key or an array index. */
 export type PathSegment = string | number;

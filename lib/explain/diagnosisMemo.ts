@@ -1,8 +1,8 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { LabeledPolicy } from '../policy/PolicyDocument.js';
-import { callerHeader } from './callerHeader.js';
-import type { Diagnosis } from './Diagnosis.js';
-import type { DiagnosisBundle } from './DiagnosisBundle.js';
+import { callerHeader } from '../diagnosis/callerHeader.js';
+import type { Diagnosis } from '../diagnosis/Diagnosis.js';
+import type { DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
 
 /**
  * Memo of diagnoses for repeated denials of the same (caller, role) pair, the

@@ -1,5 +1,5 @@
+import { parseSessionArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
-import { parseSessionArn } from '../intake/parseIamArn.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 
 /**
