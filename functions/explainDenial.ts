@@ -11,8 +11,9 @@ import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
 import { createLiveStateSource } from '../lib/aws/createLiveStateSource.js';
 import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
 import type { Diagnosis } from '../lib/diagnosis/Diagnosis.js';
-import { explainEvent } from '../lib/explain/explainEvent.js';
 import { formatErrorLine, InputError } from '../lib/errors/TrustwatchError.js';
+import { DiagnosisMemo } from '../lib/explain/DiagnosisMemo.js';
+import { explainEvent } from '../lib/explain/explainEvent.js';
 import type { DenialEvent } from '../lib/intake/DenialEvent.js';
 import { readInput } from '../lib/intake/readInput.js';
 import type { IamStateSource } from '../lib/state/IamStateSource.js';
@@ -119,6 +120,7 @@ export function wrapHandler(deps: ExplainDenialDeps) {
 
 /** Production dependencies from the validated environment. */
 export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
+  const memo = new DiagnosisMemo();
   const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial');
   return {
     stateSource: () =>
@@ -129,7 +131,8 @@ export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
           ? { orgReaderRoleArn: config.orgReaderRoleArn }
           : {}),
       }),
-    explain: explainEvent,
+    // One memo per warm container: repeats of a denial under the same state are not diagnosed again.
+    explain: (event, source) => explainEvent(event, source, memo),
     pipeline,
     logger,
     metrics,

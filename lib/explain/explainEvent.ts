@@ -1,36 +1,46 @@
-import type { DenialEvent, IntakeResult } from '../intake/DenialEvent.js';
-import type { IamStateSource } from '../state/IamStateSource.js';
 import type { Diagnosis, ExplainOutput } from '../diagnosis/Diagnosis.js';
 import { diagnose } from '../diagnosis/diagnose.js';
-import { memoDiagnose } from './diagnosisMemo.js';
+import type { DenialEvent, IntakeResult } from '../intake/DenialEvent.js';
+import type { IamStateSource } from '../state/IamStateSource.js';
+import { DiagnosisMemo } from './DiagnosisMemo.js';
 import { gatherBundle } from './gatherBundle.js';
 import { memoizeSource } from './memoizeSource.js';
 import { resolveSessionIssuer } from './resolveSessionIssuer.js';
 
 /**
  * Explains one denied role assumption: reads what it needs from the state
- * source (async), then diagnoses it (pure).
+ * source (async), then diagnoses it (pure). With a memo, a repeat of a
+ * denial already explained under the same state version is answered
+ * without reading anything.
  */
 export async function explainEvent(
   received: DenialEvent,
   source: IamStateSource,
+  memo?: DiagnosisMemo,
 ): Promise<Diagnosis> {
+  const version = source.version;
+  const hit = memo?.lookup(received, version);
+  if (hit !== undefined) return hit;
   const event = await resolveSessionIssuer(received, source);
   const bundle = await gatherBundle(event, source);
-  return memoDiagnose(event, bundle, () => diagnose(event, bundle));
+  const diagnosis = diagnose(event, bundle);
+  memo?.store(received, version, bundle, diagnosis);
+  return diagnosis;
 }
 
 /**
  * Explains every event of an intake result, in order, and lists what was
- * skipped. Reads are shared across the batch (`memoizeSource`).
+ * skipped. Reads are shared across the batch (`memoizeSource`), and so are
+ * diagnoses of repeated denials (`memo`).
  */
 export async function explainAll(
   input: IntakeResult,
   source: IamStateSource,
+  memo: DiagnosisMemo = new DiagnosisMemo(),
 ): Promise<ExplainOutput> {
   const diagnoses: Diagnosis[] = [];
   const batch = memoizeSource(source);
-  for (const event of input.events) diagnoses.push(await explainEvent(event, batch));
+  for (const event of input.events) diagnoses.push(await explainEvent(event, batch, memo));
   return {
     diagnoses,
     skipped: input.skipped.map((s) => ({

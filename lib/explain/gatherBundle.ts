@@ -1,8 +1,8 @@
+import { callerIamArn } from '../diagnosis/callerIamArn.js';
+import type { DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { IamStateSource, Readable, RoleState } from '../state/IamStateSource.js';
-import { callerIamArn } from '../diagnosis/callerIamArn.js';
-import type { DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
 
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 

@@ -1,8 +1,5 @@
 import type { IamStateSource } from '../state/IamStateSource.js';
 
-/** Batches memoized so far in this process (each batch's reads are its own version). */
-let batches = 0;
-
 /**
  * Wraps a state source so that each distinct read is made once: the same
  * organization, OU path, role or policy set asked for by many events of one
@@ -20,9 +17,8 @@ export function memoizeSource(source: IamStateSource): IamStateSource {
     }
     return hit;
   };
-  // Reads are frozen for the batch: its own version, whatever the source does meanwhile.
-  batches += 1;
-  const version = `${source.version}|batch#${batches}`;
+  // The batch answers as the source did when the batch began.
+  const version = source.version;
   return {
     version,
     organization: () => memo('org', () => source.organization()),

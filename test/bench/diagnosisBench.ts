@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diagnose } from '../../lib/diagnosis/diagnose.js';
-import { memoStats } from '../../lib/explain/diagnosisMemo.js';
+import { DiagnosisMemo } from '../../lib/explain/DiagnosisMemo.js';
 import { explainEvent } from '../../lib/explain/explainEvent.js';
 import { gatherBundle } from '../../lib/explain/gatherBundle.js';
 import { memoizeSource } from '../../lib/explain/memoizeSource.js';
@@ -69,7 +69,9 @@ export async function run(): Promise<void> {
   // Warm snapshot: reads shared across the run, as `explainAll` shares them across a batch.
   const source = memoizeSource(new SnapshotStateSource(demoSnapshot()));
   // Warm-up: the snapshot's indexes, the engine's code paths, the JIT.
-  for (const e of events.slice(0, 2_000)) await explainEvent(e, source);
+  const memo = new DiagnosisMemo();
+  const memoStats = () => memo.stats();
+  for (const e of events.slice(0, 2_000)) await explainEvent(e, source, memo);
 
   const before = memoStats();
   let peakRss = process.memoryUsage().rss;
@@ -79,7 +81,7 @@ export async function run(): Promise<void> {
   const start = performance.now();
   for (let i = 0; i < events.length; i++) {
     const t0 = performance.now();
-    const d = await explainEvent(events[i] as DenialEvent, source);
+    const d = await explainEvent(events[i] as DenialEvent, source, memo);
     latencies[i] = performance.now() - t0;
     fixes += d.fixes.length;
     verified += d.fixes.filter((f) => f.verified === true).length;

@@ -4,6 +4,7 @@
  * Pass names to run a subset: `npm run bench -- diagnosis audit`.
  */
 const BENCHMARKS = {
+  core: () => import('./coreBench.js'),
   diagnosis: () => import('./diagnosisBench.js'),
   liveCalls: () => import('./liveCallsBench.js'),
   bundle: () => import('./bundleBench.js'),

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoStats } from '../../../lib/explain/diagnosisMemo.js';
+import { DiagnosisMemo } from '../../../lib/explain/DiagnosisMemo.js';
 import { explainEvent } from '../../../lib/explain/explainEvent.js';
 import { memoizeSource } from '../../../lib/explain/memoizeSource.js';
 import { readInput } from '../../../lib/intake/readInput.js';
+import demoSnapshotJson from '../../../lib/snapshot/demo-snapshot.json' with { type: 'json' };
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
+import { loadSnapshot } from '../../../lib/snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
 
 const EVENTS = join(import.meta.dirname, '../../../events');
@@ -18,6 +20,8 @@ function load(file: string, edit: (e: Record<string, Record<string, unknown>>) =
 
 describe('diagnosis memo', () => {
   const source = memoizeSource(new SnapshotStateSource(demoSnapshot()));
+  const memo = new DiagnosisMemo();
+  const memoStats = () => memo.stats();
 
   it("reuses a diagnosis for a retry, with the retry's own id, time and source IP", async () => {
     const a = load('01-trust-policy-lacks-principal.json', () => {});
@@ -26,9 +30,9 @@ describe('diagnosis memo', () => {
       e.detail!.eventTime = '2026-03-02T09:14:09Z';
       e.detail!.sourceIPAddress = '10.20.4.118';
     });
-    const first = await explainEvent(a, source);
+    const first = await explainEvent(a, source, memo);
     const hitsBefore = memoStats().hits;
-    const second = await explainEvent(b, source);
+    const second = await explainEvent(b, source, memo);
     expect(memoStats().hits).toBe(hitsBefore + 1);
     expect(second.eventId).toBe('retry-1');
     expect(second.eventTime).toBe('2026-03-02T09:14:09Z');
@@ -40,22 +44,50 @@ describe('diagnosis memo', () => {
     const denied = await explainEvent(
       load('cause-trust-condition-other.json', () => {}),
       source,
+      memo,
     );
     const fromVpn = await explainEvent(
       load('cause-trust-condition-other.json', (e) => {
         e.detail!.sourceIPAddress = '192.0.2.44';
       }),
       source,
+      memo,
     );
     expect(denied.causes[0]?.code).toBe('TRUST_CONDITION_OTHER');
     expect(fromVpn.causes.map((c) => c.code)).not.toContain('TRUST_CONDITION_OTHER');
   });
 
-  it('never reuses a diagnosis across different IAM state objects', async () => {
+  it('never reuses a diagnosis across state versions', async () => {
     const e = load('01-trust-policy-lacks-principal.json', () => {});
-    await explainEvent(e, source);
-    const misses = memoStats().misses;
-    await explainEvent(e, memoizeSource(new SnapshotStateSource(demoSnapshot())));
-    expect(memoStats().misses).toBe(misses + 1);
+    await explainEvent(e, source, memo);
+    const { hits, misses } = memoStats();
+    await explainEvent(e, source, memo);
+    expect(memoStats()).toMatchObject({ hits: hits + 1, misses });
+    const changed = memoizeSource(
+      new SnapshotStateSource(loadSnapshot(demoSnapshotJson, 'demo-snapshot.json')),
+    );
+    expect(changed.version).not.toBe(source.version);
+    await explainEvent(e, changed, memo);
+    expect(memoStats()).toMatchObject({ hits: hits + 1, misses: misses + 1 });
+  });
+
+  it('answers a repeat without reading the state', async () => {
+    const e = load('01-trust-policy-lacks-principal.json', () => {});
+    const own = new DiagnosisMemo();
+    const first = await explainEvent(e, source, own);
+    let reads = 0;
+    const counting = new Proxy(source, {
+      get: (target, name) => {
+        const v = Reflect.get(target, name);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          reads++;
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const again = await explainEvent(e, counting, own);
+    expect(reads).toBe(0);
+    expect(again.fixes).toBe(first.fixes);
   });
 });
