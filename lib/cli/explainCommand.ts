@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { explainAll } from '../explain/explainEvent.js';
 import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
+import { explainAll } from '../explain/explainEvent.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from '../intake/DenialEvent.js';
 import { dropDuplicateEvents, readInputText } from '../intake/readInput.js';
 import { renderJson } from '../render/renderJson.js';

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoNoiseStore } from './DynamoNoiseStore.js';
 import type { DenialReader } from '../audit/DenialReader.js';
+import { DynamoNoiseStore } from './DynamoNoiseStore.js';
 
 /**
  * Reads the denial summaries the explain pipeline records in its noise table

@@ -1,6 +1,6 @@
 import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
-import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { OrgPathInfo, OrgState, Readable, Tag } from '../iam/IamState.js';
+import type { DenialEvent } from '../intake/DenialEvent.js';
 
 /** What the context builder needs besides the event. */
 export interface ContextFacts {

@@ -56,8 +56,12 @@ export function mapBlockers(e: Evaluated, rules: readonly CauseRule[] = CAUSE_RU
   return out;
 }
 
-/** The rule that proposes remedies for each code. */
+const owned = new WeakMap<readonly CauseRule[], ReadonlyMap<CauseCode, CauseRule>>();
+
+/** The rule that proposes remedies for each code (computed once per rule list). */
 export function remedyOwners(rules: readonly CauseRule[]): ReadonlyMap<CauseCode, CauseRule> {
+  const known = owned.get(rules);
+  if (known !== undefined) return known;
   const owners = new Map<CauseCode, CauseRule>();
   for (const r of rules) {
     for (const code of r.codes) {
@@ -67,5 +71,6 @@ export function remedyOwners(rules: readonly CauseRule[]): ReadonlyMap<CauseCode
       owners.set(code, r);
     }
   }
+  owned.set(rules, owners);
   return owners;
 }

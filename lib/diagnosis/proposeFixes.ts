@@ -50,10 +50,16 @@ export function proposeFixes(
   rules: readonly CauseRule[],
 ): { readonly fixes: Fix<CauseCode>[]; readonly rejected: RejectedRemedy[] } {
   const { event, bundle } = s;
-  const byArn = new Map<string, RoleState>();
-  for (const r of allRoles(bundle)) byArn.set(r.arn, r);
-  if (bundle.role?.ok && bundle.role.value !== null)
-    byArn.set(bundle.role.value.arn, bundle.role.value);
+  // Built only when a remedy asks (corrected role ARNs): most diagnoses never do.
+  let byArn: Map<string, RoleState> | undefined;
+  const existingRole = (arn: string): RoleState | undefined => {
+    if (byArn === undefined) {
+      byArn = new Map(allRoles(bundle).map((r) => [r.arn, r]));
+      if (bundle.role?.ok && bundle.role.value !== null)
+        byArn.set(bundle.role.value.arn, bundle.role.value);
+    }
+    return byArn.get(arn);
+  };
   const callerArn = callerIamArn(event);
   const suggested = drafts.find((d) => d.code === 'ROLE_NOT_FOUND');
   const suggestedRoleArn =
@@ -64,7 +70,7 @@ export function proposeFixes(
     ...(s.evaluated === undefined ? {} : { evaluated: s.evaluated }),
     ...(role === undefined ? {} : { role: { arn: role.arn, name: role.name, path: role.path } }),
     ...(callerArn === undefined ? {} : { callerArn }),
-    existingRole: (arn) => byArn.get(arn),
+    existingRole,
     ...(suggestedRoleArn === undefined ? {} : { suggestedRoleArn }),
   };
   const owners = remedyOwners(rules);

@@ -1,5 +1,5 @@
-import type { LabeledPolicy } from '../policy/PolicyDocument.js';
 import type { PolicyLevel } from '../iam/IamState.js';
+import type { LabeledPolicy } from '../policy/PolicyDocument.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
 import type { RequestContext, Tri } from './RequestContext.js';
 

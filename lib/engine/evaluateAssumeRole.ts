@@ -1,5 +1,5 @@
-import type { LabeledPolicy, PolicyStatement } from '../policy/PolicyDocument.js';
 import type { PolicyLevel } from '../iam/IamState.js';
+import type { LabeledPolicy, PolicyStatement } from '../policy/PolicyDocument.js';
 import type {
   AssumeRoleEvaluation,
   AssumeRoleInputs,

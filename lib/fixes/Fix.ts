@@ -25,9 +25,42 @@ export interface FixTexts {
   readonly terraform: string;
 }
 
+/** Each lazy fix's text builder, then its texts once built. */
+const textsOf = new WeakMap<object, FixTexts | (() => FixTexts)>();
+
+function built(fix: object): FixTexts {
+  const t = textsOf.get(fix);
+  if (typeof t !== 'function') return t as FixTexts;
+  const texts = t();
+  textsOf.set(fix, texts);
+  return texts;
+}
+
+/** Shared by every lazy fix: no closure per fix. */
+const TEXT_FIELDS: PropertyDescriptorMap = {
+  iamPolicy: {
+    enumerable: true,
+    get(this: object) {
+      return built(this).iamPolicy;
+    },
+  },
+  awsCli: {
+    enumerable: true,
+    get(this: object) {
+      return built(this).awsCli;
+    },
+  },
+  terraform: {
+    enumerable: true,
+    get(this: object) {
+      return built(this).terraform;
+    },
+  },
+};
+
 /**
  * A fix whose texts are built by `texts` on first read (by a renderer) and
- * cached on the object. The text fields are enumerable getters, so JSON
+ * cached with the fix. The text fields are enumerable getters, so JSON
  * output, spreads and schema checks see ordinary properties.
  */
 export function lazyFix<Code extends string>(
@@ -39,20 +72,11 @@ export function lazyFix<Code extends string>(
   },
   texts: () => FixTexts,
 ): Fix<Code> {
-  let built: FixTexts | undefined;
-  const get = (): FixTexts => {
-    built ??= texts();
-    return built;
-  };
-  const fix = { cause: head.cause, title: head.title } as Fix<Code>;
-  Object.defineProperties(fix, {
-    iamPolicy: { enumerable: true, get: () => get().iamPolicy },
-    awsCli: { enumerable: true, get: () => get().awsCli },
-    terraform: { enumerable: true, get: () => get().terraform },
-    ...(head.appliesTo === undefined
-      ? {}
-      : { appliesTo: { enumerable: true, value: head.appliesTo } }),
-    verified: { enumerable: true, value: head.verified },
-  });
-  return Object.freeze(fix);
+  const fix = { cause: head.cause, title: head.title };
+  Object.defineProperties(fix, TEXT_FIELDS);
+  textsOf.set(fix, texts);
+  const rest = fix as { appliesTo?: string; verified?: boolean };
+  if (head.appliesTo !== undefined) rest.appliesTo = head.appliesTo;
+  rest.verified = head.verified;
+  return fix as Fix<Code>;
 }

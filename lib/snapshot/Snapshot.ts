@@ -1,10 +1,5 @@
+import type { OidcProviderState, OrgAccount, SamlProviderState, Tag } from '../iam/IamState.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
-import type {
-  OidcProviderState,
-  OrgAccount,
-  SamlProviderState,
-  Tag,
-} from '../iam/IamState.js';
 
 /**
  * A loaded, validated and indexed IAM snapshot (`shared/spec/snapshot.md`).

@@ -1,8 +1,8 @@
 import { PolicyError, SnapshotError } from '../errors/TrustwatchError.js';
+import type { OidcProviderState, SamlProviderState, Tag } from '../iam/IamState.js';
 import { parseIamPrincipalArn } from '../iam/parseIamArn.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
-import type { OidcProviderState, SamlProviderState, Tag } from '../iam/IamState.js';
 import {
   describeJsonValue,
   describeZodIssue,
