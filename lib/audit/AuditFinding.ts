@@ -1,3 +1,4 @@
+import type { Fix } from '../fixes/Fix.js';
 import type { FindingCode, Severity } from './findingCodes.js';
 
 /**
@@ -19,13 +20,14 @@ export interface FindingEvidence {
   readonly detail?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
 
-/** A fix for one finding, verified by re-running the rule and the engine on the patched policy. */
-export interface AuditFix {
-  readonly title: string;
-  /** `update-trust-policy`: the patched trust policy below; `delete-role`: the role should go. */
+/**
+ * A fix for one finding: the one `Fix` type of lib/fixes/Fix.ts (its cause is
+ * the finding's code, its `iamPolicy` the complete patched trust policy),
+ * verified by re-running the rule and the engine on the patched policy.
+ */
+export interface AuditFix extends Fix<FindingCode> {
+  /** `update-trust-policy`: the patched trust policy in `iamPolicy`; `delete-role`: the role should go. */
   readonly kind: 'update-trust-policy' | 'delete-role';
-  /** The complete patched trust policy (valid IAM JSON, no `Resource`), for `update-trust-policy`. */
-  readonly trustPolicy?: Record<string, unknown>;
   readonly awsCli: string;
   readonly terraform: string;
   /**
@@ -35,7 +37,7 @@ export interface AuditFix {
   readonly placeholders: readonly string[];
   /**
    * Fingerprints of the findings of the same role whose fixes this one is
-   * built on (shown before it): its `trustPolicy` already contains them, so
+   * built on (shown before it): its `iamPolicy` already contains them, so
    * pasting the fixes of a role in order ends with all of them applied.
    */
   readonly includes?: readonly string[];

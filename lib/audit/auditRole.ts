@@ -93,10 +93,10 @@ export function auditRole(
       continue;
     }
     findings.push(full);
-    if (fix?.kind === 'update-trust-policy' && fix.trustPolicy !== undefined) {
+    if (fix?.kind === 'update-trust-policy' && fix.iamPolicy !== undefined) {
       try {
         chain = {
-          base: parsePolicyDocument(fix.trustPolicy, '$'),
+          base: parsePolicyDocument(fix.iamPolicy, '$'),
           earlier: [
             ...chain.earlier,
             {

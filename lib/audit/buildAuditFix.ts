@@ -1,6 +1,6 @@
 import { evaluatePolicy } from '../engine/evaluatePolicy.js';
-import { cliUpdateTrust, shellQuote, tfLabel, tfRoleTrust } from '../fixes/fixCommands.js';
-import { policyToJson } from '../fixes/policyToJson.js';
+import { shellQuote, tfLabel } from '../fixes/fixCommands.js';
+import { trustPolicyTexts } from '../fixes/fixTexts.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type { RoleState } from '../state/IamStateSource.js';
@@ -100,6 +100,7 @@ export function buildAuditFix(
   if (remedy.kind === 'none') return undefined;
   if (remedy.kind === 'delete-role') {
     return {
+      cause: rule.code,
       title: remedy.title,
       kind: 'delete-role',
       ...deleteRoleCommands(role),
@@ -115,13 +116,16 @@ export function buildAuditFix(
     ...new Set([...earlier.flatMap((e) => e.placeholders), ...(remedy.placeholders ?? [])]),
   ];
   const patched = withoutResource(remedy.patch(base));
-  const json = policyToJson(patched);
+  // The same texts as a diagnosis's trust-policy fix (lib/fixes/fixTexts.ts).
+  const texts = trustPolicyTexts(role, patched);
+  const json = texts.iamPolicy as Record<string, unknown>;
   const result = (ok: boolean, found: string[]): AuditFix => ({
+    cause: rule.code,
     title: remedy.title,
     kind: 'update-trust-policy',
-    trustPolicy: json,
-    awsCli: cliUpdateTrust(role.name, json),
-    terraform: tfRoleTrust(role, json),
+    iamPolicy: json,
+    awsCli: texts.awsCli,
+    terraform: texts.terraform,
     placeholders,
     ...includes,
     verified: ok,

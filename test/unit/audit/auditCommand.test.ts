@@ -189,7 +189,7 @@ describe('trustwatch audit: formats', () => {
       (f: { code: string }) => f.code === 'ANY_PRINCIPAL_UNRESTRICTED',
     );
     expect(legacy.fix.verified).toBe(true);
-    expect(legacy.fix.trustPolicy.Statement[0].Condition).toEqual({
+    expect(legacy.fix.iamPolicy.Statement[0].Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' },
     });
   });

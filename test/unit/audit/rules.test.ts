@@ -1295,7 +1295,7 @@ describe('audit rules (table-driven, each case citing the AWS reason)', () => {
           expect(f.fix.awsCli).toContain(`aws iam delete-role --role-name '${r.name}'`);
           continue;
         }
-        const json = f.fix.trustPolicy as { Statement: Record<string, unknown>[] };
+        const json = f.fix.iamPolicy as { Statement: Record<string, unknown>[] };
         for (const st of json.Statement) {
           expect(st).not.toHaveProperty('Resource');
           expect(st).not.toHaveProperty('NotResource');
@@ -1396,7 +1396,7 @@ describe('the fixes of one role compose (pasted in order, every finding is fixed
     // Paste each fix in order: the last policy leaves none of the findings.
     let current = r;
     for (const f of findings) {
-      current = { ...current, trustPolicy: parsePolicyDocument(f.fix?.trustPolicy, '$') };
+      current = { ...current, trustPolicy: parsePolicyDocument(f.fix?.iamPolicy, '$') };
     }
     const left = auditRole(current, ctx).findings.map((f) => f.fingerprint);
     for (const f of findings) expect(left).not.toContain(f.fingerprint);
@@ -1413,7 +1413,7 @@ describe('"*" beside named principals', () => {
     expect(f?.fix?.checks).toContain(
       `the named principal ${PARTNER} is still allowed (other conditions permitting)`,
     );
-    const json = f?.fix?.trustPolicy as { Statement: { Principal: unknown; Condition: unknown }[] };
+    const json = f?.fix?.iamPolicy as { Statement: { Principal: unknown; Condition: unknown }[] };
     const partner = json.Statement.find((s) => JSON.stringify(s.Principal).includes(PARTNER));
     expect(JSON.stringify(partner?.Condition)).not.toContain('aws:PrincipalOrgID');
   });

@@ -157,7 +157,7 @@ describe('fix verification', () => {
     const f = auditRole(mixed, context()).findings.find(
       (x) => x.code === 'FOREIGN_ACCOUNT_NO_EXTERNAL_ID',
     );
-    expect(f?.fix?.trustPolicy).toEqual({
+    expect(f?.fix?.iamPolicy).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
@@ -208,7 +208,7 @@ describe('fix verification', () => {
     });
     const f = auditRole(stale, ctx).findings.find((x) => x.code === 'STALE_PRINCIPAL_ID');
     expect(f?.fix?.placeholders).toEqual([]);
-    expect(JSON.stringify(f?.fix?.trustPolicy)).toContain(
+    expect(JSON.stringify(f?.fix?.iamPolicy)).toContain(
       'arn:aws:iam::111111111111:role/release-bot',
     );
     expect(f?.fix?.checks).toContain(
