@@ -276,6 +276,17 @@ function buildTarget(record: DeniedRecordJson, message: ParsedErrorMessage): Den
   return { source: 'none' };
 }
 
+type HeadFields = Partial<Record<(typeof HEAD_KEYS)[number], string | null>>;
+const HEAD_KEYS = ['eventID', 'eventSource', 'eventName', 'errorCode'] as const;
+
+/** The head fields are strings or absent: what `recordHeadSchema` accepts. */
+function wellFormedHead(record: Record<string, unknown>): boolean {
+  return HEAD_KEYS.every((k) => {
+    const v = record[k];
+    return v === undefined || v === null || typeof v === 'string';
+  });
+}
+
 /**
  * One CloudTrail record → a `DenialEvent`, or a `SkippedRecord` saying why
  * not. Never throws: a malformed record is skipped with the JSON path of what
@@ -289,7 +300,11 @@ export function normalizeRecord(
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
     return skip(origin, `\`${origin.path || '$'}\`: expected a cloudtrail record object`);
   }
-  const head = recordHeadSchema.safeParse(record);
+  // One validation pass for a well-formed record: its head is read as it
+  // stands, and zod is asked about the head only to word what is wrong.
+  const head = wellFormedHead(record as Record<string, unknown>)
+    ? { success: true as const, data: record as HeadFields }
+    : recordHeadSchema.safeParse(record);
   if (!head.success) {
     const issue = head.error.issues[0];
     if (issue !== undefined) {
