@@ -46,6 +46,30 @@ function certaintyOf(t: 'yes' | 'no' | 'unknown'): 'yes' | 'unknown' {
   return t === 'unknown' ? 'unknown' : 'yes';
 }
 
+/** Certain only when both the blocker (was the action needed?) and the statement are. */
+function triCertainty(
+  blocker: 'yes' | 'no' | 'unknown',
+  applies: 'yes' | 'no' | 'unknown',
+): 'yes' | 'unknown' {
+  return blocker === 'unknown' || applies === 'unknown' ? 'unknown' : 'yes';
+}
+
+/**
+ * Why a deny of `sts:TagSession` / `sts:SetSourceIdentity` blocks an
+ * `AssumeRole…` call: the request needed that action too, and adding it to
+ * an Allow cannot help while the Deny matches it.
+ */
+function sessionActionNote(b: Blocker, eventName: string): string {
+  if (b.action.toLowerCase() === `sts:${eventName.toLowerCase()}`) return '';
+  const needs =
+    b.action === 'sts:TagSession'
+      ? 'passing session tags (or transitive tag keys) needs `sts:TagSession`'
+      : 'setting a source identity (or carrying one over in a role chain) needs `sts:SetSourceIdentity`';
+  const known =
+    b.certainty === 'yes' ? '' : ' if the request did so (CloudTrail did not log its parameters)';
+  return ` The call is denied because ${needs}${known}, and this statement denies it: narrow the deny, or call without them; allowing the action in another statement does not help.`;
+}
+
 function docStatement(trust: LabeledPolicy, index: number): PolicyStatement | undefined {
   return trust.document.statements.find((s) => s.index === index);
 }
@@ -429,8 +453,8 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
             : '';
         out.push({
           code,
-          certainty: s === undefined ? certainty : certaintyOf(s.applies),
-          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${notPrincipal}`,
+          certainty: s === undefined ? certainty : triCertainty(b.certainty, s.applies),
+          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${sessionActionNote(b, event.eventName)}${notPrincipal}`,
           evidence: {
             ...(policyLabel === undefined ? {} : { policy: policyLabel }),
             ...(s === undefined ? {} : { statement: statementRef(s) }),

@@ -39,7 +39,10 @@ import { triAnd, triNot, triOr } from './tri.js';
  *   policy or SCPs: only the trust policy and RCPs decide.
  * - Session tags need `sts:TagSession` and a source identity needs
  *   `sts:SetSourceIdentity`, in the trust policy and (when an identity allow is
- *   needed) in the caller's identity policies.
+ *   needed) in the caller's identity policies; a `Deny` (with `Action` or
+ *   `NotAction`) matching such an action in any policy denies the request
+ *   like one on the main action (`trust-deny`, `identity-deny`, … for that
+ *   action), never a missing allow.
  */
 export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluation {
   const { context, role, trust } = inputs;
@@ -94,10 +97,16 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
       trust.document.statements,
       bounded,
     );
-    const blocks = triOr(e.deny, triNot(e.allow));
-    const certainty = triAnd(sa.needed, blocks);
-    if (certainty !== 'no') {
-      blockers.push(blocker('trust-session-action', certainty, sa.action, trust, e));
+    // A Deny that matches the session action is an explicit deny of the
+    // request (IAM UG, "Policy evaluation logic": an explicit deny in any
+    // policy overrides any allow), not a missing allow: adding the action to
+    // an Allow cannot help while the Deny stands.
+    if (e.deny !== 'no') {
+      blockers.push(blocker('trust-deny', triAnd(sa.needed, e.deny), sa.action, trust, e));
+    }
+    const missing = triAnd(sa.needed, triNot(e.allow));
+    if (missing !== 'no') {
+      blockers.push(blocker('trust-session-action', missing, sa.action, trust, e));
     }
     actions.push(sa.action);
   }

@@ -701,6 +701,80 @@ const CASES: Case[] = [
     blockers: [['trust-session-action', 'unknown']],
   },
   {
+    name: 'trust Deny on sts:TagSession beside an Allow that lists it is an explicit deny',
+    why: 'IAM UG "Policy evaluation logic": an explicit deny overrides any allow; passing session tags needs sts:TagSession (IAM UG "Passing session tags in AWS STS"), so a Deny matching it denies the request',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: CALLER_ROLE },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        },
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:TagSession' },
+      ),
+      identity: [allowAll('identity')],
+      sessionActions: [{ action: 'sts:TagSession', needed: 'yes' }],
+    }),
+    allowed: 'no',
+    blockers: [['trust-deny', 'yes']],
+  },
+  {
+    name: 'trust Deny written with NotAction matches sts:SetSourceIdentity',
+    why: 'IAM UG "IAM JSON policy elements: NotAction": a Deny with NotAction applies to every action it does not list; sts:SetSourceIdentity is needed to set a source identity (IAM UG "Monitor and control actions taken with assumed roles")',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: CALLER_ROLE },
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        },
+        { Effect: 'Deny', Principal: { AWS: '*' }, NotAction: 'sts:AssumeRole' },
+      ),
+      identity: [allowAll('identity')],
+      sessionActions: [{ action: 'sts:SetSourceIdentity', needed: 'yes' }],
+    }),
+    allowed: 'no',
+    blockers: [['trust-deny', 'yes']],
+  },
+  {
+    name: 'trust Deny on sts:TagSession when tags were not passed does not block',
+    why: 'a session action the request did not need is not evaluated: the Deny does not match sts:AssumeRole',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf(
+        { Effect: 'Allow', Principal: { AWS: CALLER_ROLE }, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:TagSession' },
+      ),
+      sessionActions: [{ action: 'sts:TagSession', needed: 'no' }],
+    }),
+    allowed: 'yes',
+    blockers: [],
+  },
+  {
+    name: 'identity Deny with NotAction matching sts:TagSession is a caller-side explicit deny',
+    why: 'IAM UG "Policy evaluation logic": an explicit deny in an identity-based policy denies; NotAction matches sts:TagSession',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf({
+        Effect: 'Allow',
+        Principal: { AWS: CALLER_ROLE },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+      }),
+      identity: [
+        allowAll('identity'),
+        policy('no-tags', {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', NotAction: ['sts:AssumeRole', 's3:*'], Resource: '*' }],
+        }),
+      ],
+      sessionActions: [{ action: 'sts:TagSession', needed: 'yes' }],
+    }),
+    allowed: 'no',
+    blockers: [['identity-deny', 'yes']],
+  },
+  {
     name: 'a role assuming itself needs explicit self-trust',
     why: 'aws-notes: since September 2022 role self-assumption needs the role in its own trust policy',
     in: inputs({
