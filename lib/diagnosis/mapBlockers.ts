@@ -499,10 +499,16 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
         out.push({
           code: 'BOUNDARY_NO_ALLOW',
           certainty,
-          summary: `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`,
+          summary:
+            evaluation.sameAccount && evaluation.trustGrant === 'none'
+              ? `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\` either: ${event.caller.type === 'IAMUser' ? `a trust grant to the account would still be limited by it, one to the user ARN${ctx.callerArn === undefined ? '' : ` \`${ctx.callerArn}\``} itself would not` : `once the trust policy trusts the role ARN${ctx.callerArn === undefined ? '' : ` \`${ctx.callerArn}\``}, the boundary still limits that grant`} (IAM User Guide, "Policy evaluation logic": same-account resource-based policies and permissions boundaries): add it to the boundary.`
+              : `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`,
           evidence: { policy: policyLabel ?? 'permissions boundary', action: b.action },
           blocker: b,
           ...(b.policy === undefined ? {} : { policy: b.policy }),
+          ...(evaluation.sameAccount && evaluation.trustGrant === 'none'
+            ? { hint: { limitsTrustFix: 'true' } }
+            : {}),
         });
         break;
       case 'session-no-allow':

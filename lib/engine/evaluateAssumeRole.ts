@@ -28,7 +28,9 @@ import { triAnd, triNot, triOr } from './tri.js';
  *   ARN (or `*`) is enough; one that names the caller's role ARN is enough for
  *   identity policies but a boundary or session policy still limits; one that
  *   names only the account delegates to the account, so an identity allow is
- *   needed (and boundary/session policies limit).
+ *   needed (and boundary/session policies limit). One that does not name the
+ *   caller at all is reported with the boundary or session policy that would
+ *   still limit the role-ARN or account grant that fixes it.
  * - SCPs do not apply to the management account or to service-linked roles;
  *   RCPs do not apply to resources of the management account nor to calls
  *   made by service-linked roles (IAM UG, "Policy evaluation logic"); they
@@ -83,8 +85,16 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   // Which caller-side policies must allow, given how the trust policy grants.
   const identityAllowRequired: Tri =
     federated || service ? 'no' : !sameAccount ? 'yes' : trustGrant === 'account' ? 'yes' : 'no';
+  // When the trust policy names no principal the caller could be granted as,
+  // the usual grant (its role ARN, its account) would be limited too, so a
+  // boundary or session policy that does not allow the action is listed
+  // beside the trust cause; only a grant to the IAM user ARN or the session
+  // ARN escapes them (IAM UG, "Policy evaluation logic": resource-based
+  // policies and permissions boundaries, same account).
   const limitsApply: boolean =
-    !federated && !service && (!sameAccount || trustGrant === 'account' || trustGrant === 'role');
+    !federated &&
+    !service &&
+    (!sameAccount || trustGrant === 'account' || trustGrant === 'role' || trustGrant === 'none');
 
   const actions: string[] = [context.action];
   const sessionActions = inputs.sessionActions.filter((s) => s.needed !== 'no');

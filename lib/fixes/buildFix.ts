@@ -7,6 +7,7 @@ import type { RequestContext } from '../engine/RequestContext.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../intake/parseIamArn.js';
 import type { LabeledPolicy, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
+import { boundaryCaveat } from './boundaryCaveat.js';
 import {
   cliAssumeRole,
   cliCreateOidcProvider,
@@ -775,7 +776,7 @@ export function buildFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
       const r = 'render' in c ? c.render() : c;
       return {
         cause: draft.code,
-        title: c.title,
+        title: `${c.title}${boundaryCaveat(draft.code, c.inputs, ctx)}`,
         ...(r.iamPolicy === undefined ? {} : { iamPolicy: r.iamPolicy }),
         awsCli: r.awsCli,
         terraform: r.terraform,

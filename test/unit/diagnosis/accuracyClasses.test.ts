@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../lib/cli/main.js';
+import { explainOutputSchema } from '../../../lib/diagnosis/schema/explainOutputSchema.js';
+import { fakeIo } from '../cli/fakeIo.js';
+import { SCENARIO_ROOT } from './scenarioCorpus.js';
+
+/**
+ * What the scenario folders of issue 12 cannot say in expected.json: the
+ * words of a summary and the title of a fix, each pinned to the rule it
+ * rests on.
+ */
+async function diagnosis(name: string) {
+  const dir = join(SCENARIO_ROOT, name);
+  const io = fakeIo();
+  const { existsSync } = await import('node:fs');
+  const snapshot = join(dir, 'snapshot.json');
+  const code = await main(
+    [
+      'explain',
+      '--format',
+      'json',
+      ...(existsSync(snapshot) ? ['--snapshot', snapshot] : []),
+      join(dir, 'event.json'),
+    ],
+    io,
+  );
+  expect(io.err.join('')).toBe('');
+  expect(code).toBe(0);
+  return explainOutputSchema.parse(JSON.parse(io.out.join(''))).diagnoses[0]!;
+}
+
+describe('a boundary beside an untrusted same-account caller (IAM UG, policy evaluation logic)', () => {
+  it('a role-ARN trust fix says the boundary still limits it', async () => {
+    const d = await diagnosis('same-account-untrusted-role-boundary-no-allow');
+    const trustFix = d.fixes.find((f) => f.cause === 'TRUST_PRINCIPAL_NOT_TRUSTED')!;
+    expect(trustFix.title).toMatch(/role\/caller/);
+    expect(trustFix.title).toMatch(/permissions boundary still limits this grant/);
+    expect(d.causes.find((c) => c.code === 'BOUNDARY_NO_ALLOW')?.summary).toMatch(
+      /still limits that grant/,
+    );
+  });
+
+  it('a user-ARN trust fix is not limited by the boundary, so it has no caveat', async () => {
+    const d = await diagnosis('same-account-untrusted-user-boundary-no-allow');
+    const trustFix = d.fixes.find((f) => f.cause === 'TRUST_PRINCIPAL_NOT_TRUSTED')!;
+    expect(trustFix.title).toMatch(/user\/dana/);
+    expect(trustFix.title).not.toMatch(/boundary/);
+  });
+});
+
+describe('deny statements on session actions (IAM UG, policy evaluation logic)', () => {
+  it('names the deny and why the session action was needed, with a fix that narrows the deny', async () => {
+    const d = await diagnosis('trust-explicit-deny-tag-session');
+    expect(d.causes[0]?.summary).toMatch(/explicitly denies `sts:TagSession`/);
+    expect(d.causes[0]?.summary).toMatch(/passing session tags/);
+    const fix = d.fixes[0]!;
+    expect(fix.title).toMatch(/from deny statement `NoCostTags`/);
+    expect(JSON.stringify(fix.iamPolicy)).toMatch(/ArnNotLike/);
+  });
+});
