@@ -13,6 +13,7 @@ import type { OrgPathInfo, Readable, RoleState } from '../state/IamStateSource.j
 import { buildRequestContext } from './buildRequestContext.js';
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODE_LIST, CAUSE_CODES, type CauseCode, type Confidence } from './causeCodes.js';
+import { refusedByEveryRole } from './clauseCertainty.js';
 import type { Cause, Diagnosis, Fix } from './Diagnosis.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { callerLabel, editDistanceText, quoteList, roleNameOf } from './describe.js';
@@ -646,7 +647,12 @@ function federatedSearch(
   const drafts = best.ev.drafts.map((d) => ({
     ...d,
     certainty:
-      d.certainty === 'yes' && (trusting.length > 1 || samlUnknown)
+      d.certainty === 'yes' &&
+      (trusting.length > 1 || samlUnknown) &&
+      !refusedByEveryRole(
+        d,
+        scored.map((x) => x.ev),
+      )
         ? ('unknown' as const)
         : d.certainty,
     evidence: {

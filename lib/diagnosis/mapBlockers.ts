@@ -13,6 +13,12 @@ import type { CauseDraft } from './CauseDraft.js';
 import type { CauseCode } from './causeCodes.js';
 import { classifyConditionKey } from './classifyConditionKey.js';
 import {
+  clauseCertainty,
+  clauseCertaintyNote,
+  sessionTagDependent,
+  sessionTagNote,
+} from './clauseCertainty.js';
+import {
   actualOf,
   actualText,
   baseOperator,
@@ -120,8 +126,8 @@ function trustNoAllow(
         seen.add(dedupe);
         out.push({
           code,
-          certainty: clause.result === 'no' && s.principal === 'yes' ? 'yes' : 'unknown',
-          summary: conditionSummary(ctx, code, s, clause),
+          certainty: clauseCertainty(event, clause, s.principal === 'yes'),
+          summary: `${conditionSummary(ctx, code, s, clause)}${clauseCertaintyNote(event, clause)}`,
           evidence: conditionEvidence(trust.label, s, clause),
           blocker,
           policy: trust,
@@ -451,10 +457,18 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
           matchPrincipalElement(listed, requestPrincipalOf(event)).result === 'yes'
             ? ' A `Deny` with `NotPrincipal` denies every principal that has a permissions boundary, whatever `NotPrincipal` lists (IAM User Guide, "Permissions boundaries for IAM entities"): use `"Principal": "*"` with an `ArnNotEquals` condition on `aws:PrincipalArn` instead.'
             : '';
+        const tagDependent =
+          s?.conditions.some((c) => c.result === 'yes' && sessionTagDependent(event, c.key)) ===
+          true;
         out.push({
           code,
-          certainty: s === undefined ? certainty : triCertainty(b.certainty, s.applies),
-          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${sessionActionNote(b, event.eventName)}${notPrincipal}`,
+          certainty:
+            s === undefined
+              ? certainty
+              : tagDependent
+                ? 'unknown'
+                : triCertainty(b.certainty, s.applies),
+          summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[b.kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${roleName}\` for ${who}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${sessionActionNote(b, event.eventName)}${cond === undefined ? '' : sessionTagNote(event, cond.key)}${notPrincipal}`,
           evidence: {
             ...(policyLabel === undefined ? {} : { policy: policyLabel }),
             ...(s === undefined ? {} : { statement: statementRef(s) }),
