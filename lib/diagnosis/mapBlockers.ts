@@ -28,6 +28,7 @@ import {
   quoteList,
   statementRef,
 } from './describe.js';
+import { githubSubjectDifference, subjectDifferenceNote } from './githubSubject.js';
 
 /** What `mapBlockers` needs to turn engine blockers into causes. */
 export interface BlockerContext {
@@ -133,6 +134,7 @@ function trustNoAllow(
           policy: trust,
           statement: s,
           clause,
+          ...subjectHint(clause),
         });
       }
     }
@@ -319,6 +321,14 @@ function trustNoAllow(
   ];
 }
 
+/** The `sub` value a fix should add when the token differs in a documented GitHub way. */
+function subjectHint(clause: ConditionTrace): Pick<CauseDraft, 'hint'> {
+  const d = githubSubjectDifference(clause);
+  return d === undefined
+    ? {}
+    : { hint: { suggestedValue: d.suggested, subjectDifference: d.kind } };
+}
+
 function conditionSummary(
   ctx: BlockerContext,
   code: CauseCode,
@@ -367,7 +377,9 @@ function conditionSummary(
         !clause.expected.some((v) => v.includes(':environment:'))
           ? ' The job declares an environment, so GitHub sends `repo:…:environment:…` instead of a branch `sub`.'
           : '';
-      return `${where} requires ${req} but the token's claim was ${got}.${env}${wildcard}`;
+      const difference = githubSubjectDifference(clause);
+      const subject = difference === undefined ? '' : subjectDifferenceNote(difference);
+      return `${where} requires ${req} but the token's claim was ${got}.${subject}${env}${wildcard}`;
     }
     case 'SAML_CLAIM_MISMATCH':
       return `${where} requires ${req} but the SAML assertion carried ${got}.${wildcard}`;

@@ -515,7 +515,9 @@ function candidates(draft: CauseDraft, ctx: FixContext): Candidate[] {
           ),
         );
       }
-      const actual = clause.actual;
+      // A documented GitHub `sub` difference (immutable ids, case, `%3A`) names the value to add.
+      const suggested = draft.hint?.suggestedValue;
+      const actual = suggested === undefined ? clause.actual : [suggested];
       if (actual === undefined || actual.length === 0) break;
       const base = baseOperator(clause.operator).toLowerCase();
       const negated = base.includes('not');

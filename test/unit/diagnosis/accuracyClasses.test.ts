@@ -59,3 +59,41 @@ describe('deny statements on session actions (IAM UG, policy evaluation logic)',
     expect(JSON.stringify(fix.iamPolicy)).toMatch(/ArnNotLike/);
   });
 });
+
+describe("GitHub's immutable subjects, case and percent-encoding (GitHub changelog 2026-04-23; GitHub Docs OIDC reference)", () => {
+  it.each([
+    [
+      'oidc-github-immutable-subject-classic-policy',
+      /immutable form/,
+      'repo:example-org@1234567/payments-api@89012345:ref:refs/heads/main',
+    ],
+    [
+      'oidc-github-subject-case-only',
+      /only in letter case/,
+      'repo:Example-Org/payments-api:ref:refs/heads/main',
+    ],
+    [
+      'oidc-github-environment-percent-encoded',
+      /percent-encodes/,
+      'repo:example-org/payments-api:environment:Production%3AV1',
+    ],
+  ] as const)(
+    '%s: the summary names the difference and the fix adds the matching form',
+    async (name, note, value) => {
+      const d = await diagnosis(name);
+      expect(d.causes[0]?.summary).toMatch(note);
+      const fix = d.fixes[0]!;
+      expect(fix.title).toContain(value);
+      // The policy's own value stays: both forms keep working during a migration.
+      const policyText = JSON.stringify(fix.iamPolicy);
+      expect(policyText).toContain(value);
+      expect(policyText).toContain(
+        String(
+          d.causes[0]?.evidence.expected instanceof Array
+            ? (d.causes[0]?.evidence.expected as string[])[0]
+            : '',
+        ),
+      );
+    },
+  );
+});
