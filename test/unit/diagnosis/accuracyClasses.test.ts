@@ -87,13 +87,9 @@ describe("GitHub's immutable subjects, case and percent-encoding (GitHub changel
       // The policy's own value stays: both forms keep working during a migration.
       const policyText = JSON.stringify(fix.iamPolicy);
       expect(policyText).toContain(value);
-      expect(policyText).toContain(
-        String(
-          d.causes[0]?.evidence.expected instanceof Array
-            ? (d.causes[0]?.evidence.expected as string[])[0]
-            : '',
-        ),
-      );
+      const expected = d.causes[0]?.evidence.expected;
+      expect(Array.isArray(expected)).toBe(true);
+      expect(policyText).toContain(String((expected as unknown[])[0]));
     },
   );
 });
