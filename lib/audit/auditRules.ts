@@ -13,10 +13,12 @@ import { samlNoAudCondition } from './rules/samlNoAudCondition.js';
 import { servicePrincipalNoSource } from './rules/servicePrincipalNoSource.js';
 import { stalePrincipalId } from './rules/stalePrincipalId.js';
 import { stringEqualsWithWildcard } from './rules/stringEqualsWithWildcard.js';
+import { trustPolicyInvalid } from './rules/trustPolicyInvalid.js';
 import { unusedCrossAccountRole } from './rules/unusedCrossAccountRole.js';
 
 /** Every audit rule, in the order findings are listed for one role. */
 export const AUDIT_RULES: readonly AuditRule[] = [
+  trustPolicyInvalid,
   anyPrincipalUnrestricted,
   notPrincipalWithAllow,
   oidcNoSubCondition,

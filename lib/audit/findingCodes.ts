@@ -36,6 +36,7 @@ export const FINDING_CODES = {
   MFA_REQUIRED_ON_AUTOMATION_ROLE: 'medium',
   UNUSED_CROSS_ACCOUNT_ROLE: 'low',
   PATHLESS_ROLE_PRINCIPAL: 'low',
+  TRUST_POLICY_INVALID: 'high',
 } as const satisfies Readonly<Record<string, Severity>>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -35,6 +35,24 @@ const ghSub = (op: string, sub: string | string[]) => ({
 const WEB = 'sts:AssumeRoleWithWebIdentity';
 
 const BASE_CASES: readonly Case[] = [
+  // TRUST_POLICY_INVALID (issue 12.7)
+  {
+    name: 'a trust policy that could not be read',
+    code: 'TRUST_POLICY_INVALID',
+    role: {
+      statements: [],
+      trustPolicyError: '`Effect` must be "Allow" or "Deny" (at `$.Statement[0].Effect`)',
+    },
+    hits: 1,
+    because: 'IAM grammar: an unreadable document leaves who can assume the role unaudited',
+  },
+  {
+    name: 'a readable trust policy',
+    code: 'TRUST_POLICY_INVALID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })] },
+    hits: 0,
+    because: 'a document that parses is audited by the other rules',
+  },
   // ANY_PRINCIPAL_UNRESTRICTED
   {
     name: '"Principal": "*" without condition',
