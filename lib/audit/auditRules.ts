@@ -7,6 +7,7 @@ import { mfaRequiredOnAutomationRole } from './rules/mfaRequiredOnAutomationRole
 import { notPrincipalWithAllow } from './rules/notPrincipalWithAllow.js';
 import { oidcAudUnchecked } from './rules/oidcAudUnchecked.js';
 import { oidcNoSubCondition } from './rules/oidcNoSubCondition.js';
+import { oidcSubUnreviewedCode } from './rules/oidcSubUnreviewedCode.js';
 import { oidcSubWildcardTooBroad } from './rules/oidcSubWildcardTooBroad.js';
 import { pathlessRolePrincipal } from './rules/pathlessRolePrincipal.js';
 import { samlNoAudCondition } from './rules/samlNoAudCondition.js';
@@ -23,6 +24,7 @@ export const AUDIT_RULES: readonly AuditRule[] = [
   notPrincipalWithAllow,
   oidcNoSubCondition,
   oidcSubWildcardTooBroad,
+  oidcSubUnreviewedCode,
   foreignAccountNoExternalId,
   foreignAccountWholeAccount,
   servicePrincipalNoSource,

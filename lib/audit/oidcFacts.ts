@@ -103,7 +103,10 @@ function fillSegment(value: string, index: number, name: string): string {
  * judged by the generic rule (`genericSpansTenants`).
  * - GitHub (docs "About security hardening with OpenID Connect", subject claims
  *   and customized templates): the repository, `repo:OWNER/REPO:`
- *   (`repository:` in custom templates, `OWNER@ID/REPO@ID` for immutable ids)
+ *   (`repository:` in custom templates; immutable subject claims append the
+ *   owner and repository ids, `OWNER-ID/REPO-ID` in GitHub's changelog of
+ *   2026-04-23, `OWNER@ID/REPO@ID` in the public subject-vector corpus: the
+ *   tenant pattern takes either)
  *   or `repository_id:ID:`.
  * - EKS service accounts `system:serviceaccount:NAMESPACE:SA`: the namespace.
  * - GitLab `project_path:GROUP/PROJECT:ref_type:…`: the project path.

@@ -51,6 +51,15 @@ function subEnforcedByDeny(doc: PolicyDocument, issuer: OidcIssuer): boolean {
 import { audienceValues, subjectPlaceholder } from './oidcValues.js';
 
 /**
+ * The GitHub claims that pin a trust to a repository's workflows: IAM's own
+ * check when a role trusting GitHub's provider is created accepts only a
+ * condition on `sub` or `job_workflow_ref` (IAM User Guide, "Create a role
+ * for OpenID Connect federation", GitHub). A condition on `environment`,
+ * `actor` or another claim alone names something any repository can have.
+ */
+const GITHUB_PINS: ReadonlySet<string> = new Set(['sub', 'job_workflow_ref']);
+
+/**
  * An OIDC trust that checks only `aud` lets every identity of the issuer in
  * (Datadog Security Labs, 2023, GitHub Actions: every workflow of every
  * repository on github.com gets `aud` `sts.amazonaws.com`). Providers whose
@@ -70,7 +79,12 @@ export const oidcNoSubCondition: AuditRule = {
         if (issuer.audience !== 'shared-audience') continue;
         const identityChecked = st.conditions.some((c) => {
           const claim = claimOf(c.key, issuer);
-          return claim !== undefined && !isAudienceClaim(claim) && isRestrictingClause(c);
+          return (
+            claim !== undefined &&
+            !isAudienceClaim(claim) &&
+            (!issuer.isGitHub || GITHUB_PINS.has(claim)) &&
+            isRestrictingClause(c)
+          );
         });
         if (identityChecked || subEnforcedByDeny(role.trustPolicy, issuer)) continue;
         const sub = subjectPlaceholder(issuer);
