@@ -1,4 +1,4 @@
-import type { PolicyStatement } from '../policy/PolicyDocument.js';
+import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 
 /**
  * Web-identity providers as trust policies name them in `Federated`, and the
@@ -57,6 +57,24 @@ export function oidcIssuersOf(st: PolicyStatement): readonly OidcIssuer[] {
   if (out === undefined) {
     out = st.principal.Federated.map(oidcIssuerOf).filter((i) => i !== undefined);
     ISSUERS.set(st, out);
+  }
+  return out;
+}
+
+/**
+ * The Allow statements of a trust policy with each issuer they trust whose
+ * tenants share one `aud` (GitHub, GitLab, HCP Terraform, EKS, …): where
+ * only the `sub` and other identity claims tell tenants and workloads apart.
+ */
+export function sharedAudienceTrusts(
+  doc: PolicyDocument,
+): readonly { readonly st: PolicyStatement; readonly issuer: OidcIssuer }[] {
+  const out: { st: PolicyStatement; issuer: OidcIssuer }[] = [];
+  for (const st of doc.statements) {
+    if (st.effect !== 'Allow') continue;
+    for (const issuer of oidcIssuersOf(st)) {
+      if (issuer.audience === 'shared-audience') out.push({ st, issuer });
+    }
   }
   return out;
 }

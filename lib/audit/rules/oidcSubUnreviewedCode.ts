@@ -4,7 +4,7 @@ import type {
   PolicyStatement,
 } from '../../policy/PolicyDocument.js';
 import type { AuditRule, RuleHit } from '../AuditRule.js';
-import { claimOf, type OidcIssuer, oidcIssuersOf, subSpansTenants } from '../oidcFacts.js';
+import { claimOf, type OidcIssuer, sharedAudienceTrusts, subSpansTenants } from '../oidcFacts.js';
 import {
   addCondition,
   exampleOf,
@@ -247,19 +247,15 @@ export const oidcSubUnreviewedCode: AuditRule = {
     'GitHub Docs, "OpenID Connect" and "Configuring OpenID Connect in Amazon Web Services"; GitLab Docs, "OpenID Connect (OIDC) Authentication Using ID Tokens"; HashiCorp, "Use dynamic credentials with the AWS provider"',
   check(role, ctx) {
     const hits: RuleHit[] = [];
-    for (const st of role.trustPolicy.statements) {
-      if (st.effect !== 'Allow') continue;
-      for (const issuer of oidcIssuersOf(st)) {
-        if (issuer.audience !== 'shared-audience') continue;
-        for (const clause of st.conditions) {
-          if (claimOf(clause.key, issuer) !== 'sub' || !isRestrictingClause(clause)) continue;
-          const like = operatorOf(clause)?.spec.wildcards === true;
-          for (const value of clause.values) {
-            if (subSpansTenants(value, issuer)) continue;
-            const gap = gapOf(value, like, st, issuer);
-            if (gap === undefined) continue;
-            hits.push(hitOf(role.arn, role.name, st, issuer, clause, value, gap, ctx));
-          }
+    for (const { st, issuer } of sharedAudienceTrusts(role.trustPolicy)) {
+      for (const clause of st.conditions) {
+        if (claimOf(clause.key, issuer) !== 'sub' || !isRestrictingClause(clause)) continue;
+        const like = operatorOf(clause)?.spec.wildcards === true;
+        for (const value of clause.values) {
+          if (subSpansTenants(value, issuer)) continue;
+          const gap = gapOf(value, like, st, issuer);
+          if (gap === undefined) continue;
+          hits.push(hitOf(role.arn, role.name, st, issuer, clause, value, gap, ctx));
         }
       }
     }
