@@ -70,7 +70,9 @@ function trustDocument(
     return { trustPolicy: parsePolicyDocument(input, path) };
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
-    return { trustPolicy: EMPTY_TRUST, trustPolicyError: formatErrorLine(err) };
+    const at = typeof err.context.path === 'string' ? err.context.path : path;
+    const located = new SnapshotError(err.message, { cause: err, context: { file, path: at } });
+    return { trustPolicy: EMPTY_TRUST, trustPolicyError: formatErrorLine(located) };
   }
 }
 
