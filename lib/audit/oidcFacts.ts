@@ -28,6 +28,10 @@ const APP_AUDIENCE_PROVIDERS = new Set([
 
 export const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 
+/** What a person puts for `ENVIRONMENT` in a GitHub `sub` a fix proposes. */
+export const GITHUB_ENVIRONMENT_PLACEHOLDER =
+  'ENVIRONMENT: a deployment environment with required reviewers (or use `:ref:refs/heads/<protected branch>`)';
+
 /** Reads a `Federated` entry as a web-identity issuer; `undefined` for SAML and anything else. */
 export function oidcIssuerOf(entry: string): OidcIssuer | undefined {
   if (APP_AUDIENCE_PROVIDERS.has(entry.toLowerCase())) {
@@ -158,12 +162,17 @@ const GRAMMARS: readonly SubGrammar[] = [
       const r = repo !== undefined && repo !== '' && !hasWild(repo) ? repo : 'REPOSITORY';
       const what =
         o === 'OWNER' ? 'OWNER/REPOSITORY' : r === 'REPOSITORY' ? 'REPOSITORY' : undefined;
+      // No context, or `:*`, becomes one environment: a wildcard after the
+      // repository would admit every ref and pull request of it.
+      const anyRef = m[2] === undefined || m[2] === ':*';
       return {
-        value: `repo:${o}/${r}${m[2] ?? ':*'}`,
-        placeholders:
-          what === undefined
+        value: `repo:${o}/${r}${anyRef ? ':environment:ENVIRONMENT' : m[2]}`,
+        placeholders: [
+          ...(what === undefined
             ? []
-            : [`${what}: the repository whose workflows assume this role (the sub of its tokens)`],
+            : [`${what}: the repository whose workflows assume this role (the sub of its tokens)`]),
+          ...(anyRef ? [GITHUB_ENVIRONMENT_PLACEHOLDER] : []),
+        ],
       };
     },
   },

@@ -4,7 +4,13 @@ import type {
   PolicyStatement,
 } from '../../policy/PolicyDocument.js';
 import type { AuditRule, RuleHit } from '../AuditRule.js';
-import { claimOf, type OidcIssuer, sharedAudienceTrusts, subSpansTenants } from '../oidcFacts.js';
+import {
+  claimOf,
+  GITHUB_ENVIRONMENT_PLACEHOLDER,
+  type OidcIssuer,
+  sharedAudienceTrusts,
+  subSpansTenants,
+} from '../oidcFacts.js';
 import {
   addCondition,
   exampleOf,
@@ -34,8 +40,7 @@ interface ReviewGap {
 }
 
 const wild = (s: string) => s.includes('*') || s.includes('?');
-const ENV_PLACEHOLDER =
-  'ENVIRONMENT: a deployment environment with required reviewers (or use `:ref:refs/heads/<protected branch>`)';
+const ENV_PLACEHOLDER = GITHUB_ENVIRONMENT_PLACEHOLDER;
 
 /**
  * GitHub Actions (GitHub Docs, "OpenID Connect": example subject claims,

@@ -1488,6 +1488,27 @@ const GRADING_CASES: readonly Case[] = [
 
 const CASES: readonly Case[] = [...BASE_CASES, ...REVIEW_CASES, ...GRADING_CASES];
 
+describe('a GitHub sub fix never trades one finding for OIDC_SUB_ADMITS_UNREVIEWED_CODE', () => {
+  it.each([
+    ['no sub at all', { StringEquals: GH_AUD }],
+    ['repo:acme/*', ghSub('StringLike', 'repo:acme/*')],
+    ['repo:*', ghSub('StringLike', 'repo:*')],
+  ] as const)('%s: the last fix of the chain leaves no OIDC finding', (_name, conditions) => {
+    const r = role({ statements: [allow({ Federated: GITHUB_PROVIDER }, conditions, WEB)] });
+    const ctx = context();
+    const findings = auditRole(r, ctx).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    const last = findings[findings.length - 1]?.fix;
+    expect(last?.verified).toBe(true);
+    const patched = { ...r, trustPolicy: parsePolicyDocument(last?.trustPolicy, '$') };
+    expect(
+      auditRole(patched, ctx)
+        .findings.map((f) => f.code)
+        .filter((c) => c.startsWith('OIDC_')),
+    ).toEqual([]);
+  });
+});
+
 describe('audit rules (table-driven, each case citing the AWS reason)', () => {
   it.each(CASES)('$code: $name → $hits ($because)', (c) => {
     const r = auditRole(role(c.role), context(c.ctx));
