@@ -85,6 +85,22 @@ function awsPrincipals(s: PolicyStatement | undefined): readonly string[] {
   return s?.principal?.kind === 'map' ? s.principal.AWS : [];
 }
 
+/**
+ * The `aws:PrincipalTag/…` key of a role session on which an Allow that
+ * would grant the blocker's action fails: then the missing allow is not
+ * certain, the session may carry the tag (see `clauseCertainty.ts`).
+ */
+function sessionTagClause(event: DenialEvent, b: Blocker): string | undefined {
+  for (const { evaluation } of b.evaluations) {
+    for (const st of evaluation.statements) {
+      if (st.effect !== 'Allow' || st.action === 'no' || st.resource === 'no') continue;
+      const c = st.conditions.find((x) => x.result === 'no' && sessionTagDependent(event, x.key));
+      if (c !== undefined) return c.key;
+    }
+  }
+  return undefined;
+}
+
 /** Causes from a failed trust-policy allow (`trust-no-allow`). */
 function trustNoAllow(
   ctx: BlockerContext,
@@ -507,10 +523,11 @@ export function mapBlockers(ctx: BlockerContext): CauseDraft[] {
             : evaluation.sameAccount
               ? ''
               : ' A cross-account assumption needs an allow on both sides.';
+        const tagKey = sessionTagClause(event, b);
         out.push({
           code: 'IDENTITY_NO_ALLOW',
-          certainty,
-          summary: `No identity-based policy of ${who} allows \`${b.action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}`,
+          certainty: tagKey === undefined ? certainty : 'unknown',
+          summary: `No identity-based policy of ${who} allows \`${b.action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}${tagKey === undefined ? '' : ` A statement that would allow it requires \`${tagKey}\`.${sessionTagNote(event, tagKey)}`}`,
           evidence: {
             policy:
               b.evaluations.map((e) => e.policy.label).join(', ') || 'no identity-based policies',

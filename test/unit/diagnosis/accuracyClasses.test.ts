@@ -93,3 +93,23 @@ describe("GitHub's immutable subjects, case and percent-encoding (GitHub changel
     },
   );
 });
+
+describe("a role session's principal tags are not known from its role's tags (IAM UG, passing session tags in AWS STS)", () => {
+  it('a trust condition on them is likely, and the summary says why', async () => {
+    const d = await diagnosis('trust-condition-principal-tag');
+    expect(d.causes[0]?.confidence).toBe('likely');
+    expect(d.causes[0]?.summary).toMatch(/session tag with the same key would override it/);
+  });
+
+  it('an identity allow that needs one names the tag and the caveat', async () => {
+    const d = await diagnosis('identity-no-allow-principal-tag-maybe-session-tag');
+    expect(d.causes[0]?.summary).toMatch(/requires `aws:PrincipalTag\/team`/);
+    expect(d.causes[0]?.summary).toMatch(/session tag with the same key would override it/);
+  });
+
+  it('ForAllValues over a claim CloudTrail does not log is a possibility, said so', async () => {
+    const d = await diagnosis('oidc-for-all-values-claim-not-logged');
+    expect(d.causes[0]?.confidence).toBe('possible');
+    expect(d.causes[0]?.summary).toMatch(/`ForAllValues:` is true when the request has no/);
+  });
+});
