@@ -27,6 +27,7 @@ export const FINDING_CODES = {
   FOREIGN_ACCOUNT_WHOLE_ACCOUNT: 'medium',
   OIDC_NO_SUB_CONDITION: 'critical',
   OIDC_SUB_WILDCARD_TOO_BROAD: 'high',
+  OIDC_SUB_ADMITS_UNREVIEWED_CODE: 'high',
   OIDC_AUD_UNCHECKED: 'low',
   SAML_NO_AUD_CONDITION: 'low',
   SERVICE_PRINCIPAL_NO_SOURCE: 'medium',
@@ -36,6 +37,7 @@ export const FINDING_CODES = {
   MFA_REQUIRED_ON_AUTOMATION_ROLE: 'medium',
   UNUSED_CROSS_ACCOUNT_ROLE: 'low',
   PATHLESS_ROLE_PRINCIPAL: 'low',
+  TRUST_POLICY_INVALID: 'high',
 } as const satisfies Readonly<Record<string, Severity>>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

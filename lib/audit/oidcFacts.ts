@@ -1,4 +1,4 @@
-import type { PolicyStatement } from '../policy/PolicyDocument.js';
+import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 
 /**
  * Web-identity providers as trust policies name them in `Federated`, and the
@@ -27,6 +27,10 @@ const APP_AUDIENCE_PROVIDERS = new Set([
 ]);
 
 export const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
+
+/** What a person puts for `ENVIRONMENT` in a GitHub `sub` a fix proposes. */
+export const GITHUB_ENVIRONMENT_PLACEHOLDER =
+  'ENVIRONMENT: a deployment environment with required reviewers (or use `:ref:refs/heads/<protected branch>`)';
 
 /** Reads a `Federated` entry as a web-identity issuer; `undefined` for SAML and anything else. */
 export function oidcIssuerOf(entry: string): OidcIssuer | undefined {
@@ -57,6 +61,24 @@ export function oidcIssuersOf(st: PolicyStatement): readonly OidcIssuer[] {
   if (out === undefined) {
     out = st.principal.Federated.map(oidcIssuerOf).filter((i) => i !== undefined);
     ISSUERS.set(st, out);
+  }
+  return out;
+}
+
+/**
+ * The Allow statements of a trust policy with each issuer they trust whose
+ * tenants share one `aud` (GitHub, GitLab, HCP Terraform, EKS, …): where
+ * only the `sub` and other identity claims tell tenants and workloads apart.
+ */
+export function sharedAudienceTrusts(
+  doc: PolicyDocument,
+): readonly { readonly st: PolicyStatement; readonly issuer: OidcIssuer }[] {
+  const out: { st: PolicyStatement; issuer: OidcIssuer }[] = [];
+  for (const st of doc.statements) {
+    if (st.effect !== 'Allow') continue;
+    for (const issuer of oidcIssuersOf(st)) {
+      if (issuer.audience === 'shared-audience') out.push({ st, issuer });
+    }
   }
   return out;
 }
@@ -103,7 +125,10 @@ function fillSegment(value: string, index: number, name: string): string {
  * judged by the generic rule (`genericSpansTenants`).
  * - GitHub (docs "About security hardening with OpenID Connect", subject claims
  *   and customized templates): the repository, `repo:OWNER/REPO:`
- *   (`repository:` in custom templates, `OWNER@ID/REPO@ID` for immutable ids)
+ *   (`repository:` in custom templates; immutable subject claims append the
+ *   owner and repository ids, `OWNER-ID/REPO-ID` in GitHub's changelog of
+ *   2026-04-23, `OWNER@ID/REPO@ID` in the public subject-vector corpus: the
+ *   tenant pattern takes either)
  *   or `repository_id:ID:`.
  * - EKS service accounts `system:serviceaccount:NAMESPACE:SA`: the namespace.
  * - GitLab `project_path:GROUP/PROJECT:ref_type:…`: the project path.
@@ -137,12 +162,17 @@ const GRAMMARS: readonly SubGrammar[] = [
       const r = repo !== undefined && repo !== '' && !hasWild(repo) ? repo : 'REPOSITORY';
       const what =
         o === 'OWNER' ? 'OWNER/REPOSITORY' : r === 'REPOSITORY' ? 'REPOSITORY' : undefined;
+      // No context, or `:*`, becomes one environment: a wildcard after the
+      // repository would admit every ref and pull request of it.
+      const anyRef = m[2] === undefined || m[2] === ':*';
       return {
-        value: `repo:${o}/${r}${m[2] ?? ':*'}`,
-        placeholders:
-          what === undefined
+        value: `repo:${o}/${r}${anyRef ? ':environment:ENVIRONMENT' : m[2]}`,
+        placeholders: [
+          ...(what === undefined
             ? []
-            : [`${what}: the repository whose workflows assume this role (the sub of its tokens)`],
+            : [`${what}: the repository whose workflows assume this role (the sub of its tokens)`]),
+          ...(anyRef ? [GITHUB_ENVIRONMENT_PLACEHOLDER] : []),
+        ],
       };
     },
   },

@@ -237,6 +237,8 @@ export const auditCommand: Command = async (argv, io) => {
         : readSnapshotText(
             (await readOptional(io, args.snapshot, 'snapshot')) as string,
             args.snapshot,
+            // One unreadable trust policy is that role's finding, not the end of the audit.
+            { invalidTrustPolicies: 'keep' },
           );
     const captured = snapshot.capturedAt === undefined ? undefined : new Date(snapshot.capturedAt);
     report = await auditOrganization(new SnapshotStateSource(snapshot), {

@@ -3,6 +3,7 @@ import type { ConditionTrace, StatementTrace } from '../engine/PolicyEvaluation.
 import type { LabeledPolicy } from '../policy/PolicyDocument.js';
 import type { CauseCode } from './causeCodes.js';
 import type { EvidenceByCode } from './Diagnosis.js';
+import type { SubjectDifference } from './githubSubject.js';
 
 /**
  * What a cause's remedies need beyond its evidence, typed per code (a cause
@@ -32,6 +33,23 @@ export interface FactsByCode {
   OIDC_CLAIM_MISMATCH: {
     /** STS rejected the token's audience: the provider's client ids are the fix. */
     readonly audienceRejected?: { readonly audience: string; readonly providerArn: string };
+    /**
+     * The token's `sub` differs from the policy's pattern in a documented
+     * GitHub way (lib/diagnosis/githubSubject.ts): the value the fix adds.
+     */
+    readonly subject?: {
+      readonly suggestedValue: string;
+      readonly difference: SubjectDifference['kind'];
+    };
+  };
+  BOUNDARY_NO_ALLOW: {
+    /**
+     * Listed beside an untrusted same-account caller: the boundary is not
+     * AWS's reason for this denial but still limits the trust fix (a grant
+     * to the role ARN or the account), so AWS's plain message does not
+     * demote it.
+     */
+    readonly limitsTrustFix?: boolean;
   };
 }
 

@@ -1,4 +1,8 @@
-import type { AssumeRoleInputs, Blocker } from '../engine/AssumeRoleEvaluation.js';
+import type {
+  AssumeRoleEvaluation,
+  AssumeRoleInputs,
+  Blocker,
+} from '../engine/AssumeRoleEvaluation.js';
 import type { FixTexts } from '../fixes/Fix.js';
 import type { BlockTarget } from '../fixes/verifyRemedy.js';
 import type { RoleState } from '../iam/IamState.js';
@@ -43,6 +47,12 @@ export interface Remedy {
   readonly appliesTo: string;
   readonly check: RemedyCheck;
   readonly texts: () => FixTexts;
+  /**
+   * What the engine's evaluation of the patched request says still limits
+   * a verified `patch` remedy, appended to its title (e.g. the caller's
+   * permissions boundary beside a trust grant: lib/fixes/boundaryCaveat.ts).
+   */
+  readonly caveat?: (after: AssumeRoleEvaluation) => string;
 }
 
 /**

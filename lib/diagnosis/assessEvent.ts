@@ -2,6 +2,7 @@ import type { RoleState } from '../iam/IamState.js';
 import { parseRoleArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
+import { refusedByEveryRole } from './clauseCertainty.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { editDistanceText, quoteList } from './describe.js';
 import { evaluate, evaluateRole, OPEN_TRUST, trustOf } from './evaluateRequest.js';
@@ -290,7 +291,12 @@ function federatedSearch(
   const drafts = best.ev.drafts.map((d) => ({
     ...d,
     certainty:
-      d.certainty === 'yes' && (trusting.length > 1 || samlUnknown)
+      d.certainty === 'yes' &&
+      (trusting.length > 1 || samlUnknown) &&
+      !refusedByEveryRole(
+        d,
+        scored.map((x) => x.ev),
+      )
         ? ('unknown' as const)
         : d.certainty,
     evidence: {

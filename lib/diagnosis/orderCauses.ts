@@ -19,7 +19,7 @@ export function isSpeculative(d: CauseDraft, mainAction: string): boolean {
 function dropSpeculative(drafts: readonly CauseDraft[], mainAction: string): CauseDraft[] {
   const others = drafts.filter((d) => !isSpeculative(d, mainAction));
   if (others.length > 0) return others;
-  const trustSide = drafts.filter((d) => d.code === 'TRUST_MISSING_SESSION_ACTION');
+  const trustSide = drafts.filter((d) => CAUSE_CODES[d.code] === 'trust');
   return trustSide.length > 0 ? trustSide : [...drafts];
 }
 

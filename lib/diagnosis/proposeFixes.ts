@@ -12,7 +12,8 @@ import type { Situation } from './Situation.js';
 
 /** The engine's verdict on one remedy. */
 export type RemedyVerdict =
-  | { readonly verified: true }
+  /** `caveat`: what the engine's evaluation of the patched request says still limits it. */
+  | { readonly verified: true; readonly caveat?: string }
   | { readonly verified: false; readonly reason: string };
 
 /**
@@ -29,7 +30,9 @@ export function checkRemedy(
   if (c.kind === 'role-exists') return { verified: true };
   if (before === undefined) return { verified: false, reason: 'no evaluation to compare with' };
   const v = verifyRemedy(before, c.inputs, c.target);
-  return v.verified ? { verified: true } : { verified: false, reason: v.reason };
+  if (!v.verified) return { verified: false, reason: v.reason };
+  const caveat = remedy.caveat?.(v.evaluation) ?? '';
+  return caveat === '' ? { verified: true } : { verified: true, caveat };
 }
 
 /** A remedy the engine did not confirm, and why (dropped from the diagnosis). */
@@ -89,10 +92,11 @@ export function proposeFixes(
         rejected.push({ cause: d.code, title: remedy.title, reason: verdict.reason });
         continue;
       }
-      if (!fixes.some((f) => f.cause === d.code && f.title === remedy.title)) {
+      const title = `${remedy.title}${verdict.caveat ?? ''}`;
+      if (!fixes.some((f) => f.cause === d.code && f.title === title)) {
         fixes.push(
           lazyFix(
-            { cause: d.code, title: remedy.title, appliesTo: remedy.appliesTo, verified: true },
+            { cause: d.code, title, appliesTo: remedy.appliesTo, verified: true },
             remedy.texts,
           ),
         );

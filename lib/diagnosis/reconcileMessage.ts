@@ -36,6 +36,11 @@ const TRUST_NO_ALLOW_CODES: readonly CauseCode[] = [
   'SAML_CLAIM_MISMATCH',
 ];
 
+/** A boundary listed beside an untrusted same-account caller, as what still limits the trust fix. */
+function limitsTrustFix(d: CauseDraft): boolean {
+  return d.code === 'BOUNDARY_NO_ALLOW' && d.facts?.limitsTrustFix === true;
+}
+
 /** Cause codes that AWS's message can name, for a given policy type. */
 export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): CauseCode {
   const m = MESSAGE_CAUSE[type];
@@ -47,7 +52,9 @@ export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): 
  * suffix of `errorMessage`) into the causes found from the snapshot. AWS wins:
  * the named policy type is confirmed even when the snapshot lacks it or says
  * otherwise. A plain message (no suffix) means the caller's side passed, so
- * caller-side causes found in today's snapshot are demoted.
+ * caller-side causes found in today's snapshot are demoted, except a boundary
+ * listed beside an untrusted same-account caller (`facts.limitsTrustFix`): it
+ * is not offered as AWS's reason but as what still limits the trust fix.
  *
  * `readable` tells whether the snapshot held that side's policies at all.
  */
@@ -67,7 +74,7 @@ export function reconcileMessage(
     const complete = msg.resourceArn !== undefined && msg.raw.length < 1000;
     if (!complete) return [...drafts];
     return drafts.map((d) =>
-      CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes'
+      CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes' && !limitsTrustFix(d)
         ? ({
             ...d,
             demoted: true,

@@ -56,6 +56,7 @@ export interface AssumeRoleInputs {
 export type BlockerKind =
   | 'trust-no-allow'
   | 'trust-deny'
+  /** The trust policy has no Allow for a session action the request needs (a Deny is `trust-deny`). */
   | 'trust-session-action'
   | 'identity-no-allow'
   | 'identity-deny'

@@ -28,7 +28,9 @@ import { triAnd, triNot, triOr } from './tri.js';
  *   ARN (or `*`) is enough; one that names the caller's role ARN is enough for
  *   identity policies but a boundary or session policy still limits; one that
  *   names only the account delegates to the account, so an identity allow is
- *   needed (and boundary/session policies limit).
+ *   needed (and boundary/session policies limit). One that does not name the
+ *   caller at all is reported with the boundary or session policy that would
+ *   still limit the role-ARN or account grant that fixes it.
  * - SCPs do not apply to the management account or to service-linked roles;
  *   RCPs do not apply to resources of the management account nor to calls
  *   made by service-linked roles (IAM UG, "Policy evaluation logic"); they
@@ -39,7 +41,10 @@ import { triAnd, triNot, triOr } from './tri.js';
  *   policy or SCPs: only the trust policy and RCPs decide.
  * - Session tags need `sts:TagSession` and a source identity needs
  *   `sts:SetSourceIdentity`, in the trust policy and (when an identity allow is
- *   needed) in the caller's identity policies.
+ *   needed) in the caller's identity policies; a `Deny` (with `Action` or
+ *   `NotAction`) matching such an action in any policy denies the request
+ *   like one on the main action (`trust-deny`, `identity-deny`, … for that
+ *   action), never a missing allow.
  */
 export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluation {
   const { context, role, trust } = inputs;
@@ -80,8 +85,16 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   // Which caller-side policies must allow, given how the trust policy grants.
   const identityAllowRequired: Tri =
     federated || service ? 'no' : !sameAccount ? 'yes' : trustGrant === 'account' ? 'yes' : 'no';
+  // When the trust policy names no principal the caller could be granted as,
+  // the usual grant (its role ARN, its account) would be limited too, so a
+  // boundary or session policy that does not allow the action is listed
+  // beside the trust cause; only a grant to the IAM user ARN or the session
+  // ARN escapes them (IAM UG, "Policy evaluation logic": resource-based
+  // policies and permissions boundaries, same account).
   const limitsApply: boolean =
-    !federated && !service && (!sameAccount || trustGrant === 'account' || trustGrant === 'role');
+    !federated &&
+    !service &&
+    (!sameAccount || trustGrant === 'account' || trustGrant === 'role' || trustGrant === 'none');
 
   const actions: string[] = [context.action];
   const sessionActions = inputs.sessionActions.filter((s) => s.needed !== 'no');
@@ -94,10 +107,16 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
       trust.document.statements,
       bounded,
     );
-    const blocks = triOr(e.deny, triNot(e.allow));
-    const certainty = triAnd(sa.needed, blocks);
-    if (certainty !== 'no') {
-      blockers.push(blocker('trust-session-action', certainty, sa.action, trust, e));
+    // A Deny that matches the session action is an explicit deny of the
+    // request (IAM UG, "Policy evaluation logic": an explicit deny in any
+    // policy overrides any allow), not a missing allow: adding the action to
+    // an Allow cannot help while the Deny stands.
+    if (e.deny !== 'no') {
+      blockers.push(blocker('trust-deny', triAnd(sa.needed, e.deny), sa.action, trust, e));
+    }
+    const missing = triAnd(sa.needed, triNot(e.allow));
+    if (missing !== 'no') {
+      blockers.push(blocker('trust-session-action', missing, sa.action, trust, e));
     }
     actions.push(sa.action);
   }

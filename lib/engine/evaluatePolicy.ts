@@ -14,7 +14,12 @@ import {
   matchCompiledPrincipal,
 } from './matchPrincipal.js';
 import type { ConditionTrace, PolicyEvaluation, StatementTrace } from './PolicyEvaluation.js';
-import { compileTemplate, substituteTemplate, type VariableTemplate } from './policyVariables.js';
+import {
+  compileTemplate,
+  hasPolicyVariable,
+  substituteTemplate,
+  type VariableTemplate,
+} from './policyVariables.js';
 import type { RequestContext, Tri } from './RequestContext.js';
 import { compileGlob, type GlobMatcher, globFromRaw } from './wildcard.js';
 
@@ -81,6 +86,8 @@ interface CompiledStatement {
   readonly resources: readonly CompiledResource[] | undefined;
   readonly notResources: readonly CompiledResource[] | undefined;
   readonly conditions: readonly CompiledCondition[];
+  /** A `NotPrincipal` entry holds a `${…}` policy variable (2012-10-17 policies). */
+  readonly notPrincipalHasVariable: boolean;
 }
 
 /** Compiled parsed documents (see `isParsed`). */
@@ -121,7 +128,15 @@ function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean):
     resources: compileResources(st.resource, variables),
     notResources: compileResources(st.notResource, variables),
     conditions: st.conditions.map((c) => buildCondition(c, variables)),
+    notPrincipalHasVariable:
+      variables &&
+      st.notPrincipal !== undefined &&
+      principalEntries(st.notPrincipal).some(hasPolicyVariable),
   };
+}
+
+function principalEntries(p: NonNullable<PolicyStatement['notPrincipal']>): readonly string[] {
+  return p.kind === 'map' ? [...p.AWS, ...p.Service, ...p.Federated, ...p.CanonicalUser] : [];
 }
 
 /**
@@ -183,11 +198,22 @@ function evaluateStatement(
 
   let resource: Tri | null = null;
   if (opts.resource) {
+    // A variable with no value in `Resource` or `NotResource` makes the
+    // statement invalid, so it applies to nothing (IAM UG, "Policy
+    // variables": "any attempt to match it fails and causes the statement to
+    // be invalid"); above all a `NotResource` must not then match everything.
     if (cs.resources !== undefined) {
-      resource = matchResources(cs.resources, scope, unknownKeys);
+      resource = resourceApplies(matchResources(cs.resources, scope, unknownKeys));
     } else if (cs.notResources !== undefined) {
-      resource = not(matchResources(cs.notResources, scope, unknownKeys));
+      resource = notResourceApplies(matchResources(cs.notResources, scope, unknownKeys));
     }
+  }
+  // Policy variables are not supported in `Principal` / `NotPrincipal`
+  // (IAM Access Analyzer, "Variable unsupported in element"): such an entry
+  // can never be resolved, so a statement listing one in `NotPrincipal` is
+  // invalid rather than a statement about everyone else.
+  if (principal !== null && cs.notPrincipal !== undefined && cs.notPrincipalHasVariable) {
+    principal = 'no';
   }
 
   const conditions: ConditionTrace[] = [];
@@ -224,31 +250,60 @@ function evaluateStatement(
   };
 }
 
-/** OR over resource patterns, with policy variables substituted (IAM UG, "Policy variables"). */
+/**
+ * Resource patterns against the request's resource, with policy variables
+ * substituted (IAM UG, "Policy variables"): `matched` is the OR over the
+ * patterns; `missing` when a pattern's variable has no value and no default,
+ * which invalidates the statement; `mayBeMissing` when a pattern's variable
+ * was not logged (it may turn out to have no value).
+ */
+interface ResourceMatch {
+  readonly matched: Tri;
+  readonly missing: boolean;
+  readonly mayBeMissing: boolean;
+}
+
+const MATCHED: ResourceMatch = { matched: 'yes', missing: false, mayBeMissing: false };
+
 function matchResources(
   patterns: readonly CompiledResource[],
   scope: KeyScope,
   unknownKeys: string[],
-): Tri {
+): ResourceMatch {
   const resource = scope.ctx.resource;
-  let result: Tri = 'no';
+  let matched: Tri = 'no';
   let pending: string[] | undefined;
+  let templates = false;
   for (const p of patterns) {
     if (!('parts' in p)) {
-      if (p.matches(resource)) return 'yes';
+      if (p.matches(resource)) matched = 'yes';
       continue;
     }
+    templates = true;
     const sub = substituteTemplate(p, scope);
     if (sub.kind === 'ok') {
-      if (compileResourcePattern(sub.pattern).matches(resource)) return 'yes';
+      if (compileResourcePattern(sub.pattern).matches(resource)) matched = 'yes';
     } else if (sub.kind === 'unknown') {
-      result = 'unknown';
+      if (matched === 'no') matched = 'unknown';
       pending ??= [];
       pending.push(sub.key);
-    } // no value: matches no resource
+    } else return { matched: 'no', missing: true, mayBeMissing: false };
   }
-  if (result === 'unknown' && pending !== undefined) for (const k of pending) unknownKeys.push(k);
-  return result;
+  if (!templates && matched === 'yes') return MATCHED;
+  if (pending !== undefined) for (const k of pending) unknownKeys.push(k);
+  return { matched, missing: false, mayBeMissing: pending !== undefined };
+}
+
+/** `Resource`: applies when some pattern matches and the statement is valid. */
+function resourceApplies(m: ResourceMatch): Tri {
+  if (m.missing) return 'no';
+  return m.matched === 'yes' && m.mayBeMissing ? 'unknown' : m.matched;
+}
+
+/** `NotResource`: applies when no pattern matches and the statement is valid. */
+function notResourceApplies(m: ResourceMatch): Tri {
+  if (m.missing || m.matched === 'yes') return 'no';
+  return not(m.matched);
 }
 
 function and(a: Tri, b: Tri): Tri {

@@ -28,6 +28,12 @@ export interface RoleSummary {
 
 export interface RoleState extends RoleSummary {
   readonly trustPolicy: PolicyDocument;
+  /**
+   * Set when the trust policy could not be read as an IAM policy (one line:
+   * what and where). `trustPolicy` is then empty: the audit reports the role
+   * as `TRUST_POLICY_INVALID` instead of stopping.
+   */
+  readonly trustPolicyError?: string;
   readonly tags: readonly Tag[];
   /** ARN of the permissions boundary policy, when one is set. */
   readonly boundaryArn?: string;

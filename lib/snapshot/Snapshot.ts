@@ -33,6 +33,8 @@ export interface SnapshotRole extends SnapshotPrincipalBase {
   readonly kind: 'role';
   readonly roleId: string;
   readonly trustPolicy: PolicyDocument;
+  /** Why the trust policy could not be read (only with `invalidTrustPolicies: 'keep'`). */
+  readonly trustPolicyError?: string;
   readonly boundaryArn?: string;
   readonly lastUsedDate?: string;
   readonly lastUsedRegion?: string;

@@ -1,4 +1,4 @@
-import { PolicyError, SnapshotError } from '../errors/TrustwatchError.js';
+import { formatErrorLine, PolicyError, SnapshotError } from '../errors/TrustwatchError.js';
 import type { OidcProviderState, SamlProviderState, Tag } from '../iam/IamState.js';
 import { parseIamPrincipalArn } from '../iam/parseIamArn.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
@@ -46,6 +46,38 @@ function policyDocument(input: unknown, path: string, file: string | undefined):
       fail(err.message, at, file, err);
     }
     throw err;
+  }
+}
+
+/** How `loadSnapshot` treats a trust policy it cannot read. */
+export interface LoadSnapshotOptions {
+  /**
+   * `fail` (default): the snapshot is bad input (one line, file and JSON
+   * path). `keep`: the role is kept with an empty trust policy and
+   * `trustPolicyError`, so an audit reports that role and goes on.
+   */
+  readonly invalidTrustPolicies?: 'fail' | 'keep';
+}
+
+const EMPTY_TRUST: PolicyDocument = { version: '2012-10-17', statements: [] };
+
+/** A trust policy, or (with `keep`) an empty one and why it could not be read. */
+function trustDocument(
+  input: unknown,
+  path: string,
+  file: string | undefined,
+  opts: LoadSnapshotOptions,
+): { trustPolicy: PolicyDocument; trustPolicyError?: string } {
+  if (opts.invalidTrustPolicies !== 'keep') {
+    return { trustPolicy: policyDocument(input, path, file) };
+  }
+  try {
+    return { trustPolicy: parsePolicyDocument(input, path) };
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    const at = typeof err.context.path === 'string' ? err.context.path : path;
+    const located = new SnapshotError(err.message, { cause: err, context: { file, path: at } });
+    return { trustPolicy: EMPTY_TRUST, trustPolicyError: formatErrorLine(located) };
   }
 }
 
@@ -111,6 +143,7 @@ function loadAccount(
   accountId: string,
   details: AccountDetailsJson,
   file: string | undefined,
+  opts: LoadSnapshotOptions,
 ): SnapshotAccount {
   const base = joinPath('accounts', accountId);
   const roles: SnapshotRole[] = (details.RoleDetailList ?? []).map((r, i) => {
@@ -123,10 +156,11 @@ function loadAccount(
       path,
       accountId,
       roleId: r.RoleId,
-      trustPolicy: policyDocument(
+      ...trustDocument(
         r.AssumeRolePolicyDocument,
         joinPath(at, 'AssumeRolePolicyDocument'),
         file,
+        opts,
       ),
       inlinePolicies: inlineOf(r.RolePolicyList, joinPath(at, 'RolePolicyList'), file),
       attachedPolicies: attachedOf(r.AttachedManagedPolicies),
@@ -426,7 +460,11 @@ function buildIndex(accounts: ReadonlyMap<string, SnapshotAccount>): Snapshot['i
  * Throws `SnapshotError` with a one-line message and `context.path` = the JSON
  * path of the first problem (`accounts.222222222222.RoleDetailList[3].AssumeRolePolicyDocument`).
  */
-export function loadSnapshot(json: unknown, file?: string): Snapshot {
+export function loadSnapshot(
+  json: unknown,
+  file?: string,
+  opts: LoadSnapshotOptions = {},
+): Snapshot {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     fail(`a snapshot must be a JSON object, got ${describeJsonValue(json)}`, '$', file);
   }
@@ -448,7 +486,7 @@ export function loadSnapshot(json: unknown, file?: string): Snapshot {
     if (!/^\d{12}$/.test(accountId)) {
       fail(`account id \`${accountId}\` is not 12 digits`, joinPath('accounts', accountId), file);
     }
-    accounts.set(accountId, loadAccount(accountId, details, file));
+    accounts.set(accountId, loadAccount(accountId, details, file, opts));
   }
   const organization =
     data.organization === undefined || data.organization === null
@@ -467,7 +505,11 @@ export function loadSnapshot(json: unknown, file?: string): Snapshot {
 }
 
 /** Parses snapshot text (one-line `SnapshotError` naming file, line and column when not JSON) and loads it. */
-export function readSnapshotText(text: string, file?: string): Snapshot {
+export function readSnapshotText(
+  text: string,
+  file?: string,
+  opts: LoadSnapshotOptions = {},
+): Snapshot {
   const json = parseJsonText(text, file, 'snapshot', (m, o) => new SnapshotError(m, o));
-  return loadSnapshot(json, file);
+  return loadSnapshot(json, file, opts);
 }

@@ -65,6 +65,7 @@ function toRoleState(role: SnapshotRole): RoleState {
     roleId: role.roleId,
     accountId: role.accountId,
     trustPolicy: role.trustPolicy,
+    ...(role.trustPolicyError === undefined ? {} : { trustPolicyError: role.trustPolicyError }),
     tags: role.tags,
     isServiceLinked: role.path.startsWith(SERVICE_LINKED_ROLE_PATH),
     ...(role.boundaryArn === undefined ? {} : { boundaryArn: role.boundaryArn }),

@@ -5,10 +5,26 @@ import {
 } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClientFactory } from '../../aws/clients.js';
+import { formatErrorLine } from '../../errors/TrustwatchError.js';
 import { parsePolicyDocument } from '../../policy/parsePolicyDocument.js';
 import type { IamStateSource, Readable, RoleState } from '../../state/IamStateSource.js';
 
 const SERVICE_LINKED_PATH = '/aws-service-role/';
+
+/**
+ * The trust policy, or an empty one with the reason it could not be read:
+ * the audit reports that role (`TRUST_POLICY_INVALID`) and audits the rest.
+ */
+function readTrust(doc: string, path: string): Pick<RoleState, 'trustPolicy' | 'trustPolicyError'> {
+  try {
+    return { trustPolicy: parsePolicyDocument(doc, path) };
+  } catch (err) {
+    return {
+      trustPolicy: { version: '2012-10-17', statements: [] },
+      trustPolicyError: formatErrorLine(err),
+    };
+  }
+}
 
 function toRoleState(accountId: string, r: RoleDetail): RoleState {
   const arn = r.Arn ?? '';
@@ -20,10 +36,7 @@ function toRoleState(accountId: string, r: RoleDetail): RoleState {
     path,
     roleId: r.RoleId ?? '',
     accountId,
-    trustPolicy: parsePolicyDocument(
-      r.AssumeRolePolicyDocument ?? '',
-      `role(${arn}).AssumeRolePolicyDocument`,
-    ),
+    ...readTrust(r.AssumeRolePolicyDocument ?? '', `role(${arn}).AssumeRolePolicyDocument`),
     tags: (r.Tags ?? []).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' })),
     ...(r.PermissionsBoundary?.PermissionsBoundaryArn === undefined
       ? {}
@@ -41,7 +54,8 @@ function toRoleState(accountId: string, r: RoleDetail): RoleState {
  * (`Filter: Role`, about one call per 100 roles) instead of `ListRoles` plus a
  * `GetRole` per role the audit needs details of; `role()` then answers from
  * that read. When the call is refused (an older reader role without that
- * action) or a document does not parse, it falls back to the wrapped source.
+ * action), it falls back to the wrapped source; a trust policy that does not
+ * parse keeps its role, with `trustPolicyError` (`TRUST_POLICY_INVALID`).
  * Reads are kept `ttlMs` (default five minutes).
  */
 export function withAuthorizationDetails(

@@ -2,7 +2,7 @@ import { matchAction } from '../../engine/matchAction.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { AuditRule, RuleHit } from '../AuditRule.js';
 import type { OidcIssuer } from '../oidcFacts.js';
-import { claimOf, isAudienceClaim, oidcIssuersOf } from '../oidcFacts.js';
+import { claimOf, isAudienceClaim, sharedAudienceTrusts } from '../oidcFacts.js';
 import {
   federatedRequest,
   isAnyPrincipal,
@@ -39,6 +39,7 @@ function subEnforcedByDeny(doc: PolicyDocument, issuer: OidcIssuer): boolean {
     return (
       claim !== undefined &&
       !isAudienceClaim(claim) &&
+      (!issuer.isGitHub || GITHUB_PINS.has(claim)) &&
       op?.spec.negated === true &&
       !op.ifExists &&
       op.set !== 'ForAnyValue' &&
@@ -49,6 +50,15 @@ function subEnforcedByDeny(doc: PolicyDocument, issuer: OidcIssuer): boolean {
 }
 
 import { audienceValues, subjectPlaceholder } from './oidcValues.js';
+
+/**
+ * The GitHub claims that pin a trust to a repository's workflows: IAM's own
+ * check when a role trusting GitHub's provider is created accepts only a
+ * condition on `sub` or `job_workflow_ref` (IAM User Guide, "Create a role
+ * for OpenID Connect federation", GitHub). A condition on `environment`,
+ * `actor` or another claim alone names something any repository can have.
+ */
+const GITHUB_PINS: ReadonlySet<string> = new Set(['sub', 'job_workflow_ref']);
 
 /**
  * An OIDC trust that checks only `aud` lets every identity of the issuer in
@@ -64,51 +74,52 @@ export const oidcNoSubCondition: AuditRule = {
     'IAM User Guide, "Configuring a role for GitHub OIDC identity provider" (IAM now rejects new GitHub trusts without sub); Datadog Security Labs 2023',
   check(role, ctx) {
     const hits: RuleHit[] = [];
-    for (const st of role.trustPolicy.statements) {
-      if (st.effect !== 'Allow') continue;
-      for (const issuer of oidcIssuersOf(st)) {
-        if (issuer.audience !== 'shared-audience') continue;
-        const identityChecked = st.conditions.some((c) => {
-          const claim = claimOf(c.key, issuer);
-          return claim !== undefined && !isAudienceClaim(claim) && isRestrictingClause(c);
-        });
-        if (identityChecked || subEnforcedByDeny(role.trustPolicy, issuer)) continue;
-        const sub = subjectPlaceholder(issuer);
-        const aud = audienceValues(issuer, ctx.oidcProviders);
-        hits.push({
-          severity: issuer.isGitHub ? 'critical' : 'high',
-          evidence: statementEvidence(st, {
-            principal: issuer.entry,
-            principalType: 'Federated',
-            conditionKey: `${issuer.keyPrefix}:sub`,
-          }),
-          summary: issuer.isGitHub
-            ? `${statementName(st)} lets any GitHub Actions workflow of any repository assume \`${role.name}\`: it never checks the token's \`sub\`.`
-            : `${statementName(st)} lets any identity of \`${issuer.keyPrefix}\` assume \`${role.name}\`: it never checks the token's \`sub\`.`,
-          remedy: {
-            kind: 'patch',
-            title: `check the token's sub (${sub.value})`,
-            patch: (doc) =>
-              isolateEntry(doc, st.index, 'Federated', issuer.entry, {
-                operator: 'StringLike',
-                key: `${issuer.keyPrefix}:sub`,
-                values: [sub.value],
+    for (const { st, issuer } of sharedAudienceTrusts(role.trustPolicy)) {
+      const identityChecked = st.conditions.some((c) => {
+        const claim = claimOf(c.key, issuer);
+        return (
+          claim !== undefined &&
+          !isAudienceClaim(claim) &&
+          (!issuer.isGitHub || GITHUB_PINS.has(claim)) &&
+          isRestrictingClause(c)
+        );
+      });
+      if (identityChecked || subEnforcedByDeny(role.trustPolicy, issuer)) continue;
+      const sub = subjectPlaceholder(issuer);
+      const aud = audienceValues(issuer, ctx.oidcProviders);
+      hits.push({
+        severity: issuer.isGitHub ? 'critical' : 'high',
+        evidence: statementEvidence(st, {
+          principal: issuer.entry,
+          principalType: 'Federated',
+          conditionKey: `${issuer.keyPrefix}:sub`,
+        }),
+        summary: issuer.isGitHub
+          ? `${statementName(st)} lets any GitHub Actions workflow of any repository assume \`${role.name}\`: it never checks the token's \`sub\`.`
+          : `${statementName(st)} lets any identity of \`${issuer.keyPrefix}\` assume \`${role.name}\`: it never checks the token's \`sub\`.`,
+        remedy: {
+          kind: 'patch',
+          title: `check the token's sub (${sub.value})`,
+          patch: (doc) =>
+            isolateEntry(doc, st.index, 'Federated', issuer.entry, {
+              operator: 'StringLike',
+              key: `${issuer.keyPrefix}:sub`,
+              values: [sub.value],
+            }),
+          placeholders: sub.placeholders,
+          legitimate: [
+            {
+              label: 'a token whose sub matches the new pattern',
+              context: federatedRequest(role.arn, 'WebIdentity', issuer.entry, {
+                [`${issuer.keyPrefix}:sub`.toLowerCase()]: [sub.example],
+                ...(aud.length > 0
+                  ? { [`${issuer.keyPrefix}:aud`.toLowerCase()]: [aud[0] as string] }
+                  : {}),
               }),
-            placeholders: sub.placeholders,
-            legitimate: [
-              {
-                label: 'a token whose sub matches the new pattern',
-                context: federatedRequest(role.arn, 'WebIdentity', issuer.entry, {
-                  [`${issuer.keyPrefix}:sub`.toLowerCase()]: [sub.example],
-                  ...(aud.length > 0
-                    ? { [`${issuer.keyPrefix}:aud`.toLowerCase()]: [aud[0] as string] }
-                    : {}),
-                }),
-              },
-            ],
-          },
-        });
-      }
+            },
+          ],
+        },
+      });
     }
     return hits;
   },

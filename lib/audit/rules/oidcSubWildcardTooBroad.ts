@@ -4,7 +4,7 @@ import {
   claimOf,
   narrowSubByGrammar,
   type OidcIssuer,
-  oidcIssuersOf,
+  sharedAudienceTrusts,
   subSpansTenants,
 } from '../oidcFacts.js';
 import {
@@ -65,65 +65,59 @@ export const oidcSubWildcardTooBroad: AuditRule = {
     'GitHub Docs, "Configuring OpenID Connect in Amazon Web Services"; IAM User Guide, "Condition keys for web identity federation"',
   check(role, ctx) {
     const hits: RuleHit[] = [];
-    for (const st of role.trustPolicy.statements) {
-      if (st.effect !== 'Allow') continue;
-      for (const issuer of oidcIssuersOf(st)) {
-        if (issuer.audience !== 'shared-audience') continue;
-        st.conditions.forEach((clause, clauseIndex) => {
-          if (claimOf(clause.key, issuer) !== 'sub') return;
-          const op = operatorOf(clause);
-          if (op === undefined || op.spec.negated || !op.spec.wildcards) return;
-          // A clause that restricts nothing (`*`, or `*` among its values) is
-          // OIDC_NO_SUB_CONDITION's finding, not a too-broad pattern.
-          if (!isRestrictingClause(clause)) return;
-          const broad = clause.values.filter((v) => subSpansTenants(v, issuer));
-          if (broad.length === 0) return;
-          const replacement = new Map(broad.map((v) => [v, narrowSub(v, issuer)]));
-          const aud = audienceValues(issuer, ctx.oidcProviders);
-          const firstNew = replacement.get(broad[0] as string)?.value ?? 'SUBJECT';
-          hits.push({
-            evidence: statementEvidence(st, {
-              principal: issuer.entry,
-              principalType: 'Federated',
-              conditionKey: clause.key,
-              operator: clause.operator,
-              values: broad,
-            }),
-            summary: `${statementName(st)} accepts \`sub\` ${broad.map((v) => `\`${v}\``).join(', ')}, which spans ${issuer.isGitHub ? 'repositories or organizations' : 'more identities than one workload'}: any of them can assume \`${role.name}\`.`,
-            remedy: {
-              kind: 'patch',
-              title: 'narrow the sub pattern to the repository (or workload) that needs the role',
-              patch: (doc: PolicyDocument) =>
-                mapStatement(doc, st.index, (s) => ({
-                  ...s,
-                  conditions: s.conditions.map(
-                    (c, i): ConditionClause =>
-                      i === clauseIndex
-                        ? {
-                            ...c,
-                            values: [
-                              ...new Set(c.values.map((v) => replacement.get(v)?.value ?? v)),
-                            ],
-                          }
-                        : c,
-                  ),
-                })),
-              placeholders: [...new Set([...replacement.values()].flatMap((r) => r.placeholders))],
-              legitimate: [
-                {
-                  label: 'a token whose sub matches the narrowed pattern',
-                  context: federatedRequest(role.arn, 'WebIdentity', issuer.entry, {
-                    [`${issuer.keyPrefix}:sub`.toLowerCase()]: [exampleOf(firstNew)],
-                    ...(aud.length > 0
-                      ? { [`${issuer.keyPrefix}:aud`.toLowerCase()]: [aud[0] as string] }
-                      : {}),
-                  }),
-                },
-              ],
-            },
-          });
+    for (const { st, issuer } of sharedAudienceTrusts(role.trustPolicy)) {
+      st.conditions.forEach((clause, clauseIndex) => {
+        if (claimOf(clause.key, issuer) !== 'sub') return;
+        const op = operatorOf(clause);
+        if (op === undefined || op.spec.negated || !op.spec.wildcards) return;
+        // A clause that restricts nothing (`*`, or `*` among its values) is
+        // OIDC_NO_SUB_CONDITION's finding, not a too-broad pattern.
+        if (!isRestrictingClause(clause)) return;
+        const broad = clause.values.filter((v) => subSpansTenants(v, issuer));
+        if (broad.length === 0) return;
+        const replacement = new Map(broad.map((v) => [v, narrowSub(v, issuer)]));
+        const aud = audienceValues(issuer, ctx.oidcProviders);
+        const firstNew = replacement.get(broad[0] as string)?.value ?? 'SUBJECT';
+        hits.push({
+          evidence: statementEvidence(st, {
+            principal: issuer.entry,
+            principalType: 'Federated',
+            conditionKey: clause.key,
+            operator: clause.operator,
+            values: broad,
+          }),
+          summary: `${statementName(st)} accepts \`sub\` ${broad.map((v) => `\`${v}\``).join(', ')}, which spans ${issuer.isGitHub ? 'repositories or organizations' : 'more identities than one workload'}: any of them can assume \`${role.name}\`.`,
+          remedy: {
+            kind: 'patch',
+            title: 'narrow the sub pattern to the repository (or workload) that needs the role',
+            patch: (doc: PolicyDocument) =>
+              mapStatement(doc, st.index, (s) => ({
+                ...s,
+                conditions: s.conditions.map(
+                  (c, i): ConditionClause =>
+                    i === clauseIndex
+                      ? {
+                          ...c,
+                          values: [...new Set(c.values.map((v) => replacement.get(v)?.value ?? v))],
+                        }
+                      : c,
+                ),
+              })),
+            placeholders: [...new Set([...replacement.values()].flatMap((r) => r.placeholders))],
+            legitimate: [
+              {
+                label: 'a token whose sub matches the narrowed pattern',
+                context: federatedRequest(role.arn, 'WebIdentity', issuer.entry, {
+                  [`${issuer.keyPrefix}:sub`.toLowerCase()]: [exampleOf(firstNew)],
+                  ...(aud.length > 0
+                    ? { [`${issuer.keyPrefix}:aud`.toLowerCase()]: [aud[0] as string] }
+                    : {}),
+                }),
+              },
+            ],
+          },
         });
-      }
+      });
     }
     return hits;
   },

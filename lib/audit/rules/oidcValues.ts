@@ -1,10 +1,10 @@
 import type { OidcProviderState } from '../../state/IamStateSource.js';
-import type { OidcIssuer } from '../oidcFacts.js';
+import { GITHUB_ENVIRONMENT_PLACEHOLDER, type OidcIssuer } from '../oidcFacts.js';
 import { exampleOf } from '../trustFacts.js';
 
 /**
  * The `sub` a fix proposes. Only the shape a person recognises is spelled out
- * (GitHub's `repo:OWNER/REPOSITORY:*`); the real value comes from them or
+ * (GitHub's `repo:OWNER/REPOSITORY:environment:ENVIRONMENT`); the real value comes from them or
  * from a denied event, shown beside the patterns by `trustwatch explain`.
  */
 export function subjectPlaceholder(
@@ -13,12 +13,15 @@ export function subjectPlaceholder(
 ): { value: string; example: string; placeholders: string[] } {
   if (issuer.isGitHub) {
     const o = owner ?? 'OWNER';
-    const value = `repo:${o}/REPOSITORY:*`;
+    // One environment, not `:*`: a wildcard after the repository admits
+    // every ref and pull request (OIDC_SUB_ADMITS_UNREVIEWED_CODE).
+    const value = `repo:${o}/REPOSITORY:environment:ENVIRONMENT`;
     return {
       value,
       example: exampleOf(value),
       placeholders: [
         `${owner === undefined ? 'OWNER/' : ''}REPOSITORY: the repository whose workflows assume this role (the sub of its tokens)`,
+        GITHUB_ENVIRONMENT_PLACEHOLDER,
       ],
     };
   }

@@ -11,13 +11,48 @@ import { sessionNameOf, sidPart } from '../../fixes/fixTexts.js';
 import { addStatement } from '../../fixes/patchPolicy.js';
 import { policyToJson } from '../../fixes/policyToJson.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../../iam/parseIamArn.js';
+import type { DenialEvent } from '../../intake/DenialEvent.js';
 import type { LabeledPolicy, PolicyStatement } from '../../policy/PolicyDocument.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { sessionTagDependent, sessionTagNote } from '../clauseCertainty.js';
 import { callerLabel, roleNameOf } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
 import { levelText } from './levelText.js';
 import { policyRemedy, present, targetOf } from './remedyKit.js';
+
+/**
+ * The `aws:PrincipalTag/…` key of a role session on which an Allow that
+ * would grant the blocker's action fails: then the missing allow is not
+ * certain, the session may carry the tag (lib/diagnosis/clauseCertainty.ts).
+ */
+function sessionTagClause(event: DenialEvent, b: Blocker): string | undefined {
+  for (const { evaluation } of b.evaluations) {
+    for (const st of evaluation.statements) {
+      if (st.effect !== 'Allow' || st.action === 'no' || st.resource === 'no') continue;
+      const c = st.conditions.find((x) => x.result === 'no' && sessionTagDependent(event, x.key));
+      if (c !== undefined) return c.key;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A boundary that does not allow the action, beside a trust policy that does
+ * not name a same-account caller: the trust fix (a grant to the role ARN or
+ * the account) would still be limited by it, a grant to an IAM user ARN
+ * would not (IAM User Guide, "Policy evaluation logic": same-account
+ * resource-based policies and permissions boundaries; issue 12.2).
+ */
+function boundaryBesideUntrusted(ctx: BlockerContext, who: string, b: Blocker): string {
+  const policyLabel = b.policy?.label ?? b.evaluations[0]?.policy.label;
+  const arn = ctx.callerArn === undefined ? '' : ` \`${ctx.callerArn}\``;
+  const limit =
+    ctx.event.caller.type === 'IAMUser'
+      ? `a trust grant to the account would still be limited by it, one to the user ARN${arn} itself would not`
+      : `once the trust policy trusts the role ARN${arn}, the boundary still limits that grant`;
+  return `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${ctx.roleArn}\` either: ${limit} (IAM User Guide, "Policy evaluation logic": same-account resource-based policies and permissions boundaries): add it to the boundary.`;
+}
 
 /**
  * The caller's side does not allow the action: no identity-based allow, a
@@ -36,11 +71,12 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
           : evaluation.sameAccount
             ? ''
             : ' A cross-account assumption needs an allow on both sides.';
+      const tagKey = sessionTagClause(ctx.event, b);
       return [
         {
           code: 'IDENTITY_NO_ALLOW',
-          certainty,
-          summary: `No identity-based policy of ${who} allows \`${b.action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}`,
+          certainty: tagKey === undefined ? certainty : 'unknown',
+          summary: `No identity-based policy of ${who} allows \`${b.action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}${tagKey === undefined ? '' : ` A statement that would allow it requires \`${tagKey}\`.${sessionTagNote(ctx.event, tagKey)}`}`,
           evidence: {
             policy:
               b.evaluations.map((e) => e.policy.label).join(', ') || 'no identity-based policies',
@@ -51,17 +87,22 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
         },
       ];
     }
-    case 'boundary-no-allow':
+    case 'boundary-no-allow': {
+      const besideUntrusted = evaluation.sameAccount && evaluation.trustGrant === 'none';
       return [
         {
           code: 'BOUNDARY_NO_ALLOW',
           certainty,
-          summary: `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`,
+          summary: besideUntrusted
+            ? boundaryBesideUntrusted(ctx, who, b)
+            : `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`,
           evidence: { policy: policyLabel ?? 'permissions boundary', action: b.action },
           blocker: b,
           ...(b.policy === undefined ? {} : { policy: b.policy }),
+          ...(besideUntrusted ? { facts: { limitsTrustFix: true } } : {}),
         },
       ];
+    }
     case 'session-no-allow':
       return [
         {

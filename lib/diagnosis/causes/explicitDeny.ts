@@ -11,6 +11,7 @@ import { requestPrincipalOf } from '../buildRequestContext.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import type { CauseCode } from '../causeCodes.js';
+import { sessionTagDependent, sessionTagNote } from '../clauseCertainty.js';
 import {
   actualOf,
   actualText,
@@ -64,6 +65,39 @@ function denyStatement(evaln: PolicyEvaluation): StatementTrace | undefined {
   );
 }
 
+/**
+ * Why a deny of `sts:TagSession` / `sts:SetSourceIdentity` blocks an
+ * `AssumeRole…` call: the request needed that action too, and adding it to
+ * an Allow cannot help while the Deny matches it (issue 12.1).
+ */
+function sessionActionNote(b: Blocker, eventName: string): string {
+  if (b.action.toLowerCase() === `sts:${eventName.toLowerCase()}`) return '';
+  const needs =
+    b.action === 'sts:TagSession'
+      ? 'passing session tags (or transitive tag keys) needs `sts:TagSession`'
+      : 'setting a source identity (or carrying one over in a role chain) needs `sts:SetSourceIdentity`';
+  const known =
+    b.certainty === 'yes' ? '' : ' if the request did so (CloudTrail did not log its parameters)';
+  return ` The call is denied because ${needs}${known}, and this statement denies it: narrow the deny, or call without them; allowing the action in another statement does not help.`;
+}
+
+/**
+ * Certain only when the blocker (was the action needed?) and the statement
+ * are, and the statement does not hinge on a role session's principal tag
+ * (a session tag nobody logged may override it: lib/diagnosis/clauseCertainty.ts).
+ */
+function denyCertainty(
+  b: Blocker,
+  s: StatementTrace | undefined,
+  ctx: BlockerContext,
+): 'yes' | 'unknown' {
+  if (s === undefined) return b.certainty === 'unknown' ? 'unknown' : 'yes';
+  const tagDependent = s.conditions.some(
+    (c) => c.result === 'yes' && sessionTagDependent(ctx.event, c.key),
+  );
+  return tagDependent || b.certainty === 'unknown' || s.applies === 'unknown' ? 'unknown' : 'yes';
+}
+
 /** An explicit deny in any policy on either side: the statement and the condition that matched. */
 function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
   if (!isDeny(b.kind)) return [];
@@ -81,12 +115,11 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
     matchPrincipalElement(listed, requestPrincipalOf(ctx.event)).result === 'yes'
       ? ' A `Deny` with `NotPrincipal` denies every principal that has a permissions boundary, whatever `NotPrincipal` lists (IAM User Guide, "Permissions boundaries for IAM entities"): use `"Principal": "*"` with an `ArnNotEquals` condition on `aws:PrincipalArn` instead.'
       : '';
-  const tri = s === undefined ? b.certainty : s.applies;
   return [
     {
       code: DENY_CODES[kind],
-      certainty: tri === 'unknown' ? 'unknown' : 'yes',
-      summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${ctx.roleName}\` for ${callerLabel(ctx.event)}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${notPrincipal}`,
+      certainty: denyCertainty(b, s, ctx),
+      summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${ctx.roleName}\` for ${callerLabel(ctx.event)}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${sessionActionNote(b, ctx.event.eventName)}${cond === undefined ? '' : sessionTagNote(ctx.event, cond.key)}${notPrincipal}`,
       evidence: {
         ...(policyLabel === undefined ? {} : { policy: policyLabel }),
         ...(s === undefined ? {} : { statement: statementRef(s) }),

@@ -5,10 +5,11 @@ import {
   removeConditionValues,
   renameOperator,
 } from '../../fixes/patchPolicy.js';
-import type { CauseDraft } from '../CauseDraft.js';
+import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import type { CauseCode } from '../causeCodes.js';
 import { classifyConditionKey } from '../classifyConditionKey.js';
+import { clauseCertainty, clauseCertaintyNote } from '../clauseCertainty.js';
 import {
   actualText,
   baseOperator,
@@ -17,6 +18,7 @@ import {
   quoteList,
   statementRef,
 } from '../describe.js';
+import { githubSubjectDifference, subjectDifferenceNote } from '../githubSubject.js';
 import type { BlockerContext } from '../Situation.js';
 import { externalIdRemedy, mfaRemedy, present, targetOf, trustRemedy } from './remedyKit.js';
 import { conditionedSessionAction, nearestTrustStatements } from './trustStatements.js';
@@ -77,13 +79,27 @@ function conditionSummary(
         !clause.expected.some((v) => v.includes(':environment:'))
           ? ' The job declares an environment, so GitHub sends `repo:…:environment:…` instead of a branch `sub`.'
           : '';
-      return `${where} requires ${req} but the token's claim was ${got}.${env}${wildcard}`;
+      const difference = githubSubjectDifference(clause);
+      const subject = difference === undefined ? '' : subjectDifferenceNote(difference);
+      return `${where} requires ${req} but the token's claim was ${got}.${subject}${env}${wildcard}`;
     }
     case 'SAML_CLAIM_MISMATCH':
       return `${where} requires ${req} but the SAML assertion carried ${got}.${wildcard}`;
     default:
       return `${where} requires ${req} but the request carried ${got}.${wildcard}`;
   }
+}
+
+/** The `sub` value a fix should add when the token differs in a documented GitHub way. */
+function subjectFacts(
+  code: ConditionCode,
+  clause: ConditionTrace,
+): Pick<DraftOf<'OIDC_CLAIM_MISMATCH'>, 'facts'> {
+  if (code !== 'OIDC_CLAIM_MISMATCH') return {};
+  const d = githubSubjectDifference(clause);
+  return d === undefined
+    ? {}
+    : { facts: { subject: { suggestedValue: d.suggested, difference: d.kind } } };
 }
 
 /** The failing conditions of the trust statements nearest to letting the caller in. */
@@ -104,17 +120,18 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
       const dedupe = `${code}|${s.index}|${clause.key}|${clause.operator}`;
       if (seen.has(dedupe)) continue;
       seen.add(dedupe);
+      const certainty = clauseCertainty(ctx.event, clause, s.principal === 'yes');
       out.push({
         code,
-        certainty:
-          !downgrade && clause.result === 'no' && s.principal === 'yes' ? 'yes' : 'unknown',
-        summary: conditionSummary(ctx, code, s, clause),
+        certainty: downgrade && certainty === 'yes' ? 'unknown' : certainty,
+        summary: `${conditionSummary(ctx, code, s, clause)}${clauseCertaintyNote(ctx.event, clause)}`,
         evidence: conditionEvidence(ctx.trust.label, s, clause),
         blocker: b,
         policy: ctx.trust,
         statement: s,
         clause,
-      });
+        ...subjectFacts(code, clause),
+      } as CauseDraft);
     }
   }
   return out;
@@ -165,7 +182,9 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   if (d.code === 'TRUST_CONDITION_MFA') return present([mfaRemedy(ctx, target)]);
   if (trustDoc === undefined || clause === undefined || s === undefined) return [];
   const out = [likeRemedy(d, ctx)];
-  const actual = clause.actual;
+  // A documented GitHub `sub` difference (immutable ids, case, `%3A`) names the value to add.
+  const suggested = d.code === 'OIDC_CLAIM_MISMATCH' ? d.facts?.subject?.suggestedValue : undefined;
+  const actual = suggested === undefined ? clause.actual : [suggested];
   if (actual !== undefined && actual.length > 0) {
     const base = baseOperator(clause.operator).toLowerCase();
     if (base.includes('not')) {

@@ -1,5 +1,6 @@
 import type { Blocker } from '../../engine/AssumeRoleEvaluation.js';
 import type { PolicyEvaluation } from '../../engine/PolicyEvaluation.js';
+import { boundaryCaveat } from '../../fixes/boundaryCaveat.js';
 import { sidPart } from '../../fixes/fixTexts.js';
 import {
   addAction,
@@ -360,22 +361,35 @@ function principalRemedies(
   return out;
 }
 
+/**
+ * A trust grant checked against the caller's permissions boundary too: the
+ * engine's evaluation of the patched request tells whether the boundary
+ * still limits it (lib/fixes/boundaryCaveat.ts).
+ */
+function grantRemedies(list: readonly (Remedy | undefined)[], ctx: RemedyContext): Remedy[] {
+  const main = ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
+  return present(list).map((r) => ({ ...r, caveat: (after) => boundaryCaveat(after, main) }));
+}
+
 function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   switch (d.code) {
     case 'TRUST_PRINCIPAL_NOT_TRUSTED':
-      return present(principalRemedies(d, ctx));
+      return grantRemedies(principalRemedies(d, ctx), ctx);
     case 'TRUST_PRINCIPAL_STALE_ID': {
       const stale = d.facts?.staleId;
       if (trustDoc === undefined || ctx.callerArn === undefined || stale === undefined) return [];
-      return present([
-        trustRemedy(
-          ctx,
-          `Replace the stale id \`${stale}\` with \`${ctx.callerArn}\` in the trust policy`,
-          replaceAwsPrincipal(trustDoc, stale, ctx.callerArn),
-          targetOf(d, { principal: true }),
-        ),
-      ]);
+      return grantRemedies(
+        [
+          trustRemedy(
+            ctx,
+            `Replace the stale id \`${stale}\` with \`${ctx.callerArn}\` in the trust policy`,
+            replaceAwsPrincipal(trustDoc, stale, ctx.callerArn),
+            targetOf(d, { principal: true }),
+          ),
+        ],
+        ctx,
+      );
     }
     case 'TRUST_MISSING_SESSION_ACTION': {
       const action = d.blocker?.action;

@@ -701,6 +701,161 @@ const CASES: Case[] = [
     blockers: [['trust-session-action', 'unknown']],
   },
   {
+    name: 'trust Deny on sts:TagSession beside an Allow that lists it is an explicit deny',
+    why: 'IAM UG "Policy evaluation logic": an explicit deny overrides any allow; passing session tags needs sts:TagSession (IAM UG "Passing session tags in AWS STS"), so a Deny matching it denies the request',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: CALLER_ROLE },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        },
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:TagSession' },
+      ),
+      identity: [allowAll('identity')],
+      sessionActions: [{ action: 'sts:TagSession', needed: 'yes' }],
+    }),
+    allowed: 'no',
+    blockers: [['trust-deny', 'yes']],
+  },
+  {
+    name: 'trust Deny written with NotAction matches sts:SetSourceIdentity',
+    why: 'IAM UG "IAM JSON policy elements: NotAction": a Deny with NotAction applies to every action it does not list; sts:SetSourceIdentity is needed to set a source identity (IAM UG "Monitor and control actions taken with assumed roles")',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: CALLER_ROLE },
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        },
+        { Effect: 'Deny', Principal: { AWS: '*' }, NotAction: 'sts:AssumeRole' },
+      ),
+      identity: [allowAll('identity')],
+      sessionActions: [{ action: 'sts:SetSourceIdentity', needed: 'yes' }],
+    }),
+    allowed: 'no',
+    blockers: [['trust-deny', 'yes']],
+  },
+  {
+    name: 'trust Deny on sts:TagSession when tags were not passed does not block',
+    why: 'a session action the request did not need is not evaluated: the Deny does not match sts:AssumeRole',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf(
+        { Effect: 'Allow', Principal: { AWS: CALLER_ROLE }, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:TagSession' },
+      ),
+      sessionActions: [{ action: 'sts:TagSession', needed: 'no' }],
+    }),
+    allowed: 'yes',
+    blockers: [],
+  },
+  {
+    name: 'identity Deny with NotAction matching sts:TagSession is a caller-side explicit deny',
+    why: 'IAM UG "Policy evaluation logic": an explicit deny in an identity-based policy denies; NotAction matches sts:TagSession',
+    in: inputs({
+      context: ctx(roleSession),
+      trust: trustOf({
+        Effect: 'Allow',
+        Principal: { AWS: CALLER_ROLE },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+      }),
+      identity: [
+        allowAll('identity'),
+        policy('no-tags', {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', NotAction: ['sts:AssumeRole', 's3:*'], Resource: '*' }],
+        }),
+      ],
+      sessionActions: [{ action: 'sts:TagSession', needed: 'yes' }],
+    }),
+    allowed: 'no',
+    blockers: [['identity-deny', 'yes']],
+  },
+  {
+    name: 'same account, trust names another principal, caller role session with a boundary lacking sts:AssumeRole',
+    why: 'IAM UG "Policy evaluation logic" (resource-based policies and permissions boundaries): the role-ARN grant that would fix the trust is still limited by the implicit deny of the boundary, so the boundary blocks too',
+    in: inputs({
+      context: ctx(roleSession, SAME_ROLE_ARN),
+      trust: trustOf({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${CALLER_ACCT}:role/terraform-runner` },
+        Action: 'sts:AssumeRole',
+      }),
+      boundary: allowS3Only('boundary'),
+    }),
+    allowed: 'no',
+    blockers: [
+      ['trust-no-allow', 'yes'],
+      ['boundary-no-allow', 'yes'],
+    ],
+    grant: 'none',
+  },
+  {
+    name: 'same account, trust names another principal, IAM user with a boundary lacking sts:AssumeRole',
+    why: 'IAM UG "Policy evaluation logic": an account grant is limited by the boundary (listed beside the trust cause); a grant to the user ARN would not be',
+    in: inputs({
+      context: ctx(user, SAME_ROLE_ARN),
+      trust: trustOf({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${CALLER_ACCT}:user/carol` },
+        Action: 'sts:AssumeRole',
+      }),
+      boundary: allowS3Only('boundary'),
+    }),
+    allowed: 'no',
+    blockers: [
+      ['trust-no-allow', 'yes'],
+      ['boundary-no-allow', 'yes'],
+    ],
+  },
+  {
+    name: 'same account, trust names the IAM user ARN: its boundary does not limit',
+    why: 'IAM UG "Policy evaluation logic": within an account, a resource-based policy granting an IAM user ARN is not limited by an implicit deny in the user\'s permissions boundary',
+    in: inputs({
+      context: ctx(user, SAME_ROLE_ARN),
+      trust: trustOf({ Effect: 'Allow', Principal: { AWS: USER_ARN }, Action: 'sts:AssumeRole' }),
+      identity: [],
+      boundary: allowS3Only('boundary'),
+    }),
+    allowed: 'yes',
+    blockers: [],
+    grant: 'principal',
+  },
+  {
+    name: 'same account, trust names the role-session ARN: the boundary does not limit',
+    why: 'IAM UG "Policy evaluation logic": a same-account grant to the role session ARN is not limited by the role\'s permissions boundary, one to the role ARN is',
+    in: inputs({
+      context: ctx(roleSession, SAME_ROLE_ARN),
+      trust: trustOf({
+        Effect: 'Allow',
+        Principal: { AWS: CALLER_SESSION },
+        Action: 'sts:AssumeRole',
+      }),
+      identity: [],
+      boundary: allowS3Only('boundary'),
+    }),
+    allowed: 'yes',
+    blockers: [],
+    grant: 'principal',
+  },
+  {
+    name: 'same account, trust names another principal, no boundary: only the trust blocks',
+    why: 'without a boundary nothing else limits the grant that fixes the trust',
+    in: inputs({
+      context: ctx(roleSession, SAME_ROLE_ARN),
+      trust: trustOf({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${CALLER_ACCT}:role/terraform-runner` },
+        Action: 'sts:AssumeRole',
+      }),
+    }),
+    allowed: 'no',
+    blockers: [['trust-no-allow', 'yes']],
+  },
+  {
     name: 'a role assuming itself needs explicit self-trust',
     why: 'aws-notes: since September 2022 role self-assumption needs the role in its own trust policy',
     in: inputs({

@@ -83,6 +83,56 @@ describe('trustwatch audit: exit status as a CI gate', () => {
     expect(i.out()).toContain('0 finding(s)');
   });
 
+  it("one malformed trust policy is that role's TRUST_POLICY_INVALID finding; the rest is audited (issue 12.7)", async () => {
+    const snap = JSON.parse(QUIET_SNAPSHOT);
+    const roles = snap.accounts['123456789012'].RoleDetailList;
+    roles.push(
+      {
+        ...roles[0],
+        RoleName: 'broken',
+        RoleId: 'AROAQUIETBROKEN00001',
+        Arn: 'arn:aws:iam::123456789012:role/broken',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Permit', Principal: '*', Action: 'sts:AssumeRole' }],
+        },
+      },
+      {
+        ...roles[0],
+        RoleName: 'open',
+        RoleId: 'AROAQUIETOPEN0000001',
+        Arn: 'arn:aws:iam::123456789012:role/open',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }],
+        },
+      },
+    );
+    const i = io({ 'mixed.json': JSON.stringify(snap) });
+    expect(await auditCommand(['--snapshot', 'mixed.json', '--format', 'json'], i)).toBe(0);
+    expect(i.err()).toBe('');
+    const findings = JSON.parse(i.out()).accounts[0].findings as {
+      code: string;
+      roleName: string;
+      summary: string;
+    }[];
+    const invalid = findings.filter((f) => f.code === 'TRUST_POLICY_INVALID');
+    expect(invalid.map((f) => f.roleName)).toEqual(['broken']);
+    expect(invalid[0]?.summary).toMatch(/Statement\[0\]\.Effect/);
+    // The role after it is still audited.
+    expect(
+      findings.some((f) => f.code === 'ANY_PRINCIPAL_UNRESTRICTED' && f.roleName === 'open'),
+    ).toBe(true);
+    // explain keeps reading snapshots strictly: bad input, one line, exit 2.
+    const event = readFileSync(
+      resolve(import.meta.dirname, '../../scenarios/01-trust-policy-lacks-principal/event.json'),
+      'utf8',
+    );
+    const e = io({ 'mixed.json': JSON.stringify(snap), 'event.json': event });
+    expect(await main(['explain', '--snapshot', 'mixed.json', 'event.json'], e)).toBe(2);
+    expect(e.err()).toMatch(/mixed\.json/);
+  });
+
   it.each([
     [['--format', 'yaml'], 'unknown format `yaml`'],
     [['--fail-on', 'severe'], 'unknown severity `severe`'],

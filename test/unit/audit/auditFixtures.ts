@@ -40,6 +40,8 @@ export interface RoleSpec {
   readonly lastUsedDate?: string | null;
   readonly createDate?: string;
   readonly isServiceLinked?: boolean;
+  /** The trust policy could not be read (the statements are then ignored). */
+  readonly trustPolicyError?: string;
 }
 
 /** A role of account 222222222222 (recently used, so UNUSED_CROSS_ACCOUNT_ROLE stays quiet unless asked). */
@@ -53,6 +55,7 @@ export function role(spec: RoleSpec): RoleState {
     roleId: 'AROATESTROLE00000001',
     accountId: '222222222222',
     trustPolicy: parsePolicyDocument({ Version: '2012-10-17', Statement: spec.statements }, '$'),
+    ...(spec.trustPolicyError === undefined ? {} : { trustPolicyError: spec.trustPolicyError }),
     tags: spec.tags ?? [],
     isServiceLinked: spec.isServiceLinked ?? false,
     createDate: spec.createDate ?? '2024-01-01T00:00:00Z',

@@ -297,6 +297,53 @@ describe('cached reads in a warm worker expire', () => {
     iam.restore();
   });
 
+  it('a trust policy that does not parse keeps its role, with the reason (issue 12.7)', async () => {
+    const { withAuthorizationDetails } = await import(
+      '../../../lib/audit/live/authorizationDetailsSource.js'
+    );
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { IAMClient, GetAccountAuthorizationDetailsCommand } = await import(
+      '@aws-sdk/client-iam'
+    );
+    const iam = mockClient(IAMClient);
+    const doc = (effect: string) =>
+      encodeURIComponent(
+        `{"Version":"2012-10-17","Statement":[{"Effect":"${effect}","Principal":"*","Action":"sts:AssumeRole"}]}`,
+      );
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+      IsTruncated: false,
+      RoleDetailList: [
+        {
+          RoleName: 'bad',
+          Arn: 'arn:aws:iam::111111111111:role/bad',
+          Path: '/',
+          RoleId: 'AROAB',
+          AssumeRolePolicyDocument: doc('Permit'),
+        },
+        {
+          RoleName: 'ok',
+          Arn: 'arn:aws:iam::111111111111:role/ok',
+          Path: '/',
+          RoleId: 'AROAO',
+          AssumeRolePolicyDocument: doc('Allow'),
+        },
+      ],
+    });
+    const clients = { iam: () => new IAMClient({ region: 'us-east-1' }) } as never;
+    const src = withAuthorizationDetails({} as never, clients, async () => ({
+      ok: true,
+      value: { accessKeyId: 'a', secretAccessKey: 'b' },
+    }));
+    const roles = await src.roles('111111111111');
+    expect(roles.ok).toBe(true);
+    const [bad, ok] = roles.ok ? roles.value : [];
+    expect(bad?.trustPolicyError).toMatch(/Effect/);
+    expect(bad?.trustPolicy.statements).toEqual([]);
+    expect(ok?.trustPolicyError).toBeUndefined();
+    expect(ok?.trustPolicy.statements).toHaveLength(1);
+    iam.restore();
+  });
+
   it('falls back to the wrapped source (ListRoles, then GetRole for details) when the call is refused', async () => {
     const { withAuthorizationDetails } = await import(
       '../../../lib/audit/live/authorizationDetailsSource.js'

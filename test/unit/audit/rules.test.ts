@@ -35,6 +35,24 @@ const ghSub = (op: string, sub: string | string[]) => ({
 const WEB = 'sts:AssumeRoleWithWebIdentity';
 
 const BASE_CASES: readonly Case[] = [
+  // TRUST_POLICY_INVALID (issue 12.7)
+  {
+    name: 'a trust policy that could not be read',
+    code: 'TRUST_POLICY_INVALID',
+    role: {
+      statements: [],
+      trustPolicyError: '`Effect` must be "Allow" or "Deny" (at `$.Statement[0].Effect`)',
+    },
+    hits: 1,
+    because: 'IAM grammar: an unreadable document leaves who can assume the role unaudited',
+  },
+  {
+    name: 'a readable trust policy',
+    code: 'TRUST_POLICY_INVALID',
+    role: { statements: [allow({ AWS: 'arn:aws:iam::111111111111:root' })] },
+    hits: 0,
+    because: 'a document that parses is audited by the other rules',
+  },
   // ANY_PRINCIPAL_UNRESTRICTED
   {
     name: '"Principal": "*" without condition',
@@ -1257,7 +1275,239 @@ const REVIEW_CASES: readonly Case[] = [
   },
 ];
 
-const CASES: readonly Case[] = [...BASE_CASES, ...REVIEW_CASES];
+const GITLAB = 'arn:aws:iam::222222222222:oidc-provider/gitlab.com';
+const HCP = 'arn:aws:iam::222222222222:oidc-provider/app.terraform.io';
+const GH_DOCS =
+  'GitHub Docs, "OpenID Connect" (subject claims) and "Configuring OpenID Connect in AWS"';
+const ghStatement = (conditions: Record<string, Record<string, unknown>>) =>
+  allow({ Federated: GITHUB_PROVIDER }, conditions, WEB);
+const unreviewed = (
+  name: string,
+  statements: readonly Record<string, unknown>[],
+  hits: number,
+  because: string,
+): Case => ({ name, code: 'OIDC_SUB_ADMITS_UNREVIEWED_CODE', role: { statements }, hits, because });
+
+/** Issue 12.6: OIDC trust graded like the providers' own hardening guides, one row per class. */
+const GRADING_CASES: readonly Case[] = [
+  unreviewed(
+    'GitHub repo:o/r:*',
+    [ghStatement(ghSub('StringLike', 'repo:acme/api:*'))],
+    1,
+    `${GH_DOCS}: a wildcard after the repository admits every ref, tag, environment and pull_request`,
+  ),
+  unreviewed(
+    'GitHub repo:o/r:ref:refs/heads/*',
+    [ghStatement(ghSub('StringLike', 'repo:acme/api:ref:refs/heads/*'))],
+    1,
+    `${GH_DOCS}: any branch, pushed without review`,
+  ),
+  unreviewed(
+    'GitHub repo:o/r:pull_request',
+    [ghStatement(ghSub('StringEquals', 'repo:acme/api:pull_request'))],
+    1,
+    `${GH_DOCS}: the pull_request subject is code proposed, not merged`,
+  ),
+  unreviewed(
+    'GitHub environment wildcard',
+    [ghStatement(ghSub('StringLike', 'repo:acme/api:environment:prod*'))],
+    1,
+    `${GH_DOCS}: environments (with protection rules) are the review boundary; prod* admits any environment named so`,
+  ),
+  unreviewed(
+    'GitHub customized sub with only the repository',
+    [ghStatement(ghSub('StringEquals', 'repo:acme/api'))],
+    1,
+    `${GH_DOCS}, customizing the subject claims: a template with only the repository admits every ref`,
+  ),
+  unreviewed(
+    'GitHub customized sub with owner and environment only',
+    [ghStatement(ghSub('StringEquals', 'repository_owner:acme:environment:prod'))],
+    1,
+    `${GH_DOCS}: no repository in the subject, so any repository of the owner with an environment prod`,
+  ),
+  unreviewed(
+    'GitHub sub naming no repository',
+    [ghStatement(ghSub('StringEquals', 'environment:prod'))],
+    1,
+    'organization-wide by omission',
+  ),
+  unreviewed(
+    'GitHub owner-only template pinned by a repository_id condition',
+    [
+      ghStatement({
+        StringEquals: {
+          ...GH_AUD,
+          'token.actions.githubusercontent.com:sub': 'repository_owner:acme:environment:prod',
+          'token.actions.githubusercontent.com:repository_id': '123456',
+        },
+      }),
+    ],
+    0,
+    'the repository is pinned by its immutable id',
+  ),
+  unreviewed(
+    'GitHub one protected branch',
+    [ghStatement(ghSub('StringEquals', 'repo:acme/api:ref:refs/heads/main'))],
+    0,
+    `${GH_DOCS}: one branch, protected by review`,
+  ),
+  unreviewed(
+    'GitHub one environment',
+    [ghStatement(ghSub('StringEquals', 'repo:acme/api:environment:production'))],
+    0,
+    `${GH_DOCS}: one environment with its protection rules`,
+  ),
+  unreviewed(
+    'GitHub immutable subject of one branch',
+    [ghStatement(ghSub('StringEquals', 'repo:acme@123/api@456:ref:refs/heads/main'))],
+    0,
+    'GitHub changelog 2026-04-23: the immutable form of one branch',
+  ),
+  unreviewed(
+    'GitHub org wildcard is the other finding',
+    [ghStatement(ghSub('StringLike', 'repo:acme/*'))],
+    0,
+    'a wildcard in the repository is OIDC_SUB_WILDCARD_TOO_BROAD',
+  ),
+  unreviewed(
+    'GitLab any ref',
+    [oidcSub(GITLAB, 'StringLike', 'project_path:acme/api:*')],
+    1,
+    'GitLab Docs, ID token claims: any branch or tag, unprotected ones included',
+  ),
+  unreviewed(
+    'GitLab ref_type wildcard',
+    [oidcSub(GITLAB, 'StringLike', 'project_path:acme/api:ref_type:*:ref:main')],
+    1,
+    'GitLab Docs: a ref_type wildcard admits tags as well as branches named so',
+  ),
+  unreviewed(
+    'GitLab ref wildcard without ref_protected',
+    [oidcSub(GITLAB, 'StringLike', 'project_path:acme/api:ref_type:branch:ref:*')],
+    1,
+    'GitLab Docs: any branch, pushed by any Developer',
+  ),
+  unreviewed(
+    'GitLab ref wildcard with ref_protected true',
+    [
+      allow(
+        { Federated: GITLAB },
+        {
+          StringEquals: { 'gitlab.com:aud': 'client', 'gitlab.com:ref_protected': 'true' },
+          StringLike: { 'gitlab.com:sub': 'project_path:acme/api:ref_type:branch:ref:*' },
+        },
+        WEB,
+      ),
+    ],
+    0,
+    'GitLab Docs: ref_protected true admits protected branches only',
+  ),
+  unreviewed(
+    'GitLab one protected branch',
+    [oidcSub(GITLAB, 'StringEquals', 'project_path:acme/api:ref_type:branch:ref:main')],
+    0,
+    'one branch',
+  ),
+  unreviewed(
+    'HCP Terraform run_phase:*',
+    [oidcSub(HCP, 'StringLike', 'organization:acme:project:infra:workspace:prod:run_phase:*')],
+    1,
+    'HashiCorp, dynamic credentials with AWS: plan and apply runs get separate roles',
+  ),
+  unreviewed(
+    'HCP Terraform wildcard after the workspace',
+    [oidcSub(HCP, 'StringLike', 'organization:acme:project:infra:workspace:prod:*')],
+    1,
+    'same: plan runs included',
+  ),
+  unreviewed(
+    'HCP Terraform apply only',
+    [
+      oidcSub(
+        HCP,
+        'StringEquals',
+        'organization:acme:project:infra:workspace:prod:run_phase:apply',
+      ),
+    ],
+    0,
+    'the apply role for apply runs only',
+  ),
+  unreviewed(
+    'HCP Terraform plan role',
+    [oidcSub(HCP, 'StringEquals', 'organization:acme:project:infra:workspace:prod:run_phase:plan')],
+    0,
+    'a role for plan runs is deliberate',
+  ),
+  unreviewed(
+    'EKS service accounts carry no review state',
+    [
+      oidcSub(
+        'arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789',
+        'StringLike',
+        'system:serviceaccount:payments:*',
+      ),
+    ],
+    0,
+    'not a CI subject',
+  ),
+  {
+    name: 'GitHub environment claim without a sub or job_workflow_ref pin',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: {
+      statements: [
+        ghStatement({
+          StringEquals: {
+            ...GH_AUD,
+            'token.actions.githubusercontent.com:environment': 'production',
+          },
+        }),
+      ],
+    },
+    hits: 1,
+    because:
+      'IAM UG, create a role for OIDC federation: for GitHub only a sub or job_workflow_ref condition pins the repository; any repository can have an environment named production',
+  },
+  {
+    name: 'GitHub repository_owner claim without a sub pin',
+    code: 'OIDC_NO_SUB_CONDITION',
+    role: {
+      statements: [
+        ghStatement({
+          StringEquals: {
+            ...GH_AUD,
+            'token.actions.githubusercontent.com:repository_owner': 'acme',
+          },
+        }),
+      ],
+    },
+    hits: 1,
+    because: 'same: AWS accepts only sub or job_workflow_ref for GitHub',
+  },
+];
+
+const CASES: readonly Case[] = [...BASE_CASES, ...REVIEW_CASES, ...GRADING_CASES];
+
+describe('a GitHub sub fix never trades one finding for OIDC_SUB_ADMITS_UNREVIEWED_CODE', () => {
+  it.each([
+    ['no sub at all', { StringEquals: GH_AUD }],
+    ['repo:acme/*', ghSub('StringLike', 'repo:acme/*')],
+    ['repo:*', ghSub('StringLike', 'repo:*')],
+  ] as const)('%s: the last fix of the chain leaves no OIDC finding', (_name, conditions) => {
+    const r = role({ statements: [allow({ Federated: GITHUB_PROVIDER }, conditions, WEB)] });
+    const ctx = context();
+    const findings = auditRole(r, ctx).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    const last = findings[findings.length - 1]?.fix;
+    expect(last?.verified).toBe(true);
+    const patched = { ...r, trustPolicy: parsePolicyDocument(last?.iamPolicy, '$') };
+    expect(
+      auditRole(patched, ctx)
+        .findings.map((f) => f.code)
+        .filter((c) => c.startsWith('OIDC_')),
+    ).toEqual([]);
+  });
+});
 
 describe('audit rules (table-driven, each case citing the AWS reason)', () => {
   it.each(CASES)('$code: $name → $hits ($because)', (c) => {

@@ -1283,6 +1283,22 @@ const invalidRows: Row[] = [
     expected: 'no',
   },
   {
+    why: 'IAM UG, Condition operators: Null takes no set qualifier (it checks presence, not values): ForAllValues:Null never matches, even for an absent key',
+    op: 'ForAllValues:Null',
+    key: 'aws:TagKeys',
+    policy: ['true'],
+    request: ABSENT,
+    expected: 'no',
+  },
+  {
+    why: 'IAM UG, Condition operators: Null takes no set qualifier: ForAnyValue:Null never matches, even for a present key',
+    op: 'ForAnyValue:Null',
+    key: 'aws:TagKeys',
+    policy: ['false'],
+    request: ['team'],
+    expected: 'no',
+  },
+  {
     why: 'operators are spelled as AWS spells them',
     op: 'stringequals',
     key: 'sts:ExternalId',

@@ -254,6 +254,111 @@ const rows: Row[] = [
     deny: 'no',
   },
   {
+    why: 'IAM UG, Policy variables with no value ("any attempt to match it fails and causes the statement to be invalid"): a NotResource with a missing variable does not turn an Allow into "allow everything"',
+    statements: [
+      identityAllow({ Resource: undefined, NotResource: 'arn:aws:iam::*:role/${aws:username}' }),
+    ],
+    opts: IDENTITY,
+    allow: 'no',
+    deny: 'no',
+  },
+  {
+    why: 'IAM UG, Policy variables with no value: a Deny with a missing variable in NotResource is invalid and denies nothing',
+    statements: [
+      identityAllow({ Resource: '*' }),
+      {
+        Effect: 'Deny',
+        Action: 'sts:AssumeRole',
+        NotResource: 'arn:aws:iam::222222222222:role/${aws:username}-*',
+      },
+    ],
+    opts: IDENTITY,
+    allow: 'yes',
+    deny: 'no',
+  },
+  {
+    why: 'IAM UG, Policy variables with no value: the statement is invalid as a whole, so another Resource entry does not rescue it',
+    statements: [
+      identityAllow({ Resource: ['arn:aws:iam::222222222222:role/${aws:username}', TARGET] }),
+    ],
+    opts: IDENTITY,
+    allow: 'no',
+    deny: 'no',
+  },
+  {
+    why: 'IAM UG, Policy variables with a default: a NotResource variable with a default is resolved, not invalid',
+    statements: [
+      identityAllow({
+        Resource: undefined,
+        NotResource: "arn:aws:iam::222222222222:role/${aws:username, 'nobody'}",
+      }),
+    ],
+    opts: IDENTITY,
+    allow: 'yes',
+    deny: 'no',
+  },
+  {
+    why: 'Access Analyzer, "Variable unsupported in element": a NotPrincipal entry with a policy variable is never resolved, so the Deny does not apply to everyone else',
+    statements: [
+      trustAllow(),
+      {
+        Effect: 'Deny',
+        NotPrincipal: { AWS: 'arn:aws:iam::111111111111:role/${aws:username}' },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+    opts: TRUST,
+    allow: 'yes',
+    deny: 'no',
+  },
+  {
+    why: 'IAM UG, Single-valued vs multivalued context keys: ForAllValues is true when the key is absent, so an Allow pairs it with Null false (absent key: no)',
+    statements: [
+      trustAllow({
+        Condition: {
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] },
+          Null: { 'aws:TagKeys': 'false' },
+        },
+      }),
+    ],
+    opts: TRUST,
+    allow: 'no',
+    deny: 'no',
+  },
+  {
+    why: 'IAM UG, Single-valued vs multivalued context keys: ForAllValues with Null false allows when every present tag key is listed',
+    statements: [
+      trustAllow({
+        Condition: {
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] },
+          Null: { 'aws:TagKeys': 'false' },
+        },
+      }),
+    ],
+    ctx: makeContext({ 'aws:tagkeys': ['team'] }),
+    opts: TRUST,
+    allow: 'yes',
+    deny: 'no',
+  },
+  {
+    why: 'IAM UG, Single-valued vs multivalued context keys: ForAllValues alone over an absent key is true (fails open)',
+    statements: [
+      trustAllow({ Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } } }),
+    ],
+    opts: TRUST,
+    allow: 'yes',
+    deny: 'no',
+  },
+  {
+    why: 'IAM UG, Single-valued vs multivalued context keys: ForAnyValue over an absent key is false',
+    statements: [
+      trustAllow({ Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['team'] } } }),
+    ],
+    opts: TRUST,
+    allow: 'no',
+    deny: 'no',
+  },
+  {
     why: 'a Resource variable whose key was not logged is unknown',
     statements: [
       identityAllow({ Resource: 'arn:aws:iam::222222222222:role/${aws:PrincipalTag/role}' }),
