@@ -271,15 +271,18 @@ function matchResources(
   unknownKeys: string[],
 ): ResourceMatch {
   const resource = scope.ctx.resource;
+  // Without policy variables the first match decides (the usual case).
+  const templates = patterns.some((p) => 'parts' in p);
   let matched: Tri = 'no';
   let pending: string[] | undefined;
-  let templates = false;
   for (const p of patterns) {
     if (!('parts' in p)) {
-      if (p.matches(resource)) matched = 'yes';
+      if (p.matches(resource)) {
+        if (!templates) return MATCHED;
+        matched = 'yes';
+      }
       continue;
     }
-    templates = true;
     const sub = substituteTemplate(p, scope);
     if (sub.kind === 'ok') {
       if (compileResourcePattern(sub.pattern).matches(resource)) matched = 'yes';
@@ -289,7 +292,6 @@ function matchResources(
       pending.push(sub.key);
     } else return { matched: 'no', missing: true, mayBeMissing: false };
   }
-  if (!templates && matched === 'yes') return MATCHED;
   if (pending !== undefined) for (const k of pending) unknownKeys.push(k);
   return { matched, missing: false, mayBeMissing: pending !== undefined };
 }
