@@ -422,6 +422,24 @@ export class LiveStateSource implements IamStateSource {
     });
   }
 
+  /**
+   * A listed role whose trust policy does not parse is kept with an empty
+   * one and the reason (the audit reports it as `TRUST_POLICY_INVALID` and
+   * goes on); `role()` still reports such a role as unreadable.
+   */
+  #listedRole(accountId: string, role: Role): RoleState {
+    try {
+      return this.#roleState(accountId, role);
+    } catch (err) {
+      if (!(err instanceof Unreadable)) throw err;
+      const empty = '{"Version":"2012-10-17","Statement":[]}';
+      return {
+        ...this.#roleState(accountId, { ...role, AssumeRolePolicyDocument: empty }),
+        trustPolicyError: err.outcome.reason,
+      };
+    }
+  }
+
   role(accountId: string, roleName: string): Promise<Readable<RoleState | null>> {
     return this.#cached(`role|${accountId}|${roleName}`, () =>
       this.#iamRead(accountId, 'GetRole', async (iam) => {
@@ -682,7 +700,7 @@ export class LiveStateSource implements IamStateSource {
     return this.#cached(`roles|${accountId}`, () =>
       this.#iamRead(accountId, 'ListRoles', async (iam) => {
         const pages = await collect(paginateListRoles({ client: iam }, {}));
-        return pages.flatMap((p) => (p.Roles ?? []).map((r) => this.#roleState(accountId, r)));
+        return pages.flatMap((p) => (p.Roles ?? []).map((r) => this.#listedRole(accountId, r)));
       }),
     );
   }

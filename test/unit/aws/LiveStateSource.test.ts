@@ -482,6 +482,29 @@ describe('roles()', () => {
     expect(r.ok && r.value.map((x) => x.name)).toEqual(['A', 'B']);
     expect(iam).toHaveReceivedNthCommandWith(ListRolesCommand, 2, { Marker: 'm1' });
   });
+
+  it('keeps a role whose trust policy does not parse, with the reason (issue 12.7)', async () => {
+    const broken = encodeURIComponent(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Principal":"*","Action":"sts:AssumeRole"}]}',
+    );
+    iam.on(ListRolesCommand).resolves({
+      Roles: [
+        role('Bad', TARGET, { AssumeRolePolicyDocument: broken }).Role,
+        role('Good', TARGET).Role,
+      ],
+      IsTruncated: false,
+    });
+    iam.on(GetRoleCommand).resolves(role('Bad', TARGET, { AssumeRolePolicyDocument: broken }));
+    const src = await source();
+    const r = await src.roles(TARGET);
+    expect(r.ok && r.value.map((x) => [x.name, x.trustPolicyError !== undefined])).toEqual([
+      ['Bad', true],
+      ['Good', false],
+    ]);
+    expect(r.ok && r.value[0]?.trustPolicyError).toMatch(/Effect/);
+    // Explaining a denial against that role still says it cannot be read.
+    expect((await src.role(TARGET, 'Bad')).ok).toBe(false);
+  });
 });
 
 describe('organization() and orgPath()', () => {
