@@ -7,6 +7,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
 import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
+import { memoizeUntilRejected } from '../lib/alerts/destinations/memoizeUntilRejected.js';
+import { loadRoutingConfig, type RoutingConfig } from '../lib/alerts/destinations/routingConfig.js';
 import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
 import { createLiveStateSource } from '../lib/aws/createLiveStateSource.js';
 import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
@@ -118,17 +120,23 @@ export function wrapHandler(deps: ExplainDenialDeps) {
 }
 
 /** Production dependencies from the validated environment. */
-export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
-  const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial');
+export function defaultDeps(config: PipelineConfig, routing: RoutingConfig): ExplainDenialDeps {
+  // One live source for the diagnosis and the routing of its alerts (one cache of reads).
+  const stateSource = memoizeUntilRejected(() =>
+    createLiveStateSource({
+      readerRoleName: config.readerRoleName,
+      readerRolePath: config.readerRolePath,
+      ...(config.orgReaderRoleArn !== undefined
+        ? { orgReaderRoleArn: config.orgReaderRoleArn }
+        : {}),
+    }),
+  );
+  const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial', {
+    config: routing,
+    source: stateSource,
+  });
   return {
-    stateSource: () =>
-      createLiveStateSource({
-        readerRoleName: config.readerRoleName,
-        readerRolePath: config.readerRolePath,
-        ...(config.orgReaderRoleArn !== undefined
-          ? { orgReaderRoleArn: config.orgReaderRoleArn }
-          : {}),
-      }),
+    stateSource,
     explain: explainEvent,
     pipeline,
     logger,
@@ -139,4 +147,4 @@ export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
 /** Validated at cold start: a misconfigured deployment fails here with the variable's name. */
 const config = loadPipelineConfig(process.env);
 
-export const handler = wrapHandler(defaultDeps(config));
+export const handler = wrapHandler(defaultDeps(config, loadRoutingConfig(process.env, config)));
