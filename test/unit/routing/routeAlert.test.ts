@@ -7,42 +7,14 @@ import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
 import { explainAll } from '../../../lib/diagnosis/explainEvent.js';
 import { readInputText } from '../../../lib/intake/readInput.js';
 import { readRoutingText } from '../../../lib/routing/parseRoutingTable.js';
-import { loadSnapshot } from '../../../lib/snapshot/loadSnapshot.js';
-import type { IamStateSource } from '../../../lib/state/IamStateSource.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
+import { taggedDemoSnapshot } from '../../support/taggedDemo.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const routesFile = resolve(root, 'lib/deploy/examples/routes.json');
 const table = readRoutingText(readFileSync(routesFile, 'utf8'), routesFile);
 
-/**
- * The demo organization with what routing reads added: account tags (as
- * Organizations `ListTagsForResource` returns them), a `trustwatch:route`
- * role tag and a Payments OU holding the legacy account.
- */
-function taggedDemo(): IamStateSource {
-  const json = JSON.parse(readFileSync(resolve(root, 'lib/snapshot/demo-snapshot.json'), 'utf8'));
-  const org = json.organization;
-  org.organizationalUnits.push({
-    id: 'ou-ab12-44444444',
-    parentId: 'ou-ab12-11111111',
-    name: 'Payments',
-  });
-  for (const a of org.accounts) {
-    if (a.id === '666666666666') {
-      a.parentId = 'ou-ab12-44444444';
-      a.tags = [{ Key: 'owner', Value: 'payments' }];
-    }
-    if (a.id === '111111111111') a.tags = [{ Key: 'owner', Value: 'platform' }];
-  }
-  const role = json.accounts['222222222222'].RoleDetailList.find(
-    (r: { RoleName: string }) => r.RoleName === 'ThirdPartyAuditRole',
-  );
-  role.Tags = [{ Key: 'trustwatch:route', Value: 'payments' }];
-  return new SnapshotStateSource(loadSnapshot(json, 'tagged-demo.json'));
-}
-
-const source = taggedDemo();
+const source = new SnapshotStateSource(taggedDemoSnapshot());
 
 async function diagnosis(file: string): Promise<Diagnosis> {
   const dir = file.startsWith('cause-')
