@@ -92,8 +92,22 @@ const matchSchema = z
     callerTags: z.optional(tagMatch),
     roleAccountTags: z.optional(tagMatch),
     callerAccountTags: z.optional(tagMatch),
-    cause: z.optional(nonEmpty(z.enum([...CAUSE_CODE_LIST, ENUMERATION_CAUSE]))),
-    severity: z.optional(nonEmpty(z.enum(ROUTE_SEVERITIES))),
+    cause: z.optional(
+      nonEmpty(
+        z.enum([...CAUSE_CODE_LIST, ENUMERATION_CAUSE], {
+          error: (i) =>
+            `unknown cause code \`${String(i.input)}\` (the codes of shared/spec/diagnosis.md, or ${ENUMERATION_CAUSE})`,
+        }),
+      ),
+    ),
+    severity: z.optional(
+      nonEmpty(
+        z.enum(ROUTE_SEVERITIES, {
+          error: (i) =>
+            `unknown severity \`${String(i.input)}\` (expected ${ROUTE_SEVERITIES.join(', ')})`,
+        }),
+      ),
+    ),
     role: z.optional(nonEmpty(glob)),
     caller: z.optional(nonEmpty(glob)),
   })
@@ -141,10 +155,9 @@ function ruleAt(json: unknown, path: readonly PropertyKey[]): string | undefined
 }
 
 function problem(where: string, message: string, path: string, rule?: string): ConfigError {
-  return new ConfigError(
-    `routing ${where}: ${rule === undefined ? '' : `rule \`${rule}\`: `}${message}`,
-    { context: { file: where, path, ...(rule === undefined ? {} : { rule }) } },
-  );
+  return new ConfigError(`${rule === undefined ? '' : `rule \`${rule}\`: `}${message}`, {
+    context: { file: where, path, ...(rule === undefined ? {} : { rule }) },
+  });
 }
 
 /**
@@ -225,7 +238,7 @@ export function readRoutingText(text: string, where: string): RoutingTable {
       found === undefined
         ? ''
         : ` at line ${text.slice(0, found.offset).split('\n').length}: ${found.reason}`;
-    throw new ConfigError(`routing ${where}: not valid JSON${line}`, {
+    throw new ConfigError(`not valid JSON${line}`, {
       context: { file: where, path: '$' },
     });
   }

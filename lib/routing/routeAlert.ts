@@ -41,12 +41,40 @@ const CHECKS: Readonly<Record<keyof RouteMatch, Check>> = {
   caller: (m, f) => m.caller && anyGlob(m.caller, [f.callerPrincipal]),
 };
 
-/** Whether a rule matches; `explains` names the first condition that did not. */
+const tagText = (t: ReadonlyMap<string, string> | undefined) =>
+  t === undefined
+    ? 'unknown'
+    : t.size === 0
+      ? 'none'
+      : [...t].map(([k, v]) => `${k}=${v}`).join(', ');
+
+/** What the alert had for a condition, for the explanation of a miss. */
+const FACT_TEXT: Readonly<Record<keyof RouteMatch, (f: RouteFacts) => string>> = {
+  callerAccount: (f) => f.callerAccount ?? 'unknown',
+  roleAccount: (f) => f.roleAccount ?? 'unknown',
+  account: (f) => `${f.callerAccount ?? 'unknown'} and ${f.roleAccount ?? 'unknown'}`,
+  callerOu: (f) => f.callerOuPaths?.[0] ?? 'unknown',
+  roleOu: (f) => f.roleOuPaths?.[0] ?? 'unknown',
+  ou: (f) => `${f.callerOuPaths?.[0] ?? 'unknown'} and ${f.roleOuPaths?.[0] ?? 'unknown'}`,
+  roleTags: (f) => tagText(f.roleTags),
+  callerTags: (f) => tagText(f.callerTags),
+  roleAccountTags: (f) => tagText(f.roleAccountTags),
+  callerAccountTags: (f) => tagText(f.callerAccountTags),
+  cause: (f) => f.cause ?? 'none',
+  severity: (f) => f.severity,
+  role: (f) => f.roleArn ?? 'unknown',
+  caller: (f) => f.callerPrincipal ?? 'unknown',
+};
+
+/** Whether a rule matches; `explains` names the first condition that did not, and what the alert had. */
 export function matchRule(rule: RouteRule, facts: RouteFacts): MatchResult {
   for (const [field, check] of Object.entries(CHECKS) as [keyof RouteMatch, Check][]) {
     if (rule.match[field] === undefined) continue;
     if (check(rule.match, facts) !== true) {
-      return { matches: false, explains: `\`${rule.name}\`: ${field} does not match` };
+      return {
+        matches: false,
+        explains: `\`${rule.name}\`: ${field} is ${FACT_TEXT[field](facts)}`,
+      };
     }
   }
   return { matches: true, explains: `\`${rule.name}\` matches` };

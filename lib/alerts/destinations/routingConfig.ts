@@ -34,7 +34,16 @@ export function loadRoutingConfig(
       context: { variable: VARIABLE, path: '$' },
     });
   }
-  const table = parseRoutingTable(json, `\`${VARIABLE}\``);
+  let table: RoutingTable;
+  try {
+    table = parseRoutingTable(json, VARIABLE);
+  } catch (err) {
+    const path = String((err as ConfigError).context?.path ?? '$');
+    throw new ConfigError(`\`${VARIABLE}\` is invalid at \`${path}\`: ${(err as Error).message}`, {
+      cause: err,
+      context: { variable: VARIABLE, path },
+    });
+  }
   if (pipeline.slack !== undefined) {
     throw new ConfigError(
       `\`${VARIABLE}\` names the Slack destinations: unset the single webhook (deploy with slackWebhookParameter='' and slackWebhookSecretName='')`,

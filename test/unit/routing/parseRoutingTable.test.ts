@@ -38,7 +38,7 @@ describe('parseRoutingTable: one line naming the rule and the JSON path', () => 
       (j: ReturnType<typeof base>) => {
         j.rules.push({ name: 'payments', match: { cause: ['ROLE_NOT_FOUND'] }, to: ['paymnts'] });
       },
-      'routing routes.json: rule `payments`: unknown destination `paymnts` (defined: platform, sec) (file `routes.json`, at `$.rules[1].to[0]`)',
+      'rule `payments`: unknown destination `paymnts` (defined: platform, sec) (file `routes.json`, at `$.rules[1].to[0]`)',
     ],
     [
       'a cause code that does not exist',
@@ -103,7 +103,7 @@ describe('parseRoutingTable: one line naming the rule and the JSON path', () => 
 
   it('names the line of a JSON syntax error', () => {
     expect(() => readRoutingText('{\n  "destinations": {,\n}', 'routes.json')).toThrow(
-      /routing routes\.json: not valid JSON at line 2/,
+      /^not valid JSON at line 2/,
     );
   });
 });
