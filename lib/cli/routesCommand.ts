@@ -69,7 +69,7 @@ export async function routeDiagnoses(
     out.push({
       eventId: diagnosis.eventId,
       cause: facts.cause ?? 'NO_CAUSE_FOUND',
-      severity: facts.severity,
+      severity: facts.severity ?? 'unknown',
       destinations: route.destinations,
       rule: route.rule,
       also: route.also,

@@ -10,7 +10,8 @@ import type { RouteSeverity } from './RoutingTable.js';
 export interface RouteFacts {
   /** The headline cause code, `ROLE_ENUMERATION` for security alerts; none for audit findings. */
   readonly cause?: string;
-  readonly severity: RouteSeverity;
+  /** Unknown for weekly denial counts (no diagnosis kept): severity conditions then do not match. */
+  readonly severity?: RouteSeverity;
   readonly callerAccount?: string;
   readonly roleAccount?: string;
   /** Stable caller principal (the role ARN for sessions). */

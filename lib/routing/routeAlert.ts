@@ -36,7 +36,7 @@ const CHECKS: Readonly<Record<keyof RouteMatch, Check>> = {
     m.callerAccountTags && tagsMatch(m.callerAccountTags, f.callerAccountTags),
   cause: (m, f) =>
     m.cause && f.cause !== undefined && (m.cause as readonly string[]).includes(f.cause),
-  severity: (m, f) => m.severity?.includes(f.severity),
+  severity: (m, f) => m.severity && f.severity !== undefined && m.severity.includes(f.severity),
   role: (m, f) => m.role && anyGlob(m.role, [f.roleArn]),
   caller: (m, f) => m.caller && anyGlob(m.caller, [f.callerPrincipal]),
 };
@@ -61,7 +61,7 @@ const FACT_TEXT: Readonly<Record<keyof RouteMatch, (f: RouteFacts) => string>> =
   roleAccountTags: (f) => tagText(f.roleAccountTags),
   callerAccountTags: (f) => tagText(f.callerAccountTags),
   cause: (f) => f.cause ?? 'none',
-  severity: (f) => f.severity,
+  severity: (f) => f.severity ?? 'unknown',
   role: (f) => f.roleArn ?? 'unknown',
   caller: (f) => f.callerPrincipal ?? 'unknown',
 };

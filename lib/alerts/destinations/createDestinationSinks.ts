@@ -8,7 +8,7 @@ import { DynamoThreadStore } from './DynamoThreadStore.js';
 import { channelDestinationSink, webhookDestinationSink } from './destinationSinks.js';
 import { memoizeUntilRejected } from './memoizeUntilRejected.js';
 import type { SecretRefReader } from './readSecretRef.js';
-import { slackWebApi } from './slackWebApi.js';
+import { type SlackWebApi, slackWebApi } from './slackWebApi.js';
 
 export interface DestinationDeps {
   /** The state source the diagnosis reads (routing by OU path and tags reads through it). */
@@ -32,22 +32,28 @@ export interface DestinationSetup {
   readonly snsAttributes: (alert: Alert) => Promise<Record<string, MessageAttributeValue>>;
 }
 
+/** The Slack app's Web API client, when the table names a bot token. */
+export function slackAppApi(
+  table: RoutingTable,
+  deps: Pick<DestinationDeps, 'secrets' | 'slackApiUrl' | 'fetch'> & { slackMaxAttempts?: number },
+): SlackWebApi | undefined {
+  const botToken = table.slackBotToken;
+  if (botToken === undefined) return undefined;
+  return slackWebApi({
+    token: memoizeUntilRejected(() => deps.secrets(botToken)),
+    baseUrl: deps.slackApiUrl,
+    ...(deps.slackMaxAttempts === undefined ? {} : { maxAttempts: deps.slackMaxAttempts }),
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+  });
+}
+
 /** The sinks and SNS attributes of a routing table. */
 export function createDestinationSinks(
   table: RoutingTable,
   deps: DestinationDeps,
 ): DestinationSetup {
   const route = createAlertRouter(table, deps.source);
-  const botToken = table.slackBotToken;
-  const api =
-    botToken === undefined
-      ? undefined
-      : slackWebApi({
-          token: memoizeUntilRejected(() => deps.secrets(botToken)),
-          baseUrl: deps.slackApiUrl,
-          maxAttempts: deps.slackMaxAttempts,
-          ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
-        });
+  const api = slackAppApi(table, deps);
   const threads = new DynamoThreadStore(deps.doc, deps.tableName);
   const sinks: AlertSink[] = [];
   for (const d of table.destinations.values()) {

@@ -18,10 +18,7 @@ export interface SlackWebApi {
   update(channel: string, ts: string, payload: SlackPayload): Promise<void>;
 }
 
-export interface SlackWebApiOptions {
-  /** The bot token (`xoxb-…`), read from its secret. */
-  readonly token: () => Promise<string>;
-  readonly baseUrl?: string;
+export interface SlackHttpOptions {
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Attempts including the first (default 3). */
@@ -29,6 +26,57 @@ export interface SlackWebApiOptions {
   /** A `Retry-After` longer than this fails the call (SQS retries later) instead of waiting. */
   readonly maxRetryAfterMs?: number;
   readonly timeoutMs?: number;
+}
+
+export interface SlackWebApiOptions extends SlackHttpOptions {
+  /** The bot token (`xoxb-…`), read from its secret. */
+  readonly token: () => Promise<string>;
+  readonly baseUrl?: string;
+}
+
+/**
+ * POSTs JSON to Slack (a Web API method or an incoming webhook) with bounded
+ * retries: HTTP 429 waits for `Retry-After` when short, 5xx and network
+ * errors back off (250 ms doubled); any other status fails at once. Returns
+ * the response body text; throws {@link DeliveryError} naming `what`.
+ */
+export async function postSlackJson(
+  url: string | URL,
+  headers: Record<string, string>,
+  body: unknown,
+  what: string,
+  opts: SlackHttpOptions = {},
+): Promise<string> {
+  const doFetch = opts.fetch ?? fetch;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const attempts = opts.maxAttempts ?? 3;
+  const text = JSON.stringify(body);
+  let last = 'no attempt made';
+  for (let i = 1; i <= attempts; i++) {
+    let wait = 250 * 2 ** (i - 1);
+    try {
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        body: text,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+      });
+      if (res.ok) return await res.text();
+      await res.body?.cancel();
+      last = `status ${res.status}`;
+      if (res.status === 429) {
+        const after = Number(res.headers.get('retry-after'));
+        if (Number.isFinite(after) && after >= 0) wait = after * 1000;
+        if (wait > (opts.maxRetryAfterMs ?? 10_000)) break;
+      } else if (res.status < 500) {
+        break;
+      }
+    } catch (err) {
+      last = `network error: ${(err as Error).message}`;
+    }
+    if (i < attempts) await sleep(wait);
+  }
+  throw new DeliveryError(`slack ${what} failed (${last})`, { context: { sink: 'slack' } });
 }
 
 interface SlackResponse {
@@ -40,63 +88,31 @@ interface SlackResponse {
 
 /**
  * A minimal Slack Web API client as Slack documents JSON calls: `POST
- * <base>/<method>`, `Authorization: Bearer <token>`, `Content-Type:
- * application/json; charset=utf-8` (without the charset Slack answers with a
- * `missing_charset` warning). Slack answers HTTP 200 with `{"ok": false,
- * "error": …}` for a refused call (`channel_not_found`, `not_in_channel`,
- * `invalid_auth`): that fails at once with {@link DeliveryError}. HTTP 429
- * waits for `Retry-After` when short, 5xx and network errors back off.
+ * <base>/<method>`, `Authorization: Bearer <token>` (a JSON body cannot carry
+ * the token), `Content-Type: application/json; charset=utf-8` (without the
+ * charset Slack answers with a `missing_charset` warning). Slack answers
+ * HTTP 200 with `{"ok": false, "error": …}` for a refused call
+ * (`channel_not_found`, `not_in_channel`, `invalid_auth`): that fails at once
+ * with {@link DeliveryError}.
  */
 export function slackWebApi(opts: SlackWebApiOptions): SlackWebApi {
   const base = (opts.baseUrl ?? SLACK_API_URL).replace(/\/?$/, '/');
-  const doFetch = opts.fetch ?? fetch;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const attempts = opts.maxAttempts ?? 3;
-  const maxRetryAfter = opts.maxRetryAfterMs ?? 10_000;
-
   async function call(method: string, body: Record<string, unknown>): Promise<SlackResponse> {
-    const token = await opts.token();
-    const text = JSON.stringify(body);
-    let last = 'no attempt made';
-    for (let i = 1; i <= attempts; i++) {
-      let wait = 250 * 2 ** (i - 1);
-      try {
-        const res = await doFetch(`${base}${method}`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json; charset=utf-8',
-          },
-          body: text,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
-        });
-        if (res.ok) {
-          const out = (await res.json()) as SlackResponse;
-          if (out.ok === true) return out;
-          throw new DeliveryError(`slack ${method} refused: ${out.error ?? 'no error code'}`, {
-            context: { sink: 'slack', method },
-          });
-        }
-        await res.body?.cancel();
-        last = `status ${res.status}`;
-        if (res.status === 429) {
-          const after = Number(res.headers.get('retry-after'));
-          if (Number.isFinite(after) && after >= 0) wait = after * 1000;
-          if (wait > maxRetryAfter) break;
-        } else if (res.status < 500) {
-          break;
-        }
-      } catch (err) {
-        if (err instanceof DeliveryError) throw err;
-        last = `network error: ${(err as Error).message}`;
-      }
-      if (i < attempts) await sleep(wait);
+    const auth = { authorization: `Bearer ${await opts.token()}` };
+    const text = await postSlackJson(`${base}${method}`, auth, body, method, opts);
+    let out: SlackResponse;
+    try {
+      out = JSON.parse(text) as SlackResponse;
+    } catch {
+      throw new DeliveryError(`slack ${method} answered with something other than JSON`);
     }
-    throw new DeliveryError(`slack ${method} failed (${last})`, {
-      context: { sink: 'slack', method },
-    });
+    if (out.ok !== true) {
+      throw new DeliveryError(`slack ${method} refused: ${out.error ?? 'no error code'}`, {
+        context: { sink: 'slack', method },
+      });
+    }
+    return out;
   }
-
   return {
     async postMessage(channel, payload, threadTs) {
       const out = await call('chat.postMessage', {
