@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '../../config/pipelineConfig.js';
 import { ConfigError } from '../../errors/TrustwatchError.js';
 import { parseRoutingTable } from '../../routing/parseRoutingTable.js';
-import type { RoutingTable } from '../../routing/RoutingTable.js';
+import type { Destination, RoutingTable } from '../../routing/RoutingTable.js';
 import { parseWebhookUrl } from '../webhookUrl.js';
 import { SLACK_API_URL } from './slackWebApi.js';
 
@@ -12,6 +12,33 @@ export interface RoutingConfig {
 }
 
 const VARIABLE = 'TRUSTWATCH_ROUTES';
+
+/**
+ * The table of a deployment without routing: one destination, `default`,
+ * the single webhook when one is configured (else SNS only).
+ */
+export function singleDestinationTable(pipeline: Pick<PipelineConfig, 'slack'>): RoutingTable {
+  const s = pipeline.slack;
+  const destination: Destination = {
+    name: 'default',
+    target:
+      s === undefined
+        ? { kind: 'sns' }
+        : {
+            kind: 'webhook',
+            webhook:
+              s.kind === 'ssm'
+                ? { kind: 'ssm', name: s.name }
+                : { kind: 'secretsmanager', id: s.id },
+          },
+  };
+  return {
+    destinations: new Map([['default', destination]]),
+    rules: [],
+    also: [],
+    default: ['default'],
+  };
+}
 
 /**
  * Reads `TRUSTWATCH_ROUTES` (the routing file as compact JSON) and
