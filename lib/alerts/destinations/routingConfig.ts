@@ -66,7 +66,7 @@ export function loadRoutingConfig(
     table = parseRoutingTable(json, VARIABLE);
   } catch (err) {
     const path = String((err as ConfigError).context?.path ?? '$');
-    throw new ConfigError(`\`${VARIABLE}\` is invalid at \`${path}\`: ${(err as Error).message}`, {
+    throw new ConfigError(`\`${VARIABLE}\` is invalid: ${(err as Error).message}`, {
       cause: err,
       context: { variable: VARIABLE, path },
     });
