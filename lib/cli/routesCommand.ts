@@ -17,15 +17,25 @@ summary when it is valid; exit 2 with one line naming the rule and JSON path whe
 To see where denials would go: trustwatch explain --routes <routes.json> <events>
 `;
 
-/** Reads and validates a routing file; a read error names the file. */
-export async function readRoutingFile(io: CliIo, file: string): Promise<RoutingTable> {
-  let text: string;
+/**
+ * Most of the `routes` parameter may take: it becomes the `TRUSTWATCH_ROUTES`
+ * variable, and Lambda allows 4 KB of environment variables in all (the
+ * stack's other variables take about 900 bytes).
+ */
+export const ROUTES_PARAMETER_LIMIT = 3000;
+
+/** Reads a routing file; a read error names the file. */
+async function readRoutingSource(io: CliIo, file: string): Promise<string> {
   try {
-    text = await io.readText(file);
+    return await io.readText(file);
   } catch (err) {
     throw new ConfigError(describeReadError(err), { cause: err, context: { file, path: '' } });
   }
-  return readRoutingText(text, file);
+}
+
+/** Reads and validates a routing file. */
+export async function readRoutingFile(io: CliIo, file: string): Promise<RoutingTable> {
+  return readRoutingText(await readRoutingSource(io, file), file);
 }
 
 /** One line describing a valid table. */
@@ -113,6 +123,15 @@ export const routesCommand: Command = async (argv, io) => {
     );
   }
   const file = rest[0] as string;
-  io.stdout(`${describeTable(file, await readRoutingFile(io, file))}\n`);
+  const text = await readRoutingSource(io, file);
+  const table = readRoutingText(text, file);
+  const bytes = Buffer.byteLength(JSON.stringify(JSON.parse(text)));
+  if (bytes > ROUTES_PARAMETER_LIMIT) {
+    throw new ConfigError(
+      `${bytes} bytes as compact JSON: more than the ${ROUTES_PARAMETER_LIMIT} the \`routes\` parameter may take (Lambda allows 4 KB of environment in all); shorten names or merge rules`,
+      { context: { file, path: '$' } },
+    );
+  }
+  io.stdout(`${describeTable(file, table)}, ${bytes} bytes as the \`routes\` parameter\n`);
   return 0;
 };

@@ -26,7 +26,24 @@ describe('trustwatch routes check', () => {
     const r = await run(['routes', 'check', ROUTES]);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toContain(
-      'valid: 5 destination(s) (2 webhook, 2 channel, 1 sns), 6 rule(s), 2 also, default platform',
+      'valid: 5 destination(s) (2 webhook, 2 channel, 1 sns), 6 rule(s), 2 also, default platform, 1104 bytes as the `routes` parameter',
+    );
+  });
+
+  it('refuses a file too large for the Lambda environment', async () => {
+    const rules = Array.from({ length: 40 }, (_, i) => ({
+      name: `team-${i}-owned-roles`,
+      match: { roleTags: { team: [`team-number-${i}`] } },
+      to: ['a'],
+    }));
+    const r = await run([
+      'routes',
+      'check',
+      tmp(JSON.stringify({ destinations: { a: { sns: true } }, rules, default: 'a' })),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /\d+ bytes as compact JSON: more than the 3000 the `routes` parameter may take/,
     );
   });
 
