@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatErrorLine } from '../../../lib/errors/TrustwatchError.js';
 import { parseRoutingTable, readRoutingText } from '../../../lib/routing/parseRoutingTable.js';
@@ -105,5 +107,24 @@ describe('parseRoutingTable: one line naming the rule and the JSON path', () => 
     expect(() => readRoutingText('{\n  "destinations": {,\n}', 'routes.json')).toThrow(
       /^not valid JSON at line 2/,
     );
+  });
+});
+
+describe('the routing file DEPLOYMENT.md shows', () => {
+  it('is the example the tests route with, and valid', () => {
+    const root = join(import.meta.dirname, '../../..');
+    const doc = readFileSync(join(root, 'lib/deploy/DEPLOYMENT.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## 7. Routing alerts'));
+    const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
+    const example = readFileSync(join(root, 'lib/deploy/examples/routes.json'), 'utf8');
+    expect(JSON.parse(block)).toEqual(JSON.parse(example));
+    const t = readRoutingText(block, 'DEPLOYMENT.md');
+    expect([...t.destinations.keys()]).toEqual([
+      'platform',
+      'data',
+      'payments',
+      'security',
+      'data-oncall',
+    ]);
   });
 });
