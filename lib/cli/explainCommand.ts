@@ -181,7 +181,7 @@ export const explainCommand: Command = async (argv, io) => {
     const routed = await routeDiagnoses(routes, out.diagnoses, source);
     io.stdout(
       args.format === 'json'
-        ? `${JSON.stringify({ routes: routed, skipped: out.skipped }, null, 2)}\n`
+        ? `${JSON.stringify({ routes: routed, skipped: JSON.parse(renderJson(out)).skipped }, null, 2)}\n`
         : renderRoutesText(args.routes, routed),
     );
     return 0;
