@@ -97,6 +97,11 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     { cachedWebhookUrl },
     { awsSecretReader },
     { dynamoDenialReader },
+    { loadRoutingConfig },
+    { routedDigestSink },
+    { destinationPublisher },
+    { powertoolsSecretReader },
+    { slackAppApi },
     ddb,
     lib,
     sns,
@@ -111,6 +116,11 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     import('../lib/alerts/webhookUrl.js'),
     import('../lib/alerts/awsSecretReader.js'),
     import('../lib/dedup/dynamoDenialReader.js'),
+    import('../lib/alerts/destinations/routingConfig.js'),
+    import('../lib/alerts/destinations/routeDigest.js'),
+    import('../lib/alerts/destinations/destinationPublisher.js'),
+    import('../lib/alerts/destinations/readSecretRef.js'),
+    import('../lib/alerts/destinations/createDestinationSinks.js'),
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/lib-dynamodb'),
     import('@aws-sdk/client-sns'),
@@ -123,13 +133,32 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
   });
   const doc = lib.DynamoDBDocumentClient.from(new ddb.DynamoDBClient({}));
   const store = new DynamoAuditStore(doc, config.tableName, config.retentionDays);
+  const snsClient = new sns.SNSClient({});
+  const routing = loadRoutingConfig(process.env, config);
+  const table = routing.table;
+  const secrets = powertoolsSecretReader();
+  const api = table === undefined ? undefined : slackAppApi(table, { ...routing, secrets });
   const sinks = [
-    ...(config.topicArn === undefined
-      ? []
-      : [snsDigestSink(new sns.SNSClient({}), config.topicArn)]),
+    ...(config.topicArn === undefined ? [] : [snsDigestSink(snsClient, config.topicArn)]),
     ...(config.slack === undefined
       ? []
       : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, awsSecretReader()) })]),
+    // With routing, each team gets the digest of its own roles (lib/audit/digest/routeDigest.ts).
+    ...(table === undefined
+      ? []
+      : [
+          routedDigestSink(
+            table,
+            async () => live.source,
+            destinationPublisher({
+              secrets,
+              ...(api === undefined ? {} : { api }),
+              ...(config.topicArn === undefined
+                ? {}
+                : { sns: { client: snsClient, topicArn: config.topicArn } }),
+            }),
+          ),
+        ]),
   ];
   const now = () => new Date();
   // The explain pipeline's denial summaries (Query on the noise table's `denials` index only).

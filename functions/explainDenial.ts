@@ -7,6 +7,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
 import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
+import { memoizeUntilRejected } from '../lib/alerts/destinations/memoizeUntilRejected.js';
+import { loadRoutingConfig, type RoutingConfig } from '../lib/alerts/destinations/routingConfig.js';
 import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
 import { createLiveStateSource } from '../lib/aws/createLiveStateSource.js';
 import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
@@ -119,19 +121,25 @@ export function wrapHandler(deps: ExplainDenialDeps) {
 }
 
 /** Production dependencies from the validated environment. */
-export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
+export function defaultDeps(config: PipelineConfig, routing: RoutingConfig): ExplainDenialDeps {
+  // One live source for the diagnosis and the routing of its alerts (one cache of reads).
+  const stateSource = memoizeUntilRejected(() =>
+    createLiveStateSource({
+      readerRoleName: config.readerRoleName,
+      readerRolePath: config.readerRolePath,
+      ...(config.orgReaderRoleArn !== undefined
+        ? { orgReaderRoleArn: config.orgReaderRoleArn }
+        : {}),
+    }),
+  );
+  const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial', {
+    config: routing,
+    source: stateSource,
+  });
+  // One memo per warm container: repeats of a denial under the same state are not diagnosed again.
   const memo = new DiagnosisMemo();
-  const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial');
   return {
-    stateSource: () =>
-      createLiveStateSource({
-        readerRoleName: config.readerRoleName,
-        readerRolePath: config.readerRolePath,
-        ...(config.orgReaderRoleArn !== undefined
-          ? { orgReaderRoleArn: config.orgReaderRoleArn }
-          : {}),
-      }),
-    // One memo per warm container: repeats of a denial under the same state are not diagnosed again.
+    stateSource,
     explain: (event, source) => explainEvent(event, source, memo),
     pipeline,
     logger,
@@ -142,4 +150,4 @@ export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
 /** Validated at cold start: a misconfigured deployment fails here with the variable's name. */
 const config = loadPipelineConfig(process.env);
 
-export const handler = wrapHandler(defaultDeps(config));
+export const handler = wrapHandler(defaultDeps(config, loadRoutingConfig(process.env, config)));

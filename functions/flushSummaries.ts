@@ -5,6 +5,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
 import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
+import { memoizeUntilRejected } from '../lib/alerts/destinations/memoizeUntilRejected.js';
+import { loadRoutingConfig } from '../lib/alerts/destinations/routingConfig.js';
 import { loadPipelineConfig } from '../lib/config/pipelineConfig.js';
 
 export interface FlushSummariesDeps {
@@ -35,4 +37,22 @@ export function wrapHandler(deps: FlushSummariesDeps) {
 
 const config = loadPipelineConfig(process.env);
 
-export const handler = wrapHandler(createAwsPipeline(config, 'flushSummaries'));
+/** Summaries are routed like their alerts: OU paths and tags are read live, only when a rule needs them. */
+const stateSource = memoizeUntilRejected(() =>
+  import('../lib/aws/createLiveStateSource.js').then((m) =>
+    m.createLiveStateSource({
+      readerRoleName: config.readerRoleName,
+      readerRolePath: config.readerRolePath,
+      ...(config.orgReaderRoleArn !== undefined
+        ? { orgReaderRoleArn: config.orgReaderRoleArn }
+        : {}),
+    }),
+  ),
+);
+
+export const handler = wrapHandler(
+  createAwsPipeline(config, 'flushSummaries', {
+    config: loadRoutingConfig(process.env, config),
+    source: stateSource,
+  }),
+);

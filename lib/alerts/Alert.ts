@@ -38,8 +38,22 @@ export interface SecurityAlert {
   readonly diagnosis: Diagnosis;
 }
 
+/** A repeat inside an open dedup window: counted, not alerted. */
+export interface RepeatNotice {
+  readonly diagnosis: Diagnosis;
+  readonly fingerprint: string;
+  /** ISO time the window ends (its summary is due then). */
+  readonly windowEnd: string;
+}
+
 /** A delivery channel. `deliver` resolves once delivered and throws `DeliveryError` otherwise. */
 export interface AlertSink {
   readonly name: string;
   deliver(alert: Alert, idempotencyKey: string): Promise<void>;
+  /**
+   * Told of each repeat, best effort (a failure is logged, never fails the
+   * event): a sink that keeps Slack threads updates the first message's
+   * counter and replies in its thread.
+   */
+  repeated?(notice: RepeatNotice): Promise<void>;
 }

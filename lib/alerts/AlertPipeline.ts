@@ -9,7 +9,7 @@ import {
 import { findSuppression } from '../dedup/suppressions.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
 import { DeliveryError } from '../errors/TrustwatchError.js';
-import type { Alert, AlertSink } from './Alert.js';
+import type { Alert, AlertSink, RepeatNotice } from './Alert.js';
 import { alertMessage } from './alertMessage.js';
 
 export interface PipelineLogger {
@@ -210,6 +210,11 @@ export class AlertPipeline {
         );
       }
       if (occurrence.kind === 'repeat') {
+        await this.notifyRepeat({
+          diagnosis: d,
+          fingerprint: fp,
+          windowEnd: iso(occurrence.window.windowEnd),
+        });
         await this.recordEvidence(eventId, claim, d);
         await store.recordDecision(eventId, 'counted');
         metrics.count('RepeatCounted');
@@ -299,6 +304,19 @@ export class AlertPipeline {
           context: { sinks: failures.length },
         },
       );
+    }
+  }
+
+  /** Tells the sinks that keep threads of a repeat; never throws (the count is what matters). */
+  private async notifyRepeat(notice: RepeatNotice): Promise<void> {
+    for (const sink of this.deps.sinks) {
+      await sink.repeated?.(notice).catch((err: unknown) => {
+        this.deps.metrics.count('SinkFailure');
+        this.deps.log.warn('repeat not shown in the slack thread', {
+          sink: sink.name,
+          error: (err as Error).message,
+        });
+      });
     }
   }
 

@@ -6,9 +6,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import { DynamoNoiseStore } from '../dedup/DynamoNoiseStore.js';
+import type { IamStateSource } from '../state/IamStateSource.js';
 import { AlertPipeline } from './AlertPipeline.js';
 import { awsSecretReader } from './awsSecretReader.js';
 import { createSinks } from './createSinks.js';
+import { createDestinationSinks } from './destinations/createDestinationSinks.js';
+import { powertoolsSecretReader } from './destinations/readSecretRef.js';
+import type { RoutingConfig } from './destinations/routingConfig.js';
 import { pipelineLogger, pipelineMetrics } from './powertoolsAdapters.js';
 
 export interface AwsPipeline {
@@ -22,7 +26,11 @@ export interface AwsPipeline {
  * Slack) sinks, Powertools logger and metrics. SDK clients use the default
  * credential chain and honour `AWS_ENDPOINT_URL`.
  */
-export function createAwsPipeline(config: PipelineConfig, functionName: string): AwsPipeline {
+export function createAwsPipeline(
+  config: PipelineConfig,
+  functionName: string,
+  routing?: { readonly config: RoutingConfig; readonly source: () => Promise<IamStateSource> },
+): AwsPipeline {
   const logger = new Logger({ serviceName: 'trustwatch' });
   const metrics = new Metrics({ namespace: 'trustwatch', serviceName: functionName });
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -30,11 +38,25 @@ export function createAwsPipeline(config: PipelineConfig, functionName: string):
   });
   const pipeline = new AlertPipeline({
     store: new DynamoNoiseStore(doc, config.tableName),
-    sinks: createSinks(config, {
-      sns: new SNSClient({}),
-      eventBridge: new EventBridgeClient({}),
-      secrets: awsSecretReader(),
-    }),
+    sinks: createSinks(
+      config,
+      {
+        sns: new SNSClient({}),
+        eventBridge: new EventBridgeClient({}),
+        secrets: awsSecretReader(),
+      },
+      routing?.config.table === undefined
+        ? undefined
+        : createDestinationSinks(routing.config.table, {
+            source: routing.source,
+            secrets: powertoolsSecretReader(),
+            doc,
+            tableName: config.tableName,
+            slackApiUrl: routing.config.slackApiUrl,
+            slackMaxAttempts: config.slackMaxAttempts,
+            clock: () => Date.now(),
+          }),
+    ),
     settings: config,
     clock: () => Date.now(),
     log: pipelineLogger(logger),

@@ -2,6 +2,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import type { AlertSink } from './Alert.js';
+import type { DestinationSetup } from './destinations/createDestinationSinks.js';
 import { EventBridgeSink } from './eventBridgeSink.js';
 import { SlackSink } from './slackSink.js';
 import { SnsSink } from './snsSink.js';
@@ -13,13 +14,23 @@ export interface SinkClients {
   readonly secrets: SecretReader;
 }
 
-/** The sinks of a deployment: SNS and EventBridge always, Slack when a webhook secret is configured. */
-export function createSinks(config: PipelineConfig, clients: SinkClients): AlertSink[] {
+/**
+ * The sinks of a deployment: SNS and EventBridge always; with routing, one
+ * Slack sink per destination (and the `destination` SNS attribute), else
+ * Slack when a webhook secret is configured.
+ */
+export function createSinks(
+  config: PipelineConfig,
+  clients: SinkClients,
+  routing?: DestinationSetup,
+): AlertSink[] {
   const sinks: AlertSink[] = [
-    new SnsSink(clients.sns, config.topicArn),
+    new SnsSink(clients.sns, config.topicArn, routing?.snsAttributes),
     new EventBridgeSink(clients.eventBridge, config.eventBusName),
   ];
-  if (config.slack !== undefined) {
+  if (routing !== undefined) {
+    sinks.push(...routing.sinks);
+  } else if (config.slack !== undefined) {
     sinks.push(
       new SlackSink({
         webhookUrl: cachedWebhookUrl(config.slack, clients.secrets),

@@ -46,6 +46,10 @@ export class SnsSink implements AlertSink {
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,
+    /** More attributes per alert (routing adds `destination`); SNS allows 10 in all. */
+    private readonly extraAttributes?: (
+      alert: Alert,
+    ) => Promise<Record<string, MessageAttributeValue>>,
   ) {}
 
   async deliver(alert: Alert): Promise<void> {
@@ -58,7 +62,10 @@ export class SnsSink implements AlertSink {
           TopicArn: this.topicArn,
           Message: body,
           Subject: subject.slice(0, 99),
-          MessageAttributes: snsAttributes(alert, truncated),
+          MessageAttributes: {
+            ...snsAttributes(alert, truncated),
+            ...(await this.extraAttributes?.(alert)),
+          },
         }),
       );
     } catch (err) {

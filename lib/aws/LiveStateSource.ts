@@ -32,6 +32,7 @@ import {
   paginateListParents,
   paginateListPoliciesForTarget,
   paginateListRoots,
+  paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -793,6 +794,25 @@ export class LiveStateSource implements IamStateSource {
           accounts: unwrap(accounts),
         }),
       );
+    });
+  }
+
+  /**
+   * Tags of an account (`ListTagsForResource`), cached like every read: alert
+   * routing asks once per account per TTL, not once per event. An account
+   * outside the organization has none.
+   */
+  accountTags(accountId: string): Promise<Readable<readonly Tag[]>> {
+    return this.#cached(`org|tags|${accountId}`, async () => {
+      const org = await this.organization();
+      if (org.ok && (org.value === null || !org.value.accounts.some((a) => a.id === accountId)))
+        return ok([]);
+      return this.#orgRead('ListTagsForResource', async (client) => {
+        const pages = await collect(
+          paginateListTagsForResource({ client }, { ResourceId: accountId }),
+        );
+        return tagsOf(pages.flatMap((p) => p.Tags ?? []));
+      });
     });
   }
 

@@ -38,6 +38,8 @@ export const ORGANIZATION_READER_ACTIONS = [
   'organizations:ListPolicies',
   'organizations:ListTargetsForPolicy',
   'organizations:DescribePolicy',
+  // Account tags (team, owner, trustwatch:route): what alert routing matches on.
+  'organizations:ListTagsForResource',
 ] as const;
 
 /** Identity policy of the reader role. */

@@ -13,6 +13,7 @@ import type { IamStateSource } from '../state/IamStateSource.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
 import { describeReadError } from './describeReadError.js';
+import { readRoutingFile, renderRoutesText, routeDiagnoses } from './routesCommand.js';
 
 export const EXPLAIN_FORMATS = ['text', 'json', 'slack'] as const;
 export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
@@ -25,6 +26,8 @@ export interface ExplainArgs {
   readonly format: ExplainFormat;
   readonly input: string;
   readonly help: boolean;
+  /** A routing file: print where each diagnosis would go instead of the explanation. */
+  readonly routes?: string;
 }
 
 export const EXPLAIN_USAGE = `usage: trustwatch explain [--snapshot FILE] [--live [--profile P] [--region R]] [--format text|json|slack] <file|dir|->
@@ -39,9 +42,11 @@ Explains denied sts:AssumeRole* events: why each was denied and what to change.
   --profile P         AWS profile for --live
   --region R          AWS region for --live
   --format F          text (default), json or slack
+  --routes FILE       print where each diagnosis would go under this routing file
+                      (rule, destinations, and why earlier rules did not match)
 `;
 
-const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format']);
+const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format', '--routes']);
 
 /** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
 export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
@@ -90,6 +95,9 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   if (!live && (values['--profile'] !== undefined || values['--region'] !== undefined)) {
     throw new ConfigError('`--profile` and `--region` only apply with `--live`');
   }
+  if (values['--routes'] !== undefined && format === 'slack') {
+    throw new ConfigError('`--routes` prints text or json, not slack');
+  }
   return {
     live,
     help,
@@ -98,6 +106,7 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
     ...(values['--snapshot'] === undefined ? {} : { snapshot: values['--snapshot'] }),
     ...(values['--profile'] === undefined ? {} : { profile: values['--profile'] }),
     ...(values['--region'] === undefined ? {} : { region: values['--region'] }),
+    ...(values['--routes'] === undefined ? {} : { routes: values['--routes'] }),
   };
 }
 
@@ -151,6 +160,8 @@ export const explainCommand: Command = async (argv, io) => {
     io.stdout(EXPLAIN_USAGE);
     return 0;
   }
+  // A broken routing file fails before any event is read or explained.
+  const routes = args.routes === undefined ? undefined : await readRoutingFile(io, args.routes);
   const files = await inputFiles(args.input);
   const events: DenialEvent[] = [];
   const skipped: SkippedRecord[] = [];
@@ -166,6 +177,15 @@ export const explainCommand: Command = async (argv, io) => {
   const intake: IntakeResult = dropDuplicateEvents({ events, skipped });
   const source = await stateSource(args, io);
   const out = await explainAll(intake, source);
+  if (routes !== undefined && args.routes !== undefined) {
+    const routed = await routeDiagnoses(routes, out.diagnoses, source);
+    io.stdout(
+      args.format === 'json'
+        ? `${JSON.stringify({ routes: routed, skipped: JSON.parse(renderJson(out)).skipped }, null, 2)}\n`
+        : renderRoutesText(args.routes, routed),
+    );
+    return 0;
+  }
   switch (args.format) {
     case 'json':
       io.stdout(renderJson(out));

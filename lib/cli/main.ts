@@ -15,6 +15,7 @@ const COMMANDS = {
   probe: () => import('./probeCommand.js').then((m) => m.probeCommand),
   backfill: () => import('./backfillCommand.js').then((m) => m.backfillCommand),
   audit: () => import('./auditCommand.js').then((m) => m.auditCommand),
+  routes: () => import('./routesCommand.js').then((m) => m.routesCommand),
 } as const;
 
 type CommandName = keyof typeof COMMANDS;
@@ -27,6 +28,7 @@ commands:
   probe     try an AssumeRole now and explain the denial
   backfill  report past AssumeRole denials from CloudTrail (live)
   audit     audit trust policies (offline or --live)
+  routes    check an alert routing file (\`routes check FILE\`)
 
 run \`trustwatch <command> --help\` for a command's options
 

@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DenialSummary } from '../audit/DenialSummary.js';
+import { denialWeekAttribute } from './denialWeek.js';
 import {
   BusyError,
   type DenialRecord,
@@ -455,7 +456,8 @@ export class DynamoNoiseStore implements NoiseStore {
       values[':arn'] = denial.callerArn;
     }
     // DynamoDB rejects an empty set: a diagnosis without causes adds none.
-    const add = ['#count :one'];
+    // The week's own count feeds the weekly denial digest (lib/dedup/denialWeek.ts).
+    const add = ['#count :one', '#week :one'];
     if (denial.causes.length > 0) {
       add.push('causes :causes');
       values[':causes'] = new Set(denial.causes);
@@ -465,7 +467,7 @@ export class DynamoNoiseStore implements NoiseStore {
         TableName: this.table,
         Key: { pk: `den#${denial.roleArn}#${denial.callerPrincipal}` },
         UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
-        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeNames: { '#count': 'count', '#week': denialWeekAttribute(now) },
         ExpressionAttributeValues: values,
       }),
     );

@@ -56,12 +56,7 @@ export function mapBlockers(e: Evaluated, rules: readonly CauseRule[] = CAUSE_RU
   return out;
 }
 
-const owned = new WeakMap<readonly CauseRule[], ReadonlyMap<CauseCode, CauseRule>>();
-
-/** The rule that proposes remedies for each code (computed once per rule list). */
-export function remedyOwners(rules: readonly CauseRule[]): ReadonlyMap<CauseCode, CauseRule> {
-  const known = owned.get(rules);
-  if (known !== undefined) return known;
+function ownersOf(rules: readonly CauseRule[]): ReadonlyMap<CauseCode, CauseRule> {
   const owners = new Map<CauseCode, CauseRule>();
   for (const r of rules) {
     for (const code of r.codes) {
@@ -71,6 +66,12 @@ export function remedyOwners(rules: readonly CauseRule[]): ReadonlyMap<CauseCode
       owners.set(code, r);
     }
   }
-  owned.set(rules, owners);
   return owners;
+}
+
+const OWNERS = ownersOf(CAUSE_RULES);
+
+/** The rule that proposes remedies for each code. */
+export function remedyOwners(rules: readonly CauseRule[]): ReadonlyMap<CauseCode, CauseRule> {
+  return rules === CAUSE_RULES ? OWNERS : ownersOf(rules);
 }

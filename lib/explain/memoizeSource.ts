@@ -30,5 +30,6 @@ export function memoizeSource(source: IamStateSource): IamStateSource {
     oidcProviders: (a) => memo(`oidc|${a}`, () => source.oidcProviders(a)),
     samlProviders: (a) => memo(`saml|${a}`, () => source.samlProviders(a)),
     readableAccounts: () => memo('readable', () => source.readableAccounts()),
+    accountTags: (a) => memo(`tags|${a}`, () => source.accountTags(a)),
   };
 }

@@ -25,14 +25,16 @@ export interface FixTexts {
   readonly terraform: string;
 }
 
-/** Each lazy fix's text builder, then its texts once built. */
-const textsOf = new WeakMap<object, FixTexts | (() => FixTexts)>();
+/** Where a lazy fix keeps its text builder, then its texts once built (not enumerable). */
+const TEXTS = Symbol('fix texts');
 
-function built(fix: object): FixTexts {
-  const t = textsOf.get(fix);
-  if (typeof t !== 'function') return t as FixTexts;
+type Lazy = { [TEXTS]: FixTexts | (() => FixTexts) };
+
+function built(fix: Lazy): FixTexts {
+  const t = fix[TEXTS];
+  if (typeof t !== 'function') return t;
   const texts = t();
-  textsOf.set(fix, texts);
+  fix[TEXTS] = texts;
   return texts;
 }
 
@@ -40,19 +42,19 @@ function built(fix: object): FixTexts {
 const TEXT_FIELDS: PropertyDescriptorMap = {
   iamPolicy: {
     enumerable: true,
-    get(this: object) {
+    get(this: Lazy) {
       return built(this).iamPolicy;
     },
   },
   awsCli: {
     enumerable: true,
-    get(this: object) {
+    get(this: Lazy) {
       return built(this).awsCli;
     },
   },
   terraform: {
     enumerable: true,
-    get(this: object) {
+    get(this: Lazy) {
       return built(this).terraform;
     },
   },
@@ -74,7 +76,7 @@ export function lazyFix<Code extends string>(
 ): Fix<Code> {
   const fix = { cause: head.cause, title: head.title };
   Object.defineProperties(fix, TEXT_FIELDS);
-  textsOf.set(fix, texts);
+  Object.defineProperty(fix, TEXTS, { value: texts, writable: true, enumerable: false });
   const rest = fix as { appliesTo?: string; verified?: boolean };
   if (head.appliesTo !== undefined) rest.appliesTo = head.appliesTo;
   rest.verified = head.verified;

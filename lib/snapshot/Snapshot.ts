@@ -109,6 +109,8 @@ export interface SnapshotOrganization {
   readonly roots: readonly SnapshotRoot[];
   readonly organizationalUnits: readonly SnapshotOrganizationalUnit[];
   readonly accounts: readonly OrgAccount[];
+  /** Account tags by account id (`organization.accounts[].tags`, as `ListTagsForResource` returns them). */
+  readonly accountTags: ReadonlyMap<string, readonly Tag[]>;
   readonly policies: readonly SnapshotOrgPolicy[];
 }
 

@@ -408,6 +408,9 @@ function loadOrganization(
     accounts: org.accounts.map((a) =>
       defined({ id: a.id, name: opt(a.name), parentId: opt(a.parentId) }),
     ),
+    accountTags: new Map(
+      org.accounts.map((a) => [a.id, (a.tags ?? []).map((t) => ({ key: t.Key, value: t.Value }))]),
+    ),
     policies,
   };
 }

@@ -121,7 +121,9 @@ export const organizationSchema = z.object({
     }),
   ),
   organizationalUnits: list(z.object({ id: z.string(), parentId: z.string(), name: optString })),
-  accounts: z.array(z.object({ id: accountId, name: optString, parentId: optString })),
+  accounts: z.array(
+    z.object({ id: accountId, name: optString, parentId: optString, tags: list(tagSchema) }),
+  ),
   policies: list(
     z.object({
       id: z.string(),

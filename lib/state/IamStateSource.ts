@@ -62,4 +62,10 @@ export interface IamStateSource {
   samlProviders(accountId: string): Promise<Readable<readonly SamlProviderState[]>>;
   /** Accounts whose IAM state this source can read at all. */
   readableAccounts(): Promise<readonly string[]>;
+  /**
+   * Tags of an organization account (Organizations `ListTagsForResource`), e.g.
+   * `team`, `owner`, `trustwatch:route`: what alert routing matches on. `[]`
+   * when the account has none or is not in an organization.
+   */
+  accountTags(accountId: string): Promise<Readable<readonly Tag[]>>;
 }

@@ -20,6 +20,7 @@ import type {
   Readable,
   RoleState,
   SamlProviderState,
+  Tag,
   UserState,
 } from './IamStateSource.js';
 
@@ -340,5 +341,9 @@ export class SnapshotStateSource implements IamStateSource {
 
   async readableAccounts(): Promise<readonly string[]> {
     return [...this.#snapshot.accounts.keys()];
+  }
+
+  async accountTags(accountId: string): Promise<Readable<readonly Tag[]>> {
+    return ok(this.#snapshot.organization?.accountTags.get(accountId) ?? []);
   }
 }

@@ -9,6 +9,7 @@ const BENCHMARKS = {
   liveCalls: () => import('./liveCallsBench.js'),
   bundle: () => import('./bundleBench.js'),
   audit: () => import('./auditBench.js'),
+  routing: () => import('./routingBench.js'),
 } as const;
 
 const wanted = process.argv.slice(2);

@@ -118,6 +118,7 @@ export function withAuthorizationDetails(
     oidcProviders: (a) => source.oidcProviders(a),
     samlProviders: (a) => source.samlProviders(a),
     readableAccounts: () => source.readableAccounts(),
+    accountTags: (a) => source.accountTags(a),
     roles,
     async role(accountId, roleName) {
       const all = await cached(accountId);

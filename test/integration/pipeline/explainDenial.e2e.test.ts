@@ -37,6 +37,8 @@ vi.mock('../../../lib/aws/createLiveStateSource.js', () => {
       get: (_t, prop: string) => {
         // Not a thenable: `await` must resolve to the proxy itself.
         if (prop === 'then') return undefined;
+        // The state version the handler's diagnosis memo is keyed on: the current source's.
+        if (prop === 'version') return state.current?.version;
         return (...args: unknown[]) => {
           const target = state.current as unknown as Record<string, (...a: unknown[]) => unknown>;
           const fn = target[prop];
@@ -363,7 +365,10 @@ describe('faults: every event ends as an alert or as a failed batch item', () =>
       get: (t, p) =>
         p === 'role' || p === 'roles' || p === 'principalPolicies'
           ? () => Promise.reject(throttled)
-          : bound(t, p),
+          : // Not the state earlier tests' diagnoses were memoized under.
+            p === 'version'
+            ? 'throttled'
+            : bound(t, p),
     });
     const ok = sqsRecord(JSON.stringify(variant(event('03b-mfa-invalid-code.json'))));
     const bad = sqsRecord(JSON.stringify(variant(event('01-trust-policy-lacks-principal.json'))));

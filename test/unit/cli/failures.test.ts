@@ -94,7 +94,7 @@ describe('one line even when the input holds line breaks or terminal escapes', (
     const io = fakeIo();
     expect(await main(['explian\n', SAMPLE], io)).toBe(2);
     expect(io.err.join('')).toBe(
-      'trustwatch: unknown command `explian\\n` (expected explain, snapshot, probe, backfill, audit; see `trustwatch --help`)\n',
+      'trustwatch: unknown command `explian\\n` (expected explain, snapshot, probe, backfill, audit, routes; see `trustwatch --help`)\n',
     );
     expect(io.out).toEqual([]);
   });

@@ -29,6 +29,7 @@ const caseInsensitive: IamStateSource = {
         'oidcProviders',
         'samlProviders',
         'readableAccounts',
+        'accountTags',
       ] as const
     ).map((m) => [
       m,
