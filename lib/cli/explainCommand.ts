@@ -7,10 +7,11 @@ import { dropDuplicateEvents, readInputText } from '../intake/readInput.js';
 import { renderJson } from '../render/renderJson.js';
 import { renderSlack } from '../render/renderSlack.js';
 import { renderText } from '../render/renderText.js';
-import { demoSnapshot } from '../snapshot/demoSnapshot.js';
+import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
+import { liveStateLabel, NO_STATE_MESSAGE, type StateLabel } from '../state/StateLabel.js';
 import type { CliIo, Command } from './CliIo.js';
 import { describeReadError } from './describeReadError.js';
 
@@ -20,6 +21,10 @@ export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
 export interface ExplainArgs {
   readonly snapshot?: string;
   readonly live: boolean;
+  /** Explain against the embedded demo organization (never implicit). */
+  readonly demo: boolean;
+  /** The text of an error message, instead of an input file. */
+  readonly message?: string;
   readonly profile?: string;
   readonly region?: string;
   readonly format: ExplainFormat;
@@ -27,26 +32,32 @@ export interface ExplainArgs {
   readonly help: boolean;
 }
 
-export const EXPLAIN_USAGE = `usage: trustwatch explain [--snapshot FILE] [--live [--profile P] [--region R]] [--format text|json|slack] <file|dir|->
+export const EXPLAIN_USAGE = `usage: trustwatch explain (--snapshot FILE | --live [--profile P] [--region R] | --demo)
+                         [--format text|json|slack] (<file|dir|-> | --message TEXT)
 
-Explains denied sts:AssumeRole* events: why each was denied and what to change.
+Explains denied sts:AssumeRole* calls: why each was denied and what to change.
   <file|dir|->        an event file (EventBridge event, CloudTrail record or log file,
                       lookup-events output, or an array of them; gzip-compressed too, as
                       CloudTrail delivers to S3), a directory of *.json and *.json.gz
-                      files, or - for standard input
-  --snapshot FILE     IAM snapshot to explain against (default: the embedded demo)
+                      files, - for standard input, or the text of an AccessDenied error
+                      (Terraform, AWS CLI, SDK, GitHub Actions log): anything that is
+                      not JSON is read as error text
+  --message TEXT      the text of an AccessDenied error, instead of a file
+  --snapshot FILE     IAM snapshot to explain against
   --live              read IAM and Organizations live (AWS credentials needed)
+  --demo              explain against the embedded demo organization (lib/snapshot/DEMO.md)
   --profile P         AWS profile for --live
   --region R          AWS region for --live
   --format F          text (default), json or slack
 `;
 
-const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format']);
+const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format', '--message']);
 
 /** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
 export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   const values: Record<string, string> = {};
   let live = false;
+  let demo = false;
   let help = false;
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -55,6 +66,8 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
       help = true;
     } else if (arg === '--live') {
       live = true;
+    } else if (arg === '--demo') {
+      demo = true;
     } else if (arg.startsWith('--') && arg.includes('=')) {
       const [flag, ...rest] = arg.split('=');
       if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
@@ -77,24 +90,32 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   if (!(EXPLAIN_FORMATS as readonly string[]).includes(format)) {
     throw new ConfigError(`unknown format \`${format}\` (expected text, json or slack)`);
   }
-  if (!help && positional.length !== 1) {
+  const message = values['--message'];
+  if (!help && message !== undefined && positional.length > 0) {
+    throw new ConfigError('use either `--message TEXT` or an input file, not both');
+  }
+  if (!help && message === undefined && positional.length !== 1) {
     throw new ConfigError(
       positional.length === 0
-        ? 'missing input: a file, a directory or -'
+        ? 'missing input: a file, a directory, - or `--message TEXT`'
         : `expected one input, got ${positional.length}`,
     );
   }
-  if (live && values['--snapshot'] !== undefined) {
-    throw new ConfigError('use either `--snapshot` or `--live`, not both');
+  const stateFlags = [values['--snapshot'] !== undefined, live, demo].filter(Boolean).length;
+  if (stateFlags > 1) {
+    throw new ConfigError('use one of `--snapshot`, `--live` and `--demo`, not several');
   }
+  if (!help && stateFlags === 0) throw new ConfigError(NO_STATE_MESSAGE);
   if (!live && (values['--profile'] !== undefined || values['--region'] !== undefined)) {
     throw new ConfigError('`--profile` and `--region` only apply with `--live`');
   }
   return {
     live,
+    demo,
     help,
     format: format as ExplainFormat,
     input: positional[0] ?? '',
+    ...(message === undefined ? {} : { message }),
     ...(values['--snapshot'] === undefined ? {} : { snapshot: values['--snapshot'] }),
     ...(values['--profile'] === undefined ? {} : { profile: values['--profile'] }),
     ...(values['--region'] === undefined ? {} : { region: values['--region'] }),
@@ -131,17 +152,30 @@ async function inputFiles(input: string): Promise<string[]> {
   return names.map((n) => join(input, n));
 }
 
-async function stateSource(args: ExplainArgs, io: CliIo): Promise<IamStateSource> {
+async function stateSource(
+  args: ExplainArgs,
+  io: CliIo,
+): Promise<{ source: IamStateSource; state: StateLabel }> {
   if (args.live) {
     const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
-    return createLiveStateSource({
+    const source = await createLiveStateSource({
       ...(args.profile === undefined ? {} : { profile: args.profile }),
       ...(args.region === undefined ? {} : { region: args.region }),
+      env: io.env,
     });
+    return { source, state: { kind: 'live', label: liveStateLabel(args.profile, io.env) } };
   }
-  if (args.snapshot === undefined) return new SnapshotStateSource(demoSnapshot());
+  if (args.snapshot === undefined) {
+    return {
+      source: new SnapshotStateSource(demoSnapshot()),
+      state: { kind: 'demo', label: DEMO_SNAPSHOT_FILE },
+    };
+  }
   const text = await readText(io, args.snapshot, 'snapshot');
-  return new SnapshotStateSource(readSnapshotText(text, args.snapshot));
+  return {
+    source: new SnapshotStateSource(readSnapshotText(text, args.snapshot)),
+    state: { kind: 'snapshot', label: args.snapshot },
+  };
 }
 
 /** `trustwatch explain`: explains every denied role assumption in the input. */
@@ -164,8 +198,8 @@ export const explainCommand: Command = async (argv, io) => {
   // lookup-events export of it) is explained once; the repeat is skipped
   // with a reason naming both files.
   const intake: IntakeResult = dropDuplicateEvents({ events, skipped });
-  const source = await stateSource(args, io);
-  const out = await explainAll(intake, source);
+  const { source, state } = await stateSource(args, io);
+  const out = { ...(await explainAll(intake, source)), state };
   switch (args.format) {
     case 'json':
       io.stdout(renderJson(out));

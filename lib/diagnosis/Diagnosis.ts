@@ -1,4 +1,5 @@
-import type { AssumeRoleEventName, CallerType } from '../intake/DenialEvent.js';
+import type { AssumeRoleEventName, CallerType, DenialInput } from '../intake/DenialEvent.js';
+import type { StateLabel } from '../state/StateLabel.js';
 import type { CauseCode, CauseSide, Confidence } from './causeCodes.js';
 
 /**
@@ -42,7 +43,10 @@ export interface Fix {
 }
 
 export interface Diagnosis {
+  /** CloudTrail event id; for an error message, its AWS request id or a stable hash of it. */
   readonly eventId: string;
+  /** What the denial was read from: a CloudTrail record, or the text of an error message. */
+  readonly input: DenialInput;
   readonly eventName: AssumeRoleEventName;
   readonly eventTime?: string;
   readonly caller: {
@@ -63,6 +67,8 @@ export interface Diagnosis {
 }
 
 export interface ExplainOutput {
+  /** The IAM state the diagnoses were computed against (the CLI always names it). */
+  readonly state?: StateLabel;
   readonly diagnoses: readonly Diagnosis[];
   readonly skipped: readonly { readonly eventId?: string; readonly reason: string }[];
 }

@@ -939,8 +939,9 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
 
   return {
     eventId: event.eventId,
+    input: event.input ?? 'record',
     eventName: event.eventName,
-    eventTime: event.eventTime,
+    ...(event.eventTime === '' ? {} : { eventTime: event.eventTime }),
     caller: callerHeader(event),
     target: {
       ...(targetArn === undefined ? {} : { roleArn: targetArn }),

@@ -185,7 +185,7 @@ export function memoDiagnose(
     return {
       ...hit,
       eventId: event.eventId,
-      eventTime: event.eventTime,
+      ...(event.eventTime === '' ? {} : { eventTime: event.eventTime }),
       caller: callerHeader(event),
     };
   }

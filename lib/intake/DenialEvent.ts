@@ -125,9 +125,21 @@ export interface ParsedErrorMessage {
 
 export type RoleArnSource = 'requestParameters' | 'errorMessage' | 'resources' | 'none';
 
+/** What a denial was read from (`shared/spec/diagnosis.md`: `input`). */
+export const DENIAL_INPUTS = ['record', 'message'] as const;
+export type DenialInput = (typeof DENIAL_INPUTS)[number];
+
 export interface DenialEvent {
+  /** CloudTrail `eventID`; for an error message, the AWS request id or a stable hash of the message. */
   readonly eventId: string;
+  /**
+   * `message`: read from the text of an error, which carries no time, source
+   * IP, user agent, MFA state or request parameters (all unknown). Absent: a
+   * CloudTrail record (or a probe's own attempt).
+   */
+  readonly input?: DenialInput;
   readonly eventName: AssumeRoleEventName;
+  /** ISO time; `''` when the input does not carry it (an error message): time conditions are unknown. */
   readonly eventTime: string;
   readonly awsRegion?: string;
   /** `recipientAccountId`: the account whose CloudTrail recorded it. */
