@@ -1,6 +1,7 @@
+import { callerOfArn } from '../intake/callerOfArn.js';
 import type { Caller, DenialEvent } from '../intake/DenialEvent.js';
 import { parseErrorMessage } from '../intake/parseErrorMessage.js';
-import { parseIamPrincipalArn, parseRoleArn, parseSessionArn } from '../intake/parseIamArn.js';
+import { parseRoleArn, parseSessionArn } from '../intake/parseIamArn.js';
 
 /** What `trustwatch probe` sent and what came back. */
 export interface ProbeAttempt {
@@ -23,37 +24,18 @@ export interface ProbeAttempt {
 
 function callerOf(a: ProbeAttempt): Caller {
   const { arn, account, userId } = a.identity;
+  const caller = callerOfArn(arn, { accountId: account, userId });
+  if (caller.type !== 'AssumedRole') return caller;
   const session = parseSessionArn(arn);
-  if (session?.kind === 'assumed-role') {
-    return {
-      type: 'AssumedRole',
-      arn,
-      accountId: account,
-      principalId: userId,
-      issuerArn:
-        a.issuerArn ?? `arn:${session.partition}:iam::${session.accountId}:role/${session.name}`,
-      issuerType: 'Role',
-      issuerUniqueId: userId.split(':')[0] ?? userId,
-      ...(session.sessionName === undefined ? {} : { sessionName: session.sessionName }),
-    };
-  }
-  if (session?.kind === 'federated-user') {
-    return {
-      type: 'FederatedUser',
-      arn,
-      accountId: account,
-      principalId: userId,
-      userName: session.name,
-    };
-  }
-  if (/^arn:aws[\w-]*:iam::\d{12}:root$/.test(arn)) {
-    return { type: 'Root', arn, accountId: account, principalId: userId };
-  }
-  const iam = parseIamPrincipalArn(arn);
-  if (iam?.resourceType === 'user') {
-    return { type: 'IAMUser', arn, accountId: account, principalId: userId, userName: iam.name };
-  }
-  return { type: 'Unknown', arn, accountId: account, principalId: userId };
+  return {
+    ...caller,
+    issuerType: 'Role',
+    issuerArn:
+      a.issuerArn ??
+      (session === undefined
+        ? arn
+        : `arn:${session.partition}:iam::${session.accountId}:role/${session.name}`),
+  };
 }
 
 /**

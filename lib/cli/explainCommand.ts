@@ -142,7 +142,7 @@ async function inputFiles(input: string): Promise<string[]> {
   }
   if (!isDir) return [input];
   // Files only (a sub-directory that happens to be called `x.json` is not an input);
-  // `*.json.gz` as CloudTrail delivers its log files to S3.
+  // `*.json.gz` as CloudTrail delivers its log files to S3. (A saved error text is given as a file.)
   const names = (await readdir(input, { withFileTypes: true }))
     .filter((e) => !e.isDirectory() && /\.json(\.gz)?$/i.test(e.name))
     .map((e) => e.name)
@@ -185,12 +185,17 @@ export const explainCommand: Command = async (argv, io) => {
     io.stdout(EXPLAIN_USAGE);
     return 0;
   }
-  const files = await inputFiles(args.input);
   const events: DenialEvent[] = [];
   const skipped: SkippedRecord[] = [];
-  for (const file of files) {
-    const text = await readText(io, file, 'input');
-    const result = readInputText(text, file === '-' ? 'stdin' : file);
+  const inputs: readonly [string, () => Promise<string>][] =
+    args.message === undefined
+      ? (await inputFiles(args.input)).map((file) => [
+          file === '-' ? 'stdin' : file,
+          () => readText(io, file, 'input'),
+        ])
+      : [['--message', async () => args.message as string]];
+  for (const [name, read] of inputs) {
+    const result = readInputText(await read(), name);
     events.push(...result.events);
     skipped.push(...result.skipped);
   }

@@ -123,7 +123,17 @@ export interface ParsedErrorMessage {
   readonly mfaFailure?: 'invalid-code' | 'invalid-serial' | 'other';
 }
 
-export type RoleArnSource = 'requestParameters' | 'errorMessage' | 'resources' | 'none';
+/**
+ * Where the role ARN was read. `errorText`: the tool's own words around AWS's
+ * message (Terraform's `IAM Role (…) cannot be assumed`, configure-aws-credentials'
+ * `role-to-assume`), for messages that do not name the role.
+ */
+export type RoleArnSource =
+  | 'requestParameters'
+  | 'errorMessage'
+  | 'resources'
+  | 'errorText'
+  | 'none';
 
 /** What a denial was read from (`shared/spec/diagnosis.md`: `input`). */
 export const DENIAL_INPUTS = ['record', 'message'] as const;
