@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseAccountProfiles } from '../aws/credentials/accountProfileOption.js';
 import { explainAll } from '../diagnosis/explainEvent.js';
 import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from '../intake/DenialEvent.js';
@@ -26,6 +27,8 @@ export interface ExplainArgs {
   /** The text of an error message, instead of an input file. */
   readonly message?: string;
   readonly profile?: string;
+  /** `--account-profile ACCOUNT=PROFILE`: accounts read with the user's own profile. */
+  readonly accountProfiles?: Readonly<Record<string, string>>;
   readonly region?: string;
   readonly format: ExplainFormat;
   readonly input: string;
@@ -46,12 +49,23 @@ Explains denied sts:AssumeRole* calls: why each was denied and what to change.
   --snapshot FILE     IAM snapshot to explain against
   --live              read IAM and Organizations live (AWS credentials needed)
   --demo              explain against the embedded demo organization (lib/snapshot/DEMO.md)
-  --profile P         AWS profile for --live
+  --profile P         AWS profile for --live (the caller's side; reader roles are assumed with it)
+  --account-profile ACCOUNT=PROFILE
+                      with --live, read ACCOUNT with your own PROFILE (repeatable); an
+                      account whose reader role cannot be assumed is otherwise read with the
+                      profile of your AWS config whose sso_account_id (or role_arn) is it
   --region R          AWS region for --live
   --format F          text (default), json or slack
 `;
 
-const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format', '--message']);
+const VALUE_FLAGS = new Set([
+  '--snapshot',
+  '--profile',
+  '--region',
+  '--format',
+  '--message',
+  '--account-profile',
+]);
 
 /** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
 export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
@@ -60,6 +74,7 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   let demo = false;
   let help = false;
   const positional: string[] = [];
+  const accountProfiles: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
@@ -72,13 +87,15 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
       const [flag, ...rest] = arg.split('=');
       if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
       if (rest.join('=') === '') throw new ConfigError(`option \`${flag}\` needs a value`);
-      values[flag as string] = rest.join('=');
+      if (flag === '--account-profile') accountProfiles.push(rest.join('='));
+      else values[flag as string] = rest.join('=');
     } else if (VALUE_FLAGS.has(arg)) {
       const v = argv[i + 1];
       if (v === undefined || (v.startsWith('--') && v !== '-')) {
         throw new ConfigError(`option \`${arg}\` needs a value`);
       }
-      values[arg] = v;
+      if (arg === '--account-profile') accountProfiles.push(v);
+      else values[arg] = v;
       i++;
     } else if (arg.startsWith('--') || (arg.startsWith('-') && arg !== '-')) {
       throw new ConfigError(`unknown option \`${arg}\``);
@@ -106,8 +123,15 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
     throw new ConfigError('use one of `--snapshot`, `--live` and `--demo`, not several');
   }
   if (!help && stateFlags === 0) throw new ConfigError(NO_STATE_MESSAGE);
-  if (!live && (values['--profile'] !== undefined || values['--region'] !== undefined)) {
-    throw new ConfigError('`--profile` and `--region` only apply with `--live`');
+  if (
+    !live &&
+    (values['--profile'] !== undefined ||
+      values['--region'] !== undefined ||
+      accountProfiles.length > 0)
+  ) {
+    throw new ConfigError(
+      '`--profile`, `--account-profile` and `--region` only apply with `--live`',
+    );
   }
   return {
     live,
@@ -118,6 +142,9 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
     ...(message === undefined ? {} : { message }),
     ...(values['--snapshot'] === undefined ? {} : { snapshot: values['--snapshot'] }),
     ...(values['--profile'] === undefined ? {} : { profile: values['--profile'] }),
+    ...(accountProfiles.length === 0
+      ? {}
+      : { accountProfiles: parseAccountProfiles(accountProfiles) }),
     ...(values['--region'] === undefined ? {} : { region: values['--region'] }),
   };
 }
@@ -161,6 +188,8 @@ async function stateSource(
     const source = await createLiveStateSource({
       ...(args.profile === undefined ? {} : { profile: args.profile }),
       ...(args.region === undefined ? {} : { region: args.region }),
+      ownProfiles: true,
+      ...(args.accountProfiles === undefined ? {} : { accountProfiles: args.accountProfiles }),
       env: io.env,
     });
     return { source, state: { kind: 'live', label: liveStateLabel(args.profile, io.env) } };

@@ -13,13 +13,11 @@ export interface CleanText {
 
 /** CSI (`ESC [ … final`), OSC (`ESC ] … BEL|ST`) and two-byte escapes. */
 const ANSI =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point
   /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]|\u009B[0-?]*[ -/]*[@-~]/g;
 /**
  * Other control characters (tab and line breaks excepted) and bidirectional
  * overrides: binary noise never reaches a regex, and no text is reordered.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
 const CONTROL =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
