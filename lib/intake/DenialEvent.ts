@@ -29,6 +29,13 @@ export interface WebIdentityCaller {
   readonly provider?: string;
   readonly aud?: string;
   readonly sub?: string;
+  /**
+   * Every claim of the token, when the token itself was read (`probe
+   * --web-identity-token-file`): conditions on any `<issuer>:<claim>` key are
+   * then evaluated, a claim the token lacks is absent. CloudTrail never logs
+   * them: absent for records and messages, whose claim keys stay unknown.
+   */
+  readonly claims?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export interface SamlCaller {

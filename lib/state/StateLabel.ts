@@ -36,3 +36,14 @@ export function liveStateLabel(
   const named = profile ?? env.AWS_PROFILE;
   return named === undefined ? 'default AWS credentials' : `profile ${named}`;
 }
+
+/** The state of a command that reads a snapshot file when given one, else live AWS. */
+export function snapshotOrLiveState(
+  snapshot: string | undefined,
+  profile: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): StateLabel {
+  return snapshot === undefined
+    ? { kind: 'live', label: liveStateLabel(profile, env) }
+    : { kind: 'snapshot', label: snapshot };
+}
