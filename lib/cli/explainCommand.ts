@@ -239,7 +239,7 @@ export const explainCommand: Command = async (argv, io) => {
       io.stdout(renderJson(out));
       break;
     case 'slack': {
-      const payloads = out.diagnoses.map((d) => renderSlack(d));
+      const payloads = out.diagnoses.map((d) => renderSlack(d, { state }));
       io.stdout(`${JSON.stringify(payloads.length === 1 ? payloads[0] : payloads, null, 2)}\n`);
       break;
     }

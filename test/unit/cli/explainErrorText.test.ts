@@ -91,6 +91,21 @@ describe('explain: the seed article Terraform error against a snapshot of its tw
     expect(out.diagnoses[0]?.causes.map((c) => c.code)).toEqual(['TRUST_PRINCIPAL_NOT_TRUSTED']);
   });
 
+  it('the Slack payload names the state and that the denial came from an error message', async () => {
+    const { code, out } = await run([
+      '--snapshot',
+      TWO_ACCOUNTS,
+      '--format',
+      'slack',
+      '--message',
+      F.SEED_MESSAGE,
+    ]);
+    expect(code).toBe(0);
+    const text = JSON.stringify(JSON.parse(out).blocks);
+    expect(text).toContain('*From:* an error message (unknown, as if unlogged: time, source IP');
+    expect(text).toContain(`Explained against IAM snapshot ${TWO_ACCOUNTS}.`);
+  });
+
   it('explains several denials in one log once each, and lists the repeat and the other denial as skipped', async () => {
     const { code, out } = await run([
       '--demo',
