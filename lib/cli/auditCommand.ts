@@ -224,6 +224,8 @@ export const auditCommand: Command = async (argv, io) => {
       ...(args.readerRole === undefined ? {} : { readerRoleName: args.readerRole }),
       ...(args.orgRole === undefined ? {} : { orgRoleArn: args.orgRole }),
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
+      // Accounts without a usable reader role are read with the user's own profiles.
+      ownProfiles: true,
       env: io.env,
     });
     report = await auditOrganization(live.source, {

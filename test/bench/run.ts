@@ -8,6 +8,7 @@ const BENCHMARKS = {
   liveCalls: () => import('./liveCallsBench.js'),
   bundle: () => import('./bundleBench.js'),
   audit: () => import('./auditBench.js'),
+  errorText: () => import('./errorTextBench.js'),
 } as const;
 
 const wanted = process.argv.slice(2);

@@ -35,25 +35,22 @@ const LINE_PREFIXES: readonly RegExp[] = [
   /^\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+/,
   // Go's standard logger: `2026/03/02 09:14:07 `.
   /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\s+/,
-  /^##\[(?:error|warning|notice|debug|group|endgroup|command)\]/i,
+  /^##\[(?:error|warning|notice|debug|group|endgroup|command)\]/,
   /^section_(?:start|end):\d+:\S+\s*/,
   /^\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|TRACE|FATAL)\]?:?\s+/,
   /^[│║|]\s?/,
   /^[╷╵]\s*$/,
 ];
 
+/** All of them as one anchored alternation: one regex run per prefix removed, whatever the count. */
+const ANY_PREFIX = new RegExp(
+  `^(?:${LINE_PREFIXES.map((re) => `(?:${re.source.slice(1)})`).join('|')})`,
+);
+
 function stripPrefixes(line: string): string {
   let out = line;
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const re of LINE_PREFIXES) {
-      const m = re.exec(out);
-      if (m !== null && m[0] !== '') {
-        out = out.slice(m[0].length);
-        changed = true;
-      }
-    }
-  }
+  for (let m = ANY_PREFIX.exec(out); m !== null && m[0] !== ''; m = ANY_PREFIX.exec(out))
+    out = out.slice(m[0].length);
   return out.trimEnd();
 }
 
