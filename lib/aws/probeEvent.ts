@@ -1,7 +1,8 @@
 import { callerOfArn } from '../intake/callerOfArn.js';
 import type { Caller, DenialEvent } from '../intake/DenialEvent.js';
 import { parseErrorMessage } from '../intake/parseErrorMessage.js';
-import { parseRoleArn, parseSessionArn } from '../intake/parseIamArn.js';
+import { parseSessionArn } from '../intake/parseIamArn.js';
+import { roleTarget } from '../intake/roleTarget.js';
 
 /** What `trustwatch probe` sent and what came back. */
 export interface ProbeAttempt {
@@ -44,7 +45,6 @@ function callerOf(a: ProbeAttempt): Caller {
  * conditions on them are evaluated, not guessed.
  */
 export function buildProbeEvent(a: ProbeAttempt): DenialEvent {
-  const role = parseRoleArn(a.roleArn);
   return {
     eventId: `probe-${a.at.toISOString()}`,
     eventName: 'AssumeRole',
@@ -54,13 +54,7 @@ export function buildProbeEvent(a: ProbeAttempt): DenialEvent {
     errorCode: a.errorCode,
     errorMessage: parseErrorMessage(a.errorMessage),
     caller: callerOf(a),
-    target: {
-      roleArn: a.roleArn,
-      ...(role === undefined
-        ? {}
-        : { accountId: role.accountId, roleName: role.name, rolePath: role.path }),
-      source: 'requestParameters',
-    },
+    target: roleTarget(a.roleArn, 'requestParameters'),
     request: {
       logged: true,
       roleSessionName: a.roleSessionName,

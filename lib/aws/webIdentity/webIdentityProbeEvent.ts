@@ -1,6 +1,7 @@
 import type { DenialEvent } from '../../intake/DenialEvent.js';
 import { parseErrorMessage } from '../../intake/parseErrorMessage.js';
 import { parseRoleArn } from '../../intake/parseIamArn.js';
+import { roleTarget } from '../../intake/roleTarget.js';
 import type { TokenClaims } from './decodeTokenClaims.js';
 
 /** What `trustwatch probe --web-identity-token-file` sent and what came back. */
@@ -45,13 +46,7 @@ export function buildWebIdentityProbeEvent(a: WebIdentityAttempt): DenialEvent {
         claims: a.token.claims,
       },
     },
-    target: {
-      roleArn: a.roleArn,
-      ...(role === undefined
-        ? {}
-        : { accountId: role.accountId, roleName: role.name, rolePath: role.path }),
-      source: 'requestParameters',
-    },
+    target: roleTarget(a.roleArn, 'requestParameters'),
     request: { logged: true, roleSessionName: a.roleSessionName },
     origin: { path: 'probe' },
   };

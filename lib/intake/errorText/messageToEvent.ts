@@ -9,6 +9,7 @@ import type {
 } from '../DenialEvent.js';
 import { parseErrorMessage } from '../parseErrorMessage.js';
 import { parseRoleArn } from '../parseIamArn.js';
+import { roleTarget } from '../roleTarget.js';
 import type { FoundMessage } from './findDenialMessages.js';
 
 /** GitHub Actions' OIDC issuer, as trust policies name it in condition keys. */
@@ -84,15 +85,7 @@ function targetOf(parsed: ParsedErrorMessage, found: FoundMessage): DenialEvent[
     [parsed.resourceArn, 'errorMessage'],
     [found.roleArn, 'errorText'],
   ] as const) {
-    const role = arn === undefined ? undefined : parseRoleArn(arn);
-    if (arn === undefined || role === undefined) continue;
-    return {
-      roleArn: arn,
-      accountId: role.accountId,
-      roleName: role.name,
-      rolePath: role.path,
-      source,
-    };
+    if (arn !== undefined && parseRoleArn(arn) !== undefined) return roleTarget(arn, source);
   }
   return { source: 'none' };
 }
