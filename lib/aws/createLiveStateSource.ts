@@ -129,6 +129,7 @@ export async function createLiveStateSource(
       ? createOwnProfiles({
           ...(opts.accountProfiles === undefined ? {} : { accountProfiles: opts.accountProfiles }),
           discover: opts.ownProfiles === true,
+          ...(opts.profile === undefined ? {} : { baseProfile: opts.profile }),
           region: clients.region,
           counter: clients.counter,
         })

@@ -14,8 +14,9 @@ import {
  * reader role is not there (not deployed) or not to be used: the profile
  * named for the account (`--account-profile ACCOUNT=PROFILE`), else the
  * profile of the user's AWS config whose `sso_account_id` (or `role_arn`
- * account) is that account. Injected into the live source, which tries the
- * reader role first unless a profile is named.
+ * account) is that account, else `--profile` itself when it is that account's
+ * (the caller side). Injected into the live source, which tries the reader
+ * role first unless a profile is named.
  */
 export interface OwnProfiles {
   /** The profile named for this account on the command line: used instead of the reader role. */
@@ -37,12 +38,26 @@ export interface OwnProfilesOptions {
   readonly counter?: CallCounter;
   /** The profiles of the user's config (tests); default: read with the SDK's shared-ini loader. */
   readonly readProfiles?: () => Promise<readonly AccountProfile[]>;
+  /** `--profile`: the caller side's profile, which also reads its own account when no other profile names it. */
+  readonly baseProfile?: string;
 }
 
 export function createOwnProfiles(opts: OwnProfilesOptions): OwnProfiles {
   const named = opts.accountProfiles ?? {};
   let profiles: Promise<readonly AccountProfile[]> | undefined;
   const read = opts.readProfiles ?? (() => readAccountProfiles());
+  const stsOf = (profile: string) => {
+    const client = new STSClient({ profile, region: opts.region, maxAttempts: 3 });
+    return opts.counter === undefined ? client : countCalls(client, opts.counter);
+  };
+  let baseAccount: Promise<string | undefined> | undefined;
+  const accountOfBase = (base: string) => {
+    baseAccount ??= stsOf(base)
+      .send(new GetCallerIdentityCommand({}))
+      .then((who) => who.Account)
+      .catch(() => undefined);
+    return baseAccount;
+  };
   return {
     scope: `${JSON.stringify(named)}|${opts.discover !== false}`,
     explicit: (accountId) => named[accountId],
@@ -50,11 +65,12 @@ export function createOwnProfiles(opts: OwnProfilesOptions): OwnProfiles {
       if (opts.discover === false) return undefined;
       // An unreadable or absent config file is no profile, not an error.
       profiles ??= read().catch(() => []);
-      return chooseAccountProfile(await profiles, accountId)?.profile;
+      const found = chooseAccountProfile(await profiles, accountId)?.profile;
+      if (found !== undefined || opts.baseProfile === undefined) return found;
+      return (await accountOfBase(opts.baseProfile)) === accountId ? opts.baseProfile : undefined;
     },
     credentials: async (profile, accountId) => {
-      const client = new STSClient({ profile, region: opts.region, maxAttempts: 3 });
-      if (opts.counter !== undefined) countCalls(client, opts.counter);
+      const client = stsOf(profile);
       try {
         const credentials = await client.config.credentials();
         const who = await client.send(new GetCallerIdentityCommand({}));

@@ -19,9 +19,9 @@ import { resetMoto, setMotoAuth, useMotoEnvironment } from '../../support/motoSe
 /**
  * `explain --live` with the user's own profiles, on moto with two accounts
  * and IAM enforcement on: a developer of the ci account (profile `dev`) who
- * may not assume trustwatch's reader roles, and two role profiles of their
- * AWS config: `ci-readonly` (may read IAM) and `prod-readonly`, whose role
- * lacks `iam:GetRole`.
+ * may not assume trustwatch's reader roles but may read IAM in ci, and a role
+ * profile of their AWS config, `prod-readonly`, whose role lacks `iam:GetRole`.
+ * No profile of the config names ci: `--profile dev` reads its own account.
  */
 const endpoint = inject('motoEndpoint');
 let restoreEnv: () => void;
@@ -53,6 +53,7 @@ beforeAll(async () => {
         Version: '2012-10-17',
         Statement: [
           { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/*ReadOnly' },
+          { Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' },
           { Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' },
         ],
       }),
@@ -91,10 +92,6 @@ beforeAll(async () => {
       `aws_access_key_id = ${alice.credentials.accessKeyId}`,
       `aws_secret_access_key = ${alice.credentials.secretAccessKey}`,
       'region = us-east-1',
-      '',
-      '[profile ci-readonly]',
-      `role_arn = arn:aws:iam::${ci}:role/CiReadOnly`,
-      'source_profile = dev',
       '',
       '[profile prod-readonly]',
       `role_arn = arn:aws:iam::${prod}:role/ProdReadOnly`,
@@ -153,22 +150,22 @@ describe('explain --live with your own profiles (moto, IAM enforcement on)', () 
     const message = `User: arn:aws:iam::${org.accounts.ci}:user/dev-alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${org.accounts.prod}:role/DeployRole`;
     const { code, out } = await explain([
       '--account-profile',
-      `${org.accounts.prod}=ci-readonly`,
+      `${org.accounts.prod}=dev`,
       '--message',
       message,
     ]);
     expect(code).toBe(0);
     expect(out).toContain(
-      `profile \`ci-readonly\` reads account \`${org.accounts.ci}\`, not \`${org.accounts.prod}\``,
+      `profile \`dev\` reads account \`${org.accounts.ci}\`, not \`${org.accounts.prod}\``,
     );
   });
 
-  it('reads the caller account with its profile: the identity side is explained, not guessed', async () => {
+  it('reads the caller account with --profile itself: the identity side is explained, not guessed', async () => {
     const message = `User: arn:aws:iam::${org.accounts.ci}:user/dev-alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${org.accounts.ci}:role/CiReadOnly`;
     const { code, out } = await explain(['--message', message]);
     expect(code).toBe(0);
     const d = explainOutputSchema.parse(JSON.parse(out)).diagnoses[0];
-    // CiReadOnly trusts dev-alice and her policy allows *ReadOnly: read with ci-readonly, neither
+    // CiReadOnly trusts dev-alice and her policy allows *ReadOnly: ci read with dev, neither
     // side blocks; only the organization's policies (dev may not read Organizations) stay unknown.
     expect(d?.causes.map((c) => c.code)).toEqual(['INSUFFICIENT_DATA', 'INSUFFICIENT_DATA']);
     expect(d?.causes.every((c) => /organizations:DescribeOrganization/.test(c.summary))).toBe(true);
