@@ -12,7 +12,7 @@ import { ConfigError, InputError } from '../errors/TrustwatchError.js';
 import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
-import { liveStateLabel, NO_STATE_MESSAGE } from '../state/StateLabel.js';
+import { liveStateLabel, noStateMessage } from '../state/StateLabel.js';
 import type { CliIo, Command } from './CliIo.js';
 import { describeReadError } from './describeReadError.js';
 
@@ -122,7 +122,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   const stateFlags = [values['--snapshot'] !== undefined, live, demo].filter(Boolean).length;
   if (stateFlags > 1)
     throw new ConfigError('use one of `--snapshot`, `--live` and `--demo`, not several');
-  if (!help && stateFlags === 0) throw new ConfigError(NO_STATE_MESSAGE);
+  if (!help && stateFlags === 0) throw new ConfigError(noStateMessage('audit'));
   const format = values['--format'] ?? 'text';
   if (!(AUDIT_FORMATS as readonly string[]).includes(format))
     throw new ConfigError(`unknown format \`${format}\` (expected text, json or markdown)`);

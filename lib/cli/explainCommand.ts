@@ -12,7 +12,7 @@ import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
-import { liveStateLabel, NO_STATE_MESSAGE, type StateLabel } from '../state/StateLabel.js';
+import { liveStateLabel, noStateMessage, type StateLabel } from '../state/StateLabel.js';
 import type { CliIo, Command } from './CliIo.js';
 import { describeReadError } from './describeReadError.js';
 
@@ -122,7 +122,7 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   if (stateFlags > 1) {
     throw new ConfigError('use one of `--snapshot`, `--live` and `--demo`, not several');
   }
-  if (!help && stateFlags === 0) throw new ConfigError(NO_STATE_MESSAGE);
+  if (!help && stateFlags === 0) throw new ConfigError(noStateMessage('explain against'));
   if (
     !live &&
     (values['--profile'] !== undefined ||

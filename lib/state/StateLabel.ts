@@ -25,8 +25,9 @@ export function describeState(state: StateLabel): string {
 }
 
 /** The exit-2 message of a command given none of the three ways to name the IAM state. */
-export const NO_STATE_MESSAGE =
-  'no IAM state to explain against: pass `--snapshot FILE`, `--live` (your AWS credentials) or `--demo` (the embedded demo organization)';
+export function noStateMessage(doing: 'explain against' | 'audit'): string {
+  return `no IAM state to ${doing}: pass \`--snapshot FILE\`, \`--live\` (your AWS credentials) or \`--demo\` (the embedded demo organization)`;
+}
 
 /** The label of a live state: whose credentials read it, as a person names them. */
 export function liveStateLabel(

@@ -686,6 +686,11 @@ describe('trustwatch options', () => {
       'unknown format `xml` (expected text, json or markdown)',
     ],
     [['audit', SAMPLE], 'audit', `unexpected argument \`${SAMPLE}\``],
+    [
+      ['audit', '--format', 'json'],
+      'audit',
+      'no IAM state to audit: pass `--snapshot FILE`, `--live` (your AWS credentials) or `--demo` (the embedded demo organization)',
+    ],
   ])('%j exits 2 with one line', async (argv, command, line) => {
     const { code, out, err } = await run(argv);
     expect(code).toBe(2);
