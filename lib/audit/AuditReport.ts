@@ -1,3 +1,4 @@
+import type { StateLabel } from '../iam/StateLabel.js';
 import type { AccountAudit } from './AuditFinding.js';
 import type { BlindSpot } from './blindspots/evaluateBlindSpots.js';
 import type { Severity } from './findingCodes.js';
@@ -7,8 +8,8 @@ export interface AuditReport {
   /** ISO time the audit judged "now" against (the snapshot's capture time, or the clock). */
   readonly auditedAt: string;
   readonly organizationId?: string;
-  /** Where the state came from: `snapshot <file>`, `demo snapshot`, `live`. */
-  readonly source: string;
+  /** The IAM state audited: the demo organization, a snapshot file, or live AWS. */
+  readonly state: StateLabel;
   readonly accounts: readonly AccountAudit[];
   /** Present when blind spots were checked (live only). */
   readonly blindSpots?: readonly BlindSpot[];

@@ -1,3 +1,4 @@
+import type { StateLabel } from '../iam/StateLabel.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { AccountAudit } from './AuditFinding.js';
 import type { AuditReport } from './AuditReport.js';
@@ -11,7 +12,8 @@ export interface OrganizationAuditOptions
   extends Omit<AccountAuditOptions, 'organization' | 'rolePath'> {
   /** Only these accounts (default: every account of the organization plus every readable one). */
   readonly accounts?: readonly string[];
-  readonly source: string;
+  /** The IAM state `source` reads, as the report names it. */
+  readonly state: StateLabel;
   readonly blindSpots?: {
     readonly reader: BlindSpotReader;
     readonly regions: readonly string[];
@@ -91,7 +93,7 @@ export async function auditOrganization(
   return {
     auditedAt: opts.now.toISOString(),
     ...(organization === null ? {} : { organizationId: organization.id }),
-    source: opts.source,
+    state: opts.state,
     accounts,
     ...(opts.blindSpots === undefined ? {} : { blindSpots: blind }),
     warnings,

@@ -63,6 +63,7 @@ import {
   isTransient,
 } from './awsErrors.js';
 import type { AwsClientFactory } from './clients.js';
+import type { OwnProfiles } from './credentials/OwnProfiles.js';
 import type { ReadCache } from './ReadCache.js';
 
 /** Settings of a live source, resolved (see `createLiveStateSource` for the defaults). */
@@ -86,6 +87,8 @@ export interface LiveSourceSettings {
   readonly scope: string;
   /** Epoch milliseconds; for credential expiry. */
   readonly now: () => number;
+  /** The user's own profiles, for accounts without a usable reader role (CLI only). */
+  readonly ownProfiles?: OwnProfiles;
 }
 
 /** Service-linked roles live under this path; SCPs and RCPs do not apply to them. */
@@ -167,6 +170,8 @@ export class LiveStateSource implements IamStateSource {
   readonly #s: LiveSourceSettings;
   readonly #sts: STSClient;
   readonly #iamByAccount = new Map<string, IAMClient>();
+  /** Whose credentials read each account (`reader role …`, `profile …`), for the reasons of failed reads. */
+  readonly #readsAs = new Map<string, string>();
   #org: OrganizationsClient | undefined;
 
   constructor(clients: AwsClientFactory, cache: ReadCache, settings: LiveSourceSettings) {
@@ -219,7 +224,7 @@ export class LiveStateSource implements IamStateSource {
   /** Runs one AWS read, turning its errors into a `{ ok: false }` naming the call. */
   async #call<T>(
     op: string,
-    where: string,
+    whereOf: string | (() => string),
     run: () => Promise<T>,
     accountId?: string,
   ): Promise<Outcome<T>> {
@@ -228,6 +233,7 @@ export class LiveStateSource implements IamStateSource {
     } catch (err) {
       if (err instanceof Unreadable) return err.outcome;
       const detail = describeAwsError(err);
+      const where = typeof whereOf === 'string' ? whereOf : whereOf();
       if (isAccessDenied(err)) return fail(`\`${op}\` was denied ${where}: ${detail}`, accountId);
       const r = fail(`\`${op}\` failed ${where}: ${detail}`, accountId);
       return isTransient(err) ? transient(r) : r;
@@ -281,15 +287,36 @@ export class LiveStateSource implements IamStateSource {
       async () => {
         const outside = await this.#outsideScope(accountId);
         if (outside !== undefined) return fail(outside, accountId);
-        return this.#assume(
+        const own = this.#s.ownProfiles;
+        const named = own?.explicit(accountId);
+        if (own !== undefined && named !== undefined) return this.#asProfile(own, named, accountId);
+        const reader = await this.#assume(
           arn,
           this.#s.readerExternalId,
           `reader role \`${arn}\` in account \`${accountId}\``,
           accountId,
         );
+        if (reader.ok || own === undefined || transientFailures.has(reader)) return reader;
+        // No reader role to use (trustwatch not deployed there): the user's own profile for the account.
+        const found = await own.discovered(accountId);
+        if (found !== undefined) return this.#asProfile(own, found, accountId);
+        return fail(
+          `${reader.reason}; and no profile of your AWS config names account \`${accountId}\` (by \`sso_account_id\` or \`role_arn\`): name one with \`--account-profile ${accountId}=PROFILE\``,
+          accountId,
+        );
       },
       this.#credentialTtl,
     );
+  }
+
+  async #asProfile(
+    own: OwnProfiles,
+    profile: string,
+    accountId: string,
+  ): Promise<Outcome<AwsCredentialIdentity>> {
+    const r = await own.credentials(profile, accountId);
+    if (r.ok) this.#readsAs.set(accountId, `profile \`${profile}\``);
+    return r;
   }
 
   /**
@@ -372,7 +399,8 @@ export class LiveStateSource implements IamStateSource {
   ): Promise<Outcome<T>> {
     return this.#call(
       `iam:${op}`,
-      `for reader role \`${this.readerRoleArn(accountId)}\` in account \`${accountId}\``,
+      () =>
+        `for ${this.#readsAs.get(accountId) ?? `reader role \`${this.readerRoleArn(accountId)}\``} in account \`${accountId}\``,
       async () => run(await this.#iam(accountId)),
       accountId,
     );

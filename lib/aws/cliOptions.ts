@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors/TrustwatchError.js';
 import type { LiveSourceOptions } from './createLiveStateSource.js';
+import { ACCOUNT_PROFILE_USAGE, parseAccountProfiles } from './credentials/accountProfileOption.js';
 
 /** Options every live command shares: where the credentials and the reader roles are. */
 export const LIVE_OPTION_SPEC = {
@@ -10,6 +11,7 @@ export const LIVE_OPTION_SPEC = {
   'reader-role-path': { type: 'string' },
   'reader-external-id': { type: 'string' },
   'org-role-arn': { type: 'string' },
+  'account-profile': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -18,7 +20,8 @@ export const LIVE_OPTIONS_USAGE = `  --profile P              AWS profile (stand
   --reader-role NAME       reader role in every account (default trustwatch-reader)
   --reader-role-path PATH  its path (default /trustwatch/)
   --reader-external-id X   ExternalId the reader roles require
-  --org-role-arn ARN       role to read Organizations with (management or delegated admin)`;
+  --org-role-arn ARN       role to read Organizations with (management or delegated admin)
+${ACCOUNT_PROFILE_USAGE}`;
 
 type Spec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
@@ -31,7 +34,13 @@ export function parseCommandArgs<S extends Spec>(
   spec: S,
   allowPositionals = false,
 ): {
-  values: { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string };
+  values: {
+    [K in keyof S]?: S[K]['type'] extends 'boolean'
+      ? boolean
+      : S[K]['multiple'] extends true
+        ? string[]
+        : string;
+  };
   positionals: string[];
 } {
   try {
@@ -66,8 +75,14 @@ export function liveOptionsFrom(values: {
   'reader-role-path'?: string | undefined;
   'reader-external-id'?: string | undefined;
   'org-role-arn'?: string | undefined;
+  'account-profile'?: string[] | undefined;
 }): LiveSourceOptions {
   return {
+    // The CLI reads accounts without a usable reader role with the user's own profiles.
+    ownProfiles: true,
+    ...(values['account-profile'] === undefined
+      ? {}
+      : { accountProfiles: parseAccountProfiles(values['account-profile']) }),
     ...(values.profile === undefined ? {} : { profile: values.profile }),
     ...(values.region === undefined ? {} : { region: values.region }),
     ...(values['reader-role'] === undefined ? {} : { readerRoleName: values['reader-role'] }),

@@ -5,6 +5,7 @@ import {
   type Credentials,
   createClientFactory,
 } from './clients.js';
+import { createOwnProfiles, type OwnProfiles } from './credentials/OwnProfiles.js';
 import { LiveStateSource } from './LiveStateSource.js';
 import { type ReadCache, sharedReadCache } from './ReadCache.js';
 
@@ -41,6 +42,16 @@ export interface LiveSourceOptions {
   /** Seconds a read is kept (default 300); negative results are kept `negativeCacheTtlSeconds` (default 60). */
   readonly cacheTtlSeconds?: number;
   readonly negativeCacheTtlSeconds?: number;
+  /**
+   * Read accounts without a usable reader role with the user's own profiles
+   * (CLI): those named here (account id → profile, used instead of the reader
+   * role), else the profile of the user's AWS config for the account.
+   */
+  readonly accountProfiles?: Readonly<Record<string, string>>;
+  /** Use the user's own profiles at all (the CLI: yes; a deployed function: no). Default: false. */
+  readonly ownProfiles?: boolean;
+  /** The user's own profiles, made elsewhere (tests). */
+  readonly ownProfilesSource?: OwnProfiles;
   /** Base credentials (tests, or credentials already assumed by the caller). */
   readonly credentials?: Credentials;
   /** Cache shared across invocations; default: the process-wide {@link sharedReadCache}. */
@@ -99,7 +110,7 @@ export async function createLiveStateSource(
   if (orgRoleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/\S+$/.test(orgRoleArn)) {
     throw new ConfigError(`organization role \`${orgRoleArn}\` is not an iam role arn`);
   }
-  for (const a of opts.accounts ?? []) {
+  for (const a of [...(opts.accounts ?? []), ...Object.keys(opts.accountProfiles ?? {})]) {
     if (!/^\d{12}$/.test(a)) throw new ConfigError(`account \`${a}\` is not a 12-digit account id`);
   }
   const clients =
@@ -112,6 +123,17 @@ export async function createLiveStateSource(
       ...(opts.env === undefined ? {} : { env: opts.env }),
     });
   const env = opts.env ?? process.env;
+  const ownProfiles =
+    opts.ownProfilesSource ??
+    (opts.ownProfiles === true || opts.accountProfiles !== undefined
+      ? createOwnProfiles({
+          ...(opts.accountProfiles === undefined ? {} : { accountProfiles: opts.accountProfiles }),
+          discover: opts.ownProfiles === true,
+          ...(opts.profile === undefined ? {} : { baseProfile: opts.profile }),
+          region: clients.region,
+          counter: clients.counter,
+        })
+      : undefined);
   const scope = [
     clients.partition,
     opts.profile ?? '',
@@ -120,6 +142,7 @@ export async function createLiveStateSource(
     opts.readerExternalId ?? '',
     orgRoleArn ?? '',
     purpose,
+    ownProfiles?.scope ?? '',
   ].join('|');
   return new LiveStateSource(clients, opts.cache ?? sharedReadCache, {
     readerRoleName,
@@ -137,5 +160,6 @@ export async function createLiveStateSource(
     ),
     scope,
     now: opts.now ?? Date.now,
+    ...(ownProfiles === undefined ? {} : { ownProfiles }),
   });
 }

@@ -1,6 +1,8 @@
-import { parseIamPrincipalArn, parseRoleArn, parseSessionArn } from '../iam/parseIamArn.js';
+import { parseSessionArn } from '../iam/parseIamArn.js';
+import { callerOfArn } from '../intake/callerOfArn.js';
 import type { Caller, DenialEvent } from '../intake/DenialEvent.js';
 import { parseErrorMessage } from '../intake/parseErrorMessage.js';
+import { roleTarget } from '../intake/roleTarget.js';
 
 /** What `trustwatch probe` sent and what came back. */
 export interface ProbeAttempt {
@@ -23,37 +25,18 @@ export interface ProbeAttempt {
 
 function callerOf(a: ProbeAttempt): Caller {
   const { arn, account, userId } = a.identity;
+  const caller = callerOfArn(arn, { accountId: account, userId });
+  if (caller.type !== 'AssumedRole') return caller;
   const session = parseSessionArn(arn);
-  if (session?.kind === 'assumed-role') {
-    return {
-      type: 'AssumedRole',
-      arn,
-      accountId: account,
-      principalId: userId,
-      issuerArn:
-        a.issuerArn ?? `arn:${session.partition}:iam::${session.accountId}:role/${session.name}`,
-      issuerType: 'Role',
-      issuerUniqueId: userId.split(':')[0] ?? userId,
-      ...(session.sessionName === undefined ? {} : { sessionName: session.sessionName }),
-    };
-  }
-  if (session?.kind === 'federated-user') {
-    return {
-      type: 'FederatedUser',
-      arn,
-      accountId: account,
-      principalId: userId,
-      userName: session.name,
-    };
-  }
-  if (/^arn:aws[\w-]*:iam::\d{12}:root$/.test(arn)) {
-    return { type: 'Root', arn, accountId: account, principalId: userId };
-  }
-  const iam = parseIamPrincipalArn(arn);
-  if (iam?.resourceType === 'user') {
-    return { type: 'IAMUser', arn, accountId: account, principalId: userId, userName: iam.name };
-  }
-  return { type: 'Unknown', arn, accountId: account, principalId: userId };
+  return {
+    ...caller,
+    issuerType: 'Role',
+    issuerArn:
+      a.issuerArn ??
+      (session === undefined
+        ? arn
+        : `arn:${session.partition}:iam::${session.accountId}:role/${session.name}`),
+  };
 }
 
 /**
@@ -62,7 +45,6 @@ function callerOf(a: ProbeAttempt): Caller {
  * conditions on them are evaluated, not guessed.
  */
 export function buildProbeEvent(a: ProbeAttempt): DenialEvent {
-  const role = parseRoleArn(a.roleArn);
   return {
     eventId: `probe-${a.at.toISOString()}`,
     eventName: 'AssumeRole',
@@ -72,13 +54,7 @@ export function buildProbeEvent(a: ProbeAttempt): DenialEvent {
     errorCode: a.errorCode,
     errorMessage: parseErrorMessage(a.errorMessage),
     caller: callerOf(a),
-    target: {
-      roleArn: a.roleArn,
-      ...(role === undefined
-        ? {}
-        : { accountId: role.accountId, roleName: role.name, rolePath: role.path }),
-      source: 'requestParameters',
-    },
+    target: roleTarget(a.roleArn, 'requestParameters'),
     request: {
       logged: true,
       roleSessionName: a.roleSessionName,

@@ -9,6 +9,7 @@ import { renderAuditJson } from '../audit/render/renderAuditJson.js';
 import { renderAuditMarkdown } from '../audit/render/renderAuditMarkdown.js';
 import { renderAuditText } from '../audit/render/renderAuditText.js';
 import { ConfigError, InputError } from '../errors/TrustwatchError.js';
+import { liveStateLabel, noStateMessage } from '../iam/StateLabel.js';
 import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
@@ -21,6 +22,8 @@ export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 export interface AuditArgs {
   readonly snapshot?: string;
   readonly live: boolean;
+  /** Audit the embedded demo organization (never implicit). */
+  readonly demo: boolean;
   readonly profile?: string;
   readonly region?: string;
   readonly accounts?: readonly string[];
@@ -37,15 +40,16 @@ export interface AuditArgs {
   readonly help: boolean;
 }
 
-export const AUDIT_USAGE = `usage: trustwatch audit [--snapshot FILE | --live [--profile P] [--region R]] [--accounts a,b]
+export const AUDIT_USAGE = `usage: trustwatch audit (--snapshot FILE | --live [--profile P] [--region R] | --demo) [--accounts a,b]
                        [--format text|json|markdown] [--fail-on SEVERITY] [options]
 
 Audits every role's trust policy: open principals, confused deputies, OIDC/SAML trusts
 without the claims that matter, stale or mistyped principals, unused cross-account roles.
 Every finding comes with a verified fix (trust policy JSON, AWS CLI, Terraform).
-  --snapshot FILE      IAM snapshot to audit (default: the embedded demo organization)
+  --snapshot FILE      IAM snapshot to audit
   --live               read IAM and Organizations live through the trustwatch reader roles,
                        and check blind spots (forwarding rule, trail) per account and region
+  --demo               audit the embedded demo organization (lib/snapshot/DEMO.md)
   --profile P          AWS profile for --live
   --region R           AWS region for --live (STS)
   --accounts a,b       only these account ids
@@ -95,11 +99,13 @@ function list(v: string | undefined): string[] | undefined {
 export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   const values: Record<string, string> = {};
   let live = false;
+  let demo = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--live') live = true;
+    else if (arg === '--demo') demo = true;
     else if (arg.startsWith('--') && arg.includes('=')) {
       const [flag, ...rest] = arg.split('=');
       if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
@@ -113,8 +119,10 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
       i++;
     } else throw new ConfigError(`unexpected argument \`${arg}\``);
   }
-  if (live && values['--snapshot'] !== undefined)
-    throw new ConfigError('`--snapshot` and `--live` exclude each other');
+  const stateFlags = [values['--snapshot'] !== undefined, live, demo].filter(Boolean).length;
+  if (stateFlags > 1)
+    throw new ConfigError('use one of `--snapshot`, `--live` and `--demo`, not several');
+  if (!help && stateFlags === 0) throw new ConfigError(noStateMessage('audit'));
   const format = values['--format'] ?? 'text';
   if (!(AUDIT_FORMATS as readonly string[]).includes(format))
     throw new ConfigError(`unknown format \`${format}\` (expected text, json or markdown)`);
@@ -148,6 +156,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
       : { [k.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())]: values[k] };
   return {
     live,
+    demo,
     help,
     format: format as AuditFormat,
     ...(failOn === undefined ? {} : { failOn: failOn as Severity }),
@@ -215,13 +224,15 @@ export const auditCommand: Command = async (argv, io) => {
       ...(args.readerRole === undefined ? {} : { readerRoleName: args.readerRole }),
       ...(args.orgRole === undefined ? {} : { orgRoleArn: args.orgRole }),
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
+      // Accounts without a usable reader role are read with the user's own profiles.
+      ownProfiles: true,
       env: io.env,
     });
     report = await auditOrganization(live.source, {
       ...common,
       now: args.now ?? io.now(),
       fetchDetails: true,
-      source: 'live',
+      state: { kind: 'live', label: liveStateLabel(args.profile, io.env) },
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
       blindSpots: {
         reader: live.blindSpots,
@@ -244,10 +255,10 @@ export const auditCommand: Command = async (argv, io) => {
     report = await auditOrganization(new SnapshotStateSource(snapshot), {
       ...common,
       now: args.now ?? captured ?? io.now(),
-      source:
+      state:
         args.snapshot === undefined
-          ? `demo snapshot ${DEMO_SNAPSHOT_FILE}`
-          : `snapshot ${args.snapshot}`,
+          ? { kind: 'demo', label: DEMO_SNAPSHOT_FILE }
+          : { kind: 'snapshot', label: args.snapshot },
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
     });
   }

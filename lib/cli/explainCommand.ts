@@ -1,13 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseAccountProfiles } from '../aws/credentials/accountProfileOption.js';
 import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
 import { explainAll } from '../explain/explainEvent.js';
+import { liveStateLabel, noStateMessage, type StateLabel } from '../iam/StateLabel.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from '../intake/DenialEvent.js';
 import { dropDuplicateEvents, readInputText } from '../intake/readInput.js';
 import { renderJson } from '../render/renderJson.js';
 import { renderSlack } from '../render/renderSlack.js';
 import { renderText } from '../render/renderText.js';
-import { demoSnapshot } from '../snapshot/demoSnapshot.js';
+import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
@@ -21,7 +23,13 @@ export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
 export interface ExplainArgs {
   readonly snapshot?: string;
   readonly live: boolean;
+  /** Explain against the embedded demo organization (never implicit). */
+  readonly demo: boolean;
+  /** The text of an error message, instead of an input file. */
+  readonly message?: string;
   readonly profile?: string;
+  /** `--account-profile ACCOUNT=PROFILE`: accounts read with the user's own profile. */
+  readonly accountProfiles?: Readonly<Record<string, string>>;
   readonly region?: string;
   readonly format: ExplainFormat;
   readonly input: string;
@@ -30,47 +38,70 @@ export interface ExplainArgs {
   readonly routes?: string;
 }
 
-export const EXPLAIN_USAGE = `usage: trustwatch explain [--snapshot FILE] [--live [--profile P] [--region R]] [--format text|json|slack] <file|dir|->
+export const EXPLAIN_USAGE = `usage: trustwatch explain (--snapshot FILE | --live [--profile P] [--region R] | --demo)
+                         [--format text|json|slack] (<file|dir|-> | --message TEXT)
 
-Explains denied sts:AssumeRole* events: why each was denied and what to change.
+Explains denied sts:AssumeRole* calls: why each was denied and what to change.
   <file|dir|->        an event file (EventBridge event, CloudTrail record or log file,
                       lookup-events output, or an array of them; gzip-compressed too, as
                       CloudTrail delivers to S3), a directory of *.json and *.json.gz
-                      files, or - for standard input
-  --snapshot FILE     IAM snapshot to explain against (default: the embedded demo)
+                      files, - for standard input, or the text of an AccessDenied error
+                      (Terraform, AWS CLI, SDK, GitHub Actions log): anything that is
+                      not JSON is read as error text
+  --message TEXT      the text of an AccessDenied error, instead of a file
+  --snapshot FILE     IAM snapshot to explain against
   --live              read IAM and Organizations live (AWS credentials needed)
-  --profile P         AWS profile for --live
+  --demo              explain against the embedded demo organization (lib/snapshot/DEMO.md)
+  --profile P         AWS profile for --live (the caller's side; reader roles are assumed with it)
+  --account-profile ACCOUNT=PROFILE
+                      with --live, read ACCOUNT with your own PROFILE (repeatable); an
+                      account whose reader role cannot be assumed is otherwise read with the
+                      profile of your AWS config whose sso_account_id (or role_arn) is it
   --region R          AWS region for --live
   --format F          text (default), json or slack
   --routes FILE       print where each diagnosis would go under this routing file
                       (rule, destinations, and why earlier rules did not match)
 `;
 
-const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format', '--routes']);
+const VALUE_FLAGS = new Set([
+  '--snapshot',
+  '--profile',
+  '--region',
+  '--format',
+  '--message',
+  '--account-profile',
+  '--routes',
+]);
 
 /** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
 export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   const values: Record<string, string> = {};
   let live = false;
+  let demo = false;
   let help = false;
   const positional: string[] = [];
+  const accountProfiles: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
       help = true;
     } else if (arg === '--live') {
       live = true;
+    } else if (arg === '--demo') {
+      demo = true;
     } else if (arg.startsWith('--') && arg.includes('=')) {
       const [flag, ...rest] = arg.split('=');
       if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
       if (rest.join('=') === '') throw new ConfigError(`option \`${flag}\` needs a value`);
-      values[flag as string] = rest.join('=');
+      if (flag === '--account-profile') accountProfiles.push(rest.join('='));
+      else values[flag as string] = rest.join('=');
     } else if (VALUE_FLAGS.has(arg)) {
       const v = argv[i + 1];
       if (v === undefined || (v.startsWith('--') && v !== '-')) {
         throw new ConfigError(`option \`${arg}\` needs a value`);
       }
-      values[arg] = v;
+      if (arg === '--account-profile') accountProfiles.push(v);
+      else values[arg] = v;
       i++;
     } else if (arg.startsWith('--') || (arg.startsWith('-') && arg !== '-')) {
       throw new ConfigError(`unknown option \`${arg}\``);
@@ -82,29 +113,47 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   if (!(EXPLAIN_FORMATS as readonly string[]).includes(format)) {
     throw new ConfigError(`unknown format \`${format}\` (expected text, json or slack)`);
   }
-  if (!help && positional.length !== 1) {
+  const message = values['--message'];
+  if (!help && message !== undefined && positional.length > 0) {
+    throw new ConfigError('use either `--message TEXT` or an input file, not both');
+  }
+  if (!help && message === undefined && positional.length !== 1) {
     throw new ConfigError(
       positional.length === 0
-        ? 'missing input: a file, a directory or -'
+        ? 'missing input: a file, a directory, - or `--message TEXT`'
         : `expected one input, got ${positional.length}`,
     );
   }
-  if (live && values['--snapshot'] !== undefined) {
-    throw new ConfigError('use either `--snapshot` or `--live`, not both');
+  const stateFlags = [values['--snapshot'] !== undefined, live, demo].filter(Boolean).length;
+  if (stateFlags > 1) {
+    throw new ConfigError('use one of `--snapshot`, `--live` and `--demo`, not several');
   }
-  if (!live && (values['--profile'] !== undefined || values['--region'] !== undefined)) {
-    throw new ConfigError('`--profile` and `--region` only apply with `--live`');
+  if (!help && stateFlags === 0) throw new ConfigError(noStateMessage('explain against'));
+  if (
+    !live &&
+    (values['--profile'] !== undefined ||
+      values['--region'] !== undefined ||
+      accountProfiles.length > 0)
+  ) {
+    throw new ConfigError(
+      '`--profile`, `--account-profile` and `--region` only apply with `--live`',
+    );
   }
   if (values['--routes'] !== undefined && format === 'slack') {
     throw new ConfigError('`--routes` prints text or json, not slack');
   }
   return {
     live,
+    demo,
     help,
     format: format as ExplainFormat,
     input: positional[0] ?? '',
+    ...(message === undefined ? {} : { message }),
     ...(values['--snapshot'] === undefined ? {} : { snapshot: values['--snapshot'] }),
     ...(values['--profile'] === undefined ? {} : { profile: values['--profile'] }),
+    ...(accountProfiles.length === 0
+      ? {}
+      : { accountProfiles: parseAccountProfiles(accountProfiles) }),
     ...(values['--region'] === undefined ? {} : { region: values['--region'] }),
     ...(values['--routes'] === undefined ? {} : { routes: values['--routes'] }),
   };
@@ -130,7 +179,7 @@ async function inputFiles(input: string): Promise<string[]> {
   }
   if (!isDir) return [input];
   // Files only (a sub-directory that happens to be called `x.json` is not an input);
-  // `*.json.gz` as CloudTrail delivers its log files to S3.
+  // `*.json.gz` as CloudTrail delivers its log files to S3. (A saved error text is given as a file.)
   const names = (await readdir(input, { withFileTypes: true }))
     .filter((e) => !e.isDirectory() && /\.json(\.gz)?$/i.test(e.name))
     .map((e) => e.name)
@@ -140,17 +189,32 @@ async function inputFiles(input: string): Promise<string[]> {
   return names.map((n) => join(input, n));
 }
 
-async function stateSource(args: ExplainArgs, io: CliIo): Promise<IamStateSource> {
+async function stateSource(
+  args: ExplainArgs,
+  io: CliIo,
+): Promise<{ source: IamStateSource; state: StateLabel }> {
   if (args.live) {
     const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
-    return createLiveStateSource({
+    const source = await createLiveStateSource({
       ...(args.profile === undefined ? {} : { profile: args.profile }),
       ...(args.region === undefined ? {} : { region: args.region }),
+      ownProfiles: true,
+      ...(args.accountProfiles === undefined ? {} : { accountProfiles: args.accountProfiles }),
+      env: io.env,
     });
+    return { source, state: { kind: 'live', label: liveStateLabel(args.profile, io.env) } };
   }
-  if (args.snapshot === undefined) return new SnapshotStateSource(demoSnapshot());
+  if (args.snapshot === undefined) {
+    return {
+      source: new SnapshotStateSource(demoSnapshot()),
+      state: { kind: 'demo', label: DEMO_SNAPSHOT_FILE },
+    };
+  }
   const text = await readText(io, args.snapshot, 'snapshot');
-  return new SnapshotStateSource(readSnapshotText(text, args.snapshot));
+  return {
+    source: new SnapshotStateSource(readSnapshotText(text, args.snapshot)),
+    state: { kind: 'snapshot', label: args.snapshot },
+  };
 }
 
 /** `trustwatch explain`: explains every denied role assumption in the input. */
@@ -162,12 +226,17 @@ export const explainCommand: Command = async (argv, io) => {
   }
   // A broken routing file fails before any event is read or explained.
   const routes = args.routes === undefined ? undefined : await readRoutingFile(io, args.routes);
-  const files = await inputFiles(args.input);
   const events: DenialEvent[] = [];
   const skipped: SkippedRecord[] = [];
-  for (const file of files) {
-    const text = await readText(io, file, 'input');
-    const result = readInputText(text, file === '-' ? 'stdin' : file);
+  const inputs: readonly [string, () => Promise<string>][] =
+    args.message === undefined
+      ? (await inputFiles(args.input)).map((file) => [
+          file === '-' ? 'stdin' : file,
+          () => readText(io, file, 'input'),
+        ])
+      : [['--message', async () => args.message as string]];
+  for (const [name, read] of inputs) {
+    const result = readInputText(await read(), name);
     events.push(...result.events);
     skipped.push(...result.skipped);
   }
@@ -175,13 +244,13 @@ export const explainCommand: Command = async (argv, io) => {
   // lookup-events export of it) is explained once; the repeat is skipped
   // with a reason naming both files.
   const intake: IntakeResult = dropDuplicateEvents({ events, skipped });
-  const source = await stateSource(args, io);
-  const out = await explainAll(intake, source);
+  const { source, state } = await stateSource(args, io);
+  const out = { ...(await explainAll(intake, source)), state };
   if (routes !== undefined && args.routes !== undefined) {
     const routed = await routeDiagnoses(routes, out.diagnoses, source);
     io.stdout(
       args.format === 'json'
-        ? `${JSON.stringify({ routes: routed, skipped: JSON.parse(renderJson(out)).skipped }, null, 2)}\n`
+        ? `${JSON.stringify({ state, routes: routed, skipped: JSON.parse(renderJson(out)).skipped }, null, 2)}\n`
         : renderRoutesText(args.routes, routed),
     );
     return 0;
@@ -191,7 +260,7 @@ export const explainCommand: Command = async (argv, io) => {
       io.stdout(renderJson(out));
       break;
     case 'slack': {
-      const payloads = out.diagnoses.map((d) => renderSlack(d));
+      const payloads = out.diagnoses.map((d) => renderSlack(d, { state }));
       io.stdout(`${JSON.stringify(payloads.length === 1 ? payloads[0] : payloads, null, 2)}\n`);
       break;
     }

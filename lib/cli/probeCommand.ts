@@ -1,3 +1,4 @@
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Credentials } from '../aws/clients.js';
 import {
   LIVE_OPTION_SPEC,
@@ -11,8 +12,11 @@ import { parseRoleArn } from '../iam/parseIamArn.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
 import { commandStateSource } from './commandStateSource.js';
+import { type WebIdentityTokenSource, webIdentityTokenSource } from './webIdentityTokenSource.js';
 
 export const PROBE_USAGE = `usage: trustwatch probe --role-arn ARN [--external-id X] [--serial-number S --token-code C]
+                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [options]
+       trustwatch probe --role-arn ARN (--web-identity-token-file FILE | --github-audience AUD)
                        [--session-name N] [--snapshot FILE | --live] [--format text|json] [options]
 
 Calls sts:AssumeRole now with your current credentials. On success prints the assumed
@@ -23,6 +27,13 @@ conditions are confirmed, not guessed) and exits 1.
   --serial-number S        MFA device serial number (with --token-code)
   --token-code C           MFA one-time code
   --session-name N         role session name (default trustwatch-probe)
+  --web-identity-token-file FILE
+                           call sts:AssumeRoleWithWebIdentity with this OIDC token instead; its
+                           claims are decoded (signature not checked: STS checks it) and every
+                           one is known to the explanation (environment, job_workflow_ref, ...)
+  --github-audience AUD    inside GitHub Actions (permissions: id-token: write): request the
+                           job's own OIDC token for this audience (sts.amazonaws.com) and probe
+                           with it
   --snapshot FILE          explain against a snapshot instead of reading IAM live
   --live                   read IAM and Organizations live (the default)
   --format F               text (default) or json
@@ -36,6 +47,8 @@ const SPEC = {
   'serial-number': { type: 'string' },
   'token-code': { type: 'string' },
   'session-name': { type: 'string' },
+  'web-identity-token-file': { type: 'string' },
+  'github-audience': { type: 'string' },
   snapshot: { type: 'string' },
   live: { type: 'boolean' },
   format: { type: 'string' },
@@ -50,6 +63,8 @@ export interface ProbeArgs {
   readonly snapshot?: string;
   readonly format: 'text' | 'json';
   readonly live: LiveSourceOptions;
+  /** Probe `AssumeRoleWithWebIdentity` with a token from a file, or the GitHub Actions job's own. */
+  readonly webIdentity?: WebIdentityTokenSource;
 }
 
 export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
@@ -59,6 +74,15 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
   if (roleArn === undefined) throw new ConfigError('missing `--role-arn ARN`');
   if (parseRoleArn(roleArn) === undefined)
     throw new ConfigError(`\`${roleArn}\` is not an iam role arn`);
+  const webIdentity = webIdentityTokenSource(values);
+  if (
+    webIdentity !== undefined &&
+    (values['external-id'] !== undefined || values['serial-number'] !== undefined)
+  ) {
+    throw new ConfigError(
+      '`--external-id` and `--serial-number` apply to sts:AssumeRole, not to a web identity',
+    );
+  }
   if ((values['serial-number'] === undefined) !== (values['token-code'] === undefined)) {
     throw new ConfigError('`--serial-number` and `--token-code` go together');
   }
@@ -82,6 +106,7 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
     ...(values['token-code'] === undefined ? {} : { tokenCode: values['token-code'] }),
     ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
     live: liveOptionsFrom(values),
+    ...(webIdentity === undefined ? {} : { webIdentity }),
   };
 }
 
@@ -91,6 +116,10 @@ export interface ProbeDeps {
   readonly credentials?: Credentials;
   /** State source instead of the one the arguments name. */
   readonly source?: IamStateSource;
+  /** STS client of the web-identity probe (tests). */
+  readonly sts?: STSClient;
+  /** `fetch` for the GitHub Actions token request (tests). */
+  readonly fetch?: typeof fetch;
 }
 
 /** Errors that are AWS refusing the role assumption (as opposed to a broken request). */
@@ -116,6 +145,13 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
     if (args === 'help') {
       io.stdout(PROBE_USAGE);
       return 0;
+    }
+    if (args.webIdentity !== undefined) {
+      const { probeWebIdentity } = await import('./probeWebIdentity.js');
+      return probeWebIdentity(args, args.webIdentity, io, {
+        ...deps,
+        stateSource: () => stateSource(args, io, deps),
+      });
     }
     const { createClientFactory } = await import('../aws/clients.js');
     const { awsErrorName } = await import('../aws/awsErrors.js');
@@ -178,7 +214,9 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
         at: io.now(),
       });
       const diagnosis = await explainEvent(event, source);
-      const out = { diagnoses: [diagnosis], skipped: [] };
+      const { snapshotOrLiveState } = await import('../iam/StateLabel.js');
+      const state = snapshotOrLiveState(args.snapshot, args.live.profile, io.env);
+      const out = { state, diagnoses: [diagnosis], skipped: [] };
       if (args.format === 'json') {
         const { renderJson } = await import('../render/renderJson.js');
         io.stdout(renderJson(out));

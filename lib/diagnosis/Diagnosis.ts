@@ -1,5 +1,6 @@
 import type { Fix } from '../fixes/Fix.js';
-import type { AssumeRoleEventName, CallerType } from '../intake/DenialEvent.js';
+import type { StateLabel } from '../iam/StateLabel.js';
+import type { AssumeRoleEventName, CallerType, DenialInput } from '../intake/DenialEvent.js';
 import type { CAUSE_CODES, CauseCode, Confidence } from './causeCodes.js';
 
 /**
@@ -121,7 +122,10 @@ export type Cause = {
 export type { Fix };
 
 export interface Diagnosis {
+  /** CloudTrail event id; for an error message, its AWS request id or a stable hash of it. */
   readonly eventId: string;
+  /** What the denial was read from: a CloudTrail record, or the text of an error message. */
+  readonly input: DenialInput;
   readonly eventName: AssumeRoleEventName;
   readonly eventTime?: string;
   readonly caller: {
@@ -142,6 +146,8 @@ export interface Diagnosis {
 }
 
 export interface ExplainOutput {
+  /** The IAM state the diagnoses were computed against (the CLI always names it). */
+  readonly state?: StateLabel;
   readonly diagnoses: readonly Diagnosis[];
   readonly skipped: readonly { readonly eventId?: string; readonly reason: string }[];
 }

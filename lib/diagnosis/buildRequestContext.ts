@@ -291,8 +291,13 @@ export function buildRequestContext(
       else unknown.add(`${host}:sub`.toLowerCase());
       if (w?.aud !== undefined) set(`${host}:aud`, w.aud);
       else unknown.add(`${host}:aud`.toLowerCase());
-      unknown.add(`${host}:amr`.toLowerCase());
-      unknown.add(`${host}:`.toLowerCase());
+      if (w?.claims !== undefined) {
+        // The token itself was read: every claim is known, a missing one absent.
+        for (const [claim, v] of Object.entries(w.claims)) set(`${host}:${claim}`, v);
+      } else {
+        unknown.add(`${host}:amr`.toLowerCase());
+        unknown.add(`${host}:`.toLowerCase());
+      }
     }
   } else if (c.type === 'SAMLUser') {
     const s = c.saml;

@@ -47,8 +47,9 @@ export function diagnose(
   const { targetArn, targetAccount } = situation;
   return {
     eventId: event.eventId,
+    input: event.input ?? 'record',
     eventName: event.eventName,
-    eventTime: event.eventTime,
+    ...(event.eventTime === '' ? {} : { eventTime: event.eventTime }),
     caller: callerHeader(event),
     target: {
       ...(targetArn === undefined ? {} : { roleArn: targetArn }),

@@ -148,7 +148,7 @@ export class DiagnosisMemo {
     return {
       ...hit,
       eventId: event.eventId,
-      eventTime: event.eventTime,
+      ...(event.eventTime === '' ? {} : { eventTime: event.eventTime }),
       caller: callerHeader(event),
     };
   }

@@ -29,6 +29,13 @@ export interface WebIdentityCaller {
   readonly provider?: string;
   readonly aud?: string;
   readonly sub?: string;
+  /**
+   * Every claim of the token, when the token itself was read (`probe
+   * --web-identity-token-file`): conditions on any `<issuer>:<claim>` key are
+   * then evaluated, a claim the token lacks is absent. CloudTrail never logs
+   * them: absent for records and messages, whose claim keys stay unknown.
+   */
+  readonly claims?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export interface SamlCaller {
@@ -123,11 +130,33 @@ export interface ParsedErrorMessage {
   readonly mfaFailure?: 'invalid-code' | 'invalid-serial' | 'other';
 }
 
-export type RoleArnSource = 'requestParameters' | 'errorMessage' | 'resources' | 'none';
+/**
+ * Where the role ARN was read. `errorText`: the tool's own words around AWS's
+ * message (Terraform's `IAM Role (…) cannot be assumed`, configure-aws-credentials'
+ * `role-to-assume`), for messages that do not name the role.
+ */
+export type RoleArnSource =
+  | 'requestParameters'
+  | 'errorMessage'
+  | 'resources'
+  | 'errorText'
+  | 'none';
+
+/** What a denial was read from (`shared/spec/diagnosis.md`: `input`). */
+export const DENIAL_INPUTS = ['record', 'message'] as const;
+export type DenialInput = (typeof DENIAL_INPUTS)[number];
 
 export interface DenialEvent {
+  /** CloudTrail `eventID`; for an error message, the AWS request id or a stable hash of the message. */
   readonly eventId: string;
+  /**
+   * `message`: read from the text of an error, which carries no time, source
+   * IP, user agent, MFA state or request parameters (all unknown). Absent: a
+   * CloudTrail record (or a probe's own attempt).
+   */
+  readonly input?: DenialInput;
   readonly eventName: AssumeRoleEventName;
+  /** ISO time; `''` when the input does not carry it (an error message): time conditions are unknown. */
   readonly eventTime: string;
   readonly awsRegion?: string;
   /** `recipientAccountId`: the account whose CloudTrail recorded it. */

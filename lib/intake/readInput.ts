@@ -3,6 +3,7 @@ import { findJsonErrorOffset } from '../validation/findJsonErrorOffset.js';
 import { describeJsonValue, joinPath } from '../validation/jsonPath.js';
 import { lineColumnAt, parseJsonText } from '../validation/parseJsonText.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from './DenialEvent.js';
+import { readErrorText } from './errorText/readErrorText.js';
 import { normalizeRecord } from './normalizeRecord.js';
 
 /** EventBridge's `detail-type` for CloudTrail-delivered API calls. */
@@ -248,8 +249,29 @@ export function readInput(json: unknown, file?: string): IntakeResult {
   return dropDuplicateEvents({ events: w.events, skipped: w.skipped });
 }
 
-/** Parses `text` as JSON (one-line `InputError` naming file, line and column if it is not) and reads it. */
+/** Text meant as JSON (by its start or its file name): its JSON error says more than "no denial message". */
+function meantAsJson(text: string, file: string | undefined): boolean {
+  return /^\uFEFF?\s*[{["]/.test(text) || /\.json(?:\.gz)?$/i.test(file ?? '');
+}
+
+/**
+ * Reads an input of either kind, detected automatically: text that parses as
+ * JSON is records (`readInput`); anything else is the text of an error
+ * (`readErrorText`). An empty input, and text meant as JSON (a `*.json` file,
+ * or text starting like JSON) that is not JSON and holds no denial message,
+ * fail with the JSON error (file, line, column).
+ */
 export function readInputText(text: string, file?: string): IntakeResult {
-  const json = parseJsonText(text, file, 'input', (m, o) => new InputError(m, o));
+  let json: unknown;
+  try {
+    json = parseJsonText(text, file, 'input', (m, o) => new InputError(m, o));
+  } catch (jsonError) {
+    if (text.trim() === '') throw jsonError;
+    try {
+      return readErrorText(text, file);
+    } catch (textError) {
+      throw meantAsJson(text, file) ? jsonError : textError;
+    }
+  }
   return readInput(json, file);
 }

@@ -1,4 +1,7 @@
 import type { Cause, Diagnosis, Fix } from '../diagnosis/Diagnosis.js';
+import type { StateLabel } from '../iam/StateLabel.js';
+import { describeState } from '../iam/StateLabel.js';
+import { messageUnknowns } from '../intake/errorText/messageUnknowns.js';
 import { escapeSlack, slackCode, slackCodeBlock, slackSummary } from './escapeSlack.js';
 
 export interface SlackRenderOptions {
@@ -6,6 +9,8 @@ export interface SlackRenderOptions {
   readonly count?: number;
   /** Link-free footer text (e.g. the deployment name). */
   readonly footer?: string;
+  /** The IAM state explained against (the CLI names it; alerts of the deployed pipeline read live). */
+  readonly state?: StateLabel;
 }
 
 export interface SlackPayload {
@@ -99,7 +104,19 @@ export function renderSlack(d: Diagnosis, opts: SlackRenderOptions = {}): SlackP
     facts.push(`*Session:* ${slackCode(d.caller.sessionName)}`);
   if (d.caller.sourceIp !== undefined) facts.push(`*Source IP:* ${slackCode(d.caller.sourceIp)}`);
   if (d.eventTime !== undefined) facts.push(`*When:* ${slackCode(d.eventTime)}`);
+  if (d.input === 'message')
+    facts.push(
+      `*From:* an error message (unknown, as if unlogged: ${escapeSlack(messageUnknowns(d.eventName).join(', '))})`,
+    );
   blocks.push(section(facts.join('\n')));
+  if (opts.state !== undefined) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: escapeSlack(`Explained against ${describeState(opts.state)}.`) },
+      ],
+    });
+  }
   if (opts.count !== undefined && opts.count > 1) {
     blocks.push({
       type: 'context',

@@ -1,4 +1,6 @@
 import type { Cause, Diagnosis, ExplainOutput, Fix } from '../diagnosis/Diagnosis.js';
+import { describeState } from '../iam/StateLabel.js';
+import { messageUnknowns } from '../intake/errorText/messageUnknowns.js';
 
 export interface TextRenderOptions {
   /** ANSI colours (the CLI asks for them when stdout is a terminal). */
@@ -80,6 +82,11 @@ function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string 
   lines.push(
     `  role    ${d.target.roleArn ?? 'unknown'}${d.target.accountId === undefined ? '' : `  (account ${d.target.accountId})`}`,
   );
+  if (d.input === 'message') {
+    lines.push(
+      `  ${paint('dim', 'explained from an error message')}: unknown, as if unlogged: ${messageUnknowns(d.eventName).join(', ')}`,
+    );
+  }
   d.causes.forEach((c, i) => {
     lines.push('');
     lines.push(
@@ -99,6 +106,10 @@ function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string 
 /** The diagnoses for a person, plain unless `color` is asked for. */
 export function renderText(out: ExplainOutput, opts: TextRenderOptions): string {
   const paint = painter(opts.color);
+  const header =
+    out.state === undefined
+      ? ''
+      : `${paint('dim', `explained against ${oneLine(describeState(out.state))}`)}\n\n`;
   const parts = out.diagnoses.map((d) => diagnosisText(sanitize(d), paint));
   if (out.skipped.length > 0) {
     parts.push(
@@ -110,8 +121,8 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
       ].join('\n'),
     );
   }
-  if (parts.length === 0) return 'no denied role assumption found\n';
-  return `${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
+  if (parts.length === 0) return `${header}no denied role assumption found\n`;
+  return `${header}${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
 }
 
 /** Fields whose line breaks are trustwatch's own (multi-line commands and Terraform). */

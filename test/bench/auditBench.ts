@@ -233,7 +233,7 @@ async function liveBench(): Promise<void> {
     const t0 = performance.now();
     const report = await auditOrganization(live.source, {
       now: new Date('2026-11-20T00:00:00Z'),
-      source: 'bench',
+      state: { kind: 'live', label: 'moto_server (bench)' },
       accounts,
       fetchDetails: true,
       blindSpots: {

@@ -10,6 +10,7 @@ const BENCHMARKS = {
   bundle: () => import('./bundleBench.js'),
   audit: () => import('./auditBench.js'),
   routing: () => import('./routingBench.js'),
+  errorText: () => import('./errorTextBench.js'),
 } as const;
 
 const wanted = process.argv.slice(2);

@@ -98,7 +98,7 @@ function trust(principal: string, condition?: Record<string, unknown>): string {
   });
 }
 
-async function memberCredentials(
+export async function memberCredentials(
   sts: STSClient,
   accountId: string,
 ): Promise<AwsCredentialIdentity> {
@@ -118,7 +118,11 @@ async function memberCredentials(
   };
 }
 
-async function createKey(iam: IAMClient, userName: string, accountId: string): Promise<TestKey> {
+export async function createKey(
+  iam: IAMClient,
+  userName: string,
+  accountId: string,
+): Promise<TestKey> {
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey;
   if (key?.AccessKeyId === undefined || key.SecretAccessKey === undefined)
     throw new Error('no access key');

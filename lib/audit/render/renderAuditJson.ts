@@ -9,7 +9,7 @@ export function renderAuditJson(report: AuditReport): string {
       summary: {
         auditedAt: report.auditedAt,
         ...(report.organizationId === undefined ? {} : { organizationId: report.organizationId }),
-        source: report.source,
+        state: report.state,
         accounts: report.accounts.length,
         accountsNotAudited: report.accounts
           .filter((a) => a.error !== undefined)

@@ -1,3 +1,4 @@
+import { describeState } from '../../iam/StateLabel.js';
 import type { AuditFinding } from '../AuditFinding.js';
 import { type AuditReport, countBySeverity } from '../AuditReport.js';
 import { SEVERITIES } from '../findingCodes.js';
@@ -32,6 +33,8 @@ export function renderAuditMarkdown(report: AuditReport): string {
     `## trustwatch audit${report.organizationId === undefined ? '' : ` of ${code(report.organizationId)}`}`,
     '',
     `As of ${report.auditedAt}, ${report.accounts.reduce((n, a) => n + a.rolesAudited, 0)} roles in ${report.accounts.length} accounts: ${SEVERITIES.map((s) => `**${counts[s]}** ${s}`).join(', ')}.`,
+    '',
+    `Audited ${describeState(report.state).replace(/[`*_<>|]/g, '')}.`,
     '',
   ];
   if (all.length > 0) out.push(renderFindingsTable(all), '');

@@ -1,3 +1,4 @@
+import { describeState } from '../../iam/StateLabel.js';
 import type { AuditFinding } from '../AuditFinding.js';
 import { type AuditReport, countBySeverity } from '../AuditReport.js';
 import { SEVERITIES, SEVERITY_RANK } from '../findingCodes.js';
@@ -56,8 +57,9 @@ export function renderAuditText(report: AuditReport, opts: AuditTextOptions = {}
   const total = SEVERITIES.reduce((n, s) => n + counts[s], 0);
   const roles = report.accounts.reduce((n, a) => n + a.rolesAudited, 0);
   lines.push(
-    `trustwatch audit: ${roles} role(s) in ${report.accounts.length} account(s)${report.organizationId === undefined ? '' : ` of ${report.organizationId}`}, as of ${report.auditedAt} (${printable(report.source)})`,
+    `trustwatch audit: ${roles} role(s) in ${report.accounts.length} account(s)${report.organizationId === undefined ? '' : ` of ${report.organizationId}`}, as of ${report.auditedAt}`,
   );
+  lines.push(`audited ${printable(describeState(report.state))}`);
   lines.push(`${total} finding(s): ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}`);
   for (const a of report.accounts) {
     lines.push('');

@@ -54,6 +54,7 @@ export const fixSchema = z.strictObject({
 
 export const diagnosisSchema = z.strictObject({
   eventId: z.string(),
+  input: z.enum(['record', 'message']),
   eventName: z.enum(['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']),
   eventTime: z.optional(z.string()),
   caller: z.strictObject({
@@ -70,6 +71,10 @@ export const diagnosisSchema = z.strictObject({
 });
 
 export const explainOutputSchema = z.strictObject({
+  state: z.strictObject({
+    kind: z.enum(['demo', 'snapshot', 'live']),
+    label: z.string(),
+  }),
   diagnoses: z.array(diagnosisSchema),
   skipped: z.array(z.strictObject({ eventId: z.optional(z.string()), reason: z.string() })),
 });

@@ -76,6 +76,7 @@ function mfaDenial(eventId: string, roleName: string, callerRole: string): Diagn
   const ci = org.accounts.ci;
   return {
     eventId,
+    input: 'record',
     eventName: 'AssumeRole',
     eventTime: RECORDED_AT.toISOString(),
     caller: {

@@ -415,7 +415,7 @@ describe('audit fan-out on moto', () => {
       expect(err.join('')).toBe('');
       expect(status).toBe(1);
       const json = JSON.parse(out.join(''));
-      expect(json.summary.source).toBe('live');
+      expect(json.summary.state.kind).toBe('live');
       const codes = json.accounts[0].findings.map(
         (f: { code: string; roleName: string }) => `${f.code} ${f.roleName}`,
       );

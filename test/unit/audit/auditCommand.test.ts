@@ -72,7 +72,7 @@ describe('trustwatch audit: exit status as a CI gate', () => {
     [['--accounts', '111111111111,333333333333', '--fail-on', 'low'], 0],
   ])('demo %j → %i', async (args, status) => {
     const i = io();
-    expect(await auditCommand(args, i)).toBe(status);
+    expect(await auditCommand(['--demo', ...args], i)).toBe(status);
     expect(i.err()).toBe('');
   });
 
@@ -134,15 +134,20 @@ describe('trustwatch audit: exit status as a CI gate', () => {
   });
 
   it.each([
-    [['--format', 'yaml'], 'unknown format `yaml`'],
-    [['--fail-on', 'severe'], 'unknown severity `severe`'],
-    [['--accounts', '12345'], 'account `12345` is not a 12-digit account id'],
+    [['--demo', '--format', 'yaml'], 'unknown format `yaml`'],
+    [['--demo', '--fail-on', 'severe'], 'unknown severity `severe`'],
+    [['--demo', '--accounts', '12345'], 'account `12345` is not a 12-digit account id'],
+    [['--fail-on', 'high'], 'pass `--snapshot FILE`, `--live` (your AWS credentials) or `--demo`'],
+    [['--demo', '--live'], 'use one of `--snapshot`, `--live` and `--demo`, not several'],
     [['--snapshot', 'missing.json'], 'cannot read snapshot `missing.json`'],
     [['--snapshot', 'bad.json'], 'bad.json'],
-    [['--live', '--snapshot', 'x.json'], '`--snapshot` and `--live` exclude each other'],
-    [['--unused-days', '0'], '`--unused-days` must be a whole number from 1 to 400'],
+    [
+      ['--live', '--snapshot', 'x.json'],
+      'use one of `--snapshot`, `--live` and `--demo`, not several',
+    ],
+    [['--demo', '--unused-days', '0'], '`--unused-days` must be a whole number from 1 to 400'],
     [['--bogus'], 'unexpected argument `--bogus`'],
-    [['--suppressions', 'supp.json'], 'audit suppression in `supp.json` is invalid'],
+    [['--demo', '--suppressions', 'supp.json'], 'audit suppression in `supp.json` is invalid'],
   ])('unusable input %j exits 2 with one line on stderr', async (args, message) => {
     const i = io({ 'bad.json': '{"snapshotVersion": 1,', 'supp.json': '[{"codes":["NOPE"]}]' });
     expect(await main(['audit', ...args], i)).toBe(2);
@@ -153,14 +158,14 @@ describe('trustwatch audit: exit status as a CI gate', () => {
 
   it('exits 2 when no requested account could be audited', async () => {
     const i = io();
-    expect(await auditCommand(['--accounts', '666666666666'], i)).toBe(2);
+    expect(await auditCommand(['--demo', '--accounts', '666666666666'], i)).toBe(2);
     expect(i.out()).toContain('not audited: no IAM state for account `666666666666`');
   });
 
   it('auditExitStatus ignores unreadable accounts when others were audited', () => {
     const report = {
       auditedAt: 'x',
-      source: 'x',
+      state: { kind: 'snapshot' as const, label: 'x' },
       warnings: [],
       accounts: [
         {
@@ -200,7 +205,7 @@ describe('trustwatch audit --denials', () => {
   it('feeds diagnosed denials to the rules: the stale id fix names the recreated role', async () => {
     const i = io({ 'denials.json': denials });
     await auditCommand(
-      ['--denials', 'denials.json', '--accounts', '222222222222', '--format', 'json'],
+      ['--demo', '--denials', 'denials.json', '--accounts', '222222222222', '--format', 'json'],
       i,
     );
     const stale = JSON.parse(i.out()).accounts[0].findings.find(
@@ -218,7 +223,7 @@ describe('trustwatch audit --denials', () => {
     ['[{"roleArn":"arn:aws:iam::222222222222:role/R"}]', 'invalid denial summary'],
   ])('rejects a bad denials file %s with exit 2', async (text, message) => {
     const i = io({ 'd.json': text });
-    expect(await main(['audit', '--denials', 'd.json'], i)).toBe(2);
+    expect(await main(['audit', '--demo', '--denials', 'd.json'], i)).toBe(2);
     expect(i.err()).toContain(message);
     expect(i.err()).toContain('file `d.json`');
   });
@@ -227,7 +232,7 @@ describe('trustwatch audit --denials', () => {
 describe('trustwatch audit: formats', () => {
   it('json has a summary and every finding with its verified fix', async () => {
     const i = io();
-    await auditCommand(['--format', 'json'], i);
+    await auditCommand(['--demo', '--format', 'json'], i);
     const json = JSON.parse(i.out());
     expect(json.summary).toMatchObject({
       organizationId: 'o-exampleorg1',
@@ -246,7 +251,7 @@ describe('trustwatch audit: formats', () => {
 
   it('markdown has the findings table and the fixes', async () => {
     const i = io();
-    await auditCommand(['--format', 'markdown', '--accounts', '555555555555'], i);
+    await auditCommand(['--demo', '--format', 'markdown', '--accounts', '555555555555'], i);
     expect(i.out()).toContain(
       '| critical | `OIDC_NO_SUB_CONDITION` | 555555555555 | `GitHubActionsSandbox` |',
     );
@@ -255,7 +260,7 @@ describe('trustwatch audit: formats', () => {
 
   it('text names each finding, its evidence and its fix', async () => {
     const i = io();
-    await auditCommand(['--accounts', '222222222222'], i);
+    await auditCommand(['--demo', '--accounts', '222222222222'], i);
     expect(i.out()).toContain('CRITICAL ANY_PRINCIPAL_UNRESTRICTED  LegacyPublicRole');
     expect(i.out()).toContain(
       'evidence: statement PartnerAccount (#0), principal arn:aws:iam::999999999999:root, condition sts:ExternalId',

@@ -55,7 +55,7 @@ async function demoReport() {
   const snap = demoSnapshot();
   return auditOrganization(new SnapshotStateSource(snap), {
     now: new Date(snap.capturedAt ?? ''),
-    source: 'demo',
+    state: { kind: 'demo', label: 'demo-snapshot.json' },
   });
 }
 

@@ -368,7 +368,7 @@ async function check(argv: string[], row: Row, command: string, f: string, stdin
 describe('trustwatch explain --format json: malformed events', () => {
   it.each(EVENT_ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
     const { path, stdin } = row.input();
-    await check(['explain', '--format', 'json', path], row, 'explain', path, stdin);
+    await check(['explain', '--demo', '--format', 'json', path], row, 'explain', path, stdin);
   });
 });
 
@@ -661,31 +661,49 @@ describe.each(['explain', 'audit'] as const)(
 
 describe('trustwatch options', () => {
   it.each([
-    [['explain', '--bogus', SAMPLE], 'explain', 'unknown option `--bogus`'],
+    [['explain', '--demo', '--bogus', SAMPLE], 'explain', 'unknown option `--bogus`'],
     [
-      ['explain', '--format', 'xml', SAMPLE],
+      ['explain', '--demo', '--format', 'xml', SAMPLE],
       'explain',
       'unknown format `xml` (expected text, json or slack)',
     ],
     [
-      ['explain', '--format=xml', SAMPLE],
+      ['explain', '--demo', '--format=xml', SAMPLE],
       'explain',
       'unknown format `xml` (expected text, json or slack)',
     ],
-    [['explain', '--format', 'json', SAMPLE, SAMPLE], 'explain', 'expected one input, got 2'],
-    [['explain', '--format', 'json'], 'explain', 'missing input: a file, a directory or -'],
-    [['explain', SAMPLE, '--format'], 'explain', 'option `--format` needs a value'],
+    [
+      ['explain', '--demo', '--format', 'json', SAMPLE, SAMPLE],
+      'explain',
+      'expected one input, got 2',
+    ],
+    [
+      ['explain', '--demo', '--format', 'json'],
+      'explain',
+      'missing input: a file, a directory, - or `--message TEXT`',
+    ],
+    [['explain', '--demo', SAMPLE, '--format'], 'explain', 'option `--format` needs a value'],
+    [
+      ['explain', '--format', 'json', SAMPLE],
+      'explain',
+      'no IAM state to explain against: pass `--snapshot FILE`, `--live` (your AWS credentials) or `--demo` (the embedded demo organization)',
+    ],
     [['explain', '--snapshot=', SAMPLE], 'explain', 'option `--snapshot` needs a value'],
-    [['explain', '--format=', SAMPLE], 'explain', 'option `--format` needs a value'],
+    [['explain', '--demo', '--format=', SAMPLE], 'explain', 'option `--format` needs a value'],
     [['explain', '--snapshot', ROOT, SAMPLE], 'explain', `it is a directory (file \`${ROOT}\`)`],
     [['audit', '--snapshot='], 'audit', 'option `--snapshot` needs a value'],
     [['audit', '--bogus'], 'audit', 'unexpected argument `--bogus`'],
     [
-      ['audit', '--format', 'xml'],
+      ['audit', '--demo', '--format', 'xml'],
       'audit',
       'unknown format `xml` (expected text, json or markdown)',
     ],
     [['audit', SAMPLE], 'audit', `unexpected argument \`${SAMPLE}\``],
+    [
+      ['audit', '--format', 'json'],
+      'audit',
+      'no IAM state to audit: pass `--snapshot FILE`, `--live` (your AWS credentials) or `--demo` (the embedded demo organization)',
+    ],
   ])('%j exits 2 with one line', async (argv, command, line) => {
     const { code, out, err } = await run(argv);
     expect(code).toBe(2);

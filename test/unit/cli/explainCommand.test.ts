@@ -13,7 +13,8 @@ const SAMPLE = join(EVENTS, '01-trust-policy-lacks-principal.json');
 
 async function run(args: string[], stdin?: string, isTty = false) {
   const io = fakeIo({ ...(stdin === undefined ? {} : { stdin }), isTty });
-  const code = await main(['explain', ...args], io);
+  const state = args.some((a) => /^--(snapshot|live|demo)\b/.test(a)) ? [] : ['--demo'];
+  const code = await main(['explain', ...state, ...args], io);
   return { code, out: io.out.join(''), err: io.err.join('') };
 }
 
@@ -26,9 +27,10 @@ function tmp(name: string, text: string): string {
 
 describe('parseExplainArgs', () => {
   it.each([
-    [['x.json'], { format: 'text', live: false, input: 'x.json' }],
-    [['--format', 'json', '-'], { format: 'json', input: '-' }],
-    [['--format=slack', 'dir'], { format: 'slack', input: 'dir' }],
+    [['--demo', 'x.json'], { format: 'text', live: false, demo: true, input: 'x.json' }],
+    [['--demo', '--format', 'json', '-'], { format: 'json', input: '-' }],
+    [['--demo', '--format=slack', 'dir'], { format: 'slack', input: 'dir' }],
+    [['--demo', '--message', 'User: x'], { message: 'User: x', input: '' }],
     [['--snapshot', 's.json', 'e.json'], { snapshot: 's.json', input: 'e.json' }],
     [
       ['--live', '--profile', 'p', '--region', 'eu-west-1', 'e.json'],
@@ -39,13 +41,16 @@ describe('parseExplainArgs', () => {
   });
 
   it.each([
-    [['--format', 'xml', 'e.json'], /unknown format `xml`/],
+    [['--demo', '--format', 'xml', 'e.json'], /unknown format `xml`/],
     [['--bogus', 'e.json'], /unknown option `--bogus`/],
     [['--snapshot'], /needs a value/],
-    [[], /missing input/],
-    [['a.json', 'b.json'], /expected one input, got 2/],
-    [['--profile', 'p', 'e.json'], /only apply with `--live`/],
-    [['--live', '--snapshot', 's.json', 'e.json'], /either `--snapshot` or `--live`/],
+    [['--demo'], /missing input/],
+    [['--demo', 'a.json', 'b.json'], /expected one input, got 2/],
+    [['--demo', '--message', 'x', 'e.json'], /either `--message TEXT` or an input file/],
+    [['--demo', '--profile', 'p', 'e.json'], /only apply with `--live`/],
+    [['e.json'], /pass `--snapshot FILE`, `--live` \(your AWS credentials\) or `--demo`/],
+    [['--live', '--snapshot', 's.json', 'e.json'], /one of `--snapshot`, `--live` and `--demo`/],
+    [['--demo', '--snapshot', 's.json', 'e.json'], /one of `--snapshot`, `--live` and `--demo`/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseExplainArgs(argv)).toThrow(ConfigError);
     expect(() => parseExplainArgs(argv)).toThrow(message);

@@ -106,7 +106,7 @@ describe('main: an unexpected error inside a command', () => {
     io.stdout = () => {
       throw withStack(new TypeError('Cannot write to a closed stream'));
     };
-    const code = await main(['explain', '--format', 'json', SAMPLE], io);
+    const code = await main(['explain', '--demo', '--format', 'json', SAMPLE], io);
     expect(code).toBe(3);
     expect(io.err.join('')).toBe(
       `trustwatch explain: internal error: cannot write to a closed stream ${BUG}\n`,
@@ -118,12 +118,12 @@ describe('the trustwatch bin (a real process)', () => {
   const bin = join(ROOT, 'lib/cli/bin.js');
   it.each([
     [
-      ['explain', '--format', 'json', join(ROOT, 'no-such-file.json')],
+      ['explain', '--demo', '--format', 'json', join(ROOT, 'no-such-file.json')],
       2,
       /^trustwatch explain: no such file \(file `.+no-such-file\.json`\)\n$/,
     ],
     [
-      ['explain', '--format', 'xml', SAMPLE],
+      ['explain', '--demo', '--format', 'xml', SAMPLE],
       2,
       /^trustwatch explain: unknown format `xml` \(expected text, json or slack\)\n$/,
     ],

@@ -87,6 +87,7 @@ describe('trustwatch explain --routes', () => {
   it('prints where each diagnosis goes and why earlier rules did not match', async () => {
     const r = await run([
       'explain',
+      '--demo',
       '--routes',
       ROUTES,
       join(SHARED, '02-caller-lacks-sts-assumerole.json'),
@@ -99,7 +100,7 @@ describe('trustwatch explain --routes', () => {
   });
 
   it('prints json routes for a directory of events', async () => {
-    const r = await run(['explain', '--routes', ROUTES, '--format', 'json', SHARED]);
+    const r = await run(['explain', '--demo', '--routes', ROUTES, '--format', 'json', SHARED]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out) as {
       routes: { eventId: string; destinations: string[]; rule: string | null; also: string[] }[];
@@ -117,14 +118,15 @@ describe('trustwatch explain --routes', () => {
   it('fails on a broken routing file before reading any event', async () => {
     const r = await run([
       'explain',
+      '--demo',
       '--routes',
       tmp('{"destinations": {}}'),
       '/nonexistent/events.json',
     ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('define at least one destination');
-    expect((await run(['explain', '--routes', ROUTES, '--format', 'slack', SHARED])).err).toContain(
-      '`--routes` prints text or json',
-    );
+    expect(
+      (await run(['explain', '--demo', '--routes', ROUTES, '--format', 'slack', SHARED])).err,
+    ).toContain('`--routes` prints text or json');
   });
 });

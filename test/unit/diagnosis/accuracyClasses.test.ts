@@ -20,7 +20,7 @@ async function diagnosis(name: string) {
       'explain',
       '--format',
       'json',
-      ...(existsSync(snapshot) ? ['--snapshot', snapshot] : []),
+      ...(existsSync(snapshot) ? ['--snapshot', snapshot] : ['--demo']),
       join(dir, 'event.json'),
     ],
     io,

@@ -74,7 +74,8 @@ describe('diagnosis robustness', () => {
         async (i, drop, type, roleArn) => {
           const intake = readInput(mutate(samples[i]!, drop, type, roleArn), 'fuzz.json');
           const out = await explainAll(intake, source);
-          expect(explainOutputSchema.safeParse(JSON.parse(JSON.stringify(out))).success).toBe(true);
+          const doc = { state: { kind: 'demo', label: 'demo-snapshot.json' }, ...out };
+          expect(explainOutputSchema.safeParse(JSON.parse(JSON.stringify(doc))).success).toBe(true);
           for (const d of out.diagnoses) {
             expect(d.causes.length).toBeGreaterThan(0);
             for (const f of d.fixes) expect(f.verified).toBe(true);

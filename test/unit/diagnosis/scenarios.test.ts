@@ -19,7 +19,7 @@ async function explainJson(eventFile: string, snapshotFile?: string) {
     'explain',
     '--format',
     'json',
-    ...(snapshotFile ? ['--snapshot', snapshotFile] : []),
+    ...(snapshotFile ? ['--snapshot', snapshotFile] : ['--demo']),
     eventFile,
   ];
   const code = await main(args, io);

@@ -83,7 +83,7 @@ function explainArgs(eventFile: string, snapshotFile: string | undefined): strin
     'explain',
     '--format',
     'json',
-    ...(snapshotFile ? ['--snapshot', snapshotFile] : []),
+    ...(snapshotFile ? ['--snapshot', snapshotFile] : ['--demo']),
     eventFile,
   ];
 }

@@ -104,7 +104,7 @@ describe('fixes across the scenario corpus', () => {
         'explain',
         '--format',
         'json',
-        ...(s.snapshotFile ? ['--snapshot', s.snapshotFile] : []),
+        ...(s.snapshotFile ? ['--snapshot', s.snapshotFile] : ['--demo']),
         s.eventFile,
       ];
       expect(await main(args, io)).toBe(0);

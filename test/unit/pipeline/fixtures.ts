@@ -4,6 +4,7 @@ import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
 export function sampleDiagnosis(over: Partial<Diagnosis> = {}): Diagnosis {
   return {
     eventId: 'e0f1a2b3-0001-4c5d-9e6f-7a8b9c0d1e01',
+    input: 'record',
     eventName: 'AssumeRole',
     eventTime: '2026-03-02T09:14:07Z',
     caller: {

@@ -16,6 +16,7 @@ const hostile =
 function diagnosis(overrides: Partial<Diagnosis> = {}): Diagnosis {
   return {
     eventId: 'e-1',
+    input: 'record',
     eventName: 'AssumeRoleWithWebIdentity',
     eventTime: '2026-03-02T15:40:03Z',
     caller: {

@@ -7,6 +7,7 @@ const out: ExplainOutput = {
   diagnoses: [
     {
       eventId: 'e-1',
+      input: 'record',
       eventName: 'AssumeRole',
       caller: {
         type: 'AssumedRole',
