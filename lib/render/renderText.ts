@@ -1,4 +1,6 @@
 import type { Cause, Diagnosis, ExplainOutput, Fix } from '../diagnosis/Diagnosis.js';
+import { quotesLineBreak, terminalBlock, terminalLine } from './safeText.js';
+import { untrustedValues } from './untrustedValues.js';
 
 export interface TextRenderOptions {
   /** ANSI colours (the CLI asks for them when stdout is a terminal). */
@@ -9,21 +11,16 @@ const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: 
 type Style = keyof typeof ANSI;
 
 /**
- * Removes control characters and bidirectional overrides, so event text
- * cannot move the cursor, recolour the terminal or display reordered
- * (Trojan Source) text. Line breaks stay: see {@link oneLine}.
+ * Multi-line text made terminal-safe: no escape sequence, bidirectional
+ * override or invisible character (each shown as `\u{…}`); `\n` stays.
+ * See lib/render/safeText.ts.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
-    '',
-  );
+  return terminalBlock(text);
 }
 
-/** Terminal-safe and on one line: a line break in event text (a session name, an OIDC sub) cannot forge output lines. */
-function oneLine(text: string): string {
-  return terminalSafe(text).replace(/\r\n|\r|\n/g, ' ⏎ ');
-}
+/** Terminal-safe and on one line: a line break in event text (a session name, an OIDC sub) is shown as ` ⏎ `, so it cannot forge output lines. */
+const oneLine = (text: string): string => terminalLine(text);
 
 function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? `\u001B[${ANSI[style]}m${text}\u001B[0m` : text);
@@ -54,21 +51,35 @@ function evidenceText(c: Cause): string {
   return parts.join('\n');
 }
 
-function fixText(f: Fix, paint: ReturnType<typeof painter>): string {
+/** A command or Terraform to paste, or why it is not shown (it quotes event text holding a line break). */
+function pasteBlock(label: string, text: string, untrusted: readonly string[]): string[] {
+  if (quotesLineBreak(text, untrusted)) {
+    return [
+      `  ${label}: not shown (it quotes event text that holds a line break, which would run as a command of its own); \`--format json\` has it`,
+    ];
+  }
+  return [`  ${label}:`, indent(text, '    ')];
+}
+
+function fixText(f: Fix, paint: ReturnType<typeof painter>, untrusted: readonly string[]): string {
   const lines = [
     `${paint('green', 'fix')} for ${f.cause}: ${f.title}${f.verified ? paint('dim', ' (verified)') : ''}`,
   ];
   if (f.appliesTo !== undefined) lines.push(`  applies to: ${f.appliesTo}`);
   if (f.iamPolicy !== undefined)
     lines.push('  IAM policy:', indent(JSON.stringify(f.iamPolicy, null, 2), '    '));
-  if (f.awsCli !== undefined) lines.push('  AWS CLI:', indent(f.awsCli, '    '));
-  if (f.terraform !== undefined) lines.push('  Terraform:', indent(f.terraform, '    '));
+  if (f.awsCli !== undefined) lines.push(...pasteBlock('AWS CLI', f.awsCli, untrusted));
+  if (f.terraform !== undefined) lines.push(...pasteBlock('Terraform', f.terraform, untrusted));
   return lines.join('\n');
 }
 
 const CONFIDENCE_STYLE = { confirmed: 'red', likely: 'yellow', possible: 'dim' } as const;
 
-function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string {
+function diagnosisText(
+  d: Diagnosis,
+  paint: ReturnType<typeof painter>,
+  untrusted: readonly string[],
+): string {
   const lines: string[] = [];
   lines.push(
     paint('bold', `${d.eventName} denied`) +
@@ -91,7 +102,7 @@ function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string 
   });
   for (const f of d.fixes) {
     lines.push('');
-    lines.push(indent(fixText(f, paint), '  '));
+    lines.push(indent(fixText(f, paint, untrusted), '  '));
   }
   return lines.join('\n');
 }
@@ -99,7 +110,10 @@ function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string 
 /** The diagnoses for a person, plain unless `color` is asked for. */
 export function renderText(out: ExplainOutput, opts: TextRenderOptions): string {
   const paint = painter(opts.color);
-  const parts = out.diagnoses.map((d) => diagnosisText(sanitize(d), paint));
+  const parts = out.diagnoses.map((d) =>
+    // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
+    diagnosisText(sanitize(d), paint, untrustedValues(d).map(terminalBlock)),
+  );
   if (out.skipped.length > 0) {
     parts.push(
       [
@@ -120,7 +134,7 @@ const MULTILINE = new Set(['awsCli', 'terraform']);
 /** Deep copy of a diagnosis with every string made terminal-safe (and one line, outside code). */
 function sanitize<T>(value: T, key = ''): T {
   if (typeof value === 'string') {
-    return (MULTILINE.has(key) ? terminalSafe(value) : oneLine(value)) as T;
+    return (MULTILINE.has(key) ? terminalBlock(value) : oneLine(value)) as T;
   }
   if (Array.isArray(value)) return value.map((v) => sanitize(v, key)) as T;
   if (typeof value === 'object' && value !== null) {
