@@ -95,7 +95,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     { snsDigestSink },
     { slackDigestSink },
     { cachedWebhookUrl },
-    { awsSecretReader },
+    { powertoolsReadSecret },
     { dynamoDenialReader },
     ddb,
     lib,
@@ -109,7 +109,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     import('../lib/audit/digest/snsDigestSink.js'),
     import('../lib/audit/digest/slackDigestSink.js'),
     import('../lib/alerts/webhookUrl.js'),
-    import('../lib/alerts/awsSecretReader.js'),
+    import('../lib/alerts/readSecret.js'),
     import('../lib/audit/aws/dynamoDenialReader.js'),
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/lib-dynamodb'),
@@ -129,7 +129,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
       : [snsDigestSink(new sns.SNSClient({}), config.topicArn)]),
     ...(config.slack === undefined
       ? []
-      : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, awsSecretReader()) })]),
+      : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, powertoolsReadSecret()) })]),
   ];
   const now = () => new Date();
   // The explain pipeline's denial summaries (Query on the noise table's `denials` index only).

@@ -1,14 +1,11 @@
 import type { PipelineConfig } from '../config/pipelineConfig.js';
+import type { WindowItem } from '../dedup/DedupWindows.js';
+import type { EventClaim } from '../dedup/EventLedger.js';
 import { callerPrincipal, fingerprint, firstCause } from '../dedup/fingerprint.js';
-import {
-  BusyError,
-  type EventClaim,
-  type NoiseStore,
-  type WindowItem,
-} from '../dedup/NoiseStore.js';
+import type { NoiseStores } from '../dedup/NoiseStores.js';
 import { findSuppression } from '../dedup/suppressions.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
-import { DeliveryError } from '../errors/TrustwatchError.js';
+import { BusyError, DeliveryError } from '../errors/TrustwatchError.js';
 import type { Alert, AlertSink } from './Alert.js';
 import { alertMessage } from './alertMessage.js';
 
@@ -46,7 +43,7 @@ export type NoiseSettings = Pick<
 >;
 
 export interface AlertPipelineDeps {
-  readonly store: NoiseStore;
+  readonly stores: NoiseStores;
   readonly sinks: readonly AlertSink[];
   readonly settings: NoiseSettings;
   /** Epoch milliseconds. */
@@ -113,8 +110,8 @@ export class AlertPipeline {
    * record then fails and is retried, ending in the DLQ if it keeps failing).
    */
   async process(eventId: string, explain: () => Promise<Diagnosis>): Promise<PipelineOutcome> {
-    const { store } = this.deps;
-    const claim = await store.beginEvent(eventId, this.now(), LEASE_SECONDS);
+    const { stores } = this.deps;
+    const claim = await stores.ledger.beginEvent(eventId, this.now(), LEASE_SECONDS);
     if (claim.status === 'duplicate') {
       this.deps.metrics.count('DuplicateDelivery');
       this.deps.log.info('event already processed, skipped', { eventId });
@@ -122,10 +119,10 @@ export class AlertPipeline {
     }
     try {
       const outcome = await this.decideAndDeliver(eventId, claim, await explain());
-      await store.completeEvent(eventId);
+      await stores.ledger.completeEvent(eventId);
       return outcome;
     } catch (err) {
-      await store.releaseEvent(eventId).catch((releaseErr: unknown) => {
+      await stores.ledger.releaseEvent(eventId).catch((releaseErr: unknown) => {
         this.deps.log.warn('could not release event lease', { eventId, error: String(releaseErr) });
       });
       throw err;
@@ -137,13 +134,13 @@ export class AlertPipeline {
     claim: EventClaim,
     d: Diagnosis,
   ): Promise<PipelineOutcome> {
-    const { store, settings, log, metrics } = this.deps;
+    const { stores, settings, log, metrics } = this.deps;
     if (claim.decision === 'counted' || claim.decision === 'suppressed') return claim.decision;
 
     const rule = findSuppression(settings.suppressions, d);
     if (rule !== undefined) {
       await this.recordEvidence(eventId, claim, d);
-      await store.recordDecision(eventId, 'suppressed');
+      await stores.ledger.recordDecision(eventId, 'suppressed');
       metrics.count('Suppressed');
       log.info('denial suppressed by configuration', {
         eventId,
@@ -157,14 +154,21 @@ export class AlertPipeline {
     if (firstCause(d) === 'ROLE_NOT_FOUND') {
       const caller = callerPrincipal(d);
       const role = d.target.roleArn ?? d.target.accountId ?? 'unknown';
-      const state = await store.recordMissingRole(
+      const state = await stores.enumeration.recordMissingRole(
         caller,
         role,
         this.now(),
         settings.enumerationWindowSeconds,
       );
       if (state.roles.length >= settings.enumerationThreshold) {
-        if (await store.claimEnumerationAlert(caller, state.windowEnd, eventId, this.now())) {
+        if (
+          await stores.enumeration.claimEnumerationAlert(
+            caller,
+            state.windowEnd,
+            eventId,
+            this.now(),
+          )
+        ) {
           alerts.push({
             kind: 'security',
             finding: 'ROLE_ENUMERATION',
@@ -176,7 +180,7 @@ export class AlertPipeline {
             diagnosis: d,
           });
         } else {
-          await store.recordDecision(eventId, 'counted');
+          await stores.ledger.recordDecision(eventId, 'counted');
           metrics.count('EnumerationHeldBack');
           return 'counted';
         }
@@ -187,7 +191,7 @@ export class AlertPipeline {
       const fp = fingerprint(d);
       // The sample becomes the summary's content; bounded so the item stays under 400 KB.
       const sample = alertMessage({ kind: 'diagnosis', diagnosis: d }, SAMPLE_LIMIT_BYTES).body;
-      let occurrence = await store.occurrence(
+      let occurrence = await stores.windows.occurrence(
         fp,
         eventId,
         this.now(),
@@ -201,7 +205,7 @@ export class AlertPipeline {
           });
         }
         await this.sendSummary(occurrence.window);
-        occurrence = await store.occurrence(
+        occurrence = await stores.windows.occurrence(
           fp,
           eventId,
           this.now(),
@@ -211,16 +215,18 @@ export class AlertPipeline {
       }
       if (occurrence.kind === 'repeat') {
         await this.recordEvidence(eventId, claim, d);
-        await store.recordDecision(eventId, 'counted');
+        await stores.ledger.recordDecision(eventId, 'counted');
         metrics.count('RepeatCounted');
         return 'counted';
       }
       alerts.push({ kind: 'diagnosis', diagnosis: d });
     }
 
-    await this.deliverAll(alerts, claim.delivered, (key) => store.markDelivered(eventId, key));
+    await this.deliverAll(alerts, claim.delivered, (key) =>
+      stores.ledger.markDelivered(eventId, key),
+    );
     await this.recordEvidence(eventId, claim, d);
-    await store.recordDecision(eventId, 'alerted');
+    await stores.ledger.recordDecision(eventId, 'alerted');
     for (const a of alerts)
       metrics.count(a.kind === 'security' ? 'SecurityAlertSent' : 'AlertSent');
     return 'alerted';
@@ -241,7 +247,7 @@ export class AlertPipeline {
     if (firstCause(d) === 'ROLE_NOT_FOUND') return;
     const caller = callerPrincipal(d);
     try {
-      await this.deps.store.recordDenial(
+      await this.deps.stores.evidence.recordDenial(
         {
           roleAccountId,
           roleArn,
@@ -304,9 +310,14 @@ export class AlertPipeline {
 
   /** Sends one window's summary if this caller wins the lease; returns whether it sent it. */
   private async sendSummary(window: WindowItem): Promise<boolean> {
-    const { store } = this.deps;
+    const { stores } = this.deps;
     if (
-      !(await store.claimSummary(window.fingerprint, window.windowEnd, this.now(), LEASE_SECONDS))
+      !(await stores.windows.claimSummary(
+        window.fingerprint,
+        window.windowEnd,
+        this.now(),
+        LEASE_SECONDS,
+      ))
     ) {
       return false;
     }
@@ -323,17 +334,17 @@ export class AlertPipeline {
         [alert],
         new Set([...window.summaryDelivered].map((s) => `summary:${s}`)),
         (key) =>
-          store.markSummaryDelivered(
+          stores.windows.markSummaryDelivered(
             window.fingerprint,
             window.windowEnd,
             key.slice('summary:'.length),
           ),
       );
     } catch (err) {
-      await store.releaseSummary(window.fingerprint, window.windowEnd);
+      await stores.windows.releaseSummary(window.fingerprint, window.windowEnd);
       throw err;
     }
-    await store.completeSummary(window.fingerprint, window.windowEnd);
+    await stores.windows.completeSummary(window.fingerprint, window.windowEnd);
     this.deps.metrics.count('SummarySent');
     return true;
   }
@@ -344,7 +355,7 @@ export class AlertPipeline {
    * them when any failed, so the failure is visible (the next run retries).
    */
   async flushSummaries(limit = 100): Promise<number> {
-    const due = await this.deps.store.dueSummaries(this.now(), limit);
+    const due = await this.deps.stores.windows.dueSummaries(this.now(), limit);
     let sent = 0;
     const errors: string[] = [];
     for (const window of due) {

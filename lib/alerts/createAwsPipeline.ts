@@ -5,11 +5,11 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../config/pipelineConfig.js';
-import { DynamoNoiseStore } from '../dedup/DynamoNoiseStore.js';
+import { createDynamoNoiseStores } from '../dedup/createDynamoNoiseStores.js';
 import { AlertPipeline } from './AlertPipeline.js';
-import { awsSecretReader } from './awsSecretReader.js';
 import { createSinks } from './createSinks.js';
 import { pipelineLogger, pipelineMetrics } from './powertoolsAdapters.js';
+import { powertoolsReadSecret } from './readSecret.js';
 
 export interface AwsPipeline {
   readonly pipeline: AlertPipeline;
@@ -29,11 +29,11 @@ export function createAwsPipeline(config: PipelineConfig, functionName: string):
     marshallOptions: { removeUndefinedValues: true },
   });
   const pipeline = new AlertPipeline({
-    store: new DynamoNoiseStore(doc, config.tableName),
+    stores: createDynamoNoiseStores(doc, config.tableName),
     sinks: createSinks(config, {
       sns: new SNSClient({}),
       eventBridge: new EventBridgeClient({}),
-      secrets: awsSecretReader(),
+      readSecret: powertoolsReadSecret(),
     }),
     settings: config,
     clock: () => Date.now(),

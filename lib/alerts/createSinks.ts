@@ -3,14 +3,15 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import type { AlertSink } from './Alert.js';
 import { EventBridgeSink } from './eventBridgeSink.js';
+import type { ReadSecret } from './readSecret.js';
 import { SlackSink } from './slackSink.js';
 import { SnsSink } from './snsSink.js';
-import { cachedWebhookUrl, type SecretReader } from './webhookUrl.js';
+import { cachedWebhookUrl } from './webhookUrl.js';
 
 export interface SinkClients {
   readonly sns: SNSClient;
   readonly eventBridge: EventBridgeClient;
-  readonly secrets: SecretReader;
+  readonly readSecret: ReadSecret;
 }
 
 /** The sinks of a deployment: SNS and EventBridge always, Slack when a webhook secret is configured. */
@@ -22,7 +23,7 @@ export function createSinks(config: PipelineConfig, clients: SinkClients): Alert
   if (config.slack !== undefined) {
     sinks.push(
       new SlackSink({
-        webhookUrl: cachedWebhookUrl(config.slack, clients.secrets),
+        webhookUrl: cachedWebhookUrl(config.slack, clients.readSecret),
         maxAttempts: config.slackMaxAttempts,
       }),
     );

@@ -50,6 +50,11 @@ export class DeliveryError extends TrustwatchError {
   override readonly name: string = 'DeliveryError';
 }
 
+/** Another invocation is processing the same record (or summary) right now; retry later. */
+export class BusyError extends TrustwatchError {
+  override readonly name: string = 'BusyError';
+}
+
 /**
  * Control characters (a newline in an account id or a file name, a terminal
  * escape in a policy) written as escapes, so that the line stays one line and

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoNoiseStore } from '../../dedup/DynamoNoiseStore.js';
+import { DynamoDenialEvidence } from '../../dedup/DynamoDenialEvidence.js';
 import type { DenialReader } from '../DenialReader.js';
 
 /**
@@ -8,6 +8,6 @@ import type { DenialReader } from '../DenialReader.js';
  * may not read or write anything else of the table.
  */
 export function dynamoDenialReader(doc: DynamoDBDocumentClient, tableName: string): DenialReader {
-  const store = new DynamoNoiseStore(doc, tableName);
+  const store = new DynamoDenialEvidence(doc, tableName);
   return { recentDenials: (accountId, since) => store.recentDenials(accountId, since) };
 }

@@ -1,19 +1,23 @@
 import type { DenialSummary } from '../../../lib/audit/DenialSummary.js';
-import {
-  BusyError,
-  type DenialRecord,
-  type EnumerationState,
-  type EventClaim,
-  type NoiseStore,
-  type OccurrenceResult,
-  type WindowItem,
-} from '../../../lib/dedup/NoiseStore.js';
+import type {
+  DedupWindows,
+  OccurrenceResult,
+  WindowItem,
+} from '../../../lib/dedup/DedupWindows.js';
+import type { DenialEvidence, DenialRecord } from '../../../lib/dedup/DenialEvidence.js';
+import type {
+  EnumerationState,
+  EnumerationWindows,
+} from '../../../lib/dedup/EnumerationWindows.js';
+import type { EventClaim, EventDecision, EventLedger } from '../../../lib/dedup/EventLedger.js';
+import type { NoiseStores } from '../../../lib/dedup/NoiseStores.js';
+import { BusyError } from '../../../lib/errors/TrustwatchError.js';
 
 interface EventItem {
   status: 'in_progress' | 'completed';
   leaseUntil: number;
   delivered: Set<string>;
-  decision?: string;
+  decision?: EventDecision;
 }
 
 interface Win {
@@ -28,12 +32,19 @@ interface Win {
 }
 
 /**
- * In-memory {@link NoiseStore} with the same conditional semantics as
+ * In-memory noise stores (ledger, windows, enumeration, evidence) with the same conditional semantics as
  * DynamoNoiseStore (single-threaded, so every write is atomic), for unit tests
  * of the pipeline's decisions. The DynamoDB store itself runs against moto in
  * test/integration/pipeline.
  */
-export class MemoryNoiseStore implements NoiseStore {
+export class MemoryNoiseStore
+  implements EventLedger, DedupWindows, EnumerationWindows, DenialEvidence
+{
+  /** This one object as the pipeline's four stores (each job sees only its own port). */
+  get stores(): NoiseStores {
+    return { ledger: this, windows: this, enumeration: this, evidence: this };
+  }
+
   readonly events = new Map<string, EventItem>();
   readonly windows = new Map<string, Win>();
   readonly enumerations = new Map<
@@ -67,7 +78,7 @@ export class MemoryNoiseStore implements NoiseStore {
     if (e.status === 'completed') return { status: 'duplicate', delivered: new Set(e.delivered) };
     throw new BusyError(`event \`${eventId}\` is being processed by another invocation`);
   }
-  async recordDecision(eventId: string, decision: string): Promise<void> {
+  async recordDecision(eventId: string, decision: EventDecision): Promise<void> {
     const e = this.events.get(eventId);
     if (e) e.decision = decision;
   }

@@ -27,7 +27,7 @@ function setup(settings: Partial<NoiseSettings> = {}) {
   const clock = { now: Date.parse('2026-03-02T09:00:00Z') };
   const metrics: string[] = [];
   const pipeline = new AlertPipeline({
-    store,
+    stores: store.stores,
     sinks: [sns, slack],
     settings: {
       dedupWindowSeconds: 600,
