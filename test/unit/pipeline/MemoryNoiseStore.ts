@@ -58,8 +58,21 @@ export class MemoryNoiseStore
   >();
   /** When set, `recordDenial` throws it (a DynamoDB outage). */
   failRecordDenial: Error | undefined;
+  /** Ledger faults to inject: each named method throws the error this many times. */
+  readonly ledgerFaults = new Map<
+    'beginEvent' | 'recordDecision' | 'markDelivered' | 'completeEvent',
+    { error: Error; times: number }
+  >();
+
+  private fault(method: 'beginEvent' | 'recordDecision' | 'markDelivered' | 'completeEvent'): void {
+    const f = this.ledgerFaults.get(method);
+    if (f === undefined || f.times <= 0) return;
+    f.times--;
+    throw f.error;
+  }
 
   async beginEvent(eventId: string, now: number, leaseSeconds: number): Promise<EventClaim> {
+    this.fault('beginEvent');
     const e = this.events.get(eventId);
     if (e === undefined || (e.status === 'in_progress' && e.leaseUntil < now)) {
       const item: EventItem = {
@@ -79,13 +92,16 @@ export class MemoryNoiseStore
     throw new BusyError(`event \`${eventId}\` is being processed by another invocation`);
   }
   async recordDecision(eventId: string, decision: EventDecision): Promise<void> {
+    this.fault('recordDecision');
     const e = this.events.get(eventId);
     if (e) e.decision = decision;
   }
   async markDelivered(eventId: string, key: string): Promise<void> {
+    this.fault('markDelivered');
     this.events.get(eventId)?.delivered.add(key);
   }
   async completeEvent(eventId: string): Promise<void> {
+    this.fault('completeEvent');
     const e = this.events.get(eventId);
     if (e) e.status = 'completed';
   }
