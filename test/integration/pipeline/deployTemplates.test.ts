@@ -12,6 +12,7 @@ import {
   resolveConditions,
   sdkActionsIn,
 } from './cfnTemplates.js';
+import { packageOnce } from './packagedStack.js';
 
 /**
  * Packages the audit stack with osls exactly as a deployment would (offline,
@@ -35,8 +36,11 @@ const LAMBDA_ENV = {
 };
 
 let outDir: string;
+const unzippedDirs: string[] = [];
+afterAll(() => {
+  for (const d of unzippedDirs) rmSync(d, { recursive: true, force: true });
+});
 let generated: Record<string, unknown>;
-let packageLog = '';
 
 function resources(
   t: Record<string, unknown>,
@@ -73,34 +77,12 @@ function statementsOf(
 const actionsOfStatements = (st: readonly Statement[]) => st.flatMap((s) => [s.Action].flat());
 
 beforeAll(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'trustwatch-osls-'));
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    // Dummy credentials prove nothing is fetched; osls package does not call AWS.
-    AWS_ACCESS_KEY_ID: 'AKIAOFFLINEPACKAGE00',
-    AWS_SECRET_ACCESS_KEY: 'offline',
-    AWS_REGION: 'eu-west-1',
-  };
-  delete env.AWS_PROFILE;
-  delete env.AWS_ENDPOINT_URL;
-  const res = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', outDir], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  packageLog = `${res.stdout}${res.stderr}`;
-  if (res.status !== 0) throw new Error(`osls package failed (${res.status}):\n${packageLog}`);
+  // Shared with deployedStack.test.ts: one packaging per source state (packagedStack.ts).
+  outDir = packageOnce(root);
   generated = JSON.parse(
     readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as Record<string, unknown>;
 }, 300_000);
-
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
 
 describe('osls package (offline)', () => {
   it('bundles each function as an arm64 nodejs22.x ESM zip', () => {
@@ -120,7 +102,8 @@ describe('osls package (offline)', () => {
     const zips = readdirSync(outDir).filter((f) => f.endsWith('.zip'));
     for (const zip of zips) {
       const name = zip.replace(/\.zip$/, '');
-      const dir = join(outDir, `unzipped-${name}`);
+      const dir = mkdtempSync(join(tmpdir(), `trustwatch-unzipped-${name}-`));
+      unzippedDirs.push(dir);
       const unzip = spawnSync('unzip', ['-q', '-o', join(outDir, zip), '-d', dir], {
         encoding: 'utf8',
       });
@@ -455,6 +438,7 @@ describe('least privilege: only the configured secret store and key', () => {
       SlackWebhookKmsKeyArn: '',
     })) {
       expect(actionsOfStatements(st)).toEqual(['ssm:GetParameter']);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
       expect(JSON.stringify(st[0]?.Resource)).toContain(':parameter${SlackWebhookParameter}');
     }
   });
@@ -471,6 +455,7 @@ describe('least privilege: only the configured secret store and key', () => {
       ]);
       const kms = st.find((s) => s.Action === 'kms:Decrypt');
       expect(kms?.Resource).toBe(KEY);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
       expect(JSON.stringify(kms?.Condition)).toContain('secretsmanager.${AWS::Region}');
       expect(JSON.stringify(kms?.Condition)).not.toContain('ssm.');
     }
@@ -491,11 +476,10 @@ describe('least privilege: only the configured secret store and key', () => {
   });
 
   it('names the same store in the environment as in the grants (stack parameters)', () => {
-    const env = (
-      resources(generated).ExplainDenialLambdaFunction?.Properties?.Environment as {
-        Variables: Record<string, unknown>;
-      }
-    ).Variables;
+    const environment = resources(generated).ExplainDenialLambdaFunction?.Properties?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const env = environment?.Variables ?? {};
     expect(env.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER).toEqual({ Ref: 'SlackWebhookParameter' });
     expect(env.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID).toEqual({ Ref: 'SlackWebhookSecretName' });
   });
