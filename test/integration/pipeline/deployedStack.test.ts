@@ -16,12 +16,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { slackPayloadProblems } from '../../support/hostileText.js';
-import { denialRecord } from '../../support/motoOrg.js';
+import { assumedCredentials, denialRecord } from '../../support/motoOrg.js';
 import { loadCfnYaml } from './cfnTemplates.js';
 import { createStack, type MotoSkipped, motoCompatible, packageOnce } from './packagedStack.js';
 import { lambdaContext, type SlackReceiver, startSlackReceiver } from './pipelineFixture.js';
@@ -59,18 +59,7 @@ let handler: (e: SQSEvent, c: ReturnType<typeof lambdaContext>) => Promise<SQSBa
 const saved = { ...process.env };
 const region = 'us-east-1';
 
-async function credentialsFor(roleArn: string): Promise<AwsCredentialIdentity> {
-  const c = (
-    await new STSClient({}).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'tw' }))
-  ).Credentials;
-  if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined)
-    throw new Error('moto returned no credentials');
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken ?? '',
-  };
-}
+const credentialsFor = (roleArn: string) => assumedCredentials(new STSClient({}), roleArn);
 
 /** moto's Lambda API answers unsigned requests that name the service in the credential scope. */
 async function functionConfiguration(name: string): Promise<{

@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoNoiseStores } from '../../../lib/dedup/createDynamoNoiseStores.js';
 import { DynamoDenialEvidence } from '../../../lib/dedup/DynamoDenialEvidence.js';
@@ -99,7 +104,25 @@ describe('DynamoDB noise stores (ledger, windows, enumeration)', () => {
   });
 
   it(`keeps at most ${MAX_ROLES_PER_CALLER} roles per caller window (item size bound)`, async () => {
-    for (let i = 0; i < MAX_ROLES_PER_CALLER + 5; i++) {
+    // A window two roles short of the cap, written at once (1,000 writes one by one take a minute on a busy machine).
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: 'enum#prober',
+          windowStart: 1000,
+          windowEnd: 1600,
+          expiresAt: 1600 + 86_400,
+          roles: new Set(
+            Array.from(
+              { length: MAX_ROLES_PER_CALLER - 2 },
+              (_, i) => `arn:aws:iam::222222222222:role/seed-${i}`,
+            ),
+          ),
+        },
+      }),
+    );
+    for (let i = 0; i < 5; i++) {
       await stores.enumeration.recordMissingRole(
         'prober',
         `arn:aws:iam::222222222222:role/guess-${i}`,
