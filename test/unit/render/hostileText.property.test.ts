@@ -4,8 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../lib/alerts/Alert.js';
 import { slackPayload } from '../../../lib/alerts/slackPayload.js';
+import type { AuditReport } from '../../../lib/audit/AuditReport.js';
 import type { AuditDigest } from '../../../lib/audit/digest/buildDigest.js';
 import { digestSubject, renderDigestSlack } from '../../../lib/audit/digest/renderDigest.js';
+import { renderAuditMarkdown } from '../../../lib/audit/render/renderAuditMarkdown.js';
+import { renderAuditText } from '../../../lib/audit/render/renderAuditText.js';
 import type { StoredFinding } from '../../../lib/audit/store/AuditStore.js';
 import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
 import { explainAll } from '../../../lib/diagnosis/explainEvent.js';
@@ -288,6 +291,95 @@ describe('hostile text: audit digest', () => {
         };
         expect(slackPayloadProblems(renderDigestSlack(digest))).toEqual([]);
         expect(digestSubject(digest)).toMatch(/^[\x20-\x7e]{1,100}$/);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('hostile text: audit text and Markdown', () => {
+  const report = (h: Hostile): AuditReport => {
+    const finding = {
+      code: 'OIDC_SUB_WILDCARD_TOO_BROAD' as const,
+      severity: 'high' as const,
+      roleArn: `arn:aws:iam::222222222222:role/${h.roleName}`,
+      roleName: h.roleName,
+      accountId: '222222222222',
+      evidence: { statementIndex: 0, values: [h.sub] },
+      summary: `trust policy allows any \`sub\` matching \`${h.sub}\``,
+      fingerprint: h.userAgent,
+      fix: {
+        title: `restrict \`${h.sub}\``,
+        kind: 'update-trust-policy' as const,
+        awsCli: `aws iam update-assume-role-policy --role-name '${h.roleName}'\n# ${h.sessionName}`,
+        terraform: `# ${h.sourceIdentity}`,
+        placeholders: [h.userAgent],
+        verified: true,
+        checks: [],
+      },
+    };
+    return {
+      auditedAt: '2026-03-02T05:17:00Z',
+      source: h.sessionName,
+      accounts: [
+        {
+          accountId: '222222222222',
+          rolesAudited: 1,
+          rolesSkipped: 0,
+          findings: [finding],
+          suppressed: [],
+          warnings: [],
+        },
+        {
+          accountId: '333333333333',
+          rolesAudited: 0,
+          rolesSkipped: 0,
+          findings: [],
+          suppressed: [],
+          error: h.userAgent,
+          warnings: [],
+        },
+      ],
+      warnings: [],
+    };
+  };
+
+  it('the Markdown keeps its structure: fences close, HTML stays closed, no forged line outside a fence', () => {
+    fc.assert(
+      fc.property(hostileFields, (h) => {
+        const md = renderAuditMarkdown(report(h));
+        expect(LONE_SURROGATE.test(md)).toBe(false);
+        // Outside fenced blocks (a fence closes only with the same run of backticks): no forged
+        // line, trustwatch's one <details> opened and closed once, table rows with five cells.
+        let fence: string | undefined;
+        const outside: string[] = [];
+        for (const line of md.split('\n')) {
+          const run = /^(`{3,})/.exec(line)?.[1];
+          if (fence === undefined && run !== undefined) fence = run;
+          else if (fence !== undefined && line === fence) fence = undefined;
+          else if (fence === undefined) outside.push(line);
+        }
+        expect(fence).toBeUndefined();
+        const prose = outside.join('\n');
+        expect(prose.match(/<details>/g)).toHaveLength(1);
+        expect(prose.match(/<\/details>/g)).toHaveLength(1);
+        for (const line of outside) {
+          expect(line.replace(/^[-|\s]+/, '')).not.toMatch(/^FORGED/);
+          if (line.startsWith('| high')) {
+            // Cells: pipes inside code spans are escaped, so exactly six unescaped pipes.
+            expect(line.match(/(?<!\\)\|/g)).toHaveLength(6);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('the terminal audit writes no escape sequence, invisible character or forged line', () => {
+    fc.assert(
+      fc.property(hostileFields, fc.boolean(), (h, color) => {
+        const text = renderAuditText(report(h), { color });
+        expect(terminalProblems(text, color)).toEqual([]);
       }),
       RUNS,
     );
