@@ -1,6 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
@@ -18,6 +26,8 @@ import {
  * the deployed-stack test of one run share one packaging (about 15 s of the
  * CI budget), and a change to any source packages again.
  */
+const CACHE_PREFIX = 'trustwatch-package-cache-';
+
 export function packageOnce(root: string): string {
   const hash = createHash('sha256');
   const files = ['serverless.yml', 'package-lock.json'];
@@ -31,10 +41,13 @@ export function packageOnce(root: string): string {
     hash.update(readFileSync(join(root, f)));
   }
   const key = hash.digest('hex').slice(0, 16);
-  const out = join(tmpdir(), `trustwatch-osls-${key}`);
+  const out = join(tmpdir(), `${CACHE_PREFIX}${key}`);
   if (existsSync(join(out, 'cloudformation-template-update-stack.json'))) return out;
-  for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith('trustwatch-osls-'))) {
-    rmSync(join(tmpdir(), old), { recursive: true, force: true });
+  // Older packagings of other source states: only stale ones (another checkout may be using a fresh one).
+  for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(CACHE_PREFIX))) {
+    const path = join(tmpdir(), old);
+    if (Date.now() - statSync(path).mtimeMs > 86_400_000)
+      rmSync(path, { recursive: true, force: true });
   }
   const work = mkdtempSync(join(tmpdir(), 'trustwatch-pkg-'));
   const env: Record<string, string | undefined> = {
