@@ -95,7 +95,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     { snsDigestSink },
     { slackDigestSink },
     { cachedWebhookUrl },
-    { awsSecretReader },
+    { powertoolsReadSecret },
     { dynamoDenialReader },
     { loadRoutingConfig },
     { routedDigestSink },
@@ -114,7 +114,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     import('../lib/audit/digest/snsDigestSink.js'),
     import('../lib/audit/digest/slackDigestSink.js'),
     import('../lib/alerts/webhookUrl.js'),
-    import('../lib/alerts/awsSecretReader.js'),
+    import('../lib/alerts/readSecret.js'),
     import('../lib/dedup/dynamoDenialReader.js'),
     import('../lib/alerts/destinations/routingConfig.js'),
     import('../lib/alerts/destinations/routeDigest.js'),
@@ -142,8 +142,8 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     ...(config.topicArn === undefined ? [] : [snsDigestSink(snsClient, config.topicArn)]),
     ...(config.slack === undefined
       ? []
-      : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, awsSecretReader()) })]),
-    // With routing, each team gets the digest of its own roles (lib/audit/digest/routeDigest.ts).
+      : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, powertoolsReadSecret()) })]),
+    // With routing, each team gets the digest of its own roles (lib/alerts/destinations/routeDigest.ts).
     ...(table === undefined
       ? []
       : [

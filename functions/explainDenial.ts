@@ -67,7 +67,7 @@ export function createHandler(
   };
   const counters = pipelineMetrics(deps.metrics);
 
-  const recordHandler = async (record: SQSRecord): Promise<void> => {
+  const recordHandler = async (record: SQSRecord, remaining?: () => number): Promise<void> => {
     try {
       const intake = parseRecord(record);
       for (const skipped of intake.skipped) {
@@ -79,8 +79,10 @@ export function createHandler(
         });
       }
       for (const event of intake.events) {
-        const outcome = await deps.pipeline.process(event.eventId, async () =>
-          deps.explain(event, await getSource()),
+        const outcome = await deps.pipeline.process(
+          event.eventId,
+          async () => deps.explain(event, await getSource()),
+          remaining,
         );
         deps.logger.info('denial processed', {
           messageId: record.messageId,
@@ -99,14 +101,19 @@ export function createHandler(
     }
   };
 
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new BatchProcessor(EventType.SQS);
+    // The pipeline starts no event, and calls no sink, without enough of the invocation left.
+    const remaining =
+      typeof context?.getRemainingTimeInMillis === 'function'
+        ? () => context.getRemainingTimeInMillis()
+        : undefined;
     // Records one after another: a batch of identical denials then hits the
     // noise table in order (one alert, the rest counted) and IAM reads of a
     // batch are spread out rather than fired ten at once into IAM's
     // account-wide rate limit. Concurrency comes from the event source
     // (maximumConcurrency), not from within a batch.
-    return processPartialResponse(event, recordHandler, processor, {
+    return processPartialResponse(event, (r: SQSRecord) => recordHandler(r, remaining), processor, {
       throwOnFullBatchFailure: false,
       processInParallel: false,
     });

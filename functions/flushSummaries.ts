@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
 import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
 import { memoizeUntilRejected } from '../lib/alerts/destinations/memoizeUntilRejected.js';
@@ -21,9 +22,15 @@ export interface FlushSummariesDeps {
  * "N more times" message. Throws when a summary could not be delivered; the
  * window stays due and the next run retries it.
  */
-export function createHandler(deps: FlushSummariesDeps): () => Promise<{ sent: number }> {
-  return async () => {
-    const sent = await deps.pipeline.flushSummaries();
+export function createHandler(
+  deps: FlushSummariesDeps,
+): (event?: unknown, context?: Context) => Promise<{ sent: number }> {
+  return async (_event, context) => {
+    const remaining =
+      typeof context?.getRemainingTimeInMillis === 'function'
+        ? () => context.getRemainingTimeInMillis()
+        : undefined;
+    const sent = await deps.pipeline.flushSummaries(100, remaining);
     deps.logger.info('summaries flushed', { sent });
     return { sent };
   };

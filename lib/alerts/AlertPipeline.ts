@@ -1,14 +1,16 @@
 import type { PipelineConfig } from '../config/pipelineConfig.js';
+import type { WindowItem } from '../dedup/DedupWindows.js';
+import type { EventClaim } from '../dedup/EventLedger.js';
 import { callerPrincipal, fingerprint, firstCause } from '../dedup/fingerprint.js';
-import {
-  BusyError,
-  type EventClaim,
-  type NoiseStore,
-  type WindowItem,
-} from '../dedup/NoiseStore.js';
+import type { NoiseStores } from '../dedup/NoiseStores.js';
 import { findSuppression } from '../dedup/suppressions.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
-import { DeliveryError } from '../errors/TrustwatchError.js';
+import {
+  BusyError,
+  DeadlineError,
+  DeliveryError,
+  SinkDisabledError,
+} from '../errors/TrustwatchError.js';
 import type { Alert, AlertSink, RepeatNotice } from './Alert.js';
 import { alertMessage } from './alertMessage.js';
 
@@ -32,6 +34,9 @@ export type PipelineMetricName =
   | 'SummarySent'
   | 'SecurityAlertSent'
   | 'SinkFailure'
+  | 'SinkDisabled'
+  | 'DeadlineReached'
+  | 'LedgerCompleteFailed'
   | 'DenialRecordFailed';
 
 export type PipelineOutcome = 'duplicate' | 'suppressed' | 'counted' | 'alerted';
@@ -46,7 +51,7 @@ export type NoiseSettings = Pick<
 >;
 
 export interface AlertPipelineDeps {
-  readonly store: NoiseStore;
+  readonly stores: NoiseStores;
   readonly sinks: readonly AlertSink[];
   readonly settings: NoiseSettings;
   /** Epoch milliseconds. */
@@ -57,6 +62,21 @@ export interface AlertPipelineDeps {
 
 /** Lease on an event or a summary while it is being delivered; shorter than the SQS visibility timeout. */
 const LEASE_SECONDS = 120;
+/**
+ * Time an event needs from its claim to its completion (IAM reads, three
+ * sinks, ledger writes): an event is not started with less left.
+ */
+export const START_RESERVE_MS = 15_000;
+/**
+ * Time one sink needs to deliver and the ledger to record it (Slack's
+ * per-request timeout is 5 s): no delivery is started with less left, so the
+ * Lambda timeout cannot fall between a sink accepting an alert and the
+ * ledger recording it.
+ */
+export const DELIVERY_RESERVE_MS = 8_000;
+
+/** Milliseconds left in the invocation (`context.getRemainingTimeInMillis`). */
+export type RemainingTime = () => number;
 /** Largest diagnosis kept on a dedup window item (DynamoDB items are at most 400 KB). */
 const SAMPLE_LIMIT_BYTES = 200 * 1024;
 
@@ -111,39 +131,67 @@ export class AlertPipeline {
    * Processes one denial: claim → explain → decide → deliver → complete. On
    * any failure the claim is released and the error propagates (the SQS
    * record then fails and is retried, ending in the DLQ if it keeps failing).
+   * With `remaining`, an event is not started without {@link START_RESERVE_MS}
+   * left and no sink is called without {@link DELIVERY_RESERVE_MS} left
+   * ({@link DeadlineError}: SQS hands it back, the ledger knows what was
+   * delivered). A failure to mark the event complete after everything was
+   * delivered and decided is logged, not thrown: the alert is out, and the
+   * ledger's decision and delivered set already make a redelivery send
+   * nothing twice.
    */
-  async process(eventId: string, explain: () => Promise<Diagnosis>): Promise<PipelineOutcome> {
-    const { store } = this.deps;
-    const claim = await store.beginEvent(eventId, this.now(), LEASE_SECONDS);
+  async process(
+    eventId: string,
+    explain: () => Promise<Diagnosis>,
+    remaining?: RemainingTime,
+  ): Promise<PipelineOutcome> {
+    const { stores } = this.deps;
+    if (remaining !== undefined && remaining() < START_RESERVE_MS) {
+      this.deps.metrics.count('DeadlineReached');
+      throw new DeadlineError(
+        `event \`${eventId}\` not started: ${remaining()} ms left in the invocation`,
+        { context: { eventId } },
+      );
+    }
+    const claim = await stores.ledger.beginEvent(eventId, this.now(), LEASE_SECONDS);
     if (claim.status === 'duplicate') {
       this.deps.metrics.count('DuplicateDelivery');
       this.deps.log.info('event already processed, skipped', { eventId });
       return 'duplicate';
     }
+    let outcome: PipelineOutcome;
     try {
-      const outcome = await this.decideAndDeliver(eventId, claim, await explain());
-      await store.completeEvent(eventId);
-      return outcome;
+      outcome = await this.decideAndDeliver(eventId, claim, await explain(), remaining);
     } catch (err) {
-      await store.releaseEvent(eventId).catch((releaseErr: unknown) => {
+      await stores.ledger.releaseEvent(eventId).catch((releaseErr: unknown) => {
         this.deps.log.warn('could not release event lease', { eventId, error: String(releaseErr) });
       });
       throw err;
     }
+    try {
+      await stores.ledger.completeEvent(eventId);
+    } catch (err) {
+      this.deps.metrics.count('LedgerCompleteFailed');
+      this.deps.log.warn('event delivered and decided, but not marked complete', {
+        eventId,
+        error: (err as Error).message,
+      });
+    }
+    return outcome;
   }
 
   private async decideAndDeliver(
     eventId: string,
     claim: EventClaim,
     d: Diagnosis,
+    remaining: RemainingTime | undefined,
   ): Promise<PipelineOutcome> {
-    const { store, settings, log, metrics } = this.deps;
+    const { stores, settings, log, metrics } = this.deps;
     if (claim.decision === 'counted' || claim.decision === 'suppressed') return claim.decision;
 
     const rule = findSuppression(settings.suppressions, d);
     if (rule !== undefined) {
       await this.recordEvidence(eventId, claim, d);
-      await store.recordDecision(eventId, 'suppressed');
+      await stores.ledger.recordDecision(eventId, 'suppressed');
       metrics.count('Suppressed');
       log.info('denial suppressed by configuration', {
         eventId,
@@ -157,14 +205,21 @@ export class AlertPipeline {
     if (firstCause(d) === 'ROLE_NOT_FOUND') {
       const caller = callerPrincipal(d);
       const role = d.target.roleArn ?? d.target.accountId ?? 'unknown';
-      const state = await store.recordMissingRole(
+      const state = await stores.enumeration.recordMissingRole(
         caller,
         role,
         this.now(),
         settings.enumerationWindowSeconds,
       );
       if (state.roles.length >= settings.enumerationThreshold) {
-        if (await store.claimEnumerationAlert(caller, state.windowEnd, eventId, this.now())) {
+        if (
+          await stores.enumeration.claimEnumerationAlert(
+            caller,
+            state.windowEnd,
+            eventId,
+            this.now(),
+          )
+        ) {
           alerts.push({
             kind: 'security',
             finding: 'ROLE_ENUMERATION',
@@ -176,7 +231,7 @@ export class AlertPipeline {
             diagnosis: d,
           });
         } else {
-          await store.recordDecision(eventId, 'counted');
+          await stores.ledger.recordDecision(eventId, 'counted');
           metrics.count('EnumerationHeldBack');
           return 'counted';
         }
@@ -187,7 +242,7 @@ export class AlertPipeline {
       const fp = fingerprint(d);
       // The sample becomes the summary's content; bounded so the item stays under 400 KB.
       const sample = alertMessage({ kind: 'diagnosis', diagnosis: d }, SAMPLE_LIMIT_BYTES).body;
-      let occurrence = await store.occurrence(
+      let occurrence = await stores.windows.occurrence(
         fp,
         eventId,
         this.now(),
@@ -200,8 +255,8 @@ export class AlertPipeline {
             context: { fingerprint: fp },
           });
         }
-        await this.sendSummary(occurrence.window);
-        occurrence = await store.occurrence(
+        await this.sendSummary(occurrence.window, remaining);
+        occurrence = await stores.windows.occurrence(
           fp,
           eventId,
           this.now(),
@@ -210,22 +265,27 @@ export class AlertPipeline {
         );
       }
       if (occurrence.kind === 'repeat') {
-        await this.notifyRepeat({
-          diagnosis: d,
-          fingerprint: fp,
-          windowEnd: iso(occurrence.window.windowEnd),
-        });
+        await this.notifyRepeat(
+          {
+            diagnosis: d,
+            fingerprint: fp,
+            windowEnd: iso(occurrence.window.windowEnd),
+          },
+          remaining,
+        );
         await this.recordEvidence(eventId, claim, d);
-        await store.recordDecision(eventId, 'counted');
+        await stores.ledger.recordDecision(eventId, 'counted');
         metrics.count('RepeatCounted');
         return 'counted';
       }
       alerts.push({ kind: 'diagnosis', diagnosis: d });
     }
 
-    await this.deliverAll(alerts, claim.delivered, (key) => store.markDelivered(eventId, key));
+    await this.deliverAll(alerts, claim.delivered, remaining, (key) =>
+      stores.ledger.markDelivered(eventId, key),
+    );
     await this.recordEvidence(eventId, claim, d);
-    await store.recordDecision(eventId, 'alerted');
+    await stores.ledger.recordDecision(eventId, 'alerted');
     for (const a of alerts)
       metrics.count(a.kind === 'security' ? 'SecurityAlertSent' : 'AlertSent');
     return 'alerted';
@@ -246,7 +306,7 @@ export class AlertPipeline {
     if (firstCause(d) === 'ROLE_NOT_FOUND') return;
     const caller = callerPrincipal(d);
     try {
-      await this.deps.store.recordDenial(
+      await this.deps.stores.evidence.recordDenial(
         {
           roleAccountId,
           roleArn,
@@ -270,21 +330,45 @@ export class AlertPipeline {
 
   /**
    * Delivers to every sink not yet delivered; one failing sink does not stop
-   * the others. Throws a {@link DeliveryError} naming the failed sinks.
+   * the others. Throws a {@link DeliveryError} naming the failed sinks, so the
+   * retry re-sends only those. A sink that is disabled until an operator acts
+   * ({@link SinkDisabledError}) is counted (`SinkDisabled`, the alarm) and
+   * skipped, unless no sink at all has delivered the alert: then it fails
+   * too, and the event ends in the DLQ rather than nowhere.
    */
   private async deliverAll(
     alerts: readonly Alert[],
     delivered: ReadonlySet<string>,
+    remaining: RemainingTime | undefined,
     mark: (key: string) => Promise<void>,
   ): Promise<void> {
     const failures: string[] = [];
     for (const alert of alerts) {
+      const disabled: string[] = [];
+      let deliveredOnce = this.deps.sinks.some((s) => delivered.has(`${alert.kind}:${s.name}`));
       for (const sink of this.deps.sinks) {
         const key = `${alert.kind}:${sink.name}`;
         if (delivered.has(key)) continue;
+        if (remaining !== undefined && remaining() < DELIVERY_RESERVE_MS) {
+          this.deps.metrics.count('DeadlineReached');
+          throw new DeadlineError(
+            `${remaining()} ms left: ${sink.name} not called; the retry delivers it`,
+            { context: { sink: sink.name } },
+          );
+        }
         try {
           await sink.deliver(alert, key);
         } catch (err) {
+          if (err instanceof SinkDisabledError) {
+            disabled.push(`${sink.name}: ${err.message}`);
+            this.deps.metrics.count('SinkDisabled');
+            this.deps.log.error('sink disabled until an operator acts; alert not sent there', {
+              sink: sink.name,
+              alert: alert.kind,
+              error: err.message,
+            });
+            continue;
+          }
           failures.push(`${sink.name}: ${(err as Error).message}`);
           this.deps.metrics.count('SinkFailure');
           this.deps.log.error('sink delivery failed', {
@@ -295,7 +379,10 @@ export class AlertPipeline {
           continue;
         }
         await mark(key);
+        deliveredOnce = true;
       }
+      if (!deliveredOnce && failures.length === 0 && disabled.length > 0)
+        failures.push(...disabled);
     }
     if (failures.length > 0) {
       throw new DeliveryError(
@@ -307,11 +394,26 @@ export class AlertPipeline {
     }
   }
 
-  /** Tells the sinks that keep threads of a repeat; never throws (the count is what matters). */
-  private async notifyRepeat(notice: RepeatNotice): Promise<void> {
+  /**
+   * Tells the sinks that keep threads of a repeat; never throws (the count is
+   * what matters). Best effort within the same limits as deliveries: no sink
+   * is called with less than {@link DELIVERY_RESERVE_MS} left (the thread
+   * misses one reply rather than the invocation timing out), and a sink whose
+   * circuit is open ({@link SinkDisabledError}) is counted as `SinkDisabled`.
+   */
+  private async notifyRepeat(notice: RepeatNotice, remaining?: RemainingTime): Promise<void> {
     for (const sink of this.deps.sinks) {
-      await sink.repeated?.(notice).catch((err: unknown) => {
-        this.deps.metrics.count('SinkFailure');
+      if (sink.repeated === undefined) continue;
+      if (remaining !== undefined && remaining() < DELIVERY_RESERVE_MS) {
+        this.deps.metrics.count('DeadlineReached');
+        this.deps.log.warn('repeat not shown in the slack thread: invocation nearly over', {
+          sink: sink.name,
+        });
+        return;
+      }
+      await sink.repeated(notice).catch((err: unknown) => {
+        const disabled = err instanceof SinkDisabledError;
+        this.deps.metrics.count(disabled ? 'SinkDisabled' : 'SinkFailure');
         this.deps.log.warn('repeat not shown in the slack thread', {
           sink: sink.name,
           error: (err as Error).message,
@@ -321,10 +423,15 @@ export class AlertPipeline {
   }
 
   /** Sends one window's summary if this caller wins the lease; returns whether it sent it. */
-  private async sendSummary(window: WindowItem): Promise<boolean> {
-    const { store } = this.deps;
+  private async sendSummary(window: WindowItem, remaining?: RemainingTime): Promise<boolean> {
+    const { stores } = this.deps;
     if (
-      !(await store.claimSummary(window.fingerprint, window.windowEnd, this.now(), LEASE_SECONDS))
+      !(await stores.windows.claimSummary(
+        window.fingerprint,
+        window.windowEnd,
+        this.now(),
+        LEASE_SECONDS,
+      ))
     ) {
       return false;
     }
@@ -340,18 +447,19 @@ export class AlertPipeline {
       await this.deliverAll(
         [alert],
         new Set([...window.summaryDelivered].map((s) => `summary:${s}`)),
+        remaining,
         (key) =>
-          store.markSummaryDelivered(
+          stores.windows.markSummaryDelivered(
             window.fingerprint,
             window.windowEnd,
             key.slice('summary:'.length),
           ),
       );
     } catch (err) {
-      await store.releaseSummary(window.fingerprint, window.windowEnd);
+      await stores.windows.releaseSummary(window.fingerprint, window.windowEnd);
       throw err;
     }
-    await store.completeSummary(window.fingerprint, window.windowEnd);
+    await stores.windows.completeSummary(window.fingerprint, window.windowEnd);
     this.deps.metrics.count('SummarySent');
     return true;
   }
@@ -361,13 +469,13 @@ export class AlertPipeline {
    * scheduled flush). Returns how many were sent; throws after trying all of
    * them when any failed, so the failure is visible (the next run retries).
    */
-  async flushSummaries(limit = 100): Promise<number> {
-    const due = await this.deps.store.dueSummaries(this.now(), limit);
+  async flushSummaries(limit = 100, remaining?: RemainingTime): Promise<number> {
+    const due = await this.deps.stores.windows.dueSummaries(this.now(), limit);
     let sent = 0;
     const errors: string[] = [];
     for (const window of due) {
       try {
-        if (await this.sendSummary(window)) sent++;
+        if (await this.sendSummary(window, remaining)) sent++;
       } catch (err) {
         errors.push((err as Error).message);
       }

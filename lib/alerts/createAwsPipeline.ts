@@ -5,15 +5,15 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../config/pipelineConfig.js';
-import { DynamoNoiseStore } from '../dedup/DynamoNoiseStore.js';
+import { createDynamoNoiseStores } from '../dedup/createDynamoNoiseStores.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import { AlertPipeline } from './AlertPipeline.js';
-import { awsSecretReader } from './awsSecretReader.js';
 import { createSinks } from './createSinks.js';
 import { createDestinationSinks } from './destinations/createDestinationSinks.js';
 import { powertoolsSecretReader } from './destinations/readSecretRef.js';
 import type { RoutingConfig } from './destinations/routingConfig.js';
 import { pipelineLogger, pipelineMetrics } from './powertoolsAdapters.js';
+import { powertoolsReadSecret } from './readSecret.js';
 
 export interface AwsPipeline {
   readonly pipeline: AlertPipeline;
@@ -37,13 +37,13 @@ export function createAwsPipeline(
     marshallOptions: { removeUndefinedValues: true },
   });
   const pipeline = new AlertPipeline({
-    store: new DynamoNoiseStore(doc, config.tableName),
+    stores: createDynamoNoiseStores(doc, config.tableName),
     sinks: createSinks(
       config,
       {
         sns: new SNSClient({}),
         eventBridge: new EventBridgeClient({}),
-        secrets: awsSecretReader(),
+        readSecret: powertoolsReadSecret(),
       },
       routing?.config.table === undefined
         ? undefined

@@ -4,14 +4,15 @@ import type { PipelineConfig } from '../config/pipelineConfig.js';
 import type { AlertSink } from './Alert.js';
 import type { DestinationSetup } from './destinations/createDestinationSinks.js';
 import { EventBridgeSink } from './eventBridgeSink.js';
+import type { ReadSecret } from './readSecret.js';
 import { SlackSink } from './slackSink.js';
 import { SnsSink } from './snsSink.js';
-import { cachedWebhookUrl, type SecretReader } from './webhookUrl.js';
+import { cachedWebhookUrl } from './webhookUrl.js';
 
 export interface SinkClients {
   readonly sns: SNSClient;
   readonly eventBridge: EventBridgeClient;
-  readonly secrets: SecretReader;
+  readonly readSecret: ReadSecret;
 }
 
 /**
@@ -33,7 +34,7 @@ export function createSinks(
   } else if (config.slack !== undefined) {
     sinks.push(
       new SlackSink({
-        webhookUrl: cachedWebhookUrl(config.slack, clients.secrets),
+        webhookUrl: cachedWebhookUrl(config.slack, clients.readSecret),
         maxAttempts: config.slackMaxAttempts,
       }),
     );

@@ -1,12 +1,13 @@
-import { escapeSlack, slackCode } from '../render/escapeSlack.js';
-import { renderSlack, type SlackPayload } from '../render/renderSlack.js';
+import { slackCode, slackProse } from '../render/escapeSlack.js';
+import { fitLines, renderSlack, type SlackPayload } from '../render/renderSlack.js';
 import type { Alert } from './Alert.js';
 import { alertSeverity } from './severity.js';
 
 export type { SlackPayload };
 
-function section(text: string): Record<string, unknown> {
-  return { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } };
+/** A section of lines escaped by lib/render/escapeSlack.ts; whole lines are dropped to fit, never cut. */
+function section(...lines: string[]): Record<string, unknown> {
+  return { type: 'section', text: { type: 'mrkdwn', text: fitLines(lines) } };
 }
 
 function minutes(fromIso: string, toIso: string): number {
@@ -45,7 +46,7 @@ export function slackPayload(alert: Alert): SlackPayload {
       };
     }
     case 'security': {
-      const shown = alert.rolesTried.slice(0, 20).map((r) => `• ${slackCode(r)}`);
+      const shown = alert.rolesTried.slice(0, 20).map((r) => `• ${slackCode(r, 140)}`);
       if (alert.rolesTried.length > 20) shown.push(`…and ${alert.rolesTried.length - 20} more`);
       return {
         text: `trustwatch [critical]: possible role enumeration (${alert.rolesTried.length} non-existent roles tried by one caller)`,
@@ -55,9 +56,9 @@ export function slackPayload(alert: Alert): SlackPayload {
             text: { type: 'plain_text', text: 'Possible role enumeration', emoji: false },
           },
           section(
-            `*Caller:* ${slackCode(alert.callerPrincipal)} tried *${alert.rolesTried.length}* roles that do not exist between ${slackCode(alert.windowStart)} and ${slackCode(alert.windowEnd)}. Further ${escapeSlack('ROLE_NOT_FOUND')} alerts for this caller are held back until the window ends.`,
+            `*Caller:* ${slackCode(alert.callerPrincipal, 400)} tried *${alert.rolesTried.length}* roles that do not exist between ${slackCode(alert.windowStart)} and ${slackCode(alert.windowEnd)}. Further ${slackProse('ROLE_NOT_FOUND')} alerts for this caller are held back until the window ends.`,
           ),
-          section(shown.join('\n')),
+          section(...shown),
           {
             type: 'context',
             elements: [

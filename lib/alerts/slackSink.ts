@@ -1,4 +1,4 @@
-import { DeliveryError } from '../errors/TrustwatchError.js';
+import { DeliveryError, SinkDisabledError } from '../errors/TrustwatchError.js';
 import type { Alert, AlertSink } from './Alert.js';
 import { type SlackPayload, slackPayload } from './slackPayload.js';
 
@@ -20,12 +20,25 @@ export interface SlackSinkOptions {
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
+ * Answers of an incoming webhook that only an operator can fix: `403`
+ * (`invalid_token`, `action_prohibited`), `404` (`no_service`, `no_team`,
+ * `channel_not_found`), `410` (`channel_is_archived`, `no_service`).
+ */
+const DISABLED_STATUSES: ReadonlySet<number> = new Set([403, 404, 410]);
+
+/**
  * Posts Block Kit messages to a Slack incoming webhook. Retries are bounded:
  * `429` waits for `Retry-After` (seconds) when it is short enough, `5xx` and
- * network errors back off exponentially with jitter; any other status (a
- * revoked webhook answers `403`/`404`) fails at once. A failure throws
- * {@link DeliveryError}: the SQS record is then retried by the queue and ends
- * in the DLQ if Slack stays down, so no alert is silently dropped.
+ * network errors back off exponentially with jitter; any other status fails
+ * at once. A failure throws {@link DeliveryError}: the SQS record is then
+ * retried by the queue and ends in the DLQ if Slack stays down, so no alert
+ * is silently dropped.
+ *
+ * A revoked webhook (`403`/`404`/`410`, e.g. `no_service`) throws
+ * {@link SinkDisabledError} and opens a circuit for that URL: later
+ * deliveries in this execution environment fail the same way without calling
+ * Slack, so a revoked webhook costs one request, not one per event and retry.
+ * A new URL (the secret rotated and re-read) closes it.
  */
 export class SlackSink implements AlertSink {
   readonly name = 'slack';
@@ -37,6 +50,8 @@ export class SlackSink implements AlertSink {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly timeoutMs: number;
+  /** The URL Slack said is gone, and what it said. */
+  private disabled: { url: string; reason: string } | undefined;
 
   constructor(private readonly opts: SlackSinkOptions) {
     this.maxAttempts = opts.maxAttempts ?? 4;
@@ -51,6 +66,11 @@ export class SlackSink implements AlertSink {
 
   async deliver(alert: Alert): Promise<void> {
     const url = await this.opts.webhookUrl();
+    if (this.disabled?.url === url.href) {
+      throw new SinkDisabledError(`slack webhook disabled (${this.disabled.reason}); not called`, {
+        context: { sink: 'slack' },
+      });
+    }
     const body = JSON.stringify(this.render(alert));
     let last = 'no attempt made';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
@@ -77,10 +97,17 @@ export class SlackSink implements AlertSink {
           if (wait > this.maxRetryAfterMs) break;
         } else if (res.status >= 500) {
           wait = this.backoff(attempt);
+        } else if (DISABLED_STATUSES.has(res.status)) {
+          this.disabled = { url: url.href, reason: last };
+          throw new SinkDisabledError(
+            `slack webhook disabled (${last}): replace the webhook secret; alerts still go to SNS and EventBridge`,
+            { context: { sink: 'slack', status: res.status } },
+          );
         } else {
           break;
         }
       } catch (err) {
+        if (err instanceof SinkDisabledError) throw err;
         last = `network error: ${(err as Error).message}`;
         wait = this.backoff(attempt);
       }

@@ -8,7 +8,10 @@ import { alertSeverity } from './severity.js';
  * Message attributes subscribers can filter on (SNS filter policies):
  * `alertType` (`diagnosis` | `summary` | `security`), `causeCode` (first
  * cause), `causeCodes` (all, `String.Array`), `confidence` (of the first
- * cause), `severity`, `callerAccount`, `roleAccount`, `truncated`.
+ * cause), `severity`, `callerAccount`, `roleAccount`, `truncated`, and
+ * `eventId` (`<alert kind>:<CloudTrail event id>`, the same on every
+ * re-delivery of one alert: subscribers that must never see a duplicate
+ * drop repeats of it).
  */
 export function snsAttributes(
   alert: Alert,
@@ -31,6 +34,10 @@ export function snsAttributes(
     confidence: { DataType: 'String', StringValue: first?.confidence ?? 'possible' },
     eventName: { DataType: 'String', StringValue: d.eventName },
   };
+  // The dedup key for subscribers: a retry after a crash between publish and ledger write repeats it.
+  if (d.eventId !== '') {
+    attrs.eventId = { DataType: 'String', StringValue: `${alert.kind}:${d.eventId}` };
+  }
   if (d.caller.accountId !== undefined) {
     attrs.callerAccount = { DataType: 'String', StringValue: d.caller.accountId };
   }

@@ -1,11 +1,6 @@
 import type { SlackWebhookSource } from '../config/pipelineConfig.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
-
-/** Reads a secret string from its store. Injected so tests and the handler choose the client. */
-export interface SecretReader {
-  ssmParameter(name: string): Promise<string>;
-  secretsManagerSecret(id: string): Promise<string>;
-}
+import type { ReadSecret } from './readSecret.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -49,17 +44,13 @@ export function parseWebhookUrl(raw: string, where: string): URL {
  */
 export function cachedWebhookUrl(
   source: SlackWebhookSource,
-  reader: SecretReader,
+  readSecret: ReadSecret,
 ): () => Promise<URL> {
   let pending: Promise<URL> | undefined;
   return () => {
     if (pending === undefined) {
       const where = source.kind === 'ssm' ? source.name : source.id;
-      pending = (
-        source.kind === 'ssm'
-          ? reader.ssmParameter(source.name)
-          : reader.secretsManagerSecret(source.id)
-      ).then((raw) => parseWebhookUrl(raw, where));
+      pending = readSecret(source).then((raw) => parseWebhookUrl(raw, where));
       pending.catch(() => {
         pending = undefined;
       });

@@ -36,7 +36,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { formatErrorLine } from '../errors/TrustwatchError.js';
+import { formatErrorLine, TrustwatchError } from '../errors/TrustwatchError.js';
 import { parseIamPrincipalArn, parseSessionArn } from '../iam/parseIamArn.js';
 import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
@@ -135,9 +135,10 @@ function defined<T extends object>(obj: T): T {
 }
 
 /** A failed read carried through `await` chains inside this module. */
-class Unreadable extends Error {
+class Unreadable extends TrustwatchError {
+  override readonly name: string = 'Unreadable';
   constructor(readonly outcome: { ok: false; reason: string; accountId?: string }) {
-    super(outcome.reason);
+    super(outcome.reason, { context: { accountId: outcome.accountId } });
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { InputError } from '../errors/TrustwatchError.js';
 
 /** What a command may touch of the outside world; tests pass a fake. */
 export interface CliIo {
@@ -31,7 +32,7 @@ export function decodeText(bytes: Buffer): string {
         (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
           ? 'larger than 1 GiB once decompressed'
           : 'damaged or truncated';
-      throw new Error(`gzip-compressed and ${why}`, { cause: err });
+      throw new InputError(`gzip-compressed and ${why}`, { cause: err });
     }
   }
   return bytes.toString('utf8');

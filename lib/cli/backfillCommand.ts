@@ -10,7 +10,7 @@ import {
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
-import { terminalSafe } from '../render/renderText.js';
+import { terminalLine } from '../render/safeText.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { CliIo, Command } from './CliIo.js';
 import { commandStateSource } from './commandStateSource.js';
@@ -166,7 +166,7 @@ export function aggregateDenials(
 }
 
 /** Attacker-controlled strings (session names, OIDC subjects) reach the terminal as data. */
-const safe = terminalSafe;
+const safe = (text: string): string => terminalLine(text);
 
 export function renderBackfillText(r: BackfillReport): string {
   const lines: string[] = [];

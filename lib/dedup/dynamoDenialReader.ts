@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DenialReader } from '../audit/DenialReader.js';
-import { DynamoNoiseStore } from './DynamoNoiseStore.js';
+import { DynamoDenialEvidence } from './DynamoDenialEvidence.js';
 
 /**
  * Reads the denial summaries the explain pipeline records in its noise table
@@ -8,6 +8,6 @@ import { DynamoNoiseStore } from './DynamoNoiseStore.js';
  * may not read or write anything else of the table.
  */
 export function dynamoDenialReader(doc: DynamoDBDocumentClient, tableName: string): DenialReader {
-  const store = new DynamoNoiseStore(doc, tableName);
+  const store = new DynamoDenialEvidence(doc, tableName);
   return { recentDenials: (accountId, since) => store.recentDenials(accountId, since) };
 }

@@ -51,6 +51,31 @@ export class DeliveryError extends TrustwatchError {
 }
 
 /**
+ * A sink that cannot deliver until an operator acts (a Slack webhook that
+ * was revoked, disabled or whose channel was archived): retrying is pointless,
+ * so the pipeline does not fail the event for it when another sink delivered
+ * the alert, and raises one operational alarm (metric `SinkDisabled`).
+ */
+export class SinkDisabledError extends DeliveryError {
+  override readonly name: string = 'SinkDisabledError';
+}
+
+/**
+ * Too little of the invocation is left to start a delivery and record it: the
+ * event is handed back to SQS (with what was delivered recorded) rather than
+ * cut off by the Lambda timeout between a sink accepting it and the ledger
+ * knowing.
+ */
+export class DeadlineError extends TrustwatchError {
+  override readonly name: string = 'DeadlineError';
+}
+
+/** Another invocation is processing the same record (or summary) right now; retry later. */
+export class BusyError extends TrustwatchError {
+  override readonly name: string = 'BusyError';
+}
+
+/**
  * Control characters (a newline in an account id or a file name, a terminal
  * escape in a policy) written as escapes, so that the line stays one line and
  * cannot recolour or rewrite the user's terminal.

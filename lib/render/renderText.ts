@@ -1,6 +1,8 @@
 import type { Cause, Diagnosis, ExplainOutput, Fix } from '../diagnosis/Diagnosis.js';
 import { describeState } from '../iam/StateLabel.js';
 import { messageUnknowns } from '../intake/errorText/messageUnknowns.js';
+import { quotesLineBreak, terminalBlock, terminalLine } from './safeText.js';
+import { untrustedValues } from './untrustedValues.js';
 
 export interface TextRenderOptions {
   /** ANSI colours (the CLI asks for them when stdout is a terminal). */
@@ -11,21 +13,16 @@ const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: 
 type Style = keyof typeof ANSI;
 
 /**
- * Removes control characters and bidirectional overrides, so event text
- * cannot move the cursor, recolour the terminal or display reordered
- * (Trojan Source) text. Line breaks stay: see {@link oneLine}.
+ * Multi-line text made terminal-safe: no escape sequence, bidirectional
+ * override or invisible character (each shown as `\u{…}`); `\n` stays.
+ * See lib/render/safeText.ts.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
-    '',
-  );
+  return terminalBlock(text);
 }
 
-/** Terminal-safe and on one line: a line break in event text (a session name, an OIDC sub) cannot forge output lines. */
-function oneLine(text: string): string {
-  return terminalSafe(text).replace(/\r\n|\r|\n/g, ' ⏎ ');
-}
+/** Terminal-safe and on one line: a line break in event text (a session name, an OIDC sub) is shown as ` ⏎ `, so it cannot forge output lines. */
+const oneLine = (text: string): string => terminalLine(text);
 
 function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? `\u001B[${ANSI[style]}m${text}\u001B[0m` : text);
@@ -56,21 +53,35 @@ function evidenceText(c: Cause): string {
   return parts.join('\n');
 }
 
-function fixText(f: Fix, paint: ReturnType<typeof painter>): string {
+/** A command or Terraform to paste, or why it is not shown (it quotes event text holding a line break). */
+function pasteBlock(label: string, text: string, untrusted: readonly string[]): string[] {
+  if (quotesLineBreak(text, untrusted)) {
+    return [
+      `  ${label}: not shown (it quotes event text that holds a line break, which would run as a command of its own); \`--format json\` has it`,
+    ];
+  }
+  return [`  ${label}:`, indent(text, '    ')];
+}
+
+function fixText(f: Fix, paint: ReturnType<typeof painter>, untrusted: readonly string[]): string {
   const lines = [
     `${paint('green', 'fix')} for ${f.cause}: ${f.title}${f.verified ? paint('dim', ' (verified)') : ''}`,
   ];
   if (f.appliesTo !== undefined) lines.push(`  applies to: ${f.appliesTo}`);
   if (f.iamPolicy !== undefined)
     lines.push('  IAM policy:', indent(JSON.stringify(f.iamPolicy, null, 2), '    '));
-  if (f.awsCli !== undefined) lines.push('  AWS CLI:', indent(f.awsCli, '    '));
-  if (f.terraform !== undefined) lines.push('  Terraform:', indent(f.terraform, '    '));
+  if (f.awsCli !== undefined) lines.push(...pasteBlock('AWS CLI', f.awsCli, untrusted));
+  if (f.terraform !== undefined) lines.push(...pasteBlock('Terraform', f.terraform, untrusted));
   return lines.join('\n');
 }
 
 const CONFIDENCE_STYLE = { confirmed: 'red', likely: 'yellow', possible: 'dim' } as const;
 
-function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string {
+function diagnosisText(
+  d: Diagnosis,
+  paint: ReturnType<typeof painter>,
+  untrusted: readonly string[],
+): string {
   const lines: string[] = [];
   lines.push(
     paint('bold', `${d.eventName} denied`) +
@@ -84,7 +95,7 @@ function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string 
   );
   if (d.input === 'message') {
     lines.push(
-      `  ${paint('dim', 'explained from an error message')}: unknown, as if unlogged: ${messageUnknowns(d.eventName).join(', ')}`,
+      `  ${paint('dim', 'explained from an error message')}: unknown, as if unlogged: ${oneLine(messageUnknowns(d.eventName).join(', '))}`,
     );
   }
   d.causes.forEach((c, i) => {
@@ -98,7 +109,7 @@ function diagnosisText(d: Diagnosis, paint: ReturnType<typeof painter>): string 
   });
   for (const f of d.fixes) {
     lines.push('');
-    lines.push(indent(fixText(f, paint), '  '));
+    lines.push(indent(fixText(f, paint, untrusted), '  '));
   }
   return lines.join('\n');
 }
@@ -110,7 +121,10 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
     out.state === undefined
       ? ''
       : `${paint('dim', `explained against ${oneLine(describeState(out.state))}`)}\n\n`;
-  const parts = out.diagnoses.map((d) => diagnosisText(sanitize(d), paint));
+  const parts = out.diagnoses.map((d) =>
+    // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
+    diagnosisText(sanitize(d), paint, untrustedValues(d).map(terminalBlock)),
+  );
   if (out.skipped.length > 0) {
     parts.push(
       [
@@ -131,7 +145,7 @@ const MULTILINE = new Set(['awsCli', 'terraform']);
 /** Deep copy of a diagnosis with every string made terminal-safe (and one line, outside code). */
 function sanitize<T>(value: T, key = ''): T {
   if (typeof value === 'string') {
-    return (MULTILINE.has(key) ? terminalSafe(value) : oneLine(value)) as T;
+    return (MULTILINE.has(key) ? terminalBlock(value) : oneLine(value)) as T;
   }
   if (Array.isArray(value)) return value.map((v) => sanitize(v, key)) as T;
   if (typeof value === 'object' && value !== null) {

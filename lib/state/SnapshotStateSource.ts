@@ -1,3 +1,4 @@
+import { TrustwatchError } from '../errors/TrustwatchError.js';
 import { parseIamPrincipalArn, parseSessionArn } from '../iam/parseIamArn.js';
 import type { LabeledPolicy } from '../policy/PolicyDocument.js';
 import type {
@@ -28,11 +29,14 @@ import type {
 export const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
 
 /** Thrown inside this module only, to turn "cannot read" into `{ ok: false }` in one place. */
-class Unreadable {
+class Unreadable extends TrustwatchError {
+  override readonly name: string = 'Unreadable';
   constructor(
     readonly reason: string,
     readonly accountId?: string,
-  ) {}
+  ) {
+    super(reason, { context: { accountId } });
+  }
 }
 
 function ok<T>(value: T): Readable<T> {

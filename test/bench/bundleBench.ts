@@ -92,8 +92,9 @@ async function measure(v: Variant, dir: string): Promise<Measured> {
   });
   const outputs = Object.entries(result.metafile.outputs);
   const entry = join(outdir, 'explainDenial.mjs');
+  // The SSM reader (Powertools parameters, imported on first use by lib/alerts/readSecret.ts).
   const ssmChunk = outputs.find(([, o]) =>
-    o.entryPoint?.endsWith('lib/alerts/ssmParameterReader.ts'),
+    /@aws-lambda-powertools\/parameters\/lib\/esm\/ssm\/index\.js$/.test(o.entryPoint ?? ''),
   )?.[0];
   const zip = join(dir, 'explainDenial.zip');
   const z = spawnSync('zip', ['-q', '-9', '-r', zip, 'functions'], { cwd: dir });

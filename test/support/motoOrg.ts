@@ -98,15 +98,13 @@ function trust(principal: string, condition?: Record<string, unknown>): string {
   });
 }
 
-export async function memberCredentials(
+/** Credentials of a session of `roleArn` from moto's STS (which maps them to the role's account). */
+export async function assumedCredentials(
   sts: STSClient,
-  accountId: string,
+  roleArn: string,
 ): Promise<AwsCredentialIdentity> {
   const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
-      RoleSessionName: 'test-setup',
-    }),
+    new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'test-setup' }),
   );
   const c = out.Credentials;
   if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined)
@@ -116,6 +114,13 @@ export async function memberCredentials(
     secretAccessKey: c.SecretAccessKey,
     sessionToken: c.SessionToken ?? '',
   };
+}
+
+export function memberCredentials(
+  sts: STSClient,
+  accountId: string,
+): Promise<AwsCredentialIdentity> {
+  return assumedCredentials(sts, `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`);
 }
 
 export async function createKey(

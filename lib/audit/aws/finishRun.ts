@@ -1,3 +1,4 @@
+import { DeliveryError } from '../../errors/TrustwatchError.js';
 import { type AuditDigest, buildDigest } from '../digest/buildDigest.js';
 import type { DigestSink } from '../digest/DigestSink.js';
 import type { AuditStore } from '../store/AuditStore.js';
@@ -40,7 +41,10 @@ export async function finishRun(
         failures.push(`${sink.name}: ${(err as Error).message}`);
       }
     }
-    if (failures.length > 0) throw new Error(`audit digest not delivered (${failures.join('; ')})`);
+    if (failures.length > 0)
+      throw new DeliveryError(`audit digest not delivered (${failures.join('; ')})`, {
+        context: { runId, sinks: failures.length },
+      });
     await deps.store.markDigestSent(runId, deps.now().toISOString());
     return digest;
   } catch (err) {

@@ -1,4 +1,5 @@
-import { escapeSlack, slackCode } from '../../render/escapeSlack.js';
+import { slackCode, slackProse, slackSummary } from '../../render/escapeSlack.js';
+import { fitLines } from '../../render/renderSlack.js';
 import { SEVERITIES } from '../findingCodes.js';
 import type { StoredFinding } from '../store/AuditStore.js';
 import type { AuditDigest } from './buildDigest.js';
@@ -10,14 +11,11 @@ export function digestHeadline(d: AuditDigest): string {
 }
 
 const MAX_LISTED = 15;
-const SECTION_LIMIT = 2900;
-
-function clip(text: string): string {
-  return text.length <= SECTION_LIMIT ? text : `${text.slice(0, SECTION_LIMIT - 1)}…`;
-}
+/** Longest finding summary or error shown per line (the SNS message has the full text). */
+const LINE_TEXT = 400;
 
 function findingLine(f: StoredFinding): string {
-  return `• *${f.severity}* ${slackCode(f.code)} ${slackCode(f.roleArn)}\n   ${escapeSlack(f.summary)}`;
+  return `• *${slackProse(f.severity)}* ${slackCode(f.code)} ${slackCode(f.roleArn)}\n   ${slackSummary(f.summary, [], LINE_TEXT)}`;
 }
 
 function listSection(title: string, list: readonly StoredFinding[]): unknown[] {
@@ -27,7 +25,7 @@ function listSection(title: string, list: readonly StoredFinding[]): unknown[] {
   return [
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: clip(`*${title}* (${list.length})\n${shown.join('\n')}`) },
+      text: { type: 'mrkdwn', text: fitLines([`*${title}* (${list.length})`, ...shown]) },
     },
   ];
 }
@@ -46,7 +44,7 @@ export function renderDigestSlack(d: AuditDigest): { text: string; blocks: unkno
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: escapeSlack(digestHeadline(d)),
+        text: slackProse(digestHeadline(d), 3000),
       },
     },
     {
@@ -54,7 +52,7 @@ export function renderDigestSlack(d: AuditDigest): { text: string; blocks: unkno
       elements: [
         {
           type: 'mrkdwn',
-          text: escapeSlack(
+          text: slackProse(
             `run ${d.runId}${d.previousRunId === undefined ? ' (first run: every finding is new)' : `, compared with ${d.previousRunId}`}; open by severity: ${SEVERITIES.map((s) => `${d.openBySeverity[s]} ${s}`).join(', ')}${d.suppressed > 0 ? `; ${d.suppressed} suppressed` : ''}`,
           ),
         },
@@ -66,14 +64,14 @@ export function renderDigestSlack(d: AuditDigest): { text: string; blocks: unkno
   if (d.accountsFailed.length > 0) {
     const lines = d.accountsFailed
       .slice(0, MAX_LISTED)
-      .map((a) => `• ${slackCode(a.accountId)} ${escapeSlack(a.error)}`);
+      .map((a) => `• ${slackCode(a.accountId)} ${slackProse(a.error, LINE_TEXT)}`);
     if (d.accountsFailed.length > MAX_LISTED)
       lines.push(`…and ${d.accountsFailed.length - MAX_LISTED} more`);
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: clip(`*Not audited* (${d.accountsFailed.length})\n${lines.join('\n')}`),
+        text: fitLines([`*Not audited* (${d.accountsFailed.length})`, ...lines]),
       },
     });
   }
@@ -82,7 +80,7 @@ export function renderDigestSlack(d: AuditDigest): { text: string; blocks: unkno
       .slice(0, MAX_LISTED)
       .map(
         (b) =>
-          `• *${b.severity}* ${slackCode(b.code)} ${slackCode(`${b.accountId} ${b.region}`)} ${escapeSlack(b.summary)}`,
+          `• *${slackProse(b.severity)}* ${slackCode(b.code)} ${slackCode(`${b.accountId} ${b.region}`)} ${slackSummary(b.summary, [], LINE_TEXT)}`,
       );
     if (d.blindSpots.length > MAX_LISTED)
       lines.push(`…and ${d.blindSpots.length - MAX_LISTED} more`);
@@ -90,13 +88,14 @@ export function renderDigestSlack(d: AuditDigest): { text: string; blocks: unkno
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: clip(
-          `*Blind spots: denials here are never seen* (${d.blindSpots.length})\n${lines.join('\n')}`,
-        ),
+        text: fitLines([
+          `*Blind spots: denials here are never seen* (${d.blindSpots.length})`,
+          ...lines,
+        ]),
       },
     });
   }
-  return { text: escapeSlack(digestHeadline(d)), blocks };
+  return { text: slackProse(digestHeadline(d), 3000), blocks };
 }
 
 /** SNS `Subject`: at most 100 printable ASCII characters. */

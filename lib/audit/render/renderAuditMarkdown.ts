@@ -1,17 +1,42 @@
 import { describeState } from '../../iam/StateLabel.js';
+import { isInvisible, isLineBreak } from '../../render/safeText.js';
 import type { AuditFinding } from '../AuditFinding.js';
 import { type AuditReport, countBySeverity } from '../AuditReport.js';
 import { SEVERITIES } from '../findingCodes.js';
 import { printable, sortFindings } from './renderAuditText.js';
 
-/** Text safe inside a Markdown table cell or inline code. */
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Text safe inside a Markdown table cell, a `<summary>` or inline code: one
+ * line (see `printable`), pipes escaped, `&<>` as entities so policy text
+ * cannot open or close HTML (`</details>`).
+ */
 export function mdCell(text: string): string {
-  return printable(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return printable(text)
+    .replace(/\|/g, '\\|')
+    .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] as string);
 }
 
+/**
+ * A fenced code block holding exactly `text`: the fence is one backtick longer
+ * than the longest backtick run inside, so the text cannot close it (CommonMark).
+ */
+function fenced(lang: string, text: string): string[] {
+  if ([...text].some((cp) => isInvisible(cp) || (isLineBreak(cp) && cp !== '\n'))) {
+    // Not exact once copied (a zero-width or bidi character, a lone surrogate): not shown.
+    return ['(not shown: it holds invisible characters; `--format json` has the exact text)'];
+  }
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${lang}`, text, fence];
+}
+
+/** Inline code (entities are not decoded there): one line, no backtick, pipes escaped for tables. */
 function code(text: string): string {
-  const t = mdCell(text).replace(/`/g, "'");
-  return `\`${t}\``;
+  const inner = printable(text).replace(/`/g, "'").replace(/\|/g, '\\|');
+  // An empty span would be a double backtick, which opens a longer code span.
+  return `\`${inner === '' ? ' ' : inner}\``;
 }
 
 /** The findings table alone (also what the README shows for the demo organization). */
@@ -34,7 +59,7 @@ export function renderAuditMarkdown(report: AuditReport): string {
     '',
     `As of ${report.auditedAt}, ${report.accounts.reduce((n, a) => n + a.rolesAudited, 0)} roles in ${report.accounts.length} accounts: ${SEVERITIES.map((s) => `**${counts[s]}** ${s}`).join(', ')}.`,
     '',
-    `Audited ${describeState(report.state).replace(/[`*_<>|]/g, '')}.`,
+    `Audited ${mdCell(describeState(report.state)).replace(/[`*_]/g, '')}.`,
     '',
   ];
   if (all.length > 0) out.push(renderFindingsTable(all), '');
@@ -69,13 +94,9 @@ export function renderAuditMarkdown(report: AuditReport): string {
       for (const p of fix.placeholders) out.push(`- fill in: ${mdCell(p)}`);
       out.push(
         '',
-        '```sh',
-        fix.awsCli,
-        '```',
+        ...fenced('sh', fix.awsCli),
         '',
-        '```hcl',
-        fix.terraform,
-        '```',
+        ...fenced('hcl', fix.terraform),
         '',
         '</details>',
         '',

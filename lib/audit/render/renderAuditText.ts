@@ -1,4 +1,5 @@
 import { describeState } from '../../iam/StateLabel.js';
+import { terminalLine } from '../../render/safeText.js';
 import type { AuditFinding } from '../AuditFinding.js';
 import { type AuditReport, countBySeverity } from '../AuditReport.js';
 import { SEVERITIES, SEVERITY_RANK } from '../findingCodes.js';
@@ -10,8 +11,9 @@ export interface AuditTextOptions {
 }
 
 /** Strips control characters (ANSI escapes included) from text that came from policies or tags. */
+/** One line of policy or account text for a terminal (lib/render/safeText.ts `terminalLine`). */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, '');
+  return terminalLine(text);
 }
 
 const COLORS: Record<string, string> = {

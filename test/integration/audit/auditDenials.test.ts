@@ -17,7 +17,7 @@ import { createLiveAuditSources } from '../../../lib/audit/live/createLiveAuditS
 import type { AccountResult } from '../../../lib/audit/store/AuditStore.js';
 import { DynamoAuditStore } from '../../../lib/audit/store/DynamoAuditStore.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
-import { DynamoNoiseStore } from '../../../lib/dedup/DynamoNoiseStore.js';
+import { createDynamoNoiseStores } from '../../../lib/dedup/createDynamoNoiseStores.js';
 import { dynamoDenialReader } from '../../../lib/dedup/dynamoDenialReader.js';
 import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
 import { buildTestOrg, type TestOrg } from '../../support/motoOrg.js';
@@ -187,7 +187,7 @@ beforeAll(async () => {
 
   // The explain pipeline: three denials of a CI job (one alert, two repeats), one of a person (SSO).
   const pipeline = new AlertPipeline({
-    store: new DynamoNoiseStore(doc, NOISE_TABLE),
+    stores: createDynamoNoiseStores(doc, NOISE_TABLE),
     sinks: [{ name: 'none', deliver: async () => {} }],
     settings: {
       dedupWindowSeconds: 900,

@@ -12,7 +12,7 @@ import { slackAppApi } from '../../../lib/alerts/destinations/createDestinationS
 import { destinationPublisher } from '../../../lib/alerts/destinations/destinationPublisher.js';
 import { powertoolsSecretReader } from '../../../lib/alerts/destinations/readSecretRef.js';
 import { readWeeklyDenials } from '../../../lib/alerts/destinations/weeklyDenials.js';
-import { DynamoNoiseStore } from '../../../lib/dedup/DynamoNoiseStore.js';
+import { DynamoDenialEvidence } from '../../../lib/dedup/DynamoDenialEvidence.js';
 import { readRoutingText } from '../../../lib/routing/parseRoutingTable.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
 import {
@@ -84,7 +84,7 @@ beforeAll(async () => {
     new CreateSecretCommand({ Name: 'trustwatch/slack/data', SecretString: data.url }),
   );
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  const store = new DynamoNoiseStore(doc, aws.tableName);
+  const store = new DynamoDenialEvidence(doc, aws.tableName);
   const record = async (
     roleArn: string,
     caller: string,

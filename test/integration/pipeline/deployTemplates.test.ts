@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORGANIZATION_READER_ACTIONS, READER_ROLE_ACTIONS } from '../../../lib/aws/readerPolicy.js';
-import { cfnLint, iamStatements, isIamWrite, loadCfnYaml } from './cfnTemplates.js';
+import {
+  cfnLint,
+  iamStatements,
+  isIamWrite,
+  loadCfnYaml,
+  resolveConditions,
+  sdkActionsIn,
+} from './cfnTemplates.js';
+import { packageOnce } from './packagedStack.js';
 
 /**
  * Packages the audit stack with osls exactly as a deployment would (offline,
@@ -28,8 +36,11 @@ const LAMBDA_ENV = {
 };
 
 let outDir: string;
+const unzippedDirs: string[] = [];
+afterAll(() => {
+  for (const d of unzippedDirs) rmSync(d, { recursive: true, force: true });
+});
 let generated: Record<string, unknown>;
-let packageLog = '';
 
 function resources(
   t: Record<string, unknown>,
@@ -40,35 +51,50 @@ function resources(
   >;
 }
 
+interface Statement {
+  readonly Sid?: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Slack from the default SSM parameter, no customer managed key. */
+const SLACK_SSM = {
+  SlackWebhookParameter: '/trustwatch/slack-webhook-url',
+  SlackWebhookSecretName: '',
+  SlackWebhookKmsKeyArn: '',
+};
+/** A routing file, as the `routes` parameter carries it (compact JSON). */
+const ROUTES = JSON.stringify({
+  destinations: { payments: { webhook: { ssm: '/trustwatch/slack/payments' } } },
+  rules: [{ match: { roleAccount: '111111111111' }, to: ['payments'] }],
+});
+
+/** The statements a function role grants once the stack parameters are applied. */
+function statementsOf(
+  roleId: string,
+  parameters: Readonly<Record<string, string>> = {
+    SlackWebhookParameter: '/trustwatch/slack-webhook-url',
+    SlackWebhookSecretName: '',
+    SlackWebhookKmsKeyArn: '',
+  },
+): Statement[] {
+  const role = resources(generated)[roleId];
+  const policies = resolveConditions(generated, role?.Properties?.Policies ?? [], parameters) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+const actionsOfStatements = (st: readonly Statement[]) => st.flatMap((s) => [s.Action].flat());
+
 beforeAll(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'trustwatch-osls-'));
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    // Dummy credentials prove nothing is fetched; osls package does not call AWS.
-    AWS_ACCESS_KEY_ID: 'AKIAOFFLINEPACKAGE00',
-    AWS_SECRET_ACCESS_KEY: 'offline',
-    AWS_REGION: 'eu-west-1',
-  };
-  delete env.AWS_PROFILE;
-  delete env.AWS_ENDPOINT_URL;
-  const res = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', outDir], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  packageLog = `${res.stdout}${res.stderr}`;
-  if (res.status !== 0) throw new Error(`osls package failed (${res.status}):\n${packageLog}`);
+  // Shared with deployedStack.test.ts: one packaging per source state (packagedStack.ts).
+  outDir = packageOnce(root);
   generated = JSON.parse(
     readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as Record<string, unknown>;
 }, 300_000);
-
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
 
 describe('osls package (offline)', () => {
   it('bundles each function as an arm64 nodejs22.x ESM zip', () => {
@@ -88,7 +114,8 @@ describe('osls package (offline)', () => {
     const zips = readdirSync(outDir).filter((f) => f.endsWith('.zip'));
     for (const zip of zips) {
       const name = zip.replace(/\.zip$/, '');
-      const dir = join(outDir, `unzipped-${name}`);
+      const dir = mkdtempSync(join(tmpdir(), `trustwatch-unzipped-${name}-`));
+      unzippedDirs.push(dir);
       const unzip = spawnSync('unzip', ['-q', '-o', join(outDir, zip), '-d', dir], {
         encoding: 'utf8',
       });
@@ -206,12 +233,15 @@ describe('audit stack wiring', () => {
 
   it("lets the audit functions only Query the noise table's denials index, and tells the worker its name", () => {
     const r = resources(generated);
-    const policies = (r.TrustwatchAuditRole?.Properties?.Policies ?? []) as {
-      PolicyDocument: { Statement: { Sid?: string; Action: unknown; Resource: unknown }[] };
-    }[];
-    const onNoise = policies
-      .flatMap((p) => p.PolicyDocument.Statement)
-      .filter((st) => JSON.stringify(st.Resource).includes('NoiseTable'));
+    for (const roleId of ['AuditSchedulerRole', 'AuditWorkerRole']) {
+      const onNoise = statementsOf(roleId).filter((st) =>
+        JSON.stringify(st.Resource).includes('NoiseTable'),
+      );
+      expect(onNoise.length, roleId).toBeLessThanOrEqual(1);
+    }
+    const onNoise = statementsOf('AuditWorkerRole').filter((st) =>
+      JSON.stringify(st.Resource).includes('NoiseTable'),
+    );
     expect(onNoise).toHaveLength(1);
     expect([onNoise[0]?.Action].flat()).toEqual(['dynamodb:Query']);
     expect(onNoise[0]?.Resource).toEqual({
@@ -232,10 +262,10 @@ describe('audit stack wiring', () => {
     const st = iamStatements(generated, 'generated').filter((s) =>
       s.actions.includes('sts:AssumeRole'),
     );
-    const role = resources(generated).IamRoleLambdaExecution?.Properties ?? {};
+    const role = resources(generated).ExplainDenialRole?.Properties ?? {};
     const text = JSON.stringify(role.Policies);
     expect(st.length).toBeGreaterThan(0);
-    expect(text).toContain('arn:aws:iam::*:role/trustwatch/trustwatch-reader');
+    expect(text).toContain(':iam::*:role/trustwatch/trustwatch-reader');
     expect(text).toContain('aws:ResourceOrgID');
     expect(role.Path).toBe('/trustwatch/');
   });
@@ -342,5 +372,217 @@ describe('no stack can write IAM', () => {
     expect(isIamWrite('iam:PassRole')).toBe(true);
     expect(isIamWrite('iam:Get*')).toBe(true);
     expect(isIamWrite('sts:AssumeRole')).toBe(false);
+  });
+});
+
+describe('least privilege: one role per function', () => {
+  const lambdas = () =>
+    Object.entries(resources(generated)).filter(([, x]) => x.Type === 'AWS::Lambda::Function');
+  const roleOf = (props: Record<string, unknown> | undefined) =>
+    (props?.Role as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0] as string;
+  const fnName = (props: Record<string, unknown> | undefined) =>
+    String(props?.Handler).replace(/^functions\/(\w+)\.handler$/, '$1');
+
+  it('gives each of the five functions its own role, and leaves no shared default role', () => {
+    const roles = lambdas().map(([, x]) => roleOf(x.Properties));
+    expect(roles).toHaveLength(5);
+    expect(new Set(roles).size).toBe(5);
+    expect(resources(generated).IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('lets each function write only its own log group', () => {
+    for (const [, x] of lambdas()) {
+      const name = fnName(x.Properties);
+      const logs = statementsOf(roleOf(x.Properties)).filter((s) =>
+        actionsOfStatements([s]).some((a) => a.startsWith('logs:')),
+      );
+      expect(logs.length, name).toBe(1);
+      expect(JSON.stringify(logs[0]?.Resource), name).toMatch(
+        new RegExp(`log-group:/aws/lambda/trustwatch-prod-${name}:\\*"`),
+      );
+      expect(actionsOfStatements(logs).sort()).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
+    }
+  });
+
+  it('lets only the explainer and the audit worker assume member reader roles (flushSummaries assumes nothing)', () => {
+    const assumes = (roleId: string) =>
+      statementsOf(roleId)
+        .filter((s) => actionsOfStatements([s]).includes('sts:AssumeRole'))
+        .flatMap((s) => [s.Resource].flat().map((r) => JSON.stringify(r)));
+    expect(assumes('FlushSummariesRole')).toEqual([]);
+    expect(assumes('AuditSchedulerRole').join()).not.toContain('trustwatch-reader');
+    expect(assumes('ExplainDenialRole').join()).toContain('role/trustwatch/trustwatch-reader');
+    expect(assumes('AuditWorkerRole').join()).toContain('role/trustwatch/trustwatch-reader');
+    expect(assumes('DenialDigestRole').join()).toContain('role/trustwatch/trustwatch-reader');
+  });
+
+  it('lets flushSummaries assume the reader roles only when alerts are routed (owners read live)', () => {
+    const assumes = (p: Record<string, string>) =>
+      actionsOfStatements(statementsOf('FlushSummariesRole', p)).filter(
+        (a) => a === 'sts:AssumeRole',
+      );
+    expect(assumes({ ...SLACK_SSM, Routes: '{}' })).toEqual([]);
+    expect(assumes({ ...SLACK_SSM, Routes: ROUTES })).toEqual(['sts:AssumeRole']);
+  });
+
+  it('gives the weekly denial digest a Scan on the denials index only, and no write but its sent marks', () => {
+    const st = statementsOf('DenialDigestRole');
+    const scan = st.filter((s) => actionsOfStatements([s]).includes('dynamodb:Scan'));
+    expect(scan).toHaveLength(1);
+    expect(JSON.stringify(scan[0]?.Resource)).toContain('"index","denials"');
+    expect(
+      actionsOfStatements(st)
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']);
+    expect(actionsOfStatements(st)).not.toContain('events:PutEvents');
+  });
+
+  it('keeps the explainer off the due-summary index and the flush off everything but its windows', () => {
+    expect(actionsOfStatements(statementsOf('ExplainDenialRole'))).not.toContain('dynamodb:Query');
+    expect(actionsOfStatements(statementsOf('FlushSummariesRole')).sort()).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'ssm:GetParameter',
+      ].sort(),
+    );
+  });
+});
+
+describe('least privilege: only the configured secret store and key', () => {
+  const KEY = 'arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const secretActions = (p: Record<string, string>) =>
+    ['ExplainDenialRole', 'FlushSummariesRole', 'AuditWorkerRole', 'DenialDigestRole'].map(
+      (roleId) =>
+        statementsOf(roleId, p).filter((s) =>
+          actionsOfStatements([s]).some((a) => /^(ssm|secretsmanager|kms):/.test(a)),
+        ),
+    );
+
+  it('grants SSM only, on the one parameter, and no KMS for the AWS managed key', () => {
+    for (const st of secretActions({
+      SlackWebhookParameter: '/team/slack',
+      SlackWebhookSecretName: '',
+      SlackWebhookKmsKeyArn: '',
+    })) {
+      expect(actionsOfStatements(st)).toEqual(['ssm:GetParameter']);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+      expect(JSON.stringify(st[0]?.Resource)).toContain(':parameter${SlackWebhookParameter}');
+    }
+  });
+
+  it('grants Secrets Manager only when it is the store, and kms:Decrypt on exactly the configured key through it', () => {
+    for (const st of secretActions({
+      SlackWebhookParameter: '',
+      SlackWebhookSecretName: 'team/slack',
+      SlackWebhookKmsKeyArn: KEY,
+    })) {
+      expect(actionsOfStatements(st).sort()).toEqual([
+        'kms:Decrypt',
+        'secretsmanager:GetSecretValue',
+      ]);
+      const kms = st.find((s) => s.Action === 'kms:Decrypt');
+      expect(kms?.Resource).toBe(KEY);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+      expect(JSON.stringify(kms?.Condition)).toContain('secretsmanager.${AWS::Region}');
+      expect(JSON.stringify(kms?.Condition)).not.toContain('ssm.');
+    }
+  });
+
+  it('grants no secret store and no key when Slack is off', () => {
+    for (const st of secretActions({
+      SlackWebhookParameter: '',
+      SlackWebhookSecretName: '',
+      SlackWebhookKmsKeyArn: KEY,
+    })) {
+      expect(st).toEqual([]);
+    }
+  });
+
+  it("grants the routing destinations' stores (trustwatch/slack/ prefixes) only when routes are configured", () => {
+    const routed = (p: Record<string, string>) =>
+      secretActions(p).map((st) =>
+        st
+          .filter((s) => JSON.stringify(s.Resource).includes('trustwatch/slack/*'))
+          .flatMap((s) => actionsOfStatements([s]))
+          .sort(),
+      );
+    const off = {
+      SlackWebhookParameter: '',
+      SlackWebhookSecretName: '',
+      SlackWebhookKmsKeyArn: '',
+    };
+    expect(routed({ ...off, Routes: '{}' })).toEqual([[], [], [], []]);
+    expect(routed({ ...off, Routes: ROUTES })).toEqual(
+      Array.from({ length: 4 }, () => ['secretsmanager:GetSecretValue', 'ssm:GetParameter']),
+    );
+    // Still no key/* and no other parameter or secret.
+    for (const st of secretActions({ ...off, Routes: ROUTES })) {
+      expect(JSON.stringify(st)).not.toMatch(/:key\/\*|parameter\/\*|secret:\*/);
+    }
+  });
+
+  it('never grants kms on key/* anywhere', () => {
+    expect(JSON.stringify(generated)).not.toMatch(/:key\/\*/);
+  });
+
+  it('names the same store in the environment as in the grants (stack parameters)', () => {
+    const environment = resources(generated).ExplainDenialLambdaFunction?.Properties?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const env = environment?.Variables ?? {};
+    expect(env.TRUSTWATCH_SLACK_WEBHOOK_PARAMETER).toEqual({ Ref: 'SlackWebhookParameter' });
+    expect(env.TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID).toEqual({ Ref: 'SlackWebhookSecretName' });
+  });
+
+  it('raises one alarm when the Slack webhook is revoked', () => {
+    const alarm = resources(generated).SlackWebhookDisabledAlarm?.Properties ?? {};
+    expect(alarm).toMatchObject({ Namespace: 'trustwatch', MetricName: 'SinkDisabled' });
+  });
+});
+
+describe('least privilege: the member reader role keeps only the reads trustwatch makes', () => {
+  const member = loadCfnYaml(join(root, 'lib/deploy/member-account.yml'));
+  const statements = iamStatements(member, 'member').filter((s) =>
+    s.where.includes('ReaderRole.Properties.Policies'),
+  );
+  const granted = (prefix: string) =>
+    statements
+      .flatMap((s) => s.actions)
+      .filter((a) => a.startsWith(prefix))
+      .sort();
+
+  it('grants exactly the IAM calls of the code that runs under it (live explainer, audit, snapshot)', () => {
+    const called = [
+      ...new Set(
+        [
+          'lib/aws/LiveStateSource.ts',
+          'lib/audit/live/authorizationDetailsSource.ts',
+          'lib/aws/collectSnapshot.ts',
+        ].flatMap((f) => sdkActionsIn(join(root, f), '@aws-sdk/client-iam', 'iam')),
+      ),
+    ].sort();
+    expect(called.length).toBeGreaterThan(10);
+    expect(granted('iam:')).toEqual(called);
+    expect([...READER_ROLE_ACTIONS].sort()).toEqual(called);
+  });
+
+  it('grants exactly the forwarding blind-spot reads the audit makes', () => {
+    const f = join(root, 'lib/audit/blindspots/liveBlindSpotReader.ts');
+    const called = [
+      ...sdkActionsIn(f, '@aws-sdk/client-eventbridge', 'events'),
+      ...sdkActionsIn(f, '@aws-sdk/client-cloudtrail', 'cloudtrail'),
+    ].sort();
+    expect(called.length).toBeGreaterThan(2);
+    expect([...granted('events:'), ...granted('cloudtrail:')].sort()).toEqual(called);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } fro
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import type { IamStateSource } from '../../../lib/state/IamStateSource.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
+import { slackPayloadProblems } from '../../support/hostileText.js';
 import {
   type AwsFixture,
   clearNoiseTable,
@@ -224,11 +225,12 @@ describe('sample events through the real handler', () => {
     const text = slack.received[0]?.body ?? '';
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<https://evil|click>');
-    expect(text).not.toMatch(/@here/);
-    // Inside a code span Slack formats nothing; outside one, `*bold*` must not survive.
+    // Inside a code span Slack formats, links and mentions nothing; outside one, nothing survives.
+    expect(slackPayloadProblems(slack.received[0]?.json ?? { text: '', blocks: [] })).toEqual([]);
     const mrkdwn = (slack.received[0]?.json.blocks ?? []).map((b) => JSON.stringify(b)).join('\n');
     const outsideCode = mrkdwn.replace(/`[^`]*`/g, '');
     expect(outsideCode).not.toContain('*bold*');
+    expect(outsideCode).not.toMatch(/@here/);
     expect(mrkdwn).toContain('bold');
     expect(text).toContain('&lt;!channel&gt;');
     if (process.env.TW_TEST_LOG) console.log(text);

@@ -1,19 +1,23 @@
 import type { DenialSummary } from '../../../lib/audit/DenialSummary.js';
-import {
-  BusyError,
-  type DenialRecord,
-  type EnumerationState,
-  type EventClaim,
-  type NoiseStore,
-  type OccurrenceResult,
-  type WindowItem,
-} from '../../../lib/dedup/NoiseStore.js';
+import type {
+  DedupWindows,
+  OccurrenceResult,
+  WindowItem,
+} from '../../../lib/dedup/DedupWindows.js';
+import type { DenialEvidence, DenialRecord } from '../../../lib/dedup/DenialEvidence.js';
+import type {
+  EnumerationState,
+  EnumerationWindows,
+} from '../../../lib/dedup/EnumerationWindows.js';
+import type { EventClaim, EventDecision, EventLedger } from '../../../lib/dedup/EventLedger.js';
+import type { NoiseStores } from '../../../lib/dedup/NoiseStores.js';
+import { BusyError } from '../../../lib/errors/TrustwatchError.js';
 
 interface EventItem {
   status: 'in_progress' | 'completed';
   leaseUntil: number;
   delivered: Set<string>;
-  decision?: string;
+  decision?: EventDecision;
 }
 
 interface Win {
@@ -28,27 +32,47 @@ interface Win {
 }
 
 /**
- * In-memory {@link NoiseStore} with the same conditional semantics as
+ * In-memory noise stores (ledger, windows, enumeration, evidence) with the same conditional semantics as
  * DynamoNoiseStore (single-threaded, so every write is atomic), for unit tests
  * of the pipeline's decisions. The DynamoDB store itself runs against moto in
  * test/integration/pipeline.
  */
-export class MemoryNoiseStore implements NoiseStore {
+export class MemoryNoiseStore
+  implements EventLedger, DedupWindows, EnumerationWindows, DenialEvidence
+{
+  /** This one object as the pipeline's four stores (each job sees only its own port). */
+  get stores(): NoiseStores {
+    return { ledger: this, windows: this, enumeration: this, evidence: this };
+  }
+
   readonly events = new Map<string, EventItem>();
   readonly windows = new Map<string, Win>();
   readonly enumerations = new Map<
     string,
     { windowStart: number; windowEnd: number; roles: Set<string>; alertedBy?: string }
   >();
-  /** Denial summaries by `den#<roleArn>#<caller principal>`, as DynamoNoiseStore keys them. */
+  /** Denial summaries by `den#<roleArn>#<caller principal>`, as DynamoDenialEvidence keys them. */
   readonly denials = new Map<
     string,
     DenialRecord & { count: number; causeSet: Set<string>; lastSeenAt: number; expiresAt: number }
   >();
   /** When set, `recordDenial` throws it (a DynamoDB outage). */
   failRecordDenial: Error | undefined;
+  /** Ledger faults to inject: each named method throws the error this many times. */
+  readonly ledgerFaults = new Map<
+    'beginEvent' | 'recordDecision' | 'markDelivered' | 'completeEvent',
+    { error: Error; times: number }
+  >();
+
+  private fault(method: 'beginEvent' | 'recordDecision' | 'markDelivered' | 'completeEvent'): void {
+    const f = this.ledgerFaults.get(method);
+    if (f === undefined || f.times <= 0) return;
+    f.times--;
+    throw f.error;
+  }
 
   async beginEvent(eventId: string, now: number, leaseSeconds: number): Promise<EventClaim> {
+    this.fault('beginEvent');
     const e = this.events.get(eventId);
     if (e === undefined || (e.status === 'in_progress' && e.leaseUntil < now)) {
       const item: EventItem = {
@@ -67,14 +91,17 @@ export class MemoryNoiseStore implements NoiseStore {
     if (e.status === 'completed') return { status: 'duplicate', delivered: new Set(e.delivered) };
     throw new BusyError(`event \`${eventId}\` is being processed by another invocation`);
   }
-  async recordDecision(eventId: string, decision: string): Promise<void> {
+  async recordDecision(eventId: string, decision: EventDecision): Promise<void> {
+    this.fault('recordDecision');
     const e = this.events.get(eventId);
     if (e) e.decision = decision;
   }
   async markDelivered(eventId: string, key: string): Promise<void> {
+    this.fault('markDelivered');
     this.events.get(eventId)?.delivered.add(key);
   }
   async completeEvent(eventId: string): Promise<void> {
+    this.fault('completeEvent');
     const e = this.events.get(eventId);
     if (e) e.status = 'completed';
   }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, AlertSink } from '../../../lib/alerts/Alert.js';
+import type { Alert, AlertSink, RepeatNotice } from '../../../lib/alerts/Alert.js';
 import { AlertPipeline, type NoiseSettings } from '../../../lib/alerts/AlertPipeline.js';
 import { callerPrincipal, fingerprint } from '../../../lib/dedup/fingerprint.js';
 import { findSuppression, globMatch } from '../../../lib/dedup/suppressions.js';
 import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
+import { SinkDisabledError } from '../../../lib/errors/TrustwatchError.js';
 import { sampleDiagnosis } from './fixtures.js';
 import { MemoryNoiseStore } from './MemoryNoiseStore.js';
 
@@ -27,7 +28,7 @@ function setup(settings: Partial<NoiseSettings> = {}) {
   const clock = { now: Date.parse('2026-03-02T09:00:00Z') };
   const metrics: string[] = [];
   const pipeline = new AlertPipeline({
-    store,
+    stores: store.stores,
     sinks: [sns, slack],
     settings: {
       dedupWindowSeconds: 600,
@@ -199,5 +200,84 @@ describe('AlertPipeline', () => {
       'arn:aws:iam::222222222222:role/Ops',
       'arn:aws:iam::222222222222:role/Root',
     ]);
+  });
+});
+
+describe('repeat notices to thread-keeping sinks (routing) under deadlines and the sink circuit', () => {
+  class ThreadSink extends RecordingSink {
+    readonly notices: RepeatNotice[] = [];
+    failWith: Error | undefined;
+    async repeated(notice: RepeatNotice): Promise<void> {
+      if (this.failWith !== undefined) throw this.failWith;
+      this.notices.push(notice);
+    }
+  }
+
+  function threaded() {
+    const store = new MemoryNoiseStore();
+    const thread = new ThreadSink('slack-threads');
+    const metrics: string[] = [];
+    const pipeline = new AlertPipeline({
+      stores: store.stores,
+      sinks: [new RecordingSink('sns'), thread],
+      settings: {
+        dedupWindowSeconds: 600,
+        enumerationThreshold: 3,
+        enumerationWindowSeconds: 600,
+        suppressions: [],
+        denialRetentionDays: 30,
+      },
+      clock: () => Date.parse('2026-03-02T09:00:00Z'),
+      log: { info: () => {}, warn: () => {}, error: () => {} },
+      metrics: { count: (n) => metrics.push(n) },
+    });
+    return { thread, metrics, pipeline };
+  }
+
+  it('tells the sink of a repeat when time is left', async () => {
+    const t = threaded();
+    await t.pipeline.process(
+      'a',
+      async () => withSession('x', 'a'),
+      () => 60_000,
+    );
+    expect(
+      await t.pipeline.process(
+        'b',
+        async () => withSession('x', 'b'),
+        () => 60_000,
+      ),
+    ).toBe('counted');
+    expect(t.thread.notices.map((n) => n.diagnosis.eventId)).toEqual(['b']);
+  });
+
+  it('skips the notice (still counting the repeat) when too little of the invocation is left', async () => {
+    const t = threaded();
+    await t.pipeline.process(
+      'a',
+      async () => withSession('x', 'a'),
+      () => 60_000,
+    );
+    // Enough to start the event, not enough to call a sink.
+    let left = 60_000;
+    const remaining = () => {
+      const now = left;
+      left = 7_000;
+      return now;
+    };
+    expect(await t.pipeline.process('b', async () => withSession('x', 'b'), remaining)).toBe(
+      'counted',
+    );
+    expect(t.thread.notices).toEqual([]);
+    expect(t.metrics).toContain('DeadlineReached');
+  });
+
+  it('counts a disabled sink as SinkDisabled and still counts the repeat', async () => {
+    const t = threaded();
+    await t.pipeline.process('a', async () => withSession('x', 'a'));
+    t.thread.failWith = new SinkDisabledError('webhook revoked');
+    expect(await t.pipeline.process('b', async () => withSession('x', 'b'))).toBe('counted');
+    expect(t.metrics).toContain('SinkDisabled');
+    expect(t.metrics).toContain('RepeatCounted');
   });
 });

@@ -32,7 +32,7 @@ function setup(settings: Partial<NoiseSettings> = {}) {
   const metrics: string[] = [];
   const warnings: { message: string; extra?: Record<string, unknown> }[] = [];
   const pipeline = new AlertPipeline({
-    store,
+    stores: store.stores,
     sinks: [sns],
     settings: {
       dedupWindowSeconds: 600,

@@ -66,7 +66,7 @@ function setup(explain: (e: DenialEvent) => Promise<Diagnosis>) {
     stateSource,
     explain: (e) => explain(e),
     pipeline: new AlertPipeline({
-      store: new MemoryNoiseStore(),
+      stores: new MemoryNoiseStore().stores,
       sinks: [sink],
       settings: {
         dedupWindowSeconds: 600,

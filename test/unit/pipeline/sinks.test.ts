@@ -114,6 +114,7 @@ describe('SnsSink', () => {
         eventName: { DataType: 'String', StringValue: 'AssumeRole' },
         callerAccount: { DataType: 'String', StringValue: '111111111111' },
         roleAccount: { DataType: 'String', StringValue: '222222222222' },
+        eventId: { DataType: 'String', StringValue: `diagnosis:${d.eventId}` },
       },
     });
   });

@@ -2,13 +2,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { awsSecretReader } from '../../../lib/alerts/awsSecretReader.js';
+import { powertoolsReadSecret, type ReadSecret } from '../../../lib/alerts/readSecret.js';
 import { SlackSink } from '../../../lib/alerts/slackSink.js';
-import {
-  cachedWebhookUrl,
-  parseWebhookUrl,
-  type SecretReader,
-} from '../../../lib/alerts/webhookUrl.js';
+import { cachedWebhookUrl, parseWebhookUrl } from '../../../lib/alerts/webhookUrl.js';
 import { ConfigError, DeliveryError } from '../../../lib/errors/TrustwatchError.js';
 import { sampleDiagnosis } from './fixtures.js';
 
@@ -110,15 +106,11 @@ describe('webhook URL', () => {
 
   it('reads the secret once per cold start, but retries after a failed read', async () => {
     let reads = 0;
-    const reader: SecretReader = {
-      ssmParameter: async () => {
-        reads++;
-        if (reads === 1) throw new Error('throttled');
-        return 'https://hooks.slack.com/services/T/B/X';
-      },
-      secretsManagerSecret: async () => {
-        throw new Error('not used');
-      },
+    const reader: ReadSecret = async (location) => {
+      if (location.kind !== 'ssm') throw new Error('not used');
+      reads++;
+      if (reads === 1) throw new Error('throttled');
+      return 'https://hooks.slack.com/services/T/B/X';
     };
     const get = cachedWebhookUrl({ kind: 'ssm', name: '/trustwatch/slack' }, reader);
     await expect(get()).rejects.toThrow('throttled');
@@ -128,7 +120,7 @@ describe('webhook URL', () => {
   });
 });
 
-describe('awsSecretReader', () => {
+describe('powertoolsReadSecret (Powertools parameters)', () => {
   const ssm = mockClient(SSMClient);
   const sm = mockClient(SecretsManagerClient);
 
@@ -137,22 +129,29 @@ describe('awsSecretReader', () => {
     ssm
       .on(GetParameterCommand)
       .resolves({ Parameter: { Value: 'https://hooks.slack.com/services/T/B/X' } });
-    expect(await awsSecretReader().ssmParameter('/trustwatch/slack')).toBe(
+    const read = powertoolsReadSecret({ maxAgeSeconds: 0 });
+    expect(await read({ kind: 'ssm', name: '/trustwatch/slack-a' })).toBe(
       'https://hooks.slack.com/services/T/B/X',
     );
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, {
-      Name: '/trustwatch/slack',
+      Name: '/trustwatch/slack-a',
       WithDecryption: true,
     });
   });
 
-  it('names the parameter and the way out when it does not exist', async () => {
+  it('names the parameter, the variable and the way out when it does not exist', async () => {
     ssm.reset();
     const missing = Object.assign(new Error('Parameter not found'), { name: 'ParameterNotFound' });
     ssm.on(GetParameterCommand).rejects(missing);
-    await expect(awsSecretReader().ssmParameter('/trustwatch/slack')).rejects.toThrow(
-      /ssm parameter `\/trustwatch\/slack` could not be read \(ParameterNotFound/,
+    const err = await powertoolsReadSecret({ maxAgeSeconds: 0 })({
+      kind: 'ssm',
+      name: '/trustwatch/slack-missing',
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(
+      /ssm parameter `\/trustwatch\/slack-missing` could not be read \(ParameterNotFound: Parameter not found\); create it/,
     );
+    expect((err as ConfigError).context.variable).toBe('TRUSTWATCH_SLACK_WEBHOOK_PARAMETER');
   });
 
   it('reads a Secrets Manager secret string', async () => {
@@ -160,9 +159,20 @@ describe('awsSecretReader', () => {
     sm.on(GetSecretValueCommand).resolves({
       SecretString: '{"url":"https://hooks.slack.com/services/T/B/Y"}',
     });
-    const raw = await awsSecretReader().secretsManagerSecret('trustwatch/slack');
-    expect(String(parseWebhookUrl(raw, 'trustwatch/slack'))).toBe(
+    const raw = await powertoolsReadSecret({ maxAgeSeconds: 0 })({
+      kind: 'secretsmanager',
+      id: 'trustwatch/slack-b',
+    });
+    expect(String(parseWebhookUrl(raw, 'trustwatch/slack-b'))).toBe(
       'https://hooks.slack.com/services/T/B/Y',
     );
+  });
+
+  it('refuses an empty value', async () => {
+    ssm.reset();
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '' } });
+    await expect(
+      powertoolsReadSecret({ maxAgeSeconds: 0 })({ kind: 'ssm', name: '/trustwatch/slack-empty' }),
+    ).rejects.toThrow(/has no string value/);
   });
 });

@@ -1,0 +1,40 @@
+import type { Diagnosis } from '../diagnosis/Diagnosis.js';
+
+function collect(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value === '') return;
+    out.add(value);
+    // Fixes quote the name part of an ARN (`role/<name>`, a session name): count it on its own.
+    if (value.startsWith('arn:')) {
+      const resource = value.split(':').slice(5).join(':');
+      for (const part of [
+        resource.slice(resource.indexOf('/') + 1),
+        resource.slice(resource.lastIndexOf('/') + 1),
+      ]) {
+        if (part !== '' && part !== value) out.add(part);
+      }
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) collect(v, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) collect(v, out);
+  }
+}
+
+/**
+ * Every string of a diagnosis that an event (and so a caller) may have
+ * chosen: the caller and target fields, the event id, and every evidence
+ * value (the request's session name, source identity, OIDC subject, tags…),
+ * and the name part of every ARN among them (what a fix quotes on its own).
+ * Renderers pass them to the escapers that need to recognise a quoted value
+ * inside a sentence (lib/render/escapeSlack.ts `slackSummary`). A superset
+ * is harmless: a trusted string treated as untrusted is only escaped harder.
+ */
+export function untrustedValues(d: Diagnosis): readonly string[] {
+  const out = new Set<string>();
+  collect(d.eventId, out);
+  collect(d.caller, out);
+  collect(d.target, out);
+  for (const c of d.causes) collect(c.evidence, out);
+  return [...out];
+}
