@@ -9,7 +9,7 @@ import { buildFix } from '../fixes/buildFix.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import { parseRoleArn } from '../intake/parseIamArn.js';
 import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
-import type { OrgPathInfo, Readable, RoleState } from '../state/IamStateSource.js';
+import type { OrgPathInfo, Readable, RoleState, RoleSummary } from '../state/IamStateSource.js';
 import { buildRequestContext } from './buildRequestContext.js';
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODE_LIST, CAUSE_CODES, type CauseCode, type Confidence } from './causeCodes.js';
@@ -339,12 +339,23 @@ function unreadableDrafts(
   return out;
 }
 
-/** Roles of every readable account, for suggestions. */
-function allRoles(bundle: DiagnosisBundle): RoleState[] {
-  const out: RoleState[] = [];
-  for (const list of Object.values(bundle.rolesByAccount ?? {}))
-    if (list.ok) out.push(...list.value);
-  return out;
+/** Roles the caller may have meant, from the source's name index (for suggestions). */
+function candidateRoles(bundle: DiagnosisBundle): readonly RoleSummary[] {
+  return bundle.roleCandidates ?? [];
+}
+
+/** INSUFFICIENT_DATA for what the bundle could not read beyond its fields. */
+function gapDrafts(bundle: DiagnosisBundle): CauseDraft[] {
+  return (bundle.gaps ?? []).map((g) => ({
+    code: 'INSUFFICIENT_DATA',
+    certainty: g.blocksDiagnosis ? 'yes' : 'inferred',
+    summary: g.summary,
+    evidence: {
+      unreadable: g.unreadable,
+      reason: g.reason,
+      ...(g.accountId === undefined ? {} : { accountId: g.accountId }),
+    },
+  }));
 }
 
 function roleNotFound(_event: DenialEvent, bundle: DiagnosisBundle, roleArn: string): CauseDraft {
@@ -354,7 +365,7 @@ function roleNotFound(_event: DenialEvent, bundle: DiagnosisBundle, roleArn: str
     name: parts?.name ?? roleNameOf(roleArn),
     path: parts?.path ?? '/',
   };
-  const suggestions = suggestRoles(wanted, allRoles(bundle));
+  const suggestions = suggestRoles(wanted, candidateRoles(bundle));
   const best = suggestions[0];
   const hint =
     best === undefined
@@ -386,7 +397,7 @@ function outsideOrg(bundle: DiagnosisBundle, roleArn: string): CauseDraft {
   const org = bundle.organization.ok ? bundle.organization.value : null;
   const orgIds = org?.accounts.map((a) => a.id) ?? [];
   const near = suggestAccountIds(accountId, orgIds);
-  const holders = allRoles(bundle).filter(
+  const holders = candidateRoles(bundle).filter(
     (r) => r.name === name || r.name.toLowerCase() === name.toLowerCase(),
   );
   const ranked = [...holders].sort((a, b) => {
@@ -911,6 +922,7 @@ export function diagnose(event: DenialEvent, bundle: DiagnosisBundle): Diagnosis
     }
   }
 
+  drafts.push(...gapDrafts(bundle));
   if (drafts.length === 0) {
     drafts.push({
       code: 'NO_CAUSE_FOUND',
@@ -957,8 +969,7 @@ function buildFixes(
   drafts: readonly CauseDraft[],
   evaluated: Evaluated | undefined,
 ): Fix[] {
-  const roles = allRoles(bundle);
-  const existing = new Set(roles.map((r) => r.arn));
+  const existing = new Set(candidateRoles(bundle).map((r) => r.arn));
   if (bundle.role?.ok && bundle.role.value !== null) existing.add(bundle.role.value.arn);
   const callerArn = callerIamArn(event);
   const suggestedRoleArn = drafts.find((d) => d.code === 'ROLE_NOT_FOUND')?.hint?.suggestedArn;

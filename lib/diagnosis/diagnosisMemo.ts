@@ -91,6 +91,9 @@ function bundleObjects(b: DiagnosisBundle): unknown[] {
     v(b.oidcProviders),
     v(b.samlProviders),
     b.knownUniqueIds === undefined ? undefined : [...b.knownUniqueIds].sort().join(' '),
+    // A few candidates from the name index: what they are, not which objects.
+    b.roleCandidates?.map((r) => r.arn).join(' '),
+    b.gaps === undefined ? undefined : JSON.stringify(b.gaps),
   ];
 }
 

@@ -18,6 +18,7 @@ export function memoizeSource(source: IamStateSource): IamStateSource {
     return hit;
   };
   return {
+    version: source.version,
     organization: () => memo('org', () => source.organization()),
     orgPath: (a) => memo(`path|${a}`, () => source.orgPath(a)),
     role: (a, n) => memo(`role|${a}|${n}`, () => source.role(a, n)),
@@ -27,5 +28,17 @@ export function memoizeSource(source: IamStateSource): IamStateSource {
     oidcProviders: (a) => memo(`oidc|${a}`, () => source.oidcProviders(a)),
     samlProviders: (a) => memo(`saml|${a}`, () => source.samlProviders(a)),
     readableAccounts: () => memo('readable', () => source.readableAccounts()),
+    principalsByUniqueId: (ids, near) =>
+      memo(`uid|${[...ids].sort().join(',')}|${[...(near ?? [])].sort().join(',')}`, () =>
+        source.principalsByUniqueId(ids, near),
+      ),
+    similarRoles: (q) =>
+      memo(`similar|${q.accountId}|${q.path}|${q.name}|${q.maxDistance}`, () =>
+        source.similarRoles(q),
+      ),
+    rolesTrustingFederated: (a, q) =>
+      memo(`fed|${a}|${q.anySaml === true}|${[...q.principals].sort().join(',')}`, () =>
+        source.rolesTrustingFederated(a, q),
+      ),
   };
 }

@@ -101,7 +101,37 @@ export interface SamlProviderState {
   readonly name: string;
 }
 
+/** A role or user found by its unique id (`AROA…`, `AIDA…`). */
+export interface PrincipalRef {
+  readonly arn: string;
+  readonly kind: 'role' | 'user';
+  readonly accountId: string;
+  readonly uniqueId: string;
+}
+
+/** The role an event asked for, by account, path and name (for "did you mean"). */
+export interface RoleNameQuery {
+  readonly accountId: string;
+  readonly name: string;
+  readonly path: string;
+  /** Largest edit distance of a similar name worth suggesting. */
+  readonly maxDistance: number;
+}
+
+/** What to look for in trust policies' `Federated` principals. */
+export interface FederatedQuery {
+  /** Provider ARNs (`…:oidc-provider/…`, `…:saml-provider/…`) or built-in provider hosts. */
+  readonly principals: readonly string[];
+  /** Also every role trusting any SAML provider (the event names none). */
+  readonly anySaml?: boolean;
+}
+
 export interface IamStateSource {
+  /**
+   * Identifies the state this source reads: equal versions mean equal state,
+   * so per-state indexes and memo entries are keyed by it.
+   */
+  readonly version: string;
   /** The organization; `null` when the account set is not in an organization. */
   organization(): Promise<Readable<OrgState | null>>;
   /** OU path and SCP/RCP levels of an account of the organization; `null` when not in it. */
@@ -118,4 +148,32 @@ export interface IamStateSource {
   samlProviders(accountId: string): Promise<Readable<readonly SamlProviderState[]>>;
   /** Accounts whose IAM state this source can read at all. */
   readableAccounts(): Promise<readonly string[]>;
+  /**
+   * The principals (anywhere this source can see) that have these unique ids
+   * today; an id absent from the map belongs to no principal. Looked up in an
+   * index built once per state version, never by scanning every role.
+   * `near`: accounts worth reading afresh first (the caller's and the
+   * role's), for a source whose organization-wide index may lag behind.
+   * Unreadable when the source cannot answer.
+   */
+  principalsByUniqueId(
+    ids: readonly string[],
+    near?: readonly string[],
+  ): Promise<Readable<ReadonlyMap<string, PrincipalRef>>>;
+  /**
+   * Roles the caller may have meant: in the wanted account the same name
+   * under another path or in other letter case, or a name within the
+   * suggestion edit distance; in other accounts the same name in any case.
+   * From a name index, never by scanning every role.
+   */
+  similarRoles(wanted: RoleNameQuery): Promise<Readable<readonly RoleSummary[]>>;
+  /**
+   * Roles of an account with an Allow statement whose `Federated` principal
+   * is one of `query.principals` (or, with `anySaml`, any SAML provider):
+   * from a provider → trusting roles index.
+   */
+  rolesTrustingFederated(
+    accountId: string,
+    query: FederatedQuery,
+  ): Promise<Readable<readonly RoleState[]>>;
 }

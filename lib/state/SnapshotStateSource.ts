@@ -10,18 +10,24 @@ import type {
   SnapshotRole,
   SnapshotUser,
 } from '../snapshot/Snapshot.js';
+import { FederatedTrustIndex } from './FederatedTrustIndex.js';
 import type {
+  FederatedQuery,
   IamStateSource,
   OidcProviderState,
   OrgPathInfo,
   OrgState,
   PolicyLevel,
   PrincipalPolicies,
+  PrincipalRef,
   Readable,
+  RoleNameQuery,
   RoleState,
+  RoleSummary,
   SamlProviderState,
   UserState,
 } from './IamStateSource.js';
+import { RoleNameIndex } from './RoleNameIndex.js';
 
 /** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
 export const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
@@ -57,7 +63,19 @@ export function orgPolicyLabel(policy: SnapshotOrgPolicy): string {
   return `${kind} \`${policy.name}\` (${policy.arn})`;
 }
 
+/** One `RoleState` per snapshot role: the same object every time (memo keys rely on identity). */
+const roleStates = new WeakMap<SnapshotRole, RoleState>();
+
 function toRoleState(role: SnapshotRole): RoleState {
+  let state = roleStates.get(role);
+  if (state === undefined) {
+    state = convertRole(role);
+    roleStates.set(role, state);
+  }
+  return state;
+}
+
+function convertRole(role: SnapshotRole): RoleState {
   return {
     arn: role.arn,
     name: role.name,
@@ -95,11 +113,42 @@ function toUserState(user: SnapshotUser): UserState {
  * account listed in the organization but absent from `accounts` is
  * unreadable (`{ ok: false }`), never guessed.
  */
+let loaded = 0;
+/** One version per loaded snapshot object: a reloaded file is a new state. */
+const versions = new WeakMap<Snapshot, string>();
+
+function versionOf(snapshot: Snapshot): string {
+  let v = versions.get(snapshot);
+  if (v === undefined) {
+    loaded += 1;
+    v = `snapshot:${snapshot.file ?? 'inline'}:${snapshot.capturedAt ?? ''}:${loaded}`;
+    versions.set(snapshot, v);
+  }
+  return v;
+}
+
+/** Indexes of one snapshot, built on first use and shared by every source over it. */
+interface SnapshotIndexes {
+  names?: RoleNameIndex;
+  readonly federated: Map<string, FederatedTrustIndex>;
+  readonly roleLists: Map<string, readonly RoleState[]>;
+}
+const indexesBySnapshot = new WeakMap<Snapshot, SnapshotIndexes>();
+
 export class SnapshotStateSource implements IamStateSource {
   readonly #snapshot: Snapshot;
+  readonly version: string;
+  readonly #indexes: SnapshotIndexes;
 
   constructor(snapshot: Snapshot) {
     this.#snapshot = snapshot;
+    this.version = versionOf(snapshot);
+    let indexes = indexesBySnapshot.get(snapshot);
+    if (indexes === undefined) {
+      indexes = { federated: new Map(), roleLists: new Map() };
+      indexesBySnapshot.set(snapshot, indexes);
+    }
+    this.#indexes = indexes;
   }
 
   /** The snapshot this source reads. */
@@ -313,7 +362,57 @@ export class SnapshotStateSource implements IamStateSource {
   }
 
   async roles(accountId: string): Promise<Readable<readonly RoleState[]>> {
-    return attempt(() => this.#account(accountId).roles.map(toRoleState));
+    return attempt(() => this.#roleList(accountId));
+  }
+
+  /** An account's roles as `RoleState`s, converted once per snapshot. */
+  #roleList(accountId: string): readonly RoleState[] {
+    let list = this.#indexes.roleLists.get(accountId);
+    if (list === undefined) {
+      list = this.#account(accountId).roles.map(toRoleState);
+      this.#indexes.roleLists.set(accountId, list);
+    }
+    return list;
+  }
+
+  async principalsByUniqueId(
+    ids: readonly string[],
+  ): Promise<Readable<ReadonlyMap<string, PrincipalRef>>> {
+    const found = new Map<string, PrincipalRef>();
+    for (const id of ids) {
+      const p = this.#snapshot.index.principalsByUniqueId.get(id);
+      if (p === undefined) continue;
+      found.set(id, {
+        arn: p.arn,
+        kind: p.kind,
+        accountId: p.accountId,
+        uniqueId: p.kind === 'role' ? p.roleId : p.userId,
+      });
+    }
+    return ok(found);
+  }
+
+  async similarRoles(wanted: RoleNameQuery): Promise<Readable<readonly RoleSummary[]>> {
+    const accounts = this.#snapshot.accounts;
+    this.#indexes.names ??= new RoleNameIndex(
+      (a) => accounts.get(a)?.roles,
+      () => accounts.keys(),
+    );
+    return ok(this.#indexes.names.similar(wanted, wanted.maxDistance));
+  }
+
+  async rolesTrustingFederated(
+    accountId: string,
+    query: FederatedQuery,
+  ): Promise<Readable<readonly RoleState[]>> {
+    return attempt(() => {
+      let index = this.#indexes.federated.get(accountId);
+      if (index === undefined) {
+        index = new FederatedTrustIndex(this.#roleList(accountId));
+        this.#indexes.federated.set(accountId, index);
+      }
+      return index.trusting(query);
+    });
   }
 
   async oidcProviders(accountId: string): Promise<Readable<readonly OidcProviderState[]>> {
@@ -324,7 +423,10 @@ export class SnapshotStateSource implements IamStateSource {
     return attempt(() => this.#account(accountId).samlProviders);
   }
 
+  #readable: readonly string[] | undefined;
+
   async readableAccounts(): Promise<readonly string[]> {
-    return [...this.#snapshot.accounts.keys()];
+    this.#readable ??= [...this.#snapshot.accounts.keys()];
+    return this.#readable;
   }
 }

@@ -91,6 +91,12 @@ export function withAuthorizationDetails(
   };
   const roles = async (accountId: string) => (await cached(accountId)).roles;
   return {
+    get version() {
+      return source.version;
+    },
+    principalsByUniqueId: (ids, near) => source.principalsByUniqueId(ids, near),
+    similarRoles: (q) => source.similarRoles(q),
+    rolesTrustingFederated: (a, q) => source.rolesTrustingFederated(a, q),
     organization: () => source.organization(),
     orgPath: (a) => source.orgPath(a),
     user: (a, n) => source.user(a, n),

@@ -29,6 +29,9 @@ const caseInsensitive: IamStateSource = {
         'oidcProviders',
         'samlProviders',
         'readableAccounts',
+        'principalsByUniqueId',
+        'similarRoles',
+        'rolesTrustingFederated',
       ] as const
     ).map((m) => [
       m,
