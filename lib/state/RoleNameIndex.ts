@@ -15,13 +15,45 @@ function bigrams(name: string): Map<string, number> {
 }
 
 /**
+ * Whether two strings are within `k` Levenshtein edits: the dynamic program
+ * restricted to the diagonal band of width 2k+1, stopping as soon as a whole
+ * row exceeds `k`.
+ */
+export function withinEditDistance(a: string, b: string, k: number): boolean {
+  if (Math.abs(a.length - b.length) > k) return false;
+  if (a === b) return true;
+  const big = k + 1;
+  let prev = new Array<number>(b.length + 1);
+  let cur = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j <= k ? j : big;
+  for (let i = 1; i <= a.length; i++) {
+    const lo = Math.max(1, i - k);
+    const hi = Math.min(b.length, i + k);
+    cur.fill(big);
+    cur[0] = i <= k ? i : big;
+    let rowMin = cur[0] as number;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = lo; j <= hi; j++) {
+      const sub = (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const v = Math.min(sub, (prev[j] as number) + 1, (cur[j - 1] as number) + 1, big);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > k) return false;
+    [prev, cur] = [cur, prev];
+  }
+  return (prev[b.length] as number) <= k;
+}
+
+/**
  * One account's roles by bigram, for names within an edit distance: a
  * Levenshtein edit changes at most two of a name's L+1 padded bigrams, so a
  * name within distance k of a name of length L shares at least
  * `max(L, L') + 1 - 2k` of them (counted with multiplicity) and differs in
  * length by at most k. Only the posting lists of the query's bigrams are
- * read; names too short for that bound to say anything come from a bucket
- * per length.
+ * read (names too short for that bound to say anything come from a bucket
+ * per length), and the names that pass are checked with a banded edit
+ * distance.
  */
 class AccountNameIndex {
   readonly #roles: readonly RoleSummary[];
@@ -52,7 +84,7 @@ class AccountNameIndex {
     });
   }
 
-  /** Roles whose lower-cased name may be within `k` edits of `lowerName` (a superset). */
+  /** Roles whose lower-cased name is within `k` edits of `lowerName`. */
   near(lowerName: string, k: number): RoleSummary[] {
     const length = lowerName.length;
     const found = new Set<number>();
@@ -75,7 +107,10 @@ class AccountNameIndex {
       const other = (this.#lower[i] as string).length;
       if (Math.abs(other - length) <= k && n >= Math.max(other, length) + 1 - 2 * k) found.add(i);
     }
-    return [...found].sort((a, b) => a - b).map((i) => this.#roles[i] as RoleSummary);
+    return [...found]
+      .filter((i) => withinEditDistance(this.#lower[i] as string, lowerName, k))
+      .sort((a, b) => a - b)
+      .map((i) => this.#roles[i] as RoleSummary);
   }
 }
 
@@ -123,9 +158,9 @@ export class RoleNameIndex {
   }
 
   /**
-   * Candidates for a wanted role: in its account the roles whose name may be
-   * within `maxDistance` edits (case ignored; a superset the caller ranks by
-   * exact distance), everywhere the roles of the same name in any case.
+   * Candidates for a wanted role: in its account the roles whose name is
+   * within `maxDistance` edits (case ignored; the caller ranks them),
+   * everywhere the roles of the same name in any case.
    */
   similar(wanted: RoleNameQuery, maxDistance: number): RoleSummary[] {
     const k = Math.max(0, Math.min(MAX_INDEXED_DISTANCE, maxDistance));
