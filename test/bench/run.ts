@@ -5,6 +5,7 @@
  */
 const BENCHMARKS = {
   diagnosis: () => import('./diagnosisBench.js'),
+  scale: () => import('./scaleBench.js'),
   liveCalls: () => import('./liveCallsBench.js'),
   bundle: () => import('./bundleBench.js'),
   audit: () => import('./auditBench.js'),
