@@ -8,7 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
 import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
 import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
-import { createLiveStateSource } from '../lib/aws/createLiveStateSource.js';
+import { withCallBudget } from '../lib/aws/callBudget.js';
 import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
 import type { Diagnosis } from '../lib/diagnosis/Diagnosis.js';
 import { explainEvent } from '../lib/diagnosis/explainEvent.js';
@@ -121,15 +121,34 @@ export function wrapHandler(deps: ExplainDenialDeps) {
 export function defaultDeps(config: PipelineConfig): ExplainDenialDeps {
   const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial');
   return {
-    stateSource: () =>
-      createLiveStateSource({
+    // Loaded at the first event, not at cold import: the IAM, Organizations and
+    // STS clients (and the role index) are needed only once there is a denial.
+    stateSource: async () => {
+      const [{ createLiveStateSource }, roleIndex] = await Promise.all([
+        import('../lib/aws/createLiveStateSource.js'),
+        config.roleIndexTableName === undefined
+          ? undefined
+          : import('../lib/roleindex/createSharedRoleIndex.js'),
+      ]);
+      return createLiveStateSource({
         readerRoleName: config.readerRoleName,
         readerRolePath: config.readerRolePath,
         ...(config.orgReaderRoleArn !== undefined
           ? { orgReaderRoleArn: config.orgReaderRoleArn }
           : {}),
-      }),
-    explain: explainEvent,
+        ...(roleIndex === undefined || config.roleIndexTableName === undefined
+          ? {}
+          : {
+              roleIndex: roleIndex.sharedRoleIndexFromTable({
+                tableName: config.roleIndexTableName,
+              }),
+            }),
+      });
+    },
+    // A diagnosis never runs into the function's timeout: past its call
+    // budget, what it could not read is reported (INSUFFICIENT_DATA).
+    explain: (event, source) =>
+      withCallBudget(config.callBudget, () => explainEvent(event, source)),
     pipeline,
     logger,
     metrics,

@@ -6,19 +6,15 @@ import {
   paginateGetAccountAuthorizationDetails,
 } from '@aws-sdk/client-iam';
 import {
-  DescribeOrganizationCommand,
   DescribePolicyCommand,
-  type Organization,
   type OrganizationsClient,
   type PolicyType,
-  paginateListAccountsForParent,
-  paginateListOrganizationalUnitsForParent,
   paginateListPolicies,
-  paginateListRoots,
   paginateListTargetsForPolicy,
 } from '@aws-sdk/client-organizations';
-import { awsErrorName, describeAwsError } from './awsErrors.js';
+import { describeAwsError } from './awsErrors.js';
 import type { LiveIamStateSource } from './createLiveStateSource.js';
+import { readOrganizationStructure } from './readOrganizationStructure.js';
 
 /** `shared/spec/snapshot.md`, version 1, as written by `trustwatch snapshot`. */
 export interface SnapshotFileJson {
@@ -116,49 +112,13 @@ export async function mapLimit<T, R>(
   return out;
 }
 
-/** The organization block: roots, OUs (walked from the root), accounts with parents, enabled SCPs/RCPs with targets. */
+/** The organization block: roots, OUs (walked from the root, a level at a time), accounts with parents, enabled SCPs/RCPs with targets. */
 export async function collectOrganization(
   org: OrganizationsClient,
 ): Promise<OrganizationBlockJson | null> {
-  let described: Organization | undefined;
-  try {
-    described = (await org.send(new DescribeOrganizationCommand({}))).Organization;
-  } catch (err) {
-    if (awsErrorName(err) === 'AWSOrganizationsNotInUseException') return null;
-    throw err;
-  }
-  if (described?.Id === undefined) return null;
-  const roots = (await collect(paginateListRoots({ client: org }, {}))).flatMap(
-    (p) => p.Roots ?? [],
-  );
-  const organizationalUnits: OrganizationBlockJson['organizationalUnits'] = [];
-  const accounts: OrganizationBlockJson['accounts'] = [];
-  const parents = roots.map((r) => r.Id ?? '');
-  while (parents.length > 0) {
-    const parentId = parents.shift() as string;
-    const [ous, accs] = await Promise.all([
-      collect(paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: parentId })),
-      collect(paginateListAccountsForParent({ client: org }, { ParentId: parentId })),
-    ]);
-    for (const ou of ous.flatMap((p) => p.OrganizationalUnits ?? [])) {
-      if (ou.Id === undefined) continue;
-      organizationalUnits.push({
-        id: ou.Id,
-        parentId,
-        ...(ou.Name === undefined ? {} : { name: ou.Name }),
-      });
-      parents.push(ou.Id);
-    }
-    for (const a of accs.flatMap((p) => p.Accounts ?? [])) {
-      if (a.Id === undefined) continue;
-      accounts.push({ id: a.Id, ...(a.Name === undefined ? {} : { name: a.Name }), parentId });
-    }
-  }
-  const enabled = new Set(
-    roots.flatMap((r) =>
-      (r.PolicyTypes ?? []).filter((t) => t.Status === 'ENABLED').map((t) => t.Type),
-    ),
-  );
+  const structure = await readOrganizationStructure(org);
+  if (structure === null) return null;
+  const enabled = new Set(structure.roots.flatMap((r) => r.enabledPolicyTypes));
   const policies: OrganizationBlockJson['policies'] = [];
   for (const type of [
     'SERVICE_CONTROL_POLICY',
@@ -190,14 +150,14 @@ export async function collectOrganization(
     policies.push(...full);
   }
   return {
-    id: described.Id,
-    managementAccountId: described.MasterAccountId ?? '',
-    roots: roots.map((r) => ({
-      id: r.Id ?? '',
-      ...(r.Name === undefined ? {} : { name: r.Name }),
+    id: structure.id,
+    managementAccountId: structure.managementAccountId,
+    roots: structure.roots.map((r) => ({
+      id: r.id,
+      ...(r.name === undefined ? {} : { name: r.name }),
     })),
-    organizationalUnits,
-    accounts,
+    organizationalUnits: [...structure.organizationalUnits],
+    accounts: [...structure.accounts],
     policies,
   };
 }
