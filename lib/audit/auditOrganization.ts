@@ -55,19 +55,24 @@ export async function auditOrganization(
     [
       ...new Set([...(organization?.accountIds ?? []), ...(await source.readableAccounts())]),
     ].sort();
-  // First pass: role listings (cached by the source), for the role-path lookup.
+  const limit = Math.max(1, Math.min(opts.accountConcurrency ?? 4, ids.length));
+  // First pass: role listings (cached by the source), for the role-path lookup;
+  // as many accounts at once as the audit itself, never every account at once.
   const paths = new Map<string, string>();
+  let listed = 0;
   await Promise.all(
-    ids.map(async (id) => {
-      const roles = await source.roles(id);
-      if (roles.ok) for (const r of roles.value) paths.set(`${id}/${r.name}`, r.path);
+    Array.from({ length: limit }, async () => {
+      while (listed < ids.length) {
+        const id = ids[listed++] as string;
+        const roles = await source.roles(id);
+        if (roles.ok) for (const r of roles.value) paths.set(`${id}/${r.name}`, r.path);
+      }
     }),
   );
   const rolePath = (accountId: string, name: string) => paths.get(`${accountId}/${name}`);
   const accounts: AccountAudit[] = new Array(ids.length);
   const blind: BlindSpot[] = [];
   let next = 0;
-  const limit = Math.max(1, Math.min(opts.accountConcurrency ?? 4, ids.length));
   await Promise.all(
     Array.from({ length: limit }, async () => {
       while (next < ids.length) {
