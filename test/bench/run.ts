@@ -7,6 +7,7 @@ const BENCHMARKS = {
   diagnosis: () => import('./diagnosisBench.js'),
   scale: () => import('./scaleBench.js'),
   liveCalls: () => import('./liveCallsBench.js'),
+  liveScale: () => import('./liveScaleBench.js'),
   bundle: () => import('./bundleBench.js'),
   audit: () => import('./auditBench.js'),
 } as const;
