@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withCallBudget } from '../../../lib/aws/callBudget.js';
 import { createClientFactory } from '../../../lib/aws/clients.js';
 import { createLiveStateSource } from '../../../lib/aws/createLiveStateSource.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
@@ -208,6 +209,21 @@ describe('call budget', () => {
     expect(cold).toBeLessThanOrEqual(10);
     await explainEvent(ev, live);
     expect(live.callCount()).toBe(cold);
+  });
+
+  it('a diagnosis whose budget is spent sends nothing more and says what it could not read', async () => {
+    const cache = new ReadCache();
+    await (await liveSource(cache)).organization();
+    const live = await liveSource(cache);
+    const ev = event((org.scenarios[0] as { record: Record<string, unknown> }).record);
+    const before = live.callCount();
+    const d = await withCallBudget(3, () => explainEvent(ev, live));
+    expect(live.callCount() - before).toBeLessThanOrEqual(3);
+    const unreadable = d.causes.filter((c) => c.code === 'INSUFFICIENT_DATA');
+    expect(unreadable.length).toBeGreaterThan(0);
+    expect(JSON.stringify(unreadable)).toMatch(/budget of 3 AWS calls was spent/);
+    // What the budget cut short is not cached: the next diagnosis reads it.
+    expect((await explainEvent(ev, live)).causes[0]?.code).toBe('TRUST_PRINCIPAL_NOT_TRUSTED');
   });
 
   it('50 concurrent diagnoses of one denial read the role once', async () => {
