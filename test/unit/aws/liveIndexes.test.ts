@@ -1,13 +1,10 @@
 import {
-  GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListRolesCommand,
-  NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import {
-  AWSOrganizationsNotInUseException,
   DescribeOrganizationCommand,
   ListAccountsCommand,
   ListParentsCommand,
@@ -19,11 +16,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { withCallBudget } from '../../../lib/aws/callBudget.js';
 import { createLiveStateSource } from '../../../lib/aws/createLiveStateSource.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
-import { explainEvent } from '../../../lib/diagnosis/explainEvent.js';
-import { readInput } from '../../../lib/intake/readInput.js';
 import type { RoleIndexContents } from '../../../lib/roleindex/OrgRoleIndex.js';
 import type { RoleIndexStore } from '../../../lib/roleindex/RoleIndexStore.js';
 import { SharedRoleIndex } from '../../../lib/roleindex/SharedRoleIndex.js';
