@@ -32,9 +32,21 @@ function fail(message: string, path: string, file: string | undefined, cause?: u
   throw new SnapshotError(message, { cause, context: { file, path } });
 }
 
+/**
+ * Documents parsed during the current `loadSnapshot`, by their text: an
+ * organization repeats the same trust and managed policy texts across
+ * hundreds of roles and accounts (SSO roles, OrganizationAccountAccessRole,
+ * one CI trust), each parsed once and shared (documents are immutable).
+ */
+let parsedTexts: Map<string, PolicyDocument> | undefined;
+
 function policyDocument(input: unknown, path: string, file: string | undefined): PolicyDocument {
+  const known = typeof input === 'string' ? parsedTexts?.get(input) : undefined;
+  if (known !== undefined) return known;
   try {
-    return parsePolicyDocument(input, path);
+    const doc = parsePolicyDocument(input, path);
+    if (typeof input === 'string') parsedTexts?.set(input, doc);
+    return doc;
   } catch (err) {
     if (err instanceof PolicyError) {
       const at = typeof err.context.path === 'string' ? err.context.path : path;
@@ -422,6 +434,15 @@ function buildIndex(accounts: ReadonlyMap<string, SnapshotAccount>): Snapshot['i
  * path of the first problem (`accounts.222222222222.RoleDetailList[3].AssumeRolePolicyDocument`).
  */
 export function loadSnapshot(json: unknown, file?: string): Snapshot {
+  parsedTexts = new Map();
+  try {
+    return loadSnapshotJson(json, file);
+  } finally {
+    parsedTexts = undefined;
+  }
+}
+
+function loadSnapshotJson(json: unknown, file?: string): Snapshot {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     fail(`a snapshot must be a JSON object, got ${describeJsonValue(json)}`, '$', file);
   }

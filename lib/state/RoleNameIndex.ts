@@ -94,18 +94,26 @@ class AccountNameIndex {
       if (Math.max(l, length) + 1 - 2 * k <= 0)
         for (const i of this.#byLength.get(l) ?? []) found.add(i);
     }
-    const shared = new Map<number, number>();
+    // Shared bigram counts in a typed array: the query touches only the
+    // postings of its own bigrams, with no per-role allocation.
+    const shared = new Uint16Array(this.#roles.length);
+    const touched: number[] = [];
     for (const [g, q] of bigrams(lowerName)) {
       const list = this.#postings.get(g);
       if (list === undefined) continue;
       for (let j = 0; j < list.length; j += 2) {
         const i = list[j] as number;
-        shared.set(i, (shared.get(i) ?? 0) + Math.min(q, list[j + 1] as number));
+        if (shared[i] === 0) touched.push(i);
+        shared[i] = (shared[i] as number) + Math.min(q, list[j + 1] as number);
       }
     }
-    for (const [i, n] of shared) {
+    for (const i of touched) {
       const other = (this.#lower[i] as string).length;
-      if (Math.abs(other - length) <= k && n >= Math.max(other, length) + 1 - 2 * k) found.add(i);
+      if (
+        Math.abs(other - length) <= k &&
+        (shared[i] as number) >= Math.max(other, length) + 1 - 2 * k
+      )
+        found.add(i);
     }
     return [...found]
       .filter((i) => withinEditDistance(this.#lower[i] as string, lowerName, k))

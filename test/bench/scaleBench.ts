@@ -25,7 +25,9 @@ const outDir = join(root, 'test/bench/out/scale');
 const SIZES = [1_000, 20_000, 100_000] as const;
 const ACCOUNTS = 200;
 /** Events per kind and mode; the median is reported. */
-const RUNS = 400;
+const RUNS = 300;
+/** Measured rounds over every size (after one warm-up round). */
+const ROUNDS = 3;
 
 type Kind = keyof typeof DENIAL_KINDS;
 const KINDS = Object.keys(DENIAL_KINDS) as Kind[];
@@ -80,6 +82,7 @@ export async function run(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   out(`synthetic organizations: ${ACCOUNTS} accounts, the demo organization grown`);
   const costs = new Map<number, Map<Kind, { fresh: number; repeated: number }>>();
+  const sources = new Map<number, SnapshotStateSource>();
   let snapshot20k = '';
   for (const size of SIZES) {
     const json = syntheticSnapshotJson(size, ACCOUNTS);
@@ -103,14 +106,30 @@ export async function run(): Promise<void> {
           ? `; fresh-process load (target < 5,000 ms: ${verdict(first < 5000)})`
           : ''),
     );
-    const source = new SnapshotStateSource(snapshot);
-    const byKind = new Map<Kind, { fresh: number; repeated: number }>();
-    // The first size is measured twice: the first pass only compiles the code paths.
-    for (let pass = size === SIZES[0] ? 0 : 1; pass < 2; pass++)
-      for (const kind of KINDS) byKind.set(kind, await perEvent(source, kind));
-    costs.set(size, byKind);
+    sources.set(size, new SnapshotStateSource(snapshot));
+  }
+  // Side by side: every size in each round (the first round compiles the code
+  // paths and is not kept); the lowest median of the rounds is reported.
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const size of SIZES) {
+      const source = sources.get(size) as SnapshotStateSource;
+      const byKind = costs.get(size) ?? new Map<Kind, { fresh: number; repeated: number }>();
+      for (const kind of KINDS) {
+        const m = await perEvent(source, kind);
+        const best = byKind.get(kind);
+        if (round > 0)
+          byKind.set(kind, {
+            fresh: Math.min(m.fresh, best?.fresh ?? Number.POSITIVE_INFINITY),
+            repeated: Math.min(m.repeated, best?.repeated ?? Number.POSITIVE_INFINITY),
+          });
+      }
+      costs.set(size, byKind);
+    }
+  }
+  for (const size of SIZES) {
+    const byKind = costs.get(size);
     out(
-      `  per event (median µs, fresh / repeated): ${KINDS.map((k) => `${k} ${byKind.get(k)?.fresh.toFixed(0)} / ${byKind.get(k)?.repeated.toFixed(0)}`).join('; ')}`,
+      `per event at ${size.toLocaleString('en-US')} roles (median µs, fresh / repeated, best of ${ROUNDS} rounds): ${KINDS.map((k) => `${k} ${byKind?.get(k)?.fresh.toFixed(0)} / ${byKind?.get(k)?.repeated.toFixed(0)}`).join('; ')}`,
     );
   }
   const base = costs.get(1_000);
