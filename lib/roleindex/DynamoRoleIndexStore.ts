@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { AwsReadError } from '../errors/TrustwatchError.js';
+import * as z from '../validation/z.js';
 import type { IndexedAccount, IndexedOrganization, RoleIndexContents } from './OrgRoleIndex.js';
 import type { RoleIndexStore } from './RoleIndexStore.js';
 
@@ -40,9 +41,10 @@ export class DynamoRoleIndexStore implements RoleIndexStore {
       for (const item of page.Items ?? []) {
         // DynamoDB deletes expired items lazily: skip them here.
         if (typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds) continue;
-        const data = decode(item.data, String(item.sk));
-        if (item.sk === ORGANIZATION_SK) organization = data as IndexedOrganization;
-        else accounts.push(data as IndexedAccount);
+        const sk = String(item.sk);
+        const data = decode(item.data, sk);
+        if (sk === ORGANIZATION_SK) organization = checked(organizationSchema, data, sk);
+        else accounts.push(checked(accountSchema, data, sk));
       }
     }
     return organization === undefined ? { accounts } : { accounts, organization };
@@ -65,6 +67,38 @@ export class DynamoRoleIndexStore implements RoleIndexStore {
       }),
     );
   }
+}
+
+const accountSchema = z.object({
+  accountId: z.string().check(z.regex(/^\d{12}$/)),
+  indexedAt: z.string(),
+  roles: z.array(z.object({ name: z.string(), path: z.string(), roleId: z.string() })),
+});
+
+const organizationSchema = z.object({
+  id: z.string(),
+  managementAccountId: z.string(),
+  rootId: z.string(),
+  rootName: z.optional(z.string()),
+  enabledPolicyTypes: z.array(z.string()),
+  organizationalUnits: z.array(
+    z.object({ id: z.string(), parentId: z.string(), name: z.optional(z.string()) }),
+  ),
+  accounts: z.array(
+    z.object({ id: z.string(), name: z.optional(z.string()), parentId: z.string() }),
+  ),
+  indexedAt: z.string(),
+});
+
+/** An item's document checked against its shape: a bad one is named, never half-used. */
+function checked<T>(schema: z.ZodMiniType<T>, data: unknown, sk: string): T {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new AwsReadError(
+    `role index item \`${sk}\` is not what the audit writes: \`${(issue?.path ?? []).join('.')}\` ${issue?.message ?? 'is invalid'}`,
+    { context: { sk } },
+  );
 }
 
 function decode(value: unknown, sk: string): unknown {
