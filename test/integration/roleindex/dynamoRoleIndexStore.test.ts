@@ -98,5 +98,21 @@ describe('DynamoRoleIndexStore', () => {
     await expect(store.read()).rejects.toThrow(
       'role index item `123456789012` has no binary `data`',
     );
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: 'role-index',
+          sk: '123456789012',
+          data: gzipSync(
+            JSON.stringify({ accountId: '123456789012', indexedAt: 'x', roles: [{}] }),
+          ),
+          expiresAt: 4_102_444_800,
+        },
+      }),
+    );
+    await expect(store.read()).rejects.toThrow(
+      'role index item `123456789012` is not what the audit writes: `roles.0.name`',
+    );
   });
 });
