@@ -19,6 +19,8 @@ export interface OrganizationAuditOptions
   };
   /** Accounts audited at once (default 4). */
   readonly accountConcurrency?: number;
+  /** Told after each account is audited (progress of a long live audit). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Reads the organization as the rules need it; `null` (with a warning) when it cannot be read. */
@@ -73,6 +75,7 @@ export async function auditOrganization(
   const accounts: AccountAudit[] = new Array(ids.length);
   const blind: BlindSpot[] = [];
   let next = 0;
+  let done = 0;
   await Promise.all(
     Array.from({ length: limit }, async () => {
       while (next < ids.length) {
@@ -89,6 +92,8 @@ export async function auditOrganization(
             )),
           );
         }
+        done += 1;
+        opts.onProgress?.(done, ids.length);
       }
     }),
   );

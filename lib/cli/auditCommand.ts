@@ -239,6 +239,10 @@ export const auditCommand: Command = async (argv, io) => {
       fetchDetails: true,
       source: 'live',
       accountConcurrency: args.concurrency,
+      onProgress: (done, total) => {
+        if (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0)
+          io.stderr(`trustwatch audit: ${done}/${total} accounts audited\n`);
+      },
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
       blindSpots: {
         reader: live.blindSpots,
