@@ -889,7 +889,11 @@ export class LiveStateSource implements IamStateSource {
     if (own.ok) {
       for (const r of nameIndexOf(own.value).similar(wanted, wanted.maxDistance))
         if (r.accountId === wanted.accountId) out.set(r.arn, r);
-    } else if (index?.ok !== true || !index.value.hasAccount(wanted.accountId)) {
+    } else if (
+      (index?.ok !== true || !index.value.hasAccount(wanted.accountId)) &&
+      // An account trustwatch does not read has no list to miss: the index (if any) is all there is.
+      (await this.#outsideScope(wanted.accountId)) === undefined
+    ) {
       return own;
     }
     return ok([...out.values()]);

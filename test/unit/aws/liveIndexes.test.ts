@@ -5,6 +5,8 @@ import {
   ListRolesCommand,
 } from '@aws-sdk/client-iam';
 import {
+  AccountNotFoundException,
+  DescribeAccountCommand,
   DescribeOrganizationCommand,
   ListAccountsCommand,
   ListParentsCommand,
@@ -157,6 +159,23 @@ describe('name and unique-id lookups of the live source', () => {
     expect(r.ok && r.value.map((x) => x.arn)).toEqual([`arn:aws:iam::${OTHER}:role/DeployRole`]);
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
     expect(store.reads).toBe(1);
+  });
+
+  it('for an account outside the organization, suggests same-name roles from the index without trying it', async () => {
+    org
+      .on(DescribeAccountCommand)
+      .rejects(new AccountNotFoundException({ message: 'not found', $metadata: {} }));
+    const src = await source(
+      new SharedRoleIndex(memoryStore(INDEX), { ttlMs: 60_000, partition: 'aws' }),
+    );
+    const r = await src.similarRoles({
+      accountId: '444444444444',
+      name: 'DeployRole',
+      path: '/',
+      maxDistance: 3,
+    });
+    expect(r.ok && r.value.map((x) => x.accountId).sort()).toEqual([TARGET, OTHER].sort());
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
   });
 
   it('answers unique ids from the index, reads only the near accounts for the rest', async () => {
