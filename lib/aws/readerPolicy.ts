@@ -28,6 +28,7 @@ export const READER_ROLE_ACTIONS = [
 /** Organizations reads, for the role in the management or delegated-administrator account. */
 export const ORGANIZATION_READER_ACTIONS = [
   'organizations:DescribeOrganization',
+  'organizations:DescribeAccount',
   'organizations:ListAccounts',
   'organizations:ListRoots',
   'organizations:ListParents',
