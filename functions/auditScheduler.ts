@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { type AuditMessage, newRunId } from '../lib/audit/aws/auditMessage.js';
 import type { AuditStore } from '../lib/audit/store/AuditStore.js';
-import { ConfigError } from '../lib/errors/TrustwatchError.js';
+import { ConfigError, formatErrorLine } from '../lib/errors/TrustwatchError.js';
 
 export interface AuditSchedulerDeps {
   /** Account ids of the organization to audit. */
@@ -86,7 +86,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
       context: { variable: 'TRUSTWATCH_AUDIT_QUEUE_URL' },
     });
   const queueUrl = config.queueUrl;
-  const { source } = await createLiveAuditSources({
+  const { source, live } = await createLiveAuditSources({
     readerRoleName: config.readerRoleName,
     readerRolePath: config.readerRolePath,
     ...(config.orgReaderRoleArn === undefined ? {} : { orgRoleArn: config.orgReaderRoleArn }),
@@ -94,6 +94,30 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
   const sqsClient = new sqs.SQSClient({});
   return {
     listAccounts: async () => {
+      if (config.roleIndexTableName !== undefined) {
+        // Walk the organization's tree once per run and keep it for the explainer,
+        // whose containers then read it instead of walking ListAccounts each.
+        const [{ readOrganizationStructure }, index] = await Promise.all([
+          import('../lib/aws/readOrganizationStructure.js'),
+          import('../lib/aws/createSharedRoleIndex.js'),
+        ]);
+        const client = await live.organizationsClient();
+        if (!client.ok) throw new ConfigError(`cannot read the organization: ${client.reason}`);
+        const structure = await readOrganizationStructure(client.value);
+        if (structure === null)
+          throw new ConfigError('the audit needs an organization; this account is in none');
+        try {
+          await index
+            .dynamoRoleIndexStore(config.roleIndexTableName)
+            .putOrganization(index.indexedOrganization(structure, new Date()));
+        } catch (err) {
+          // The run goes on: the explainer keeps the previous copy until it expires.
+          logger.warn('organization structure not written to the role index', {
+            error: formatErrorLine(err),
+          });
+        }
+        return structure.accounts.map((a) => a.id);
+      }
       const org = await source.organization();
       if (!org.ok) throw new ConfigError(`cannot list the organization's accounts: ${org.reason}`);
       if (org.value === null)

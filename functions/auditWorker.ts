@@ -166,6 +166,12 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     config.denialsTableName === undefined
       ? undefined
       : dynamoDenialReader(doc, config.denialsTableName);
+  const roleIndex =
+    config.roleIndexTableName === undefined
+      ? undefined
+      : (await import('../lib/aws/createSharedRoleIndex.js')).dynamoRoleIndexStore(
+          config.roleIndexTableName,
+        );
   return {
     auditAccount: createAccountAuditor({
       source: live.source,
@@ -175,6 +181,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
       regions: config.regions,
       forwardRuleName: config.forwardRuleName,
       now,
+      ...(roleIndex === undefined ? {} : { roleIndex }),
       ...(denials === undefined
         ? {}
         : {

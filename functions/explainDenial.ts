@@ -10,7 +10,7 @@ import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
 import { memoizeUntilRejected } from '../lib/alerts/destinations/memoizeUntilRejected.js';
 import { loadRoutingConfig, type RoutingConfig } from '../lib/alerts/destinations/routingConfig.js';
 import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
-import { createLiveStateSource } from '../lib/aws/createLiveStateSource.js';
+import { withCallBudget } from '../lib/aws/callBudget.js';
 import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
 import type { Diagnosis } from '../lib/diagnosis/Diagnosis.js';
 import { formatErrorLine, InputError } from '../lib/errors/TrustwatchError.js';
@@ -129,16 +129,32 @@ export function wrapHandler(deps: ExplainDenialDeps) {
 
 /** Production dependencies from the validated environment. */
 export function defaultDeps(config: PipelineConfig, routing: RoutingConfig): ExplainDenialDeps {
-  // One live source for the diagnosis and the routing of its alerts (one cache of reads).
-  const stateSource = memoizeUntilRejected(() =>
-    createLiveStateSource({
+  // One live source for the diagnosis and the routing of its alerts (one cache
+  // of reads), loaded at the first event, not at cold import: the IAM,
+  // Organizations and STS clients (and the role index) are needed only once
+  // there is a denial.
+  const stateSource = memoizeUntilRejected(async () => {
+    const [{ createLiveStateSource }, roleIndex] = await Promise.all([
+      import('../lib/aws/createLiveStateSource.js'),
+      config.roleIndexTableName === undefined
+        ? undefined
+        : import('../lib/aws/createSharedRoleIndex.js'),
+    ]);
+    return createLiveStateSource({
       readerRoleName: config.readerRoleName,
       readerRolePath: config.readerRolePath,
       ...(config.orgReaderRoleArn !== undefined
         ? { orgReaderRoleArn: config.orgReaderRoleArn }
         : {}),
-    }),
-  );
+      ...(roleIndex === undefined || config.roleIndexTableName === undefined
+        ? {}
+        : {
+            roleIndex: roleIndex.sharedRoleIndexFromTable({
+              tableName: config.roleIndexTableName,
+            }),
+          }),
+    });
+  });
   const { pipeline, logger, metrics } = createAwsPipeline(config, 'explainDenial', {
     config: routing,
     source: stateSource,
@@ -147,7 +163,10 @@ export function defaultDeps(config: PipelineConfig, routing: RoutingConfig): Exp
   const memo = new DiagnosisMemo();
   return {
     stateSource,
-    explain: (event, source) => explainEvent(event, source, memo),
+    // A diagnosis never runs into the function's timeout: past its call
+    // budget, what it could not read is reported (INSUFFICIENT_DATA).
+    explain: (event, source) =>
+      withCallBudget(config.callBudget, () => explainEvent(event, source, memo)),
     pipeline,
     logger,
     metrics,

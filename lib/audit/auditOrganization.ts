@@ -21,6 +21,8 @@ export interface OrganizationAuditOptions
   };
   /** Accounts audited at once (default 4). */
   readonly accountConcurrency?: number;
+  /** Told after each account is audited (progress of a long live audit). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Reads the organization as the rules need it; `null` (with a warning) when it cannot be read. */
@@ -57,19 +59,25 @@ export async function auditOrganization(
     [
       ...new Set([...(organization?.accountIds ?? []), ...(await source.readableAccounts())]),
     ].sort();
-  // First pass: role listings (cached by the source), for the role-path lookup.
+  const limit = Math.max(1, Math.min(opts.accountConcurrency ?? 4, ids.length));
+  // First pass: role listings (cached by the source), for the role-path lookup;
+  // as many accounts at once as the audit itself, never every account at once.
   const paths = new Map<string, string>();
+  let listed = 0;
   await Promise.all(
-    ids.map(async (id) => {
-      const roles = await source.roles(id);
-      if (roles.ok) for (const r of roles.value) paths.set(`${id}/${r.name}`, r.path);
+    Array.from({ length: limit }, async () => {
+      while (listed < ids.length) {
+        const id = ids[listed++] as string;
+        const roles = await source.roles(id);
+        if (roles.ok) for (const r of roles.value) paths.set(`${id}/${r.name}`, r.path);
+      }
     }),
   );
   const rolePath = (accountId: string, name: string) => paths.get(`${accountId}/${name}`);
   const accounts: AccountAudit[] = new Array(ids.length);
   const blind: BlindSpot[] = [];
   let next = 0;
-  const limit = Math.max(1, Math.min(opts.accountConcurrency ?? 4, ids.length));
+  let done = 0;
   await Promise.all(
     Array.from({ length: limit }, async () => {
       while (next < ids.length) {
@@ -86,6 +94,8 @@ export async function auditOrganization(
             )),
           );
         }
+        done += 1;
+        opts.onProgress?.(done, ids.length);
       }
     }),
   );

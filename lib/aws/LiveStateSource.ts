@@ -19,10 +19,12 @@ import {
   paginateListRolePolicies,
   paginateListRoles,
   paginateListUserPolicies,
+  paginateListUsers,
   type Role,
   type User,
 } from '@aws-sdk/client-iam';
 import {
+  DescribeAccountCommand,
   DescribeOrganizationalUnitCommand,
   DescribeOrganizationCommand,
   DescribePolicyCommand,
@@ -40,7 +42,11 @@ import { formatErrorLine, TrustwatchError } from '../errors/TrustwatchError.js';
 import { parseIamPrincipalArn, parseSessionArn } from '../iam/parseIamArn.js';
 import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
+import type { IndexedOrganization } from '../roleindex/OrgRoleIndex.js';
+import type { SharedRoleIndex } from '../roleindex/SharedRoleIndex.js';
+import { FederatedTrustIndex } from '../state/FederatedTrustIndex.js';
 import type {
+  FederatedQuery,
   IamStateSource,
   OidcProviderState,
   OrgAccount,
@@ -49,12 +55,16 @@ import type {
   OrgTargetType,
   PolicyLevel,
   PrincipalPolicies,
+  PrincipalRef,
   Readable,
+  RoleNameQuery,
   RoleState,
+  RoleSummary,
   SamlProviderState,
   Tag,
   UserState,
 } from '../state/IamStateSource.js';
+import { RoleNameIndex } from '../state/RoleNameIndex.js';
 import {
   awsErrorName,
   describeAwsError,
@@ -62,6 +72,7 @@ import {
   isNotFound,
   isTransient,
 } from './awsErrors.js';
+import { CallBudgetSpent, withoutCallBudget } from './callBudget.js';
 import type { AwsClientFactory } from './clients.js';
 import type { OwnProfiles } from './credentials/OwnProfiles.js';
 import type { ReadCache } from './ReadCache.js';
@@ -89,7 +100,18 @@ export interface LiveSourceSettings {
   readonly now: () => number;
   /** The user's own profiles, for accounts without a usable reader role (CLI only). */
   readonly ownProfiles?: OwnProfiles;
+  /**
+   * The organization-wide role index the audit writes (names and unique ids
+   * of every account's roles, the organization's structure); absent: names
+   * and ids are looked up only in the accounts an event names.
+   */
+  readonly roleIndex?: SharedRoleIndex;
+  /** Oldest organization structure from the role index still used (default 26 hours). */
+  readonly organizationMaxAgeMs?: number;
 }
+
+/** How old the organization's structure in the role index may be (a daily audit, plus slack). */
+const ORGANIZATION_MAX_AGE_MS = 26 * 3600_000;
 
 /** Service-linked roles live under this path; SCPs and RCPs do not apply to them. */
 const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
@@ -151,6 +173,49 @@ function unwrap<T>(r: Outcome<T>): T {
   return r.value;
 }
 
+/** Root-to-parent chain of an account in the role index's copy of the structure. */
+function indexedChain(
+  org: IndexedOrganization,
+  accountId: string,
+): { chain: { id: string; type: OrgTargetType }[]; names: (string | undefined)[] } | undefined {
+  const account = org.accounts.find((a) => a.id === accountId);
+  if (account === undefined) return undefined;
+  const ous = new Map(org.organizationalUnits.map((o) => [o.id, o]));
+  const chain: { id: string; type: OrgTargetType }[] = [];
+  const names: (string | undefined)[] = [];
+  let cur: string | undefined = account.parentId;
+  for (let depth = 0; cur !== undefined && depth < 10; depth += 1) {
+    if (cur === org.rootId) {
+      chain.unshift({ id: cur, type: 'ROOT' });
+      names.unshift(org.rootName ?? 'Root');
+      return { chain, names };
+    }
+    const ou = ous.get(cur);
+    if (ou === undefined) return undefined;
+    chain.unshift({ id: cur, type: 'ORGANIZATIONAL_UNIT' });
+    names.unshift(ou.name);
+    cur = ou.parentId;
+  }
+  return undefined;
+}
+
+/** Indexes of role lists read, one per list object (a re-read list gets new ones). */
+const nameIndexes = new WeakMap<readonly RoleState[], RoleNameIndex>();
+const federatedIndexes = new WeakMap<readonly RoleState[], FederatedTrustIndex>();
+
+function nameIndexOf(roles: readonly RoleState[]): RoleNameIndex {
+  let index = nameIndexes.get(roles);
+  if (index === undefined) {
+    const accountId = roles[0]?.accountId ?? '';
+    index = new RoleNameIndex(
+      (a) => (a === accountId ? roles : undefined),
+      () => [accountId],
+    );
+    nameIndexes.set(roles, index);
+  }
+  return index;
+}
+
 async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const page of pages) out.push(page);
@@ -182,9 +247,16 @@ export class LiveStateSource implements IamStateSource {
     this.#sts = clients.sts();
   }
 
-  /** Changes whenever a cached read may be read again differently (lib/aws/ReadCache.ts). */
+  /**
+   * Changes whenever a cached read may be read again differently
+   * (lib/aws/ReadCache.ts), when another role index is loaded, and at least
+   * once per cache period: anything keyed by it lives no longer than the
+   * reads it was computed from.
+   */
   get version(): string {
-    return `live|${this.#s.scope}|${this.#cache.generation}`;
+    const index = this.#s.roleIndex?.peek();
+    const period = Math.floor(this.#s.now() / Math.max(1, this.#s.ttlMs));
+    return `live|${this.#s.scope}|${this.#cache.generation}|${index?.ok === true ? index.value.version : '-'}|${period}`;
   }
 
   /** AWS operations sent by this source so far (cache hits cost none). */
@@ -233,8 +305,16 @@ export class LiveStateSource implements IamStateSource {
       return ok(await run());
     } catch (err) {
       if (err instanceof Unreadable) return err.outcome;
-      const detail = describeAwsError(err);
       const where = typeof whereOf === 'string' ? whereOf : whereOf();
+      if (err instanceof CallBudgetSpent) {
+        return transient(
+          fail(
+            `\`${op}\` was not sent ${where}: this diagnosis's budget of ${err.limit} AWS calls was spent`,
+            accountId,
+          ),
+        );
+      }
+      const detail = describeAwsError(err);
       if (isAccessDenied(err)) return fail(`\`${op}\` was denied ${where}: ${detail}`, accountId);
       const r = fail(`\`${op}\` failed ${where}: ${detail}`, accountId);
       return isTransient(err) ? transient(r) : r;
@@ -270,6 +350,14 @@ export class LiveStateSource implements IamStateSource {
         expiration: c.Expiration ?? new Date(this.#s.now() + SESSION_SECONDS * 1000),
       });
     } catch (err) {
+      if (err instanceof CallBudgetSpent) {
+        return transient(
+          fail(
+            `cannot assume ${what}: not tried, this diagnosis's budget of ${err.limit} AWS calls was spent`,
+            accountId,
+          ),
+        );
+      }
       const r = fail(`cannot assume ${what}: ${describeAwsError(err)}`, accountId);
       return isTransient(err) ? transient(r) : r;
     }
@@ -337,7 +425,27 @@ export class LiveStateSource implements IamStateSource {
     // An unreadable organization says nothing about the account: try it.
     if (!org.ok || org.value === null) return undefined;
     if (org.value.accounts.some((a) => a.id === accountId)) return undefined;
+    // The role index's copy of the organization may predate the account: ask Organizations.
+    if (await this.#joinedSince(accountId)) return undefined;
     return `account \`${accountId}\` is outside the organization \`${org.value.id}\`; trustwatch reads only its accounts`;
+  }
+
+  /** Whether Organizations knows an account the organization as read does not list (one DescribeAccount, cached). */
+  async #joinedSince(accountId: string): Promise<boolean> {
+    const found = await this.#cached(`org|account|${accountId}`, () =>
+      withoutCallBudget(() =>
+        this.#orgRead('DescribeAccount', async (org) => {
+          try {
+            return (await org.send(new DescribeAccountCommand({ AccountId: accountId }))).Account
+              ?.Id;
+          } catch (err) {
+            if (awsErrorName(err) === 'AccountNotFoundException') return null;
+            throw err;
+          }
+        }),
+      ),
+    );
+    return found.ok && found.value === accountId;
   }
 
   #orgCredentials(arn: string): Promise<Outcome<AwsCredentialIdentity>> {
@@ -735,6 +843,126 @@ export class LiveStateSource implements IamStateSource {
     );
   }
 
+  /** Unique ids of an account's users (ListUsers), for stale-id checks of user callers. */
+  #userIds(accountId: string): Promise<Outcome<readonly PrincipalRef[]>> {
+    return this.#cached(`user-ids|${accountId}`, () =>
+      this.#iamRead(accountId, 'ListUsers', async (iam) => {
+        const pages = await collect(paginateListUsers({ client: iam }, {}));
+        return pages.flatMap((p) =>
+          (p.Users ?? []).map(
+            (u): PrincipalRef => ({
+              arn: u.Arn ?? '',
+              kind: 'user',
+              accountId,
+              uniqueId: u.UserId ?? '',
+            }),
+          ),
+        );
+      }),
+    );
+  }
+
+  /**
+   * Unique ids: the organization-wide role index first (roles of every
+   * account as the last audit read them), then the `near` accounts read
+   * afresh (ListRoles, and ListUsers when an id is a user's), which covers a
+   * principal created since the audit in the accounts the event names. An
+   * id found nowhere belongs to no principal: IAM shows a unique id in a
+   * trust policy only once the principal it stood for is deleted.
+   */
+  async principalsByUniqueId(
+    ids: readonly string[],
+    near: readonly string[] = [],
+  ): Promise<Readable<ReadonlyMap<string, PrincipalRef>>> {
+    const found = new Map<string, PrincipalRef>();
+    const index = await this.#roleIndex();
+    if (index?.ok === true) {
+      for (const id of ids) {
+        const p = index.value.principal(id);
+        if (p !== undefined) found.set(id, p);
+      }
+    }
+    const missing = () => ids.filter((id) => !found.has(id));
+    if (missing().length === 0) return ok(found);
+    const wantUsers = missing().some((id) => id.startsWith('AIDA'));
+    const reads = await Promise.all(
+      near.map(async (a) => {
+        const [roles, users] = await Promise.all([
+          this.roles(a),
+          wantUsers ? this.#userIds(a) : Promise.resolve(ok<readonly PrincipalRef[]>([])),
+        ]);
+        return { roles, users };
+      }),
+    );
+    const wanted = new Set(missing());
+    for (const { roles, users } of reads) {
+      if (roles.ok)
+        for (const r of roles.value)
+          if (wanted.has(r.roleId))
+            found.set(r.roleId, {
+              arn: r.arn,
+              kind: 'role',
+              accountId: r.accountId,
+              uniqueId: r.roleId,
+            });
+      if (users.ok)
+        for (const u of users.value) if (wanted.has(u.uniqueId)) found.set(u.uniqueId, u);
+    }
+    const failed = reads.flatMap((r) => [r.roles, r.users]).find((r) => !r.ok);
+    if (missing().length > 0 && failed !== undefined && !failed.ok) return failed;
+    return ok(found);
+  }
+
+  /** The role index, when one is configured (never charged to a diagnosis's budget). */
+  #roleIndex() {
+    const index = this.#s.roleIndex;
+    return index === undefined
+      ? Promise.resolve(undefined)
+      : withoutCallBudget(() => index.current());
+  }
+
+  /**
+   * Candidates from the wanted account's own role list (read afresh, one
+   * account) and, for the same name elsewhere, the organization-wide role
+   * index; never a read of every account.
+   */
+  async similarRoles(wanted: RoleNameQuery): Promise<Readable<readonly RoleSummary[]>> {
+    const [own, index] = await Promise.all([this.roles(wanted.accountId), this.#roleIndex()]);
+    const out = new Map<string, RoleSummary>();
+    if (index?.ok === true) {
+      for (const r of index.value.similar(wanted)) {
+        // The account's own list, when read, is fresher than the index.
+        if (r.accountId !== wanted.accountId || !own.ok) out.set(r.arn, r);
+      }
+    }
+    if (own.ok) {
+      for (const r of nameIndexOf(own.value).similar(wanted, wanted.maxDistance))
+        if (r.accountId === wanted.accountId) out.set(r.arn, r);
+    } else if (
+      (index?.ok !== true || !index.value.hasAccount(wanted.accountId)) &&
+      // An account trustwatch does not read has no list to miss: the index (if any) is all there is.
+      (await this.#outsideScope(wanted.accountId)) === undefined
+    ) {
+      return own;
+    }
+    return ok([...out.values()]);
+  }
+
+  /** From the account's role list (one ListRoles walk, cached), indexed by provider once per list. */
+  async rolesTrustingFederated(
+    accountId: string,
+    query: FederatedQuery,
+  ): Promise<Readable<readonly RoleState[]>> {
+    const roles = await this.roles(accountId);
+    if (!roles.ok) return roles;
+    let index = federatedIndexes.get(roles.value);
+    if (index === undefined) {
+      index = new FederatedTrustIndex(roles.value);
+      federatedIndexes.set(roles.value, index);
+    }
+    return ok(index.trusting(query));
+  }
+
   oidcProviders(accountId: string): Promise<Readable<readonly OidcProviderState[]>> {
     return this.#cached(`oidc|${accountId}`, () =>
       this.#iamRead(accountId, 'ListOpenIDConnectProviders', async (iam) => {
@@ -793,8 +1021,43 @@ export class LiveStateSource implements IamStateSource {
     );
   }
 
+  /**
+   * The organization: from the role index's copy of its structure when the
+   * audit wrote one recently, else read live (DescribeOrganization,
+   * ListAccounts). Neither is charged to a diagnosis's budget: every
+   * diagnosis of the container shares it.
+   */
   organization(): Promise<Readable<OrgState | null>> {
-    return this.#cached('org|organization', async () => {
+    return this.#cached('org|organization', () =>
+      withoutCallBudget(async () => {
+        const indexed = await this.#indexedOrganization();
+        if (indexed === undefined) return this.#liveOrganization();
+        return ok(
+          defined({
+            id: indexed.id,
+            managementAccountId: indexed.managementAccountId,
+            rootId: indexed.rootId,
+            accounts: indexed.accounts.map((a) =>
+              defined({ id: a.id, name: a.name, parentId: a.parentId }),
+            ),
+          }),
+        );
+      }),
+    );
+  }
+
+  /** The organization's structure from the role index, if recent enough. */
+  async #indexedOrganization(): Promise<IndexedOrganization | undefined> {
+    const index = await this.#roleIndex();
+    const org = index?.ok === true ? index.value.contents.organization : undefined;
+    if (org === undefined) return undefined;
+    const age = this.#s.now() - Date.parse(org.indexedAt);
+    return age <= (this.#s.organizationMaxAgeMs ?? ORGANIZATION_MAX_AGE_MS) ? org : undefined;
+  }
+
+  /** The organization read live: DescribeOrganization, ListAccounts, ListRoots. */
+  #liveOrganization(): Promise<Readable<OrgState | null>> {
+    return this.#cached('org|organization-live', async () => {
       const described = await this.#orgRead('DescribeOrganization', async (org) => {
         try {
           return (await org.send(new DescribeOrganizationCommand({}))).Organization ?? null;
@@ -927,25 +1190,36 @@ export class LiveStateSource implements IamStateSource {
       if (org === null) return ok(null);
       const account = org.accounts.find((a) => a.id === accountId);
       if (account === undefined) return ok(null);
-      const root = unwrap(await this.#roots());
-      const chain: { id: string; type: OrgTargetType }[] = [];
-      let child = accountId;
-      for (let depth = 0; depth < 10; depth += 1) {
-        const parent = unwrap(await this.#parent(child));
-        chain.unshift(parent);
-        if (parent.type === 'ROOT') break;
-        child = parent.id;
+      const indexed = await this.#indexedOrganization();
+      const fromIndex = indexed === undefined ? undefined : indexedChain(indexed, accountId);
+      let chain: { id: string; type: OrgTargetType }[];
+      let names: (string | undefined)[];
+      let enabled: Set<string>;
+      if (indexed !== undefined && fromIndex !== undefined) {
+        // The audit's copy of the structure: no ListParents walk per account.
+        ({ chain, names } = fromIndex);
+        enabled = new Set(indexed.enabledPolicyTypes);
+      } else {
+        const root = unwrap(await this.#roots());
+        chain = [];
+        let child = accountId;
+        for (let depth = 0; depth < 10; depth += 1) {
+          const parent = unwrap(await this.#parent(child));
+          chain.unshift(parent);
+          if (parent.type === 'ROOT') break;
+          child = parent.id;
+        }
+        names = await Promise.all(
+          chain.map(async (l) =>
+            l.type === 'ROOT'
+              ? root?.id === l.id
+                ? (root.name ?? 'Root')
+                : 'Root'
+              : unwrap(await this.#ouName(l.id)),
+          ),
+        );
+        enabled = new Set(root?.enabled ?? []);
       }
-      const names = await Promise.all(
-        chain.map(async (l) =>
-          l.type === 'ROOT'
-            ? root?.id === l.id
-              ? (root.name ?? 'Root')
-              : 'Root'
-            : unwrap(await this.#ouName(l.id)),
-        ),
-      );
-      const enabled = new Set(root?.enabled ?? []);
       const levels = async (type: PolicyType): Promise<PolicyLevel[]> => {
         // A policy type that is not enabled on the root constrains nothing.
         if (!enabled.has(type)) return [];

@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { currentCallBudget } from './callBudget.js';
 
 /**
  * Counts every AWS operation sent through the clients of one factory, so tests
@@ -88,13 +89,18 @@ interface CountableClient {
   };
 }
 
-/** Adds the counting middleware to a client (exported for clients made elsewhere). */
+/**
+ * Adds the counting middleware to a client (exported for clients made
+ * elsewhere); it also charges the running diagnosis's call budget, if any.
+ */
 export function countCalls<C>(client: C, counter: CallCounter): C {
   const stack = (client as unknown as CountableClient).middlewareStack;
   stack.add(
     (next, context) => async (args) => {
-      counter.count += 1;
       const op = `${(context.clientName ?? 'Client').replace(/Client$/, '')}.${(context.commandName ?? 'Command').replace(/Command$/, '')}`;
+      // A diagnosis with its budget spent sends nothing more (lib/aws/callBudget.ts).
+      currentCallBudget()?.take(op);
+      counter.count += 1;
       counter.byOperation.set(op, (counter.byOperation.get(op) ?? 0) + 1);
       return next(args);
     },

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   GetOpenIDConnectProviderCommand,
   type IAMClient,
@@ -6,19 +7,16 @@ import {
   paginateGetAccountAuthorizationDetails,
 } from '@aws-sdk/client-iam';
 import {
-  DescribeOrganizationCommand,
   DescribePolicyCommand,
-  type Organization,
   type OrganizationsClient,
   type PolicyType,
-  paginateListAccountsForParent,
-  paginateListOrganizationalUnitsForParent,
   paginateListPolicies,
-  paginateListRoots,
   paginateListTargetsForPolicy,
 } from '@aws-sdk/client-organizations';
-import { awsErrorName, describeAwsError } from './awsErrors.js';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from './accountConcurrency.js';
+import { describeAwsError } from './awsErrors.js';
 import type { LiveIamStateSource } from './createLiveStateSource.js';
+import { readOrganizationStructure } from './readOrganizationStructure.js';
 
 /** `shared/spec/snapshot.md`, version 1, as written by `trustwatch snapshot`. */
 export interface SnapshotFileJson {
@@ -72,11 +70,28 @@ export interface CollectOptions {
   readonly accounts?: readonly string[];
   /** Accounts already collected (resume): not read again. */
   readonly done?: Readonly<Record<string, AccountBlockJson>>;
-  /** Accounts read at the same time (default 4). */
+  /** Accounts already collected elsewhere (a resumed run's journal): not read, not returned. */
+  readonly skip?: ReadonlySet<string>;
+  /** Accounts read at the same time (default {@link DEFAULT_ACCOUNT_CONCURRENCY}). */
   readonly concurrency?: number;
   readonly now: () => Date;
   /** Called after each account, read or failed. */
   readonly onProgress?: (done: number, total: number, accountId: string, failed: boolean) => void;
+  /**
+   * Takes each account's block as soon as it is read, instead of keeping it:
+   * `snapshot.accounts` then holds only the `done` blocks, and memory stays
+   * flat however many accounts there are.
+   */
+  readonly sink?: (accountId: string, block: AccountBlockJson) => Promise<void>;
+}
+
+/** What reading one account cost. */
+export interface AccountReadStats {
+  readonly accountId: string;
+  /** AWS operations sent for it (AssumeRole included). */
+  readonly calls: number;
+  readonly ms: number;
+  readonly failed: boolean;
 }
 
 export interface CollectResult {
@@ -84,6 +99,10 @@ export interface CollectResult {
   readonly failures: readonly AccountFailure[];
   /** `undefined` when the organization was read (or there is none). */
   readonly organizationFailure?: string;
+  /** Account ids in the order asked for, read or kept (the file's order). */
+  readonly order: readonly string[];
+  /** Per account read in this run. */
+  readonly stats: readonly AccountReadStats[];
 }
 
 /** Drops the SDK's response metadata and pagination fields; keeps AWS's field names. */
@@ -116,49 +135,13 @@ export async function mapLimit<T, R>(
   return out;
 }
 
-/** The organization block: roots, OUs (walked from the root), accounts with parents, enabled SCPs/RCPs with targets. */
+/** The organization block: roots, OUs (walked from the root, a level at a time), accounts with parents, enabled SCPs/RCPs with targets. */
 export async function collectOrganization(
   org: OrganizationsClient,
 ): Promise<OrganizationBlockJson | null> {
-  let described: Organization | undefined;
-  try {
-    described = (await org.send(new DescribeOrganizationCommand({}))).Organization;
-  } catch (err) {
-    if (awsErrorName(err) === 'AWSOrganizationsNotInUseException') return null;
-    throw err;
-  }
-  if (described?.Id === undefined) return null;
-  const roots = (await collect(paginateListRoots({ client: org }, {}))).flatMap(
-    (p) => p.Roots ?? [],
-  );
-  const organizationalUnits: OrganizationBlockJson['organizationalUnits'] = [];
-  const accounts: OrganizationBlockJson['accounts'] = [];
-  const parents = roots.map((r) => r.Id ?? '');
-  while (parents.length > 0) {
-    const parentId = parents.shift() as string;
-    const [ous, accs] = await Promise.all([
-      collect(paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: parentId })),
-      collect(paginateListAccountsForParent({ client: org }, { ParentId: parentId })),
-    ]);
-    for (const ou of ous.flatMap((p) => p.OrganizationalUnits ?? [])) {
-      if (ou.Id === undefined) continue;
-      organizationalUnits.push({
-        id: ou.Id,
-        parentId,
-        ...(ou.Name === undefined ? {} : { name: ou.Name }),
-      });
-      parents.push(ou.Id);
-    }
-    for (const a of accs.flatMap((p) => p.Accounts ?? [])) {
-      if (a.Id === undefined) continue;
-      accounts.push({ id: a.Id, ...(a.Name === undefined ? {} : { name: a.Name }), parentId });
-    }
-  }
-  const enabled = new Set(
-    roots.flatMap((r) =>
-      (r.PolicyTypes ?? []).filter((t) => t.Status === 'ENABLED').map((t) => t.Type),
-    ),
-  );
+  const structure = await readOrganizationStructure(org);
+  if (structure === null) return null;
+  const enabled = new Set(structure.roots.flatMap((r) => r.enabledPolicyTypes));
   const policies: OrganizationBlockJson['policies'] = [];
   for (const type of [
     'SERVICE_CONTROL_POLICY',
@@ -190,14 +173,14 @@ export async function collectOrganization(
     policies.push(...full);
   }
   return {
-    id: described.Id,
-    managementAccountId: described.MasterAccountId ?? '',
-    roots: roots.map((r) => ({
-      id: r.Id ?? '',
-      ...(r.Name === undefined ? {} : { name: r.Name }),
+    id: structure.id,
+    managementAccountId: structure.managementAccountId,
+    roots: structure.roots.map((r) => ({
+      id: r.id,
+      ...(r.name === undefined ? {} : { name: r.name }),
     })),
-    organizationalUnits,
-    accounts,
+    organizationalUnits: [...structure.organizationalUnits],
+    accounts: [...structure.accounts],
     policies,
   };
 }
@@ -213,6 +196,13 @@ function withPolicyName(p: Record<string, unknown>): Record<string, unknown> {
 
 /** One account: GetAccountAuthorizationDetails (every page merged) and its identity providers. */
 export async function collectAccount(iam: IAMClient): Promise<AccountBlockJson> {
+  return (await collectAccountCounted(iam)).block;
+}
+
+/** {@link collectAccount}, with the number of AWS operations it sent. */
+export async function collectAccountCounted(
+  iam: IAMClient,
+): Promise<{ block: AccountBlockJson; calls: number }> {
   const pages = await collect(paginateGetAccountAuthorizationDetails({ client: iam }, {}));
   const merged: AccountBlockJson = {
     UserDetailList: [],
@@ -253,7 +243,7 @@ export async function collectAccount(iam: IAMClient): Promise<AccountBlockJson> 
     .map((s) => s.Arn ?? '')
     .filter((a) => a !== '')
     .map((arn) => ({ Arn: arn, Name: arn.slice(arn.indexOf('saml-provider/') + 14) }));
-  return merged;
+  return { block: merged, calls: pages.length + 2 + merged.OpenIDConnectProviderList.length };
 }
 
 /**
@@ -284,41 +274,49 @@ export async function collectSnapshot(
 
   const accounts: Record<string, AccountBlockJson> = {};
   const failures: AccountFailure[] = [];
+  const stats: AccountReadStats[] = [];
   const todo: string[] = [];
   for (const id of wanted) {
     const done = opts.done?.[id];
     if (done !== undefined) accounts[id] = done;
-    else todo.push(id);
+    else if (!opts.skip?.has(id)) todo.push(id);
   }
   let finished = 0;
-  const results = await mapLimit(todo, opts.concurrency ?? 4, async (accountId) => {
+  await mapLimit(todo, opts.concurrency ?? DEFAULT_ACCOUNT_CONCURRENCY, async (accountId) => {
+    const started = performance.now();
     const iam = await source.iamClient(accountId);
-    let r: { ok: true; block: AccountBlockJson } | { ok: false; reason: string };
-    if (!iam.ok) r = { ok: false, reason: iam.reason };
+    let calls = 1; // AssumeRole of the reader role
+    let reason: string | undefined;
+    if (!iam.ok) reason = iam.reason;
     else {
       try {
-        r = { ok: true, block: await collectAccount(iam.value) };
+        const read = await collectAccountCounted(iam.value);
+        calls += read.calls;
+        if (opts.sink === undefined) accounts[accountId] = read.block;
+        else await opts.sink(accountId, read.block);
       } catch (err) {
-        r = {
-          ok: false,
-          reason: `cannot read iam of account \`${accountId}\`: ${describeAwsError(err)}`,
-        };
+        reason = `cannot read iam of account \`${accountId}\`: ${describeAwsError(err)}`;
       }
     }
+    if (reason !== undefined) failures.push({ accountId, reason });
+    stats.push({
+      accountId,
+      calls,
+      ms: performance.now() - started,
+      failed: reason !== undefined,
+    });
     finished += 1;
-    opts.onProgress?.(finished, todo.length, accountId, !r.ok);
-    return { accountId, r };
+    opts.onProgress?.(finished, todo.length, accountId, reason !== undefined);
   });
-  for (const { accountId, r } of results) {
-    if (r.ok) accounts[accountId] = r.block;
-    else failures.push({ accountId, reason: r.reason });
-  }
   // Keep the file's account order stable: the order asked for.
+  const failed = new Set(failures.map((f) => f.accountId));
+  const order = wanted.filter((id) => !failed.has(id));
   const ordered: Record<string, AccountBlockJson> = {};
   for (const id of wanted) {
     const block = accounts[id];
     if (block !== undefined) ordered[id] = block;
   }
+  failures.sort((x, y) => wanted.indexOf(x.accountId) - wanted.indexOf(y.accountId));
   return {
     snapshot: {
       snapshotVersion: 1,
@@ -328,5 +326,7 @@ export async function collectSnapshot(
     },
     failures,
     ...(organizationFailure === undefined ? {} : { organizationFailure }),
+    order,
+    stats,
   };
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/TrustwatchError.js';
+import type { SharedRoleIndex } from '../roleindex/SharedRoleIndex.js';
 import {
   type AwsClientFactory,
   type CallCounter,
@@ -63,6 +64,13 @@ export interface LiveSourceOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Epoch milliseconds (credential expiry); default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The organization-wide role index the audit writes (lib/roleindex): role
+   * names and ids of every account and the organization's structure, so a
+   * diagnosis never reads every account. Absent: only the accounts an event
+   * names are read.
+   */
+  readonly roleIndex?: SharedRoleIndex;
 }
 
 /**
@@ -161,5 +169,6 @@ export async function createLiveStateSource(
     scope,
     now: opts.now ?? Date.now,
     ...(ownProfiles === undefined ? {} : { ownProfiles }),
+    ...(opts.roleIndex === undefined ? {} : { roleIndex: opts.roleIndex }),
   });
 }

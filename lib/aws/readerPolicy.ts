@@ -14,6 +14,8 @@ export const READER_ROLE_ACTIONS = [
   'iam:ListUserPolicies',
   'iam:GetUserPolicy',
   'iam:ListAttachedUserPolicies',
+  // User unique ids, for stale-id checks of a user caller (issue 13's unique-id index).
+  'iam:ListUsers',
   'iam:ListGroupPolicies',
   'iam:GetGroupPolicy',
   'iam:ListAttachedGroupPolicies',
@@ -28,6 +30,7 @@ export const READER_ROLE_ACTIONS = [
 /** Organizations reads, for the role in the management or delegated-administrator account. */
 export const ORGANIZATION_READER_ACTIONS = [
   'organizations:DescribeOrganization',
+  'organizations:DescribeAccount',
   'organizations:ListAccounts',
   'organizations:ListRoots',
   'organizations:ListParents',

@@ -9,6 +9,15 @@ export interface CliIo {
   /** Reads a file, or standard input for `-`. */
   readText(path: string): Promise<string>;
   writeText(path: string, text: string): Promise<void>;
+  /**
+   * Writes a file chunk by chunk, never holding it whole (large snapshots);
+   * absent: callers join the chunks and use `writeText`.
+   */
+  writeChunks?(path: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void>;
+  /** Appends to a file, creating it (a resumable run's journal). */
+  appendText?(path: string, text: string): Promise<void>;
+  /** Removes a file; no error when it does not exist. */
+  removeFile?(path: string): Promise<void>;
   /** True when stdout is a terminal (colours, progress bars). */
   readonly isTty: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -65,6 +74,22 @@ export function processIo(): CliIo {
     writeText: async (p, t) => {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(p, t, 'utf8');
+    },
+    writeChunks: async (p, chunks) => {
+      const [{ createWriteStream }, { pipeline }, { Readable }] = await Promise.all([
+        import('node:fs'),
+        import('node:stream/promises'),
+        import('node:stream'),
+      ]);
+      await pipeline(Readable.from(chunks), createWriteStream(p, 'utf8'));
+    },
+    appendText: async (p, t) => {
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(p, t, 'utf8');
+    },
+    removeFile: async (p) => {
+      const { rm } = await import('node:fs/promises');
+      await rm(p, { force: true });
     },
     isTty: Boolean(process.stdout.isTTY),
     env: process.env,

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from '../aws/accountConcurrency.js';
 import {
   ACCOUNT_ID,
   commaList,
@@ -6,7 +8,7 @@ import {
   liveOptionsFrom,
   parseCommandArgs,
 } from '../aws/cliOptions.js';
-import type { AccountBlockJson } from '../aws/collectSnapshot.js';
+import type { AccountBlockJson, AccountReadStats } from '../aws/collectSnapshot.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import { ConfigError, SnapshotError } from '../errors/TrustwatchError.js';
 import type { CliIo, Command } from './CliIo.js';
@@ -16,12 +18,14 @@ export const SNAPSHOT_USAGE = `usage: trustwatch snapshot --out FILE [--accounts
 Writes an IAM snapshot (shared/spec/snapshot.md) of the organization, read through
 the trustwatch reader role of each account. Accounts that cannot be read are named
 on stderr and left out of the file (the explainer then says it lacks their state);
-the exit status is 1 when any was left out.
+the exit status is 1 when any was left out. Each account read is also appended to
+FILE.partial, so an interrupted run continues with --resume. Progress goes to
+stderr; the AWS calls and wall time per account are reported at the end.
   --out FILE               where to write the snapshot
   --accounts ID,ID         only these accounts (default: every account, as --all)
   --all                    every account of the organization
-  --resume                 keep the accounts FILE already holds, read only the others
-  --concurrency N          accounts read at the same time (default 4, at most 16)
+  --resume                 keep the accounts FILE and FILE.partial already hold, read only the others
+  --concurrency N          accounts read at the same time (default 8, at most 32)
 ${LIVE_OPTIONS_USAGE}
 `;
 
@@ -49,10 +53,11 @@ export function parseSnapshotArgs(argv: readonly string[]): SnapshotArgs | 'help
   if (values.accounts !== undefined && values.all === true) {
     throw new ConfigError('use either `--accounts` or `--all`, not both');
   }
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+  const concurrency =
+    values.concurrency === undefined ? DEFAULT_ACCOUNT_CONCURRENCY : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
     throw new ConfigError(
-      `\`--concurrency\` must be an integer from 1 to 16, got \`${values.concurrency}\``,
+      `\`--concurrency\` must be an integer from 1 to 32, got \`${values.concurrency}\``,
     );
   }
   return {
@@ -96,6 +101,65 @@ async function previousAccounts(
   return (json as { accounts: Record<string, AccountBlockJson> }).accounts;
 }
 
+/** Accounts an interrupted run appended to the journal: id → block as JSON text. */
+async function journalAccounts(io: CliIo, journal: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let text: string;
+  try {
+    text = await io.readText(journal);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return out;
+    throw new SnapshotError('cannot read the journal to resume', {
+      cause: err,
+      context: { file: journal },
+    });
+  }
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const entry = JSON.parse(line) as { accountId?: unknown; block?: unknown };
+      if (
+        typeof entry.accountId === 'string' &&
+        typeof entry.block === 'object' &&
+        entry.block !== null
+      )
+        out.set(entry.accountId, JSON.stringify(entry.block));
+    } catch {
+      // The line being written when the run was interrupted: that account is read again.
+    }
+  }
+  return out;
+}
+
+/** The snapshot file, chunk by chunk: one account block at a time, never the whole text. */
+function* snapshotChunks(
+  head: { capturedAt: string; organization?: unknown },
+  order: readonly string[],
+  blocks: ReadonlyMap<string, string>,
+): Generator<string> {
+  yield `{\n  "snapshotVersion": 1,\n  "capturedAt": ${JSON.stringify(head.capturedAt)},\n`;
+  if (head.organization !== undefined)
+    yield `  "organization": ${JSON.stringify(head.organization)},\n`;
+  yield '  "accounts": {';
+  let first = true;
+  for (const id of order) {
+    const block = blocks.get(id);
+    if (block === undefined) continue;
+    yield `${first ? '' : ','}\n    ${JSON.stringify(id)}: ${block}`;
+    first = false;
+  }
+  yield '\n  }\n}\n';
+}
+
+/** `N calls and T ms per account (slowest …)`, for the summary line. */
+function perAccount(stats: readonly AccountReadStats[], wallMs: number): string {
+  if (stats.length === 0) return '';
+  const calls = stats.reduce((n, s) => n + s.calls, 0);
+  const ms = stats.reduce((n, s) => n + s.ms, 0);
+  const slowest = stats.reduce((a, b) => (b.ms > a.ms ? b : a));
+  return `; ${stats.length} account${stats.length === 1 ? '' : 's'} read: ${(calls / stats.length).toFixed(1)} AWS calls and ${(ms / stats.length).toFixed(0)} ms per account (slowest \`${slowest.accountId}\` ${slowest.ms.toFixed(0)} ms), ${(wallMs / 1000).toFixed(1)} s wall in all`;
+}
+
 function progressBar(done: number, total: number): string {
   const width = 30;
   const filled = total === 0 ? width : Math.round((done / total) * width);
@@ -109,18 +173,38 @@ export const snapshotCommand: Command = async (argv, io) => {
     io.stdout(SNAPSHOT_USAGE);
     return 0;
   }
-  const done = args.resume ? await previousAccounts(io, args.out) : {};
+  const started = performance.now();
+  const journal = `${args.out}.partial`;
+  // Accounts kept from before, as JSON text (the objects are not held).
+  const blocks = new Map<string, string>();
+  if (args.resume) {
+    for (const [id, block] of Object.entries(await previousAccounts(io, args.out)))
+      blocks.set(id, JSON.stringify(block));
+    for (const [id, block] of await journalAccounts(io, journal)) blocks.set(id, block);
+  } else {
+    await io.removeFile?.(journal);
+  }
+  const resumed = blocks.size;
   const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
   const { collectSnapshot } = await import('../aws/collectSnapshot.js');
   const source = await createLiveStateSource({ ...args.live, purpose: 'snapshot' });
+  const step = (total: number) => Math.max(1, Math.ceil(total / 10));
   const result = await collectSnapshot(source, {
     ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
-    done,
+    skip: new Set(blocks.keys()),
     concurrency: args.concurrency,
     now: () => io.now(),
-    ...(io.isTty
-      ? { onProgress: (n: number, total: number) => io.stderr(progressBar(n, total)) }
-      : {}),
+    sink: async (accountId, block) => {
+      const text = JSON.stringify(block);
+      // The journal first: an interrupted run loses at most the accounts in flight.
+      await io.appendText?.(journal, `${JSON.stringify({ accountId, block })}\n`);
+      blocks.set(accountId, text);
+    },
+    onProgress: (n, total, _accountId, _failed) => {
+      if (io.isTty) io.stderr(progressBar(n, total));
+      else if (n === total || n % step(total) === 0)
+        io.stderr(`trustwatch snapshot: ${n}/${total} accounts read\n`);
+    },
   });
   if (io.isTty) io.stderr('\n');
   if (result.organizationFailure !== undefined) {
@@ -129,16 +213,26 @@ export const snapshotCommand: Command = async (argv, io) => {
   for (const f of result.failures) {
     io.stderr(`trustwatch snapshot: account \`${f.accountId}\` left out: ${f.reason}\n`);
   }
-  await io.writeText(args.out, `${JSON.stringify(result.snapshot, null, 2)}\n`);
-  const kept = Object.keys(result.snapshot.accounts).length;
-  const resumed = Object.keys(done).filter((a) => a in result.snapshot.accounts).length;
+  const order = result.order.filter((id) => blocks.has(id));
+  const head = {
+    capturedAt: result.snapshot.capturedAt,
+    ...(result.snapshot.organization === undefined
+      ? {}
+      : { organization: result.snapshot.organization }),
+  };
+  if (io.writeChunks !== undefined)
+    await io.writeChunks(args.out, snapshotChunks(head, order, blocks));
+  else await io.writeText(args.out, [...snapshotChunks(head, order, blocks)].join(''));
+  await io.removeFile?.(journal);
+  const kept = order.length;
+  const fromBefore = order.filter((id) => !result.stats.some((s) => s.accountId === id)).length;
   io.stdout(
     `wrote \`${args.out}\`: ${kept} account${kept === 1 ? '' : 's'}` +
-      (resumed > 0 ? ` (${resumed} kept from the previous run)` : '') +
+      (resumed > 0 && fromBefore > 0 ? ` (${fromBefore} kept from the previous run)` : '') +
       (result.failures.length > 0
         ? `, ${result.failures.length} left out (run again with --resume)`
         : '') +
-      `, ${source.callCount()} AWS calls\n`,
+      `, ${source.callCount()} AWS calls${perAccount(result.stats, performance.now() - started)}\n`,
   );
   return result.failures.length > 0 || result.organizationFailure !== undefined ? 1 : 0;
 };

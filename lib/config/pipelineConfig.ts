@@ -43,6 +43,10 @@ export interface PipelineConfig {
   readonly slackMaxAttempts: number;
   /** Days a denial summary (audit evidence) is kept after its last occurrence. */
   readonly denialRetentionDays: number;
+  /** DynamoDB table of the organization-wide role index the audit writes (lib/roleindex). */
+  readonly roleIndexTableName?: string;
+  /** AWS calls one diagnosis may make; past it, what was not read is INSUFFICIENT_DATA. */
+  readonly callBudget: number;
 }
 
 const causeCode = z.enum(CAUSE_CODE_LIST as [CauseCode, ...CauseCode[]]);
@@ -98,6 +102,8 @@ const envSchema = z.object({
   TRUSTWATCH_SLACK_MAX_ATTEMPTS: envInteger(1, 10, 4),
   TRUSTWATCH_DENIAL_RETENTION_DAYS: envInteger(1, 365, 30),
   TRUSTWATCH_SUPPRESSIONS: envText,
+  TRUSTWATCH_ROLE_INDEX_TABLE_NAME: z.pipe(envText, z.optional(z.string().check(z.minLength(3)))),
+  TRUSTWATCH_CALL_BUDGET: envInteger(10, 1000, 60),
 });
 
 /** Parses the suppression list (a JSON array), naming the failing entry. */
@@ -170,5 +176,9 @@ export function loadPipelineConfig(
     slackMaxAttempts: e.TRUSTWATCH_SLACK_MAX_ATTEMPTS,
     denialRetentionDays: e.TRUSTWATCH_DENIAL_RETENTION_DAYS,
     suppressions: parseSuppressions(e.TRUSTWATCH_SUPPRESSIONS, 'TRUSTWATCH_SUPPRESSIONS'),
+    ...(e.TRUSTWATCH_ROLE_INDEX_TABLE_NAME
+      ? { roleIndexTableName: e.TRUSTWATCH_ROLE_INDEX_TABLE_NAME }
+      : {}),
+    callBudget: e.TRUSTWATCH_CALL_BUDGET,
   };
 }

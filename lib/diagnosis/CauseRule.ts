@@ -5,7 +5,7 @@ import type {
 } from '../engine/AssumeRoleEvaluation.js';
 import type { FixTexts } from '../fixes/Fix.js';
 import type { BlockTarget } from '../fixes/verifyRemedy.js';
-import type { RoleState } from '../iam/IamState.js';
+import type { RoleSummary } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import type { CauseCode } from './causeCodes.js';
@@ -20,7 +20,7 @@ export interface RemedyContext {
   /** The caller's IAM ARN (role ARN for sessions, user ARN). */
   readonly callerArn?: string;
   /** An existing role of the state, by ARN (corrected-ARN fixes). */
-  readonly existingRole: (arn: string) => RoleState | undefined;
+  readonly existingRole: (arn: string) => RoleSummary | undefined;
   /** The existing role a `ROLE_NOT_FOUND` cause of the same diagnosis suggests. */
   readonly suggestedRoleArn?: string;
 }
@@ -38,7 +38,7 @@ export interface RemedyContext {
  */
 export type RemedyCheck =
   | { readonly kind: 'patch'; readonly inputs: AssumeRoleInputs; readonly target: BlockTarget }
-  | { readonly kind: 'role-exists'; readonly role: RoleState }
+  | { readonly kind: 'role-exists'; readonly role: RoleSummary }
   | { readonly kind: 'before-policies'; readonly rule: string };
 
 /** A candidate fix: what changes, how the engine checks it, and its texts (built on demand). */

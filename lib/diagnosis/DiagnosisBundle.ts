@@ -5,6 +5,7 @@ import type {
   PrincipalPolicies,
   Readable,
   RoleState,
+  RoleSummary,
   SamlProviderState,
   UserState,
 } from '../iam/IamState.js';
@@ -30,15 +31,36 @@ export interface DiagnosisBundle {
   /** Identity policies and boundary of the caller's role or user. */
   readonly callerPolicies?: Readable<PrincipalPolicies>;
   /**
-   * Roles per account read for suggestions (role not found, account outside
-   * the organization) and for web identity / SAML matching.
+   * Web identity / SAML naming no role: the roles of the account whose trust
+   * policies name the provider (from the source's provider index).
    */
   readonly rolesByAccount?: Readonly<Record<string, Readable<readonly RoleState[]>>>;
+  /**
+   * Role not found, or its account outside what the source reads: roles the
+   * caller may have meant (from the source's name index; ranked by
+   * `suggestRoles`).
+   */
+  readonly roleCandidates?: readonly RoleSummary[];
   readonly oidcProviders?: Readable<readonly OidcProviderState[]>;
   readonly samlProviders?: Readable<readonly SamlProviderState[]>;
   /**
-   * Unique ids (`AROA…`, `AIDA…`) of every principal in the readable accounts,
-   * read only when a trust policy names a unique id (stale-id detection).
+   * Of the unique ids (`AROA…`, `AIDA…`) the target's trust policy names, those
+   * that belong to a principal today, plus the caller's own: read only when a
+   * trust policy names a unique id (stale-id detection). When the lookup
+   * could not be made, every named id counts as known (no stale claim) and
+   * `gaps` says so.
    */
   readonly knownUniqueIds?: ReadonlySet<string>;
+  /** What could not be read beyond the fields above (budget spent, no role index). */
+  readonly gaps?: readonly BundleGap[];
+}
+
+/** Something the diagnosis would have read and could not: reported as INSUFFICIENT_DATA. */
+export interface BundleGap {
+  readonly unreadable: string;
+  readonly reason: string;
+  readonly accountId?: string;
+  readonly summary: string;
+  /** `false`: only suggestions are missing (reported as a possibility, after the causes). */
+  readonly blocksDiagnosis: boolean;
 }

@@ -1,7 +1,7 @@
 import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluation.js';
 import { evaluateAssumeRole } from '../engine/evaluateAssumeRole.js';
 import type { Tri } from '../engine/RequestContext.js';
-import type { OrgPathInfo, Readable, RoleState } from '../iam/IamState.js';
+import type { OrgPathInfo, Readable, RoleState, RoleSummary } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { LabeledPolicy } from '../policy/PolicyDocument.js';
 import { buildRequestContext } from './buildRequestContext.js';
@@ -215,10 +215,10 @@ export function hasCallerSide(event: DenialEvent): boolean {
   return event.eventName === 'AssumeRole' && event.caller.type !== 'AWSService';
 }
 
-/** Roles of every readable account, for suggestions. */
-export function allRoles(bundle: DiagnosisBundle): RoleState[] {
-  const out: RoleState[] = [];
-  for (const list of Object.values(bundle.rolesByAccount ?? {}))
-    if (list.ok) out.push(...list.value);
-  return out;
+/**
+ * Roles the caller may have meant, from the source's name index (for
+ * suggestions and corrected-ARN fixes): never every role of the organization.
+ */
+export function candidateRoles(bundle: DiagnosisBundle): readonly RoleSummary[] {
+  return bundle.roleCandidates ?? [];
 }

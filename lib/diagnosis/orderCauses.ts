@@ -1,6 +1,7 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODE_LIST, CAUSE_CODES, type CauseCode, type Confidence } from './causeCodes.js';
+import { bundleGapDrafts } from './causes/unreadableInputs.js';
 import { callerLabel } from './describe.js';
 import { reconcileMessage } from './reconcileMessage.js';
 import type { Situation } from './Situation.js';
@@ -69,6 +70,7 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDr
       });
     }
   }
+  drafts.push(...bundleGapDrafts(bundle));
   if (drafts.length === 0) {
     drafts.push({
       code: 'NO_CAUSE_FOUND',

@@ -1,13 +1,13 @@
 import type { AssumeRoleEvaluation } from '../engine/AssumeRoleEvaluation.js';
 import { type Fix, lazyFix } from '../fixes/Fix.js';
 import { verifyRemedy } from '../fixes/verifyRemedy.js';
-import type { RoleState } from '../iam/IamState.js';
+import type { RoleSummary } from '../iam/IamState.js';
 import type { CauseDraft } from './CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from './CauseRule.js';
 import { callerIamArn } from './callerIamArn.js';
 import type { CauseCode } from './causeCodes.js';
 import { remedyOwners } from './causeRules.js';
-import { allRoles } from './evaluateRequest.js';
+import { candidateRoles } from './evaluateRequest.js';
 import type { Situation } from './Situation.js';
 
 /** The engine's verdict on one remedy. */
@@ -53,11 +53,12 @@ export function proposeFixes(
   rules: readonly CauseRule[],
 ): { readonly fixes: Fix<CauseCode>[]; readonly rejected: RejectedRemedy[] } {
   const { event, bundle } = s;
-  // Built only when a remedy asks (corrected role ARNs): most diagnoses never do.
-  let byArn: Map<string, RoleState> | undefined;
-  const existingRole = (arn: string): RoleState | undefined => {
+  // Built only when a remedy asks (corrected role ARNs): most diagnoses never
+  // do. The target and the name index's candidates, never every role.
+  let byArn: Map<string, RoleSummary> | undefined;
+  const existingRole = (arn: string): RoleSummary | undefined => {
     if (byArn === undefined) {
-      byArn = new Map(allRoles(bundle).map((r) => [r.arn, r]));
+      byArn = new Map(candidateRoles(bundle).map((r) => [r.arn, r]));
       if (bundle.role?.ok && bundle.role.value !== null)
         byArn.set(bundle.role.value.arn, bundle.role.value);
     }

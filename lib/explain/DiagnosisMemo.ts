@@ -122,7 +122,9 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
  *   time, source IP and session name count too when a policy in play has a
  *   condition or variable on them (`aws:CurrentTime`, `aws:SourceIp`,
  *   `${aws:userid}`, …).
- * A hit needs no state read: the lookup is made before the event's reads.
+ * A hit needs no state read: the lookup is made before the event's reads,
+ * and the key holds no role list (nothing per event grows with the
+ * organization).
  * Its fixes are the same objects, so their texts are rendered once.
  * Bounded; the oldest entries go first.
  */
@@ -153,8 +155,14 @@ export class DiagnosisMemo {
     };
   }
 
-  /** Keeps a diagnosis of `event` computed from `bundle`, read under `version`. */
+  /**
+   * Keeps a diagnosis of `event` computed from `bundle`, read under `version`.
+   * A bundle with gaps (a live source's call budget spent, no role index) is
+   * not kept: what it missed is a fact of that read, not of the state
+   * version, so the next repeat reads again.
+   */
   store(event: DenialEvent, version: string, bundle: DiagnosisBundle, diagnosis: Diagnosis): void {
+    if ((bundle.gaps?.length ?? 0) > 0) return;
     const key = `${version}\u0000${stableKey(event)}`;
     let entry = this.#entries.get(key);
     if (entry === undefined) {

@@ -31,5 +31,17 @@ export function memoizeSource(source: IamStateSource): IamStateSource {
     samlProviders: (a) => memo(`saml|${a}`, () => source.samlProviders(a)),
     readableAccounts: () => memo('readable', () => source.readableAccounts()),
     accountTags: (a) => memo(`tags|${a}`, () => source.accountTags(a)),
+    principalsByUniqueId: (ids, near) =>
+      memo(`uid|${[...ids].sort().join(',')}|${[...(near ?? [])].sort().join(',')}`, () =>
+        source.principalsByUniqueId(ids, near),
+      ),
+    similarRoles: (q) =>
+      memo(`similar|${q.accountId}|${q.path}|${q.name}|${q.maxDistance}`, () =>
+        source.similarRoles(q),
+      ),
+    rolesTrustingFederated: (a, q) =>
+      memo(`fed|${a}|${q.anySaml === true}|${[...q.principals].sort().join(',')}`, () =>
+        source.rolesTrustingFederated(a, q),
+      ),
   };
 }

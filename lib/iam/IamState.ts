@@ -107,3 +107,28 @@ export interface SamlProviderState {
   readonly arn: string;
   readonly name: string;
 }
+
+/** A role or user found by its unique id (`AROA…`, `AIDA…`). */
+export interface PrincipalRef {
+  readonly arn: string;
+  readonly kind: 'role' | 'user';
+  readonly accountId: string;
+  readonly uniqueId: string;
+}
+
+/** The role an event asked for, by account, path and name (for "did you mean"). */
+export interface RoleNameQuery {
+  readonly accountId: string;
+  readonly name: string;
+  readonly path: string;
+  /** Largest edit distance of a similar name worth suggesting. */
+  readonly maxDistance: number;
+}
+
+/** What to look for in trust policies' `Federated` principals. */
+export interface FederatedQuery {
+  /** Provider ARNs (`…:oidc-provider/…`, `…:saml-provider/…`) or built-in provider hosts. */
+  readonly principals: readonly string[];
+  /** Also every role trusting any SAML provider (the event names none). */
+  readonly anySaml?: boolean;
+}

@@ -37,9 +37,21 @@ function fail(message: string, path: string, file: string | undefined, cause?: u
   throw new SnapshotError(message, { cause, context: { file, path } });
 }
 
+/**
+ * Documents parsed during the current `loadSnapshot`, by their text: an
+ * organization repeats the same trust and managed policy texts across
+ * hundreds of roles and accounts (SSO roles, OrganizationAccountAccessRole,
+ * one CI trust), each parsed once and shared (documents are immutable).
+ */
+let parsedTexts: Map<string, PolicyDocument> | undefined;
+
 function policyDocument(input: unknown, path: string, file: string | undefined): PolicyDocument {
+  const known = typeof input === 'string' ? parsedTexts?.get(input) : undefined;
+  if (known !== undefined) return known;
   try {
-    return parsePolicyDocument(input, path);
+    const doc = parsePolicyDocument(input, path);
+    if (typeof input === 'string') parsedTexts?.set(input, doc);
+    return doc;
   } catch (err) {
     if (err instanceof PolicyError) {
       const at = typeof err.context.path === 'string' ? err.context.path : path;
@@ -467,6 +479,19 @@ export function loadSnapshot(
   json: unknown,
   file?: string,
   opts: LoadSnapshotOptions = {},
+): Snapshot {
+  parsedTexts = new Map();
+  try {
+    return loadSnapshotJson(json, file, opts);
+  } finally {
+    parsedTexts = undefined;
+  }
+}
+
+function loadSnapshotJson(
+  json: unknown,
+  file: string | undefined,
+  opts: LoadSnapshotOptions,
 ): Snapshot {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     fail(`a snapshot must be a JSON object, got ${describeJsonValue(json)}`, '$', file);

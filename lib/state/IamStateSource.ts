@@ -1,4 +1,5 @@
 import type {
+  FederatedQuery,
   OidcProviderState,
   OrgAccount,
   OrgPathInfo,
@@ -6,7 +7,9 @@ import type {
   OrgTargetType,
   PolicyLevel,
   PrincipalPolicies,
+  PrincipalRef,
   Readable,
+  RoleNameQuery,
   RoleState,
   RoleSummary,
   SamlProviderState,
@@ -15,6 +18,7 @@ import type {
 } from '../iam/IamState.js';
 
 export type {
+  FederatedQuery,
   OidcProviderState,
   OrgAccount,
   OrgPathInfo,
@@ -22,7 +26,9 @@ export type {
   OrgTargetType,
   PolicyLevel,
   PrincipalPolicies,
+  PrincipalRef,
   Readable,
+  RoleNameQuery,
   RoleState,
   RoleSummary,
   SamlProviderState,
@@ -68,4 +74,32 @@ export interface IamStateSource {
    * when the account has none or is not in an organization.
    */
   accountTags(accountId: string): Promise<Readable<readonly Tag[]>>;
+  /**
+   * The principals (anywhere this source can see) that have these unique ids
+   * today; an id absent from the map belongs to no principal. Looked up in an
+   * index built once per state version, never by scanning every role.
+   * `near`: accounts worth reading afresh first (the caller's and the
+   * role's), for a source whose organization-wide index may lag behind.
+   * Unreadable when the source cannot answer.
+   */
+  principalsByUniqueId(
+    ids: readonly string[],
+    near?: readonly string[],
+  ): Promise<Readable<ReadonlyMap<string, PrincipalRef>>>;
+  /**
+   * Roles the caller may have meant: in the wanted account the same name
+   * under another path or in other letter case, or a name within the
+   * suggestion edit distance; in other accounts the same name in any case.
+   * From a name index, never by scanning every role.
+   */
+  similarRoles(wanted: RoleNameQuery): Promise<Readable<readonly RoleSummary[]>>;
+  /**
+   * Roles of an account with an Allow statement whose `Federated` principal
+   * is one of `query.principals` (or, with `anySaml`, any SAML provider):
+   * from a provider → trusting roles index.
+   */
+  rolesTrustingFederated(
+    accountId: string,
+    query: FederatedQuery,
+  ): Promise<Readable<readonly RoleState[]>>;
 }

@@ -11,19 +11,25 @@ import type {
   SnapshotRole,
   SnapshotUser,
 } from '../snapshot/Snapshot.js';
+import { FederatedTrustIndex } from './FederatedTrustIndex.js';
 import type {
+  FederatedQuery,
   IamStateSource,
   OidcProviderState,
   OrgPathInfo,
   OrgState,
   PolicyLevel,
   PrincipalPolicies,
+  PrincipalRef,
   Readable,
+  RoleNameQuery,
   RoleState,
+  RoleSummary,
   SamlProviderState,
   Tag,
   UserState,
 } from './IamStateSource.js';
+import { RoleNameIndex } from './RoleNameIndex.js';
 
 /** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
 export const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
@@ -62,7 +68,19 @@ export function orgPolicyLabel(policy: SnapshotOrgPolicy): string {
   return `${kind} \`${policy.name}\` (${policy.arn})`;
 }
 
+/** One `RoleState` per snapshot role: the same object every time (memo keys rely on identity). */
+const roleStates = new WeakMap<SnapshotRole, RoleState>();
+
 function toRoleState(role: SnapshotRole): RoleState {
+  let state = roleStates.get(role);
+  if (state === undefined) {
+    state = convertRole(role);
+    roleStates.set(role, state);
+  }
+  return state;
+}
+
+function convertRole(role: SnapshotRole): RoleState {
   return {
     arn: role.arn,
     name: role.name,
@@ -96,9 +114,30 @@ function toUserState(user: SnapshotUser): UserState {
   };
 }
 
-/** One version per loaded snapshot object: a snapshot never changes once loaded. */
-const versions = new WeakMap<Snapshot, string>();
 let loaded = 0;
+/**
+ * One version per loaded snapshot object: a snapshot never changes once
+ * loaded, and a reloaded file is a new state.
+ */
+const versions = new WeakMap<Snapshot, string>();
+
+function versionOf(snapshot: Snapshot): string {
+  let v = versions.get(snapshot);
+  if (v === undefined) {
+    loaded += 1;
+    v = `snapshot:${snapshot.file ?? 'inline'}:${snapshot.capturedAt ?? ''}:${loaded}`;
+    versions.set(snapshot, v);
+  }
+  return v;
+}
+
+/** Indexes of one snapshot, built on first use and shared by every source over it. */
+interface SnapshotIndexes {
+  names?: RoleNameIndex;
+  readonly federated: Map<string, FederatedTrustIndex>;
+  readonly roleLists: Map<string, readonly RoleState[]>;
+}
+const indexesBySnapshot = new WeakMap<Snapshot, SnapshotIndexes>();
 
 /**
  * `IamStateSource` over a loaded snapshot file: no AWS access at all. An
@@ -107,18 +146,18 @@ let loaded = 0;
  */
 export class SnapshotStateSource implements IamStateSource {
   readonly #snapshot: Snapshot;
-
   readonly version: string;
+  readonly #indexes: SnapshotIndexes;
 
   constructor(snapshot: Snapshot) {
     this.#snapshot = snapshot;
-    let version = versions.get(snapshot);
-    if (version === undefined) {
-      loaded += 1;
-      version = `snapshot#${loaded}`;
-      versions.set(snapshot, version);
+    this.version = versionOf(snapshot);
+    let indexes = indexesBySnapshot.get(snapshot);
+    if (indexes === undefined) {
+      indexes = { federated: new Map(), roleLists: new Map() };
+      indexesBySnapshot.set(snapshot, indexes);
     }
-    this.version = version;
+    this.#indexes = indexes;
   }
 
   /** The snapshot this source reads. */
@@ -332,7 +371,57 @@ export class SnapshotStateSource implements IamStateSource {
   }
 
   async roles(accountId: string): Promise<Readable<readonly RoleState[]>> {
-    return attempt(() => this.#account(accountId).roles.map(toRoleState));
+    return attempt(() => this.#roleList(accountId));
+  }
+
+  /** An account's roles as `RoleState`s, converted once per snapshot. */
+  #roleList(accountId: string): readonly RoleState[] {
+    let list = this.#indexes.roleLists.get(accountId);
+    if (list === undefined) {
+      list = this.#account(accountId).roles.map(toRoleState);
+      this.#indexes.roleLists.set(accountId, list);
+    }
+    return list;
+  }
+
+  async principalsByUniqueId(
+    ids: readonly string[],
+  ): Promise<Readable<ReadonlyMap<string, PrincipalRef>>> {
+    const found = new Map<string, PrincipalRef>();
+    for (const id of ids) {
+      const p = this.#snapshot.index.principalsByUniqueId.get(id);
+      if (p === undefined) continue;
+      found.set(id, {
+        arn: p.arn,
+        kind: p.kind,
+        accountId: p.accountId,
+        uniqueId: p.kind === 'role' ? p.roleId : p.userId,
+      });
+    }
+    return ok(found);
+  }
+
+  async similarRoles(wanted: RoleNameQuery): Promise<Readable<readonly RoleSummary[]>> {
+    const accounts = this.#snapshot.accounts;
+    this.#indexes.names ??= new RoleNameIndex(
+      (a) => accounts.get(a)?.roles,
+      () => accounts.keys(),
+    );
+    return ok(this.#indexes.names.similar(wanted, wanted.maxDistance));
+  }
+
+  async rolesTrustingFederated(
+    accountId: string,
+    query: FederatedQuery,
+  ): Promise<Readable<readonly RoleState[]>> {
+    return attempt(() => {
+      let index = this.#indexes.federated.get(accountId);
+      if (index === undefined) {
+        index = new FederatedTrustIndex(this.#roleList(accountId));
+        this.#indexes.federated.set(accountId, index);
+      }
+      return index.trusting(query);
+    });
   }
 
   async oidcProviders(accountId: string): Promise<Readable<readonly OidcProviderState[]>> {
@@ -343,8 +432,11 @@ export class SnapshotStateSource implements IamStateSource {
     return attempt(() => this.#account(accountId).samlProviders);
   }
 
+  #readable: readonly string[] | undefined;
+
   async readableAccounts(): Promise<readonly string[]> {
-    return [...this.#snapshot.accounts.keys()];
+    this.#readable ??= [...this.#snapshot.accounts.keys()];
+    return this.#readable;
   }
 
   async accountTags(accountId: string): Promise<Readable<readonly Tag[]>> {

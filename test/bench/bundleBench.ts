@@ -21,7 +21,9 @@ import { build, type Plugin } from 'esbuild';
  * of the import is reported. With splitting, the probe then imports the SSM
  * client chunk too, which the default configuration (webhook in SSM Parameter
  * Store) loads on its first Slack delivery, and reports that time separately.
- * Targets: ≤ 1 MB zipped, ≤ 150 ms import.
+ * With splitting, the live state source (the IAM, Organizations and STS
+ * clients) is a chunk of its own, imported at the first event; its import
+ * time is reported too. Targets: ≤ 1 MB zipped, ≤ 80 ms import (issue 13).
  */
 const root = resolve(import.meta.dirname, '../..');
 const outRoot = join(root, 'test/bench/out/bundle');
@@ -63,6 +65,8 @@ interface Measured {
   readonly importMs: number;
   /** Import of the SSM client chunk after the entry (split builds only). */
   readonly ssmMs: number | undefined;
+  /** Import of the live source chunk (IAM, Organizations, STS) at the first event (split builds only). */
+  readonly liveMs: number | undefined;
 }
 
 async function measure(v: Variant, dir: string): Promise<Measured> {
@@ -96,6 +100,9 @@ async function measure(v: Variant, dir: string): Promise<Measured> {
   const ssmChunk = outputs.find(([, o]) =>
     /@aws-lambda-powertools\/parameters\/lib\/esm\/ssm\/index\.js$/.test(o.entryPoint ?? ''),
   )?.[0];
+  const liveChunk = outputs.find(([, o]) =>
+    o.entryPoint?.endsWith('lib/aws/createLiveStateSource.ts'),
+  )?.[0];
   const zip = join(dir, 'explainDenial.zip');
   const z = spawnSync('zip', ['-q', '-9', '-r', zip, 'functions'], { cwd: dir });
   if (z.status !== 0) throw new Error(`zip failed: ${z.stderr}`);
@@ -109,20 +116,24 @@ async function measure(v: Variant, dir: string): Promise<Measured> {
       'const t1 = performance.now();',
       ssmChunk === undefined ? '' : `await import(${JSON.stringify(join(root, ssmChunk))});`,
       'const t2 = performance.now();',
-      'process.stdout.write(`${t1 - t0} ${t2 - t1}`);',
+      liveChunk === undefined ? '' : `await import(${JSON.stringify(join(root, liveChunk))});`,
+      'const t3 = performance.now();',
+      'process.stdout.write(`${t1 - t0} ${t2 - t1} ${t3 - t2}`);',
     ].join('\n'),
   );
   const times: number[] = [];
   const ssmTimes: number[] = [];
+  const liveTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const r = spawnSync(process.execPath, [probe], {
       env: { ...process.env, ...ENV },
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`import of ${v.name} bundle failed: ${r.stderr}`);
-    const [imp, ssm] = r.stdout.split(' ').map(Number);
+    const [imp, ssm, live] = r.stdout.split(' ').map(Number);
     times.push(imp ?? Number.NaN);
     ssmTimes.push(ssm ?? Number.NaN);
+    liveTimes.push(live ?? Number.NaN);
   }
   return {
     raw: outputs.reduce((n, [, o]) => n + o.bytes, 0),
@@ -130,6 +141,7 @@ async function measure(v: Variant, dir: string): Promise<Measured> {
     files: outputs.length,
     importMs: median(times),
     ssmMs: ssmChunk === undefined ? undefined : median(ssmTimes),
+    liveMs: liveChunk === undefined ? undefined : median(liveTimes),
   };
 }
 
@@ -138,13 +150,18 @@ export async function run(): Promise<void> {
     const m = await measure(v, join(outRoot, `variant-${i}`));
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     const okSize = m.zipped <= 1024 * 1024 ? 'ok' : 'OVER 1 MB';
-    const okTime = m.importMs <= 150 ? 'ok' : 'OVER 150 ms';
+    // Issue 13: the IAM and Organizations clients load at the first event, not at cold import.
+    const okTime = m.importMs <= 80 ? 'ok' : 'OVER 80 ms';
     const ssm =
       m.ssmMs === undefined
         ? ''
         : `; +${m.ssmMs.toFixed(1)} ms for the SSM client chunk on the first Slack delivery`;
+    const live =
+      m.liveMs === undefined
+        ? ''
+        : `; +${m.liveMs.toFixed(1)} ms for the live source chunk (IAM, Organizations, STS) at the first event`;
     process.stdout.write(
-      `explainDenial ${v.name}: ${m.files} file(s) ${kb(m.raw)}, zipped ${kb(m.zipped)} (${okSize}), cold import median of ${RUNS} ${m.importMs.toFixed(1)} ms (${okTime})${ssm}\n`,
+      `explainDenial ${v.name}: ${m.files} file(s) ${kb(m.raw)}, zipped ${kb(m.zipped)} (${okSize}), cold import median of ${RUNS} ${m.importMs.toFixed(1)} ms (target ≤ 80: ${okTime})${ssm}${live}\n`,
     );
   }
 }

@@ -6,7 +6,9 @@
 const BENCHMARKS = {
   core: () => import('./coreBench.js'),
   diagnosis: () => import('./diagnosisBench.js'),
+  scale: () => import('./scaleBench.js'),
   liveCalls: () => import('./liveCallsBench.js'),
+  liveScale: () => import('./liveScaleBench.js'),
   bundle: () => import('./bundleBench.js'),
   audit: () => import('./auditBench.js'),
   routing: () => import('./routingBench.js'),

@@ -40,6 +40,17 @@ export function memoryIo(
     writeText: async (p, t) => {
       files.set(p, t);
     },
+    writeChunks: async (p, chunks) => {
+      let text = '';
+      for await (const c of chunks) text += c;
+      files.set(p, text);
+    },
+    appendText: async (p, t) => {
+      files.set(p, (files.get(p) ?? '') + t);
+    },
+    removeFile: async (p) => {
+      files.delete(p);
+    },
     isTty: opts.isTty ?? false,
     env: opts.env ?? process.env,
     now: () => opts.now ?? new Date('2026-11-20T09:00:00Z'),

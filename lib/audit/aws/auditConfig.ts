@@ -24,6 +24,8 @@ export interface AuditConfig {
   readonly denialsTableName?: string;
   /** How far back the worker reads denial summaries. */
   readonly denialLookbackDays: number;
+  /** Table of the organization-wide role index this audit writes for the explainer (lib/roleindex). */
+  readonly roleIndexTableName?: string;
 }
 
 /** Default lookback of the denial summaries, the pipeline's default retention. */
@@ -70,6 +72,14 @@ const schema = z.object({
     ),
   ),
   TRUSTWATCH_AUDIT_DENIAL_DAYS: envInteger(1, 365, DEFAULT_DENIAL_LOOKBACK_DAYS),
+  TRUSTWATCH_ROLE_INDEX_TABLE_NAME: z.pipe(
+    envText,
+    z.optional(
+      z
+        .string()
+        .check(z.regex(/^[\w.-]{3,255}$/, 'a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)')),
+    ),
+  ),
   TRUSTWATCH_FORWARD_RULE_NAME: z.pipe(
     envText,
     z._default(
@@ -141,5 +151,8 @@ export function loadAuditConfig(env: Readonly<Record<string, string | undefined>
       ? {}
       : { denialsTableName: e.TRUSTWATCH_DENIALS_TABLE_NAME }),
     denialLookbackDays: e.TRUSTWATCH_AUDIT_DENIAL_DAYS,
+    ...(e.TRUSTWATCH_ROLE_INDEX_TABLE_NAME === undefined
+      ? {}
+      : { roleIndexTableName: e.TRUSTWATCH_ROLE_INDEX_TABLE_NAME }),
   };
 }

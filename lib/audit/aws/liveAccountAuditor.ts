@@ -1,3 +1,5 @@
+import { formatErrorLine } from '../../errors/TrustwatchError.js';
+import type { RoleIndexStore } from '../../roleindex/RoleIndexStore.js';
 import type { IamStateSource } from '../../state/IamStateSource.js';
 import type { AuditOrganization } from '../AuditRule.js';
 import { auditAccount } from '../auditAccount.js';
@@ -29,9 +31,39 @@ export interface AccountAuditorDeps {
   readonly denialLookbackDays?: number;
   /** Told when the denials could not be read (the handler logs and counts it). */
   readonly onDenialsUnreadable?: (accountId: string, reason: string) => void;
+  /**
+   * Where the account's role names and ids go for the explainer's
+   * organization-wide role index (lib/roleindex); unset: not written.
+   */
+  readonly roleIndex?: RoleIndexStore;
 }
 
 const DAY_SECONDS = 86_400;
+
+/**
+ * Writes the account's role names and ids to the role index (the roles the
+ * audit just read: the source's cache answers, no AWS call). A failure is a
+ * warning: the explainer then keeps the previous entry until it expires.
+ */
+async function indexRoles(
+  deps: AccountAuditorDeps,
+  accountId: string,
+  now: Date,
+): Promise<string[]> {
+  if (deps.roleIndex === undefined) return [];
+  const roles = await deps.source.roles(accountId);
+  if (!roles.ok) return [`role index not updated: ${roles.reason}`];
+  try {
+    await deps.roleIndex.putAccount({
+      accountId,
+      indexedAt: now.toISOString(),
+      roles: roles.value.map((r) => ({ name: r.name, path: r.path, roleId: r.roleId })),
+    });
+    return [];
+  } catch (err) {
+    return [`role index not updated: ${formatErrorLine(err)}`];
+  }
+}
 
 /**
  * Audits one account for the fan-out worker: its roles (with details read
@@ -102,6 +134,7 @@ export function createAccountAuditor(
       audit.error === undefined
         ? await checkBlindSpots(deps.blindSpots, accountId, deps.regions, deps.forwardRuleName)
         : [];
+    const indexed = audit.error === undefined ? await indexRoles(deps, accountId, now) : [];
     return {
       runId,
       accountId,
@@ -111,7 +144,7 @@ export function createAccountAuditor(
       suppressedCount: audit.suppressed.length,
       ...(audit.error === undefined ? {} : { error: audit.error }),
       blindSpots,
-      warnings: [...o.warnings, ...d.warnings, ...audit.warnings],
+      warnings: [...o.warnings, ...d.warnings, ...audit.warnings, ...indexed],
     };
   };
 }

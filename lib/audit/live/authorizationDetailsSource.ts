@@ -111,6 +111,9 @@ export function withAuthorizationDetails(
     get version() {
       return `${source.version}|details#${generation}`;
     },
+    principalsByUniqueId: (ids, near) => source.principalsByUniqueId(ids, near),
+    similarRoles: (q) => source.similarRoles(q),
+    rolesTrustingFederated: (a, q) => source.rolesTrustingFederated(a, q),
     organization: () => source.organization(),
     orgPath: (a) => source.orgPath(a),
     user: (a, n) => source.user(a, n),

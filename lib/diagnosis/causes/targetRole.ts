@@ -4,7 +4,7 @@ import { parseRoleArn } from '../../iam/parseIamArn.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import { callerLabel, quoteList, roleNameOf } from '../describe.js';
-import { allRoles } from '../evaluateRequest.js';
+import { candidateRoles } from '../evaluateRequest.js';
 import type { Situation } from '../Situation.js';
 import { suggestAccountIds, suggestRoles } from '../suggestions.js';
 
@@ -15,7 +15,7 @@ function roleNotFound(s: Situation, roleArn: string): CauseDraft {
     name: parts?.name ?? roleNameOf(roleArn),
     path: parts?.path ?? '/',
   };
-  const suggestions = suggestRoles(wanted, allRoles(s.bundle));
+  const suggestions = suggestRoles(wanted, candidateRoles(s.bundle));
   const best = suggestions[0];
   const hint =
     best === undefined
@@ -47,7 +47,7 @@ function outsideOrg(s: Situation, roleArn: string): CauseDraft {
   const name = parts?.name ?? roleNameOf(roleArn);
   const org = bundle.organization.ok ? bundle.organization.value : null;
   const near = suggestAccountIds(accountId, org?.accounts.map((a) => a.id) ?? []);
-  const holders = allRoles(bundle).filter(
+  const holders = candidateRoles(bundle).filter(
     (r) => r.name === name || r.name.toLowerCase() === name.toLowerCase(),
   );
   const ranked = [...holders].sort((a, b) => {

@@ -2,6 +2,7 @@ import type { Readable } from '../../iam/IamState.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule } from '../CauseRule.js';
 import { callerIamArn } from '../callerIamArn.js';
+import type { DiagnosisBundle } from '../DiagnosisBundle.js';
 import { callerLabel } from '../describe.js';
 import { hasCallerSide } from '../evaluateRequest.js';
 import type { Situation } from '../Situation.js';
@@ -56,6 +57,24 @@ function detectInSituation(s: Situation): CauseDraft[] {
     });
   }
   return out;
+}
+
+/**
+ * INSUFFICIENT_DATA for what the bundle could not read beyond its fields (a
+ * live source's call budget spent, no role index): a gap that blocks the
+ * diagnosis is certain, missing suggestions only a possibility.
+ */
+export function bundleGapDrafts(bundle: DiagnosisBundle): CauseDraft[] {
+  return (bundle.gaps ?? []).map((g) => ({
+    code: 'INSUFFICIENT_DATA',
+    certainty: g.blocksDiagnosis ? 'yes' : 'inferred',
+    summary: g.summary,
+    evidence: {
+      unreadable: g.unreadable,
+      reason: g.reason,
+      ...(g.accountId === undefined ? {} : { accountId: g.accountId }),
+    },
+  }));
 }
 
 /** Inputs of the evaluation that could not be read (identity policies, SCPs, RCPs). */

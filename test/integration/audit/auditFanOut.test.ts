@@ -412,7 +412,10 @@ describe('audit fan-out on moto', () => {
         ],
         io,
       );
-      expect(err.join('')).toBe('');
+      // Only progress and the cost of the live read on stderr: calls and wall time per account.
+      expect(err.join('')).toMatch(
+        /^trustwatch audit: 1\/1 accounts audited\ntrustwatch audit: 1 account\(s\) read live: \d+ AWS calls \([\d.]+ per account\), [\d.]+ s wall \(\d+ ms per account at 8 at once\)\n$/,
+      );
       expect(status).toBe(1);
       const json = JSON.parse(out.join(''));
       expect(json.summary.state.kind).toBe('live');

@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withCallBudget } from '../../../lib/aws/callBudget.js';
 import { createClientFactory } from '../../../lib/aws/clients.js';
 import { createLiveStateSource } from '../../../lib/aws/createLiveStateSource.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
@@ -100,8 +101,10 @@ describe('trustwatch snapshot', () => {
       `account \`${org.accounts.noReader}\` left out: cannot assume reader role \`arn:aws:iam::${org.accounts.noReader}:role${READER_ROLE_PATH}${READER_ROLE_NAME}\``,
     );
     expect(snapshotRun.stdout).toMatch(
-      /^wrote `org\.json`: 4 accounts, 1 left out \(run again with --resume\), \d+ AWS calls\n$/,
+      /^wrote `org\.json`: 4 accounts, 1 left out \(run again with --resume\), \d+ AWS calls; 5 accounts read: [\d.]+ AWS calls and \d+ ms per account \(slowest `\d{12}` \d+ ms\), [\d.]+ s wall in all\n$/,
     );
+    // Progress on stderr when it is not a terminal: a line per tenth of the accounts.
+    expect(snapshotRun.stderr).toContain('trustwatch snapshot: 5/5 accounts read\n');
     const json = JSON.parse(snapshotText) as {
       accounts: Record<string, unknown>;
       organization: { accounts: { id: string }[] };
@@ -128,6 +131,25 @@ describe('trustwatch snapshot', () => {
     expect(code).toBe(1);
     expect(io.out()).toContain('4 accounts (4 kept from the previous run), 1 left out');
     expect(io.err()).toContain(`account \`${org.accounts.noReader}\` left out`);
+  });
+
+  it('continues an interrupted run from its journal, reading only the accounts not in it', async () => {
+    const full = JSON.parse(snapshotText) as { accounts: Record<string, unknown> };
+    const journal = `${JSON.stringify({ accountId: org.accounts.ci, block: full.accounts[org.accounts.ci] })}\n{"accountId":"${org.accounts.prod}","blo`;
+    const io = memoryIo({ files: { 'cut.json.partial': journal } });
+    const code = await snapshotCommand(
+      ['--out', 'cut.json', '--resume', '--accounts', `${org.accounts.ci},${org.accounts.prod}`],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.out()).toContain('2 accounts (1 kept from the previous run)');
+    expect(io.out()).toContain('; 1 account read:');
+    const json = JSON.parse(io.files.get('cut.json') ?? '{}') as {
+      accounts: Record<string, unknown>;
+    };
+    expect(Object.keys(json.accounts)).toEqual([org.accounts.ci, org.accounts.prod]);
+    expect(json.accounts[org.accounts.ci]).toEqual(full.accounts[org.accounts.ci]);
+    expect(io.files.has('cut.json.partial')).toBe(false);
   });
 
   it('reads only the accounts asked for, with a progress bar on a terminal', async () => {
@@ -187,6 +209,21 @@ describe('call budget', () => {
     expect(cold).toBeLessThanOrEqual(10);
     await explainEvent(ev, live);
     expect(live.callCount()).toBe(cold);
+  });
+
+  it('a diagnosis whose budget is spent sends nothing more and says what it could not read', async () => {
+    const cache = new ReadCache();
+    await (await liveSource(cache)).organization();
+    const live = await liveSource(cache);
+    const ev = event((org.scenarios[0] as { record: Record<string, unknown> }).record);
+    const before = live.callCount();
+    const d = await withCallBudget(3, () => explainEvent(ev, live));
+    expect(live.callCount() - before).toBeLessThanOrEqual(3);
+    const unreadable = d.causes.filter((c) => c.code === 'INSUFFICIENT_DATA');
+    expect(unreadable.length).toBeGreaterThan(0);
+    expect(JSON.stringify(unreadable)).toMatch(/budget of 3 AWS calls was spent/);
+    // What the budget cut short is not cached: the next diagnosis reads it.
+    expect((await explainEvent(ev, live)).causes[0]?.code).toBe('TRUST_PRINCIPAL_NOT_TRUSTED');
   });
 
   it('50 concurrent diagnoses of one denial read the role once', async () => {

@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // Renderers of diagnoses.
   ['render'],
   // Ports (state source, stores, sinks) and their adapters; the audit feature.
-  ['state', 'snapshot', 'aws', 'dedup', 'config', 'routing', 'audit'],
+  ['state', 'snapshot', 'roleindex', 'aws', 'dedup', 'config', 'routing', 'audit'],
   // Composition: the explain pipeline, alerts, the CLI, deployment templates.
   ['explain', 'alerts', 'cli', 'deploy'],
 ];

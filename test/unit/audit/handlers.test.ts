@@ -242,6 +242,50 @@ describe('cached reads in a warm worker expire', () => {
     expect(r.blindSpots.map((b) => b.code)).toEqual(['NO_TRAIL_LOGGING_MANAGEMENT_EVENTS']);
   });
 
+  it("writes the account's role names and ids to the role index; a failed write is a warning", async () => {
+    const { createAccountAuditor } = await import('../../../lib/audit/aws/liveAccountAuditor.js');
+    const { SnapshotStateSource } = await import('../../../lib/state/SnapshotStateSource.js');
+    const { demoSnapshot } = await import('../../../lib/snapshot/demoSnapshot.js');
+    const source = new SnapshotStateSource(demoSnapshot());
+    const written: { accountId: string; roles: readonly { name: string; roleId: string }[] }[] = [];
+    let fail = false;
+    const roleIndex = {
+      read: async () => ({ accounts: [] }),
+      putAccount: async (a: (typeof written)[number]) => {
+        if (fail) throw new Error('throttled');
+        written.push(a);
+      },
+      putOrganization: async () => {},
+    };
+    const audit = createAccountAuditor({
+      source,
+      blindSpots: {
+        forwardRule: async (_a: string, region: string) => ({
+          ok: true as const,
+          value: { region, state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
+        }),
+        trails: async () => ({ ok: true as const, value: [] }),
+      },
+      suppressions: [],
+      unusedDays: 90,
+      regions: ['us-east-1'],
+      forwardRuleName: 'r',
+      now: () => new Date('2026-11-24T05:00:00Z'),
+      roleIndex,
+    });
+    const ok = await audit('run', '222222222222');
+    const roles = await source.roles('222222222222');
+    expect(written).toHaveLength(1);
+    expect(written[0]?.accountId).toBe('222222222222');
+    expect(written[0]?.roles.map((r) => r.roleId)).toEqual(
+      roles.ok ? roles.value.map((r) => r.roleId) : [],
+    );
+    expect(ok.warnings.some((w) => w.startsWith('role index not updated'))).toBe(false);
+    fail = true;
+    const warned = await audit('run', '222222222222');
+    expect(warned.warnings).toContain('role index not updated: throttled');
+  });
+
   it('GetAccountAuthorizationDetails results are re-read after their TTL', async () => {
     const { withAuthorizationDetails } = await import(
       '../../../lib/audit/live/authorizationDetailsSource.js'

@@ -231,6 +231,10 @@ describe('snapshot --resume', () => {
     const io = memoryIo({ env: {} });
     // The mocked clients never resolve credentials: the default chain is not consulted.
     expect(await snapshotCommand(['--out', 'new.json', '--resume', '--accounts', A], io)).toBe(0);
-    expect(io.out()).toMatch(/^wrote `new\.json`: 1 account, \d+ AWS calls\n$/);
+    expect(io.out()).toMatch(
+      /^wrote `new\.json`: 1 account, \d+ AWS calls; 1 account read: [\d.]+ AWS calls and \d+ ms per account \(slowest `\d{12}` \d+ ms\), [\d.]+ s wall in all\n$/,
+    );
+    // The journal of the run is gone once the file is written.
+    expect(io.files.has('new.json.partial')).toBe(false);
   });
 });

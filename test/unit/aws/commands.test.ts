@@ -54,7 +54,7 @@ describe('parseSnapshotArgs', () => {
     [['--out', 'o', '--accounts', '12'], '`12` is not a valid value for `--accounts`'],
     [
       ['--out', 'o', '--concurrency', '0'],
-      '`--concurrency` must be an integer from 1 to 16, got `0`',
+      '`--concurrency` must be an integer from 1 to 32, got `0`',
     ],
     [['--out', 'o', '--nope'], 'unknown option `--nope`'],
     [['--out'], 'option `--out` needs a value'],

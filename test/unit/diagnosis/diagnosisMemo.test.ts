@@ -9,6 +9,7 @@ import demoSnapshotJson from '../../../lib/snapshot/demo-snapshot.json' with { t
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import { loadSnapshot } from '../../../lib/snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
+import { denialKindRecord } from '../../support/syntheticOrg.js';
 
 const EVENTS = join(import.meta.dirname, '../../../events');
 
@@ -69,6 +70,28 @@ describe('diagnosis memo', () => {
     expect(changed.version).not.toBe(source.version);
     await explainEvent(e, changed, memo);
     expect(memoStats()).toMatchObject({ hits: hits + 1, misses: misses + 1 });
+  });
+
+  it('does not keep a diagnosis whose reads had gaps (a spent call budget is not a fact of the state)', async () => {
+    const stale = readInput(denialKindRecord('stale unique id'), 'stale').events[0]!;
+    const inner = new SnapshotStateSource(demoSnapshot());
+    let spent = true;
+    const budgeted = new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'principalsByUniqueId' && spent)
+          return async () => ({ ok: false, reason: 'budget spent' });
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const own = new DiagnosisMemo();
+    const short = await explainEvent(stale, budgeted, own);
+    expect(short.causes.map((c) => c.code)).toContain('INSUFFICIENT_DATA');
+    expect(own.stats().entries).toBe(0);
+    spent = false;
+    const full = await explainEvent(stale, budgeted, own);
+    expect(full.causes.map((c) => c.code)).toContain('TRUST_PRINCIPAL_STALE_ID');
+    expect(own.stats()).toMatchObject({ hits: 0, entries: 1 });
   });
 
   it('answers a repeat without reading the state', async () => {

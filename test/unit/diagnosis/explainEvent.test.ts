@@ -30,6 +30,9 @@ const caseInsensitive: IamStateSource = {
         'samlProviders',
         'readableAccounts',
         'accountTags',
+        'principalsByUniqueId',
+        'similarRoles',
+        'rolesTrustingFederated',
       ] as const
     ).map((m) => [
       m,
