@@ -11,93 +11,91 @@ import { demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
+import {
+  AWS_OPTIONS,
+  type AwsOptionValues,
+  anyAwsOption,
+  awsValuesOf,
+  EXIT_INTERNAL_LINE,
+  EXIT_USAGE_LINE,
+  formatOptions,
+  formatValue,
+  liveOptionsFrom,
+  useColor,
+} from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { describeReadError } from './describeReadError.js';
 
 export const EXPLAIN_FORMATS = ['text', 'json', 'slack'] as const;
 export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
 
+/** `trustwatch explain`'s command line: the parser and the help both come from it. */
+export const EXPLAIN_COMMAND = {
+  name: 'explain',
+  summary: 'explain denied AssumeRole events from a file (offline or --live)',
+  synopsis:
+    '[--demo | --snapshot FILE | --live [AWS options]] [--format text|json|slack] <file|dir|->',
+  description: 'Explains denied sts:AssumeRole* events: why each was denied and what to change.',
+  positionals: {
+    label: '<file|dir|->',
+    name: 'input',
+    what: 'a file, a directory or -',
+    help: 'an event file (EventBridge event, CloudTrail record or log file, lookup-events\noutput, or an array of them; gzip-compressed too, as CloudTrail delivers to S3),\na directory of *.json and *.json.gz files, or - for standard input',
+    min: 1,
+    max: 1,
+  },
+  options: {
+    demo: {
+      type: 'boolean',
+      help: 'explain against the embedded demo organization (lib/snapshot/DEMO.md)',
+    },
+    snapshot: { type: 'string', value: 'FILE', help: 'IAM snapshot to explain against' },
+    live: { type: 'boolean', help: 'read IAM and Organizations live (AWS credentials needed)' },
+    ...formatOptions(EXPLAIN_FORMATS),
+    ...AWS_OPTIONS,
+  },
+  exitCodes: [
+    [0, 'every record was read (records that are not denied role assumptions are skipped)'],
+    EXIT_USAGE_LINE,
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
+
 export interface ExplainArgs {
   readonly snapshot?: string;
   readonly live: boolean;
-  readonly profile?: string;
-  readonly region?: string;
+  readonly demo: boolean;
+  readonly aws: AwsOptionValues;
   readonly format: ExplainFormat;
   readonly input: string;
   readonly help: boolean;
 }
 
-export const EXPLAIN_USAGE = `usage: trustwatch explain [--snapshot FILE] [--live [--profile P] [--region R]] [--format text|json|slack] <file|dir|->
-
-Explains denied sts:AssumeRole* events: why each was denied and what to change.
-  <file|dir|->        an event file (EventBridge event, CloudTrail record or log file,
-                      lookup-events output, or an array of them; gzip-compressed too, as
-                      CloudTrail delivers to S3), a directory of *.json and *.json.gz
-                      files, or - for standard input
-  --snapshot FILE     IAM snapshot to explain against (default: the embedded demo)
-  --live              read IAM and Organizations live (AWS credentials needed)
-  --profile P         AWS profile for --live
-  --region R          AWS region for --live
-  --format F          text (default), json or slack
-`;
-
-const VALUE_FLAGS = new Set(['--snapshot', '--profile', '--region', '--format']);
-
 /** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
 export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
-  const values: Record<string, string> = {};
-  let live = false;
-  let help = false;
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-    } else if (arg === '--live') {
-      live = true;
-    } else if (arg.startsWith('--') && arg.includes('=')) {
-      const [flag, ...rest] = arg.split('=');
-      if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
-      if (rest.join('=') === '') throw new ConfigError(`option \`${flag}\` needs a value`);
-      values[flag as string] = rest.join('=');
-    } else if (VALUE_FLAGS.has(arg)) {
-      const v = argv[i + 1];
-      if (v === undefined || (v.startsWith('--') && v !== '-')) {
-        throw new ConfigError(`option \`${arg}\` needs a value`);
-      }
-      values[arg] = v;
-      i++;
-    } else if (arg.startsWith('--') || (arg.startsWith('-') && arg !== '-')) {
-      throw new ConfigError(`unknown option \`${arg}\``);
-    } else {
-      positional.push(arg);
-    }
-  }
-  const format = values['--format'] ?? 'text';
-  if (!(EXPLAIN_FORMATS as readonly string[]).includes(format)) {
-    throw new ConfigError(`unknown format \`${format}\` (expected text, json or slack)`);
-  }
-  if (!help && positional.length !== 1) {
-    throw new ConfigError(
-      positional.length === 0
-        ? 'missing input: a file, a directory or -'
-        : `expected one input, got ${positional.length}`,
-    );
-  }
-  if (live && values['--snapshot'] !== undefined) {
-    throw new ConfigError('use either `--snapshot` or `--live`, not both');
-  }
-  if (!live && (values['--profile'] !== undefined || values['--region'] !== undefined)) {
-    throw new ConfigError('`--profile` and `--region` only apply with `--live`');
+  const { values, positionals, help } = parseCommandLine(EXPLAIN_COMMAND, argv);
+  const format = formatValue(EXPLAIN_FORMATS, values.format);
+  const live = values.live === true;
+  const demo = values.demo === true;
+  const sources = [
+    demo && '`--demo`',
+    values.snapshot !== undefined && '`--snapshot`',
+    live && '`--live`',
+  ].filter((s) => s !== false);
+  if (sources.length > 1) throw new ConfigError(`use only one of ${sources.join(' and ')}`);
+  const aws = awsValuesOf(values);
+  if (!live && anyAwsOption(aws)) {
+    throw new ConfigError('the AWS options (`--profile`, `--region`, …) only apply with `--live`');
   }
   return {
     live,
+    demo,
     help,
-    format: format as ExplainFormat,
-    input: positional[0] ?? '',
-    ...(values['--snapshot'] === undefined ? {} : { snapshot: values['--snapshot'] }),
-    ...(values['--profile'] === undefined ? {} : { profile: values['--profile'] }),
-    ...(values['--region'] === undefined ? {} : { region: values['--region'] }),
+    aws,
+    format,
+    input: positionals[0] ?? '',
+    ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
   };
 }
 
@@ -134,10 +132,7 @@ async function inputFiles(input: string): Promise<string[]> {
 async function stateSource(args: ExplainArgs, io: CliIo): Promise<IamStateSource> {
   if (args.live) {
     const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
-    return createLiveStateSource({
-      ...(args.profile === undefined ? {} : { profile: args.profile }),
-      ...(args.region === undefined ? {} : { region: args.region }),
-    });
+    return createLiveStateSource(await liveOptionsFrom(args.aws, io));
   }
   if (args.snapshot === undefined) return new SnapshotStateSource(demoSnapshot());
   const text = await readText(io, args.snapshot, 'snapshot');
@@ -148,7 +143,7 @@ async function stateSource(args: ExplainArgs, io: CliIo): Promise<IamStateSource
 export const explainCommand: Command = async (argv, io) => {
   const args = parseExplainArgs(argv);
   if (args.help) {
-    io.stdout(EXPLAIN_USAGE);
+    io.stdout(renderHelp(EXPLAIN_COMMAND));
     return 0;
   }
   const files = await inputFiles(args.input);
@@ -176,7 +171,7 @@ export const explainCommand: Command = async (argv, io) => {
       break;
     }
     default:
-      io.stdout(renderText(out, { color: io.isTty && io.env.NO_COLOR === undefined }));
+      io.stdout(renderText(out, { color: useColor(io) }));
   }
   return 0;
 };

@@ -1,45 +1,66 @@
 import type { Credentials } from '../aws/clients.js';
-import {
-  LIVE_OPTION_SPEC,
-  LIVE_OPTIONS_USAGE,
-  liveOptionsFrom,
-  parseCommandArgs,
-} from '../aws/cliOptions.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
 import { parseRoleArn } from '../intake/parseIamArn.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
+import {
+  AWS_OPTIONS,
+  type AwsOptionValues,
+  awsValuesOf,
+  EXIT_INTERNAL_LINE,
+  EXIT_USAGE_LINE,
+  formatOptions,
+  formatValue,
+  liveOptionsFrom,
+  profileName,
+  useColor,
+} from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { checkCredentials } from './checkCredentials.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { commandStateSource } from './commandStateSource.js';
 
-export const PROBE_USAGE = `usage: trustwatch probe --role-arn ARN [--external-id X] [--serial-number S --token-code C]
-                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [options]
+const PROBE_FORMATS = ['text', 'json'] as const;
 
-Calls sts:AssumeRole now with your current credentials. On success prints the assumed
+/** `trustwatch probe`'s command line: the parser and the help both come from it. */
+export const PROBE_COMMAND = {
+  name: 'probe',
+  summary: 'try an AssumeRole now and explain the denial',
+  synopsis: `--role-arn ARN [--external-id X] [--serial-number S --token-code C]
+                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [AWS options]`,
+  description: `Calls sts:AssumeRole now with your current credentials. On success prints the assumed
 identity; when denied, explains why from that very attempt (every input is known, so
-conditions are confirmed, not guessed) and exits 1.
-  --role-arn ARN           the role to assume
-  --external-id X          ExternalId to send
-  --serial-number S        MFA device serial number (with --token-code)
-  --token-code C           MFA one-time code
-  --session-name N         role session name (default trustwatch-probe)
-  --snapshot FILE          explain against a snapshot instead of reading IAM live
-  --live                   read IAM and Organizations live (the default)
-  --format F               text (default) or json
-${LIVE_OPTIONS_USAGE}
-`;
-
-const SPEC = {
-  ...LIVE_OPTION_SPEC,
-  'role-arn': { type: 'string' },
-  'external-id': { type: 'string' },
-  'serial-number': { type: 'string' },
-  'token-code': { type: 'string' },
-  'session-name': { type: 'string' },
-  snapshot: { type: 'string' },
-  live: { type: 'boolean' },
-  format: { type: 'string' },
-} as const;
+conditions are confirmed, not guessed).`,
+  options: {
+    'role-arn': { type: 'string', value: 'ARN', help: 'the role to assume' },
+    'external-id': { type: 'string', value: 'X', help: 'ExternalId to send' },
+    'serial-number': {
+      type: 'string',
+      value: 'S',
+      help: 'MFA device serial number (with --token-code)',
+    },
+    'token-code': { type: 'string', value: 'C', help: 'MFA one-time code' },
+    'session-name': {
+      type: 'string',
+      value: 'N',
+      help: 'role session name (default trustwatch-probe)',
+    },
+    snapshot: {
+      type: 'string',
+      value: 'FILE',
+      help: 'explain against a snapshot instead of reading IAM live',
+    },
+    live: { type: 'boolean', help: 'read IAM and Organizations live (the default)' },
+    ...formatOptions(PROBE_FORMATS),
+    ...AWS_OPTIONS,
+  },
+  exitCodes: [
+    [0, 'the role was assumed'],
+    [1, 'the role assumption was denied (and is explained on stdout)'],
+    EXIT_USAGE_LINE,
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
 
 export interface ProbeArgs {
   readonly roleArn: string;
@@ -48,13 +69,13 @@ export interface ProbeArgs {
   readonly tokenCode?: string;
   readonly sessionName: string;
   readonly snapshot?: string;
-  readonly format: 'text' | 'json';
-  readonly live: LiveSourceOptions;
+  readonly format: (typeof PROBE_FORMATS)[number];
+  readonly aws: AwsOptionValues;
 }
 
 export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
-  const { values } = parseCommandArgs(argv, SPEC);
-  if (values.help === true) return 'help';
+  const { values, help } = parseCommandLine(PROBE_COMMAND, argv);
+  if (help) return 'help';
   const roleArn = values['role-arn'];
   if (roleArn === undefined) throw new ConfigError('missing `--role-arn ARN`');
   if (parseRoleArn(roleArn) === undefined)
@@ -69,19 +90,15 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
     throw new ConfigError(`\`${sessionName}\` is not a valid role session name`);
   }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    throw new ConfigError(`unknown format \`${format}\` (expected text or json)`);
-  }
   return {
     roleArn,
     sessionName,
-    format,
+    format: formatValue(PROBE_FORMATS, values.format),
     ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
     ...(values['serial-number'] === undefined ? {} : { serialNumber: values['serial-number'] }),
     ...(values['token-code'] === undefined ? {} : { tokenCode: values['token-code'] }),
     ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
-    live: liveOptionsFrom(values),
+    aws: awsValuesOf(values),
   };
 }
 
@@ -96,12 +113,17 @@ export interface ProbeDeps {
 /** Errors that are AWS refusing the role assumption (as opposed to a broken request). */
 const DENIAL_CODES = new Set(['AccessDenied', 'AccessDeniedException']);
 
-function stateSource(args: ProbeArgs, io: CliIo, deps: ProbeDeps): Promise<IamStateSource> {
+function stateSource(
+  args: ProbeArgs,
+  live: LiveSourceOptions,
+  io: CliIo,
+  deps: ProbeDeps,
+): Promise<IamStateSource> {
   return commandStateSource(
     {
       ...(deps.source === undefined ? {} : { source: deps.source }),
       ...(args.snapshot === undefined ? {} : { snapshot: args.snapshot }),
-      live: args.live,
+      live,
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
       purpose: 'probe',
     },
@@ -114,21 +136,21 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
   return async (argv, io) => {
     const args = parseProbeArgs(argv);
     if (args === 'help') {
-      io.stdout(PROBE_USAGE);
+      io.stdout(renderHelp(PROBE_COMMAND));
       return 0;
     }
+    const live = await liveOptionsFrom(args.aws, io);
     const { createClientFactory } = await import('../aws/clients.js');
     const { awsErrorName } = await import('../aws/awsErrors.js');
-    const { AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     const clients = createClientFactory({
       env: io.env,
-      ...(args.live.region === undefined ? {} : { region: args.live.region }),
-      ...(args.live.profile === undefined ? {} : { profile: args.live.profile }),
+      ...(live.region === undefined ? {} : { region: live.region }),
+      ...(live.profile === undefined ? {} : { profile: live.profile }),
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
     });
     const sts = clients.sts();
-    const who = await sts.send(new GetCallerIdentityCommand({}));
-    const identity = { arn: who.Arn ?? '', account: who.Account ?? '', userId: who.UserId ?? '' };
+    const identity = await checkCredentials(clients, profileName(args.aws, io));
     try {
       const out = await sts.send(
         new AssumeRoleCommand({
@@ -154,7 +176,7 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
     } catch (err) {
       const code = awsErrorName(err);
       if (!DENIAL_CODES.has(code)) throw err;
-      const source = await stateSource(args, io, deps);
+      const source = await stateSource(args, live, io, deps);
       const { buildProbeEvent } = await import('../aws/probeEvent.js');
       const { explainEvent } = await import('../diagnosis/explainEvent.js');
       let issuerArn: string | undefined;
@@ -185,7 +207,7 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
       } else {
         const { renderText } = await import('../render/renderText.js');
         io.stdout(`${identity.arn} may not assume ${args.roleArn}\n\n`);
-        io.stdout(renderText(out, { color: io.isTty && io.env.NO_COLOR === undefined }));
+        io.stdout(renderText(out, { color: useColor(io) }));
         io.stdout('\n');
       }
       return 1;

@@ -648,7 +648,11 @@ describe.each(['explain', 'audit'] as const)(
 
 describe('trustwatch options', () => {
   it.each([
-    [['explain', '--bogus', SAMPLE], 'explain', 'unknown option `--bogus`'],
+    [
+      ['explain', '--bogus', SAMPLE],
+      'explain',
+      'unknown option `--bogus` (see `trustwatch help explain`)',
+    ],
     [
       ['explain', '--format', 'xml', SAMPLE],
       'explain',
@@ -666,13 +670,17 @@ describe('trustwatch options', () => {
     [['explain', '--format=', SAMPLE], 'explain', 'option `--format` needs a value'],
     [['explain', '--snapshot', ROOT, SAMPLE], 'explain', `it is a directory (file \`${ROOT}\`)`],
     [['audit', '--snapshot='], 'audit', 'option `--snapshot` needs a value'],
-    [['audit', '--bogus'], 'audit', 'unexpected argument `--bogus`'],
+    [['audit', '--bogus'], 'audit', 'unknown option `--bogus` (see `trustwatch help audit`)'],
     [
       ['audit', '--format', 'xml'],
       'audit',
       'unknown format `xml` (expected text, json or markdown)',
     ],
-    [['audit', SAMPLE], 'audit', `unexpected argument \`${SAMPLE}\``],
+    [
+      ['audit', SAMPLE],
+      'audit',
+      `unexpected argument \`${SAMPLE}\` (see \`trustwatch help audit\`)`,
+    ],
   ])('%j exits 2 with one line', async (argv, command, line) => {
     const { code, out, err } = await run(argv);
     expect(code).toBe(2);

@@ -32,7 +32,7 @@ describe('parseExplainArgs', () => {
     [['--snapshot', 's.json', 'e.json'], { snapshot: 's.json', input: 'e.json' }],
     [
       ['--live', '--profile', 'p', '--region', 'eu-west-1', 'e.json'],
-      { live: true, profile: 'p', region: 'eu-west-1' },
+      { live: true, aws: { profile: 'p', region: 'eu-west-1' } },
     ],
   ])('%j', (argv, expected) => {
     expect(parseExplainArgs(argv)).toMatchObject(expected);
@@ -45,7 +45,7 @@ describe('parseExplainArgs', () => {
     [[], /missing input/],
     [['a.json', 'b.json'], /expected one input, got 2/],
     [['--profile', 'p', 'e.json'], /only apply with `--live`/],
-    [['--live', '--snapshot', 's.json', 'e.json'], /either `--snapshot` or `--live`/],
+    [['--live', '--snapshot', 's.json', 'e.json'], /only one of `--snapshot` and `--live`/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseExplainArgs(argv)).toThrow(ConfigError);
     expect(() => parseExplainArgs(argv)).toThrow(message);
