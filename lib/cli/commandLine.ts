@@ -111,15 +111,17 @@ export function parseCommandLine<O extends OptionTable>(
     throw new ConfigError(message.charAt(0).toLowerCase() + message.slice(1));
   }
   const values: Record<string, string | boolean> = {};
+  const setBy: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed.values)) {
     if (name === 'help' || value === undefined) continue;
     if (value === '') throw new ConfigError(`option \`--${name}\` needs a value`);
     const target = def.options[name]?.aliasOf ?? name;
     const earlier = values[target];
     if (earlier !== undefined && earlier !== value) {
-      throw new ConfigError(`\`--${name}\` and \`--${target}\` give different values`);
+      throw new ConfigError(`\`--${setBy[target]}\` and \`--${name}\` give different values`);
     }
     values[target] = value;
+    setBy[target] = name;
   }
   const help = parsed.values.help === true;
   const p = def.positionals;
