@@ -12,12 +12,10 @@ import {
   cliCreateOidcProvider,
   cliPutPolicy,
   cliUpdateTrust,
-  hclJsonencode,
-  hclString,
   ownerOfPolicy,
   permissionSetOf,
   shellQuote,
-  tfLabel,
+  tfNewRole,
   tfOidcProvider,
   tfProviderAssumeRole,
   tfPutPolicy,
@@ -868,7 +866,7 @@ function oidcProviderFix(draft: CauseDraft, ctx: FixContext): Fix | undefined {
     : `${createProvider}aws iam create-role --role-name ${shellQuote(roleName)} --assume-role-policy-document ${shellQuote(JSON.stringify(json))}`;
   const terraform = existing
     ? tfRoleTrust({ name: roleName, path: ctx.role?.path ?? '/' }, json)
-    : `${tfProvider}resource "aws_iam_role" ${hclString(tfLabel(roleName))} {\n  name               = ${hclString(roleName)}\n  assume_role_policy = ${hclJsonencode(json, '  ')}\n}`;
+    : `${tfProvider}${tfNewRole(roleName, json)}`;
   return {
     cause: 'OIDC_PROVIDER_NOT_TRUSTED',
     title: existing
