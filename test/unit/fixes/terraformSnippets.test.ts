@@ -6,7 +6,6 @@ import { auditOrganization } from '../../../lib/audit/auditOrganization.js';
 import { tfFindAddress, tfLabel } from '../../../lib/fixes/fixCommands.js';
 import { explain, snapshotSource } from '../../../lib/index.js';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
-import { readSnapshotText } from '../../../lib/snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
 import { loadScenarios } from '../diagnosis/scenarioCorpus.js';
 
