@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 
 /** What a command may touch of the outside world; tests pass a fake. */
 export interface CliIo {
@@ -26,6 +26,10 @@ const MAX_GUNZIPPED_BYTES = 1024 * 1024 * 1024;
  */
 export function decodeText(bytes: Buffer): string {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    // Loaded only for gzip input: node:zlib costs a noticeable part of the CLI's start-up.
+    const { gunzipSync } = createRequire(import.meta.url)(
+      'node:zlib',
+    ) as typeof import('node:zlib');
     try {
       return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES }).toString('utf8');
     } catch (err) {

@@ -8,6 +8,7 @@ const BENCHMARKS = {
   liveCalls: () => import('./liveCallsBench.js'),
   bundle: () => import('./bundleBench.js'),
   audit: () => import('./auditBench.js'),
+  cli: () => import('./cliBench.js'),
 } as const;
 
 const wanted = process.argv.slice(2);
