@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
       explain: [bin, ['explain', '--demo', event]],
     } as const;
     const times: Record<keyof typeof commands, number[]> = { node: [], version: [], explain: [] };
-    for (const [name, [cmd, args]] of Object.entries(commands)) timed(cmd, args, work); // warm the file cache
+    for (const [cmd, args] of Object.values(commands)) timed(cmd, args, work); // warm the file cache
     for (let i = 0; i < RUNS; i++) {
       for (const [name, [cmd, args]] of Object.entries(commands)) {
         times[name as keyof typeof commands].push(timed(cmd, args, work));

