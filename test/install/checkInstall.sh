@@ -50,4 +50,31 @@ env -u NODE_OPTIONS "$bin" explain --no-such-option "$event" >/dev/null 2>"$work
 status=$?
 set -e
 [ "$status" = 2 ] && [ "$(wc -l <"$work/err")" = 1 ] || fail "an unknown option did not exit 2 with one line (exit $status)"
+# The library API from the installed package: imported by a program (ESM `exports`) and
+# type-checked against the declarations a TypeScript user gets.
+consumer="$work/consumer"
+mkdir -p "$consumer/node_modules"
+ln -s "$installed" "$consumer/node_modules/trustwatch"
+printf '{ "type": "module" }\n' >"$consumer/package.json"
+cat >"$consumer/use.ts" <<'TS'
+import { readFileSync } from 'node:fs';
+import { type Diagnosis, explain, render, snapshotSource, VERSION } from 'trustwatch';
+
+const [snapshotFile, eventFile] = process.argv.slice(2) as [string, string];
+const out = await explain(readFileSync(eventFile, 'utf8'), {
+  source: snapshotSource(readFileSync(snapshotFile, 'utf8'), snapshotFile),
+});
+const first: Diagnosis | undefined = out.diagnoses[0];
+process.stdout.write(`${VERSION} ${first?.causes[0]?.code ?? 'none'} ${render(out, 'json').length > 0}\n`);
+TS
+node "$root/node_modules/typescript/bin/tsc" --noEmit --strict --target es2022 --module nodenext \
+  --moduleResolution nodenext --types node --typeRoots "$root/node_modules/@types" "$consumer/use.ts" \
+  || fail "a TypeScript program using the library API does not type-check against the installed declarations"
+cp "$consumer/use.ts" "$consumer/use.mjs"
+sed -i 's/type Diagnosis, //; s/ as \[string, string\]//; s/const first: Diagnosis | undefined =/const first =/' "$consumer/use.mjs"
+lib_out="$(cd "$consumer" && node use.mjs "$root/lib/snapshot/demo-snapshot.json" "$event")" \
+  || fail "importing the library from the installed package failed"
+[ "$lib_out" = "$(node -p "require('$root/package.json').version") TRUST_PRINCIPAL_NOT_TRUSTED true" ] \
+  || fail "the library API explained \`$(basename "$event")\` as \`$lib_out\`"
+
 echo "install check: ok: $files files in $tarball, installed size: $mb MB, \`$got\` and \`explain --demo\` run from another folder"
