@@ -27,6 +27,7 @@ import {
 import type { CliIo, Command } from './CliIo.js';
 import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { describeReadError } from './describeReadError.js';
+import { progressLine, withAccountProgress } from './progress.js';
 
 export const AUDIT_FORMATS = ['text', 'json', 'markdown'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
@@ -211,7 +212,11 @@ export const auditCommand: Command = async (argv, io) => {
       ...liveOptions,
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
     });
-    report = await auditOrganization(live.source, {
+    const progress = progressLine(io);
+    const source = withAccountProgress(live.source, (n) =>
+      progress.update(`read the roles of ${n} account${n === 1 ? '' : 's'}`),
+    );
+    report = await auditOrganization(source, {
       ...common,
       now: args.now ?? io.now(),
       fetchDetails: true,
@@ -223,6 +228,7 @@ export const auditCommand: Command = async (argv, io) => {
         ruleName: args.forwardRule,
       },
     });
+    progress.done();
     report = { ...report, warnings: [...report.warnings, `${live.counter.count} AWS call(s)`] };
   } else {
     const snapshot =
