@@ -123,6 +123,39 @@ export async function profileRegion(
   return undefined;
 }
 
+/**
+ * Whether `profile` is defined in the shared config file (`[profile NAME]`,
+ * `[default]`) or the shared credentials file (`[NAME]`,
+ * `AWS_SHARED_CREDENTIALS_FILE`, default ~/.aws/credentials).
+ */
+export async function profileDefined(
+  profile: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<boolean> {
+  const home = env.HOME ?? homedir();
+  const files: [string, readonly string[]][] = [
+    [
+      env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'),
+      profile === 'default' ? ['default', 'profile default'] : [`profile ${profile}`],
+    ],
+    [env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'), [profile]],
+  ];
+  for (const [file, names] of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const raw of text.split(/\r?\n/)) {
+      const section = /^\s*\[\s*(.+?)\s*\]\s*(?:[#;].*)?$/.exec(raw);
+      if (section !== null && names.includes((section[1] as string).replace(/\s+/g, ' ')))
+        return true;
+    }
+  }
+  return false;
+}
+
 /** The profile a command uses: `--profile`, else `AWS_PROFILE`, else `default` (for messages). */
 export function profileName(values: AwsOptionValues, io: Pick<CliIo, 'env'>): string {
   return values.profile ?? io.env.AWS_PROFILE ?? io.env.AWS_DEFAULT_PROFILE ?? 'default';

@@ -1,5 +1,6 @@
 import type { AwsClientFactory } from '../aws/clients.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
+import { profileDefined } from './awsOptions.js';
 
 /** Why the caller's AWS credentials did not work, in words a user can act on. */
 export function credentialProblem(err: unknown, profile: string): string {
@@ -14,7 +15,7 @@ export function credentialProblem(err: unknown, profile: string): string {
   if (/profile .* could not be found|could not resolve credentials using profile/i.test(message))
     return `the profile is in neither ~/.aws/config nor ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)`;
   if (/sso session .*(expired|invalid)|token .*expired.*sso|sso.*token/i.test(message))
-    return `its IAM Identity Center (SSO) session has expired: run \`aws sso login --profile ${profile}\``;
+    return `its IAM Identity Center (SSO) session has expired or was never started: run \`aws sso login --profile ${profile}\``;
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message))
     return `no credentials found: ${login}, or set AWS_PROFILE`;
   if (/^Expired/.test(name) || name === 'RequestExpired')
@@ -38,15 +39,25 @@ export function credentialProblem(err: unknown, profile: string): string {
 export async function checkCredentials(
   clients: AwsClientFactory,
   profile: string,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ readonly arn: string; readonly account: string; readonly userId: string }> {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   try {
     const who = await clients.sts().send(new GetCallerIdentityCommand({}));
     return { arn: who.Arn ?? '', account: who.Account ?? '', userId: who.UserId ?? '' };
   } catch (err) {
-    throw new ConfigError(
-      `AWS credentials of profile \`${profile}\`: ${credentialProblem(err, profile)}`,
-      { cause: err },
-    );
+    // The SDK says "could not load credentials" for a profile that does not exist at all.
+    const named = env.AWS_PROFILE !== undefined || profile !== 'default';
+    const problem =
+      named && isCredentialsProviderError(err) && !(await profileDefined(profile, env))
+        ? 'the profile is in neither ~/.aws/config nor ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)'
+        : credentialProblem(err, profile);
+    throw new ConfigError(`AWS credentials of profile \`${profile}\`: ${problem}`, {
+      cause: err,
+    });
   }
+}
+
+function isCredentialsProviderError(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'CredentialsProviderError';
 }

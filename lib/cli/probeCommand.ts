@@ -150,7 +150,7 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
     });
     const sts = clients.sts();
-    const identity = await checkCredentials(clients, profileName(args.aws, io));
+    const identity = await checkCredentials(clients, profileName(args.aws, io), io.env);
     try {
       const out = await sts.send(
         new AssumeRoleCommand({

@@ -138,7 +138,7 @@ export const snapshotCommand: Command = async (argv, io) => {
     ...(live.profile === undefined ? {} : { profile: live.profile }),
   });
   // Missing, expired or refused credentials: one line naming the profile, before any file is touched.
-  await checkCredentials(clients, profileName(args.aws, io));
+  await checkCredentials(clients, profileName(args.aws, io), io.env);
   const source = await createLiveStateSource({ ...live, clients, purpose: 'snapshot' });
   const progress = io.stderrIsTty ?? io.isTty;
   const result = await collectSnapshot(source, {

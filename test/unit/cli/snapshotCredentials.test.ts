@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +9,12 @@ import { main } from '../../../lib/cli/main.js';
 import { memoryIo } from '../../support/memoryIo.js';
 
 const sts = mockClient(STSClient);
+const dir = mkdtempSync(join(tmpdir(), 'tw-creds-'));
+const CONFIG = join(dir, 'config');
+writeFileSync(CONFIG, '[profile dev]\nregion = eu-west-1\n[default]\nregion = us-east-1\n');
+const CREDENTIALS = join(dir, 'credentials');
+writeFileSync(CREDENTIALS, '[keys-only]\naws_access_key_id = AKIA\n');
+const FILES = { AWS_CONFIG_FILE: CONFIG, AWS_SHARED_CREDENTIALS_FILE: CREDENTIALS };
 beforeEach(() => sts.reset());
 
 function stsError(name: string, message: string): STSServiceException {
@@ -30,7 +39,7 @@ describe('snapshot with credentials that do not work', () => {
     ],
   ])('exits 2 with one line naming the profile and writes no file (%s)', async (err, problem) => {
     sts.on(GetCallerIdentityCommand).rejects(err);
-    const io = memoryIo({ files: { 'old.json': 'kept' }, env: { AWS_PROFILE: 'dev' } });
+    const io = memoryIo({ files: { 'old.json': 'kept' }, env: { ...FILES, AWS_PROFILE: 'dev' } });
     expect(await main(['snapshot', '--out', 'org.json'], io)).toBe(2);
     expect(io.err()).toBe(`trustwatch snapshot: AWS credentials of profile \`dev\`: ${problem}\n`);
     expect(io.out()).toBe('');
@@ -39,9 +48,27 @@ describe('snapshot with credentials that do not work', () => {
 
   it('names the profile --profile gives over AWS_PROFILE', async () => {
     sts.on(GetCallerIdentityCommand).rejects(stsError('ExpiredToken', 'expired'));
-    const io = memoryIo({ env: { AWS_PROFILE: 'dev' } });
+    const io = memoryIo({ env: { ...FILES, AWS_PROFILE: 'dev' } });
     expect(await main(['snapshot', '--out', 'o.json', '--profile', 'prod-admin'], io)).toBe(2);
     expect(io.err()).toMatch(/^trustwatch snapshot: AWS credentials of profile `prod-admin`: /);
+  });
+});
+
+describe('a profile that does not exist', () => {
+  const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+    name: 'CredentialsProviderError',
+  });
+
+  it.each([
+    ['nope', true],
+    ['dev', false],
+    ['keys-only', false],
+  ])('--profile %s: named as missing: %s', async (profile, missing) => {
+    sts.on(GetCallerIdentityCommand).rejects(noCredentials);
+    const io = memoryIo({ env: FILES });
+    expect(await main(['snapshot', '--out', 'o.json', '--profile', profile], io)).toBe(2);
+    expect(io.err().includes('is in neither ~/.aws/config nor ~/.aws/credentials')).toBe(missing);
+    expect(io.err()).toContain(`profile \`${profile}\``);
   });
 });
 
@@ -52,7 +79,7 @@ describe('credentialProblem', () => {
       new Error(
         'The SSO session associated with this profile has expired or is otherwise invalid.',
       ),
-      /SSO\) session has expired: run `aws sso login --profile p`/,
+      /SSO\) session has expired or was never started: run `aws sso login --profile p`/,
     ],
     [stsError('AccessDenied', 'no'), /refused sts:GetCallerIdentity/],
     [stsError('Throttling', 'Rate exceeded'), /could not be used \(Throttling: Rate exceeded\)/],
