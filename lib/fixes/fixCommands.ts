@@ -278,12 +278,15 @@ function documentFix(opts: {
   readonly argument: string;
   readonly label: string;
   readonly doc: unknown;
+  /** Comment lines after the finder: how to get from what it finds to the resource to change. */
+  readonly via?: readonly string[];
 }): string {
   const vars: Variables = new Map();
   const data = policyDocumentData(opts.label, opts.doc, vars);
   const items: HclItem[] = [
     { comment: `${opts.what}: find its resource address in your configuration's state with` },
     { comment: `  ${tfFindAddress(opts.type, opts.attribute, opts.value)}` },
+    ...(opts.via ?? []).map((comment) => ({ comment })),
     {
       comment: `then set its argument \`${opts.argument} = data.aws_iam_policy_document.${opts.label}.json\``,
     },
@@ -295,7 +298,7 @@ function documentFix(opts: {
     ...variableBlocks(vars),
   ];
   if (vars.size > 0) {
-    items.splice(4, 0, {
+    items.splice(items.indexOf(data), 0, {
       comment: `set ${[...vars.keys()].map((v) => `var.${v}`).join(', ')} in terraform.tfvars or TF_VAR_*; the value is in this fix's IAM JSON`,
     });
   }
@@ -414,12 +417,15 @@ export function tfPutPolicy(owner: PolicyOwner, doc: unknown): string {
       });
     case 'permission-set':
       return documentFix({
-        what: `The inline policy of permission set \`${owner.name}\` (an aws_ssoadmin_permission_set_inline_policy; Terraform provisions it on apply)`,
+        what: `IAM Identity Center permission set \`${owner.name}\` (an aws_ssoadmin_permission_set)`,
         type: 'aws_ssoadmin_permission_set',
         attribute: 'name',
         value: owner.name,
-        argument:
-          'inline_policy (of the aws_ssoadmin_permission_set_inline_policy naming that permission set)',
+        via: [
+          'its inline policy is the aws_ssoadmin_permission_set_inline_policy whose permission_set_arn',
+          "is that resource's arn (terraform state list | grep aws_ssoadmin_permission_set_inline_policy);",
+        ],
+        argument: 'inline_policy',
         label: tfLabel(owner.name),
         doc,
       });
