@@ -77,4 +77,4 @@ lib_out="$(cd "$consumer" && node use.mjs "$root/lib/snapshot/demo-snapshot.json
 [ "$lib_out" = "$(node -p "require('$root/package.json').version") TRUST_PRINCIPAL_NOT_TRUSTED true" ] \
   || fail "the library API explained \`$(basename "$event")\` as \`$lib_out\`"
 
-echo "install check: ok: $files files in $tarball, installed size: $mb MB, \`$got\` and \`explain --demo\` run from another folder"
+echo "install check: ok: $files files in $tarball, installed size: $mb MB, \`$got\` and \`explain --demo\` run from another folder, the library API imports and type-checks"
