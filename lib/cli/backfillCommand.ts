@@ -14,8 +14,10 @@ import {
   formatOptions,
   formatValue,
   liveOptionsFrom,
+  profileName,
 } from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { checkCredentials } from './checkCredentials.js';
 import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { commandStateSource } from './commandStateSource.js';
 
@@ -266,6 +268,10 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
       ...(live.profile === undefined ? {} : { profile: live.profile }),
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
     });
+    // The standard chain's credentials: missing or expired ones are one line naming the profile
+    // (not a failure per region). Credentials a caller injects are its own business.
+    if (deps.credentials === undefined)
+      await checkCredentials(clients, profileName(args.aws, io), io.env);
     const trail = createTrailClients(clients);
     let regions: readonly string[];
     if (args.regions !== undefined) regions = args.regions;

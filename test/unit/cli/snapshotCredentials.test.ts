@@ -54,6 +54,18 @@ describe('snapshot with credentials that do not work', () => {
   });
 });
 
+describe('backfill with credentials that do not work', () => {
+  it('exits 2 with one line naming the profile, before reading any region', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(stsError('ExpiredToken', 'expired'));
+    const io = memoryIo({ env: { ...FILES, AWS_PROFILE: 'dev' } });
+    expect(await main(['backfill', '--regions', 'eu-west-1'], io)).toBe(2);
+    expect(io.err()).toBe(
+      'trustwatch backfill: AWS credentials of profile `dev`: the credentials have expired (ExpiredToken): run `aws sso login --profile dev` or `aws configure --profile dev`\n',
+    );
+    expect(io.out()).toBe('');
+  });
+});
+
 describe('a profile that does not exist', () => {
   const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
     name: 'CredentialsProviderError',
