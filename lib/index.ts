@@ -25,7 +25,12 @@ import { SnapshotStateSource } from './state/SnapshotStateSource.js';
 
 export { VERSION } from './cli/version.js';
 export type { Cause, Diagnosis, ExplainOutput, Fix } from './diagnosis/Diagnosis.js';
-export { TrustwatchError } from './errors/TrustwatchError.js';
+export {
+  ConfigError,
+  InputError,
+  SnapshotError,
+  TrustwatchError,
+} from './errors/TrustwatchError.js';
 export type { Snapshot } from './snapshot/Snapshot.js';
 export type { IamStateSource } from './state/IamStateSource.js';
 export type { LiveSourceOptions };

@@ -2,8 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainOutputSchema } from '../../lib/diagnosis/schema/explainOutputSchema.js';
-import { InputError, SnapshotError } from '../../lib/errors/TrustwatchError.js';
-import { explain, render, snapshotSource, VERSION } from '../../lib/index.js';
+import {
+  explain,
+  InputError,
+  render,
+  SnapshotError,
+  snapshotSource,
+  VERSION,
+} from '../../lib/index.js';
 
 /** The package's library API (lib/index.ts, the `exports` entry), used as a team building on it would. */
 const ROOT = join(import.meta.dirname, '../..');
