@@ -1,50 +1,68 @@
-import {
-  ACCOUNT_ID,
-  commaList,
-  LIVE_OPTION_SPEC,
-  LIVE_OPTIONS_USAGE,
-  liveOptionsFrom,
-  parseCommandArgs,
-} from '../aws/cliOptions.js';
+import { ACCOUNT_ID, commaList } from '../aws/cliOptions.js';
 import type { AccountBlockJson } from '../aws/collectSnapshot.js';
-import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import { ConfigError, SnapshotError } from '../errors/TrustwatchError.js';
+import {
+  AWS_OPTIONS,
+  type AwsOptionValues,
+  awsValuesOf,
+  EXIT_INTERNAL_LINE,
+  liveOptionsFrom,
+  profileName,
+} from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
-
-export const SNAPSHOT_USAGE = `usage: trustwatch snapshot --out FILE [--accounts ID,ID | --all] [--resume] [--concurrency N] [options]
-
-Writes an IAM snapshot (shared/spec/snapshot.md) of the organization, read through
+import { checkCredentials } from './checkCredentials.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
+/** `trustwatch snapshot`'s command line: the parser and the help both come from it. */
+export const SNAPSHOT_COMMAND = {
+  name: 'snapshot',
+  summary: 'write an IAM snapshot of the organization (live)',
+  synopsis: '--out FILE [--accounts ID,ID | --all] [--resume] [--concurrency N] [AWS options]',
+  description: `Writes an IAM snapshot (shared/spec/snapshot.md) of the organization, read through
 the trustwatch reader role of each account. Accounts that cannot be read are named
-on stderr and left out of the file (the explainer then says it lacks their state);
-the exit status is 1 when any was left out.
-  --out FILE               where to write the snapshot
-  --accounts ID,ID         only these accounts (default: every account, as --all)
-  --all                    every account of the organization
-  --resume                 keep the accounts FILE already holds, read only the others
-  --concurrency N          accounts read at the same time (default 4, at most 16)
-${LIVE_OPTIONS_USAGE}
-`;
-
-const SPEC = {
-  ...LIVE_OPTION_SPEC,
-  out: { type: 'string' },
-  accounts: { type: 'string' },
-  all: { type: 'boolean' },
-  resume: { type: 'boolean' },
-  concurrency: { type: 'string' },
-} as const;
+on stderr and left out of the file (the explainer then says it lacks their state).
+The file is written at the end, through a temporary file: a failed run leaves no file
+(and an earlier one as it was).`,
+  options: {
+    out: { type: 'string', value: 'FILE', help: 'where to write the snapshot' },
+    accounts: {
+      type: 'string',
+      value: 'ID,ID',
+      help: 'only these accounts (default: every account, as --all)',
+    },
+    all: { type: 'boolean', help: 'every account of the organization' },
+    resume: {
+      type: 'boolean',
+      help: 'keep the accounts FILE already holds, read only the others',
+    },
+    concurrency: {
+      type: 'string',
+      value: 'N',
+      help: 'accounts read at the same time (default 4, at most 16)',
+    },
+    ...AWS_OPTIONS,
+  },
+  exitCodes: [
+    [0, 'every account was read and written'],
+    [1, 'the file was written, but accounts (named on stderr) or the organization were left out'],
+    [
+      2,
+      'nothing written: unusable option, missing or refused AWS credentials (one line naming the profile)',
+    ],
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
 
 export interface SnapshotArgs {
   readonly out: string;
   readonly accounts?: readonly string[];
   readonly resume: boolean;
   readonly concurrency: number;
-  readonly live: LiveSourceOptions;
+  readonly aws: AwsOptionValues;
 }
 
 export function parseSnapshotArgs(argv: readonly string[]): SnapshotArgs | 'help' {
-  const { values } = parseCommandArgs(argv, SPEC);
-  if (values.help === true) return 'help';
+  const { values, help } = parseCommandLine(SNAPSHOT_COMMAND, argv);
+  if (help) return 'help';
   if (values.out === undefined || values.out === '') throw new ConfigError('missing `--out FILE`');
   if (values.accounts !== undefined && values.all === true) {
     throw new ConfigError('use either `--accounts` or `--all`, not both');
@@ -62,7 +80,7 @@ export function parseSnapshotArgs(argv: readonly string[]): SnapshotArgs | 'help
       : { accounts: commaList(values.accounts, 'accounts', ACCOUNT_ID) }),
     resume: values.resume === true,
     concurrency,
-    live: liveOptionsFrom(values),
+    aws: awsValuesOf(values),
   };
 }
 
@@ -106,23 +124,33 @@ function progressBar(done: number, total: number): string {
 export const snapshotCommand: Command = async (argv, io) => {
   const args = parseSnapshotArgs(argv);
   if (args === 'help') {
-    io.stdout(SNAPSHOT_USAGE);
+    io.stdout(renderHelp(SNAPSHOT_COMMAND));
     return 0;
   }
   const done = args.resume ? await previousAccounts(io, args.out) : {};
   const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
   const { collectSnapshot } = await import('../aws/collectSnapshot.js');
-  const source = await createLiveStateSource({ ...args.live, purpose: 'snapshot' });
+  const { createClientFactory } = await import('../aws/clients.js');
+  const live = await liveOptionsFrom(args.aws, io);
+  const clients = createClientFactory({
+    env: io.env,
+    ...(live.region === undefined ? {} : { region: live.region }),
+    ...(live.profile === undefined ? {} : { profile: live.profile }),
+  });
+  // Missing, expired or refused credentials: one line naming the profile, before any file is touched.
+  await checkCredentials(clients, profileName(args.aws, io), io.env);
+  const source = await createLiveStateSource({ ...live, clients, purpose: 'snapshot' });
+  const progress = io.stderrIsTty ?? io.isTty;
   const result = await collectSnapshot(source, {
     ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
     done,
     concurrency: args.concurrency,
     now: () => io.now(),
-    ...(io.isTty
+    ...(progress
       ? { onProgress: (n: number, total: number) => io.stderr(progressBar(n, total)) }
       : {}),
   });
-  if (io.isTty) io.stderr('\n');
+  if (progress) io.stderr('\n');
   if (result.organizationFailure !== undefined) {
     io.stderr(`trustwatch snapshot: organization not read: ${result.organizationFailure}\n`);
   }

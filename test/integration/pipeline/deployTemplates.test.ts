@@ -15,6 +15,8 @@ import { cfnLint, iamStatements, isIamWrite, loadCfnYaml } from './cfnTemplates.
 const root = resolve(import.meta.dirname, '../../..');
 const HAND_WRITTEN = ['lib/deploy/member-account.yml', 'lib/deploy/org-reader.yml'];
 const AUDIT_FRAGMENTS = ['lib/deploy/audit-functions.yml', 'lib/deploy/audit-resources.yml'];
+/** The organization the packaged stack is for (deployments pass their own with --param). */
+const ORG_ID = 'o-abc123def4';
 
 /** Environment the functions validate at cold start (values as the stack would set them). */
 const LAMBDA_ENV = {
@@ -53,7 +55,9 @@ beforeAll(() => {
   };
   delete env.AWS_PROFILE;
   delete env.AWS_ENDPOINT_URL;
-  const res = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', outDir], {
+  // The organization id has no default: osls refuses to package without one.
+  const args = ['package', '--package', outDir, `--param=orgId=${ORG_ID}`];
+  const res = spawnSync(join(root, 'node_modules/.bin/osls'), args, {
     cwd: root,
     env,
     encoding: 'utf8',
