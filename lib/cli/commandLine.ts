@@ -154,8 +154,7 @@ export function parseCommandLine<O extends OptionTable>(
 function optionLines(entries: readonly (readonly [string, OptionDef])[]): string[] {
   const left = entries.map(([name, o]) => {
     const flag = `${o.short === undefined ? '' : `-${o.short}, `}--${name}`;
-    if (o.type === 'boolean') return flag;
-    return `${flag} ${o.value ?? 'VALUE'}${o.multiple === true ? ' …' : ''}`;
+    return o.type === 'string' ? `${flag} ${o.value ?? 'VALUE'}` : flag;
   });
   const width = Math.max(...left.map((l) => l.length)) + 2;
   return entries.map(([, o], i) => {
