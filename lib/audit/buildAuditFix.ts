@@ -1,5 +1,5 @@
 import { evaluatePolicy } from '../engine/evaluatePolicy.js';
-import { shellQuote, tfLabel } from '../fixes/fixCommands.js';
+import { shellQuote, tfFindAddress } from '../fixes/fixCommands.js';
 import { trustPolicyTexts } from '../fixes/fixTexts.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
@@ -35,7 +35,10 @@ function deleteRoleCommands(role: RoleState): { awsCli: string; terraform: strin
       `for ip in $(aws iam list-instance-profiles-for-role --role-name ${n} --query 'InstanceProfiles[].InstanceProfileName' --output text); do aws iam remove-role-from-instance-profile --role-name ${n} --instance-profile-name "$ip"; done`,
       `aws iam delete-role --role-name ${n}`,
     ].join('\n'),
-    terraform: `# delete the resource "aws_iam_role" "${tfLabel(role.name)}" block (and its policy attachments), then run terraform apply`,
+    terraform: [
+      `# find the role's resource address: ${tfFindAddress('aws_iam_role', 'name', role.name)}`,
+      '# then delete that resource block (and the policy attachments and instance profiles naming it) and run terraform apply',
+    ].join('\n'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors/TrustwatchError.js';
 
@@ -18,8 +19,10 @@ export interface CliIo {
   appendText?(path: string, text: string): Promise<void>;
   /** Removes a file; no error when it does not exist. */
   removeFile?(path: string): Promise<void>;
-  /** True when stdout is a terminal (colours, progress bars). */
+  /** True when stdout is a terminal (colours). */
   readonly isTty: boolean;
+  /** True when stderr is a terminal (progress lines); absent: as {@link isTty}. */
+  readonly stderrIsTty?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Current time; injected so tests are deterministic. */
   now(): Date;
@@ -34,6 +37,10 @@ const MAX_GUNZIPPED_BYTES = 1024 * 1024 * 1024;
  */
 export function decodeText(bytes: Buffer): string {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    // Loaded only for gzip input: node:zlib costs a noticeable part of the CLI's start-up.
+    const { gunzipSync } = createRequire(import.meta.url)(
+      'node:zlib',
+    ) as typeof import('node:zlib');
     try {
       return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES }).toString('utf8');
     } catch (err) {
@@ -72,8 +79,17 @@ export function processIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     readText: async (p) => (p === '-' ? readStdin() : decodeText(await readFile(p))),
     writeText: async (p, t) => {
-      const { writeFile } = await import('node:fs/promises');
-      await writeFile(p, t, 'utf8');
+      // Through a temporary file beside it, renamed at the end: a failed or
+      // interrupted write never leaves a half-written file (or a truncated old one).
+      const { writeFile, rename, rm } = await import('node:fs/promises');
+      const temporary = `${p}.${process.pid}.tmp`;
+      try {
+        await writeFile(temporary, t, 'utf8');
+        await rename(temporary, p);
+      } catch (err) {
+        await rm(temporary, { force: true });
+        throw err;
+      }
     },
     writeChunks: async (p, chunks) => {
       const [{ createWriteStream }, { pipeline }, { Readable }] = await Promise.all([
@@ -81,7 +97,16 @@ export function processIo(): CliIo {
         import('node:stream/promises'),
         import('node:stream'),
       ]);
-      await pipeline(Readable.from(chunks), createWriteStream(p, 'utf8'));
+      // Streamed into a temporary file beside it, renamed at the end, like writeText.
+      const { rename, rm } = await import('node:fs/promises');
+      const temporary = `${p}.${process.pid}.tmp`;
+      try {
+        await pipeline(Readable.from(chunks), createWriteStream(temporary, 'utf8'));
+        await rename(temporary, p);
+      } catch (err) {
+        await rm(temporary, { force: true });
+        throw err;
+      }
     },
     appendText: async (p, t) => {
       const { appendFile } = await import('node:fs/promises');
@@ -92,6 +117,7 @@ export function processIo(): CliIo {
       await rm(p, { force: true });
     },
     isTty: Boolean(process.stdout.isTTY),
+    stderrIsTty: Boolean(process.stderr.isTTY),
     env: process.env,
     now: () => new Date(),
   };

@@ -1,40 +1,63 @@
 import type { AwsClientFactory, Credentials } from '../aws/clients.js';
-import {
-  commaList,
-  LIVE_OPTION_SPEC,
-  LIVE_OPTIONS_USAGE,
-  liveOptionsFrom,
-  parseCommandArgs,
-  REGION_NAME,
-} from '../aws/cliOptions.js';
+import { commaList, REGION_NAME } from '../aws/cliOptions.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
 import { terminalLine } from '../render/safeText.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
+import {
+  AWS_OPTIONS,
+  type AwsOptionValues,
+  awsValuesOf,
+  EXIT_INTERNAL_LINE,
+  EXIT_USAGE_LINE,
+  formatOptions,
+  formatValue,
+  liveOptionsFrom,
+  profileName,
+} from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { checkCredentials } from './checkCredentials.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { commandStateSource } from './commandStateSource.js';
 
-export const BACKFILL_USAGE = `usage: trustwatch backfill [--since 7d] [--regions R,R] [--format text|json] [--snapshot FILE] [options]
+const BACKFILL_FORMATS = ['text', 'json'] as const;
 
-Reads the denied AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML calls of
+/** `trustwatch backfill`'s command line: the parser and the help both come from it. */
+export const BACKFILL_COMMAND = {
+  name: 'backfill',
+  summary: 'report past AssumeRole denials from CloudTrail (live)',
+  synopsis: '[--since 7d] [--regions R,R] [--format text|json] [--snapshot FILE] [AWS options]',
+  description: `Reads the denied AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML calls of
 the last days from CloudTrail (LookupEvents, every region asked, at most 2 requests per
 second per region), explains each and prints one line per caller, role and cause with
-how often and when it happened, and the fix.
-  --since D                how far back: 30m, 12h, 7d (default 7d, at most 90d) or a date
-  --regions R,R            regions to ask (default: every region enabled in the account)
-  --format F               text (default) or json
-  --snapshot FILE          explain against a snapshot instead of reading IAM live
-${LIVE_OPTIONS_USAGE}
-`;
-
-const SPEC = {
-  ...LIVE_OPTION_SPEC,
-  since: { type: 'string' },
-  regions: { type: 'string' },
-  format: { type: 'string' },
-  snapshot: { type: 'string' },
-} as const;
+how often and when it happened, and the fix. Progress goes to stderr on a terminal.`,
+  options: {
+    since: {
+      type: 'string',
+      value: 'D',
+      help: 'how far back: 30m, 12h, 7d (default 7d, at most 90d) or a date',
+    },
+    regions: {
+      type: 'string',
+      value: 'R,R',
+      help: 'regions to ask (default: every region enabled in the account)',
+    },
+    ...formatOptions(BACKFILL_FORMATS),
+    snapshot: {
+      type: 'string',
+      value: 'FILE',
+      help: 'explain against a snapshot instead of reading IAM live',
+    },
+    ...AWS_OPTIONS,
+  },
+  exitCodes: [
+    [0, 'every region asked was read (whether or not anything was denied)'],
+    [1, 'the report was printed, but regions (named on stderr) could not be read'],
+    EXIT_USAGE_LINE,
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
 
 /** CloudTrail's event history keeps 90 days. */
 const MAX_DAYS = 90;
@@ -43,9 +66,9 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 export interface BackfillArgs {
   readonly since: Date;
   readonly regions?: readonly string[];
-  readonly format: 'text' | 'json';
+  readonly format: (typeof BACKFILL_FORMATS)[number];
   readonly snapshot?: string;
-  readonly live: LiveSourceOptions;
+  readonly aws: AwsOptionValues;
 }
 
 /** `7d`, `12h`, `30m` or an ISO date, relative to `now`. */
@@ -70,19 +93,16 @@ export function parseSince(text: string, now: Date): Date {
 }
 
 export function parseBackfillArgs(argv: readonly string[], now: Date): BackfillArgs | 'help' {
-  const { values } = parseCommandArgs(argv, SPEC);
-  if (values.help === true) return 'help';
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json')
-    throw new ConfigError(`unknown format \`${format}\` (expected text or json)`);
+  const { values, help } = parseCommandLine(BACKFILL_COMMAND, argv);
+  if (help) return 'help';
   return {
     since: parseSince(values.since ?? '7d', now),
-    format,
+    format: formatValue(BACKFILL_FORMATS, values.format),
     ...(values.regions === undefined
       ? {}
       : { regions: commaList(values.regions, 'regions', REGION_NAME) }),
     ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
-    live: liveOptionsFrom(values),
+    aws: awsValuesOf(values),
   };
 }
 
@@ -210,12 +230,17 @@ export interface BackfillDeps {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-function stateSource(args: BackfillArgs, io: CliIo, deps: BackfillDeps): Promise<IamStateSource> {
+function stateSource(
+  args: BackfillArgs,
+  live: LiveSourceOptions,
+  io: CliIo,
+  deps: BackfillDeps,
+): Promise<IamStateSource> {
   return commandStateSource(
     {
       ...(deps.source === undefined ? {} : { source: deps.source }),
       ...(args.snapshot === undefined ? {} : { snapshot: args.snapshot }),
-      live: args.live,
+      live,
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
       purpose: 'backfill',
     },
@@ -228,9 +253,10 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
     const now = io.now();
     const args = parseBackfillArgs(argv, now);
     if (args === 'help') {
-      io.stdout(BACKFILL_USAGE);
+      io.stdout(renderHelp(BACKFILL_COMMAND));
       return 0;
     }
+    const live = await liveOptionsFrom(args.aws, io);
     const { createClientFactory } = await import('../aws/clients.js');
     const { lookupAssumeRoleEvents, enabledRegions } = await import('../aws/lookupDenials.js');
     const { createTrailClients } = await import('../aws/trailClients.js');
@@ -238,10 +264,14 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
     const { explainEvent } = await import('../explain/explainEvent.js');
     const clients: AwsClientFactory = createClientFactory({
       env: io.env,
-      ...(args.live.region === undefined ? {} : { region: args.live.region }),
-      ...(args.live.profile === undefined ? {} : { profile: args.live.profile }),
+      ...(live.region === undefined ? {} : { region: live.region }),
+      ...(live.profile === undefined ? {} : { profile: live.profile }),
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
     });
+    // The standard chain's credentials: missing or expired ones are one line naming the profile
+    // (not a failure per region). Credentials a caller injects are its own business.
+    if (deps.credentials === undefined)
+      await checkCredentials(clients, profileName(args.aws, io), io.env);
     const trail = createTrailClients(clients);
     let regions: readonly string[];
     if (args.regions !== undefined) regions = args.regions;
@@ -262,7 +292,7 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
       regions,
       since: args.since,
       until: now,
-      ...(io.isTty
+      ...((io.stderrIsTty ?? io.isTty)
         ? {
             onPage: (region: string, n: number) => {
               seen.set(region, (seen.get(region) ?? 0) + n);
@@ -276,8 +306,8 @@ export function createBackfillCommand(deps: BackfillDeps = {}): Command {
       ...(deps.intervalMs === undefined ? {} : { intervalMs: deps.intervalMs }),
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
     });
-    if (io.isTty && seen.size > 0) io.stderr('\n');
-    const source = await stateSource(args, io, deps);
+    if ((io.stderrIsTty ?? io.isTty) && seen.size > 0) io.stderr('\n');
+    const source = await stateSource(args, live, io, deps);
     const explained: { diagnosis: Diagnosis; region: string }[] = [];
     let skipped = 0;
     for (const r of found.records) {

@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAccountProfiles } from '../aws/credentials/accountProfileOption.js';
 import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
 import { explainAll } from '../explain/explainEvent.js';
 import { liveStateLabel, noStateMessage, type StateLabel } from '../iam/StateLabel.js';
@@ -13,12 +12,68 @@ import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
+import {
+  AWS_OPTIONS,
+  type AwsOptionValues,
+  anyAwsOption,
+  awsValuesOf,
+  EXIT_INTERNAL_LINE,
+  EXIT_USAGE_LINE,
+  formatOptions,
+  formatValue,
+  liveOptionsFrom,
+  useColor,
+} from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { describeReadError } from './describeReadError.js';
 import { readRoutingFile, renderRoutesText, routeDiagnoses } from './routesCommand.js';
 
 export const EXPLAIN_FORMATS = ['text', 'json', 'slack'] as const;
 export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
+
+/** `trustwatch explain`'s command line: the parser and the help both come from it. */
+export const EXPLAIN_COMMAND = {
+  name: 'explain',
+  summary: 'explain denied AssumeRole events from a file (offline or --live)',
+  synopsis:
+    '(--demo | --snapshot FILE | --live [AWS options]) [options] (<file|dir|-> | --message TEXT)',
+  description:
+    'Explains denied sts:AssumeRole* calls: why each was denied and what to change.\nThe IAM state is named, never implicit: --demo, --snapshot FILE or --live.',
+  positionals: {
+    label: '<file|dir|->',
+    name: 'input',
+    what: 'a file, a directory or -',
+    help: 'an event file (EventBridge event, CloudTrail record or log file, lookup-events\noutput, or an array of them; gzip-compressed too, as CloudTrail delivers to S3),\na directory of *.json and *.json.gz files, - for standard input, or the text of\nan AccessDenied error (Terraform, AWS CLI, SDK, GitHub Actions log): anything\nthat is not JSON is read as error text',
+    min: 0,
+    max: 1,
+  },
+  options: {
+    demo: {
+      type: 'boolean',
+      help: 'explain against the embedded demo organization (lib/snapshot/DEMO.md)',
+    },
+    snapshot: { type: 'string', value: 'FILE', help: 'IAM snapshot to explain against' },
+    live: { type: 'boolean', help: 'read IAM and Organizations live (AWS credentials needed)' },
+    message: {
+      type: 'string',
+      value: 'TEXT',
+      help: 'the text of an AccessDenied error, instead of a file',
+    },
+    ...formatOptions(EXPLAIN_FORMATS),
+    routes: {
+      type: 'string',
+      value: 'FILE',
+      help: 'print where each diagnosis would go under this routing file\n(rule, destinations, and why earlier rules did not match); text or json',
+    },
+    ...AWS_OPTIONS,
+  },
+  exitCodes: [
+    [0, 'every record was read (records that are not denied role assumptions are skipped)'],
+    EXIT_USAGE_LINE,
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
 
 export interface ExplainArgs {
   readonly snapshot?: string;
@@ -27,10 +82,8 @@ export interface ExplainArgs {
   readonly demo: boolean;
   /** The text of an error message, instead of an input file. */
   readonly message?: string;
-  readonly profile?: string;
-  /** `--account-profile ACCOUNT=PROFILE`: accounts read with the user's own profile. */
-  readonly accountProfiles?: Readonly<Record<string, string>>;
-  readonly region?: string;
+  /** The AWS options (`--live` only), `--account-profile` among them. */
+  readonly aws: AwsOptionValues;
   readonly format: ExplainFormat;
   readonly input: string;
   readonly help: boolean;
@@ -38,124 +91,45 @@ export interface ExplainArgs {
   readonly routes?: string;
 }
 
-export const EXPLAIN_USAGE = `usage: trustwatch explain (--snapshot FILE | --live [--profile P] [--region R] | --demo)
-                         [--format text|json|slack] (<file|dir|-> | --message TEXT)
-
-Explains denied sts:AssumeRole* calls: why each was denied and what to change.
-  <file|dir|->        an event file (EventBridge event, CloudTrail record or log file,
-                      lookup-events output, or an array of them; gzip-compressed too, as
-                      CloudTrail delivers to S3), a directory of *.json and *.json.gz
-                      files, - for standard input, or the text of an AccessDenied error
-                      (Terraform, AWS CLI, SDK, GitHub Actions log): anything that is
-                      not JSON is read as error text
-  --message TEXT      the text of an AccessDenied error, instead of a file
-  --snapshot FILE     IAM snapshot to explain against
-  --live              read IAM and Organizations live (AWS credentials needed)
-  --demo              explain against the embedded demo organization (lib/snapshot/DEMO.md)
-  --profile P         AWS profile for --live (the caller's side; reader roles are assumed with it)
-  --account-profile ACCOUNT=PROFILE
-                      with --live, read ACCOUNT with your own PROFILE (repeatable); an
-                      account whose reader role cannot be assumed is otherwise read with the
-                      profile of your AWS config whose sso_account_id (or role_arn) is it
-  --region R          AWS region for --live
-  --format F          text (default), json or slack
-  --routes FILE       print where each diagnosis would go under this routing file
-                      (rule, destinations, and why earlier rules did not match)
-`;
-
-const VALUE_FLAGS = new Set([
-  '--snapshot',
-  '--profile',
-  '--region',
-  '--format',
-  '--message',
-  '--account-profile',
-  '--routes',
-]);
-
 /** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
 export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
-  const values: Record<string, string> = {};
-  let live = false;
-  let demo = false;
-  let help = false;
-  const positional: string[] = [];
-  const accountProfiles: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-    } else if (arg === '--live') {
-      live = true;
-    } else if (arg === '--demo') {
-      demo = true;
-    } else if (arg.startsWith('--') && arg.includes('=')) {
-      const [flag, ...rest] = arg.split('=');
-      if (!VALUE_FLAGS.has(flag as string)) throw new ConfigError(`unknown option \`${flag}\``);
-      if (rest.join('=') === '') throw new ConfigError(`option \`${flag}\` needs a value`);
-      if (flag === '--account-profile') accountProfiles.push(rest.join('='));
-      else values[flag as string] = rest.join('=');
-    } else if (VALUE_FLAGS.has(arg)) {
-      const v = argv[i + 1];
-      if (v === undefined || (v.startsWith('--') && v !== '-')) {
-        throw new ConfigError(`option \`${arg}\` needs a value`);
-      }
-      if (arg === '--account-profile') accountProfiles.push(v);
-      else values[arg] = v;
-      i++;
-    } else if (arg.startsWith('--') || (arg.startsWith('-') && arg !== '-')) {
-      throw new ConfigError(`unknown option \`${arg}\``);
-    } else {
-      positional.push(arg);
-    }
-  }
-  const format = values['--format'] ?? 'text';
-  if (!(EXPLAIN_FORMATS as readonly string[]).includes(format)) {
-    throw new ConfigError(`unknown format \`${format}\` (expected text, json or slack)`);
-  }
-  const message = values['--message'];
-  if (!help && message !== undefined && positional.length > 0) {
+  const { values, positionals, help } = parseCommandLine(EXPLAIN_COMMAND, argv);
+  const format = formatValue(EXPLAIN_FORMATS, values.format);
+  const live = values.live === true;
+  const demo = values.demo === true;
+  const message = values.message;
+  if (!help && message !== undefined && positionals.length > 0) {
     throw new ConfigError('use either `--message TEXT` or an input file, not both');
   }
-  if (!help && message === undefined && positional.length !== 1) {
+  if (!help && message === undefined && positionals.length === 0) {
+    throw new ConfigError('missing input: a file, a directory, - or `--message TEXT`');
+  }
+  const sources = [
+    demo && '`--demo`',
+    values.snapshot !== undefined && '`--snapshot`',
+    live && '`--live`',
+  ].filter((s) => s !== false);
+  if (sources.length > 1) throw new ConfigError(`use only one of ${sources.join(' and ')}`);
+  if (!help && sources.length === 0) throw new ConfigError(noStateMessage('explain against'));
+  const aws = awsValuesOf(values);
+  if (!live && anyAwsOption(aws)) {
     throw new ConfigError(
-      positional.length === 0
-        ? 'missing input: a file, a directory, - or `--message TEXT`'
-        : `expected one input, got ${positional.length}`,
+      'the AWS options (`--profile`, `--region`, `--account-profile`, …) only apply with `--live`',
     );
   }
-  const stateFlags = [values['--snapshot'] !== undefined, live, demo].filter(Boolean).length;
-  if (stateFlags > 1) {
-    throw new ConfigError('use one of `--snapshot`, `--live` and `--demo`, not several');
-  }
-  if (!help && stateFlags === 0) throw new ConfigError(noStateMessage('explain against'));
-  if (
-    !live &&
-    (values['--profile'] !== undefined ||
-      values['--region'] !== undefined ||
-      accountProfiles.length > 0)
-  ) {
-    throw new ConfigError(
-      '`--profile`, `--account-profile` and `--region` only apply with `--live`',
-    );
-  }
-  if (values['--routes'] !== undefined && format === 'slack') {
+  if (values.routes !== undefined && format === 'slack') {
     throw new ConfigError('`--routes` prints text or json, not slack');
   }
   return {
     live,
     demo,
     help,
-    format: format as ExplainFormat,
-    input: positional[0] ?? '',
+    aws,
+    format,
+    input: positionals[0] ?? '',
     ...(message === undefined ? {} : { message }),
-    ...(values['--snapshot'] === undefined ? {} : { snapshot: values['--snapshot'] }),
-    ...(values['--profile'] === undefined ? {} : { profile: values['--profile'] }),
-    ...(accountProfiles.length === 0
-      ? {}
-      : { accountProfiles: parseAccountProfiles(accountProfiles) }),
-    ...(values['--region'] === undefined ? {} : { region: values['--region'] }),
-    ...(values['--routes'] === undefined ? {} : { routes: values['--routes'] }),
+    ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
+    ...(values.routes === undefined ? {} : { routes: values.routes }),
   };
 }
 
@@ -195,14 +169,8 @@ async function stateSource(
 ): Promise<{ source: IamStateSource; state: StateLabel }> {
   if (args.live) {
     const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
-    const source = await createLiveStateSource({
-      ...(args.profile === undefined ? {} : { profile: args.profile }),
-      ...(args.region === undefined ? {} : { region: args.region }),
-      ownProfiles: true,
-      ...(args.accountProfiles === undefined ? {} : { accountProfiles: args.accountProfiles }),
-      env: io.env,
-    });
-    return { source, state: { kind: 'live', label: liveStateLabel(args.profile, io.env) } };
+    const source = await createLiveStateSource(await liveOptionsFrom(args.aws, io));
+    return { source, state: { kind: 'live', label: liveStateLabel(args.aws.profile, io.env) } };
   }
   if (args.snapshot === undefined) {
     return {
@@ -221,7 +189,7 @@ async function stateSource(
 export const explainCommand: Command = async (argv, io) => {
   const args = parseExplainArgs(argv);
   if (args.help) {
-    io.stdout(EXPLAIN_USAGE);
+    io.stdout(renderHelp(EXPLAIN_COMMAND));
     return 0;
   }
   // A broken routing file fails before any event is read or explained.
@@ -265,7 +233,7 @@ export const explainCommand: Command = async (argv, io) => {
       break;
     }
     default:
-      io.stdout(renderText(out, { color: io.isTty && io.env.NO_COLOR === undefined }));
+      io.stdout(renderText(out, { color: useColor(io) }));
   }
   return 0;
 };

@@ -3,39 +3,62 @@ import {
   formatErrorLine,
   TrustwatchError,
 } from '../errors/TrustwatchError.js';
-import type { CliIo } from './CliIo.js';
+import type { CliIo, Command } from './CliIo.js';
+import { type CommandDef, renderHelp } from './commandLine.js';
+import { VERSION } from './version.js';
 
 /**
- * `trustwatch <command> [options]`. Each command lives in its own module and is
- * imported only when used, so the offline path never loads the AWS SDK.
+ * `trustwatch <command> [options]`. Each command lives in its own module with
+ * its command line as data (a `CommandDef`), and is imported only when used,
+ * so the offline path never loads the AWS SDK.
  */
 const COMMANDS = {
-  explain: () => import('./explainCommand.js').then((m) => m.explainCommand),
-  snapshot: () => import('./snapshotCommand.js').then((m) => m.snapshotCommand),
-  probe: () => import('./probeCommand.js').then((m) => m.probeCommand),
-  backfill: () => import('./backfillCommand.js').then((m) => m.backfillCommand),
-  audit: () => import('./auditCommand.js').then((m) => m.auditCommand),
-  routes: () => import('./routesCommand.js').then((m) => m.routesCommand),
-} as const;
+  explain: () =>
+    import('./explainCommand.js').then((m) => ({ run: m.explainCommand, def: m.EXPLAIN_COMMAND })),
+  snapshot: () =>
+    import('./snapshotCommand.js').then((m) => ({
+      run: m.snapshotCommand,
+      def: m.SNAPSHOT_COMMAND,
+    })),
+  probe: () =>
+    import('./probeCommand.js').then((m) => ({ run: m.probeCommand, def: m.PROBE_COMMAND })),
+  backfill: () =>
+    import('./backfillCommand.js').then((m) => ({
+      run: m.backfillCommand,
+      def: m.BACKFILL_COMMAND,
+    })),
+  audit: () =>
+    import('./auditCommand.js').then((m) => ({ run: m.auditCommand, def: m.AUDIT_COMMAND })),
+  routes: () =>
+    import('./routesCommand.js').then((m) => ({ run: m.routesCommand, def: m.ROUTES_COMMAND })),
+} as const satisfies Record<string, () => Promise<{ run: Command; def: CommandDef }>>;
 
 type CommandName = keyof typeof COMMANDS;
 
-const USAGE = `usage: trustwatch <command> [options]
+/** One line per command (each equals its `CommandDef.summary`: a test checks). */
+export const COMMAND_SUMMARIES: Readonly<Record<CommandName, string>> = {
+  explain: 'explain denied AssumeRole events from a file (offline or --live)',
+  snapshot: 'write an IAM snapshot of the organization (live)',
+  probe: 'try an AssumeRole now and explain the denial',
+  backfill: 'report past AssumeRole denials from CloudTrail (live)',
+  audit: 'audit trust policies (offline or --live)',
+  routes: 'check an alert routing file (`routes check FILE`)',
+};
+
+export const USAGE = `usage: trustwatch <command> [options]
+       trustwatch help <command> | --help | --version
 
 commands:
-  explain   explain denied AssumeRole events from a file (offline or --live)
-  snapshot  write an IAM snapshot of the organization (live)
-  probe     try an AssumeRole now and explain the denial
-  backfill  report past AssumeRole denials from CloudTrail (live)
-  audit     audit trust policies (offline or --live)
-  routes    check an alert routing file (\`routes check FILE\`)
+${Object.entries(COMMAND_SUMMARIES)
+  .map(([name, summary]) => `  ${name.padEnd(9)} ${summary}`)
+  .join('\n')}
 
-run \`trustwatch <command> --help\` for a command's options
+run \`trustwatch help <command>\` for a command's options and exit status
 
-exit status: 0 done (records that are not denied role assumptions are skipped, not errors),
-  1 \`audit --fail-on\` met (or \`snapshot\` left an account out), 2 unusable input, options
-  or AWS access (one line on stderr naming the file and JSON path), 3 internal error (a bug
-  in trustwatch, not in the input: please report it)`;
+exit status: 0 done; 1 the command's own "not clean" result (audit: findings at or above
+  --fail-on; snapshot and backfill: accounts or regions left out; probe: the role was
+  denied); 2 unusable input, option or AWS access (one line on stderr naming the file and
+  JSON path, or the profile); 3 internal error (a bug in trustwatch: please report it)`;
 
 /** Exit status of an unusable input, a bad option or a refused AWS read. */
 export const EXIT_UNUSABLE = 2;
@@ -71,21 +94,46 @@ export function describeFailure(err: unknown): { line: string; status: number } 
   return { line: oneLine(err), status: EXIT_UNUSABLE };
 }
 
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+function unknownCommand(name: string, io: CliIo): number {
+  io.stderr(
+    `trustwatch: unknown command \`${escapeControlCharacters(name)}\` (expected ${Object.keys(COMMANDS).join(', ')}; see \`trustwatch --help\`)\n`,
+  );
+  return EXIT_UNUSABLE;
+}
+
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--version' || name === '-V') {
+    io.stdout(`trustwatch ${VERSION}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h') {
     io.stdout(`${USAGE}\n`);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT_UNUSABLE : 0;
   }
-  if (!Object.hasOwn(COMMANDS, name)) {
-    io.stderr(
-      `trustwatch: unknown command \`${escapeControlCharacters(name)}\` (expected ${Object.keys(COMMANDS).join(', ')}; see \`trustwatch --help\`)\n`,
-    );
-    return 2;
+  if (name === 'help') {
+    const [topic, ...extra] = rest;
+    if (topic === undefined) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (extra.length > 0) {
+      io.stderr('trustwatch help: expected one command name\n');
+      return EXIT_UNUSABLE;
+    }
+    if (!isCommand(topic)) return unknownCommand(topic, io);
+    const { def } = await COMMANDS[topic]();
+    io.stdout(renderHelp(def));
+    return 0;
   }
+  if (!isCommand(name)) return unknownCommand(name, io);
   try {
-    const command = await COMMANDS[name as CommandName]();
-    return await command(rest, io);
+    const { run } = await COMMANDS[name]();
+    return await run(rest, io);
   } catch (err) {
     const { line, status } = describeFailure(err);
     io.stderr(`trustwatch ${name}: ${line}\n`);

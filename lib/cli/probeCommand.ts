@@ -1,58 +1,80 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { Credentials } from '../aws/clients.js';
-import {
-  LIVE_OPTION_SPEC,
-  LIVE_OPTIONS_USAGE,
-  liveOptionsFrom,
-  parseCommandArgs,
-} from '../aws/cliOptions.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
 import { parseRoleArn } from '../iam/parseIamArn.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
+import {
+  AWS_OPTIONS,
+  type AwsOptionValues,
+  awsValuesOf,
+  EXIT_INTERNAL_LINE,
+  EXIT_USAGE_LINE,
+  formatOptions,
+  formatValue,
+  liveOptionsFrom,
+  profileName,
+  useColor,
+} from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { checkCredentials } from './checkCredentials.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { commandStateSource } from './commandStateSource.js';
 import { type WebIdentityTokenSource, webIdentityTokenSource } from './webIdentityTokenSource.js';
 
-export const PROBE_USAGE = `usage: trustwatch probe --role-arn ARN [--external-id X] [--serial-number S --token-code C]
-                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [options]
+const PROBE_FORMATS = ['text', 'json'] as const;
+
+/** `trustwatch probe`'s command line: the parser and the help both come from it. */
+export const PROBE_COMMAND = {
+  name: 'probe',
+  summary: 'try an AssumeRole now and explain the denial',
+  synopsis: `--role-arn ARN [--external-id X] [--serial-number S --token-code C]
+                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [AWS options]
        trustwatch probe --role-arn ARN (--web-identity-token-file FILE | --github-audience AUD)
-                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [options]
-
-Calls sts:AssumeRole now with your current credentials. On success prints the assumed
+                       [--session-name N] [--snapshot FILE | --live] [--format text|json] [AWS options]`,
+  description: `Calls sts:AssumeRole now with your current credentials. On success prints the assumed
 identity; when denied, explains why from that very attempt (every input is known, so
-conditions are confirmed, not guessed) and exits 1.
-  --role-arn ARN           the role to assume
-  --external-id X          ExternalId to send
-  --serial-number S        MFA device serial number (with --token-code)
-  --token-code C           MFA one-time code
-  --session-name N         role session name (default trustwatch-probe)
-  --web-identity-token-file FILE
-                           call sts:AssumeRoleWithWebIdentity with this OIDC token instead; its
-                           claims are decoded (signature not checked: STS checks it) and every
-                           one is known to the explanation (environment, job_workflow_ref, ...)
-  --github-audience AUD    inside GitHub Actions (permissions: id-token: write): request the
-                           job's own OIDC token for this audience (sts.amazonaws.com) and probe
-                           with it
-  --snapshot FILE          explain against a snapshot instead of reading IAM live
-  --live                   read IAM and Organizations live (the default)
-  --format F               text (default) or json
-${LIVE_OPTIONS_USAGE}
-`;
-
-const SPEC = {
-  ...LIVE_OPTION_SPEC,
-  'role-arn': { type: 'string' },
-  'external-id': { type: 'string' },
-  'serial-number': { type: 'string' },
-  'token-code': { type: 'string' },
-  'session-name': { type: 'string' },
-  'web-identity-token-file': { type: 'string' },
-  'github-audience': { type: 'string' },
-  snapshot: { type: 'string' },
-  live: { type: 'boolean' },
-  format: { type: 'string' },
-} as const;
+conditions are confirmed, not guessed).`,
+  options: {
+    'role-arn': { type: 'string', value: 'ARN', help: 'the role to assume' },
+    'external-id': { type: 'string', value: 'X', help: 'ExternalId to send' },
+    'serial-number': {
+      type: 'string',
+      value: 'S',
+      help: 'MFA device serial number (with --token-code)',
+    },
+    'token-code': { type: 'string', value: 'C', help: 'MFA one-time code' },
+    'session-name': {
+      type: 'string',
+      value: 'N',
+      help: 'role session name (default trustwatch-probe)',
+    },
+    snapshot: {
+      type: 'string',
+      value: 'FILE',
+      help: 'explain against a snapshot instead of reading IAM live',
+    },
+    'web-identity-token-file': {
+      type: 'string',
+      value: 'FILE',
+      help: 'call sts:AssumeRoleWithWebIdentity with this OIDC token instead; its claims\nare decoded (signature not checked: STS checks it) and every one is known to\nthe explanation (environment, job_workflow_ref, ...)',
+    },
+    'github-audience': {
+      type: 'string',
+      value: 'AUD',
+      help: "inside GitHub Actions (permissions: id-token: write): request the job's own\nOIDC token for this audience (sts.amazonaws.com) and probe with it",
+    },
+    live: { type: 'boolean', help: 'read IAM and Organizations live (the default)' },
+    ...formatOptions(PROBE_FORMATS),
+    ...AWS_OPTIONS,
+  },
+  exitCodes: [
+    [0, 'the role was assumed'],
+    [1, 'the role assumption was denied (and is explained on stdout)'],
+    EXIT_USAGE_LINE,
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
 
 export interface ProbeArgs {
   readonly roleArn: string;
@@ -61,15 +83,15 @@ export interface ProbeArgs {
   readonly tokenCode?: string;
   readonly sessionName: string;
   readonly snapshot?: string;
-  readonly format: 'text' | 'json';
-  readonly live: LiveSourceOptions;
+  readonly format: (typeof PROBE_FORMATS)[number];
+  readonly aws: AwsOptionValues;
   /** Probe `AssumeRoleWithWebIdentity` with a token from a file, or the GitHub Actions job's own. */
   readonly webIdentity?: WebIdentityTokenSource;
 }
 
 export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
-  const { values } = parseCommandArgs(argv, SPEC);
-  if (values.help === true) return 'help';
+  const { values, help } = parseCommandLine(PROBE_COMMAND, argv);
+  if (help) return 'help';
   const roleArn = values['role-arn'];
   if (roleArn === undefined) throw new ConfigError('missing `--role-arn ARN`');
   if (parseRoleArn(roleArn) === undefined)
@@ -93,19 +115,15 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | 'help' {
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
     throw new ConfigError(`\`${sessionName}\` is not a valid role session name`);
   }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    throw new ConfigError(`unknown format \`${format}\` (expected text or json)`);
-  }
   return {
     roleArn,
     sessionName,
-    format,
+    format: formatValue(PROBE_FORMATS, values.format),
     ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
     ...(values['serial-number'] === undefined ? {} : { serialNumber: values['serial-number'] }),
     ...(values['token-code'] === undefined ? {} : { tokenCode: values['token-code'] }),
     ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
-    live: liveOptionsFrom(values),
+    aws: awsValuesOf(values),
     ...(webIdentity === undefined ? {} : { webIdentity }),
   };
 }
@@ -125,12 +143,17 @@ export interface ProbeDeps {
 /** Errors that are AWS refusing the role assumption (as opposed to a broken request). */
 const DENIAL_CODES = new Set(['AccessDenied', 'AccessDeniedException']);
 
-function stateSource(args: ProbeArgs, io: CliIo, deps: ProbeDeps): Promise<IamStateSource> {
+function stateSource(
+  args: ProbeArgs,
+  live: LiveSourceOptions,
+  io: CliIo,
+  deps: ProbeDeps,
+): Promise<IamStateSource> {
   return commandStateSource(
     {
       ...(deps.source === undefined ? {} : { source: deps.source }),
       ...(args.snapshot === undefined ? {} : { snapshot: args.snapshot }),
-      live: args.live,
+      live,
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
       purpose: 'probe',
     },
@@ -143,28 +166,28 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
   return async (argv, io) => {
     const args = parseProbeArgs(argv);
     if (args === 'help') {
-      io.stdout(PROBE_USAGE);
+      io.stdout(renderHelp(PROBE_COMMAND));
       return 0;
     }
+    const live = await liveOptionsFrom(args.aws, io);
     if (args.webIdentity !== undefined) {
       const { probeWebIdentity } = await import('./probeWebIdentity.js');
-      return probeWebIdentity(args, args.webIdentity, io, {
+      return probeWebIdentity(args, live, args.webIdentity, io, {
         ...deps,
-        stateSource: () => stateSource(args, io, deps),
+        stateSource: () => stateSource(args, live, io, deps),
       });
     }
     const { createClientFactory } = await import('../aws/clients.js');
     const { awsErrorName } = await import('../aws/awsErrors.js');
-    const { AssumeRoleCommand, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     const clients = createClientFactory({
       env: io.env,
-      ...(args.live.region === undefined ? {} : { region: args.live.region }),
-      ...(args.live.profile === undefined ? {} : { profile: args.live.profile }),
+      ...(live.region === undefined ? {} : { region: live.region }),
+      ...(live.profile === undefined ? {} : { profile: live.profile }),
       ...(deps.credentials === undefined ? {} : { credentials: deps.credentials }),
     });
     const sts = clients.sts();
-    const who = await sts.send(new GetCallerIdentityCommand({}));
-    const identity = { arn: who.Arn ?? '', account: who.Account ?? '', userId: who.UserId ?? '' };
+    const identity = await checkCredentials(clients, profileName(args.aws, io), io.env);
     try {
       const out = await sts.send(
         new AssumeRoleCommand({
@@ -190,7 +213,7 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
     } catch (err) {
       const code = awsErrorName(err);
       if (!DENIAL_CODES.has(code)) throw err;
-      const source = await stateSource(args, io, deps);
+      const source = await stateSource(args, live, io, deps);
       const { buildProbeEvent } = await import('../aws/probeEvent.js');
       const { explainEvent } = await import('../explain/explainEvent.js');
       let issuerArn: string | undefined;
@@ -215,7 +238,7 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
       });
       const diagnosis = await explainEvent(event, source);
       const { snapshotOrLiveState } = await import('../iam/StateLabel.js');
-      const state = snapshotOrLiveState(args.snapshot, args.live.profile, io.env);
+      const state = snapshotOrLiveState(args.snapshot, live.profile, io.env);
       const out = { state, diagnoses: [diagnosis], skipped: [] };
       if (args.format === 'json') {
         const { renderJson } = await import('../render/renderJson.js');
@@ -223,7 +246,7 @@ export function createProbeCommand(deps: ProbeDeps = {}): Command {
       } else {
         const { renderText } = await import('../render/renderText.js');
         io.stdout(`${identity.arn} may not assume ${args.roleArn}\n\n`);
-        io.stdout(renderText(out, { color: io.isTty && io.env.NO_COLOR === undefined }));
+        io.stdout(renderText(out, { color: useColor(io) }));
         io.stdout('\n');
       }
       return 1;

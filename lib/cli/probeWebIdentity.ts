@@ -1,6 +1,7 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsErrorName } from '../aws/awsErrors.js';
 import { createClientFactory } from '../aws/clients.js';
+import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import { decodeTokenClaims, type TokenClaims } from '../aws/webIdentity/decodeTokenClaims.js';
 import { requestGithubIdToken } from '../aws/webIdentity/requestGithubIdToken.js';
 import { buildWebIdentityProbeEvent } from '../aws/webIdentity/webIdentityProbeEvent.js';
@@ -61,6 +62,7 @@ function explainable(code: string, message: string): boolean {
  */
 export async function probeWebIdentity(
   args: ProbeArgs,
+  live: LiveSourceOptions,
   source: WebIdentityTokenSource,
   io: CliIo,
   deps: WebIdentityProbeDeps,
@@ -69,7 +71,7 @@ export async function probeWebIdentity(
   const claims = decodeTokenClaims(token, from);
   const clients = createClientFactory({
     env: io.env,
-    ...(args.live.region === undefined ? {} : { region: args.live.region }),
+    ...(live.region === undefined ? {} : { region: live.region }),
   });
   const sts = deps.sts ?? new STSClient({ region: clients.region, maxAttempts: 3 });
   try {
@@ -95,7 +97,7 @@ export async function probeWebIdentity(
     const code = awsErrorName(err);
     const message = (err as Error).message;
     if (!explainable(code, message)) throw err;
-    const state = snapshotOrLiveState(args.snapshot, args.live.profile, io.env);
+    const state = snapshotOrLiveState(args.snapshot, live.profile, io.env);
     const event = buildWebIdentityProbeEvent({
       roleArn: args.roleArn,
       roleSessionName: args.sessionName,

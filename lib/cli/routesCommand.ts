@@ -6,16 +6,33 @@ import { readRoutingText } from '../routing/parseRoutingTable.js';
 import type { Route, RoutingTable } from '../routing/RoutingTable.js';
 import { matchRule, routeAlert } from '../routing/routeAlert.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
+import { EXIT_INTERNAL_LINE } from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 import { describeReadError } from './describeReadError.js';
 
-export const ROUTES_USAGE = `usage: trustwatch routes check <routes.json>
-
-Validates a routing file (the value of the deployment's \`routes\` parameter): its
-destinations, rules (first match wins), \`also\` entries and default. Exit 0 with a
-summary when it is valid; exit 2 with one line naming the rule and JSON path when not.
-To see where denials would go: trustwatch explain --routes <routes.json> <events>
-`;
+/** `trustwatch routes`'s command line: the parser and the help both come from it. */
+export const ROUTES_COMMAND = {
+  name: 'routes',
+  summary: 'check an alert routing file (`routes check FILE`)',
+  synopsis: 'check <routes.json>',
+  description:
+    "Validates a routing file (the value of the deployment's `routes` parameter): its\ndestinations, rules (first match wins), `also` entries and default.\nTo see where denials would go: trustwatch explain --routes <routes.json> <events>",
+  positionals: {
+    label: 'check <routes.json>',
+    name: 'argument',
+    what: 'the subcommand `check` and a routing file',
+    help: 'the subcommand (check) and the routing file to validate',
+    min: 0,
+    max: 2,
+  },
+  options: {},
+  exitCodes: [
+    [0, 'the routing file is valid: a one-line summary on stdout'],
+    [2, 'it is not: one line naming the file, the rule and the JSON path'],
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
 
 /**
  * Most of the `routes` parameter may take: it becomes the `TRUSTWATCH_ROUTES`
@@ -109,19 +126,15 @@ export function renderRoutesText(file: string, routes: readonly DiagnosisRoute[]
 
 /** `trustwatch routes check FILE`. */
 export const routesCommand: Command = async (argv, io) => {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
-    io.stdout(ROUTES_USAGE);
-    return sub === undefined ? 2 : 0;
+  const { positionals, help } = parseCommandLine(ROUTES_COMMAND, argv);
+  if (help) {
+    io.stdout(renderHelp(ROUTES_COMMAND));
+    return 0;
   }
+  const [sub, ...rest] = positionals;
+  if (sub === undefined) throw new ConfigError('missing subcommand (expected check)');
   if (sub !== 'check') throw new ConfigError(`unknown subcommand \`${sub}\` (expected check)`);
-  if (rest.length !== 1 || rest[0]?.startsWith('-')) {
-    throw new ConfigError(
-      rest.length === 0
-        ? 'missing routing file'
-        : `expected one routing file, got \`${rest.join(' ')}\``,
-    );
-  }
+  if (rest.length === 0) throw new ConfigError('missing routing file');
   const file = rest[0] as string;
   const text = await readRoutingSource(io, file);
   const table = readRoutingText(text, file);

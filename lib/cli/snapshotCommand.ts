@@ -1,63 +1,88 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../aws/accountConcurrency.js';
-import {
-  ACCOUNT_ID,
-  commaList,
-  LIVE_OPTION_SPEC,
-  LIVE_OPTIONS_USAGE,
-  liveOptionsFrom,
-  parseCommandArgs,
-} from '../aws/cliOptions.js';
+import { ACCOUNT_ID, commaList } from '../aws/cliOptions.js';
 import type { AccountBlockJson, AccountReadStats } from '../aws/collectSnapshot.js';
-import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
 import { ConfigError, SnapshotError } from '../errors/TrustwatchError.js';
+import {
+  AWS_OPTIONS,
+  type AwsOptionValues,
+  awsValuesOf,
+  EXIT_INTERNAL_LINE,
+  liveOptionsFrom,
+  profileName,
+} from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
+import { checkCredentials } from './checkCredentials.js';
+import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
 
-export const SNAPSHOT_USAGE = `usage: trustwatch snapshot --out FILE [--accounts ID,ID | --all] [--resume] [--concurrency N] [options]
+/** Most accounts `--concurrency` reads at once. */
+const MAX_CONCURRENCY = 32;
 
-Writes an IAM snapshot (shared/spec/snapshot.md) of the organization, read through
+/** `trustwatch snapshot`'s command line: the parser and the help both come from it. */
+export const SNAPSHOT_COMMAND = {
+  name: 'snapshot',
+  summary: 'write an IAM snapshot of the organization (live)',
+  synopsis: '--out FILE [--accounts ID,ID | --all] [--resume] [--concurrency N] [AWS options]',
+  description: `Writes an IAM snapshot (shared/spec/snapshot.md) of the organization, read through
 the trustwatch reader role of each account. Accounts that cannot be read are named
-on stderr and left out of the file (the explainer then says it lacks their state);
-the exit status is 1 when any was left out. Each account read is also appended to
-FILE.partial, so an interrupted run continues with --resume. Progress goes to
-stderr; the AWS calls and wall time per account are reported at the end.
-  --out FILE               where to write the snapshot
-  --accounts ID,ID         only these accounts (default: every account, as --all)
-  --all                    every account of the organization
-  --resume                 keep the accounts FILE and FILE.partial already hold, read only the others
-  --concurrency N          accounts read at the same time (default 8, at most 32)
-${LIVE_OPTIONS_USAGE}
-`;
-
-const SPEC = {
-  ...LIVE_OPTION_SPEC,
-  out: { type: 'string' },
-  accounts: { type: 'string' },
-  all: { type: 'boolean' },
-  resume: { type: 'boolean' },
-  concurrency: { type: 'string' },
-} as const;
+on stderr and left out of the file (the explainer then says it lacks their state).
+Each account read is also appended to FILE.partial, so an interrupted run continues
+with --resume. The file is streamed at the end through a temporary file: a failed run
+leaves no file (and an earlier one as it was). On a terminal, progress goes to stderr;
+the AWS calls and wall time per account are reported at the end.`,
+  options: {
+    out: { type: 'string', value: 'FILE', help: 'where to write the snapshot' },
+    accounts: {
+      type: 'string',
+      value: 'ID,ID',
+      help: 'only these accounts (default: every account, as --all)',
+    },
+    all: { type: 'boolean', help: 'every account of the organization' },
+    resume: {
+      type: 'boolean',
+      help: 'keep the accounts FILE and FILE.partial already hold, read only the others',
+    },
+    concurrency: {
+      type: 'string',
+      value: 'N',
+      help: `accounts read at the same time (default ${DEFAULT_ACCOUNT_CONCURRENCY}, at most ${MAX_CONCURRENCY})`,
+    },
+    ...AWS_OPTIONS,
+  },
+  exitCodes: [
+    [0, 'every account was read and written'],
+    [
+      1,
+      'the file was written, but accounts (named on stderr) or the organization were left out: --resume reads only those',
+    ],
+    [
+      2,
+      'nothing written: unusable option or file to resume, missing or refused AWS credentials (one line naming the profile)',
+    ],
+    EXIT_INTERNAL_LINE,
+  ],
+} as const satisfies CommandDef;
 
 export interface SnapshotArgs {
   readonly out: string;
   readonly accounts?: readonly string[];
   readonly resume: boolean;
   readonly concurrency: number;
-  readonly live: LiveSourceOptions;
+  readonly aws: AwsOptionValues;
 }
 
 export function parseSnapshotArgs(argv: readonly string[]): SnapshotArgs | 'help' {
-  const { values } = parseCommandArgs(argv, SPEC);
-  if (values.help === true) return 'help';
+  const { values, help } = parseCommandLine(SNAPSHOT_COMMAND, argv);
+  if (help) return 'help';
   if (values.out === undefined || values.out === '') throw new ConfigError('missing `--out FILE`');
   if (values.accounts !== undefined && values.all === true) {
     throw new ConfigError('use either `--accounts` or `--all`, not both');
   }
   const concurrency =
     values.concurrency === undefined ? DEFAULT_ACCOUNT_CONCURRENCY : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new ConfigError(
-      `\`--concurrency\` must be an integer from 1 to 32, got \`${values.concurrency}\``,
+      `\`--concurrency\` must be an integer from 1 to ${MAX_CONCURRENCY}, got \`${values.concurrency}\``,
     );
   }
   return {
@@ -67,7 +92,7 @@ export function parseSnapshotArgs(argv: readonly string[]): SnapshotArgs | 'help
       : { accounts: commaList(values.accounts, 'accounts', ACCOUNT_ID) }),
     resume: values.resume === true,
     concurrency,
-    live: liveOptionsFrom(values),
+    aws: awsValuesOf(values),
   };
 }
 
@@ -170,7 +195,7 @@ function progressBar(done: number, total: number): string {
 export const snapshotCommand: Command = async (argv, io) => {
   const args = parseSnapshotArgs(argv);
   if (args === 'help') {
-    io.stdout(SNAPSHOT_USAGE);
+    io.stdout(renderHelp(SNAPSHOT_COMMAND));
     return 0;
   }
   const started = performance.now();
@@ -181,14 +206,23 @@ export const snapshotCommand: Command = async (argv, io) => {
     for (const [id, block] of Object.entries(await previousAccounts(io, args.out)))
       blocks.set(id, JSON.stringify(block));
     for (const [id, block] of await journalAccounts(io, journal)) blocks.set(id, block);
-  } else {
-    await io.removeFile?.(journal);
   }
   const resumed = blocks.size;
   const { createLiveStateSource } = await import('../aws/createLiveStateSource.js');
   const { collectSnapshot } = await import('../aws/collectSnapshot.js');
-  const source = await createLiveStateSource({ ...args.live, purpose: 'snapshot' });
-  const step = (total: number) => Math.max(1, Math.ceil(total / 10));
+  const { createClientFactory } = await import('../aws/clients.js');
+  const live = await liveOptionsFrom(args.aws, io);
+  const clients = createClientFactory({
+    env: io.env,
+    ...(live.region === undefined ? {} : { region: live.region }),
+    ...(live.profile === undefined ? {} : { profile: live.profile }),
+  });
+  // Missing, expired or refused credentials: one line naming the profile, before any file is touched.
+  await checkCredentials(clients, profileName(args.aws, io), io.env);
+  // A fresh run: a journal left by an earlier one is not this run's.
+  if (!args.resume) await io.removeFile?.(journal);
+  const source = await createLiveStateSource({ ...live, clients, purpose: 'snapshot' });
+  const progress = io.stderrIsTty ?? io.isTty;
   const result = await collectSnapshot(source, {
     ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
     skip: new Set(blocks.keys()),
@@ -200,13 +234,12 @@ export const snapshotCommand: Command = async (argv, io) => {
       await io.appendText?.(journal, `${JSON.stringify({ accountId, block })}\n`);
       blocks.set(accountId, text);
     },
-    onProgress: (n, total, _accountId, _failed) => {
-      if (io.isTty) io.stderr(progressBar(n, total));
-      else if (n === total || n % step(total) === 0)
-        io.stderr(`trustwatch snapshot: ${n}/${total} accounts read\n`);
-    },
+    // Only on a terminal: never mixed into a CI log or a redirected stderr.
+    ...(progress
+      ? { onProgress: (n: number, total: number) => io.stderr(progressBar(n, total)) }
+      : {}),
   });
-  if (io.isTty) io.stderr('\n');
+  if (progress) io.stderr('\n');
   if (result.organizationFailure !== undefined) {
     io.stderr(`trustwatch snapshot: organization not read: ${result.organizationFailure}\n`);
   }

@@ -18,29 +18,291 @@ export function hclString(text: string): string {
     .replace(/%\{/g, '%%{')}"`;
 }
 
-/** A Terraform resource label made from any name: letters, digits, `_`, `-`; not starting with a digit. */
+/**
+ * A Terraform name (resource or data source label, variable) in snake_case,
+ * as the provider's docs write them: `DeployRole` → `deploy_role`,
+ * `token.actions.githubusercontent.com` → `token_actions_githubusercontent_com`.
+ */
 export function tfLabel(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
-  return cleaned.length === 0 ? 'policy' : cleaned.toLowerCase();
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+  if (snake === '') return 'policy';
+  return /^[0-9]/.test(snake) ? `_${snake}` : snake;
 }
 
-/** `jsonencode(...)` of a JSON value written as an HCL object/tuple expression. */
-export function hclJsonencode(value: unknown, indent = '  '): string {
-  return `jsonencode(${hclValue(value, indent)})`;
+/**
+ * One item of an HCL body: an attribute (`name = value`, the value on one
+ * line or spanning several), a nested block, a comment line or a blank line.
+ */
+type HclItem =
+  | { readonly attr: string; readonly value: string }
+  | { readonly block: string; readonly body: readonly HclItem[] }
+  | { readonly comment: string }
+  | { readonly blank: true };
+
+/**
+ * Writes HCL as `terraform fmt` does: two-space indentation, and the `=` of
+ * consecutive one-line attributes aligned; an attribute whose value spans
+ * lines (or a block, comment or blank line) ends the aligned run and keeps a
+ * single space before its `=`.
+ */
+function hclBody(items: readonly HclItem[], indent: string): string[] {
+  const lines: string[] = [];
+  let run: { attr: string; value: string }[] = [];
+  const flush = () => {
+    const width = Math.max(0, ...run.map((a) => a.attr.length));
+    for (const a of run) lines.push(`${indent}${a.attr.padEnd(width)} = ${a.value}`);
+    run = [];
+  };
+  for (const item of items) {
+    if ('attr' in item && !item.value.includes('\n')) {
+      run.push(item);
+      continue;
+    }
+    flush();
+    if ('attr' in item) lines.push(`${indent}${item.attr} = ${indentTail(item.value, indent)}`);
+    else if ('block' in item) {
+      lines.push(`${indent}${item.block} {`, ...hclBody(item.body, `${indent}  `), `${indent}}`);
+    } else if ('comment' in item) lines.push(`${indent}# ${item.comment}`.trimEnd());
+    else lines.push('');
+  }
+  flush();
+  return lines;
 }
 
-function hclValue(value: unknown, indent: string): string {
+/** Indents every line but the first of a multi-line value by `indent`. */
+function indentTail(value: string, indent: string): string {
+  return value
+    .split('\n')
+    .map((l, i) => (i === 0 || l === '' ? l : `${indent}${l}`))
+    .join('\n');
+}
+
+/** Top-level HCL: blocks and comments, one blank line between blocks. */
+function hclFile(items: readonly HclItem[]): string {
+  return hclBody(items, '').join('\n');
+}
+
+/** An HCL object key: a bare identifier when it is one (`Version`), quoted otherwise (`"sts:ExternalId"`). */
+function hclKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : hclString(key);
+}
+
+/** A JSON value as an HCL expression, relative to column 0 (the caller indents it). */
+function hclValue(value: unknown): string {
   if (typeof value === 'string') return hclString(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return 'null';
-  const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => `${inner}${hclValue(v, inner)}`).join(',\n')},\n${indent}]`;
+    const items = value.map(hclValue);
+    return hclList(items);
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, v]) => `${inner}${hclString(k)} = ${hclValue(v, inner)}`).join('\n')}\n${indent}}`;
+  const body = hclBody(
+    entries.map(([k, v]) => ({ attr: hclKey(k), value: hclValue(v) })),
+    '  ',
+  );
+  return `{\n${body.join('\n')}\n}`;
+}
+
+/** A tuple of HCL expressions: on one line when short, else one element a line. */
+function hclList(items: readonly string[]): string {
+  if (items.length === 0) return '[]';
+  if (items.length <= 4 && items.every((v) => !v.includes('\n')) && items.join(', ').length <= 80) {
+    return `[${items.join(', ')}]`;
+  }
+  return `[\n${items.map((v) => `${indentTail(`  ${v}`, '  ')},`).join('\n')}\n]`;
+}
+
+/**
+ * `jsonencode(...)` of a JSON value written as an HCL object (bare keys where
+ * HCL allows them, as the provider's docs write policies), formatted as
+ * `terraform fmt` does at an attribute indented by `indent`.
+ */
+export function hclJsonencode(value: unknown, indent = '  '): string {
+  return indentTail(`jsonencode(${hclValue(value)})`, indent);
+}
+
+/** A policy JSON element that may be one string or a list of them, as a list. */
+function stringList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => String(v));
+}
+
+/** Values that differ per environment or are secrets: they become Terraform variables. */
+const VARIABLE_KEYS: Readonly<Record<string, { name: string; description: string }>> = {
+  'sts:externalid': {
+    name: 'external_id',
+    description: 'ExternalId the caller passes (per environment; keep it out of the code)',
+  },
+};
+
+/** Variables a snippet refers to: name → description. */
+type Variables = Map<string, string>;
+
+function variableBlocks(vars: Variables): HclItem[] {
+  return [...vars].flatMap(([name, description]) => [
+    { blank: true } as const,
+    {
+      block: `variable ${hclString(name)}`,
+      body: [
+        { attr: 'description', value: hclString(description) },
+        { attr: 'type', value: 'string' },
+        { attr: 'sensitive', value: 'true' },
+      ],
+    },
+  ]);
+}
+
+/** `var.x` for a value of a variable key (one variable per distinct value). */
+function variableFor(key: string, value: string, vars: Variables, seen: Map<string, string>) {
+  const spec = VARIABLE_KEYS[key.toLowerCase()];
+  if (spec === undefined) return hclString(value);
+  let name = seen.get(value);
+  if (name === undefined) {
+    name = seen.size === 0 ? spec.name : `${spec.name}_${seen.size + 1}`;
+    seen.set(value, name);
+    vars.set(name, spec.description);
+  }
+  return `var.${name}`;
+}
+
+function principalBlocks(kind: 'principals' | 'not_principals', p: unknown): HclItem[] {
+  if (p === undefined) return [];
+  if (p === '*') {
+    return [
+      {
+        block: kind,
+        body: [
+          { attr: 'type', value: hclString('*') },
+          { attr: 'identifiers', value: hclValue(['*']) },
+        ],
+      },
+    ];
+  }
+  return Object.entries(p as Record<string, unknown>).map(([type, ids]) => ({
+    block: kind,
+    body: [
+      { attr: 'type', value: hclString(type) },
+      { attr: 'identifiers', value: hclValue(stringList(ids)) },
+    ],
+  }));
+}
+
+/**
+ * A policy document (IAM JSON) as the provider's `aws_iam_policy_document`
+ * data source, the idiom of its docs: one `statement` block per statement,
+ * `principals` and `condition` blocks; ExternalIds become variables.
+ */
+function policyDocumentData(label: string, doc: unknown, vars: Variables): HclItem {
+  const d = doc as { Version?: string; Id?: string; Statement?: unknown };
+  const seen = new Map<string, string>();
+  const statements = (Array.isArray(d.Statement) ? d.Statement : [d.Statement]).filter(
+    (st): st is Record<string, unknown> => typeof st === 'object' && st !== null,
+  );
+  const list = (attr: string, v: unknown): HclItem[] =>
+    v === undefined ? [] : [{ attr, value: hclValue(stringList(v)) }];
+  const body: HclItem[] = [
+    ...(d.Version === undefined || d.Version === '2012-10-17'
+      ? []
+      : [{ attr: 'version', value: hclString(d.Version) }]),
+    ...(d.Id === undefined ? [] : [{ attr: 'policy_id', value: hclString(d.Id) }]),
+  ];
+  for (const st of statements) {
+    const conditions: HclItem[] = [];
+    for (const [test, byKey] of Object.entries((st.Condition ?? {}) as Record<string, unknown>)) {
+      for (const [variable, values] of Object.entries(byKey as Record<string, unknown>)) {
+        const rendered = stringList(values).map((v) => variableFor(variable, v, vars, seen));
+        conditions.push({
+          block: 'condition',
+          body: [
+            { attr: 'test', value: hclString(test) },
+            { attr: 'variable', value: hclString(variable) },
+            {
+              attr: 'values',
+              value: hclList(rendered),
+            },
+          ],
+        });
+      }
+    }
+    body.push({
+      block: 'statement',
+      body: [
+        ...(st.Sid === undefined ? [] : [{ attr: 'sid', value: hclString(String(st.Sid)) }]),
+        { attr: 'effect', value: hclString(String(st.Effect ?? 'Allow')) },
+        ...list('actions', st.Action),
+        ...list('not_actions', st.NotAction),
+        ...list('resources', st.Resource),
+        ...list('not_resources', st.NotResource),
+        ...principalBlocks('principals', st.Principal),
+        ...principalBlocks('not_principals', st.NotPrincipal),
+        ...conditions,
+      ],
+    });
+  }
+  return { block: `data "aws_iam_policy_document" ${hclString(label)}`, body };
+}
+
+/** Escapes text for a POSIX extended regular expression inside single quotes. */
+function ereLiteral(text: string): string {
+  return text.replace(/[\\.^$|?*+()[\]{}]/g, '\\$&').replace(/'/g, `'\\''`);
+}
+
+/**
+ * The shell line that finds the Terraform address of the resource of `type`
+ * whose `attribute` is `value` (trustwatch cannot know how a configuration
+ * names it): every address of that type in the state, shown, matched.
+ */
+export function tfFindAddress(type: string, attribute: string, value: string): string {
+  return `terraform state list | grep -E '(^|\\.)${type}\\.' | while read -r a; do terraform state show "$a" | grep -qE '^ *${attribute} *= "${ereLiteral(value)}"$' && echo "$a"; done`;
+}
+
+/**
+ * A fix to a document another resource holds: the document as a data source,
+ * and comments saying which resource to find (and how) and which argument to
+ * point at it. Writing a second resource instead would make Terraform create a
+ * duplicate, or fight the one that already manages the object.
+ */
+function documentFix(opts: {
+  readonly what: string;
+  readonly type: string;
+  readonly attribute: string;
+  readonly value: string;
+  readonly argument: string;
+  readonly label: string;
+  readonly doc: unknown;
+  /** Comment lines after the finder: how to get from what it finds to the resource to change. */
+  readonly via?: readonly string[];
+}): string {
+  const vars: Variables = new Map();
+  const data = policyDocumentData(opts.label, opts.doc, vars);
+  const items: HclItem[] = [
+    { comment: `${opts.what}: find its resource address in your configuration's state with` },
+    { comment: `  ${tfFindAddress(opts.type, opts.attribute, opts.value)}` },
+    ...(opts.via ?? []).map((comment) => ({ comment })),
+    {
+      comment: `then set its argument \`${opts.argument} = data.aws_iam_policy_document.${opts.label}.json\``,
+    },
+    {
+      comment:
+        'and add this data source beside it (not in your state: terraform import it first, or use the AWS CLI fix)',
+    },
+    data,
+    ...variableBlocks(vars),
+  ];
+  if (vars.size > 0) {
+    items.splice(items.indexOf(data), 0, {
+      comment: `set ${[...vars.keys()].map((v) => `var.${v}`).join(', ')} in terraform.tfvars or TF_VAR_*; the value is in this fix's IAM JSON`,
+    });
+  }
+  return hclFile(items);
 }
 
 const json = (doc: unknown): string => JSON.stringify(doc);
@@ -50,12 +312,33 @@ export function cliUpdateTrust(roleName: string, doc: unknown): string {
 }
 
 export function tfRoleTrust(role: { name: string; path: string }, doc: unknown): string {
-  const path = role.path === '/' ? '' : `\n  path               = ${hclString(role.path)}`;
-  return `resource "aws_iam_role" ${hclString(tfLabel(role.name))} {
-  name               = ${hclString(role.name)}${path}
-  # keep the role's other arguments as they are; only the trust policy changes
-  assume_role_policy = ${hclJsonencode(doc, '  ')}
-}`;
+  return documentFix({
+    what: `The trust policy of role \`${role.path === '/' ? '' : role.path}${role.name}\` (an aws_iam_role)`,
+    type: 'aws_iam_role',
+    attribute: 'name',
+    value: role.name,
+    argument: 'assume_role_policy',
+    label: `${tfLabel(role.name)}_trust`,
+    doc,
+  });
+}
+
+/** A role that does not exist yet: the resource itself, its trust policy as a data source. */
+export function tfNewRole(roleName: string, doc: unknown): string {
+  const vars: Variables = new Map();
+  const label = tfLabel(roleName);
+  return hclFile([
+    {
+      block: `resource "aws_iam_role" ${hclString(label)}`,
+      body: [
+        { attr: 'name', value: hclString(roleName) },
+        { attr: 'assume_role_policy', value: `data.aws_iam_policy_document.${label}_trust.json` },
+      ],
+    },
+    { blank: true },
+    policyDocumentData(`${label}_trust`, doc, vars),
+    ...variableBlocks(vars),
+  ]);
 }
 
 export type PolicyOwner =
@@ -102,49 +385,68 @@ export function cliPutPolicy(owner: PolicyOwner, doc: unknown): string {
 
 export function tfPutPolicy(owner: PolicyOwner, doc: unknown): string {
   switch (owner.kind) {
-    case 'inline': {
-      const resource = `aws_iam_${owner.principalType}_policy`;
-      return `resource "${resource}" ${hclString(tfLabel(`${owner.principalName}_${owner.policyName}`))} {
-  name   = ${hclString(owner.policyName)}
-  ${owner.principalType.padEnd(6)} = ${hclString(owner.principalName)}
-  policy = ${hclJsonencode(doc, '  ')}
-}`;
-    }
+    case 'inline':
+      return documentFix({
+        what: `Inline policy \`${owner.policyName}\` of ${owner.principalType} \`${owner.principalName}\` (an aws_iam_${owner.principalType}_policy)`,
+        type: `aws_iam_${owner.principalType}_policy`,
+        attribute: 'name',
+        value: owner.policyName,
+        argument: 'policy',
+        label: tfLabel(`${owner.principalName}_${owner.policyName}`),
+        doc,
+      });
     case 'managed':
-      return `resource "aws_iam_policy" ${hclString(tfLabel(owner.name))} {
-  name   = ${hclString(owner.name)}
-  policy = ${hclJsonencode(doc, '  ')}
-}`;
+      return documentFix({
+        what: `Managed policy \`${owner.name}\` (an aws_iam_policy)`,
+        type: 'aws_iam_policy',
+        attribute: 'arn',
+        value: owner.arn,
+        argument: 'policy',
+        label: tfLabel(owner.name),
+        doc,
+      });
     case 'org':
-      return `resource "aws_organizations_policy" ${hclString(tfLabel(owner.name))} {
-  name    = ${hclString(owner.name)}
-  type    = ${hclString(owner.type)}
-  content = ${hclJsonencode(doc, '  ')}
-}`;
-    case 'permission-set': {
-      const label = hclString(tfLabel(owner.name));
-      return `data "aws_ssoadmin_instances" "this" {}
-
-data "aws_ssoadmin_permission_set" ${label} {
-  instance_arn = tolist(data.aws_ssoadmin_instances.this.arns)[0]
-  name         = ${hclString(owner.name)}
-}
-
-resource "aws_ssoadmin_permission_set_inline_policy" ${label} {
-  instance_arn       = tolist(data.aws_ssoadmin_instances.this.arns)[0]
-  permission_set_arn = data.aws_ssoadmin_permission_set.${tfLabel(owner.name)}.arn
-  inline_policy      = ${hclJsonencode(doc, '  ')}
-}`;
-    }
+      return documentFix({
+        what: `${owner.type === 'SERVICE_CONTROL_POLICY' ? 'Service' : 'Resource'} control policy \`${owner.name}\` (an aws_organizations_policy, in the management account)`,
+        type: 'aws_organizations_policy',
+        attribute: 'id',
+        value: owner.id,
+        argument: 'content',
+        label: tfLabel(owner.name),
+        doc,
+      });
+    case 'permission-set':
+      return documentFix({
+        what: `IAM Identity Center permission set \`${owner.name}\` (an aws_ssoadmin_permission_set)`,
+        type: 'aws_ssoadmin_permission_set',
+        attribute: 'name',
+        value: owner.name,
+        via: [
+          'its inline policy is the aws_ssoadmin_permission_set_inline_policy whose permission_set_arn',
+          "is that resource's arn (terraform state list | grep aws_ssoadmin_permission_set_inline_policy);",
+        ],
+        argument: 'inline_policy',
+        label: tfLabel(owner.name),
+        doc,
+      });
   }
 }
 
 /** An IAM OIDC provider for `host` (its ARN derives from the URL) with these client ids. */
 export function tfOidcProvider(host: string, clientIds: readonly string[]): string {
-  return `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))} {
-  url            = ${hclString(`https://${host}`)}
-  client_id_list = [${[...new Set(clientIds)].map(hclString).join(', ')}]
-}`;
+  return hclFile([
+    {
+      comment: `already in your configuration? (${tfFindAddress('aws_iam_openid_connect_provider', 'url', `https://${host}`)})`,
+    },
+    { comment: 'then set client_id_list on that resource instead of adding this one' },
+    {
+      block: `resource "aws_iam_openid_connect_provider" ${hclString(tfLabel(host))}`,
+      body: [
+        { attr: 'url', value: hclString(`https://${host}`) },
+        { attr: 'client_id_list', value: hclValue([...new Set(clientIds)]) },
+      ],
+    },
+  ]);
 }
 
 /** `aws iam create-open-id-connect-provider` for `host` with one client id. */
@@ -171,20 +473,42 @@ export function cliAssumeRole(opts: {
   return parts.join(' ');
 }
 
-/** The Terraform AWS provider's `assume_role` block for the caller. */
+/**
+ * The Terraform AWS provider's `assume_role` block for the caller, to merge
+ * into the provider block the failing run uses; an ExternalId is a variable.
+ */
 export function tfProviderAssumeRole(opts: {
   roleArn: string;
   sessionName: string;
   externalId?: string;
 }): string {
-  const ext =
-    opts.externalId === undefined ? '' : `\n    external_id  = ${hclString(opts.externalId)}`;
-  return `provider "aws" {
-  assume_role {
-    role_arn     = ${hclString(opts.roleArn)}
-    session_name = ${hclString(opts.sessionName)}${ext}
-  }
-}`;
+  const vars: Variables = new Map();
+  const externalId =
+    opts.externalId === undefined
+      ? []
+      : [
+          {
+            attr: 'external_id',
+            value: variableFor('sts:ExternalId', opts.externalId, vars, new Map()),
+          },
+        ];
+  return hclFile([
+    { comment: 'in the aws provider block (or provider alias) of the failing configuration:' },
+    {
+      block: 'provider "aws"',
+      body: [
+        {
+          block: 'assume_role',
+          body: [
+            { attr: 'role_arn', value: hclString(opts.roleArn) },
+            { attr: 'session_name', value: hclString(opts.sessionName) },
+            ...externalId,
+          ],
+        },
+      ],
+    },
+    ...variableBlocks(vars),
+  ]);
 }
 
 /** The permission set an IAM Identity Center role (`AWSReservedSSO_<set>_<16 hex>`) provisions. */

@@ -13,6 +13,7 @@ const BENCHMARKS = {
   audit: () => import('./auditBench.js'),
   routing: () => import('./routingBench.js'),
   errorText: () => import('./errorTextBench.js'),
+  cli: () => import('./cliBench.js'),
 } as const;
 
 const wanted = process.argv.slice(2);

@@ -1,12 +1,5 @@
 import { ConfigError } from '../../errors/TrustwatchError.js';
 
-/** Usage line of `--account-profile`, shared by the live commands. */
-export const ACCOUNT_PROFILE_USAGE = `  --account-profile ACCOUNT=PROFILE
-                           read ACCOUNT with your own PROFILE instead of the reader role
-                           (repeatable); without it, an account whose reader role cannot be
-                           assumed is read with the profile of your AWS config whose
-                           sso_account_id (or role_arn) is that account`;
-
 /** `--account-profile 222222222222=prod-readonly` values → account id → profile. */
 export function parseAccountProfiles(values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,10 +1,8 @@
 import {
   cliCreateOidcProvider,
   cliUpdateTrust,
-  hclJsonencode,
-  hclString,
   shellQuote,
-  tfLabel,
+  tfNewRole,
   tfOidcProvider,
   tfRoleTrust,
 } from '../../fixes/fixCommands.js';
@@ -197,7 +195,7 @@ function providerRemedy(
       return {
         iamPolicy: json,
         awsCli: `${createProvider}aws iam create-role --role-name ${shellQuote(roleName)} --assume-role-policy-document ${shellQuote(JSON.stringify(json))}`,
-        terraform: `${tfProvider}resource "aws_iam_role" ${hclString(tfLabel(roleName))} {\n  name               = ${hclString(roleName)}\n  assume_role_policy = ${hclJsonencode(json, '  ')}\n}`,
+        terraform: `${tfProvider}${tfNewRole(roleName, json)}`,
       };
     },
   };

@@ -23,7 +23,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { slackPayloadProblems } from '../../support/hostileText.js';
 import { assumedCredentials, denialRecord } from '../../support/motoOrg.js';
 import { loadCfnYaml } from './cfnTemplates.js';
-import { createStack, type MotoSkipped, motoCompatible, packageOnce } from './packagedStack.js';
+import {
+  createStack,
+  type MotoSkipped,
+  motoCompatible,
+  PACKAGED_ORG_ID,
+  packageOnce,
+} from './packagedStack.js';
 import { lambdaContext, type SlackReceiver, startSlackReceiver } from './pipelineFixture.js';
 
 /**
@@ -42,7 +48,7 @@ const root = resolve(import.meta.dirname, '../../..');
 const AUDIT = '123456789012';
 const MEMBER = '111111111111';
 const MANAGEMENT = '222222222222';
-const ORG_ID = 'o-exampleorgid';
+const ORG_ID = PACKAGED_ORG_ID;
 const BUCKET = 'trustwatch-deployment';
 const STACK = 'trustwatch-prod';
 

@@ -28,8 +28,12 @@ import {
  */
 const CACHE_PREFIX = 'trustwatch-package-cache-';
 
+/** The organization the packaged stack is for: `orgId` has no default (deployments pass their own). */
+export const PACKAGED_ORG_ID = 'o-exampleorgid';
+
 export function packageOnce(root: string): string {
   const hash = createHash('sha256');
+  hash.update(PACKAGED_ORG_ID);
   const files = ['serverless.yml', 'package-lock.json'];
   for (const dir of ['lib', 'functions']) {
     for (const f of readdirSync(join(root, dir), { recursive: true }).map(String).sort()) {
@@ -62,12 +66,16 @@ export function packageOnce(root: string): string {
   delete env.AWS_PROFILE;
   delete env.AWS_ENDPOINT_URL;
   delete env.AWS_SESSION_TOKEN;
-  const res = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', work], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
+  const res = spawnSync(
+    join(root, 'node_modules/.bin/osls'),
+    ['package', '--package', work, `--param=orgId=${PACKAGED_ORG_ID}`],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 240_000,
+    },
+  );
   if (res.status !== 0) {
     rmSync(work, { recursive: true, force: true });
     throw new Error(`osls package failed (${res.status}):\n${res.stdout}${res.stderr}`);

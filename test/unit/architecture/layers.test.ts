@@ -26,6 +26,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['state', 'snapshot', 'roleindex', 'aws', 'dedup', 'config', 'routing', 'audit'],
   // Composition: the explain pipeline, alerts, the CLI, deployment templates.
   ['explain', 'alerts', 'cli', 'deploy'],
+  // The package: the library API (lib/index.ts, its `exports` entry) and the build of dist/.
+  ['index.ts', 'build'],
 ];
 
 /** Layers that must be pure functions of their inputs. */

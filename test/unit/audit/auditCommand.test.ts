@@ -136,18 +136,20 @@ describe('trustwatch audit: exit status as a CI gate', () => {
   it.each([
     [['--demo', '--format', 'yaml'], 'unknown format `yaml`'],
     [['--demo', '--fail-on', 'severe'], 'unknown severity `severe`'],
-    [['--demo', '--accounts', '12345'], 'account `12345` is not a 12-digit account id'],
+    [['--demo', '--accounts', '12345'], '`12345` is not a valid value for `--accounts`'],
     [['--fail-on', 'high'], 'pass `--snapshot FILE`, `--live` (your AWS credentials) or `--demo`'],
-    [['--demo', '--live'], 'use one of `--snapshot`, `--live` and `--demo`, not several'],
+    [['--demo', '--live'], 'use only one of `--demo` and `--live`'],
     [['--snapshot', 'missing.json'], 'cannot read snapshot `missing.json`'],
     [['--snapshot', 'bad.json'], 'bad.json'],
-    [
-      ['--live', '--snapshot', 'x.json'],
-      'use one of `--snapshot`, `--live` and `--demo`, not several',
-    ],
+    [['--live', '--snapshot', 'x.json'], 'use only one of `--snapshot` and `--live`'],
     [['--demo', '--unused-days', '0'], '`--unused-days` must be a whole number from 1 to 400'],
-    [['--bogus'], 'unexpected argument `--bogus`'],
+    [['--bogus'], 'unknown option `--bogus` (see `trustwatch help audit`)'],
     [['--demo', '--suppressions', 'supp.json'], 'audit suppression in `supp.json` is invalid'],
+    [['--demo', '--concurrency', '4'], '`--concurrency` only applies with `--live`'],
+    [
+      ['--live', '--concurrency', '33'],
+      '`--concurrency` must be an integer from 1 to 32, got `33`',
+    ],
   ])('unusable input %j exits 2 with one line on stderr', async (args, message) => {
     const i = io({ 'bad.json': '{"snapshotVersion": 1,', 'supp.json': '[{"codes":["NOPE"]}]' });
     expect(await main(['audit', ...args], i)).toBe(2);
@@ -289,21 +291,25 @@ describe('trustwatch audit: formats', () => {
         'r',
         '--reader-role',
         'reader',
-        '--org-role',
+        '--org-role-arn',
         'arn:aws:iam::444444444444:role/org',
         '--now',
         '2026-01-01T00:00:00Z',
       ]),
     ).toMatchObject({
       live: true,
-      profile: 'p',
-      region: 'eu-west-1',
+      aws: {
+        profile: 'p',
+        region: 'eu-west-1',
+        'reader-role': 'reader',
+        'org-role-arn': 'arn:aws:iam::444444444444:role/org',
+      },
       regions: ['eu-west-1', 'us-east-1'],
       forwardRule: 'r',
-      readerRole: 'reader',
-      orgRole: 'arn:aws:iam::444444444444:role/org',
       unusedDays: 90,
+      concurrency: 8,
     });
+    expect(parseAuditArgs(['--live', '--concurrency', '32']).concurrency).toBe(32);
   });
 });
 

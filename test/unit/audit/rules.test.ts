@@ -5,6 +5,7 @@ import { AUDIT_RULES } from '../../../lib/audit/auditRules.js';
 import { FINDING_CODE_LIST, type FindingCode } from '../../../lib/audit/findingCodes.js';
 import { oidcIssuerOf, subSpansTenants } from '../../../lib/audit/oidcFacts.js';
 import { narrowSub } from '../../../lib/audit/rules/oidcSubWildcardTooBroad.js';
+import { tfLabel } from '../../../lib/fixes/fixCommands.js';
 import { parsePolicyDocument } from '../../../lib/policy/parsePolicyDocument.js';
 import {
   allow,
@@ -1551,7 +1552,9 @@ describe('audit rules (table-driven, each case citing the AWS reason)', () => {
           expect(st).not.toHaveProperty('NotResource');
         }
         expect(f.fix.awsCli).toContain(`aws iam update-assume-role-policy --role-name '${r.name}'`);
-        expect(f.fix.terraform).toContain('assume_role_policy = jsonencode(');
+        expect(f.fix.terraform).toContain(
+          `assume_role_policy = data.aws_iam_policy_document.${tfLabel(r.name)}_trust.json`,
+        );
         // Apply it: the same finding must be gone (fingerprints are index-free).
         const patched = { ...r, trustPolicy: parsePolicyDocument(json, '$') };
         const again = auditRole(patched, ctx).findings.map((x) => x.fingerprint);

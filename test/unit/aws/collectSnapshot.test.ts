@@ -15,7 +15,12 @@ import {
   ListTargetsForPolicyCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  STSServiceException,
+} from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -228,6 +233,7 @@ describe('snapshot --resume', () => {
 
   it('starts afresh when the file does not exist yet', async () => {
     iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [] });
+    sts.on(GetCallerIdentityCommand).resolves({ Account: MGMT, Arn: `arn:aws:iam::${MGMT}:root` });
     const io = memoryIo({ env: {} });
     // The mocked clients never resolve credentials: the default chain is not consulted.
     expect(await snapshotCommand(['--out', 'new.json', '--resume', '--accounts', A], io)).toBe(0);

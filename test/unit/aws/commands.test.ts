@@ -41,7 +41,7 @@ describe('parseSnapshotArgs', () => {
       accounts: ['111111111111', '222222222222'],
       resume: true,
       concurrency: 8,
-      live: { ownProfiles: true, profile: 'p' },
+      aws: { profile: 'p' },
     });
   });
 

@@ -661,7 +661,11 @@ describe.each(['explain', 'audit'] as const)(
 
 describe('trustwatch options', () => {
   it.each([
-    [['explain', '--demo', '--bogus', SAMPLE], 'explain', 'unknown option `--bogus`'],
+    [
+      ['explain', '--demo', '--bogus', SAMPLE],
+      'explain',
+      'unknown option `--bogus` (see `trustwatch help explain`)',
+    ],
     [
       ['explain', '--demo', '--format', 'xml', SAMPLE],
       'explain',
@@ -692,13 +696,17 @@ describe('trustwatch options', () => {
     [['explain', '--demo', '--format=', SAMPLE], 'explain', 'option `--format` needs a value'],
     [['explain', '--snapshot', ROOT, SAMPLE], 'explain', `it is a directory (file \`${ROOT}\`)`],
     [['audit', '--snapshot='], 'audit', 'option `--snapshot` needs a value'],
-    [['audit', '--bogus'], 'audit', 'unexpected argument `--bogus`'],
+    [['audit', '--bogus'], 'audit', 'unknown option `--bogus` (see `trustwatch help audit`)'],
     [
       ['audit', '--demo', '--format', 'xml'],
       'audit',
       'unknown format `xml` (expected text, json or markdown)',
     ],
-    [['audit', SAMPLE], 'audit', `unexpected argument \`${SAMPLE}\``],
+    [
+      ['audit', SAMPLE],
+      'audit',
+      `unexpected argument \`${SAMPLE}\` (see \`trustwatch help audit\`)`,
+    ],
     [
       ['audit', '--format', 'json'],
       'audit',

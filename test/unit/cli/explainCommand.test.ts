@@ -34,7 +34,7 @@ describe('parseExplainArgs', () => {
     [['--snapshot', 's.json', 'e.json'], { snapshot: 's.json', input: 'e.json' }],
     [
       ['--live', '--profile', 'p', '--region', 'eu-west-1', 'e.json'],
-      { live: true, profile: 'p', region: 'eu-west-1' },
+      { live: true, aws: { profile: 'p', region: 'eu-west-1' } },
     ],
   ])('%j', (argv, expected) => {
     expect(parseExplainArgs(argv)).toMatchObject(expected);
@@ -48,9 +48,14 @@ describe('parseExplainArgs', () => {
     [['--demo', 'a.json', 'b.json'], /expected one input, got 2/],
     [['--demo', '--message', 'x', 'e.json'], /either `--message TEXT` or an input file/],
     [['--demo', '--profile', 'p', 'e.json'], /only apply with `--live`/],
+    [['--demo', '--account-profile', '222222222222=p', 'e.json'], /only apply with `--live`/],
     [['e.json'], /pass `--snapshot FILE`, `--live` \(your AWS credentials\) or `--demo`/],
-    [['--live', '--snapshot', 's.json', 'e.json'], /one of `--snapshot`, `--live` and `--demo`/],
-    [['--demo', '--snapshot', 's.json', 'e.json'], /one of `--snapshot`, `--live` and `--demo`/],
+    [['--live', '--snapshot', 's.json', 'e.json'], /only one of `--snapshot` and `--live`/],
+    [['--demo', '--snapshot', 's.json', 'e.json'], /only one of `--demo` and `--snapshot`/],
+    [
+      ['--demo', '--routes', 'r.json', '--format', 'slack', 'e.json'],
+      /`--routes` prints text or json, not slack/,
+    ],
   ])('rejects %j', (argv, message) => {
     expect(() => parseExplainArgs(argv)).toThrow(ConfigError);
     expect(() => parseExplainArgs(argv)).toThrow(message);

@@ -114,8 +114,9 @@ describe('main: an unexpected error inside a command', () => {
   });
 });
 
-describe('the trustwatch bin (a real process)', () => {
-  const bin = join(ROOT, 'lib/cli/bin.js');
+describe('the trustwatch process (lib/cli/cli.ts, bundled into the bin)', () => {
+  // On the sources, as the tests are; test/install/checkInstall.sh runs the built bin.
+  const cli = ['--import', 'tsx', join(ROOT, 'lib/cli/cli.ts')];
   it.each([
     [
       ['explain', '--demo', '--format', 'json', join(ROOT, 'no-such-file.json')],
@@ -128,7 +129,7 @@ describe('the trustwatch bin (a real process)', () => {
       /^trustwatch explain: unknown format `xml` \(expected text, json or slack\)\n$/,
     ],
   ])('%j exits %i with one line on stderr', (argv, status, line) => {
-    const r = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', cwd: ROOT });
+    const r = spawnSync(process.execPath, [...cli, ...argv], { encoding: 'utf8', cwd: ROOT });
     expect(r.status).toBe(status);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(line);

@@ -114,7 +114,7 @@ describe('the routing file DEPLOYMENT.md shows', () => {
   it('is the example the tests route with, and valid', () => {
     const root = join(import.meta.dirname, '../../..');
     const doc = readFileSync(join(root, 'lib/deploy/DEPLOYMENT.md'), 'utf8');
-    const section = doc.slice(doc.indexOf('## 7. Routing alerts'));
+    const section = doc.slice(doc.indexOf('## Reference: routing alerts'));
     const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
     const example = readFileSync(join(root, 'lib/deploy/examples/routes.json'), 'utf8');
     expect(JSON.parse(block)).toEqual(JSON.parse(example));
