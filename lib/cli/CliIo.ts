@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors/TrustwatchError.js';
 
 /** What a command may touch of the outside world; tests pass a fake. */
