@@ -4,6 +4,7 @@ import { withCallBudget } from '../../../lib/aws/callBudget.js';
 import { createClientFactory } from '../../../lib/aws/clients.js';
 import { createLiveStateSource } from '../../../lib/aws/createLiveStateSource.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
+import { explainCommand } from '../../../lib/cli/explainCommand.js';
 import { snapshotCommand } from '../../../lib/cli/snapshotCommand.js';
 import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
 import { explainEvent } from '../../../lib/explain/explainEvent.js';
@@ -224,6 +225,32 @@ describe('call budget', () => {
     expect(JSON.stringify(unreadable)).toMatch(/budget of 3 AWS calls was spent/);
     // What the budget cut short is not cached: the next diagnosis reads it.
     expect((await explainEvent(ev, live)).causes[0]?.code).toBe('TRUST_PRINCIPAL_NOT_TRUSTED');
+  });
+
+  it('`explain --live --call-budget N` gives each diagnosis N AWS calls and names what it could not read', async () => {
+    const record = (org.scenarios[0] as { record: Record<string, unknown> }).record;
+    const run = async (budget: string, records: unknown[]) => {
+      const io = memoryIo({ files: { 'ev.json': JSON.stringify(records) } });
+      const code = await explainCommand(
+        ['--live', '--call-budget', budget, '--format', 'json', 'ev.json'],
+        io,
+      );
+      expect(io.err()).toBe('');
+      expect(code).toBe(0);
+      return (JSON.parse(io.out()) as { diagnoses: Diagnosis[] }).diagnoses;
+    };
+    // Two different denials in one run: neither fans out past 2 calls, both say so.
+    const second = (org.scenarios[1] as { record: Record<string, unknown> }).record;
+    const short = await run('2', [record, second]);
+    expect(short).toHaveLength(2);
+    for (const d of short) {
+      const unreadable = d.causes.filter((c) => c.code === 'INSUFFICIENT_DATA');
+      expect(unreadable.length).toBeGreaterThan(0);
+      expect(JSON.stringify(unreadable)).toMatch(/budget of 2 AWS calls was spent/);
+    }
+    // The default budget is enough for the same denial: the real cause.
+    const full = await run('60', [record]);
+    expect(full[0]?.causes[0]?.code).toBe('TRUST_PRINCIPAL_NOT_TRUSTED');
   });
 
   it('50 concurrent diagnoses of one denial read the role once', async () => {
