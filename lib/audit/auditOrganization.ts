@@ -4,6 +4,7 @@ import type { AccountAudit } from './AuditFinding.js';
 import type { AuditReport } from './AuditReport.js';
 import type { AuditOrganization } from './AuditRule.js';
 import { type AccountAuditOptions, auditAccount } from './auditAccount.js';
+import type { JournaledAccount } from './auditJournal.js';
 import type { BlindSpotReader } from './blindspots/BlindSpotReader.js';
 import { checkBlindSpots } from './blindspots/checkBlindSpots.js';
 import type { BlindSpot } from './blindspots/evaluateBlindSpots.js';
@@ -23,6 +24,17 @@ export interface OrganizationAuditOptions
   readonly accountConcurrency?: number;
   /** Told after each account is audited (progress of a long live audit). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Accounts an interrupted run already audited (its journal): taken as they
+   * are, their roles not read again.
+   */
+  readonly resumed?: ReadonlyMap<string, JournaledAccount>;
+  /**
+   * Told of each account audited without an error, before the next is
+   * started on that worker (the journal of a resumable run). An account
+   * whose roles could not be read is not told: a resume audits it again.
+   */
+  readonly onAccount?: (account: JournaledAccount) => Promise<void>;
 }
 
 /** Reads the organization as the rules need it; `null` (with a warning) when it cannot be read. */
@@ -63,13 +75,24 @@ export async function auditOrganization(
   // First pass: role listings (cached by the source), for the role-path lookup;
   // as many accounts at once as the audit itself, never every account at once.
   const paths = new Map<string, string>();
+  const pathsOf = new Map<string, (readonly [string, string])[]>();
+  for (const [id, done] of opts.resumed ?? []) {
+    pathsOf.set(id, [...done.rolePaths]);
+    for (const [name, path] of done.rolePaths) paths.set(`${id}/${name}`, path);
+  }
   let listed = 0;
   await Promise.all(
     Array.from({ length: limit }, async () => {
       while (listed < ids.length) {
         const id = ids[listed++] as string;
+        if (pathsOf.has(id)) continue;
         const roles = await source.roles(id);
-        if (roles.ok) for (const r of roles.value) paths.set(`${id}/${r.name}`, r.path);
+        if (!roles.ok) continue;
+        pathsOf.set(
+          id,
+          roles.value.map((r) => [r.name, r.path] as const),
+        );
+        for (const r of roles.value) paths.set(`${id}/${r.name}`, r.path);
       }
     }),
   );
@@ -83,16 +106,30 @@ export async function auditOrganization(
       while (next < ids.length) {
         const i = next++;
         const id = ids[i] as string;
-        accounts[i] = await auditAccount(source, id, { ...opts, organization, rolePath });
-        if (opts.blindSpots !== undefined) {
-          blind.push(
-            ...(await checkBlindSpots(
-              opts.blindSpots.reader,
-              id,
-              opts.blindSpots.regions,
-              opts.blindSpots.ruleName,
-            )),
-          );
+        const kept = opts.resumed?.get(id);
+        if (kept !== undefined) {
+          accounts[i] = kept.audit;
+          blind.push(...kept.blindSpots);
+        } else {
+          const audit = await auditAccount(source, id, { ...opts, organization, rolePath });
+          const spots =
+            opts.blindSpots === undefined
+              ? []
+              : await checkBlindSpots(
+                  opts.blindSpots.reader,
+                  id,
+                  opts.blindSpots.regions,
+                  opts.blindSpots.ruleName,
+                );
+          accounts[i] = audit;
+          blind.push(...spots);
+          if (audit.error === undefined)
+            await opts.onAccount?.({
+              accountId: id,
+              audit,
+              blindSpots: spots,
+              rolePaths: pathsOf.get(id) ?? [],
+            });
         }
         done += 1;
         opts.onProgress?.(done, ids.length);

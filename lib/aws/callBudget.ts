@@ -38,6 +38,11 @@ export class CallBudgetSpent extends AwsReadError {
   }
 }
 
+/** AWS calls one diagnosis may make by default: the Lambda's `TRUSTWATCH_CALL_BUDGET` and the CLI's `--call-budget`. */
+export const DEFAULT_CALL_BUDGET = 60;
+/** The largest budget either accepts. */
+export const MAX_CALL_BUDGET = 1000;
+
 const storage = new AsyncLocalStorage<CallBudget | null>();
 
 /** Runs `fn` with a fresh budget of `limit` AWS calls. */

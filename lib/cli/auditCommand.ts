@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AuditReport } from '../audit/AuditReport.js';
 import { type AccountAuditOptions, DEFAULT_UNUSED_DAYS } from '../audit/auditAccount.js';
+import { type JournaledAccount, journalLine, parseAuditJournal } from '../audit/auditJournal.js';
 import { auditOrganization } from '../audit/auditOrganization.js';
 import { parseAuditSuppressions } from '../audit/auditSuppressions.js';
 import { DEFAULT_FORWARD_RULE_NAME } from '../audit/blindspots/BlindSpotReader.js';
@@ -53,6 +55,10 @@ export interface AuditArgs {
   readonly help: boolean;
   /** Accounts audited at once with --live. */
   readonly concurrency: number;
+  /** JSON Lines file each audited account is appended to (--live), so a run can be resumed. */
+  readonly journal?: string;
+  /** Keep the accounts the journal holds and audit only the others. */
+  readonly resume: boolean;
 }
 
 /** Most accounts `--concurrency` reads at once. */
@@ -119,6 +125,15 @@ Every finding comes with a verified fix (trust policy JSON, AWS CLI, Terraform).
       value: 'N',
       help: `accounts read at the same time with --live (default ${DEFAULT_ACCOUNT_CONCURRENCY}, at most ${MAX_CONCURRENCY});\nthe AWS calls and wall time per account are reported on stderr`,
     },
+    journal: {
+      type: 'string',
+      value: 'FILE',
+      help: 'with --live, append each audited account to FILE (JSON Lines) as it finishes;\nremoved once every account was audited, kept when the run stops or accounts\nfailed, so `--journal FILE --resume` audits only the accounts missing from it',
+    },
+    resume: {
+      type: 'boolean',
+      help: 'keep the accounts --journal FILE holds (same options, same "now"), audit the rest;\nthe report is the one a clean run would print',
+    },
     ...AWS_OPTIONS,
   },
   exitCodes: [
@@ -176,12 +191,20 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     throw new ConfigError(
       `\`--concurrency\` must be an integer from 1 to ${MAX_CONCURRENCY}, got \`${concurrencyText}\``,
     );
+  const journal = values.journal;
+  if (!live && journal !== undefined)
+    throw new ConfigError('`--journal` only applies with `--live`');
+  const resume = values.resume === true;
+  if (resume && journal === undefined)
+    throw new ConfigError('`--resume` needs `--journal FILE` (the journal of the run to resume)');
   return {
     live,
     demo,
     help,
     aws,
     format,
+    resume,
+    ...(journal === undefined ? {} : { journal }),
     ...(failOn === undefined ? {} : { failOn: failOn as Severity }),
     ...(accounts === undefined ? {} : { accounts }),
     ...(regions === undefined ? {} : { regions }),
@@ -217,17 +240,98 @@ async function readOptional(
   }
 }
 
+/**
+ * What shapes an audit's findings besides the IAM state: a run may only be
+ * resumed with the same (the journal's header keeps it).
+ */
+export function journalSettings(
+  args: AuditArgs,
+  regions: readonly string[],
+  suppressionsText: string | undefined,
+  denialsText: string | undefined,
+): string {
+  const digest = (text: string | undefined) =>
+    text === undefined ? null : createHash('sha256').update(text).digest('hex');
+  return JSON.stringify({
+    accounts: args.accounts ?? null,
+    profile: args.aws.profile ?? null,
+    readerRole: args.aws['reader-role'] ?? null,
+    regions,
+    forwardRule: args.forwardRule,
+    unusedDays: args.unusedDays,
+    suppressions: digest(suppressionsText),
+    denials: digest(denialsText),
+  });
+}
+
+interface OpenJournal {
+  /** Accounts the interrupted run audited (none on a fresh run). */
+  readonly resumed: ReadonlyMap<string, JournaledAccount>;
+  /** The time the audit judges against: the interrupted run's on a resume. */
+  readonly now: Date;
+  readonly append: (line: string) => Promise<void>;
+}
+
+/**
+ * Opens `--journal FILE`: with `--resume`, the accounts it holds (a missing
+ * file is a fresh start); otherwise a new journal, replacing an old one.
+ */
+async function openJournal(
+  io: CliIo,
+  args: AuditArgs,
+  run: { readonly settings: string; readonly now: Date },
+): Promise<OpenJournal> {
+  const file = args.journal as string;
+  const { appendText, removeFile } = io;
+  if (appendText === undefined || removeFile === undefined)
+    throw new ConfigError('`--journal` needs a file system to write to');
+  const append = (line: string) => appendText(file, line);
+  if (args.resume) {
+    let text: string | undefined;
+    try {
+      text = await io.readText(file);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT')
+        throw new InputError(`cannot read the journal \`${file}\`: ${describeReadError(err)}`, {
+          cause: err,
+        });
+    }
+    if (text !== undefined) {
+      const { header, accounts } = parseAuditJournal(text, file);
+      if (header.settings !== run.settings)
+        throw new ConfigError(
+          `the journal \`${file}\` is of an audit with other options (accounts, profile, reader role, regions, forward rule, unused days, suppressions or denials): resume with the same, or run without --resume`,
+        );
+      if (args.now !== undefined && args.now.toISOString() !== header.auditedAt)
+        throw new ConfigError(
+          `the journal \`${file}\` judged "unused" against ${header.auditedAt}: resume without --now or with that time`,
+        );
+      return { resumed: accounts, now: new Date(header.auditedAt), append };
+    }
+  }
+  await removeFile(file);
+  await append(
+    journalLine({
+      trustwatchAuditJournal: 1,
+      auditedAt: run.now.toISOString(),
+      settings: run.settings,
+    }),
+  );
+  return { resumed: new Map(), now: run.now, append };
+}
+
 export const auditCommand: Command = async (argv, io) => {
   const args = parseAuditArgs(argv);
   if (args.help) {
     io.stdout(renderHelp(AUDIT_COMMAND));
     return 0;
   }
+  const suppressionsText = await readOptional(io, args.suppressions, 'suppressions file');
+  const denialsText = await readOptional(io, args.denials, 'denials file');
   const suppressions = parseAuditSuppressions(
-    await readOptional(io, args.suppressions, 'suppressions file'),
+    suppressionsText,
     args.suppressions ?? 'suppressions',
   );
-  const denialsText = await readOptional(io, args.denials, 'denials file');
   const denials =
     denialsText === undefined ? [] : parseDenialSummaries(denialsText, args.denials ?? 'denials');
   const common: Omit<AccountAuditOptions, 'organization' | 'now'> = {
@@ -243,6 +347,14 @@ export const auditCommand: Command = async (argv, io) => {
       ...liveOptions,
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
     });
+    const regions = args.regions ?? [liveOptions.region ?? 'us-east-1'];
+    const journal =
+      args.journal === undefined
+        ? undefined
+        : await openJournal(io, args, {
+            settings: journalSettings(args, regions, suppressionsText, denialsText),
+            now: args.now ?? io.now(),
+          });
     const started = performance.now();
     // Only on a terminal (stderr): first the roles of every account, then the audit proper.
     const progress = progressLine(io);
@@ -251,20 +363,40 @@ export const auditCommand: Command = async (argv, io) => {
     );
     report = await auditOrganization(source, {
       ...common,
-      now: args.now ?? io.now(),
+      now: journal?.now ?? args.now ?? io.now(),
       fetchDetails: true,
+      ...(journal === undefined
+        ? {}
+        : {
+            resumed: journal.resumed,
+            onAccount: (account: JournaledAccount) => journal.append(journalLine(account)),
+          }),
       state: { kind: 'live', label: liveStateLabel(args.aws.profile, io.env) },
       accountConcurrency: args.concurrency,
       onProgress: (done, total) => progress.update(`audited ${done}/${total} accounts`),
       ...(args.accounts === undefined ? {} : { accounts: args.accounts }),
       blindSpots: {
         reader: live.blindSpots,
-        regions: args.regions ?? [liveOptions.region ?? 'us-east-1'],
+        regions,
         ruleName: args.forwardRule,
       },
     });
     progress.done();
+    const kept = journal?.resumed.size ?? 0;
     report = { ...report, warnings: [...report.warnings, `${live.counter.count} AWS call(s)`] };
+    if (journal !== undefined && args.journal !== undefined) {
+      const failed = report.accounts.filter((a) => a.error !== undefined).length;
+      if (kept > 0)
+        io.stderr(
+          `trustwatch audit: ${kept} account(s) kept from the journal \`${args.journal}\`, not read again\n`,
+        );
+      // Complete: the journal has served. Otherwise it stays for the next --resume.
+      if (failed === 0) await io.removeFile?.(args.journal);
+      else
+        io.stderr(
+          `trustwatch audit: ${failed} account(s) could not be audited: \`--journal ${args.journal} --resume\` audits only those\n`,
+        );
+    }
     const n = Math.max(1, report.accounts.length);
     const wall = performance.now() - started;
     io.stderr(

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_CALL_BUDGET, MAX_CALL_BUDGET } from '../aws/callBudget.js';
 import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
 import { explainAll } from '../explain/explainEvent.js';
 import { liveStateLabel, noStateMessage, type StateLabel } from '../iam/StateLabel.js';
@@ -66,6 +67,11 @@ export const EXPLAIN_COMMAND = {
       value: 'FILE',
       help: 'print where each diagnosis would go under this routing file\n(rule, destinations, and why earlier rules did not match); text or json',
     },
+    'call-budget': {
+      type: 'string',
+      value: 'N',
+      help: `AWS calls one diagnosis may make with --live (default ${DEFAULT_CALL_BUDGET}, at most ${MAX_CALL_BUDGET});\npast it, what it could not read is reported as INSUFFICIENT_DATA`,
+    },
     ...AWS_OPTIONS,
   },
   exitCodes: [
@@ -89,6 +95,8 @@ export interface ExplainArgs {
   readonly help: boolean;
   /** A routing file: print where each diagnosis would go instead of the explanation. */
   readonly routes?: string;
+  /** AWS calls one diagnosis may make (`--live` only). */
+  readonly callBudget: number;
 }
 
 /** Parses `explain`'s arguments; throws `ConfigError` for anything it does not know. */
@@ -117,6 +125,14 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
       'the AWS options (`--profile`, `--region`, `--account-profile`, …) only apply with `--live`',
     );
   }
+  const budgetText = values['call-budget'];
+  if (!live && budgetText !== undefined)
+    throw new ConfigError('`--call-budget` only applies with `--live`');
+  const callBudget = budgetText === undefined ? DEFAULT_CALL_BUDGET : Number(budgetText);
+  if (!Number.isInteger(callBudget) || callBudget < 1 || callBudget > MAX_CALL_BUDGET)
+    throw new ConfigError(
+      `\`--call-budget\` must be an integer from 1 to ${MAX_CALL_BUDGET}, got \`${budgetText}\``,
+    );
   if (values.routes !== undefined && format === 'slack') {
     throw new ConfigError('`--routes` prints text or json, not slack');
   }
@@ -126,6 +142,7 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
     help,
     aws,
     format,
+    callBudget,
     input: positionals[0] ?? '',
     ...(message === undefined ? {} : { message }),
     ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
@@ -213,7 +230,9 @@ export const explainCommand: Command = async (argv, io) => {
   // with a reason naming both files.
   const intake: IntakeResult = dropDuplicateEvents({ events, skipped });
   const { source, state } = await stateSource(args, io);
-  const out = { ...(await explainAll(intake, source)), state };
+  // Live, a diagnosis never fans out past its budget (the Lambda's TRUSTWATCH_CALL_BUDGET).
+  const budget = args.live ? { callBudget: args.callBudget } : {};
+  const out = { ...(await explainAll(intake, source, undefined, budget)), state };
   if (routes !== undefined && args.routes !== undefined) {
     const routed = await routeDiagnoses(routes, out.diagnoses, source);
     io.stdout(

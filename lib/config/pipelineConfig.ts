@@ -1,3 +1,4 @@
+import { DEFAULT_CALL_BUDGET, MAX_CALL_BUDGET } from '../aws/callBudget.js';
 import { CAUSE_CODE_LIST, type CauseCode } from '../diagnosis/causeCodes.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
 import { envInteger, envText } from '../validation/envVariable.js';
@@ -103,7 +104,7 @@ const envSchema = z.object({
   TRUSTWATCH_DENIAL_RETENTION_DAYS: envInteger(1, 365, 30),
   TRUSTWATCH_SUPPRESSIONS: envText,
   TRUSTWATCH_ROLE_INDEX_TABLE_NAME: z.pipe(envText, z.optional(z.string().check(z.minLength(3)))),
-  TRUSTWATCH_CALL_BUDGET: envInteger(10, 1000, 60),
+  TRUSTWATCH_CALL_BUDGET: envInteger(10, MAX_CALL_BUDGET, DEFAULT_CALL_BUDGET),
 });
 
 /** Parses the suppression list (a JSON array), naming the failing entry. */

@@ -1,3 +1,4 @@
+import { withCallBudget } from '../aws/callBudget.js';
 import type { Diagnosis, ExplainOutput } from '../diagnosis/Diagnosis.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { DenialEvent, IntakeResult } from '../intake/DenialEvent.js';
@@ -31,16 +32,26 @@ export async function explainEvent(
 /**
  * Explains every event of an intake result, in order, and lists what was
  * skipped. Reads are shared across the batch (`memoizeSource`), and so are
- * diagnoses of repeated denials (`memo`).
+ * diagnoses of repeated denials (`memo`). With `callBudget`, each diagnosis
+ * may send at most that many AWS calls (lib/aws/callBudget.ts): past it, what
+ * it could not read is INSUFFICIENT_DATA; a read shared from an earlier
+ * diagnosis of the batch costs nothing.
  */
 export async function explainAll(
   input: IntakeResult,
   source: IamStateSource,
   memo: DiagnosisMemo = new DiagnosisMemo(),
+  options: { readonly callBudget?: number } = {},
 ): Promise<ExplainOutput> {
   const diagnoses: Diagnosis[] = [];
   const batch = memoizeSource(source);
-  for (const event of input.events) diagnoses.push(await explainEvent(event, batch, memo));
+  const { callBudget } = options;
+  for (const event of input.events) {
+    const explain = () => explainEvent(event, batch, memo);
+    diagnoses.push(
+      await (callBudget === undefined ? explain() : withCallBudget(callBudget, explain)),
+    );
+  }
   return {
     diagnoses,
     skipped: input.skipped.map((s) => ({

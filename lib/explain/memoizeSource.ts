@@ -1,5 +1,9 @@
 import type { IamStateSource } from '../state/IamStateSource.js';
 
+function isFailure(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
+}
+
 /**
  * Wraps a state source so that each distinct read is made once: the same
  * organization, OU path, role or policy set asked for by many events of one
@@ -12,8 +16,20 @@ export function memoizeSource(source: IamStateSource): IamStateSource {
   const memo = <T>(key: string, read: () => Promise<T>): Promise<T> => {
     let hit = cache.get(key) as Promise<T> | undefined;
     if (hit === undefined) {
-      hit = read();
-      cache.set(key, hit);
+      const pending = read();
+      hit = pending;
+      cache.set(key, pending);
+      // A read that failed is not the batch's answer: the next event asks the
+      // source again, which keeps what it may keep (a live source caches a
+      // denial for its negative TTL but not a read its call budget cut short).
+      pending.then(
+        (r) => {
+          if (isFailure(r) && cache.get(key) === pending) cache.delete(key);
+        },
+        () => {
+          if (cache.get(key) === pending) cache.delete(key);
+        },
+      );
     }
     return hit;
   };

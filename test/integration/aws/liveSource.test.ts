@@ -4,6 +4,8 @@ import { withCallBudget } from '../../../lib/aws/callBudget.js';
 import { createClientFactory } from '../../../lib/aws/clients.js';
 import { createLiveStateSource } from '../../../lib/aws/createLiveStateSource.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
+import { auditCommand } from '../../../lib/cli/auditCommand.js';
+import { explainCommand } from '../../../lib/cli/explainCommand.js';
 import { snapshotCommand } from '../../../lib/cli/snapshotCommand.js';
 import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
 import { explainEvent } from '../../../lib/explain/explainEvent.js';
@@ -226,6 +228,32 @@ describe('call budget', () => {
     expect((await explainEvent(ev, live)).causes[0]?.code).toBe('TRUST_PRINCIPAL_NOT_TRUSTED');
   });
 
+  it('`explain --live --call-budget N` gives each diagnosis N AWS calls and names what it could not read', async () => {
+    const record = (org.scenarios[0] as { record: Record<string, unknown> }).record;
+    const run = async (budget: string, records: unknown[]) => {
+      const io = memoryIo({ files: { 'ev.json': JSON.stringify(records) } });
+      const code = await explainCommand(
+        ['--live', '--call-budget', budget, '--format', 'json', 'ev.json'],
+        io,
+      );
+      expect(io.err()).toBe('');
+      expect(code).toBe(0);
+      return (JSON.parse(io.out()) as { diagnoses: Diagnosis[] }).diagnoses;
+    };
+    // Two different denials in one run: neither fans out past 2 calls, both say so.
+    const second = (org.scenarios[1] as { record: Record<string, unknown> }).record;
+    const short = await run('2', [record, second]);
+    expect(short).toHaveLength(2);
+    for (const d of short) {
+      const unreadable = d.causes.filter((c) => c.code === 'INSUFFICIENT_DATA');
+      expect(unreadable.length).toBeGreaterThan(0);
+      expect(JSON.stringify(unreadable)).toMatch(/budget of 2 AWS calls was spent/);
+    }
+    // The default budget is enough for the same denial: the real cause.
+    const full = await run('60', [record]);
+    expect(full[0]?.causes[0]?.code).toBe('TRUST_PRINCIPAL_NOT_TRUSTED');
+  });
+
   it('50 concurrent diagnoses of one denial read the role once', async () => {
     const live = await liveSource();
     const ev = event((org.scenarios[0] as { record: Record<string, unknown> }).record);
@@ -238,5 +266,65 @@ describe('call budget', () => {
     const single = once.callCount();
     await explainEvent(ev, once);
     expect(live.callCount() - before).toBe(once.callCount() - single);
+  });
+});
+
+describe('audit --live --journal FILE --resume', () => {
+  const NOW = '2026-11-20T09:00:00.000Z';
+  const audit = async (io: ReturnType<typeof memoryIo>, extra: string[]) =>
+    auditCommand(['--live', '--format', 'json', '--now', NOW, '--concurrency', '1', ...extra], io);
+  /** The report without the run's own AWS call count (a resumed run makes fewer). */
+  const report = (out: string) => {
+    const r = JSON.parse(out) as { warnings: string[] };
+    return { ...r, warnings: r.warnings.filter((w) => !/AWS call\(s\)$/.test(w)) };
+  };
+
+  it("an audit interrupted mid-run continues where it stopped and prints the clean run's report", async () => {
+    const cleanIo = memoryIo();
+    expect(await audit(cleanIo, [])).toBe(0);
+    const clean = report(cleanIo.out());
+    const audited = (clean as unknown as { accounts: { accountId: string; error?: string }[] })
+      .accounts;
+    expect(audited.length).toBeGreaterThanOrEqual(3);
+
+    // First run: the process dies while journaling its second account.
+    const io1 = memoryIo();
+    const append = io1.appendText?.bind(io1);
+    let lines = 0;
+    io1.appendText = async (p, t) => {
+      if (++lines === 3) throw new Error('killed');
+      await append?.(p, t);
+    };
+    await expect(audit(io1, ['--journal', 'audit.jsonl'])).rejects.toThrow('killed');
+    const journal = io1.files.get('audit.jsonl') ?? '';
+    expect(journal.trim().split('\n')).toHaveLength(2); // header + one account
+
+    // Second run, same files: only the accounts missing from the journal are read.
+    const io2 = memoryIo({ files: Object.fromEntries(io1.files) });
+    expect(await audit(io2, ['--journal', 'audit.jsonl', '--resume'])).toBe(0);
+    expect(io2.err()).toMatch(
+      /1 account\(s\) kept from the journal `audit\.jsonl`, not read again/,
+    );
+    expect(report(io2.out())).toEqual(clean);
+    const calls = (out: string) => Number(/(\d+) AWS call\(s\)/.exec(out)?.[1] ?? Number.NaN);
+    expect(calls(io2.out())).toBeLessThan(calls(cleanIo.out()));
+    // The account without a reader role failed: the journal stays for the next --resume.
+    expect(audited.filter((a) => a.error !== undefined).map((a) => a.accountId)).toEqual([
+      org.accounts.noReader,
+    ]);
+    expect(io2.files.has('audit.jsonl')).toBe(true);
+    expect(io2.err()).toMatch(
+      /1 account\(s\) could not be audited: `--journal audit\.jsonl --resume` audits only those/,
+    );
+  });
+
+  it('refuses to resume a journal written with other options', async () => {
+    const io1 = memoryIo();
+    expect(await audit(io1, ['--journal', 'j.jsonl', '--unused-days', '30'])).toBeLessThan(2);
+    expect(io1.files.has('j.jsonl')).toBe(true); // kept: the account without a reader role failed
+    const io2 = memoryIo({ files: Object.fromEntries(io1.files) });
+    await expect(audit(io2, ['--journal', 'j.jsonl', '--resume'])).rejects.toThrow(
+      /is of an audit with other options/,
+    );
   });
 });

@@ -146,6 +146,8 @@ describe('trustwatch audit: exit status as a CI gate', () => {
     [['--bogus'], 'unknown option `--bogus` (see `trustwatch help audit`)'],
     [['--demo', '--suppressions', 'supp.json'], 'audit suppression in `supp.json` is invalid'],
     [['--demo', '--concurrency', '4'], '`--concurrency` only applies with `--live`'],
+    [['--demo', '--journal', 'j.jsonl'], '`--journal` only applies with `--live`'],
+    [['--live', '--resume'], '`--resume` needs `--journal FILE`'],
     [
       ['--live', '--concurrency', '33'],
       '`--concurrency` must be an integer from 1 to 32, got `33`',

@@ -34,8 +34,9 @@ describe('parseExplainArgs', () => {
     [['--snapshot', 's.json', 'e.json'], { snapshot: 's.json', input: 'e.json' }],
     [
       ['--live', '--profile', 'p', '--region', 'eu-west-1', 'e.json'],
-      { live: true, aws: { profile: 'p', region: 'eu-west-1' } },
+      { live: true, aws: { profile: 'p', region: 'eu-west-1' }, callBudget: 60 },
     ],
+    [['--live', '--call-budget', '5', 'e.json'], { live: true, callBudget: 5 }],
   ])('%j', (argv, expected) => {
     expect(parseExplainArgs(argv)).toMatchObject(expected);
   });
@@ -49,6 +50,9 @@ describe('parseExplainArgs', () => {
     [['--demo', '--message', 'x', 'e.json'], /either `--message TEXT` or an input file/],
     [['--demo', '--profile', 'p', 'e.json'], /only apply with `--live`/],
     [['--demo', '--account-profile', '222222222222=p', 'e.json'], /only apply with `--live`/],
+    [['--demo', '--call-budget', '5', 'e.json'], /`--call-budget` only applies with `--live`/],
+    [['--live', '--call-budget', '0', 'e.json'], /integer from 1 to 1000, got `0`/],
+    [['--live', '--call-budget', '2.5', 'e.json'], /integer from 1 to 1000/],
     [['e.json'], /pass `--snapshot FILE`, `--live` \(your AWS credentials\) or `--demo`/],
     [['--live', '--snapshot', 's.json', 'e.json'], /only one of `--snapshot` and `--live`/],
     [['--demo', '--snapshot', 's.json', 'e.json'], /only one of `--demo` and `--snapshot`/],
