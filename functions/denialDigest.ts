@@ -76,7 +76,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Den
     { loadRoutingConfig, singleDestinationTable },
     { readWeeklyDenials },
     { destinationPublisher },
-    { powertoolsSecretReader },
+    { powertoolsReadSecret },
     { slackAppApi },
     { memoizeUntilRejected },
     ddb,
@@ -87,7 +87,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Den
     import('../lib/alerts/destinations/routingConfig.js'),
     import('../lib/alerts/destinations/weeklyDenials.js'),
     import('../lib/alerts/destinations/destinationPublisher.js'),
-    import('../lib/alerts/destinations/readSecretRef.js'),
+    import('../lib/alerts/readSecret.js'),
     import('../lib/alerts/destinations/createDestinationSinks.js'),
     import('../lib/alerts/destinations/memoizeUntilRejected.js'),
     import('@aws-sdk/client-dynamodb'),
@@ -97,7 +97,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Den
   const config = loadPipelineConfig(process.env);
   const routing = loadRoutingConfig(process.env, config);
   const table = routing.table ?? singleDestinationTable(config);
-  const secrets = powertoolsSecretReader();
+  const secrets = powertoolsReadSecret();
   const api = slackAppApi(table, { ...routing, secrets });
   const doc = lib.DynamoDBDocumentClient.from(new ddb.DynamoDBClient({}));
   const key = (week: string, destination: string) => ({ pk: `dig#${week}#${destination}` });

@@ -1,10 +1,10 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DeliveryError } from '../../errors/TrustwatchError.js';
 import type { Destination } from '../../routing/RoutingTable.js';
+import { describeSecretLocation, type ReadSecret } from '../readSecret.js';
 import type { SlackPayload } from '../slackPayload.js';
 import { parseWebhookUrl } from '../webhookUrl.js';
 import { memoizeUntilRejected } from './memoizeUntilRejected.js';
-import { describeSecretRef, type SecretRefReader } from './readSecretRef.js';
 import { postSlackJson, type SlackWebApi } from './slackWebApi.js';
 
 /** One scheduled message for one destination (a team's audit digest, a weekly denial digest). */
@@ -19,7 +19,7 @@ export interface DestinationMessage {
 }
 
 export interface PublisherDeps {
-  readonly secrets: SecretRefReader;
+  readonly secrets: ReadSecret;
   /** Needed by `channel` destinations. */
   readonly api?: SlackWebApi;
   readonly sns?: { readonly client: SNSClient; readonly topicArn: string };
@@ -42,7 +42,12 @@ export function destinationPublisher(
       let url = urls.get(destination.name);
       if (url === undefined) {
         url = memoizeUntilRejected(async () =>
-          parseWebhookUrl(await deps.secrets(t.webhook), describeSecretRef(t.webhook)),
+          parseWebhookUrl(
+            await deps.secrets(t.webhook, {
+              what: `webhook of destination \`${destination.name}\``,
+            }),
+            describeSecretLocation(t.webhook),
+          ),
         );
         urls.set(destination.name, url);
       }
