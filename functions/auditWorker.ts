@@ -195,7 +195,20 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
           }),
     }),
     store,
-    finishRun: (runId) => finishRun(runId, { store, sinks, now }),
+    finishRun: (runId) =>
+      finishRun(runId, {
+        store,
+        sinks,
+        now,
+        disabled: (sink, message) => {
+          metrics.addMetric('SinkDisabled', MetricUnit.Count, 1);
+          logger.error('digest sink disabled until an operator acts; digest not sent there', {
+            runId,
+            sink,
+            error: message,
+          });
+        },
+      }),
     logger,
     metrics,
   };
