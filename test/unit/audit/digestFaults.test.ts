@@ -256,3 +256,49 @@ describe('finishRun with the routed digest: each team part recorded on its own',
     expect(disabled[1]).toMatch(/platform: slack webhook of `platform` disabled .*not called/);
   });
 });
+
+describe('destinationPublisher with progress (the weekly denial digest records its parts the same way)', () => {
+  it('Slack refused, SNS accepted: the retry posts to Slack only', async () => {
+    let posts = 0;
+    const answers = [400];
+    const fetch = (async () => {
+      const status = answers.shift() ?? 200;
+      if (status === 200) posts++;
+      return new Response(status === 200 ? 'ok' : 'invalid_payload', { status });
+    }) as typeof globalThis.fetch;
+    let published = 0;
+    const client = {
+      async send() {
+        published++;
+        return {};
+      },
+    } as unknown as SNSClient;
+    const publish = destinationPublisher({
+      secrets: async () => 'https://hooks.slack.com/services/T/B/P',
+      sns: { client, topicArn: 'arn:aws:sns:us-east-1:999999999999:trustwatch' },
+      fetch,
+    });
+    const done = new Set<string>();
+    const progress = {
+      delivered: (p: string) => done.has(p),
+      mark: async (p: string) => void done.add(p),
+    };
+    const platform = {
+      name: 'platform',
+      target: { kind: 'webhook', webhook: { kind: 'ssm', name: '/trustwatch/slack/platform' } },
+    } as const;
+    const message = {
+      slack: { text: 'digest', blocks: [] },
+      subject: 's',
+      json: '{}',
+      kind: 'denial-digest',
+    };
+    await expect(publish(platform, message, progress)).rejects.toThrow(
+      /webhook of `platform` failed \(status 400\)/,
+    );
+    expect([...done]).toEqual(['sns']);
+    await publish(platform, message, progress);
+    expect({ posts, published }).toEqual({ posts: 1, published: 1 });
+    expect([...done].sort()).toEqual(['slack', 'sns']);
+  });
+});
