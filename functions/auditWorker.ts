@@ -100,7 +100,6 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     { loadRoutingConfig },
     { routedDigestSink },
     { destinationPublisher },
-    { powertoolsSecretReader },
     { slackAppApi },
     ddb,
     lib,
@@ -119,7 +118,6 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
     import('../lib/alerts/destinations/routingConfig.js'),
     import('../lib/alerts/destinations/routeDigest.js'),
     import('../lib/alerts/destinations/destinationPublisher.js'),
-    import('../lib/alerts/destinations/readSecretRef.js'),
     import('../lib/alerts/destinations/createDestinationSinks.js'),
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/lib-dynamodb'),
@@ -136,13 +134,13 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
   const snsClient = new sns.SNSClient({});
   const routing = loadRoutingConfig(process.env, config);
   const table = routing.table;
-  const secrets = powertoolsSecretReader();
+  const secrets = powertoolsReadSecret();
   const api = table === undefined ? undefined : slackAppApi(table, { ...routing, secrets });
   const sinks = [
     ...(config.topicArn === undefined ? [] : [snsDigestSink(snsClient, config.topicArn)]),
     ...(config.slack === undefined
       ? []
-      : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, powertoolsReadSecret()) })]),
+      : [slackDigestSink({ webhookUrl: cachedWebhookUrl(config.slack, secrets) })]),
     // With routing, each team gets the digest of its own roles (lib/alerts/destinations/routeDigest.ts).
     ...(table === undefined
       ? []
@@ -197,7 +195,20 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
           }),
     }),
     store,
-    finishRun: (runId) => finishRun(runId, { store, sinks, now }),
+    finishRun: (runId) =>
+      finishRun(runId, {
+        store,
+        sinks,
+        now,
+        disabled: (sink, message) => {
+          metrics.addMetric('SinkDisabled', MetricUnit.Count, 1);
+          logger.error('digest sink disabled until an operator acts; digest not sent there', {
+            runId,
+            sink,
+            error: message,
+          });
+        },
+      }),
     logger,
     metrics,
   };

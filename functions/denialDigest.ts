@@ -3,7 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { DestinationMessage } from '../lib/alerts/destinations/destinationPublisher.js';
+import type {
+  DestinationMessage,
+  PublishProgress,
+} from '../lib/alerts/destinations/destinationPublisher.js';
 import {
   buildDenialDigests,
   denialDigestMessage,
@@ -18,8 +21,16 @@ export interface DenialDigestDeps {
   readonly table: RoutingTable;
   readonly readDenials: (weekStart: number) => Promise<readonly WeeklyDenial[]>;
   readonly source: () => Promise<IamStateSource>;
-  readonly publish: (destination: Destination, message: DestinationMessage) => Promise<void>;
-  /** Whether a week's digest was already sent to a destination, and recording that it was. */
+  readonly publish: (
+    destination: Destination,
+    message: DestinationMessage,
+    progress?: PublishProgress,
+  ) => Promise<void>;
+  /**
+   * Whether a week's digest was already sent to a destination, and recording
+   * that it was: `destination` is a name, or `<name>:slack` / `<name>:sns`
+   * for one part of it (so a retry re-sends only the part that failed).
+   */
   readonly sent: {
     has(week: string, destination: string): Promise<boolean>;
     mark(week: string, destination: string): Promise<void>;
@@ -39,8 +50,9 @@ export interface DenialDigestResult {
  * Weekly (Monday morning): last ISO week's denials per destination, routed
  * like their alerts, as top callers, roles and causes with counts, to each
  * destination's Slack and to SNS with the destination named. A destination
- * already sent this week's digest is skipped, so a retried invocation sends
- * only what failed; a failure throws after trying every destination.
+ * already sent this week's digest is skipped, and so is the part (Slack,
+ * SNS) of one that was, so a retried invocation sends only what failed; a
+ * failure throws after trying every destination.
  */
 export function createHandler(deps: DenialDigestDeps): () => Promise<DenialDigestResult> {
   return async () => {
@@ -52,8 +64,21 @@ export function createHandler(deps: DenialDigestDeps): () => Promise<DenialDiges
     for (const d of digests) {
       const destination = deps.table.destinations.get(d.destination);
       if (destination === undefined || (await deps.sent.has(week.label, d.destination))) continue;
+      const parts = ['slack', 'sns'] as const;
+      const done = new Set(
+        (
+          await Promise.all(
+            parts.map(async (p) =>
+              (await deps.sent.has(week.label, `${d.destination}:${p}`)) ? p : undefined,
+            ),
+          )
+        ).filter((p) => p !== undefined),
+      );
       try {
-        await deps.publish(destination, denialDigestMessage(d));
+        await deps.publish(destination, denialDigestMessage(d), {
+          delivered: (part) => done.has(part),
+          mark: (part) => deps.sent.mark(week.label, `${d.destination}:${part}`),
+        });
         await deps.sent.mark(week.label, d.destination);
         sent.push(d.destination);
       } catch (err) {
@@ -76,7 +101,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Den
     { loadRoutingConfig, singleDestinationTable },
     { readWeeklyDenials },
     { destinationPublisher },
-    { powertoolsSecretReader },
+    { powertoolsReadSecret },
     { slackAppApi },
     { memoizeUntilRejected },
     ddb,
@@ -87,7 +112,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Den
     import('../lib/alerts/destinations/routingConfig.js'),
     import('../lib/alerts/destinations/weeklyDenials.js'),
     import('../lib/alerts/destinations/destinationPublisher.js'),
-    import('../lib/alerts/destinations/readSecretRef.js'),
+    import('../lib/alerts/readSecret.js'),
     import('../lib/alerts/destinations/createDestinationSinks.js'),
     import('../lib/alerts/destinations/memoizeUntilRejected.js'),
     import('@aws-sdk/client-dynamodb'),
@@ -97,7 +122,7 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Den
   const config = loadPipelineConfig(process.env);
   const routing = loadRoutingConfig(process.env, config);
   const table = routing.table ?? singleDestinationTable(config);
-  const secrets = powertoolsSecretReader();
+  const secrets = powertoolsReadSecret();
   const api = slackAppApi(table, { ...routing, secrets });
   const doc = lib.DynamoDBDocumentClient.from(new ddb.DynamoDBClient({}));
   const key = (week: string, destination: string) => ({ pk: `dig#${week}#${destination}` });

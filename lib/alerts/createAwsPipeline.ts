@@ -10,7 +10,6 @@ import type { IamStateSource } from '../state/IamStateSource.js';
 import { AlertPipeline } from './AlertPipeline.js';
 import { createSinks } from './createSinks.js';
 import { createDestinationSinks } from './destinations/createDestinationSinks.js';
-import { powertoolsSecretReader } from './destinations/readSecretRef.js';
 import type { RoutingConfig } from './destinations/routingConfig.js';
 import { pipelineLogger, pipelineMetrics } from './powertoolsAdapters.js';
 import { powertoolsReadSecret } from './readSecret.js';
@@ -49,7 +48,7 @@ export function createAwsPipeline(
         ? undefined
         : createDestinationSinks(routing.config.table, {
             source: routing.source,
-            secrets: powertoolsSecretReader(),
+            secrets: powertoolsReadSecret(),
             doc,
             tableName: config.tableName,
             slackApiUrl: routing.config.slackApiUrl,

@@ -1,17 +1,33 @@
-import type { SlackWebhookSource } from '../config/pipelineConfig.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
 
-/** Where a secret string lives: an SSM SecureString parameter or a Secrets Manager secret. */
-export type SecretLocation = SlackWebhookSource;
+/**
+ * Where a secret string lives: an SSM SecureString parameter or a Secrets
+ * Manager secret. The single Slack webhook (`SlackWebhookSource`) and the
+ * routing file's secrets (`SecretRef`) are this shape.
+ */
+export type SecretLocation =
+  | { readonly kind: 'ssm'; readonly name: string }
+  | { readonly kind: 'secretsmanager'; readonly id: string };
 
 /**
- * The port every secret goes through (the Slack webhook of alerts, digests
- * and routed destinations): resolves the secret's string value or throws a
- * {@link ConfigError} naming the location and the environment variable to
- * fix. Adapters: {@link powertoolsReadSecret} (production), a function over
- * a map (tests).
+ * What a secret is for, so a failed read names what to fix: `what` leads
+ * the message (`slack webhook`, `webhook of destination \`payments\``),
+ * `variable` is carried in the error's context, `remedy` is appended.
  */
-export type ReadSecret = (location: SecretLocation) => Promise<string>;
+export interface SecretPurpose {
+  readonly what: string;
+  readonly variable?: string;
+  readonly remedy?: string;
+}
+
+/**
+ * The one port every secret goes through (the Slack webhook of alerts and
+ * digests, routed destinations' webhooks, the Slack app's bot token):
+ * resolves the secret's string value or throws a {@link ConfigError}
+ * naming the purpose and the location. Adapters: {@link powertoolsReadSecret}
+ * (production), a function over a map (tests).
+ */
+export type ReadSecret = (location: SecretLocation, purpose: SecretPurpose) => Promise<string>;
 
 export interface PowertoolsReadSecretOptions {
   /**
@@ -28,6 +44,17 @@ export function describeSecretLocation(location: SecretLocation): string {
     : `secret \`${location.id}\``;
 }
 
+/** The purpose of the single Slack webhook configured by environment variable. */
+export function slackWebhookPurpose(location: SecretLocation): SecretPurpose {
+  return location.kind === 'ssm'
+    ? {
+        what: 'slack webhook',
+        variable: 'TRUSTWATCH_SLACK_WEBHOOK_PARAMETER',
+        remedy: "create it or deploy with slackWebhookParameter=''",
+      }
+    : { what: 'slack webhook', variable: 'TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID' };
+}
+
 /**
  * Reads secrets with Powertools `parameters` (`getParameter` with
  * decryption for SSM, `getSecret` for Secrets Manager): cached per
@@ -39,7 +66,8 @@ export function describeSecretLocation(location: SecretLocation): string {
  */
 export function powertoolsReadSecret(options: PowertoolsReadSecretOptions = {}): ReadSecret {
   const maxAge = options.maxAgeSeconds ?? 300;
-  return async (location) => {
+  return async (location, purpose) => {
+    const context = purpose.variable === undefined ? {} : { variable: purpose.variable };
     let value: unknown;
     try {
       if (location.kind === 'ssm') {
@@ -53,27 +81,15 @@ export function powertoolsReadSecret(options: PowertoolsReadSecretOptions = {}):
       const cause = (err as { cause?: { name?: string; message?: string } }).cause;
       const detail = cause?.name ?? (err as Error).name;
       throw new ConfigError(
-        `slack webhook: ${describeSecretLocation(location)} could not be read (${detail}: ${cause?.message ?? (err as Error).message})${location.kind === 'ssm' ? "; create it or deploy with slackWebhookParameter=''" : ''}`,
-        {
-          cause: err,
-          context: {
-            variable:
-              location.kind === 'ssm'
-                ? 'TRUSTWATCH_SLACK_WEBHOOK_PARAMETER'
-                : 'TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID',
-          },
-        },
+        `${purpose.what}: ${describeSecretLocation(location)} could not be read (${detail}: ${cause?.message ?? (err as Error).message})${purpose.remedy === undefined ? '' : `; ${purpose.remedy}`}`,
+        { cause: err, context },
       );
     }
-    if (typeof value !== 'string' || value === '') {
-      throw new ConfigError(`${describeSecretLocation(location)} has no string value`, {
-        context: {
-          variable:
-            location.kind === 'ssm'
-              ? 'TRUSTWATCH_SLACK_WEBHOOK_PARAMETER'
-              : 'TRUSTWATCH_SLACK_WEBHOOK_SECRET_ID',
-        },
-      });
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new ConfigError(
+        `${purpose.what}: ${describeSecretLocation(location)} has no string value`,
+        { context },
+      );
     }
     return value;
   };

@@ -1,4 +1,8 @@
-import { DeliveryError, SinkDisabledError } from '../errors/TrustwatchError.js';
+import {
+  DeliveryError,
+  SinkDisabledError,
+  SLACK_WEBHOOK_DISABLED_STATUSES,
+} from '../errors/TrustwatchError.js';
 import type { Alert, AlertSink } from './Alert.js';
 import { type SlackPayload, slackPayload } from './slackPayload.js';
 
@@ -18,13 +22,6 @@ export interface SlackSinkOptions {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Answers of an incoming webhook that only an operator can fix: `403`
- * (`invalid_token`, `action_prohibited`), `404` (`no_service`, `no_team`,
- * `channel_not_found`), `410` (`channel_is_archived`, `no_service`).
- */
-const DISABLED_STATUSES: ReadonlySet<number> = new Set([403, 404, 410]);
 
 /**
  * Posts Block Kit messages to a Slack incoming webhook. Retries are bounded:
@@ -97,7 +94,7 @@ export class SlackSink implements AlertSink {
           if (wait > this.maxRetryAfterMs) break;
         } else if (res.status >= 500) {
           wait = this.backoff(attempt);
-        } else if (DISABLED_STATUSES.has(res.status)) {
+        } else if (SLACK_WEBHOOK_DISABLED_STATUSES.has(res.status)) {
           this.disabled = { url: url.href, reason: last };
           throw new SinkDisabledError(
             `slack webhook disabled (${last}): replace the webhook secret; alerts still go to SNS and EventBridge`,

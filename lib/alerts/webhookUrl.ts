@@ -1,6 +1,6 @@
 import type { SlackWebhookSource } from '../config/pipelineConfig.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
-import type { ReadSecret } from './readSecret.js';
+import { type ReadSecret, slackWebhookPurpose } from './readSecret.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -50,7 +50,9 @@ export function cachedWebhookUrl(
   return () => {
     if (pending === undefined) {
       const where = source.kind === 'ssm' ? source.name : source.id;
-      pending = readSecret(source).then((raw) => parseWebhookUrl(raw, where));
+      pending = readSecret(source, slackWebhookPurpose(source)).then((raw) =>
+        parseWebhookUrl(raw, where),
+      );
       pending.catch(() => {
         pending = undefined;
       });

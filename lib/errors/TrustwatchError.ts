@@ -61,6 +61,15 @@ export class SinkDisabledError extends DeliveryError {
 }
 
 /**
+ * Answers of a Slack incoming webhook that only an operator can fix, and so
+ * raise {@link SinkDisabledError}: `403` (`invalid_token`,
+ * `action_prohibited`), `404` (`no_service`, `no_team`, `channel_not_found`),
+ * `410` (`channel_is_archived`, `no_service`). Alerts, the audit digest and
+ * routed digests share them.
+ */
+export const SLACK_WEBHOOK_DISABLED_STATUSES: ReadonlySet<number> = new Set([403, 404, 410]);
+
+/**
  * Too little of the invocation is left to start a delivery and record it: the
  * event is handed back to SQS (with what was delivered recorded) rather than
  * cut off by the Lambda timeout between a sink accepting it and the ledger

@@ -8,6 +8,17 @@ export type RouteSeverity = (typeof ROUTE_SEVERITIES)[number];
 export const ENUMERATION_CAUSE = 'ROLE_ENUMERATION';
 export type RouteCause = CauseCode | typeof ENUMERATION_CAUSE;
 
+/**
+ * The only names a routing file's secrets may have: the function roles grant
+ * `ssm:GetParameter` on `parameter/trustwatch/slack/*` and
+ * `secretsmanager:GetSecretValue` on `secret:trustwatch/slack/*`
+ * (lib/deploy/function-roles.yml), nothing else under `/trustwatch/`.
+ */
+export const ROUTED_SECRET_PREFIXES = {
+  ssm: '/trustwatch/slack/',
+  secretsmanager: 'trustwatch/slack/',
+} as const;
+
 /** Where a secret string is kept: an SSM SecureString or a Secrets Manager secret. Never the value. */
 export type SecretRef =
   | { readonly kind: 'ssm'; readonly name: string }

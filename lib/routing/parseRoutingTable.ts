@@ -7,6 +7,7 @@ import {
   type DestinationTarget,
   ENUMERATION_CAUSE,
   ROUTE_SEVERITIES,
+  ROUTED_SECRET_PREFIXES,
   type RouteMatch,
   type RouteRule,
   type RoutingTable,
@@ -22,30 +23,22 @@ const tagMatch = z
   .check(z.refine((r) => Object.keys(r).length > 0, { message: 'name at least one tag' }));
 
 /**
- * The functions may read only parameters under `/trustwatch/` and secrets
- * named `trustwatch/…` (serverless.yml): anything else would fail at the
- * first alert, so it fails here.
+ * A secret's name, as each store spells it; whether the functions may read
+ * it (the granted prefixes) is checked after the schema, so the error names
+ * the destination and the prefix ({@link outsideGrant}).
  */
 const secretRef = z.union([
   z.strictObject({
     ssm: z
       .string()
       .check(
-        z.regex(
-          /^\/trustwatch\/[\w.\-/]+$/,
-          'an SSM parameter under `/trustwatch/`, such as `/trustwatch/slack/payments`',
-        ),
+        z.regex(/^\/[\w.\-/]+$/, 'an SSM parameter name such as `/trustwatch/slack/payments`'),
       ),
   }),
   z.strictObject({
     secret: z
       .string()
-      .check(
-        z.regex(
-          /^trustwatch\/[\w.\-/+=@]+$/,
-          'a secret named `trustwatch/…`, such as `trustwatch/slack/payments`',
-        ),
-      ),
+      .check(z.regex(/^[\w.\-/+=@]+$/, 'a secret name such as `trustwatch/slack/payments`')),
   }),
 ]);
 
@@ -142,6 +135,28 @@ function toSecretRef(ref: { ssm: string } | { secret: string }): SecretRef {
   return 'ssm' in ref ? { kind: 'ssm', name: ref.ssm } : { kind: 'secretsmanager', id: ref.secret };
 }
 
+/**
+ * A secret the function roles cannot read (outside {@link ROUTED_SECRET_PREFIXES})
+ * would fail at the first alert; it fails here, in `routes check` and at cold start.
+ */
+function outsideGrant(
+  ref: SecretRef,
+  owner: string,
+  path: readonly PropertyKey[],
+  where: string,
+): ConfigError | undefined {
+  const [name, prefix, store] =
+    ref.kind === 'ssm'
+      ? [ref.name, ROUTED_SECRET_PREFIXES.ssm, 'SSM parameter']
+      : [ref.id, ROUTED_SECRET_PREFIXES.secretsmanager, 'secret'];
+  if (name.startsWith(prefix) && name.length > prefix.length) return undefined;
+  return problem(
+    where,
+    `${owner}: ${store} \`${name}\` is outside \`${prefix}\`, the only ${store}s the functions may read (lib/deploy/function-roles.yml)`,
+    jsonPath(path),
+  );
+}
+
 function jsonPath(path: readonly PropertyKey[]): string {
   return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
 }
@@ -182,6 +197,16 @@ export function parseRoutingTable(json: unknown, where: string): RoutingTable {
         : d.channel !== undefined
           ? { kind: 'channel', channel: d.channel }
           : { kind: 'sns' };
+    if (target.kind === 'webhook') {
+      const key = d.webhook !== undefined && 'ssm' in d.webhook ? 'ssm' : 'secret';
+      const err = outsideGrant(
+        target.webhook,
+        `destination \`${name}\``,
+        ['destinations', name, 'webhook', key],
+        where,
+      );
+      if (err !== undefined) throw err;
+    }
     if (target.kind === 'channel' && f.slackApp === undefined) {
       throw problem(
         where,
@@ -190,6 +215,16 @@ export function parseRoutingTable(json: unknown, where: string): RoutingTable {
       );
     }
     destinations.set(name, { name, target });
+  }
+  if (f.slackApp !== undefined) {
+    const token = f.slackApp.botToken;
+    const err = outsideGrant(
+      toSecretRef(token),
+      '`slackApp.botToken`',
+      ['slackApp', 'botToken', 'ssm' in token ? 'ssm' : 'secret'],
+      where,
+    );
+    if (err !== undefined) throw err;
   }
   const seen = new Map<string, string>();
   const rules = (list: 'rules' | 'also', entries: readonly RuleJson[]): RouteRule[] =>

@@ -96,7 +96,7 @@ async function measure(v: Variant, dir: string): Promise<Measured> {
   });
   const outputs = Object.entries(result.metafile.outputs);
   const entry = join(outdir, 'explainDenial.mjs');
-  // The SSM reader (Powertools parameters, imported on first use by lib/alerts/readSecret.ts).
+  // The SSM reader (Powertools parameters, imported on first use by lib/alerts/readSecret.ts, the one secret port).
   const ssmChunk = outputs.find(([, o]) =>
     /@aws-lambda-powertools\/parameters\/lib\/esm\/ssm\/index\.js$/.test(o.entryPoint ?? ''),
   )?.[0];

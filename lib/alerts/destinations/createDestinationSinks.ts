@@ -3,17 +3,17 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoutingTable } from '../../routing/RoutingTable.js';
 import type { IamStateSource } from '../../state/IamStateSource.js';
 import type { Alert, AlertSink } from '../Alert.js';
+import type { ReadSecret } from '../readSecret.js';
 import { type AlertRouter, createAlertRouter } from './alertRouter.js';
 import { DynamoThreadStore } from './DynamoThreadStore.js';
 import { channelDestinationSink, webhookDestinationSink } from './destinationSinks.js';
 import { memoizeUntilRejected } from './memoizeUntilRejected.js';
-import type { SecretRefReader } from './readSecretRef.js';
 import { type SlackWebApi, slackWebApi } from './slackWebApi.js';
 
 export interface DestinationDeps {
   /** The state source the diagnosis reads (routing by OU path and tags reads through it). */
   readonly source: () => Promise<IamStateSource>;
-  readonly secrets: SecretRefReader;
+  readonly secrets: ReadSecret;
   /** The noise-control table, which also keeps the Slack threads. */
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
@@ -40,7 +40,7 @@ export function slackAppApi(
   const botToken = table.slackBotToken;
   if (botToken === undefined) return undefined;
   return slackWebApi({
-    token: memoizeUntilRejected(() => deps.secrets(botToken)),
+    token: memoizeUntilRejected(() => deps.secrets(botToken, { what: 'routing slackBotToken' })),
     baseUrl: deps.slackApiUrl,
     ...(deps.slackMaxAttempts === undefined ? {} : { maxAttempts: deps.slackMaxAttempts }),
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),

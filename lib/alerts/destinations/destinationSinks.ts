@@ -1,12 +1,12 @@
 import { fingerprint } from '../../dedup/fingerprint.js';
 import type { Destination } from '../../routing/RoutingTable.js';
 import type { Alert, AlertSink, RepeatNotice } from '../Alert.js';
+import { describeSecretLocation, type ReadSecret } from '../readSecret.js';
 import { slackPayload } from '../slackPayload.js';
 import { SlackSink } from '../slackSink.js';
 import { parseWebhookUrl } from '../webhookUrl.js';
 import type { AlertRouter } from './alertRouter.js';
 import { memoizeUntilRejected } from './memoizeUntilRejected.js';
-import { describeSecretRef, type SecretRefReader } from './readSecretRef.js';
 import type { SlackWebApi } from './slackWebApi.js';
 import type { ThreadStore } from './ThreadStore.js';
 import { counterPayload, repeatReply } from './threadMessages.js';
@@ -16,7 +16,7 @@ export const destinationSinkName = (destination: string) => `slack:${destination
 
 export interface WebhookDestinationOptions {
   readonly route: AlertRouter;
-  readonly secrets: SecretRefReader;
+  readonly secrets: ReadSecret;
   readonly maxAttempts: number;
   readonly fetch?: typeof fetch;
 }
@@ -33,7 +33,10 @@ export function webhookDestinationSink(
   const ref = destination.target.webhook;
   const slack = new SlackSink({
     webhookUrl: memoizeUntilRejected(async () =>
-      parseWebhookUrl(await opts.secrets(ref), describeSecretRef(ref)),
+      parseWebhookUrl(
+        await opts.secrets(ref, { what: `webhook of destination \`${destination.name}\`` }),
+        describeSecretLocation(ref),
+      ),
     ),
     maxAttempts: opts.maxAttempts,
     ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),

@@ -7,12 +7,12 @@ import {
 } from '../../audit/digest/renderDigest.js';
 import { SEVERITIES, type Severity } from '../../audit/findingCodes.js';
 import type { StoredFinding } from '../../audit/store/AuditStore.js';
-import { DeliveryError } from '../../errors/TrustwatchError.js';
+import { DeliveryError, SinkDisabledError } from '../../errors/TrustwatchError.js';
 import type { Destination, Route, RoutingTable } from '../../routing/RoutingTable.js';
 import { readOwnershipFacts } from '../../routing/readOwnershipFacts.js';
 import { factNeeds, routeAlert } from '../../routing/routeAlert.js';
 import type { IamStateSource } from '../../state/IamStateSource.js';
-import type { DestinationMessage } from './destinationPublisher.js';
+import type { DestinationMessage, PublishProgress } from './destinationPublisher.js';
 
 /**
  * Routes by the role's side only: an audit finding has a role, its account,
@@ -126,31 +126,50 @@ export function teamDigestMessage(destination: string, d: AuditDigest): Destinat
 
 /**
  * The digest sink of a routed deployment: one digest per destination (its
- * Slack webhook or channel, and SNS with the `destination` attribute). A
- * failure of one destination does not stop the others; the sink then throws
- * naming them (the worker's message is retried).
+ * Slack webhook or channel, and SNS with the `destination` attribute). Each
+ * destination's Slack and SNS parts are recorded in the run as they are
+ * accepted (`routes:<destination>:slack`, `…:sns`), so a retry re-sends only
+ * what failed. A failure of one destination does not stop the others; the
+ * sink then throws naming them: {@link DeliveryError} (the worker's message
+ * is retried), or {@link SinkDisabledError} when every failure is a revoked
+ * webhook (the `SinkDisabled` alarm; no retry storm).
  */
 export function routedDigestSink(
   table: RoutingTable,
   source: () => Promise<IamStateSource>,
-  publish: (destination: Destination, message: DestinationMessage) => Promise<void>,
+  publish: (
+    destination: Destination,
+    message: DestinationMessage,
+    progress?: PublishProgress,
+  ) => Promise<void>,
 ): DigestSink {
   return {
     name: 'routes',
-    async deliver(digest) {
+    async deliver(digest, progress) {
       const split = await splitDigest(table, digest, await source());
       const failures: string[] = [];
+      const disabled: string[] = [];
       for (const [name, d] of split) {
         const destination = table.destinations.get(name);
         if (destination === undefined) continue;
         try {
-          await publish(destination, teamDigestMessage(name, d));
+          await publish(
+            destination,
+            teamDigestMessage(name, d),
+            progress && {
+              delivered: (part) => progress.delivered(`${name}:${part}`),
+              mark: (part) => progress.mark(`${name}:${part}`),
+            },
+          );
         } catch (err) {
-          failures.push(`${name}: ${(err as Error).message}`);
+          (err instanceof SinkDisabledError ? disabled : failures).push(
+            `${name}: ${(err as Error).message}`,
+          );
         }
       }
-      if (failures.length > 0)
-        throw new DeliveryError(`team digests not delivered (${failures.join('; ')})`);
+      const lines = [...failures, ...disabled].join('; ');
+      if (failures.length > 0) throw new DeliveryError(`team digests not delivered (${lines})`);
+      if (disabled.length > 0) throw new SinkDisabledError(`team digests not delivered (${lines})`);
     },
   };
 }

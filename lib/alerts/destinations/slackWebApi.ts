@@ -1,4 +1,8 @@
-import { DeliveryError } from '../../errors/TrustwatchError.js';
+import {
+  DeliveryError,
+  SinkDisabledError,
+  SLACK_WEBHOOK_DISABLED_STATUSES,
+} from '../../errors/TrustwatchError.js';
 import type { SlackPayload } from '../slackPayload.js';
 
 /** Where Slack's Web API lives; a deployment may point at a proxy (`TRUSTWATCH_SLACK_API_URL`). */
@@ -38,7 +42,9 @@ export interface SlackWebApiOptions extends SlackHttpOptions {
  * POSTs JSON to Slack (a Web API method or an incoming webhook) with bounded
  * retries: HTTP 429 waits for `Retry-After` when short, 5xx and network
  * errors back off (250 ms doubled); any other status fails at once. Returns
- * the response body text; throws {@link DeliveryError} naming `what`.
+ * the response body text; throws {@link DeliveryError} naming `what`, or
+ * {@link SinkDisabledError} for `403`/`404`/`410` (a revoked webhook, e.g.
+ * `no_service`), which only an operator can fix.
  */
 export async function postSlackJson(
   url: string | URL,
@@ -64,6 +70,11 @@ export async function postSlackJson(
       if (res.ok) return await res.text();
       await res.body?.cancel();
       last = `status ${res.status}`;
+      if (SLACK_WEBHOOK_DISABLED_STATUSES.has(res.status)) {
+        throw new SinkDisabledError(`slack ${what} disabled (${last}): replace its secret`, {
+          context: { sink: 'slack', status: res.status },
+        });
+      }
       if (res.status === 429) {
         const after = Number(res.headers.get('retry-after'));
         if (Number.isFinite(after) && after >= 0) wait = after * 1000;
@@ -72,6 +83,7 @@ export async function postSlackJson(
         break;
       }
     } catch (err) {
+      if (err instanceof SinkDisabledError) throw err;
       last = `network error: ${(err as Error).message}`;
     }
     if (i < attempts) await sleep(wait);

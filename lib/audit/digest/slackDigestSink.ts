@@ -1,4 +1,8 @@
-import { DeliveryError } from '../../errors/TrustwatchError.js';
+import {
+  DeliveryError,
+  SinkDisabledError,
+  SLACK_WEBHOOK_DISABLED_STATUSES,
+} from '../../errors/TrustwatchError.js';
 import type { AuditDigest } from './buildDigest.js';
 import type { DigestSink } from './DigestSink.js';
 import { renderDigestSlack } from './renderDigest.js';
@@ -14,17 +18,30 @@ export interface SlackDigestSinkOptions {
 
 /**
  * Posts the digest to a Slack incoming webhook. 5xx, 429 and network errors
- * are retried with a short back-off; anything else (a revoked webhook) fails
- * at once with `DeliveryError`, and the worker's message is retried by SQS.
+ * are retried with a short back-off; any other status fails at once with
+ * `DeliveryError`, and the worker's message is retried by SQS. A revoked
+ * webhook (`403`/`404`/`410`, e.g. `no_service`) throws `SinkDisabledError`
+ * and opens a circuit for that URL, as the alerts' Slack sink does: later
+ * digests in this execution environment fail the same way without calling
+ * Slack, until the secret holds a new URL.
  */
 export function slackDigestSink(opts: SlackDigestSinkOptions): DigestSink {
   const doFetch = opts.fetch ?? fetch;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const attempts = opts.maxAttempts ?? 3;
+  let disabled: { url: string; reason: string } | undefined;
   return {
     name: 'slack',
     async deliver(d: AuditDigest) {
       const url = await opts.webhookUrl();
+      if (disabled?.url === url.href) {
+        throw new SinkDisabledError(
+          `slack delivery of the audit digest failed: webhook disabled (${disabled.reason}); not called`,
+          {
+            context: { sink: 'slack' },
+          },
+        );
+      }
       const body = JSON.stringify(renderDigestSlack(d));
       let last = 'no attempt';
       for (let i = 1; i <= attempts; i++) {
@@ -39,10 +56,18 @@ export function slackDigestSink(opts: SlackDigestSinkOptions): DigestSink {
             await res.body?.cancel();
             return;
           }
-          last = `status ${res.status}`;
-          await res.body?.cancel();
+          const text = (await res.text()).slice(0, 200);
+          last = `status ${res.status}${text ? ` \`${text}\`` : ''}`;
+          if (SLACK_WEBHOOK_DISABLED_STATUSES.has(res.status)) {
+            disabled = { url: url.href, reason: last };
+            throw new SinkDisabledError(
+              `slack delivery of the audit digest failed: ${last}: the webhook is disabled until its secret is replaced; the digest still goes to SNS`,
+              { context: { sink: 'slack', status: res.status } },
+            );
+          }
           if (res.status !== 429 && res.status < 500) break;
         } catch (err) {
+          if (err instanceof SinkDisabledError) throw err;
           last = (err as Error).message;
         }
         if (i < attempts) await sleep(250 * 2 ** (i - 1));

@@ -34,6 +34,12 @@ export interface AuditRun {
   /** Accounts not recorded yet; 0 means complete. */
   readonly remaining: number;
   readonly digestSentAt?: string;
+  /**
+   * What of the digest has been delivered in an attempt that failed
+   * elsewhere: sink names (`sns`, `slack`) and routed parts (`routes:<destination>`).
+   * A retry skips them, so it re-sends only what failed.
+   */
+  readonly digestDelivered?: readonly string[];
 }
 
 /** Where the fan-out keeps its runs and results. */
@@ -57,4 +63,6 @@ export interface AuditStore {
   claimDigest(runId: string, nowIso: string, leaseMs: number): Promise<boolean>;
   releaseDigest(runId: string): Promise<void>;
   markDigestSent(runId: string, nowIso: string): Promise<void>;
+  /** Records one delivered part of the run's digest (idempotent); see {@link AuditRun.digestDelivered}. */
+  markDigestDelivered(runId: string, key: string): Promise<void>;
 }

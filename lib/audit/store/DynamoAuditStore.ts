@@ -25,6 +25,9 @@ function toRun(item: Record<string, unknown> | undefined): AuditRun | null {
     total: Number(item.total),
     remaining: Number(item.remaining),
     ...(typeof item.digestSentAt === 'string' ? { digestSentAt: item.digestSentAt } : {}),
+    ...(item.digestDelivered instanceof Set && item.digestDelivered.size > 0
+      ? { digestDelivered: [...(item.digestDelivered as Set<string>)].sort() }
+      : {}),
   };
 }
 
@@ -227,6 +230,18 @@ export class DynamoAuditStore implements AuditStore {
         TableName: this.tableName,
         Key: { pk: RUNS_PK, sk: runId },
         UpdateExpression: 'REMOVE digestClaimedAt',
+      }),
+    );
+  }
+
+  /** A string set on the run item: `ADD` is idempotent, so a re-recorded part stays one. */
+  async markDigestDelivered(runId: string, key: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: RUNS_PK, sk: runId },
+        UpdateExpression: 'ADD digestDelivered :key',
+        ExpressionAttributeValues: { ':key': new Set([key]) },
       }),
     );
   }

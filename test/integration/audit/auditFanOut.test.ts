@@ -380,6 +380,43 @@ describe('audit fan-out on moto', () => {
     expect(prod?.findings.length).toBeGreaterThan(0);
   });
 
+  it('records each sink that accepted the digest in DynamoDB, so a retry re-sends only what failed', async () => {
+    const runId = '2026-11-25T05:17:00.000Z-partial';
+    await store.startRun(runId, '2026-11-25T05:17:00.000Z', [org.accounts.prod]);
+    await store.recordAccount({
+      runId,
+      accountId: org.accounts.prod,
+      auditedAt: '2026-11-25T05:17:00.000Z',
+      rolesAudited: 0,
+      findings: [],
+      suppressedCount: 0,
+      blindSpots: [],
+      warnings: [],
+    });
+    const got = { sns: 0, slack: 0 };
+    let slackDown = true;
+    const sinks = [
+      { name: 'sns', deliver: async () => void got.sns++ },
+      {
+        name: 'slack',
+        deliver: async () => {
+          if (slackDown) throw new Error('status 503');
+          got.slack++;
+        },
+      },
+    ];
+    const now = () => new Date('2026-11-25T05:30:00Z');
+    await expect(finishRun(runId, { store, sinks, now })).rejects.toThrow('slack: status 503');
+    expect((await store.getRun(runId))?.digestDelivered).toEqual(['sns']);
+    slackDown = false;
+    expect(await finishRun(runId, { store, sinks, now })).not.toBeNull();
+    expect(got).toEqual({ sns: 1, slack: 1 });
+    expect(await store.getRun(runId)).toMatchObject({
+      digestDelivered: ['slack', 'sns'],
+      digestSentAt: '2026-11-25T05:30:00.000Z',
+    });
+  });
+
   it('`trustwatch audit --live` reads the same organization and gates on --fail-on', async () => {
     const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
     const before = keys.map((k) => process.env[k]);

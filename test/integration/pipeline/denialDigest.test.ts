@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHandler } from '../../../functions/denialDigest.js';
 import { slackAppApi } from '../../../lib/alerts/destinations/createDestinationSinks.js';
 import { destinationPublisher } from '../../../lib/alerts/destinations/destinationPublisher.js';
-import { powertoolsSecretReader } from '../../../lib/alerts/destinations/readSecretRef.js';
 import { readWeeklyDenials } from '../../../lib/alerts/destinations/weeklyDenials.js';
+import { powertoolsReadSecret } from '../../../lib/alerts/readSecret.js';
 import { DynamoDenialEvidence } from '../../../lib/dedup/DynamoDenialEvidence.js';
 import { readRoutingText } from '../../../lib/routing/parseRoutingTable.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
@@ -154,7 +154,7 @@ afterAll(async () => {
 });
 
 function handler() {
-  const secrets = powertoolsSecretReader();
+  const secrets = powertoolsReadSecret();
   const api = slackAppApi(table, { secrets, slackApiUrl: slackApi.url });
   return createHandler({
     table,

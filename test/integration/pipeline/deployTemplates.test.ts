@@ -551,6 +551,12 @@ describe('least privilege: only the configured secret store and key', () => {
   it('raises one alarm when the Slack webhook is revoked', () => {
     const alarm = resources(generated).SlackWebhookDisabledAlarm?.Properties ?? {};
     expect(alarm).toMatchObject({ Namespace: 'trustwatch', MetricName: 'SinkDisabled' });
+    // The audit digest's revoked webhook raises the same metric from its own function.
+    expect(resources(generated).AuditDigestSlackDisabledAlarm?.Properties).toMatchObject({
+      Namespace: 'trustwatch',
+      MetricName: 'SinkDisabled',
+      Dimensions: [{ Name: 'service', Value: 'auditWorker' }],
+    });
   });
 });
 

@@ -395,6 +395,7 @@ describe('the deployed stack on moto', () => {
       'AWS::CloudWatch::Alarm',
       'AWS::CloudWatch::Alarm',
       'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
       'AWS::Events::EventBusPolicy',
       'AWS::SQS::QueuePolicy',
     ]);
@@ -410,5 +411,9 @@ describe('the deployed stack on moto', () => {
       Threshold: 0,
     });
     expect(r.SlackWebhookDisabledAlarm?.Properties).toMatchObject({ MetricName: 'SinkDisabled' });
+    expect(r.AuditDigestSlackDisabledAlarm?.Properties).toMatchObject({
+      MetricName: 'SinkDisabled',
+      Dimensions: [{ Name: 'service', Value: 'auditWorker' }],
+    });
   });
 });

@@ -73,6 +73,14 @@ export class MemoryAuditStore implements AuditStore {
     }
   }
 
+  async markDigestDelivered(runId: string, key: string): Promise<void> {
+    const r = this.runs.get(runId);
+    if (r !== undefined) {
+      const delivered = [...new Set([...(r.digestDelivered ?? []), key])].sort();
+      this.runs.set(runId, { ...r, digestDelivered: delivered });
+    }
+  }
+
   async markDigestSent(runId: string, nowIso: string): Promise<void> {
     const r = this.runs.get(runId);
     if (r !== undefined) {

@@ -5,7 +5,11 @@ import { loadAuditConfig } from '../../../lib/audit/aws/auditConfig.js';
 import { buildDigest } from '../../../lib/audit/digest/buildDigest.js';
 import { slackDigestSink } from '../../../lib/audit/digest/slackDigestSink.js';
 import { snsDigestSink } from '../../../lib/audit/digest/snsDigestSink.js';
-import { ConfigError, DeliveryError } from '../../../lib/errors/TrustwatchError.js';
+import {
+  ConfigError,
+  DeliveryError,
+  SinkDisabledError,
+} from '../../../lib/errors/TrustwatchError.js';
 
 const digest = buildDigest(
   {
@@ -98,6 +102,16 @@ describe('slackDigestSink', () => {
       slackDigestSink({ webhookUrl: url, fetch: f, sleep: async () => {} }).deliver(digest),
     ).rejects.toThrow('slack delivery of the audit digest failed: status 404');
     expect(calls).toHaveLength(1);
+    // A revoked webhook opens the circuit: the next digest does not call Slack.
+    const sink = slackDigestSink({
+      webhookUrl: url,
+      fetch: fakeFetch([410]).f,
+      sleep: async () => {},
+    });
+    await expect(sink.deliver(digest)).rejects.toBeInstanceOf(SinkDisabledError);
+    await expect(sink.deliver(digest)).rejects.toThrow(
+      /webhook disabled \(status 410 `err`\); not called/,
+    );
   });
 
   it('gives up after the last attempt', async () => {

@@ -62,6 +62,14 @@ describe('trustwatch routes check', () => {
       'unknown default destination `b`',
       '$.default',
     ],
+    [
+      JSON.stringify({
+        destinations: { payments: { webhook: { ssm: '/trustwatch/payments/webhook' } } },
+        default: 'payments',
+      }),
+      'destination `payments`: SSM parameter `/trustwatch/payments/webhook` is outside `/trustwatch/slack/`',
+      '$.destinations.payments.webhook.ssm',
+    ],
     ['{"destinations": {\n  "a": {"sns": true},\n}', 'not valid JSON at line 3', '$'],
   ])('exits 2 with one line naming the rule and path', async (text, message, path) => {
     const file = tmp(text);

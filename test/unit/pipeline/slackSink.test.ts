@@ -2,7 +2,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { powertoolsReadSecret, type ReadSecret } from '../../../lib/alerts/readSecret.js';
+import {
+  powertoolsReadSecret,
+  type ReadSecret,
+  slackWebhookPurpose,
+} from '../../../lib/alerts/readSecret.js';
 import { SlackSink } from '../../../lib/alerts/slackSink.js';
 import { cachedWebhookUrl, parseWebhookUrl } from '../../../lib/alerts/webhookUrl.js';
 import { ConfigError, DeliveryError } from '../../../lib/errors/TrustwatchError.js';
@@ -130,7 +134,8 @@ describe('powertoolsReadSecret (Powertools parameters)', () => {
       .on(GetParameterCommand)
       .resolves({ Parameter: { Value: 'https://hooks.slack.com/services/T/B/X' } });
     const read = powertoolsReadSecret({ maxAgeSeconds: 0 });
-    expect(await read({ kind: 'ssm', name: '/trustwatch/slack-a' })).toBe(
+    const where = { kind: 'ssm', name: '/trustwatch/slack-a' } as const;
+    expect(await read(where, slackWebhookPurpose(where))).toBe(
       'https://hooks.slack.com/services/T/B/X',
     );
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, {
@@ -143,10 +148,11 @@ describe('powertoolsReadSecret (Powertools parameters)', () => {
     ssm.reset();
     const missing = Object.assign(new Error('Parameter not found'), { name: 'ParameterNotFound' });
     ssm.on(GetParameterCommand).rejects(missing);
-    const err = await powertoolsReadSecret({ maxAgeSeconds: 0 })({
-      kind: 'ssm',
-      name: '/trustwatch/slack-missing',
-    }).catch((e: unknown) => e);
+    const where = { kind: 'ssm', name: '/trustwatch/slack-missing' } as const;
+    const err = await powertoolsReadSecret({ maxAgeSeconds: 0 })(
+      where,
+      slackWebhookPurpose(where),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toMatch(
       /ssm parameter `\/trustwatch\/slack-missing` could not be read \(ParameterNotFound: Parameter not found\); create it/,
@@ -159,10 +165,8 @@ describe('powertoolsReadSecret (Powertools parameters)', () => {
     sm.on(GetSecretValueCommand).resolves({
       SecretString: '{"url":"https://hooks.slack.com/services/T/B/Y"}',
     });
-    const raw = await powertoolsReadSecret({ maxAgeSeconds: 0 })({
-      kind: 'secretsmanager',
-      id: 'trustwatch/slack-b',
-    });
+    const where = { kind: 'secretsmanager', id: 'trustwatch/slack-b' } as const;
+    const raw = await powertoolsReadSecret({ maxAgeSeconds: 0 })(where, slackWebhookPurpose(where));
     expect(String(parseWebhookUrl(raw, 'trustwatch/slack-b'))).toBe(
       'https://hooks.slack.com/services/T/B/Y',
     );
@@ -172,7 +176,12 @@ describe('powertoolsReadSecret (Powertools parameters)', () => {
     ssm.reset();
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '' } });
     await expect(
-      powertoolsReadSecret({ maxAgeSeconds: 0 })({ kind: 'ssm', name: '/trustwatch/slack-empty' }),
-    ).rejects.toThrow(/has no string value/);
+      powertoolsReadSecret({ maxAgeSeconds: 0 })(
+        { kind: 'ssm', name: '/trustwatch/slack-empty' },
+        { what: 'webhook of destination `payments`' },
+      ),
+    ).rejects.toThrow(
+      /^webhook of destination `payments`: ssm parameter `\/trustwatch\/slack-empty` has no string value$/,
+    );
   });
 });

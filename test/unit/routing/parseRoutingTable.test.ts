@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatErrorLine } from '../../../lib/errors/TrustwatchError.js';
 import { parseRoutingTable, readRoutingText } from '../../../lib/routing/parseRoutingTable.js';
+import { ROUTED_SECRET_PREFIXES } from '../../../lib/routing/RoutingTable.js';
 
 const base = () => ({
   destinations: {
@@ -79,7 +80,30 @@ describe('parseRoutingTable: one line naming the rule and the JSON path', () => 
       (j: ReturnType<typeof base>) => {
         j.destinations.platform.webhook.ssm = '/other/slack';
       },
-      'at `$.destinations.platform',
+      'destination `platform`: SSM parameter `/other/slack` is outside `/trustwatch/slack/`, the only SSM parameters the functions may read (lib/deploy/function-roles.yml) (file `routes.json`, at `$.destinations.platform.webhook.ssm`)',
+    ],
+    [
+      'a webhook elsewhere under /trustwatch/ (the roles grant only /trustwatch/slack/*)',
+      (j: ReturnType<typeof base>) => {
+        j.destinations.platform.webhook.ssm = '/trustwatch/payments-webhook';
+      },
+      'destination `platform`: SSM parameter `/trustwatch/payments-webhook` is outside `/trustwatch/slack/`',
+    ],
+    [
+      'a Secrets Manager webhook outside trustwatch/slack/',
+      (j: ReturnType<typeof base>) => {
+        (j.destinations as Record<string, unknown>).data = {
+          webhook: { secret: 'trustwatch/data-webhook' },
+        };
+      },
+      'destination `data`: secret `trustwatch/data-webhook` is outside `trustwatch/slack/`, the only secrets the functions may read (lib/deploy/function-roles.yml) (file `routes.json`, at `$.destinations.data.webhook.secret`)',
+    ],
+    [
+      'a bot token outside what the functions may read',
+      (j: ReturnType<typeof base>) => {
+        (j as Record<string, unknown>).slackApp = { botToken: { ssm: '/trustwatch/bot-token' } };
+      },
+      '`slackApp.botToken`: SSM parameter `/trustwatch/bot-token` is outside `/trustwatch/slack/`, the only',
     ],
     [
       'a channel destination without the Slack app',
@@ -126,5 +150,17 @@ describe('the routing file DEPLOYMENT.md shows', () => {
       'security',
       'data-oncall',
     ]);
+  });
+});
+
+describe('the secret prefixes a routing file may name', () => {
+  it('are exactly what the function roles grant', () => {
+    const roles = readFileSync(
+      join(import.meta.dirname, '../../../lib/deploy/function-roles.yml'),
+      'utf8',
+    );
+    expect(roles).toContain(`:parameter${ROUTED_SECRET_PREFIXES.ssm}*`);
+    expect(roles).toContain(`:secret:${ROUTED_SECRET_PREFIXES.secretsmanager}*`);
+    expect(roles).not.toMatch(/:parameter\/trustwatch\/\*|:secret:trustwatch\/\*/);
   });
 });
