@@ -6,6 +6,7 @@ import { refusedByEveryRole } from './clauseCertainty.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { editDistanceText, quoteList } from './describe.js';
 import { evaluate, evaluateRole, OPEN_TRUST, trustOf } from './evaluateRequest.js';
+import { orgAccountIds } from './orgAccountIds.js';
 import type { Evaluated, Situation } from './Situation.js';
 
 /**
@@ -122,7 +123,7 @@ export function assessEvent(
     blockerDrafts: mapBlockers(evaluated),
   };
   const org = bundle.organization;
-  const inOrg = org.ok && org.value?.accounts.some((a) => a.id === account);
+  const inOrg = org.ok && org.value !== null && orgAccountIds(org.value).has(account);
   if (roleRead?.ok && (roleRead.value === null || pathMismatch)) {
     return { ...callerSide, kind: 'role-missing', roleSideReadable: true };
   }

@@ -8,6 +8,7 @@ import { buildRequestContext } from './buildRequestContext.js';
 import { callerIamArn } from './callerIamArn.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { roleNameOf } from './describe.js';
+import { orgAccountIds } from './orgAccountIds.js';
 import type { Evaluated, Subject } from './Situation.js';
 
 /*
@@ -145,18 +146,24 @@ export function evaluateRole(event: DenialEvent, bundle: DiagnosisBundle, r: Rol
   );
 }
 
+/** Trust policies with their labels, one per role state (states are immutable). */
+const trustByRole = new WeakMap<RoleState, LabeledPolicy>();
+
 export function trustOf(role: RoleState): LabeledPolicy {
-  return { label: `trust policy of ${role.arn}`, document: role.trustPolicy };
+  let trust = trustByRole.get(role);
+  if (trust === undefined) {
+    trust = { label: `trust policy of ${role.arn}`, document: role.trustPolicy };
+    trustByRole.set(role, trust);
+  }
+  return trust;
 }
 
 function callerInOrg(event: DenialEvent, bundle: DiagnosisBundle, roleAccount: string): boolean {
   const org = bundle.organization;
   if (!org.ok || org.value === null) return false;
-  const ids = org.value.accounts.map((a) => a.id);
+  const ids = orgAccountIds(org.value);
   return (
-    event.caller.accountId !== undefined &&
-    ids.includes(event.caller.accountId) &&
-    ids.includes(roleAccount)
+    event.caller.accountId !== undefined && ids.has(event.caller.accountId) && ids.has(roleAccount)
   );
 }
 
@@ -181,15 +188,15 @@ export function evaluate(
     inputs = full;
     evaluation = evaluateAssumeRole(inputs);
   }
+  const callerArn = callerIamArn(event);
+  const uniqueId = callerUniqueId(event, bundle);
   const subject: Subject = {
     event,
     roleArn: role.arn,
     roleName: roleNameOf(role.arn),
     trust,
-    ...(callerIamArn(event) === undefined ? {} : { callerArn: callerIamArn(event) as string }),
-    ...(callerUniqueId(event, bundle) === undefined
-      ? {}
-      : { callerUniqueId: callerUniqueId(event, bundle) as string }),
+    ...(callerArn === undefined ? {} : { callerArn }),
+    ...(uniqueId === undefined ? {} : { callerUniqueId: uniqueId }),
     callerInOrg: callerInOrg(event, bundle, role.accountId),
     ...(bundle.knownUniqueIds === undefined ? {} : { knownUniqueIds: bundle.knownUniqueIds }),
   };
