@@ -14,7 +14,7 @@ import { renderAuditText } from '../audit/render/renderAuditText.js';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../aws/accountConcurrency.js';
 import { ACCOUNT_ID, commaList, REGION_NAME } from '../aws/cliOptions.js';
 import { ConfigError, InputError } from '../errors/TrustwatchError.js';
-import { liveStateLabel, noStateMessage } from '../iam/StateLabel.js';
+import { liveStateLabel } from '../iam/StateLabel.js';
 import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
 import { readSnapshotText } from '../snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../state/SnapshotStateSource.js';
@@ -31,6 +31,7 @@ import {
 } from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
 import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
+import { requireOneState } from './commandStateSource.js';
 import { describeReadError } from './describeReadError.js';
 import { progressLine, withAccountProgress } from './progress.js';
 
@@ -149,13 +150,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   const { values, help } = parseCommandLine(AUDIT_COMMAND, argv);
   const live = values.live === true;
   const demo = values.demo === true;
-  const sources = [
-    demo && '`--demo`',
-    values.snapshot !== undefined && '`--snapshot`',
-    live && '`--live`',
-  ].filter((s) => s !== false);
-  if (sources.length > 1) throw new ConfigError(`use only one of ${sources.join(' and ')}`);
-  if (!help && sources.length === 0) throw new ConfigError(noStateMessage('audit'));
+  requireOneState({ demo, snapshot: values.snapshot !== undefined, live }, help, 'audit');
   const format = formatValue(AUDIT_FORMATS, values.format);
   const failOn = values['fail-on'];
   if (failOn !== undefined && !isSeverity(failOn))

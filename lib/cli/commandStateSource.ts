@@ -1,8 +1,28 @@
 import type { Credentials } from '../aws/clients.js';
 import type { LiveSourceOptions } from '../aws/createLiveStateSource.js';
-import { InputError } from '../errors/TrustwatchError.js';
+import { ConfigError, InputError } from '../errors/TrustwatchError.js';
+import { noStateMessage } from '../iam/StateLabel.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
 import type { CliIo } from './CliIo.js';
+
+/**
+ * `explain` and `audit` name their IAM state with exactly one of `--demo`,
+ * `--snapshot FILE` and `--live` (never the demo by default); throws
+ * `ConfigError` for none (unless asking for help) or several.
+ */
+export function requireOneState(
+  given: { readonly demo: boolean; readonly snapshot: boolean; readonly live: boolean },
+  help: boolean,
+  doing: Parameters<typeof noStateMessage>[0],
+): void {
+  const named = [
+    given.demo && '`--demo`',
+    given.snapshot && '`--snapshot`',
+    given.live && '`--live`',
+  ].filter((s) => s !== false);
+  if (named.length > 1) throw new ConfigError(`use only one of ${named.join(' and ')}`);
+  if (!help && named.length === 0) throw new ConfigError(noStateMessage(doing));
+}
 
 export interface CommandStateSourceOptions {
   /** An injected source (tests) wins over everything else. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_CALL_BUDGET, MAX_CALL_BUDGET } from '../aws/callBudget.js';
 import { ConfigError, InputError, SnapshotError } from '../errors/TrustwatchError.js';
 import { explainAll } from '../explain/explainEvent.js';
-import { liveStateLabel, noStateMessage, type StateLabel } from '../iam/StateLabel.js';
+import { liveStateLabel, type StateLabel } from '../iam/StateLabel.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from '../intake/DenialEvent.js';
 import { dropDuplicateEvents, readInputText } from '../intake/readInput.js';
 import { renderJson } from '../render/renderJson.js';
@@ -27,6 +27,7 @@ import {
 } from './awsOptions.js';
 import type { CliIo, Command } from './CliIo.js';
 import { type CommandDef, parseCommandLine, renderHelp } from './commandLine.js';
+import { requireOneState } from './commandStateSource.js';
 import { describeReadError } from './describeReadError.js';
 import { readRoutingFile, renderRoutesText, routeDiagnoses } from './routesCommand.js';
 
@@ -112,13 +113,7 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   if (!help && message === undefined && positionals.length === 0) {
     throw new ConfigError('missing input: a file, a directory, - or `--message TEXT`');
   }
-  const sources = [
-    demo && '`--demo`',
-    values.snapshot !== undefined && '`--snapshot`',
-    live && '`--live`',
-  ].filter((s) => s !== false);
-  if (sources.length > 1) throw new ConfigError(`use only one of ${sources.join(' and ')}`);
-  if (!help && sources.length === 0) throw new ConfigError(noStateMessage('explain against'));
+  requireOneState({ demo, snapshot: values.snapshot !== undefined, live }, help, 'explain against');
   const aws = awsValuesOf(values);
   if (!live && anyAwsOption(aws)) {
     throw new ConfigError(
