@@ -6,9 +6,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseAuditMessage } from '../lib/audit/aws/auditMessage.js';
-import type { AuditDigest } from '../lib/audit/digest/buildDigest.js';
-import type { AccountResult, AuditStore } from '../lib/audit/store/AuditStore.js';
+import type { AuditStore } from '../lib/audit/store/AuditStore.js';
 import { formatErrorLine } from '../lib/errors/TrustwatchError.js';
+import type { AccountResult } from '../lib/findings/AuditRun.js';
+import type { AuditDigest } from '../lib/findings/buildDigest.js';
 
 export interface AuditWorkerDeps {
   /** Audits one account (roles and blind spots) for a run. */

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../engine/RequestContext.js';
+import type { FindingEvidence } from '../findings/AuditFinding.js';
+import type { FindingCode, Severity } from '../findings/findingCodes.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import type { OidcProviderState, RoleState, SamlProviderState } from '../state/IamStateSource.js';
-import type { FindingEvidence } from './AuditFinding.js';
 import type { DenialSummary } from './DenialSummary.js';
-import type { FindingCode, Severity } from './findingCodes.js';
 
 /** The organization as the audit needs it: which accounts are "ours". */
 export interface AuditOrganization {

@@ -1,5 +1,5 @@
+import type { AccountAudit, AuditFinding, SuppressedFinding } from '../findings/AuditFinding.js';
 import type { IamStateSource, RoleState } from '../state/IamStateSource.js';
-import type { AccountAudit, AuditFinding, SuppressedFinding } from './AuditFinding.js';
 import type { AuditContext, AuditOrganization } from './AuditRule.js';
 import { auditRole, type RoleAuditOptions } from './auditRole.js';
 import type { DenialSummary } from './DenialSummary.js';

@@ -1,6 +1,6 @@
 import { InputError } from '../errors/TrustwatchError.js';
-import type { AccountAudit } from './AuditFinding.js';
-import type { BlindSpot } from './blindspots/evaluateBlindSpots.js';
+import type { AccountAudit } from '../findings/AuditFinding.js';
+import type { BlindSpot } from '../findings/BlindSpot.js';
 
 /**
  * One account's finished audit, as a resumable run keeps it: its result, the

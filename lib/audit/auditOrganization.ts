@@ -1,13 +1,13 @@
+import type { AccountAudit } from '../findings/AuditFinding.js';
+import type { AuditReport } from '../findings/AuditReport.js';
+import type { BlindSpot } from '../findings/BlindSpot.js';
 import type { StateLabel } from '../iam/StateLabel.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
-import type { AccountAudit } from './AuditFinding.js';
-import type { AuditReport } from './AuditReport.js';
 import type { AuditOrganization } from './AuditRule.js';
 import { type AccountAuditOptions, auditAccount } from './auditAccount.js';
 import type { JournaledAccount } from './auditJournal.js';
 import type { BlindSpotReader } from './blindspots/BlindSpotReader.js';
 import { checkBlindSpots } from './blindspots/checkBlindSpots.js';
-import type { BlindSpot } from './blindspots/evaluateBlindSpots.js';
 
 export interface OrganizationAuditOptions
   extends Omit<AccountAuditOptions, 'organization' | 'rolePath'> {

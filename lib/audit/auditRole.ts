@@ -1,6 +1,7 @@
+import type { AuditFinding, SuppressedFinding } from '../findings/AuditFinding.js';
+import { FINDING_CODES, SEVERITY_RANK } from '../findings/findingCodes.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type { RoleState } from '../state/IamStateSource.js';
-import type { AuditFinding, SuppressedFinding } from './AuditFinding.js';
 import type { AuditContext, AuditRule, RuleHit } from './AuditRule.js';
 import { AUDIT_RULES } from './auditRules.js';
 import {
@@ -10,7 +11,6 @@ import {
   suppressionReason,
 } from './auditSuppressions.js';
 import { buildAuditFix, evidenceKey, type FixChain } from './buildAuditFix.js';
-import { FINDING_CODES, SEVERITY_RANK } from './findingCodes.js';
 
 export interface RoleAuditOptions {
   readonly suppressions?: readonly AuditSuppression[];

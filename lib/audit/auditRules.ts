@@ -1,5 +1,5 @@
+import type { FindingCode } from '../findings/findingCodes.js';
 import type { AuditRule } from './AuditRule.js';
-import type { FindingCode } from './findingCodes.js';
 import { anyPrincipalUnrestricted } from './rules/anyPrincipalUnrestricted.js';
 import { foreignAccountNoExternalId } from './rules/foreignAccountNoExternalId.js';
 import { foreignAccountWholeAccount } from './rules/foreignAccountWholeAccount.js';

@@ -1,10 +1,10 @@
 import { globFromRaw, globMatch } from '../engine/wildcard.js';
 import { ConfigError } from '../errors/TrustwatchError.js';
+import type { AuditFinding } from '../findings/AuditFinding.js';
+import { FINDING_CODE_LIST, type FindingCode, isFindingCode } from '../findings/findingCodes.js';
 import type { Tag } from '../state/IamStateSource.js';
 import { zodIssuePath } from '../validation/jsonPath.js';
 import * as z from '../validation/z.js';
-import type { AuditFinding } from './AuditFinding.js';
-import { FINDING_CODE_LIST, type FindingCode, isFindingCode } from './findingCodes.js';
 import { issueText } from './issueText.js';
 
 /** The role tag that silences findings on one role: value `*` or codes separated by commas/spaces. */

@@ -1,10 +1,10 @@
 import { evaluatePolicy } from '../engine/evaluatePolicy.js';
+import type { AuditFix, FindingEvidence } from '../findings/AuditFinding.js';
 import { shellQuote, tfFindAddress } from '../fixes/fixCommands.js';
 import { trustPolicyTexts } from '../fixes/fixTexts.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type { RoleState } from '../state/IamStateSource.js';
-import type { AuditFix, FindingEvidence } from './AuditFinding.js';
 import type { AuditContext, AuditRule, RuleHit } from './AuditRule.js';
 
 /** Identity of a hit that survives statement renumbering: principal, key and values. */

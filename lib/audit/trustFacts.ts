@@ -2,13 +2,13 @@ import { parseOperator } from '../engine/conditionOperators.js';
 import { matchAction } from '../engine/matchAction.js';
 import { isUniqueId } from '../engine/matchPrincipal.js';
 import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
+import type { FindingEvidence } from '../findings/AuditFinding.js';
 import type {
   ConditionClause,
   PolicyDocument,
   PolicyStatement,
   PrincipalElement,
 } from '../policy/PolicyDocument.js';
-import type { FindingEvidence } from './AuditFinding.js';
 import type { AuditContext } from './AuditRule.js';
 
 /**

@@ -12,18 +12,6 @@ export interface TextRenderOptions {
 const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' } as const;
 type Style = keyof typeof ANSI;
 
-/**
- * Multi-line text made terminal-safe: no escape sequence, bidirectional
- * override or invisible character (each shown as `\u{…}`); `\n` stays.
- * See lib/render/safeText.ts.
- */
-export function terminalSafe(text: string): string {
-  return terminalBlock(text);
-}
-
-/** Terminal-safe and on one line: a line break in event text (a session name, an OIDC sub) is shown as ` ⏎ `, so it cannot forge output lines. */
-const oneLine = (text: string): string => terminalLine(text);
-
 function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? `\u001B[${ANSI[style]}m${text}\u001B[0m` : text);
 }
@@ -95,7 +83,7 @@ function diagnosisText(
   );
   if (d.input === 'message') {
     lines.push(
-      `  ${paint('dim', 'explained from an error message')}: unknown, as if unlogged: ${oneLine(messageUnknowns(d.eventName).join(', '))}`,
+      `  ${paint('dim', 'explained from an error message')}: unknown, as if unlogged: ${terminalLine(messageUnknowns(d.eventName).join(', '))}`,
     );
   }
   d.causes.forEach((c, i) => {
@@ -120,7 +108,7 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   const header =
     out.state === undefined
       ? ''
-      : `${paint('dim', `explained against ${oneLine(describeState(out.state))}`)}\n\n`;
+      : `${paint('dim', `explained against ${terminalLine(describeState(out.state))}`)}\n\n`;
   const parts = out.diagnoses.map((d) =>
     // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
     diagnosisText(sanitize(d), paint, untrustedValues(d).map(terminalBlock)),
@@ -130,7 +118,7 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
       [
         paint('dim', `skipped ${out.skipped.length} record${out.skipped.length === 1 ? '' : 's'}:`),
         ...out.skipped.map(
-          (s) => `  ${oneLine(s.eventId ?? '(no event id)')}: ${oneLine(s.reason)}`,
+          (s) => `  ${terminalLine(s.eventId ?? '(no event id)')}: ${terminalLine(s.reason)}`,
         ),
       ].join('\n'),
     );
@@ -145,7 +133,7 @@ const MULTILINE = new Set(['awsCli', 'terraform']);
 /** Deep copy of a diagnosis with every string made terminal-safe (and one line, outside code). */
 function sanitize<T>(value: T, key = ''): T {
   if (typeof value === 'string') {
-    return (MULTILINE.has(key) ? terminalBlock(value) : oneLine(value)) as T;
+    return (MULTILINE.has(key) ? terminalBlock(value) : terminalLine(value)) as T;
   }
   if (Array.isArray(value)) return value.map((v) => sanitize(v, key)) as T;
   if (typeof value === 'object' && value !== null) {

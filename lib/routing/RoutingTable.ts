@@ -1,6 +1,6 @@
 import type { CauseCode } from '../diagnosis/causeCodes.js';
 
-/** The alert severities routing matches on (`lib/alerts/severity.ts`, `lib/audit/findingCodes.ts`). */
+/** The alert severities routing matches on (`lib/alerts/severity.ts`, `lib/findings/findingCodes.ts`). */
 export const ROUTE_SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type RouteSeverity = (typeof ROUTE_SEVERITIES)[number];
 

@@ -1,13 +1,13 @@
-import type { AuditDigest } from '../../audit/digest/buildDigest.js';
 import type { DigestSink } from '../../audit/digest/DigestSink.js';
+import { DeliveryError, SinkDisabledError } from '../../errors/TrustwatchError.js';
+import type { StoredFinding } from '../../findings/AuditRun.js';
+import type { AuditDigest } from '../../findings/buildDigest.js';
+import { SEVERITIES, type Severity } from '../../findings/findingCodes.js';
 import {
   digestMessage,
   digestSubject,
   renderDigestSlack,
-} from '../../audit/digest/renderDigest.js';
-import { SEVERITIES, type Severity } from '../../audit/findingCodes.js';
-import type { StoredFinding } from '../../audit/store/AuditStore.js';
-import { DeliveryError, SinkDisabledError } from '../../errors/TrustwatchError.js';
+} from '../../render/audit/renderDigest.js';
 import type { Destination, Route, RoutingTable } from '../../routing/RoutingTable.js';
 import { readOwnershipFacts } from '../../routing/readOwnershipFacts.js';
 import { factNeeds, routeAlert } from '../../routing/routeAlert.js';

@@ -1,5 +1,5 @@
 import { DeliveryError, SinkDisabledError } from '../../errors/TrustwatchError.js';
-import { type AuditDigest, buildDigest } from '../digest/buildDigest.js';
+import { type AuditDigest, buildDigest } from '../../findings/buildDigest.js';
 import type { DigestSink } from '../digest/DigestSink.js';
 import type { AuditStore } from '../store/AuditStore.js';
 

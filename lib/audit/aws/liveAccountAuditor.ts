@@ -1,4 +1,5 @@
 import { formatErrorLine } from '../../errors/TrustwatchError.js';
+import { type AccountResult, toStoredFinding } from '../../findings/AuditRun.js';
 import type { RoleIndexStore } from '../../roleindex/RoleIndexStore.js';
 import type { IamStateSource } from '../../state/IamStateSource.js';
 import type { AuditOrganization } from '../AuditRule.js';
@@ -9,7 +10,6 @@ import type { BlindSpotReader } from '../blindspots/BlindSpotReader.js';
 import { checkBlindSpots } from '../blindspots/checkBlindSpots.js';
 import type { DenialReader } from '../DenialReader.js';
 import type { DenialSummary } from '../DenialSummary.js';
-import { type AccountResult, toStoredFinding } from '../store/AuditStore.js';
 
 const ORGANIZATION_TTL_MS = 15 * 60_000;
 

@@ -1,5 +1,6 @@
+import type { BlindSpot } from '../../findings/BlindSpot.js';
 import type { BlindSpotReader } from './BlindSpotReader.js';
-import { type BlindSpot, evaluateBlindSpots } from './evaluateBlindSpots.js';
+import { evaluateBlindSpots } from './evaluateBlindSpots.js';
 
 /** Reads and evaluates the blind spots of one account in the given regions. */
 export async function checkBlindSpots(

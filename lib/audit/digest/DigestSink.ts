@@ -1,4 +1,4 @@
-import type { AuditDigest } from './buildDigest.js';
+import type { AuditDigest } from '../../findings/buildDigest.js';
 
 /**
  * What of one run's digest was already delivered, for a sink that delivers

@@ -3,9 +3,9 @@ import {
   SinkDisabledError,
   SLACK_WEBHOOK_DISABLED_STATUSES,
 } from '../../errors/TrustwatchError.js';
-import type { AuditDigest } from './buildDigest.js';
+import type { AuditDigest } from '../../findings/buildDigest.js';
+import { renderDigestSlack } from '../../render/audit/renderDigest.js';
 import type { DigestSink } from './DigestSink.js';
-import { renderDigestSlack } from './renderDigest.js';
 
 export interface SlackDigestSinkOptions {
   readonly webhookUrl: () => Promise<URL>;

@@ -1,9 +1,9 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DeliveryError } from '../../errors/TrustwatchError.js';
-import { SEVERITIES } from '../findingCodes.js';
-import type { AuditDigest } from './buildDigest.js';
+import type { AuditDigest } from '../../findings/buildDigest.js';
+import { SEVERITIES } from '../../findings/findingCodes.js';
+import { digestMessage, digestSubject } from '../../render/audit/renderDigest.js';
 import type { DigestSink } from './DigestSink.js';
-import { digestMessage, digestSubject } from './renderDigest.js';
 
 /**
  * Publishes the digest as JSON on the alerts topic with attributes to filter

@@ -7,7 +7,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AccountResult, AuditRun, AuditStore } from './AuditStore.js';
+import type { AccountResult, AuditRun } from '../../findings/AuditRun.js';
+import type { AuditStore } from './AuditStore.js';
 
 const RUNS_PK = 'RUNS';
 /** DynamoDB items are at most 400 KB; results are gzipped JSON cut into chunks below that. */

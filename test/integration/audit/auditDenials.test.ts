@@ -14,12 +14,12 @@ import { createAccountAuditor } from '../../../lib/audit/aws/liveAccountAuditor.
 import { DEFAULT_FORWARD_RULE_NAME } from '../../../lib/audit/blindspots/BlindSpotReader.js';
 import type { DenialReader } from '../../../lib/audit/DenialReader.js';
 import { createLiveAuditSources } from '../../../lib/audit/live/createLiveAuditSources.js';
-import type { AccountResult } from '../../../lib/audit/store/AuditStore.js';
 import { DynamoAuditStore } from '../../../lib/audit/store/DynamoAuditStore.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
 import { createDynamoNoiseStores } from '../../../lib/dedup/createDynamoNoiseStores.js';
 import { dynamoDenialReader } from '../../../lib/dedup/dynamoDenialReader.js';
 import type { Diagnosis } from '../../../lib/diagnosis/Diagnosis.js';
+import type { AccountResult } from '../../../lib/findings/AuditRun.js';
 import { buildTestOrg, type TestOrg } from '../../support/motoOrg.js';
 import { resetMoto, useMotoEnvironment } from '../../support/motoServer.js';
 import { createNoiseTable } from '../pipeline/pipelineFixture.js';

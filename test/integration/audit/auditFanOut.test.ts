@@ -28,7 +28,6 @@ import { finishRun } from '../../../lib/audit/aws/finishRun.js';
 import { createAccountAuditor } from '../../../lib/audit/aws/liveAccountAuditor.js';
 import { sendAuditMessages } from '../../../lib/audit/aws/sqsAuditQueue.js';
 import { DEFAULT_FORWARD_RULE_NAME } from '../../../lib/audit/blindspots/BlindSpotReader.js';
-import type { AuditDigest } from '../../../lib/audit/digest/buildDigest.js';
 import type { DigestSink } from '../../../lib/audit/digest/DigestSink.js';
 import { snsDigestSink } from '../../../lib/audit/digest/snsDigestSink.js';
 import { createLiveAuditSources } from '../../../lib/audit/live/createLiveAuditSources.js';
@@ -36,6 +35,7 @@ import { DynamoAuditStore } from '../../../lib/audit/store/DynamoAuditStore.js';
 import { ReadCache } from '../../../lib/aws/ReadCache.js';
 import { auditCommand } from '../../../lib/cli/auditCommand.js';
 import type { CliIo } from '../../../lib/cli/CliIo.js';
+import type { AuditDigest } from '../../../lib/findings/buildDigest.js';
 import { buildTestOrg, type TestOrg } from '../../support/motoOrg.js';
 import { resetMoto, useMotoEnvironment } from '../../support/motoServer.js';
 

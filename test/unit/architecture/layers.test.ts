@@ -20,7 +20,9 @@ const LAYERS: readonly (readonly string[])[] = [
   // Explanation: fixes (patches, verification, texts), then causes and diagnoses.
   ['fixes'],
   ['diagnosis'],
-  // Renderers of diagnoses.
+  // The audit's model: finding codes, findings, reports, blind spots, runs, the digest.
+  ['findings'],
+  // Renderers of diagnoses and of audit reports and digests.
   ['render'],
   // Ports (state source, stores, sinks) and their adapters; the audit feature.
   ['state', 'snapshot', 'roleindex', 'aws', 'dedup', 'config', 'routing', 'audit'],
@@ -31,7 +33,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** Layers that must be pure functions of their inputs. */
-const PURE = ['iam', 'policy', 'engine', 'fixes', 'diagnosis'];
+const PURE = ['iam', 'policy', 'engine', 'fixes', 'diagnosis', 'findings'];
 
 const IMPURE: readonly { readonly what: string; readonly pattern: RegExp }[] = [
   {

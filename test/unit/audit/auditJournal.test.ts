@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../../lib/audit/AuditReport.js';
 import {
   type JournaledAccount,
   journalLine,
@@ -10,6 +9,7 @@ import {
   type OrganizationAuditOptions,
 } from '../../../lib/audit/auditOrganization.js';
 import { InputError } from '../../../lib/errors/TrustwatchError.js';
+import type { AuditReport } from '../../../lib/findings/AuditReport.js';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import type { IamStateSource, RoleState } from '../../../lib/state/IamStateSource.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';

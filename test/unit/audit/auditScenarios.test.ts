@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FINDING_CODE_LIST, SEVERITIES } from '../../../lib/audit/findingCodes.js';
 import { main } from '../../../lib/cli/main.js';
+import { FINDING_CODE_LIST, SEVERITIES } from '../../../lib/findings/findingCodes.js';
 import * as z from '../../../lib/validation/z.js';
 import { fakeIo } from '../cli/fakeIo.js';
 

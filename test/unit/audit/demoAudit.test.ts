@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditOrganization } from '../../../lib/audit/auditOrganization.js';
-import { renderFindingsTable } from '../../../lib/audit/render/renderAuditMarkdown.js';
+import { renderFindingsTable } from '../../../lib/render/audit/renderAuditMarkdown.js';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
 
@@ -108,10 +108,8 @@ describe('audit of the demo organization', () => {
 describe('lib/audit/FINDINGS.md', () => {
   it('documents every finding code and every blind-spot code', async () => {
     const { readFileSync } = await import('node:fs');
-    const { FINDING_CODE_LIST } = await import('../../../lib/audit/findingCodes.js');
-    const { BLIND_SPOT_CODES } = await import(
-      '../../../lib/audit/blindspots/evaluateBlindSpots.js'
-    );
+    const { FINDING_CODE_LIST } = await import('../../../lib/findings/findingCodes.js');
+    const { BLIND_SPOT_CODES } = await import('../../../lib/findings/BlindSpot.js');
     const doc = readFileSync('lib/audit/FINDINGS.md', 'utf8');
     for (const code of [...FINDING_CODE_LIST, ...Object.keys(BLIND_SPOT_CODES)]) {
       expect(doc, code).toMatch(new RegExp(`\\| \`${code}\` +\\|`));

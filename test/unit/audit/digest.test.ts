@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { finishRun } from '../../../lib/audit/aws/finishRun.js';
-import { buildDigest } from '../../../lib/audit/digest/buildDigest.js';
+import type { AccountResult, AuditRun, StoredFinding } from '../../../lib/findings/AuditRun.js';
+import { buildDigest } from '../../../lib/findings/buildDigest.js';
 import {
   digestHeadline,
   digestMessage,
   digestSubject,
   renderDigestSlack,
-} from '../../../lib/audit/digest/renderDigest.js';
-import type {
-  AccountResult,
-  AuditRun,
-  StoredFinding,
-} from '../../../lib/audit/store/AuditStore.js';
+} from '../../../lib/render/audit/renderDigest.js';
 import { MemoryAuditStore } from './memoryAuditStore.js';
 
 function finding(

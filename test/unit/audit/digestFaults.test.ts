@@ -6,10 +6,10 @@ import { destinationPublisher } from '../../../lib/alerts/destinations/destinati
 import { routedDigestSink } from '../../../lib/alerts/destinations/routeDigest.js';
 import type { SlackWebApi } from '../../../lib/alerts/destinations/slackWebApi.js';
 import { finishRun } from '../../../lib/audit/aws/finishRun.js';
-import type { AuditDigest } from '../../../lib/audit/digest/buildDigest.js';
 import type { DigestSink } from '../../../lib/audit/digest/DigestSink.js';
 import { slackDigestSink } from '../../../lib/audit/digest/slackDigestSink.js';
-import type { StoredFinding } from '../../../lib/audit/store/AuditStore.js';
+import type { StoredFinding } from '../../../lib/findings/AuditRun.js';
+import type { AuditDigest } from '../../../lib/findings/buildDigest.js';
 import { readRoutingText } from '../../../lib/routing/parseRoutingTable.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
 import { taggedDemoSnapshot } from '../../support/taggedDemo.js';

@@ -10,9 +10,9 @@ import {
   parseAuditMessage,
 } from '../../../lib/audit/aws/auditMessage.js';
 import { finishRun } from '../../../lib/audit/aws/finishRun.js';
-import type { AuditDigest } from '../../../lib/audit/digest/buildDigest.js';
-import type { AccountResult } from '../../../lib/audit/store/AuditStore.js';
 import { InputError } from '../../../lib/errors/TrustwatchError.js';
+import type { AccountResult } from '../../../lib/findings/AuditRun.js';
+import type { AuditDigest } from '../../../lib/findings/buildDigest.js';
 import { MemoryAuditStore } from './memoryAuditStore.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });

@@ -1,4 +1,5 @@
-import type { AccountResult, AuditRun, AuditStore } from '../../../lib/audit/store/AuditStore.js';
+import type { AuditStore } from '../../../lib/audit/store/AuditStore.js';
+import type { AccountResult, AuditRun } from '../../../lib/findings/AuditRun.js';
 
 /** An in-memory AuditStore with the DynamoDB store's semantics (idempotent recording, claims). */
 export class MemoryAuditStore implements AuditStore {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AuditContext } from '../../../lib/audit/AuditRule.js';
 import { auditRole } from '../../../lib/audit/auditRole.js';
 import { AUDIT_RULES } from '../../../lib/audit/auditRules.js';
-import { FINDING_CODE_LIST, type FindingCode } from '../../../lib/audit/findingCodes.js';
 import { oidcIssuerOf, subSpansTenants } from '../../../lib/audit/oidcFacts.js';
 import { narrowSub } from '../../../lib/audit/rules/oidcSubWildcardTooBroad.js';
+import { FINDING_CODE_LIST, type FindingCode } from '../../../lib/findings/findingCodes.js';
 import { tfLabel } from '../../../lib/fixes/fixCommands.js';
 import { parsePolicyDocument } from '../../../lib/policy/parsePolicyDocument.js';
 import {

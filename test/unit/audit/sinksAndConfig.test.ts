@@ -2,7 +2,6 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAuditConfig } from '../../../lib/audit/aws/auditConfig.js';
-import { buildDigest } from '../../../lib/audit/digest/buildDigest.js';
 import { slackDigestSink } from '../../../lib/audit/digest/slackDigestSink.js';
 import { snsDigestSink } from '../../../lib/audit/digest/snsDigestSink.js';
 import {
@@ -10,6 +9,7 @@ import {
   DeliveryError,
   SinkDisabledError,
 } from '../../../lib/errors/TrustwatchError.js';
+import { buildDigest } from '../../../lib/findings/buildDigest.js';
 
 const digest = buildDigest(
   {

@@ -1,5 +1,5 @@
-import type { AuditReport } from '../AuditReport.js';
-import { countBySeverity } from '../AuditReport.js';
+import type { AuditReport } from '../../findings/AuditReport.js';
+import { countBySeverity } from '../../findings/AuditReport.js';
 
 /** The audit report as JSON (stable field order, a `summary` of counts first). */
 export function renderAuditJson(report: AuditReport): string {

@@ -1,6 +1,6 @@
 import type { StateLabel } from '../iam/StateLabel.js';
 import type { AccountAudit } from './AuditFinding.js';
-import type { BlindSpot } from './blindspots/evaluateBlindSpots.js';
+import type { BlindSpot } from './BlindSpot.js';
 import type { Severity } from './findingCodes.js';
 
 /** The result of one audit run over one or more accounts (CLI output, worker results). */

@@ -1,19 +1,19 @@
+import type { AuditFinding } from '../../findings/AuditFinding.js';
+import { type AuditReport, countBySeverity } from '../../findings/AuditReport.js';
+import { SEVERITIES } from '../../findings/findingCodes.js';
 import { describeState } from '../../iam/StateLabel.js';
-import { isInvisible, isLineBreak } from '../../render/safeText.js';
-import type { AuditFinding } from '../AuditFinding.js';
-import { type AuditReport, countBySeverity } from '../AuditReport.js';
-import { SEVERITIES } from '../findingCodes.js';
-import { printable, sortFindings } from './renderAuditText.js';
+import { isInvisible, isLineBreak, terminalLine } from '../safeText.js';
+import { sortFindings } from './renderAuditText.js';
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
  * Text safe inside a Markdown table cell, a `<summary>` or inline code: one
- * line (see `printable`), pipes escaped, `&<>` as entities so policy text
+ * line (see `terminalLine`), pipes escaped, `&<>` as entities so policy text
  * cannot open or close HTML (`</details>`).
  */
 export function mdCell(text: string): string {
-  return printable(text)
+  return terminalLine(text)
     .replace(/\|/g, '\\|')
     .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] as string);
 }
@@ -34,7 +34,7 @@ function fenced(lang: string, text: string): string[] {
 
 /** Inline code (entities are not decoded there): one line, no backtick, pipes escaped for tables. */
 function code(text: string): string {
-  const inner = printable(text).replace(/`/g, "'").replace(/\|/g, '\\|');
+  const inner = terminalLine(text).replace(/`/g, "'").replace(/\|/g, '\\|');
   // An empty span would be a double backtick, which opens a longer code span.
   return `\`${inner === '' ? ' ' : inner}\``;
 }

@@ -1,8 +1,8 @@
-import { slackCode, slackProse, slackSummary } from '../../render/escapeSlack.js';
-import { fitLines } from '../../render/renderSlack.js';
-import { SEVERITIES } from '../findingCodes.js';
-import type { StoredFinding } from '../store/AuditStore.js';
-import type { AuditDigest } from './buildDigest.js';
+import type { StoredFinding } from '../../findings/AuditRun.js';
+import type { AuditDigest } from '../../findings/buildDigest.js';
+import { SEVERITIES } from '../../findings/findingCodes.js';
+import { slackCode, slackProse, slackSummary } from '../escapeSlack.js';
+import { fitLines } from '../renderSlack.js';
 
 /** One line per digest: the subject of the SNS message and the Slack fallback text. */
 export function digestHeadline(d: AuditDigest): string {

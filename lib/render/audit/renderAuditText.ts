@@ -1,19 +1,13 @@
+import type { AuditFinding } from '../../findings/AuditFinding.js';
+import { type AuditReport, countBySeverity } from '../../findings/AuditReport.js';
+import { SEVERITIES, SEVERITY_RANK } from '../../findings/findingCodes.js';
 import { describeState } from '../../iam/StateLabel.js';
-import { terminalLine } from '../../render/safeText.js';
-import type { AuditFinding } from '../AuditFinding.js';
-import { type AuditReport, countBySeverity } from '../AuditReport.js';
-import { SEVERITIES, SEVERITY_RANK } from '../findingCodes.js';
+import { terminalLine } from '../safeText.js';
 
 export interface AuditTextOptions {
   readonly color?: boolean;
   /** Print each fix's CLI command (default true). */
   readonly commands?: boolean;
-}
-
-/** Strips control characters (ANSI escapes included) from text that came from policies or tags. */
-/** One line of policy or account text for a terminal (lib/render/safeText.ts `terminalLine`). */
-export function printable(text: string): string {
-  return terminalLine(text);
 }
 
 const COLORS: Record<string, string> = {
@@ -47,7 +41,7 @@ function evidenceLine(f: AuditFinding): string {
       `condition ${e.operator === undefined ? '' : `${e.operator} `}${e.conditionKey}${e.values === undefined ? '' : ` = ${e.values.join(', ')}`}`,
     );
   }
-  return printable(parts.join(', '));
+  return terminalLine(parts.join(', '));
 }
 
 /** The audit as text for a terminal: findings by account, most severe first, with fixes. */
@@ -61,12 +55,12 @@ export function renderAuditText(report: AuditReport, opts: AuditTextOptions = {}
   lines.push(
     `trustwatch audit: ${roles} role(s) in ${report.accounts.length} account(s)${report.organizationId === undefined ? '' : ` of ${report.organizationId}`}, as of ${report.auditedAt}`,
   );
-  lines.push(`audited ${printable(describeState(report.state))}`);
+  lines.push(`audited ${terminalLine(describeState(report.state))}`);
   lines.push(`${total} finding(s): ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}`);
   for (const a of report.accounts) {
     lines.push('');
     if (a.error !== undefined) {
-      lines.push(`account ${a.accountId}: not audited: ${printable(a.error)}`);
+      lines.push(`account ${a.accountId}: not audited: ${terminalLine(a.error)}`);
       continue;
     }
     const supp = a.suppressed.length > 0 ? `, ${a.suppressed.length} suppressed` : '';
@@ -75,30 +69,30 @@ export function renderAuditText(report: AuditReport, opts: AuditTextOptions = {}
     );
     for (const f of sortFindings(a.findings)) {
       lines.push(
-        `  ${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${f.code}  ${printable(f.roleName)}`,
+        `  ${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${f.code}  ${terminalLine(f.roleName)}`,
       );
-      lines.push(`           ${printable(f.summary)}`);
+      lines.push(`           ${terminalLine(f.summary)}`);
       lines.push(`           evidence: ${evidenceLine(f)}`);
       if (f.fix !== undefined) {
         lines.push(
-          `           fix${f.fix.verified ? ' (verified)' : ' (NOT verified)'}: ${printable(f.fix.title)}`,
+          `           fix${f.fix.verified ? ' (verified)' : ' (NOT verified)'}: ${terminalLine(f.fix.title)}`,
         );
-        for (const p of f.fix.placeholders) lines.push(`             fill in: ${printable(p)}`);
+        for (const p of f.fix.placeholders) lines.push(`             fill in: ${terminalLine(p)}`);
         if (opts.commands !== false) {
           const cli = f.fix.awsCli.split('\n');
           // delete-role: the detach loops are in the json/markdown output; show the decisive command.
           const shown = f.fix.kind === 'delete-role' ? cli.slice(-1) : cli;
-          for (const l of shown) lines.push(`             $ ${printable(l)}`);
+          for (const l of shown) lines.push(`             $ ${terminalLine(l)}`);
           if (shown.length < cli.length)
             lines.push(
               '             (detach its policies and instance profiles first: see --format markdown)',
             );
         }
       } else if (f.noFixReason !== undefined) {
-        lines.push(`           no automatic fix: ${printable(f.noFixReason)}`);
+        lines.push(`           no automatic fix: ${terminalLine(f.noFixReason)}`);
       }
     }
-    for (const w of a.warnings) lines.push(`  warning: ${printable(w)}`);
+    for (const w of a.warnings) lines.push(`  warning: ${terminalLine(w)}`);
   }
   if (report.blindSpots !== undefined) {
     lines.push('');
@@ -109,10 +103,10 @@ export function renderAuditText(report: AuditReport, opts: AuditTextOptions = {}
     );
     for (const b of report.blindSpots) {
       lines.push(
-        `  ${paint(b.severity, b.severity.toUpperCase().padEnd(8))} ${b.code}  ${b.accountId} ${b.region}: ${printable(b.summary)}`,
+        `  ${paint(b.severity, b.severity.toUpperCase().padEnd(8))} ${b.code}  ${b.accountId} ${b.region}: ${terminalLine(b.summary)}`,
       );
     }
   }
-  for (const w of report.warnings) lines.push(`warning: ${printable(w)}`);
+  for (const w of report.warnings) lines.push(`warning: ${terminalLine(w)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
-import type { BlindSpot } from '../blindspots/evaluateBlindSpots.js';
-import { SEVERITIES, SEVERITY_RANK, type Severity } from '../findingCodes.js';
-import type { AccountResult, AuditRun, StoredFinding } from '../store/AuditStore.js';
+import type { AccountResult, AuditRun, StoredFinding } from './AuditRun.js';
+import type { BlindSpot } from './BlindSpot.js';
+import { SEVERITIES, SEVERITY_RANK, type Severity } from './findingCodes.js';
 
 /** What one run changed compared with the previous complete run. */
 export interface AuditDigest {
