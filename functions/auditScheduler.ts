@@ -1,8 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import { lazyHandler } from '../lib/alerts/lazyHandler.js';
+import { powertoolsHandler } from '../lib/alerts/powertoolsHandler.js';
 import { type AuditMessage, newRunId } from '../lib/audit/aws/auditMessage.js';
 import type { AuditStore } from '../lib/audit/store/AuditStore.js';
 import { ConfigError, formatErrorLine } from '../lib/errors/TrustwatchError.js';
@@ -56,9 +55,11 @@ export function createHandler(deps: AuditSchedulerDeps): () => Promise<AuditSche
 }
 
 export function wrapHandler(deps: AuditSchedulerDeps) {
-  return middy(createHandler(deps))
-    .use(injectLambdaContext(deps.logger))
-    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+  return powertoolsHandler(createHandler(deps), {
+    logger: deps.logger,
+    metrics: deps.metrics,
+    captureColdStartMetric: true,
+  });
 }
 
 /** Production dependencies from the validated environment (SDK loaded here only). */
@@ -138,15 +139,9 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
 
 const logger = new Logger({ serviceName: 'trustwatch' });
 const metrics = new Metrics({ namespace: 'trustwatch', serviceName: 'auditScheduler' });
-let inner: Promise<() => Promise<AuditSchedulerResult>> | undefined;
 
 /** Dependencies are built (and the environment validated) at the first invocation. */
-export const handler = middy(async () => {
-  inner ??= defaultDeps(logger, metrics).then(createHandler);
-  inner.catch(() => {
-    inner = undefined;
-  });
-  return (await inner)();
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = powertoolsHandler(
+  lazyHandler(() => defaultDeps(logger, metrics), createHandler),
+  { logger, metrics, captureColdStartMetric: true },
+);

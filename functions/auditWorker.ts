@@ -1,10 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lazyHandler } from '../lib/alerts/lazyHandler.js';
+import { powertoolsHandler } from '../lib/alerts/powertoolsHandler.js';
 import { parseAuditMessage } from '../lib/audit/aws/auditMessage.js';
 import type { AuditStore } from '../lib/audit/store/AuditStore.js';
 import { formatErrorLine } from '../lib/errors/TrustwatchError.js';
@@ -80,9 +79,11 @@ export function createHandler(
 }
 
 export function wrapHandler(deps: AuditWorkerDeps) {
-  return middy(createHandler(deps))
-    .use(injectLambdaContext(deps.logger))
-    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+  return powertoolsHandler(createHandler(deps), {
+    logger: deps.logger,
+    metrics: deps.metrics,
+    captureColdStartMetric: true,
+  });
 }
 
 /** Production dependencies from the validated environment (SDK loaded here only). */
@@ -217,15 +218,9 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Aud
 
 const logger = new Logger({ serviceName: 'trustwatch' });
 const metrics = new Metrics({ namespace: 'trustwatch', serviceName: 'auditWorker' });
-let inner: Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> | undefined;
 
 /** Dependencies are built (and the environment validated) at the first invocation. */
-export const handler = middy(async (event: SQSEvent) => {
-  inner ??= defaultDeps(logger, metrics).then(createHandler);
-  inner.catch(() => {
-    inner = undefined;
-  });
-  return (await inner)(event);
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = powertoolsHandler(
+  lazyHandler(() => defaultDeps(logger, metrics), createHandler),
+  { logger, metrics, captureColdStartMetric: true },
+);

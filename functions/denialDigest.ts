@@ -1,8 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type {
   DestinationMessage,
   PublishProgress,
@@ -12,6 +9,8 @@ import {
   denialDigestMessage,
 } from '../lib/alerts/destinations/weeklyDenialDigest.js';
 import type { WeeklyDenial } from '../lib/alerts/destinations/weeklyDenials.js';
+import { lazyHandler } from '../lib/alerts/lazyHandler.js';
+import { powertoolsHandler } from '../lib/alerts/powertoolsHandler.js';
 import { isoWeek } from '../lib/dedup/denialWeek.js';
 import { DeliveryError } from '../lib/errors/TrustwatchError.js';
 import type { Destination, RoutingTable } from '../lib/routing/RoutingTable.js';
@@ -173,15 +172,9 @@ export async function defaultDeps(logger: Logger, metrics: Metrics): Promise<Den
 
 const logger = new Logger({ serviceName: 'trustwatch' });
 const metrics = new Metrics({ namespace: 'trustwatch', serviceName: 'denialDigest' });
-let inner: Promise<() => Promise<DenialDigestResult>> | undefined;
 
 /** Dependencies are built (and the environment validated) at the first invocation. */
-export const handler = middy(async () => {
-  inner ??= defaultDeps(logger, metrics).then(createHandler);
-  inner.catch(() => {
-    inner = undefined;
-  });
-  return (await inner)();
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = powertoolsHandler(
+  lazyHandler(() => defaultDeps(logger, metrics), createHandler),
+  { logger, metrics },
+);

@@ -1,15 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
 import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
 import { memoizeUntilRejected } from '../lib/alerts/destinations/memoizeUntilRejected.js';
 import { loadRoutingConfig, type RoutingConfig } from '../lib/alerts/destinations/routingConfig.js';
 import { pipelineMetrics } from '../lib/alerts/powertoolsAdapters.js';
+import { powertoolsHandler } from '../lib/alerts/powertoolsHandler.js';
 import { withCallBudget } from '../lib/aws/callBudget.js';
 import { loadPipelineConfig, type PipelineConfig } from '../lib/config/pipelineConfig.js';
 import type { Diagnosis } from '../lib/diagnosis/Diagnosis.js';
@@ -122,9 +120,11 @@ export function createHandler(
 
 /** Wraps a handler with the Powertools logger (Lambda context) and metrics (EMF flush) middleware. */
 export function wrapHandler(deps: ExplainDenialDeps) {
-  return middy(createHandler(deps))
-    .use(injectLambdaContext(deps.logger))
-    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }));
+  return powertoolsHandler(createHandler(deps), {
+    logger: deps.logger,
+    metrics: deps.metrics,
+    captureColdStartMetric: true,
+  });
 }
 
 /** Production dependencies from the validated environment. */

@@ -1,13 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { AlertPipeline } from '../lib/alerts/AlertPipeline.js';
 import { createAwsPipeline } from '../lib/alerts/createAwsPipeline.js';
 import { memoizeUntilRejected } from '../lib/alerts/destinations/memoizeUntilRejected.js';
 import { loadRoutingConfig } from '../lib/alerts/destinations/routingConfig.js';
+import { powertoolsHandler } from '../lib/alerts/powertoolsHandler.js';
 import { loadPipelineConfig } from '../lib/config/pipelineConfig.js';
 
 export interface FlushSummariesDeps {
@@ -37,9 +35,7 @@ export function createHandler(
 }
 
 export function wrapHandler(deps: FlushSummariesDeps) {
-  return middy(createHandler(deps))
-    .use(injectLambdaContext(deps.logger))
-    .use(logMetrics(deps.metrics));
+  return powertoolsHandler(createHandler(deps), deps);
 }
 
 const config = loadPipelineConfig(process.env);
