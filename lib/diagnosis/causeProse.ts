@@ -6,7 +6,11 @@
  * cause lives here once and the renderers show it unchanged. Values are
  * backtick-quoted (the renderers escape them per format).
  */
-import { quoteList } from './describe.js';
+import type { Blocker } from '../engine/AssumeRoleEvaluation.js';
+import type { ConditionTrace, StatementTrace } from '../engine/PolicyEvaluation.js';
+import type { DenialEvent } from '../intake/DenialEvent.js';
+import { sessionTagNote } from './clauseCertainty.js';
+import { actualText, callerLabel, quoteList, statementRef } from './describe.js';
 import type { RoleSuggestion } from './suggestions.js';
 
 /** `role \`ci\``, `user \`alice\``…: see `callerLabel` (describe.ts). */
@@ -114,4 +118,146 @@ export function mayNotTrust(roleName: string, caller: Caller): string {
 /** ROLE_NOT_FOUND when the role's account could not be read. */
 export function mayNotExist(roleArn: string): string {
   return `The role \`${roleArn}\` may not exist (AWS's message is the same either way).`;
+}
+
+// --- caller allows -----------------------------------------------------------
+
+const LEVEL_WORD = { ROOT: 'root', ORGANIZATIONAL_UNIT: 'OU', ACCOUNT: 'account' } as const;
+
+/** ` attached to the OU \`Prod\` (\`ou-…\`)`: where an SCP or RCP blocker sits. */
+export function levelText(b: Blocker): string {
+  const l = b.level;
+  if (l === undefined) return '';
+  return ` attached to the ${LEVEL_WORD[l.targetType]} \`${l.name ?? l.targetId}\`${l.name === undefined ? '' : ` (\`${l.targetId}\`)`}`;
+}
+
+/** How the trust policy bears on a missing identity-based allow. */
+export type TrustSide = 'whole-account' | 'same-account' | 'cross-account';
+
+/**
+ * IDENTITY_NO_ALLOW. `tagKey`: the `aws:PrincipalTag/…` key an Allow that
+ * would grant the action requires (the session may carry it).
+ */
+export function identityNoAllow(
+  event: DenialEvent,
+  action: string,
+  roleArn: string,
+  roleName: string,
+  trust: TrustSide,
+  tagKey: string | undefined,
+): string {
+  const accountGrant =
+    trust === 'whole-account'
+      ? ` The trust policy of \`${roleName}\` trusts the whole account, which delegates the decision to the caller's IAM policies.`
+      : trust === 'same-account'
+        ? ''
+        : ' A cross-account assumption needs an allow on both sides.';
+  const tag =
+    tagKey === undefined
+      ? ''
+      : ` A statement that would allow it requires \`${tagKey}\`.${sessionTagNote(event, tagKey)}`;
+  return `No identity-based policy of ${callerLabel(event)} allows \`${action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}${tag}`;
+}
+
+/** BOUNDARY_NO_ALLOW: AWS's reason for the denial. */
+export function boundaryNoAllow(
+  event: DenialEvent,
+  boundary: string,
+  action: string,
+  roleArn: string,
+): string {
+  return `The permissions boundary \`${boundary}\` of ${callerLabel(event)} does not allow \`${action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`;
+}
+
+/**
+ * BOUNDARY_NO_ALLOW beside a trust policy that does not name a same-account
+ * caller: the trust fix a grant to the role ARN or the account would still be
+ * limited by it, a grant to an IAM user ARN would not.
+ */
+export function boundaryBesideUntrusted(
+  event: DenialEvent,
+  callerArn: string | undefined,
+  boundary: string,
+  action: string,
+  roleArn: string,
+): string {
+  const arn = callerArn === undefined ? '' : ` \`${callerArn}\``;
+  const limit =
+    event.caller.type === 'IAMUser'
+      ? `a trust grant to the account would still be limited by it, one to the user ARN${arn} itself would not`
+      : `once the trust policy trusts the role ARN${arn}, the boundary still limits that grant`;
+  return `The permissions boundary \`${boundary}\` of ${callerLabel(event)} does not allow \`${action}\` on \`${roleArn}\` either: ${limit} (IAM User Guide, "Policy evaluation logic": same-account resource-based policies and permissions boundaries): add it to the boundary.`;
+}
+
+/** SESSION_POLICY_NO_ALLOW. */
+export function sessionPolicyNoAllow(event: DenialEvent, action: string, roleArn: string): string {
+  return `The session policy of ${callerLabel(event)}'s session does not allow \`${action}\` on \`${roleArn}\`: start the session without that session policy or with one that allows it.`;
+}
+
+/** SCP_NO_ALLOW at the blocker's level. */
+export function scpNoAllow(b: Blocker, roleArn: string): string {
+  return `No service control policy${levelText(b)} allows \`${b.action}\` on \`${roleArn}\`; every level from the root to the caller's account must allow it.`;
+}
+
+// --- explicit deny -----------------------------------------------------------
+
+/** Where an explicit deny sits (the engine's blocker kinds). */
+export type DenyKind =
+  | 'trust-deny'
+  | 'identity-deny'
+  | 'boundary-deny'
+  | 'session-deny'
+  | 'scp-deny'
+  | 'rcp-deny';
+
+/** Prefix before the policy label (labels of SCPs, RCPs and trust policies name their kind). */
+const DENY_NOUN: Record<DenyKind, string> = {
+  'trust-deny': '',
+  'identity-deny': 'identity-based policy ',
+  'boundary-deny': 'permissions boundary ',
+  'session-deny': 'session policy ',
+  'scp-deny': '',
+  'rcp-deny': '',
+};
+
+/**
+ * Why a deny of `sts:TagSession` / `sts:SetSourceIdentity` blocks an
+ * `AssumeRole…` call: the request needed that action too, and adding it to
+ * an Allow cannot help while the Deny matches it (issue 12.1).
+ */
+function sessionActionNote(b: Blocker, eventName: string): string {
+  if (b.action.toLowerCase() === `sts:${eventName.toLowerCase()}`) return '';
+  const needs =
+    b.action === 'sts:TagSession'
+      ? 'passing session tags (or transitive tag keys) needs `sts:TagSession`'
+      : 'setting a source identity (or carrying one over in a role chain) needs `sts:SetSourceIdentity`';
+  const known =
+    b.certainty === 'yes' ? '' : ' if the request did so (CloudTrail did not log its parameters)';
+  return ` The call is denied because ${needs}${known}, and this statement denies it: narrow the deny, or call without them; allowing the action in another statement does not help.`;
+}
+
+const NOT_PRINCIPAL_NOTE =
+  ' A `Deny` with `NotPrincipal` denies every principal that has a permissions boundary, whatever `NotPrincipal` lists (IAM User Guide, "Permissions boundaries for IAM entities"): use `"Principal": "*"` with an `ArnNotEquals` condition on `aws:PrincipalArn` instead.';
+
+/**
+ * `*_EXPLICIT_DENY`: the statement, the condition that matched, and why
+ * the deny reaches this call. `notPrincipalListsCaller`: a trust `Deny`
+ * with `NotPrincipal` that lists the caller (which denies it anyway).
+ */
+export function explicitDeny(f: {
+  readonly event: DenialEvent;
+  readonly kind: DenyKind;
+  readonly blocker: Blocker;
+  readonly statement: StatementTrace | undefined;
+  readonly policyLabel: string | undefined;
+  readonly roleName: string;
+  readonly condition: ConditionTrace | undefined;
+  readonly notPrincipalListsCaller: boolean;
+}): string {
+  const { event, blocker: b, statement: s, condition: cond } = f;
+  const matched =
+    cond === undefined
+      ? ''
+      : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`;
+  return `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[f.kind]}${f.policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${f.roleName}\` for ${callerLabel(event)}${matched}; an explicit deny overrides every allow.${sessionActionNote(b, event.eventName)}${cond === undefined ? '' : sessionTagNote(event, cond.key)}${f.notPrincipalListsCaller ? NOT_PRINCIPAL_NOTE : ''}`;
 }
