@@ -9,8 +9,15 @@
 import type { Blocker } from '../engine/AssumeRoleEvaluation.js';
 import type { ConditionTrace, StatementTrace } from '../engine/PolicyEvaluation.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
-import { sessionTagNote } from './clauseCertainty.js';
-import { actualText, callerLabel, quoteList, statementRef } from './describe.js';
+import { clauseCertaintyNote, sessionTagNote } from './clauseCertainty.js';
+import {
+  actualText,
+  callerLabel,
+  equalsWithWildcard,
+  quoteList,
+  statementRef,
+} from './describe.js';
+import { type SubjectDifference, subjectDifferenceNote } from './githubSubject.js';
 import type { RoleSuggestion } from './suggestions.js';
 
 /** `role \`ci\``, `user \`alice\``…: see `callerLabel` (describe.ts). */
@@ -260,4 +267,124 @@ export function explicitDeny(f: {
       ? ''
       : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`;
   return `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[f.kind]}${f.policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${f.roleName}\` for ${callerLabel(event)}${matched}; an explicit deny overrides every allow.${sessionActionNote(b, event.eventName)}${cond === undefined ? '' : sessionTagNote(event, cond.key)}${f.notPrincipalListsCaller ? NOT_PRINCIPAL_NOTE : ''}`;
+}
+
+// --- web identity ------------------------------------------------------------
+
+/**
+ * OIDC_PROVIDER_NOT_TRUSTED from AWS's message: no IAM OIDC provider for the
+ * issuer. `accountId` absent when the role's account is unknown;
+ * `trustingRoles` name its ARN and let the token in once it exists.
+ */
+export function oidcProviderMissing(
+  host: string,
+  accountId: string | undefined,
+  audience: string | undefined,
+  trustingRoles: readonly string[],
+): string {
+  const where = accountId === undefined ? 'the account' : `account \`${accountId}\``;
+  const then =
+    trustingRoles.length > 0
+      ? `; ${quoteList(trustingRoles)} already name${trustingRoles.length === 1 ? 's' : ''} its ARN and will trust it again`
+      : ', then a role that trusts it with a scoped `sub`';
+  return `AWS found no IAM OIDC provider for \`https://${host}\` in ${where}, so no role there can trust its tokens: create it (URL \`https://${host}\`, audience \`${audience ?? 'sts.amazonaws.com'}\`)${then}.`;
+}
+
+/**
+ * OIDC_CLAIM_MISMATCH from AWS's message: the token's audience is not a client
+ * id of the provider. `clientIds`: what the provider lists today (absent when
+ * it is not in the state).
+ */
+export function oidcAudienceRejected(
+  audience: string | undefined,
+  providerArn: string | undefined,
+  clientIds: readonly string[] | undefined,
+): string {
+  const today =
+    clientIds !== undefined && audience !== undefined && clientIds.includes(audience)
+      ? 'Today the provider lists it, so it was probably added since the denial.'
+      : `${clientIds === undefined ? '' : `It lists ${quoteList(clientIds)}. `}Add the audience to the provider, or make the workflow request a registered one.`;
+  return `STS rejected the token's audience${audience === undefined ? '' : ` \`${audience}\``}: it is not one of the client ids (audiences) of the OIDC provider${providerArn === undefined ? '' : ` \`${providerArn}\``}. ${today}`;
+}
+
+// --- trust conditions --------------------------------------------------------
+
+/** The codes a failing trust-policy condition is reported under. */
+export type TrustConditionCode =
+  | 'TRUST_CONDITION_EXTERNAL_ID'
+  | 'TRUST_CONDITION_MFA'
+  | 'TRUST_CONDITION_ORG'
+  | 'TRUST_CONDITION_OTHER'
+  | 'OIDC_CLAIM_MISMATCH'
+  | 'SAML_CLAIM_MISMATCH';
+
+/**
+ * A trust-policy condition that fails (or may fail): what the statement
+ * requires, what the request carried, what to do, and what is (not) known of
+ * the value (`clauseCertaintyNote`). `subject`: how a GitHub `sub` differs
+ * from the pattern (OIDC_CLAIM_MISMATCH only).
+ */
+export function trustConditionFailed(f: {
+  readonly event: DenialEvent;
+  readonly code: TrustConditionCode;
+  readonly roleName: string;
+  readonly callerInOrg: boolean;
+  readonly statement: StatementTrace;
+  readonly clause: ConditionTrace;
+  readonly subject: SubjectDifference | undefined;
+}): string {
+  return `${conditionSentence(f)}${clauseCertaintyNote(f.event, f.clause)}`;
+}
+
+function conditionSentence(f: Parameters<typeof trustConditionFailed>[0]): string {
+  const { event, roleName, clause } = f;
+  const where = `Statement \`${statementRef(f.statement)}\` of the trust policy of \`${roleName}\``;
+  const req = `\`${clause.key}\` ${clause.operator} ${quoteList(clause.expected)}`;
+  const got = actualText(clause);
+  const wildcard = equalsWithWildcard(clause)
+    ? ` Note: \`${clause.operator}\` does not expand wildcards, so \`*\` there is a literal character; use \`${clause.operator.replace(/Equals/, 'Like')}\`.`
+    : '';
+  switch (f.code) {
+    case 'TRUST_CONDITION_EXTERNAL_ID': {
+      const inOrg = f.callerInOrg
+        ? ' ExternalId is meant for third parties; for a caller inside your organization, `aws:PrincipalOrgID` is the better condition.'
+        : '';
+      const sent =
+        clause.actual === undefined && clause.result === 'unknown'
+          ? 'CloudTrail did not log which ExternalId the request sent (if any)'
+          : `the request carried ${got}`;
+      return `${where} requires ${req} but ${sent}: call AssumeRole with the expected \`--external-id\`.${inOrg}${wildcard}`;
+    }
+    case 'TRUST_CONDITION_MFA': {
+      const how =
+        event.caller.type === 'IAMUser'
+          ? 'call AssumeRole with `--serial-number` and `--token-code`'
+          : 'start a session authenticated with MFA and retry';
+      const had =
+        clause.actual === undefined && clause.result === 'unknown'
+          ? event.caller.type === 'IAMUser'
+            ? 'CloudTrail did not log whether the request sent an MFA code (SerialNumber and TokenCode), and the caller uses long-term keys'
+            : "CloudTrail does not tell whether the caller's session was MFA-authenticated"
+          : clause.actual === undefined
+            ? 'the request had no MFA at all'
+            : `the caller's session carried ${got}`;
+      return `${where} requires ${req} but ${had}: ${how}.`;
+    }
+    case 'TRUST_CONDITION_ORG':
+      return `${where} requires ${req} but the caller has ${got}: the caller is outside the organization or OU path the role expects.${wildcard}`;
+    case 'OIDC_CLAIM_MISMATCH': {
+      const env =
+        clause.key.toLowerCase().endsWith(':sub') &&
+        (clause.actual ?? []).some((v) => v.includes(':environment:')) &&
+        !clause.expected.some((v) => v.includes(':environment:'))
+          ? ' The job declares an environment, so GitHub sends `repo:…:environment:…` instead of a branch `sub`.'
+          : '';
+      const subject = f.subject === undefined ? '' : subjectDifferenceNote(f.subject);
+      return `${where} requires ${req} but the token's claim was ${got}.${subject}${env}${wildcard}`;
+    }
+    case 'SAML_CLAIM_MISMATCH':
+      return `${where} requires ${req} but the SAML assertion carried ${got}.${wildcard}`;
+    default:
+      return `${where} requires ${req} but the request carried ${got}.${wildcard}`;
+  }
 }
