@@ -388,3 +388,110 @@ function conditionSentence(f: Parameters<typeof trustConditionFailed>[0]): strin
       return `${where} requires ${req} but the request carried ${got}.${wildcard}`;
   }
 }
+
+// --- trust principal ---------------------------------------------------------
+
+/** TRUST_PRINCIPAL_NOT_TRUSTED when only the principal match is undecided. */
+export function principalUndecided(
+  event: DenialEvent,
+  statement: string,
+  roleName: string,
+): string {
+  return `Whether statement \`${statement}\` of the trust policy of \`${roleName}\` names ${callerLabel(event)} depends on a value CloudTrail did not log or trustwatch could not read.`;
+}
+
+/** A statement trusts the caller for another action (`TRUST_PRINCIPAL_NOT_TRUSTED` or `OIDC_PROVIDER_NOT_TRUSTED`). */
+export function wrongActionForCaller(
+  event: DenialEvent,
+  statement: string,
+  roleName: string,
+  listed: readonly string[],
+  action: string,
+): string {
+  return `Statement \`${statement}\` of the trust policy of \`${roleName}\` trusts ${callerLabel(event)} but allows only ${quoteList(listed)}, not \`${action}\`, the action this call needs: add it to that statement${listed.length > 0 ? ' (or replace the wrong one)' : ''}.`;
+}
+
+/** OIDC_PROVIDER_NOT_TRUSTED: no statement names the token's provider. */
+export function oidcProviderNotTrusted(roleName: string, provider: string): string {
+  return `The trust policy of \`${roleName}\` does not trust the OIDC provider \`${provider}\` for \`sts:AssumeRoleWithWebIdentity\`: add a statement with that \`Federated\` principal and a scoped \`sub\` condition.`;
+}
+
+/** TRUST_PRINCIPAL_STALE_ID: the trust policy names a deleted principal's unique id. */
+export function staleUniqueId(
+  event: DenialEvent,
+  roleName: string,
+  staleId: string,
+  currentId: string | undefined,
+  callerArn: string | undefined,
+): string {
+  return `The trust policy of \`${roleName}\` names \`${staleId}\`, the unique id of a deleted principal, not an ARN; ${callerLabel(event)} was recreated with ${currentId === undefined ? 'a new id' : `the new id \`${currentId}\``}, so trust is not restored until the trust policy names \`${callerArn ?? 'its ARN'}\` again.`;
+}
+
+/** What else the trust policy shows about an untrusted caller. */
+export interface PrincipalNotes {
+  /** A principal ARN naming the caller without (or with another) path. */
+  readonly pathless?: { readonly named: string; readonly path: string; readonly realArn: string };
+  /** A statement that names the caller but not the action. */
+  readonly otherActionStatement?: string;
+  /** The role assumes itself. */
+  readonly selfAssume?: boolean;
+}
+
+function otherActionNote(n: PrincipalNotes, action: string): string {
+  return n.otherActionStatement === undefined
+    ? ''
+    : ` Statement \`${n.otherActionStatement}\` names the caller but not the action \`${action}\`.`;
+}
+
+/** TRUST_PRINCIPAL_NOT_TRUSTED for an AWS service caller. */
+export function serviceNotTrusted(
+  roleName: string,
+  service: string,
+  action: string,
+  notes: PrincipalNotes,
+): string {
+  return `The trust policy of \`${roleName}\` does not trust the service \`${service}\` for \`${action}\`: a service assumes a role only when a \`Service\` principal of the trust policy names it.${otherActionNote(notes, action)}`;
+}
+
+/** TRUST_PRINCIPAL_NOT_TRUSTED for a SAML caller; `trusted`: the providers the policy names. */
+export function samlProviderNotTrusted(
+  roleName: string,
+  provider: string,
+  trusted: readonly string[],
+): string {
+  return `The trust policy of \`${roleName}\` does not trust the SAML provider \`${provider}\` the assertion named${trusted.length > 0 ? `; it trusts ${quoteList(trusted)}: either trust this provider too, or make the identity provider send the trusted provider's ARN in its \`Role\` attribute` : ''}.`;
+}
+
+/** TRUST_PRINCIPAL_NOT_TRUSTED: no statement names the caller. */
+export function principalNotTrusted(
+  event: DenialEvent,
+  roleName: string,
+  callerArn: string | undefined,
+  action: string,
+  notes: PrincipalNotes,
+): string {
+  const p = notes.pathless;
+  const pathNote =
+    p === undefined
+      ? ''
+      : ` It names \`${p.named}\`, which lacks the path \`${p.path}\` of the real ARN \`${p.realArn}\`: a principal ARN must include the path.`;
+  const selfNote = notes.selfAssume
+    ? ' A role assuming itself needs a trust statement naming its own ARN (since September 2022).'
+    : '';
+  return `The trust policy of \`${roleName}\` does not name ${callerLabel(event)} (${callerArn === undefined ? 'its ARN' : `\`${callerArn}\``}), its account or a matching wildcard for \`${action}\`.${pathNote}${otherActionNote(notes, action)}${selfNote}`;
+}
+
+/**
+ * TRUST_MISSING_SESSION_ACTION: the request passed session tags or set a
+ * source identity (or may have: `certain` false when CloudTrail did not log
+ * its parameters) and no trust statement allows that action.
+ */
+export function missingSessionAction(
+  event: DenialEvent,
+  certain: boolean,
+  action: string,
+  roleName: string,
+): string {
+  const what = action === 'sts:TagSession' ? 'passed session tags' : 'set a source identity';
+  return `${certain ? `The request ${what}` : `If the request ${what} (CloudTrail did not log its parameters)`}, ${certain ? 'but ' : ''}no statement of the trust policy of \`${roleName}\` allows \`${action}\` for ${callerLabel(event)}: add \`${action}\` to the statement that trusts it.`;
+}
