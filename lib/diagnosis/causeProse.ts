@@ -9,6 +9,7 @@
 import type { Blocker } from '../engine/AssumeRoleEvaluation.js';
 import type { ConditionTrace, StatementTrace } from '../engine/PolicyEvaluation.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
+import { messageUnknowns } from '../intake/errorText/messageUnknowns.js';
 import { clauseCertaintyNote, sessionTagNote } from './clauseCertainty.js';
 import {
   actualText,
@@ -494,4 +495,22 @@ export function missingSessionAction(
 ): string {
   const what = action === 'sts:TagSession' ? 'passed session tags' : 'set a source identity';
   return `${certain ? `The request ${what}` : `If the request ${what} (CloudTrail did not log its parameters)`}, ${certain ? 'but ' : ''}no statement of the trust policy of \`${roleName}\` allows \`${action}\` for ${callerLabel(event)}: add \`${action}\` to the statement that trusts it.`;
+}
+
+// --- what the renderers and alerts say about a diagnosis ----------------------
+
+/**
+ * `AssumeRole denied (TRUST_PRINCIPAL_NOT_TRUSTED)`: a denial and its first
+ * cause in one line (an SNS subject, a Slack notification).
+ */
+export function deniedHeadline(eventName: string, topCode: string | undefined): string {
+  return `${eventName} denied (${topCode ?? 'NO_CAUSE_FOUND'})`;
+}
+
+/** What a security alert reports: many roles that do not exist tried by one caller. */
+export const ROLE_ENUMERATION = 'possible role enumeration';
+
+/** What an explanation from an error message (`input: message`) does not know. */
+export function messageUnknownsNote(eventName: Parameters<typeof messageUnknowns>[0]): string {
+  return `unknown, as if unlogged: ${messageUnknowns(eventName).join(', ')}`;
 }
