@@ -8,7 +8,7 @@
  */
 import type { Blocker } from '../engine/AssumeRoleEvaluation.js';
 import type { ConditionTrace, StatementTrace } from '../engine/PolicyEvaluation.js';
-import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { DenialEvent, PolicyTypeInMessage } from '../intake/DenialEvent.js';
 import { messageUnknowns } from '../intake/errorText/messageUnknowns.js';
 import { clauseCertaintyNote, sessionTagNote } from './clauseCertainty.js';
 import {
@@ -513,4 +513,70 @@ export const ROLE_ENUMERATION = 'possible role enumeration';
 /** What an explanation from an error message (`input: message`) does not know. */
 export function messageUnknownsNote(eventName: Parameters<typeof messageUnknowns>[0]): string {
   return `unknown, as if unlogged: ${messageUnknowns(eventName).join(', ')}`;
+}
+
+// --- AWS's message and no cause found ------------------------------------------
+
+/** NO_CAUSE_FOUND: AWS's message names a session action today's policies allow. */
+export function sessionActionAllowedToday(action: string | undefined): string {
+  return `AWS's message says \`${action}\` was denied, and today's policies allow it: it was probably fixed since the denial, or IAM had not yet propagated a change.`;
+}
+
+/** NO_CAUSE_FOUND beside session-action causes only a request parameter would make real. */
+export function allowedUnlessSessionParameters(): string {
+  return "Unless the request passed session tags or a source identity (CloudTrail did not log its parameters), today's policies would allow it: it was probably fixed since, or IAM had not yet propagated a change.";
+}
+
+/** NO_CAUSE_FOUND: today's policies allow the request. */
+export function allowedToday(event: DenialEvent): string {
+  return `With today's policies this request would be allowed: it was probably fixed since the denial, or IAM had not yet propagated a change when ${callerLabel(event)} tried.`;
+}
+
+/** A certain caller-side cause AWS's message (naming no caller-side policy) demotes. */
+export function demotedByMessage(summary: string): string {
+  return `${summary} (AWS's message names no caller-side policy, so this may have changed since the denial.)`;
+}
+
+const TYPE_NOUN: Record<PolicyTypeInMessage, string> = {
+  identity: 'identity-based policy',
+  scp: 'service control policy',
+  rcp: 'resource control policy',
+  boundary: 'permissions boundary',
+  session: 'session policy',
+  resource: 'resource-based (trust) policy',
+  vpce: 'VPC endpoint policy',
+};
+
+/** `service control policy`, `permissions boundary`…: the policy type AWS's message names. */
+export function policyTypeNoun(t: PolicyTypeInMessage): string {
+  return TYPE_NOUN[t];
+}
+
+/**
+ * A cause known from AWS's message only. `stateHasIt`: trustwatch read the
+ * policies of that kind and today's state does not show it.
+ */
+export function namedByMessage(f: {
+  readonly event: DenialEvent;
+  readonly policyType: PolicyTypeInMessage;
+  readonly policyArn: string | undefined;
+  readonly explicitDeny: boolean;
+  readonly action: string;
+  readonly stateHasIt: boolean;
+}): string {
+  const noun = TYPE_NOUN[f.policyType];
+  const named =
+    f.policyArn === undefined
+      ? `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`
+      : `the ${noun} \`${f.policyArn}\``;
+  const why =
+    f.policyType === 'session'
+      ? ' Session policies are passed when a session is created and are never in IAM, so trustwatch can only report what AWS said.'
+      : f.policyType === 'vpce'
+        ? ' trustwatch does not read VPC endpoint policies: check the endpoint policy of the VPC endpoint the call went through.'
+        : f.stateHasIt
+          ? " Today's IAM state does not show it, so IAM has probably changed since the denial."
+          : " trustwatch could not read that policy, so only AWS's word is available.";
+  const verb = f.explicitDeny ? 'explicitly denies' : 'does not allow';
+  return `AWS's error message says ${named} ${verb} \`${f.action}\` for ${callerLabel(f.event)}.${why}`;
 }
