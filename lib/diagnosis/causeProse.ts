@@ -580,3 +580,51 @@ export function namedByMessage(f: {
   const verb = f.explicitDeny ? 'explicitly denies' : 'does not allow';
   return `AWS's error message says ${named} ${verb} \`${f.action}\` for ${callerLabel(f.event)}.${why}`;
 }
+
+// --- a web identity or SAML caller whose role is searched for ---------------------
+
+/** INSUFFICIENT_DATA: the roles of the account to search could not be read. */
+export function rolesToSearchUnreadable(
+  accountId: string | undefined,
+  reason: string | undefined,
+  web: boolean,
+): string {
+  return `The roles of account \`${accountId ?? 'unknown'}\` could not be read (${reason ?? 'the event names no account'}), so the role this ${web ? 'web identity' : 'SAML'} caller asked for cannot be found.`;
+}
+
+/** Why no role of the account lets a federated caller in (no role named by the event). */
+export type NoTrustingRole =
+  /** The OIDC provider does not exist; `stillTrusting` name its ARN and would let the token in. */
+  | { readonly kind: 'oidc-provider-missing'; readonly stillTrusting: readonly string[] }
+  /** The event names no SAML provider and no role trusts one. */
+  | { readonly kind: 'no-saml-trust' }
+  | { readonly kind: 'provider-not-trusted'; readonly web: boolean };
+
+/** OIDC_PROVIDER_NOT_TRUSTED / TRUST_PRINCIPAL_NOT_TRUSTED found by searching the account's roles. */
+export function noRoleTrustsProvider(
+  accountId: string,
+  provider: string,
+  why: NoTrustingRole,
+): string {
+  switch (why.kind) {
+    case 'oidc-provider-missing': {
+      const t = why.stillTrusting;
+      return t.length > 0
+        ? `The OIDC provider \`${provider}\` does not exist in account \`${accountId}\` (it was deleted?), although ${quoteList(t)} still trust${t.length === 1 ? 's' : ''} it and would let this token in: recreate it with the same URL, which gives it the same ARN.`
+        : `The OIDC provider \`${provider}\` does not exist in account \`${accountId}\`: create it, and a role whose trust policy names it with a scoped \`sub\`.`;
+    }
+    case 'no-saml-trust':
+      return `No role in account \`${accountId}\` trusts a SAML provider: add the SAML provider as the \`Federated\` principal of the intended role's trust policy.`;
+    case 'provider-not-trusted':
+      return `No role in account \`${accountId}\` trusts the ${why.web ? 'OIDC' : 'SAML'} provider \`${provider}\`: add it as the \`Federated\` principal of the intended role's trust policy${why.web ? ', with a scoped `sub` condition' : ''}.`;
+  }
+}
+
+/** A cause of the role a search picked: how it was picked (`trusting`: roles that trust the provider). */
+export function pickedRole(summary: string, trusting: number, samlUnknown: boolean): string {
+  return trusting > 1
+    ? `${summary} (nearest of ${trusting} roles trusting this provider; the event does not name the role.)`
+    : samlUnknown
+      ? `${summary} (the only role trusting a SAML provider; the event names neither the role nor the provider.)`
+      : summary;
+}
