@@ -1,3 +1,4 @@
+import { deniedHeadline, ROLE_ENUMERATION } from '../diagnosis/causeProse.js';
 import { slackCode, slackProse } from '../render/escapeSlack.js';
 import { fitLines, renderSlack, type SlackPayload } from '../render/renderSlack.js';
 import type { Alert } from './Alert.js';
@@ -23,12 +24,13 @@ function minutes(fromIso: string, toIso: string): number {
  */
 export function slackPayload(alert: Alert): SlackPayload {
   const severity = alertSeverity(alert);
-  const first = alert.diagnosis.causes[0]?.code ?? 'NO_CAUSE_FOUND';
+  const top = alert.diagnosis.causes[0]?.code;
+  const first = top ?? 'NO_CAUSE_FOUND';
   switch (alert.kind) {
     case 'diagnosis': {
       const rendered = renderSlack(alert.diagnosis);
       return {
-        text: `trustwatch [${severity}]: ${alert.diagnosis.eventName} denied (${first})`,
+        text: `trustwatch [${severity}]: ${deniedHeadline(alert.diagnosis.eventName, top)}`,
         blocks: rendered.blocks,
       };
     }
@@ -49,7 +51,7 @@ export function slackPayload(alert: Alert): SlackPayload {
       const shown = alert.rolesTried.slice(0, 20).map((r) => `• ${slackCode(r, 140)}`);
       if (alert.rolesTried.length > 20) shown.push(`…and ${alert.rolesTried.length - 20} more`);
       return {
-        text: `trustwatch [critical]: possible role enumeration (${alert.rolesTried.length} non-existent roles tried by one caller)`,
+        text: `trustwatch [critical]: ${ROLE_ENUMERATION} (${alert.rolesTried.length} non-existent roles tried by one caller)`,
         blocks: [
           {
             type: 'header',

@@ -1,4 +1,5 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { deniedHeadline, ROLE_ENUMERATION } from '../diagnosis/causeProse.js';
 import { DeliveryError } from '../errors/TrustwatchError.js';
 import type { Alert, AlertSink } from './Alert.js';
 import { alertMessage } from './alertMessage.js';
@@ -62,7 +63,7 @@ export class SnsSink implements AlertSink {
   async deliver(alert: Alert): Promise<void> {
     const { body, truncated } = alertMessage(alert);
     const d = alert.diagnosis;
-    const subject = `trustwatch: ${alert.kind === 'security' ? 'possible role enumeration' : `${d.eventName} denied (${d.causes[0]?.code ?? 'NO_CAUSE_FOUND'})`}`;
+    const subject = `trustwatch: ${alert.kind === 'security' ? ROLE_ENUMERATION : deniedHeadline(d.eventName, d.causes[0]?.code)}`;
     try {
       await this.client.send(
         new PublishCommand({

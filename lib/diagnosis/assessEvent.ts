@@ -2,9 +2,10 @@ import type { RoleState } from '../iam/IamState.js';
 import { parseRoleArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
+import * as prose from './causeProse.js';
 import { refusedByEveryRole } from './clauseCertainty.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
-import { editDistanceText, quoteList } from './describe.js';
+import { editDistanceText } from './describe.js';
 import { evaluate, evaluateRole, OPEN_TRUST, trustOf } from './evaluateRequest.js';
 import { orgAccountIds } from './orgAccountIds.js';
 import type { Evaluated, Situation } from './Situation.js';
@@ -161,7 +162,11 @@ function federatedSearch(
         {
           code: 'INSUFFICIENT_DATA',
           certainty: 'yes',
-          summary: `The roles of account \`${account ?? 'unknown'}\` could not be read (${roles !== undefined && !roles.ok ? roles.reason : 'the event names no account'}), so the role this ${web ? 'web identity' : 'SAML'} caller asked for cannot be found.`,
+          summary: prose.rolesToSearchUnreadable(
+            account,
+            roles !== undefined && !roles.ok ? roles.reason : undefined,
+            web,
+          ),
           evidence: {
             unreadable: 'roles',
             accountId: account,
@@ -230,13 +235,15 @@ function federatedSearch(
         {
           code: web ? 'OIDC_PROVIDER_NOT_TRUSTED' : 'TRUST_PRINCIPAL_NOT_TRUSTED',
           certainty: 'yes',
-          summary: missing
-            ? stillTrusting.length > 0
-              ? `The OIDC provider \`${providerName}\` does not exist in account \`${account}\` (it was deleted?), although ${quoteList(stillTrusting)} still trust${stillTrusting.length === 1 ? 's' : ''} it and would let this token in: recreate it with the same URL, which gives it the same ARN.`
-              : `The OIDC provider \`${providerName}\` does not exist in account \`${account}\`: create it, and a role whose trust policy names it with a scoped \`sub\`.`
-            : samlUnknown
-              ? `No role in account \`${account}\` trusts a SAML provider: add the SAML provider as the \`Federated\` principal of the intended role's trust policy.`
-              : `No role in account \`${account}\` trusts the ${web ? 'OIDC' : 'SAML'} provider \`${providerName}\`: add it as the \`Federated\` principal of the intended role's trust policy${web ? ', with a scoped `sub` condition' : ''}.`,
+          summary: prose.noRoleTrustsProvider(
+            account,
+            providerName,
+            missing
+              ? { kind: 'oidc-provider-missing', stillTrusting }
+              : samlUnknown
+                ? { kind: 'no-saml-trust' }
+                : { kind: 'provider-not-trusted', web },
+          ),
           evidence: {
             policy: `trust policies of the roles of account ${account}`,
             provider: providerName,
@@ -308,12 +315,7 @@ function federatedSearch(
         ? { otherTrustingRoles: trusting.filter((r) => r !== best.r).map((r) => r.arn) }
         : {}),
     },
-    summary:
-      trusting.length > 1
-        ? `${d.summary} (nearest of ${trusting.length} roles trusting this provider; the event does not name the role.)`
-        : samlUnknown
-          ? `${d.summary} (the only role trusting a SAML provider; the event names neither the role nor the provider.)`
-          : d.summary,
+    summary: prose.pickedRole(d.summary, trusting.length, samlUnknown),
   })) as CauseDraft[];
   return { drafts, evaluated: best.ev, roleArn: best.r.arn, accountId: account };
 }

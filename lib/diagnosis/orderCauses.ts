@@ -1,8 +1,8 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODE_LIST, CAUSE_CODES, type CauseCode, type Confidence } from './causeCodes.js';
+import * as prose from './causeProse.js';
 import { bundleGapDrafts } from './causes/unreadableInputs.js';
-import { callerLabel } from './describe.js';
 import { reconcileMessage } from './reconcileMessage.js';
 import type { Situation } from './Situation.js';
 
@@ -56,7 +56,7 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDr
         {
           code: 'NO_CAUSE_FOUND',
           certainty: 'unknown',
-          summary: `AWS's message says \`${event.errorMessage.action}\` was denied, and today's policies allow it: it was probably fixed since the denial, or IAM had not yet propagated a change.`,
+          summary: prose.sessionActionAllowedToday(event.errorMessage.action),
           evidence: roleEvidence,
         },
         ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
@@ -65,7 +65,7 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDr
       drafts.push({
         code: 'NO_CAUSE_FOUND',
         certainty: 'inferred',
-        summary: `Unless the request passed session tags or a source identity (CloudTrail did not log its parameters), today's policies would allow it: it was probably fixed since, or IAM had not yet propagated a change.`,
+        summary: prose.allowedUnlessSessionParameters(),
         evidence: roleEvidence,
       });
     }
@@ -75,7 +75,7 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDr
     drafts.push({
       code: 'NO_CAUSE_FOUND',
       certainty: 'yes',
-      summary: `With today's policies this request would be allowed: it was probably fixed since the denial, or IAM had not yet propagated a change when ${callerLabel(event)} tried.`,
+      summary: prose.allowedToday(event),
       evidence: roleEvidence,
     });
   }

@@ -1,7 +1,7 @@
 import type { DenialEvent, PolicyTypeInMessage } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODES, type CauseCode } from './causeCodes.js';
-import { callerLabel } from './describe.js';
+import * as prose from './causeProse.js';
 
 const MESSAGE_CAUSE: Record<PolicyTypeInMessage, { implicit: CauseCode; explicit: CauseCode }> = {
   identity: { implicit: 'IDENTITY_NO_ALLOW', explicit: 'IDENTITY_EXPLICIT_DENY' },
@@ -11,16 +11,6 @@ const MESSAGE_CAUSE: Record<PolicyTypeInMessage, { implicit: CauseCode; explicit
   session: { implicit: 'SESSION_POLICY_NO_ALLOW', explicit: 'SESSION_POLICY_EXPLICIT_DENY' },
   resource: { implicit: 'TRUST_PRINCIPAL_NOT_TRUSTED', explicit: 'TRUST_EXPLICIT_DENY' },
   vpce: { implicit: 'INSUFFICIENT_DATA', explicit: 'INSUFFICIENT_DATA' },
-};
-
-const TYPE_NOUN: Record<PolicyTypeInMessage, string> = {
-  identity: 'identity-based policy',
-  scp: 'service control policy',
-  rcp: 'resource control policy',
-  boundary: 'permissions boundary',
-  session: 'session policy',
-  resource: 'resource-based (trust) policy',
-  vpce: 'VPC endpoint policy',
 };
 
 const TRUST_NO_ALLOW_CODES: readonly CauseCode[] = [
@@ -78,7 +68,7 @@ export function reconcileMessage(
         ? ({
             ...d,
             demoted: true,
-            summary: `${d.summary} (AWS's message names no caller-side policy, so this may have changed since the denial.)`,
+            summary: prose.demotedByMessage(d.summary),
           } as CauseDraft)
         : d,
     );
@@ -130,11 +120,7 @@ export function reconcileMessage(
   if (confirmed.size > 0) return out;
 
   // AWS names a policy type the snapshot does not show.
-  const noun = TYPE_NOUN[reason.policyType];
-  const named =
-    reason.policyArn === undefined
-      ? `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`
-      : `the ${noun} \`${reason.policyArn}\``;
+  const noun = prose.policyTypeNoun(reason.policyType);
   const side = CAUSE_CODES[code];
   const snapshotHas =
     reason.policyType === 'session' || reason.policyType === 'vpce'
@@ -144,20 +130,18 @@ export function reconcileMessage(
         : side === 'caller'
           ? readable.callerSide
           : readable.roleSide;
-  const why =
-    reason.policyType === 'session'
-      ? ' Session policies are passed when a session is created and are never in IAM, so trustwatch can only report what AWS said.'
-      : reason.policyType === 'vpce'
-        ? ' trustwatch does not read VPC endpoint policies: check the endpoint policy of the VPC endpoint the call went through.'
-        : snapshotHas
-          ? " Today's IAM state does not show it, so IAM has probably changed since the denial."
-          : " trustwatch could not read that policy, so only AWS's word is available.";
-  const verb = reason.explicitDeny ? 'explicitly denies' : 'does not allow';
   out.unshift({
     code,
     certainty: 'message',
     ...(snapshotHas ? { messageOnly: true as const } : {}),
-    summary: `AWS's error message says ${named} ${verb} \`${msg.action ?? event.eventName}\` for ${callerLabel(event)}.${why}`,
+    summary: prose.namedByMessage({
+      event,
+      policyType: reason.policyType,
+      policyArn: reason.policyArn,
+      explicitDeny: reason.explicitDeny,
+      action: msg.action ?? event.eventName,
+      stateHasIt: snapshotHas,
+    }),
     evidence: {
       policy: reason.policyArn ?? `${noun} (named in AWS's error message)`,
       source: 'errorMessage',

@@ -1,7 +1,7 @@
+import { messageUnknownsNote } from '../diagnosis/causeProse.js';
 import type { Cause, Diagnosis, Fix } from '../diagnosis/Diagnosis.js';
 import type { StateLabel } from '../iam/StateLabel.js';
 import { describeState } from '../iam/StateLabel.js';
-import { messageUnknowns } from '../intake/errorText/messageUnknowns.js';
 import {
   type CodeBlockOmission,
   slackCode,
@@ -168,9 +168,7 @@ export function renderSlack(d: Diagnosis, opts: SlackRenderOptions = {}): SlackP
   if (d.caller.sourceIp !== undefined) facts.push(`*Source IP:* ${slackCode(d.caller.sourceIp)}`);
   if (d.eventTime !== undefined) facts.push(`*When:* ${slackCode(d.eventTime, 60)}`);
   if (d.input === 'message')
-    facts.push(
-      `*From:* an error message (unknown, as if unlogged: ${slackProse(messageUnknowns(d.eventName).join(', '))})`,
-    );
+    facts.push(`*From:* an error message (${slackProse(messageUnknownsNote(d.eventName))})`);
   blocks.push(section(fitLines(facts)));
   if (opts.state !== undefined) {
     blocks.push(context(slackProse(`Explained against ${describeState(opts.state)}.`, 300)));

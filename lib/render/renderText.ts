@@ -1,6 +1,6 @@
+import { messageUnknownsNote } from '../diagnosis/causeProse.js';
 import type { Cause, Diagnosis, ExplainOutput, Fix } from '../diagnosis/Diagnosis.js';
 import { describeState } from '../iam/StateLabel.js';
-import { messageUnknowns } from '../intake/errorText/messageUnknowns.js';
 import { quotesLineBreak, terminalBlock, terminalLine } from './safeText.js';
 import { untrustedValues } from './untrustedValues.js';
 
@@ -83,7 +83,7 @@ function diagnosisText(
   );
   if (d.input === 'message') {
     lines.push(
-      `  ${paint('dim', 'explained from an error message')}: unknown, as if unlogged: ${terminalLine(messageUnknowns(d.eventName).join(', '))}`,
+      `  ${paint('dim', 'explained from an error message')}: ${terminalLine(messageUnknownsNote(d.eventName))}`,
     );
   }
   d.causes.forEach((c, i) => {

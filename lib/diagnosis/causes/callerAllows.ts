@@ -15,10 +15,10 @@ import type { DenialEvent } from '../../intake/DenialEvent.js';
 import type { LabeledPolicy, PolicyStatement } from '../../policy/PolicyDocument.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
-import { sessionTagDependent, sessionTagNote } from '../clauseCertainty.js';
-import { callerLabel, roleNameOf } from '../describe.js';
+import * as prose from '../causeProse.js';
+import { sessionTagDependent } from '../clauseCertainty.js';
+import { roleNameOf } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
-import { levelText } from './levelText.js';
 import { policyRemedy, present, targetOf } from './remedyKit.js';
 
 /**
@@ -38,45 +38,27 @@ function sessionTagClause(event: DenialEvent, b: Blocker): string | undefined {
 }
 
 /**
- * A boundary that does not allow the action, beside a trust policy that does
- * not name a same-account caller: the trust fix (a grant to the role ARN or
- * the account) would still be limited by it, a grant to an IAM user ARN
- * would not (IAM User Guide, "Policy evaluation logic": same-account
- * resource-based policies and permissions boundaries; issue 12.2).
- */
-function boundaryBesideUntrusted(ctx: BlockerContext, who: string, b: Blocker): string {
-  const policyLabel = b.policy?.label ?? b.evaluations[0]?.policy.label;
-  const arn = ctx.callerArn === undefined ? '' : ` \`${ctx.callerArn}\``;
-  const limit =
-    ctx.event.caller.type === 'IAMUser'
-      ? `a trust grant to the account would still be limited by it, one to the user ARN${arn} itself would not`
-      : `once the trust policy trusts the role ARN${arn}, the boundary still limits that grant`;
-  return `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${ctx.roleArn}\` either: ${limit} (IAM User Guide, "Policy evaluation logic": same-account resource-based policies and permissions boundaries): add it to the boundary.`;
-}
-
-/**
  * The caller's side does not allow the action: no identity-based allow, a
  * permissions boundary, a session policy, or a level of SCPs without it.
  */
 function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
   const { roleArn, roleName, evaluation } = ctx;
-  const who = callerLabel(ctx.event);
   const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
   const policyLabel = b.policy?.label ?? b.evaluations[0]?.policy.label;
   switch (b.kind) {
     case 'identity-no-allow': {
-      const accountGrant =
+      const trust: prose.TrustSide =
         evaluation.trustGrant === 'account'
-          ? ` The trust policy of \`${roleName}\` trusts the whole account, which delegates the decision to the caller's IAM policies.`
+          ? 'whole-account'
           : evaluation.sameAccount
-            ? ''
-            : ' A cross-account assumption needs an allow on both sides.';
+            ? 'same-account'
+            : 'cross-account';
       const tagKey = sessionTagClause(ctx.event, b);
       return [
         {
           code: 'IDENTITY_NO_ALLOW',
           certainty: tagKey === undefined ? certainty : 'unknown',
-          summary: `No identity-based policy of ${who} allows \`${b.action}\` on \`${roleArn}\`: attach a policy allowing it.${accountGrant}${tagKey === undefined ? '' : ` A statement that would allow it requires \`${tagKey}\`.${sessionTagNote(ctx.event, tagKey)}`}`,
+          summary: prose.identityNoAllow(ctx.event, b.action, roleArn, roleName, trust, tagKey),
           evidence: {
             policy:
               b.evaluations.map((e) => e.policy.label).join(', ') || 'no identity-based policies',
@@ -94,8 +76,14 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
           code: 'BOUNDARY_NO_ALLOW',
           certainty,
           summary: besideUntrusted
-            ? boundaryBesideUntrusted(ctx, who, b)
-            : `The permissions boundary \`${policyLabel ?? 'unknown'}\` of ${who} does not allow \`${b.action}\` on \`${roleArn}\`, so no identity allow takes effect: add it to the boundary.`,
+            ? prose.boundaryBesideUntrusted(
+                ctx.event,
+                ctx.callerArn,
+                policyLabel ?? 'unknown',
+                b.action,
+                roleArn,
+              )
+            : prose.boundaryNoAllow(ctx.event, policyLabel ?? 'unknown', b.action, roleArn),
           evidence: { policy: policyLabel ?? 'permissions boundary', action: b.action },
           blocker: b,
           ...(b.policy === undefined ? {} : { policy: b.policy }),
@@ -108,7 +96,7 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
         {
           code: 'SESSION_POLICY_NO_ALLOW',
           certainty,
-          summary: `The session policy of ${who}'s session does not allow \`${b.action}\` on \`${roleArn}\`: start the session without that session policy or with one that allows it.`,
+          summary: prose.sessionPolicyNoAllow(ctx.event, b.action, roleArn),
           evidence: { policy: policyLabel ?? 'session policy', action: b.action },
           blocker: b,
         },
@@ -118,7 +106,7 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
         {
           code: 'SCP_NO_ALLOW',
           certainty,
-          summary: `No service control policy${levelText(b)} allows \`${b.action}\` on \`${roleArn}\`; every level from the root to the caller's account must allow it.`,
+          summary: prose.scpNoAllow(b, roleArn),
           evidence: {
             policy: b.evaluations.map((e) => e.policy.label).join(', ') || 'no SCP',
             ...(b.level === undefined

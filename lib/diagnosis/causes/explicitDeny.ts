@@ -11,18 +11,11 @@ import { requestPrincipalOf } from '../buildRequestContext.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import type { CauseCode } from '../causeCodes.js';
-import { sessionTagDependent, sessionTagNote } from '../clauseCertainty.js';
-import {
-  actualOf,
-  actualText,
-  baseOperator,
-  callerLabel,
-  quoteList,
-  statementRef,
-} from '../describe.js';
+import * as prose from '../causeProse.js';
+import { sessionTagDependent } from '../clauseCertainty.js';
+import { actualOf, baseOperator, statementRef } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
 import { sessionPolicyRemedy } from './callerAllows.js';
-import { levelText } from './levelText.js';
 import {
   callerRemedy,
   externalIdRemedy,
@@ -40,19 +33,9 @@ const DENY_CODES = {
   'session-deny': 'SESSION_POLICY_EXPLICIT_DENY',
   'scp-deny': 'SCP_EXPLICIT_DENY',
   'rcp-deny': 'RCP_EXPLICIT_DENY',
-} as const satisfies Record<string, CauseCode>;
+} as const satisfies Record<prose.DenyKind, CauseCode>;
 
-type DenyKind = keyof typeof DENY_CODES;
-
-/** Prefix before the policy label (labels of SCPs, RCPs and trust policies name their kind). */
-const DENY_NOUN: Record<DenyKind, string> = {
-  'trust-deny': '',
-  'identity-deny': 'identity-based policy ',
-  'boundary-deny': 'permissions boundary ',
-  'session-deny': 'session policy ',
-  'scp-deny': '',
-  'rcp-deny': '',
-};
+type DenyKind = prose.DenyKind;
 
 function isDeny(kind: string): kind is DenyKind {
   return kind in DENY_CODES;
@@ -63,22 +46,6 @@ function denyStatement(evaln: PolicyEvaluation): StatementTrace | undefined {
     evaln.statements.find((s) => s.effect === 'Deny' && s.applies === 'yes') ??
     evaln.statements.find((s) => s.effect === 'Deny' && s.applies === 'unknown')
   );
-}
-
-/**
- * Why a deny of `sts:TagSession` / `sts:SetSourceIdentity` blocks an
- * `AssumeRole…` call: the request needed that action too, and adding it to
- * an Allow cannot help while the Deny matches it (issue 12.1).
- */
-function sessionActionNote(b: Blocker, eventName: string): string {
-  if (b.action.toLowerCase() === `sts:${eventName.toLowerCase()}`) return '';
-  const needs =
-    b.action === 'sts:TagSession'
-      ? 'passing session tags (or transitive tag keys) needs `sts:TagSession`'
-      : 'setting a source identity (or carrying one over in a role chain) needs `sts:SetSourceIdentity`';
-  const known =
-    b.certainty === 'yes' ? '' : ' if the request did so (CloudTrail did not log its parameters)';
-  return ` The call is denied because ${needs}${known}, and this statement denies it: narrow the deny, or call without them; allowing the action in another statement does not help.`;
 }
 
 /**
@@ -109,17 +76,24 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
   const policyLabel = policy?.label;
   const cond = s?.conditions.find((c) => c.result !== 'no');
   const listed = s === undefined ? undefined : docStatement(ctx.trust, s.index)?.notPrincipal;
-  const notPrincipal =
+  const notPrincipalListsCaller =
     kind === 'trust-deny' &&
     listed !== undefined &&
-    matchPrincipalElement(listed, requestPrincipalOf(ctx.event)).result === 'yes'
-      ? ' A `Deny` with `NotPrincipal` denies every principal that has a permissions boundary, whatever `NotPrincipal` lists (IAM User Guide, "Permissions boundaries for IAM entities"): use `"Principal": "*"` with an `ArnNotEquals` condition on `aws:PrincipalArn` instead.'
-      : '';
+    matchPrincipalElement(listed, requestPrincipalOf(ctx.event)).result === 'yes';
   return [
     {
       code: DENY_CODES[kind],
       certainty: denyCertainty(b, s, ctx),
-      summary: `Statement \`${s === undefined ? '?' : statementRef(s)}\` of ${DENY_NOUN[kind]}${policyLabel ?? 'unknown'}${levelText(b)} explicitly denies \`${b.action}\` on \`${ctx.roleName}\` for ${callerLabel(ctx.event)}${cond === undefined ? '' : ` (its condition \`${cond.key}\` ${cond.operator} ${quoteList(cond.expected)} matches: the request carried ${actualText(cond)})`}; an explicit deny overrides every allow.${sessionActionNote(b, ctx.event.eventName)}${cond === undefined ? '' : sessionTagNote(ctx.event, cond.key)}${notPrincipal}`,
+      summary: prose.explicitDeny({
+        event: ctx.event,
+        kind,
+        blocker: b,
+        statement: s,
+        policyLabel,
+        roleName: ctx.roleName,
+        condition: cond,
+        notPrincipalListsCaller,
+      }),
       evidence: {
         ...(policyLabel === undefined ? {} : { policy: policyLabel }),
         ...(s === undefined ? {} : { statement: statementRef(s) }),

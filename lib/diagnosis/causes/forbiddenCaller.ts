@@ -1,5 +1,6 @@
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule } from '../CauseRule.js';
+import * as prose from '../causeProse.js';
 import { callerLabel } from '../describe.js';
 import type { Situation } from '../Situation.js';
 
@@ -23,8 +24,8 @@ function detectInSituation(s: Situation): CauseDraft[] {
       code: 'IDENTITY_NO_ALLOW',
       certainty: 'yes',
       summary: federated
-        ? `The call was made with the credentials of federated user ${callerLabel(event)} (from \`GetFederationToken\`), which AWS never lets call an AWS STS operation other than \`GetCallerIdentity\`, whatever the policies say (IAM User Guide, "Compare AWS STS credentials"): assume ${role} with the IAM user's own credentials or a role session instead.`
-        : `The call was made with the credentials of ${callerLabel(event)}, and AWS never lets the root user assume a role, whatever the trust and identity policies say: sign in as an IAM user or role (or through IAM Identity Center) and assume ${role} from there.`,
+        ? prose.federatedUserCannotAssume(callerLabel(event), role)
+        : prose.rootCannotAssume(callerLabel(event), role),
       evidence: {
         policy: federated
           ? 'none: GetFederationToken credentials cannot call sts:AssumeRole'

@@ -2,6 +2,7 @@ import { shellQuote } from '../../fixes/fixCommands.js';
 import { sessionNameOf } from '../../fixes/fixTexts.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import * as prose from '../causeProse.js';
 import { callerLabel } from '../describe.js';
 import type { Situation } from '../Situation.js';
 
@@ -14,10 +15,10 @@ function detectInSituation(s: Situation): CauseDraft[] {
     {
       code: 'MFA_CODE_INVALID',
       certainty: 'message',
-      summary:
-        msg.mfaFailure === 'invalid-serial'
-          ? `AWS could not validate the MFA device sent by ${callerLabel(event)}: the serial number is wrong or not associated with this user.`
-          : `AWS rejected the one-time MFA code sent by ${callerLabel(event)}: it was wrong or expired (codes are valid for about 30 seconds and cannot be reused).`,
+      summary: prose.mfaRejected(
+        callerLabel(event),
+        msg.mfaFailure === 'invalid-serial' ? 'invalid-serial' : 'other',
+      ),
       evidence: {
         awsMessage: msg.raw,
         failure: msg.mfaFailure ?? 'other',

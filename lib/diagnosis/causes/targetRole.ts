@@ -3,7 +3,8 @@ import { sessionNameOf } from '../../fixes/fixTexts.js';
 import { parseRoleArn } from '../../iam/parseIamArn.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
-import { callerLabel, quoteList, roleNameOf } from '../describe.js';
+import * as prose from '../causeProse.js';
+import { callerLabel, roleNameOf } from '../describe.js';
 import { candidateRoles } from '../evaluateRequest.js';
 import type { Situation } from '../Situation.js';
 import { suggestAccountIds, suggestRoles } from '../suggestions.js';
@@ -17,20 +18,10 @@ function roleNotFound(s: Situation, roleArn: string): CauseDraft {
   };
   const suggestions = suggestRoles(wanted, candidateRoles(s.bundle));
   const best = suggestions[0];
-  const hint =
-    best === undefined
-      ? ''
-      : best.reason === 'other-path'
-        ? ` It exists under another path: did you mean \`${best.arn}\`?`
-        : best.reason === 'case-only'
-          ? ` Role names are case-sensitive in ARNs: did you mean \`${best.arn}\`?`
-          : best.reason === 'other-account'
-            ? ` A role of that name exists in account \`${best.accountId}\`: did you mean \`${best.arn}\`?`
-            : ` Did you mean \`${best.arn}\`?`;
   return {
     code: 'ROLE_NOT_FOUND',
     certainty: 'yes',
-    summary: `There is no role \`${wanted.name}\`${wanted.path === '/' ? '' : ` with path \`${wanted.path}\``} in account \`${wanted.accountId}\`; AWS reports a missing role with the same message as an untrusted caller.${hint}`,
+    summary: prose.roleNotFound(wanted, best),
     evidence: {
       roleArn,
       accountId: wanted.accountId,
@@ -56,16 +47,16 @@ function outsideOrg(s: Situation, roleArn: string): CauseDraft {
     return da - db || a.arn.localeCompare(b.arn);
   });
   const best = ranked[0];
-  const tip =
+  const tip: prose.OutsideOrgTip =
     best !== undefined
-      ? ` Account \`${best.accountId}\` of your organization has a role \`${best.name}\`: did you mean \`${best.arn}\`?`
+      ? { kind: 'role', accountId: best.accountId, name: best.name, arn: best.arn }
       : near.length > 0
-        ? ` Close account ids in the organization: ${quoteList(near.map((n) => n.accountId))}.`
-        : ' If it is a third party, its trust policy cannot be read: ask its owner to trust your role (and agree an ExternalId).';
+        ? { kind: 'near-accounts', accountIds: near.map((n) => n.accountId) }
+        : { kind: 'third-party' };
   return {
     code: 'TARGET_ACCOUNT_OUTSIDE_ORG',
     certainty: 'unknown',
-    summary: `Account \`${accountId}\` of \`${roleArn}\` is not in your organization${org === null ? ' (the snapshot has no organization and does not hold this account)' : ''}, so its trust policy cannot be read.${tip}`,
+    summary: prose.targetOutsideOrg(accountId, roleArn, org === null, tip),
     evidence: {
       roleArn,
       accountId,
@@ -84,8 +75,7 @@ function detectInSituation(s: Situation): CauseDraft[] {
       {
         code: 'INSUFFICIENT_DATA',
         certainty: 'yes',
-        summary:
-          'The event names no role (requestParameters were not logged and the error message has no resource), so there is nothing to evaluate.',
+        summary: prose.noTargetRole(),
         evidence: { unreadable: 'target role' },
       },
     ];
@@ -100,7 +90,7 @@ function detectInSituation(s: Situation): CauseDraft[] {
     {
       code: 'INSUFFICIENT_DATA',
       certainty: 'yes',
-      summary: `The IAM state of account \`${account}\` could not be read (${reason}), so the trust policy of \`${roleNameOf(roleArn)}\` cannot be checked.`,
+      summary: prose.targetAccountUnreadable(account, roleNameOf(roleArn), reason),
       evidence: { unreadable: 'target role', accountId: account, roleArn, reason },
     },
   ];
@@ -109,13 +99,13 @@ function detectInSituation(s: Situation): CauseDraft[] {
       {
         code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
         certainty: 'inferred',
-        summary: `The trust policy of \`${roleNameOf(roleArn)}\` may not name ${callerLabel(s.event)} (AWS's message points at the role's side).`,
+        summary: prose.mayNotTrust(roleNameOf(roleArn), callerLabel(s.event)),
         evidence: { roleArn, accountId: account },
       },
       {
         code: 'ROLE_NOT_FOUND',
         certainty: 'inferred',
-        summary: `The role \`${roleArn}\` may not exist (AWS's message is the same either way).`,
+        summary: prose.mayNotExist(roleArn),
         evidence: { roleArn, accountId: account },
       },
     );

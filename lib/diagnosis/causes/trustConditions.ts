@@ -1,5 +1,5 @@
 import type { Blocker } from '../../engine/AssumeRoleEvaluation.js';
-import type { ConditionTrace, StatementTrace } from '../../engine/PolicyEvaluation.js';
+import type { ConditionTrace } from '../../engine/PolicyEvaluation.js';
 import {
   addConditionValues,
   removeConditionValues,
@@ -7,88 +7,16 @@ import {
 } from '../../fixes/patchPolicy.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
-import type { CauseCode } from '../causeCodes.js';
+import * as prose from '../causeProse.js';
 import { classifyConditionKey } from '../classifyConditionKey.js';
-import { clauseCertainty, clauseCertaintyNote } from '../clauseCertainty.js';
-import {
-  actualText,
-  baseOperator,
-  conditionEvidence,
-  equalsWithWildcard,
-  quoteList,
-  statementRef,
-} from '../describe.js';
-import { githubSubjectDifference, subjectDifferenceNote } from '../githubSubject.js';
+import { clauseCertainty } from '../clauseCertainty.js';
+import { baseOperator, conditionEvidence, equalsWithWildcard } from '../describe.js';
+import { githubSubjectDifference } from '../githubSubject.js';
 import type { BlockerContext } from '../Situation.js';
 import { externalIdRemedy, mfaRemedy, present, targetOf, trustRemedy } from './remedyKit.js';
 import { conditionedSessionAction, nearestTrustStatements } from './trustStatements.js';
 
-type ConditionCode =
-  | 'TRUST_CONDITION_EXTERNAL_ID'
-  | 'TRUST_CONDITION_MFA'
-  | 'TRUST_CONDITION_ORG'
-  | 'TRUST_CONDITION_OTHER'
-  | 'OIDC_CLAIM_MISMATCH'
-  | 'SAML_CLAIM_MISMATCH';
-
-function conditionSummary(
-  ctx: BlockerContext,
-  code: CauseCode,
-  s: StatementTrace,
-  clause: ConditionTrace,
-): string {
-  const { roleName, event } = ctx;
-  const where = `Statement \`${statementRef(s)}\` of the trust policy of \`${roleName}\``;
-  const req = `\`${clause.key}\` ${clause.operator} ${quoteList(clause.expected)}`;
-  const got = actualText(clause);
-  const wildcard = equalsWithWildcard(clause)
-    ? ` Note: \`${clause.operator}\` does not expand wildcards, so \`*\` there is a literal character; use \`${clause.operator.replace(/Equals/, 'Like')}\`.`
-    : '';
-  switch (code) {
-    case 'TRUST_CONDITION_EXTERNAL_ID': {
-      const inOrg = ctx.callerInOrg
-        ? ' ExternalId is meant for third parties; for a caller inside your organization, `aws:PrincipalOrgID` is the better condition.'
-        : '';
-      const sent =
-        clause.actual === undefined && clause.result === 'unknown'
-          ? 'CloudTrail did not log which ExternalId the request sent (if any)'
-          : `the request carried ${got}`;
-      return `${where} requires ${req} but ${sent}: call AssumeRole with the expected \`--external-id\`.${inOrg}${wildcard}`;
-    }
-    case 'TRUST_CONDITION_MFA': {
-      const how =
-        event.caller.type === 'IAMUser'
-          ? 'call AssumeRole with `--serial-number` and `--token-code`'
-          : 'start a session authenticated with MFA and retry';
-      const had =
-        clause.actual === undefined && clause.result === 'unknown'
-          ? event.caller.type === 'IAMUser'
-            ? 'CloudTrail did not log whether the request sent an MFA code (SerialNumber and TokenCode), and the caller uses long-term keys'
-            : "CloudTrail does not tell whether the caller's session was MFA-authenticated"
-          : clause.actual === undefined
-            ? 'the request had no MFA at all'
-            : `the caller's session carried ${got}`;
-      return `${where} requires ${req} but ${had}: ${how}.`;
-    }
-    case 'TRUST_CONDITION_ORG':
-      return `${where} requires ${req} but the caller has ${got}: the caller is outside the organization or OU path the role expects.${wildcard}`;
-    case 'OIDC_CLAIM_MISMATCH': {
-      const env =
-        clause.key.toLowerCase().endsWith(':sub') &&
-        (clause.actual ?? []).some((v) => v.includes(':environment:')) &&
-        !clause.expected.some((v) => v.includes(':environment:'))
-          ? ' The job declares an environment, so GitHub sends `repo:…:environment:…` instead of a branch `sub`.'
-          : '';
-      const difference = githubSubjectDifference(clause);
-      const subject = difference === undefined ? '' : subjectDifferenceNote(difference);
-      return `${where} requires ${req} but the token's claim was ${got}.${subject}${env}${wildcard}`;
-    }
-    case 'SAML_CLAIM_MISMATCH':
-      return `${where} requires ${req} but the SAML assertion carried ${got}.${wildcard}`;
-    default:
-      return `${where} requires ${req} but the request carried ${got}.${wildcard}`;
-  }
-}
+type ConditionCode = prose.TrustConditionCode;
 
 /** The `sub` value a fix should add when the token differs in a documented GitHub way. */
 function subjectFacts(
@@ -124,7 +52,15 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
       out.push({
         code,
         certainty: downgrade && certainty === 'yes' ? 'unknown' : certainty,
-        summary: `${conditionSummary(ctx, code, s, clause)}${clauseCertaintyNote(ctx.event, clause)}`,
+        summary: prose.trustConditionFailed({
+          event: ctx.event,
+          code,
+          roleName: ctx.roleName,
+          callerInOrg: ctx.callerInOrg,
+          statement: s,
+          clause,
+          subject: code === 'OIDC_CLAIM_MISMATCH' ? githubSubjectDifference(clause) : undefined,
+        }),
         evidence: conditionEvidence(ctx.trust.label, s, clause),
         blocker: b,
         policy: ctx.trust,

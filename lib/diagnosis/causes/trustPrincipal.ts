@@ -13,7 +13,9 @@ import {
 import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
-import { callerLabel, quoteList, roleNameOf, statementRef } from '../describe.js';
+import type { PrincipalNotes } from '../causeProse.js';
+import * as prose from '../causeProse.js';
+import { quoteList, roleNameOf, statementRef } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
 import { present, targetOf, trustRemedy } from './remedyKit.js';
 import {
@@ -37,7 +39,6 @@ function principalCauses(
   evaln: PolicyEvaluation,
 ): CauseDraft[] {
   const { event, trust, roleName } = ctx;
-  const who = callerLabel(event);
   const allows = evaln.statements.filter((s) => s.effect === 'Allow');
   const nearest = nearestTrustStatements(evaln);
   if (nearest.length > 0) {
@@ -47,7 +48,7 @@ function principalCauses(
       .map(({ s }) => ({
         code: 'TRUST_PRINCIPAL_NOT_TRUSTED' as const,
         certainty: 'unknown' as const,
-        summary: `Whether statement \`${statementRef(s)}\` of the trust policy of \`${roleName}\` names ${who} depends on a value CloudTrail did not log or trustwatch could not read.`,
+        summary: prose.principalUndecided(event, statementRef(s), roleName),
         evidence: { policy: trust.label, statement: statementRef(s) },
         blocker,
         policy: trust,
@@ -62,7 +63,13 @@ function principalCauses(
     const listed = docStatement(trust, wrongAction.index)?.action ?? [];
     const base = {
       certainty: 'yes' as const,
-      summary: `Statement \`${statementRef(wrongAction)}\` of the trust policy of \`${roleName}\` trusts ${who} but allows only ${quoteList(listed)}, not \`${blocker.action}\`, the action this call needs: add it to that statement${listed.length > 0 ? ' (or replace the wrong one)' : ''}.`,
+      summary: prose.wrongActionForCaller(
+        event,
+        statementRef(wrongAction),
+        roleName,
+        listed,
+        blocker.action,
+      ),
       evidence: {
         policy: trust.label,
         statement: statementRef(wrongAction),
@@ -88,7 +95,7 @@ function principalCauses(
       {
         code: 'OIDC_PROVIDER_NOT_TRUSTED',
         certainty: 'yes',
-        summary: `The trust policy of \`${roleName}\` does not trust the OIDC provider \`${provider ?? 'unknown'}\` for \`sts:AssumeRoleWithWebIdentity\`: add a statement with that \`Federated\` principal and a scoped \`sub\` condition.`,
+        summary: prose.oidcProviderNotTrusted(roleName, provider ?? 'unknown'),
         evidence: { policy: trust.label, provider: provider ?? 'unknown' },
         blocker,
         policy: trust,
@@ -112,7 +119,7 @@ function principalCauses(
       {
         code: 'TRUST_PRINCIPAL_STALE_ID',
         certainty: 'yes',
-        summary: `The trust policy of \`${roleName}\` names \`${stale.id}\`, the unique id of a deleted principal, not an ARN; ${who} was recreated with ${ctx.callerUniqueId === undefined ? 'a new id' : `the new id \`${ctx.callerUniqueId}\``}, so trust is not restored until the trust policy names \`${callerArn ?? 'its ARN'}\` again.`,
+        summary: prose.staleUniqueId(event, roleName, stale.id, ctx.callerUniqueId, callerArn),
         evidence: {
           policy: trust.label,
           statement: statementRef(stale.s),
@@ -128,7 +135,7 @@ function principalCauses(
   }
 
   // A role ARN without its path (or with another path).
-  let pathNote = '';
+  let pathless: PrincipalNotes['pathless'];
   let wrongArn: string | undefined;
   if (caller !== undefined) {
     for (const s of allows) {
@@ -141,22 +148,20 @@ function principalCauses(
           named.name === caller.name &&
           named.path !== caller.path
         ) {
-          pathNote = ` It names \`${v}\`, which lacks the path \`${caller.path}\` of the real ARN \`${callerArn}\`: a principal ARN must include the path.`;
+          pathless = { named: v, path: caller.path, realArn: callerArn ?? '' };
           wrongArn = v;
         }
       }
     }
   }
   const sameNameOtherAction = allows.filter((s) => s.principal !== 'no' && s.action === 'no');
-  const actionNote =
-    sameNameOtherAction.length > 0
-      ? ` Statement \`${statementRef(sameNameOtherAction[0]!)}\` names the caller but not the action \`${blocker.action}\`.`
-      : '';
+  const otherAction = sameNameOtherAction[0];
   const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
-  const selfNote =
-    callerArn !== undefined && callerArn === ctx.roleArn
-      ? ' A role assuming itself needs a trust statement naming its own ARN (since September 2022).'
-      : '';
+  const notes: PrincipalNotes = {
+    ...(pathless === undefined ? {} : { pathless }),
+    ...(otherAction === undefined ? {} : { otherActionStatement: statementRef(otherAction) }),
+    selfAssume: callerArn !== undefined && callerArn === ctx.roleArn,
+  };
   if (event.caller.type === 'AWSService') {
     const service = event.caller.invokedBy ?? 'unknown';
     return [
@@ -164,7 +169,7 @@ function principalCauses(
         code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
         // Without `invokedBy` the service is not known, so neither is the match.
         certainty: unknownPrincipal || event.caller.invokedBy === undefined ? 'unknown' : 'yes',
-        summary: `The trust policy of \`${roleName}\` does not trust the service \`${service}\` for \`${blocker.action}\`: a service assumes a role only when a \`Service\` principal of the trust policy names it.${actionNote}`,
+        summary: prose.serviceNotTrusted(roleName, service, blocker.action, notes),
         evidence: {
           policy: trust.label,
           caller: service,
@@ -196,7 +201,7 @@ function principalCauses(
       {
         code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
         certainty: unknownPrincipal ? 'unknown' : 'yes',
-        summary: `The trust policy of \`${roleName}\` does not trust the SAML provider \`${samlProvider}\` the assertion named${trusted.length > 0 ? `; it trusts ${quoteList(trusted)}: either trust this provider too, or make the identity provider send the trusted provider's ARN in its \`Role\` attribute` : ''}.`,
+        summary: prose.samlProviderNotTrusted(roleName, samlProvider, trusted),
         evidence: { policy: trust.label, caller: samlProvider, trustedPrincipals: trusted },
         blocker,
         policy: trust,
@@ -220,7 +225,7 @@ function principalCauses(
     {
       code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
       certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
-      summary: `The trust policy of \`${roleName}\` does not name ${who} (${callerArn === undefined ? 'its ARN' : `\`${callerArn}\``}), its account or a matching wildcard for \`${blocker.action}\`.${pathNote}${actionNote}${selfNote}`,
+      summary: prose.principalNotTrusted(event, roleName, callerArn, blocker.action, notes),
       evidence: {
         policy: trust.label,
         caller: callerArn ?? event.caller.arn ?? 'unknown',
@@ -246,12 +251,11 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
     );
   }
   const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
-  const what = b.action === 'sts:TagSession' ? 'passed session tags' : 'set a source identity';
   return [
     {
       code: 'TRUST_MISSING_SESSION_ACTION',
       certainty,
-      summary: `${certainty === 'yes' ? `The request ${what}` : `If the request ${what} (CloudTrail did not log its parameters)`}, ${certainty === 'yes' ? 'but ' : ''}no statement of the trust policy of \`${ctx.roleName}\` allows \`${b.action}\` for ${callerLabel(ctx.event)}: add \`${b.action}\` to the statement that trusts it.`,
+      summary: prose.missingSessionAction(ctx.event, certainty === 'yes', b.action, ctx.roleName),
       evidence: { policy: ctx.trust.label, action: b.action },
       blocker: b,
       policy: ctx.trust,

@@ -2,6 +2,7 @@ import type { Readable } from '../../iam/IamState.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { CauseRule } from '../CauseRule.js';
 import { callerIamArn } from '../callerIamArn.js';
+import * as prose from '../causeProse.js';
 import type { DiagnosisBundle } from '../DiagnosisBundle.js';
 import { callerLabel } from '../describe.js';
 import { hasCallerSide } from '../evaluateRequest.js';
@@ -22,7 +23,10 @@ function detectInSituation(s: Situation): CauseDraft[] {
     out.push({
       code: 'INSUFFICIENT_DATA',
       certainty: 'yes',
-      summary: `The identity-based policies of ${callerLabel(event)} could not be read (${reasonOf(bundle.callerPolicies)}), so caller-side causes cannot be checked.`,
+      summary: prose.identityPoliciesUnreadable(
+        callerLabel(event),
+        reasonOf(bundle.callerPolicies),
+      ),
       evidence: {
         unreadable: 'identity policies',
         principal: callerIamArn(event) ?? 'unknown',
@@ -35,7 +39,10 @@ function detectInSituation(s: Situation): CauseDraft[] {
     out.push({
       code: 'INSUFFICIENT_DATA',
       certainty: 'yes',
-      summary: `The service control policies of account \`${event.caller.accountId ?? '?'}\` could not be read (${reasonOf(bundle.callerOrgPath ?? bundle.organization)}).`,
+      summary: prose.scpsUnreadable(
+        event.caller.accountId ?? '?',
+        reasonOf(bundle.callerOrgPath ?? bundle.organization),
+      ),
       evidence: {
         unreadable: 'service control policies',
         ...(event.caller.accountId === undefined ? {} : { accountId: event.caller.accountId }),
@@ -48,7 +55,10 @@ function detectInSituation(s: Situation): CauseDraft[] {
     out.push({
       code: 'INSUFFICIENT_DATA',
       certainty: 'yes',
-      summary: `The resource control policies of account \`${inputs.role.accountId}\` could not be read (${reasonOf(bundle.roleOrgPath ?? bundle.organization)}).`,
+      summary: prose.rcpsUnreadable(
+        inputs.role.accountId,
+        reasonOf(bundle.roleOrgPath ?? bundle.organization),
+      ),
       evidence: {
         unreadable: 'resource control policies',
         accountId: inputs.role.accountId,

@@ -12,7 +12,7 @@ import { policyToJson } from '../../fixes/policyToJson.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
-import { quoteList } from '../describe.js';
+import * as prose from '../causeProse.js';
 import { evaluateRole } from '../evaluateRequest.js';
 import type { Situation } from '../Situation.js';
 import { conditionRemedies } from './trustConditions.js';
@@ -29,7 +29,6 @@ function tokenRejection(s: Situation): CauseDraft {
   const account = s.targetAccount;
   const w = event.caller.webIdentity;
   const host = w?.provider ?? 'the issuer';
-  const where = account === undefined ? 'the account' : `account \`${account}\``;
   if (event.errorMessage.kind === 'oidc-provider-missing') {
     const providerArn =
       account === undefined ? undefined : `arn:aws:iam::${account}:oidc-provider/${host}`;
@@ -61,7 +60,7 @@ function tokenRejection(s: Situation): CauseDraft {
     return {
       code: 'OIDC_PROVIDER_NOT_TRUSTED',
       certainty: 'message',
-      summary: `AWS found no IAM OIDC provider for \`https://${host}\` in ${where}, so no role there can trust its tokens: create it (URL \`https://${host}\`, audience \`${w?.aud ?? 'sts.amazonaws.com'}\`)${trusting.length > 0 ? `; ${quoteList(trusting)} already name${trusting.length === 1 ? 's' : ''} its ARN and will trust it again` : ', then a role that trusts it with a scoped `sub`'}.`,
+      summary: prose.oidcProviderMissing(host, account, w?.aud, trusting),
       evidence: {
         ...(providerArn === undefined ? {} : { provider: providerArn }),
         providerExists: false,
@@ -82,11 +81,7 @@ function tokenRejection(s: Situation): CauseDraft {
   return {
     code: 'OIDC_CLAIM_MISMATCH',
     certainty: 'message',
-    summary: `STS rejected the token's audience${w?.aud === undefined ? '' : ` \`${w.aud}\``}: it is not one of the client ids (audiences) of the OIDC provider${providerArn === undefined ? '' : ` \`${providerArn}\``}. ${
-      provider !== undefined && w?.aud !== undefined && provider.clientIds.includes(w.aud)
-        ? 'Today the provider lists it, so it was probably added since the denial.'
-        : `${provider === undefined ? '' : `It lists ${quoteList(provider.clientIds)}. `}Add the audience to the provider, or make the workflow request a registered one.`
-    }`,
+    summary: prose.oidcAudienceRejected(w?.aud, providerArn, provider?.clientIds),
     evidence: {
       conditionKey: `${host}:aud`,
       ...(provider === undefined ? {} : { expected: provider.clientIds }),
