@@ -6,7 +6,7 @@ import { explainAll } from '../explain/explainEvent.js';
 import { liveStateLabel, type StateLabel } from '../iam/StateLabel.js';
 import type { DenialEvent, IntakeResult, SkippedRecord } from '../intake/DenialEvent.js';
 import { dropDuplicateEvents, readInputText } from '../intake/readInput.js';
-import { renderJson } from '../render/renderJson.js';
+import { renderJson, skippedJson } from '../render/renderJson.js';
 import { renderSlack } from '../render/renderSlack.js';
 import { renderText } from '../render/renderText.js';
 import { DEMO_SNAPSHOT_FILE, demoSnapshot } from '../snapshot/demoSnapshot.js';
@@ -232,7 +232,7 @@ export const explainCommand: Command = async (argv, io) => {
     const routed = await routeDiagnoses(routes, out.diagnoses, source);
     io.stdout(
       args.format === 'json'
-        ? `${JSON.stringify({ state, routes: routed, skipped: JSON.parse(renderJson(out)).skipped }, null, 2)}\n`
+        ? `${JSON.stringify({ state, routes: routed, skipped: skippedJson(out.skipped) }, null, 2)}\n`
         : renderRoutesText(args.routes, routed),
     );
     return 0;

@@ -9,10 +9,17 @@ export function renderJson(out: ExplainOutput): string {
   const doc = {
     ...(out.state === undefined ? {} : { state: out.state }),
     diagnoses: out.diagnoses,
-    skipped: out.skipped.map((s) => ({
-      ...(s.eventId === undefined ? {} : { eventId: s.eventId }),
-      reason: s.reason,
-    })),
+    skipped: skippedJson(out.skipped),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** `skipped[]` as the JSON contract has it: `eventId` (when known) and `reason`. */
+export function skippedJson(
+  skipped: ExplainOutput['skipped'],
+): { readonly eventId?: string; readonly reason: string }[] {
+  return skipped.map((s) => ({
+    ...(s.eventId === undefined ? {} : { eventId: s.eventId }),
+    reason: s.reason,
+  }));
 }
