@@ -1,12 +1,14 @@
 /**
  * One cold process of the core benchmark (test/bench/coreBench.ts): after
- * its imports, diagnoses (or simulates with iam-simulate) every request of
- * the input file once, and prints the CPU time of that work in µs.
+ * its imports, explains the input file's records as `trustwatch explain`
+ * does a batch (or simulates each same request with iam-simulate), and
+ * prints the process's CPU time for that work in µs.
  * Usage: `tsx coreBenchChild.ts trustwatch|trustwatch-json|iam-simulate <dir>`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Core } from './coreBench.js';
 
 const [mode, dir] = process.argv.slice(2) as [string, string];
 const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
@@ -23,23 +25,18 @@ if (mode === 'iam-simulate') {
   const cpu = process.cpuUsage(start);
   process.stdout.write(JSON.stringify({ cpuUs: cpu.user + cpu.system, n: sims.length, errors }));
 } else {
-  const { explainEvent } = await import('../../lib/explain/explainEvent.js');
-  const { readInput } = await import('../../lib/intake/readInput.js');
-  const { loadSnapshot } = await import('../../lib/snapshot/loadSnapshot.js');
-  const { SnapshotStateSource } = await import('../../lib/state/SnapshotStateSource.js');
-  const { renderJson } = await import('../../lib/render/renderJson.js');
-  const source = new SnapshotStateSource(loadSnapshot(read('snapshot.json'), 'snapshot.json'));
+  const core = (await import(pathToFileURL(join(dir, 'core.mjs')).href)) as Core;
+  const source = new core.SnapshotStateSource(
+    core.loadSnapshot(read('snapshot.json'), 'snapshot.json'),
+  );
   const records = read('events.json') as unknown[];
   const start = process.cpuUsage();
-  const { events } = readInput(records, 'events.json');
-  let verified = 0;
-  for (const e of events) {
-    const d = await explainEvent(e, source);
-    if (mode === 'trustwatch-json') renderJson({ diagnoses: [d], skipped: [] });
-    verified += d.fixes.filter((f) => f.verified === true).length;
-  }
+  const out = await core.explainAll(core.readInput(records, 'events.json'), source);
+  if (mode === 'trustwatch-json') core.renderJson(out);
   const cpu = process.cpuUsage(start);
+  let verified = 0;
+  for (const d of out.diagnoses) verified += d.fixes.filter((f) => f.verified === true).length;
   process.stdout.write(
-    JSON.stringify({ cpuUs: cpu.user + cpu.system, n: events.length, verified }),
+    JSON.stringify({ cpuUs: cpu.user + cpu.system, n: out.diagnoses.length, verified }),
   );
 }
