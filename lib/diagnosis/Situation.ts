@@ -25,7 +25,8 @@ export interface Subject {
 export interface Evaluated {
   readonly inputs: AssumeRoleInputs;
   readonly evaluation: AssumeRoleEvaluation;
-  readonly subject: Subject;
+  /** Who asked for which role, with the evaluation above: what blocker rules see (built once). */
+  readonly subject: BlockerContext;
   /** The role as it stands in the state (absent for an assumed-open or a new role). */
   readonly role?: RoleState;
 }

@@ -22,70 +22,58 @@ export function assessEvent(
   mapBlockers: (e: Evaluated) => CauseDraft[],
 ): Situation {
   const msg = event.errorMessage;
-  const base = {
+  // Filled in below as the kind is decided; returned once decided.
+  const s: Mutable<Situation> = {
+    kind: 'no-target',
     event,
     bundle,
-    blockerDrafts: [] as readonly CauseDraft[],
+    targetArn: event.target.roleArn,
+    targetAccount: event.target.accountId,
+    blockerDrafts: [],
     roleSideReadable: false,
     ruledOut: false,
-    ...(event.target.roleArn === undefined ? {} : { targetArn: event.target.roleArn }),
-    ...(event.target.accountId === undefined ? {} : { targetAccount: event.target.accountId }),
   };
-  if (msg.kind === 'mfa-failed') return { ...base, kind: 'mfa-failed' };
+  if (msg.kind === 'mfa-failed') {
+    s.kind = 'mfa-failed';
+    return s;
+  }
   if (msg.kind === 'oidc-provider-missing' || msg.kind === 'oidc-audience-rejected') {
-    const account = event.target.accountId ?? event.recordedInAccount;
-    return {
-      ...base,
-      kind: 'token-rejected',
-      ruledOut: true,
-      ...(account === undefined ? {} : { targetAccount: account }),
-    };
+    s.kind = 'token-rejected';
+    s.ruledOut = true;
+    s.targetAccount = event.target.accountId ?? event.recordedInAccount;
+    return s;
   }
   if (
     (event.caller.type === 'Root' || event.caller.type === 'FederatedUser') &&
     event.eventName === 'AssumeRole'
   ) {
-    return { ...base, kind: 'forbidden-caller', ruledOut: true };
+    s.kind = 'forbidden-caller';
+    s.ruledOut = true;
+    return s;
   }
   const targetArn = event.target.roleArn;
   if (targetArn === undefined && event.eventName !== 'AssumeRole') {
     const found = federatedSearch(event, bundle, mapBlockers);
-    let evaluated = found.evaluated;
     const account = found.accountId;
-    if (
-      evaluated === undefined &&
+    s.kind = 'federated-search';
+    s.blockerDrafts = found.drafts;
+    s.roleSideReadable = true;
+    s.evaluated =
+      found.evaluated === undefined &&
       account !== undefined &&
       found.drafts.some((d) => d.code === 'OIDC_PROVIDER_NOT_TRUSTED')
-    ) {
-      // No role to patch: evaluate a new, empty role so the proposed trust policy can be verified.
-      const repo = /^repo:[^/]+\/([^:]+):/.exec(event.caller.webIdentity?.sub ?? '')?.[1];
-      const name = repo === undefined ? 'web-identity-role' : `github-${repo}`.slice(0, 64);
-      const arn = `arn:aws:iam::${account}:role/${name}`;
-      evaluated = evaluate(
-        event,
-        bundle,
-        { arn, accountId: account, isServiceLinked: false },
-        {
-          label: `trust policy of new role ${arn}`,
-          document: { version: '2012-10-17', statements: [] },
-        },
-      );
-    }
-    return {
-      ...base,
-      kind: 'federated-search',
-      blockerDrafts: found.drafts,
-      roleSideReadable: true,
-      ...(evaluated === undefined ? {} : { evaluated }),
-      ...(found.roleArn === undefined ? {} : { targetArn: found.roleArn }),
-      ...(account === undefined ? {} : { targetAccount: account }),
-    };
+        ? newRoleEvaluation(event, bundle, account)
+        : found.evaluated;
+    if (found.roleArn !== undefined) s.targetArn = found.roleArn;
+    if (account !== undefined) s.targetAccount = account;
+    return s;
   }
-  if (targetArn === undefined) return { ...base, kind: 'no-target' };
+  if (targetArn === undefined) return s;
 
   const parts = parseRoleArn(targetArn);
   const roleRead = bundle.role;
   const account = parts?.accountId ?? event.target.accountId ?? '';
+  s.targetAccount = account;
   const pathMismatch =
     roleRead?.ok === true &&
     roleRead.value !== null &&
@@ -101,14 +89,11 @@ export function assessEvent(
       trustOf(role),
       role,
     );
-    return {
-      ...base,
-      kind: 'role',
-      targetAccount: account,
-      evaluated,
-      blockerDrafts: mapBlockers(evaluated),
-      roleSideReadable: true,
-    };
+    s.kind = 'role';
+    s.evaluated = evaluated;
+    s.blockerDrafts = mapBlockers(evaluated);
+    s.roleSideReadable = true;
+    return s;
   }
   // The role could not be found or read: check the caller's side alone.
   const evaluated = evaluate(
@@ -117,18 +102,14 @@ export function assessEvent(
     { arn: targetArn, accountId: account, isServiceLinked: false },
     OPEN_TRUST,
   );
-  const callerSide = {
-    ...base,
-    targetAccount: account,
-    evaluated,
-    blockerDrafts: mapBlockers(evaluated),
-  };
+  s.evaluated = evaluated;
+  s.blockerDrafts = mapBlockers(evaluated);
   const org = bundle.organization;
   const inOrg = org.ok && org.value !== null && orgAccountIds(org.value).has(account);
   if (roleRead?.ok && (roleRead.value === null || pathMismatch)) {
-    return { ...callerSide, kind: 'role-missing', roleSideReadable: true };
-  }
-  if (
+    s.kind = 'role-missing';
+    s.roleSideReadable = true;
+  } else if (
     org.ok &&
     !inOrg &&
     !bundle.readableAccounts.includes(account) &&
@@ -136,13 +117,30 @@ export function assessEvent(
     // outside what the user owns here (a typo or a third party).
     (org.value !== null || account !== event.caller.accountId)
   ) {
-    return { ...callerSide, kind: 'outside-org' };
+    s.kind = 'outside-org';
+  } else {
+    s.kind = 'role-unreadable';
+    s.unreadableReason = roleRead !== undefined && !roleRead.ok ? roleRead.reason : 'not read';
   }
-  return {
-    ...callerSide,
-    kind: 'role-unreadable',
-    unreadableReason: roleRead !== undefined && !roleRead.ok ? roleRead.reason : 'not read',
-  };
+  return s;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** No role to patch: evaluate a new, empty role so the proposed trust policy can be verified. */
+function newRoleEvaluation(event: DenialEvent, bundle: DiagnosisBundle, account: string): Evaluated {
+  const repo = /^repo:[^/]+\/([^:]+):/.exec(event.caller.webIdentity?.sub ?? '')?.[1];
+  const name = repo === undefined ? 'web-identity-role' : `github-${repo}`.slice(0, 64);
+  const arn = `arn:aws:iam::${account}:role/${name}`;
+  return evaluate(
+    event,
+    bundle,
+    { arn, accountId: account, isServiceLinked: false },
+    {
+      label: `trust policy of new role ${arn}`,
+      document: { version: '2012-10-17', statements: [] },
+    },
+  );
 }
 
 /** Web identity / SAML with no role in the event: find the roles that trust the provider. */

@@ -1,19 +1,20 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { Diagnosis } from './Diagnosis.js';
 
-/** The diagnosis header's caller, from the event itself. */
+type Header = { -readonly [K in keyof Diagnosis['caller']]: Diagnosis['caller'][K] };
+
+/** The diagnosis header's caller, from the event itself (keys in output order). */
 export function callerHeader(event: DenialEvent): Diagnosis['caller'] {
   const c = event.caller;
   const sessionName =
     event.request.roleSessionName ??
     c.sessionName ??
     (c.type === 'WebIdentityUser' ? c.webIdentity?.sub : undefined);
-  return {
-    type: c.type,
-    ...(c.arn === undefined ? {} : { arn: c.arn }),
-    ...(c.accountId === undefined ? {} : { accountId: c.accountId }),
-    ...(sessionName === undefined ? {} : { sessionName }),
-    ...(event.sourceIp === undefined ? {} : { sourceIp: event.sourceIp }),
-    ...(event.userAgent === undefined ? {} : { userAgent: event.userAgent }),
-  };
+  const h: Header = { type: c.type };
+  if (c.arn !== undefined) h.arn = c.arn;
+  if (c.accountId !== undefined) h.accountId = c.accountId;
+  if (sessionName !== undefined) h.sessionName = sessionName;
+  if (event.sourceIp !== undefined) h.sourceIp = event.sourceIp;
+  if (event.userAgent !== undefined) h.userAgent = event.userAgent;
+  return h;
 }

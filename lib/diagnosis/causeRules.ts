@@ -48,11 +48,13 @@ export const CAUSE_RULES: readonly CauseRule[] = [
 
 /** Turns every engine blocker of an evaluation into the causes it stands for. */
 export function mapBlockers(e: Evaluated, rules: readonly CauseRule[] = CAUSE_RULES): CauseDraft[] {
-  const ctx = { ...e.subject, evaluation: e.evaluation };
   const out: CauseDraft[] = [];
-  for (const b of e.evaluation.blockers)
-    for (const r of rules)
-      if (r.detectInBlocker !== undefined) out.push(...r.detectInBlocker(b, ctx));
+  for (const b of e.evaluation.blockers) {
+    for (const r of rules) {
+      if (r.detectInBlocker === undefined) continue;
+      for (const d of r.detectInBlocker(b, e.subject)) out.push(d);
+    }
+  }
   return out;
 }
 

@@ -1,13 +1,15 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import { assessEvent } from './assessEvent.js';
+import type { CauseDraft } from './CauseDraft.js';
 import type { CauseRule } from './CauseRule.js';
 import { callerHeader } from './callerHeader.js';
-import { CAUSE_CODES } from './causeCodes.js';
+import { CAUSE_CODES, type Confidence } from './causeCodes.js';
 import { CAUSE_RULES, mapBlockers } from './causeRules.js';
 import type { Cause, Diagnosis } from './Diagnosis.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { closeCauses, settle } from './orderCauses.js';
 import { proposeFixes } from './proposeFixes.js';
+import type { Situation } from './Situation.js';
 
 /**
  * The pure diagnosis: from one denial event and the IAM state read for it,
@@ -25,37 +27,48 @@ export function diagnose(
   rules: readonly CauseRule[] = CAUSE_RULES,
 ): Diagnosis {
   const situation = assessEvent(event, bundle, (e) => mapBlockers(e, rules));
-  const found = rules.flatMap((r) => r.detectInSituation?.(situation) ?? []);
-  const settled = settle(event, closeCauses(situation, found));
-  const causes = settled.map(
-    ({ draft, confidence }) =>
-      ({
-        code: draft.code,
-        confidence,
-        side: CAUSE_CODES[draft.code],
-        summary: draft.summary,
-        evidence: draft.evidence,
-      }) as Cause,
-  );
+  const settled = settle(event, closeCauses(situation, detectInSituation(situation, rules)));
+  const causes: Cause[] = [];
   // Fixes only for causes that are confirmed or likely: a fix for a mere
   // possibility (e.g. allowing a mistyped role ARN) would widen access for nothing.
-  const { fixes } = proposeFixes(
-    situation,
-    settled.filter((s) => s.confidence !== 'possible').map((s) => s.draft),
-    rules,
-  );
+  const fixable: CauseDraft[] = [];
+  for (const { draft, confidence } of settled) {
+    causes.push(causeOf(draft, confidence));
+    if (confidence !== 'possible') fixable.push(draft);
+  }
+  const { fixes } = proposeFixes(situation, fixable, rules);
   const { targetArn, targetAccount } = situation;
+  const target: { roleArn?: string; accountId?: string } = {};
+  if (targetArn !== undefined) target.roleArn = targetArn;
+  if (targetAccount !== undefined && targetAccount !== '') target.accountId = targetAccount;
   return {
     eventId: event.eventId,
     input: event.input ?? 'record',
     eventName: event.eventName,
     ...(event.eventTime === '' ? {} : { eventTime: event.eventTime }),
     caller: callerHeader(event),
-    target: {
-      ...(targetArn === undefined ? {} : { roleArn: targetArn }),
-      ...(targetAccount === undefined || targetAccount === '' ? {} : { accountId: targetAccount }),
-    },
+    target,
     causes,
     fixes,
   };
+}
+
+/** Every rule's causes read off the situation, in rule order. */
+function detectInSituation(s: Situation, rules: readonly CauseRule[]): CauseDraft[] {
+  const found: CauseDraft[] = [];
+  for (const r of rules) {
+    if (r.detectInSituation === undefined) continue;
+    for (const d of r.detectInSituation(s)) found.push(d);
+  }
+  return found;
+}
+
+function causeOf(draft: CauseDraft, confidence: Confidence): Cause {
+  return {
+    code: draft.code,
+    confidence,
+    side: CAUSE_CODES[draft.code],
+    summary: draft.summary,
+    evidence: draft.evidence,
+  } as Cause;
 }

@@ -1,4 +1,8 @@
-import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluation.js';
+import type {
+  AssumeRoleEvaluation,
+  AssumeRoleInputs,
+  OrgPolicies,
+} from '../engine/AssumeRoleEvaluation.js';
 import { evaluateAssumeRole } from '../engine/evaluateAssumeRole.js';
 import type { Tri } from '../engine/RequestContext.js';
 import type { OrgPathInfo, Readable, RoleState, RoleSummary } from '../iam/IamState.js';
@@ -9,7 +13,7 @@ import { callerIamArn } from './callerIamArn.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
 import { roleNameOf } from './describe.js';
 import { orgAccountIds } from './orgAccountIds.js';
-import type { Evaluated, Subject } from './Situation.js';
+import type { BlockerContext, Evaluated } from './Situation.js';
 
 /*
  * The engine's inputs for one event against one role, from the state read
@@ -114,10 +118,10 @@ export function inputsFor(
   const rolePath = role.accountId === callerAccount ? bundle.callerOrgPath : bundle.roleOrgPath;
   const context = buildRequestContext(event, role.arn, {
     organization: bundle.organization,
-    ...(bundle.callerOrgPath === undefined ? {} : { callerOrgPath: bundle.callerOrgPath }),
-    ...(tags === undefined ? {} : { principalTags: tags }),
-    ...(roleState === undefined ? {} : { resourceTags: roleState.tags }),
-    ...(rolePath === undefined ? {} : { resourceOrgPath: rolePath }),
+    callerOrgPath: bundle.callerOrgPath,
+    principalTags: tags,
+    resourceTags: roleState?.tags,
+    resourceOrgPath: rolePath,
   });
   const pol = bundle.callerPolicies;
   return {
@@ -188,19 +192,28 @@ export function evaluate(
     inputs = full;
     evaluation = evaluateAssumeRole(inputs);
   }
-  const callerArn = callerIamArn(event);
-  const uniqueId = callerUniqueId(event, bundle);
-  const subject: Subject = {
+  return { inputs, evaluation, subject: subjectOf(event, bundle, role, trust, evaluation), role: roleState };
+}
+
+/** What blocker rules see of one evaluation: who asked for which role, and the verdict. */
+function subjectOf(
+  event: DenialEvent,
+  bundle: DiagnosisBundle,
+  role: { arn: string; accountId: string },
+  trust: LabeledPolicy,
+  evaluation: AssumeRoleEvaluation,
+): BlockerContext {
+  return {
     event,
     roleArn: role.arn,
     roleName: roleNameOf(role.arn),
     trust,
-    ...(callerArn === undefined ? {} : { callerArn }),
-    ...(uniqueId === undefined ? {} : { callerUniqueId: uniqueId }),
+    callerArn: callerIamArn(event),
+    callerUniqueId: callerUniqueId(event, bundle),
     callerInOrg: callerInOrg(event, bundle, role.accountId),
-    ...(bundle.knownUniqueIds === undefined ? {} : { knownUniqueIds: bundle.knownUniqueIds }),
+    knownUniqueIds: bundle.knownUniqueIds,
+    evaluation,
   };
-  return { inputs, evaluation, subject, ...(roleState === undefined ? {} : { role: roleState }) };
 }
 
 function callerUniqueId(event: DenialEvent, bundle: DiagnosisBundle): string | undefined {

@@ -70,7 +70,7 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDr
       });
     }
   }
-  drafts.push(...bundleGapDrafts(bundle));
+  if (bundle.gaps !== undefined) drafts.push(...bundleGapDrafts(bundle));
   if (drafts.length === 0) {
     drafts.push({
       code: 'NO_CAUSE_FOUND',
@@ -84,28 +84,20 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDr
 
 const RANK: Record<Confidence, number> = { confirmed: 0, likely: 1, possible: 2 };
 
+/** Each code's place in the public list (the last tie-breaker of the order). */
+const CODE_RANK = Object.fromEntries(CAUSE_CODE_LIST.map((c, i) => [c, i])) as Record<
+  CauseCode,
+  number
+>;
+
+type Settled = { draft: CauseDraft; confidence: Confidence };
+
 /**
- * Settles confidence and order (AWS's message first, then confidence, then
- * the side AWS's message points at, then code), and merges duplicates.
+ * The order of settled causes: AWS's message first, then confidence, then
+ * the side AWS's message points at (a plain message: the caller's side
+ * passed, so the role's side first), then code.
  */
-export function settle(
-  event: DenialEvent,
-  drafts: readonly CauseDraft[],
-): { draft: CauseDraft; confidence: Confidence }[] {
-  const certain = drafts.filter(
-    (d) => (d.certainty === 'yes' && !d.demoted) || d.certainty === 'message',
-  );
-  const unknownCodes = new Set(drafts.filter((d) => d.certainty === 'unknown').map((d) => d.code));
-  const withConf = drafts.map((d) => {
-    let confidence: Confidence;
-    if (d.certainty === 'message') confidence = 'confirmed';
-    else if (d.certainty === 'yes') confidence = d.demoted ? 'possible' : 'confirmed';
-    else if (d.certainty === 'inferred') confidence = 'possible';
-    else confidence = certain.length === 0 && unknownCodes.size === 1 ? 'likely' : 'possible';
-    return { draft: d, confidence };
-  });
-  const plain =
-    event.errorMessage.kind === 'not-authorized' && event.errorMessage.reason === undefined;
+function causeOrder(plain: boolean): (a: Settled, b: Settled) => number {
   const sideRank = (code: CauseCode): number => {
     const side = CAUSE_CODES[code];
     if (code === 'INSUFFICIENT_DATA') return 0;
@@ -113,13 +105,40 @@ export function settle(
     if (plain) return side === 'caller' ? 2 : 1;
     return side === 'caller' ? 1 : 2;
   };
-  withConf.sort(
-    (a, b) =>
-      (a.draft.certainty === 'message' ? -1 : 0) - (b.draft.certainty === 'message' ? -1 : 0) ||
-      RANK[a.confidence] - RANK[b.confidence] ||
-      sideRank(a.draft.code) - sideRank(b.draft.code) ||
-      CAUSE_CODE_LIST.indexOf(a.draft.code) - CAUSE_CODE_LIST.indexOf(b.draft.code),
-  );
+  return (a, b) =>
+    (a.draft.certainty === 'message' ? -1 : 0) - (b.draft.certainty === 'message' ? -1 : 0) ||
+    RANK[a.confidence] - RANK[b.confidence] ||
+    sideRank(a.draft.code) - sideRank(b.draft.code) ||
+    CODE_RANK[a.draft.code] - CODE_RANK[b.draft.code];
+}
+
+function confidenceOf(d: CauseDraft, loneUnknown: boolean): Confidence {
+  if (d.certainty === 'message') return 'confirmed';
+  if (d.certainty === 'yes') return d.demoted ? 'possible' : 'confirmed';
+  if (d.certainty === 'inferred') return 'possible';
+  return loneUnknown ? 'likely' : 'possible';
+}
+
+/**
+ * Settles confidence and order (AWS's message first, then confidence, then
+ * the side AWS's message points at, then code), and merges duplicates. An
+ * undecided cause is likely when nothing is certain and it is the only
+ * undecided code.
+ */
+export function settle(event: DenialEvent, drafts: readonly CauseDraft[]): Settled[] {
+  let certain = false;
+  const unknownCodes = new Set<CauseCode>();
+  for (const d of drafts) {
+    if ((d.certainty === 'yes' && !d.demoted) || d.certainty === 'message') certain = true;
+    else if (d.certainty === 'unknown') unknownCodes.add(d.code);
+  }
+  const loneUnknown = !certain && unknownCodes.size === 1;
+  const withConf = drafts.map((d) => ({ draft: d, confidence: confidenceOf(d, loneUnknown) }));
+  if (withConf.length > 1) {
+    const plain =
+      event.errorMessage.kind === 'not-authorized' && event.errorMessage.reason === undefined;
+    withConf.sort(causeOrder(plain));
+  }
   const seen = new Set<string>();
   return withConf.filter(({ draft }) => {
     const e = draft.evidence;

@@ -71,11 +71,11 @@ export function proposeFixes(
   const role = s.evaluated?.role;
   const ctx: RemedyContext = {
     event,
-    ...(s.evaluated === undefined ? {} : { evaluated: s.evaluated }),
-    ...(role === undefined ? {} : { role: { arn: role.arn, name: role.name, path: role.path } }),
-    ...(callerArn === undefined ? {} : { callerArn }),
+    evaluated: s.evaluated,
+    role: role === undefined ? undefined : { arn: role.arn, name: role.name, path: role.path },
+    callerArn,
     existingRole,
-    ...(suggestedRoleArn === undefined ? {} : { suggestedRoleArn }),
+    suggestedRoleArn,
   };
   const owners = remedyOwners(rules);
   const fixes: Fix<CauseCode>[] = [];

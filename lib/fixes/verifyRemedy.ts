@@ -72,6 +72,24 @@ function blockerKey(b: Blocker): string {
 }
 
 /**
+ * A blocker of `after` that `before` did not have (one that may exist only
+ * because of an unlogged session action, not the main one, is not new).
+ */
+function newBlocker(
+  before: AssumeRoleEvaluation,
+  after: AssumeRoleEvaluation,
+  main: string,
+): Blocker | undefined {
+  let known: Set<string> | undefined;
+  for (const b of after.blockers) {
+    if (b.certainty === 'unknown' && b.action !== main) continue;
+    known ??= new Set(before.blockers.map(blockerKey));
+    if (!known.has(blockerKey(b))) return b;
+  }
+  return undefined;
+}
+
+/**
  * Verifies a fix with the engine alone: evaluate the patched inputs, check
  * that the cause's blocker is gone and that nothing blocks which did not
  * block before (a blocker that may exist only because of an unlogged session
@@ -91,10 +109,7 @@ export function verifyRemedy(
       reason: `the engine still reports ${left.kind} for \`${left.action}\` with the fix applied`,
     };
   }
-  const known = new Set(before.blockers.map(blockerKey));
-  const added = after.blockers.find(
-    (b) => !known.has(blockerKey(b)) && !(b.certainty === 'unknown' && b.action !== main),
-  );
+  const added = newBlocker(before, after, main);
   if (added !== undefined) {
     return {
       verified: false,
