@@ -128,7 +128,11 @@ export function assessEvent(
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** No role to patch: evaluate a new, empty role so the proposed trust policy can be verified. */
-function newRoleEvaluation(event: DenialEvent, bundle: DiagnosisBundle, account: string): Evaluated {
+function newRoleEvaluation(
+  event: DenialEvent,
+  bundle: DiagnosisBundle,
+  account: string,
+): Evaluated {
   const repo = /^repo:[^/]+\/([^:]+):/.exec(event.caller.webIdentity?.sub ?? '')?.[1];
   const name = repo === undefined ? 'web-identity-role' : `github-${repo}`.slice(0, 64);
   const arn = `arn:aws:iam::${account}:role/${name}`;

@@ -192,7 +192,12 @@ export function evaluate(
     inputs = full;
     evaluation = evaluateAssumeRole(inputs);
   }
-  return { inputs, evaluation, subject: subjectOf(event, bundle, role, trust, evaluation), role: roleState };
+  return {
+    inputs,
+    evaluation,
+    subject: subjectOf(event, bundle, role, trust, evaluation),
+    role: roleState,
+  };
 }
 
 /** What blocker rules see of one evaluation: who asked for which role, and the verdict. */
