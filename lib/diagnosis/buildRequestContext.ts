@@ -89,6 +89,9 @@ export function buildRequestContext(
   const values: Record<string, string[]> = {};
   const unknown = new Set<string>();
   const candidates: Record<string, (string[] | null)[]> = {};
+  // Condition keys are case-insensitive: the engine looks them up in lower
+  // case. The keys below are written so (lowering them again is free); a
+  // tag, claim or provider part is lowered here.
   const set = (key: string, v: string | readonly string[] | undefined): void => {
     if (v === undefined) return;
     values[key.toLowerCase()] = typeof v === 'string' ? [v] : [...v];
@@ -100,23 +103,23 @@ export function buildRequestContext(
   // Principal keys.
   const iamArn = c.type === 'AssumedRole' ? c.issuerArn : c.type === 'IAMUser' ? c.arn : c.arn;
   if (iamArn !== undefined && c.type !== 'WebIdentityUser' && c.type !== 'SAMLUser') {
-    set('aws:PrincipalArn', iamArn);
+    set('aws:principalarn', iamArn);
   }
   const awsPrincipal =
     c.type !== 'WebIdentityUser' && c.type !== 'SAMLUser' && c.type !== 'AWSService';
   if (awsPrincipal && c.accountId !== undefined) {
-    set('aws:PrincipalAccount', c.accountId);
+    set('aws:principalaccount', c.accountId);
     const org = facts.organization;
     const path = facts.callerOrgPath;
     if (!org.ok || path === undefined || !path.ok) {
       unknown.add('aws:principalorgid');
       unknown.add('aws:principalorgpaths');
     } else if (org.value !== null && path.value !== null) {
-      set('aws:PrincipalOrgID', org.value.id);
-      set('aws:PrincipalOrgPaths', path.value.orgPath);
+      set('aws:principalorgid', org.value.id);
+      set('aws:principalorgpaths', path.value.orgPath);
     }
     if (facts.principalTags === undefined) unknown.add('aws:principaltag/');
-    else for (const t of facts.principalTags) set(`aws:PrincipalTag/${t.key}`, t.value);
+    else for (const t of facts.principalTags) set(`aws:principaltag/${t.key}`, t.value);
     // A role session's principal tags are its role's tags plus the session
     // tags it was created with (AssumeRole tags, SAML/OIDC attributes, IAM
     // Identity Center attributes for access control), which the record does
@@ -124,16 +127,16 @@ export function buildRequestContext(
     if (c.type === 'AssumedRole') unknown.add('aws:principaltag/');
   }
   if (c.type === 'AWSService') {
-    set('aws:PrincipalIsAWSService', 'true');
-    set('aws:PrincipalServiceName', c.invokedBy);
+    set('aws:principalisawsservice', 'true');
+    set('aws:principalservicename', c.invokedBy);
     // The resource the service acts for (confused-deputy conditions) is not logged.
     for (const k of ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths'])
       unknown.add(k);
   } else {
-    set('aws:PrincipalIsAWSService', 'false');
+    set('aws:principalisawsservice', 'false');
   }
   const ptype = PRINCIPAL_TYPE[c.type];
-  if (ptype !== undefined) set('aws:PrincipalType', ptype);
+  if (ptype !== undefined) set('aws:principaltype', ptype);
   if (c.type === 'AssumedRole' && c.issuerUniqueId !== undefined) {
     set('aws:userid', `${c.issuerUniqueId}:${c.sessionName ?? ''}`);
   } else if (c.type === 'IAMUser') {
@@ -145,11 +148,11 @@ export function buildRequestContext(
 
   // MFA.
   if (c.mfaAuthenticated !== undefined) {
-    set('aws:MultiFactorAuthPresent', c.mfaAuthenticated ? 'true' : 'false');
+    set('aws:multifactorauthpresent', c.mfaAuthenticated ? 'true' : 'false');
     if (c.mfaAuthenticated && c.sessionCreatedAt !== undefined) {
       const age = seconds(c.sessionCreatedAt, event.eventTime);
       if (age === undefined) unknown.add('aws:multifactorauthage');
-      else set('aws:MultiFactorAuthAge', String(age));
+      else set('aws:multifactorauthage', String(age));
     } else if (c.mfaAuthenticated) {
       unknown.add('aws:multifactorauthage');
     }
@@ -162,8 +165,8 @@ export function buildRequestContext(
       candidates['aws:multifactorauthpresent'] = [null, ['true']];
       candidates['aws:multifactorauthage'] = [null, ['0']];
     } else if (req.serialNumber !== undefined) {
-      set('aws:MultiFactorAuthPresent', 'true');
-      set('aws:MultiFactorAuthAge', '0');
+      set('aws:multifactorauthpresent', 'true');
+      set('aws:multifactorauthage', '0');
     }
   } else if (awsPrincipal) {
     unknown.add('aws:multifactorauthpresent');
@@ -178,10 +181,10 @@ export function buildRequestContext(
       ? event.sourceIp
       : undefined;
   if (event.vpcEndpointId !== undefined) {
-    set('aws:SourceVpce', event.vpcEndpointId);
-    if (ip !== undefined) set('aws:VpcSourceIp', ip);
+    set('aws:sourcevpce', event.vpcEndpointId);
+    if (ip !== undefined) set('aws:vpcsourceip', ip);
   } else if (ip !== undefined) {
-    set('aws:SourceIp', ip);
+    set('aws:sourceip', ip);
   } else if (event.sourceIp === undefined) {
     unknown.add('aws:sourceip');
   }
@@ -197,18 +200,18 @@ export function buildRequestContext(
       unknown.add(k);
   }
   // "Always included in the request context" (IAM UG, global condition keys).
-  if (event.userAgent !== undefined) set('aws:UserAgent', event.userAgent);
+  if (event.userAgent !== undefined) set('aws:useragent', event.userAgent);
   else unknown.add('aws:useragent');
   // Temporary credentials carry their issue time: the caller's session creation.
   if (c.sessionCreatedAt !== undefined && !Number.isNaN(Date.parse(c.sessionCreatedAt))) {
-    set('aws:TokenIssueTime', c.sessionCreatedAt);
+    set('aws:tokenissuetime', c.sessionCreatedAt);
   } else if (c.type === 'AssumedRole' || c.type === 'FederatedUser') {
     unknown.add('aws:tokenissuetime');
   }
   const t = Date.parse(event.eventTime);
   if (!Number.isNaN(t)) {
-    set('aws:CurrentTime', new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    set('aws:EpochTime', String(Math.floor(t / 1000)));
+    set('aws:currenttime', new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    set('aws:epochtime', String(Math.floor(t / 1000)));
   } else {
     unknown.add('aws:currenttime');
     unknown.add('aws:epochtime');
@@ -218,18 +221,18 @@ export function buildRequestContext(
     c.type !== 'AWSService' &&
     event.sourceIp !== undefined &&
     /\.amazonaws\.com$/i.test(event.sourceIp);
-  set('aws:ViaAWSService', viaService ? 'true' : 'false');
-  if (viaService && event.sourceIp !== undefined) set('aws:CalledVia', event.sourceIp);
-  set('aws:RequestedRegion', event.awsRegion);
-  set('aws:SecureTransport', 'true');
-  if (c.sessionSourceIdentity !== undefined) set('aws:SourceIdentity', c.sessionSourceIdentity);
+  set('aws:viaawsservice', viaService ? 'true' : 'false');
+  if (viaService && event.sourceIp !== undefined) set('aws:calledvia', event.sourceIp);
+  set('aws:requestedregion', event.awsRegion);
+  set('aws:securetransport', 'true');
+  if (c.sessionSourceIdentity !== undefined) set('aws:sourceidentity', c.sessionSourceIdentity);
 
   // The role being assumed is the request's resource: its account and tags
   // (ABAC on role assumption: `aws:ResourceTag/team` = `${aws:PrincipalTag/team}`).
   const resourceAccount = /^arn:[\w-]+:iam::(\d{12}):/.exec(roleArn)?.[1];
-  if (resourceAccount !== undefined) set('aws:ResourceAccount', resourceAccount);
+  if (resourceAccount !== undefined) set('aws:resourceaccount', resourceAccount);
   if (facts.resourceTags === undefined) unknown.add('aws:resourcetag/');
-  else for (const t of facts.resourceTags) set(`aws:ResourceTag/${t.key}`, t.value);
+  else for (const t of facts.resourceTags) set(`aws:resourcetag/${t.key}`, t.value);
   // Data-perimeter policies compare the role's organization (`aws:ResourceOrgID`).
   // An account outside our organization may be in another one: unknown.
   const rorg = facts.resourceOrgPath;
@@ -239,8 +242,8 @@ export function buildRequestContext(
     rorg?.ok === true &&
     rorg.value !== null
   ) {
-    set('aws:ResourceOrgID', facts.organization.value.id);
-    set('aws:ResourceOrgPaths', rorg.value.orgPath);
+    set('aws:resourceorgid', facts.organization.value.id);
+    set('aws:resourceorgpaths', rorg.value.orgPath);
   } else {
     unknown.add('aws:resourceorgid');
     unknown.add('aws:resourceorgpaths');
@@ -248,21 +251,21 @@ export function buildRequestContext(
 
   // Request parameters.
   if (req.logged) {
-    set('sts:RoleSessionName', req.roleSessionName);
-    set('sts:ExternalId', req.externalId);
+    set('sts:rolesessionname', req.roleSessionName);
+    set('sts:externalid', req.externalId);
     if (req.sourceIdentity !== undefined) {
-      set('sts:SourceIdentity', req.sourceIdentity);
-      if (c.sessionSourceIdentity === undefined) set('aws:SourceIdentity', req.sourceIdentity);
+      set('sts:sourceidentity', req.sourceIdentity);
+      if (c.sessionSourceIdentity === undefined) set('aws:sourceidentity', req.sourceIdentity);
     }
     if (req.tags !== undefined && req.tags.length > 0) {
-      for (const tag of req.tags) set(`aws:RequestTag/${tag.key}`, tag.value);
+      for (const tag of req.tags) set(`aws:requesttag/${tag.key}`, tag.value);
       set(
-        'aws:TagKeys',
+        'aws:tagkeys',
         req.tags.map((tag) => tag.key),
       );
     }
     if (req.transitiveTagKeys !== undefined && req.transitiveTagKeys.length > 0) {
-      set('sts:TransitiveTagKeys', req.transitiveTagKeys);
+      set('sts:transitivetagkeys', req.transitiveTagKeys);
     }
   } else {
     for (const k of [
@@ -284,7 +287,7 @@ export function buildRequestContext(
   // Federated claims.
   if (c.type === 'WebIdentityUser') {
     const w = c.webIdentity;
-    if (w?.providerArn !== undefined) set('aws:FederatedProvider', w.providerArn);
+    if (w?.providerArn !== undefined) set('aws:federatedprovider', w.providerArn);
     const host = w?.provider;
     if (host !== undefined) {
       if (w?.sub !== undefined) set(`${host}:sub`, w.sub);
