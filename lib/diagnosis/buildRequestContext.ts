@@ -69,6 +69,28 @@ const PRINCIPAL_TYPE: Partial<Record<DenialEvent['caller']['type'], string>> = {
   SAMLUser: 'SAMLUser',
 };
 
+/** Keys of the resource an AWS service acts for (confused-deputy conditions): not logged. */
+const SOURCE_KEYS = ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths'];
+
+/** Keys set for requests through a VPC endpoint, and not logged. */
+const VPCE_KEYS = [
+  'aws:sourcevpc',
+  'aws:sourcevpcarn',
+  'aws:vpceaccount',
+  'aws:vpceorgid',
+  'aws:vpceorgpaths',
+];
+
+/** Keys from the request parameters, unknown when CloudTrail did not log them. */
+const REQUEST_PARAMETER_KEYS = [
+  'sts:rolesessionname',
+  'sts:externalid',
+  'sts:sourceidentity',
+  'sts:transitivetagkeys',
+  'aws:tagkeys',
+  'aws:requesttag/',
+];
+
 function seconds(fromIso: string, toIso: string): number | undefined {
   const a = Date.parse(fromIso);
   const b = Date.parse(toIso);
@@ -130,8 +152,7 @@ export function buildRequestContext(
     set('aws:principalisawsservice', 'true');
     set('aws:principalservicename', c.invokedBy);
     // The resource the service acts for (confused-deputy conditions) is not logged.
-    for (const k of ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths'])
-      unknown.add(k);
+    for (const k of SOURCE_KEYS) unknown.add(k);
   } else {
     set('aws:principalisawsservice', 'false');
   }
@@ -190,14 +211,7 @@ export function buildRequestContext(
   }
   if (event.vpcEndpointId !== undefined) {
     // Set for requests through a VPC endpoint, and not logged.
-    for (const k of [
-      'aws:sourcevpc',
-      'aws:sourcevpcarn',
-      'aws:vpceaccount',
-      'aws:vpceorgid',
-      'aws:vpceorgpaths',
-    ])
-      unknown.add(k);
+    for (const k of VPCE_KEYS) unknown.add(k);
   }
   // "Always included in the request context" (IAM UG, global condition keys).
   if (event.userAgent !== undefined) set('aws:useragent', event.userAgent);
@@ -210,7 +224,8 @@ export function buildRequestContext(
   }
   const t = Date.parse(event.eventTime);
   if (!Number.isNaN(t)) {
-    set('aws:currenttime', new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    // toISOString always ends in `.sssZ`; the key has whole seconds.
+    set('aws:currenttime', `${new Date(t).toISOString().slice(0, -5)}Z`);
     set('aws:epochtime', String(Math.floor(t / 1000)));
   } else {
     unknown.add('aws:currenttime');
@@ -268,16 +283,7 @@ export function buildRequestContext(
       set('sts:transitivetagkeys', req.transitiveTagKeys);
     }
   } else {
-    for (const k of [
-      'sts:rolesessionname',
-      'sts:externalid',
-      'sts:sourceidentity',
-      'sts:transitivetagkeys',
-      'aws:tagkeys',
-      'aws:requesttag/',
-    ]) {
-      unknown.add(k);
-    }
+    for (const k of REQUEST_PARAMETER_KEYS) unknown.add(k);
     if (c.sessionSourceIdentity === undefined) unknown.add('aws:sourceidentity');
   }
   if (c.type === 'AssumedRole' && c.sessionName !== undefined && req.logged === false) {

@@ -31,18 +31,23 @@ export const OPEN_TRUST: LabeledPolicy = {
   },
 };
 
+/** Neither SCPs nor RCPs apply: the account is in no organization (or the caller has no IAM side). */
+const NOT_IN_ORGANIZATION: OrgPolicies = {
+  exempt: true,
+  exemptReason: 'not-in-organization',
+  levels: [],
+};
+
 function orgPolicies(
   path: Readable<OrgPathInfo | null> | undefined,
   organization: DiagnosisBundle['organization'],
   accountId: string | undefined,
   kind: 'scp' | 'rcp',
 ): OrgPolicies | undefined {
-  if (organization.ok && organization.value === null) {
-    return { exempt: true, exemptReason: 'not-in-organization', levels: [] };
-  }
+  if (organization.ok && organization.value === null) return NOT_IN_ORGANIZATION;
   if (path === undefined || !path.ok || !organization.ok || organization.value === null)
     return undefined;
-  if (path.value === null) return { exempt: true, exemptReason: 'not-in-organization', levels: [] };
+  if (path.value === null) return NOT_IN_ORGANIZATION;
   if (accountId === organization.value.managementAccountId) {
     return {
       exempt: true,
@@ -53,6 +58,25 @@ function orgPolicies(
   return { exempt: false, levels: kind === 'scp' ? path.value.scpLevels : path.value.rcpLevels };
 }
 
+type SessionActions = AssumeRoleInputs['sessionActions'];
+
+const sessionActionPair = (tagSession: Tri, setSourceIdentity: Tri): SessionActions => [
+  { action: 'sts:TagSession', needed: tagSession },
+  { action: 'sts:SetSourceIdentity', needed: setSourceIdentity },
+];
+const sessionActionRow = (tagSession: Tri): Record<Tri, SessionActions> => ({
+  yes: sessionActionPair(tagSession, 'yes'),
+  no: sessionActionPair(tagSession, 'no'),
+  unknown: sessionActionPair(tagSession, 'unknown'),
+});
+
+/** The session-action inputs for each need of `sts:TagSession` and `sts:SetSourceIdentity`: shared, never changed. */
+const SESSION_ACTIONS: Record<Tri, Record<Tri, SessionActions>> = {
+  yes: sessionActionRow('yes'),
+  no: sessionActionRow('no'),
+  unknown: sessionActionRow('unknown'),
+};
+
 /**
  * Whether the request needed `sts:TagSession` / `sts:SetSourceIdentity`. When
  * requestParameters were not logged, AWS's message still tells: a missing
@@ -61,7 +85,7 @@ function orgPolicies(
  * error), so a message naming the main action rules them out as the cause of
  * this denial, and one naming a session action confirms it was needed.
  */
-function sessionActionsOf(event: DenialEvent): AssumeRoleInputs['sessionActions'] {
+function sessionActionsOf(event: DenialEvent): SessionActions {
   const r = event.request;
   // Role chaining carries the caller's source identity into the new session,
   // which needs `sts:SetSourceIdentity` from both policies (IAM UG,
@@ -78,18 +102,12 @@ function sessionActionsOf(event: DenialEvent): AssumeRoleInputs['sessionActions'
         : named === main
           ? 'no'
           : 'unknown';
-    return [
-      { action: 'sts:TagSession', needed: tagSession },
-      { action: 'sts:SetSourceIdentity', needed: setSourceIdentity },
-    ];
+    return SESSION_ACTIONS[tagSession][setSourceIdentity];
   }
   const tags: Tri =
     (r.tags?.length ?? 0) > 0 || (r.transitiveTagKeys?.length ?? 0) > 0 ? 'yes' : 'no';
   const source: Tri = r.sourceIdentity !== undefined || chainedSource ? 'yes' : 'no';
-  return [
-    { action: 'sts:TagSession', needed: tags },
-    { action: 'sts:SetSourceIdentity', needed: source },
-  ];
+  return SESSION_ACTIONS[tags][source];
 }
 
 function principalTags(
@@ -132,7 +150,7 @@ export function inputsFor(
     boundary: federated ? null : pol?.ok ? pol.value.boundary : undefined,
     sessionPolicies: [],
     scp: federated
-      ? { exempt: true, exemptReason: 'not-in-organization', levels: [] }
+      ? NOT_IN_ORGANIZATION
       : orgPolicies(bundle.callerOrgPath, bundle.organization, callerAccount, 'scp'),
     rcp: orgPolicies(rolePath, bundle.organization, role.accountId, 'rcp'),
     sessionActions: sessionActionsOf(event),
