@@ -105,15 +105,24 @@ function principalCauses(
 
   const callerArn = ctx.callerArn;
   const caller = callerArn === undefined ? undefined : parseIamPrincipalArn(callerArn);
+  const named = allows.map((s) => ({ s, aws: awsPrincipals(docStatement(trust, s.index)) }));
   // Stale unique id: only an id of the caller's own kind (AROA for roles,
   // AIDA for users) can be its old id.
-  const stale = allows
-    .flatMap((s) =>
-      awsPrincipals(docStatement(trust, s.index))
-        .filter((v) => UNIQUE_ID.test(v) && v !== ctx.callerUniqueId && !ctx.knownUniqueIds?.has(v))
-        .map((v) => ({ s, id: v })),
-    )
-    .find((x) => (caller?.resourceType === 'user' ? 'AIDA' : 'AROA') === x.id.slice(0, 4));
+  const idKind = caller?.resourceType === 'user' ? 'AIDA' : 'AROA';
+  let stale: { s: (typeof allows)[number]; id: string } | undefined;
+  for (const { s, aws } of named) {
+    const id = aws.find(
+      (v) =>
+        v.startsWith(idKind) &&
+        UNIQUE_ID.test(v) &&
+        v !== ctx.callerUniqueId &&
+        !ctx.knownUniqueIds?.has(v),
+    );
+    if (id !== undefined) {
+      stale = { s, id };
+      break;
+    }
+  }
   if (stale !== undefined && caller !== undefined) {
     return [
       {
@@ -138,15 +147,18 @@ function principalCauses(
   let pathless: PrincipalNotes['pathless'];
   let wrongArn: string | undefined;
   if (caller !== undefined) {
-    for (const s of allows) {
-      for (const v of awsPrincipals(docStatement(trust, s.index))) {
-        const named = parseIamPrincipalArn(v);
+    // Only an ARN ending in the caller's name can be it with another path.
+    const nameEnd = `/${caller.name}`;
+    for (const { aws } of named) {
+      for (const v of aws) {
+        if (!v.endsWith(nameEnd)) continue;
+        const arn = parseIamPrincipalArn(v);
         if (
-          named !== undefined &&
-          named.accountId === caller.accountId &&
-          named.resourceType === caller.resourceType &&
-          named.name === caller.name &&
-          named.path !== caller.path
+          arn !== undefined &&
+          arn.accountId === caller.accountId &&
+          arn.resourceType === caller.resourceType &&
+          arn.name === caller.name &&
+          arn.path !== caller.path
         ) {
           pathless = { named: v, path: caller.path, realArn: callerArn ?? '' };
           wrongArn = v;
@@ -229,7 +241,7 @@ function principalCauses(
       evidence: {
         policy: trust.label,
         caller: callerArn ?? event.caller.arn ?? 'unknown',
-        trustedPrincipals: allows.flatMap((s) => awsPrincipals(docStatement(trust, s.index))),
+        trustedPrincipals: named.flatMap((x) => x.aws),
       },
       blocker,
       policy: trust,
