@@ -36,7 +36,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   if (d.code !== 'MFA_CODE_INVALID' || user === undefined) return [];
   return [
     {
-      title: `Use the serial number of an MFA device registered to \`${user}\` and a current one-time code`,
+      title: { kind: 'use-registered-mfa-device', userName: user },
       appliesTo: "the caller's MFA device and code",
       check: {
         kind: 'before-policies',

@@ -122,7 +122,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
   return [
     {
-      title: `Use the existing role \`${arn}\` in the caller's configuration`,
+      title: { kind: 'use-existing-role', roleArn: arn },
       appliesTo: "the caller's configuration (role ARN)",
       check: { kind: 'role-exists', role },
       texts: () => ({
