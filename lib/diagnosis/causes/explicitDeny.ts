@@ -173,7 +173,8 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   const b = d.blocker;
   const inputs = ctx.evaluated?.inputs;
   const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
-  if (policy === undefined || s === undefined || ctx.callerArn === undefined || b === undefined)
+  const callerArn = ctx.callerArn;
+  if (policy === undefined || s === undefined || callerArn === undefined || b === undefined)
     return [];
   // An explicit deny is fixed when its own statement stops denying: another deny is a cause of its own.
   const target: BlockTarget = {
@@ -234,7 +235,6 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
       ),
     );
   }
-  const callerArn = ctx.callerArn;
   out.push(
     denyPatch({ kind: 'deny-exempt-principal', principal: callerArn, statement, orgPolicy }, () =>
       addPrincipalArnException(policy.document, s.index, callerArn),
