@@ -9,7 +9,7 @@ import type { RoleSummary } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import type { CauseCode } from './causeCodes.js';
-import type { FixTitle } from './fixProse.js';
+import type { FixPlace, FixTitle } from './fixProse.js';
 import type { BlockerContext, Evaluated, Situation } from './Situation.js';
 
 /** What a rule's remedies may use besides the cause itself. */
@@ -56,7 +56,8 @@ export type RemedyCheck =
  */
 export interface Remedy {
   readonly title: FixTitle;
-  readonly appliesTo: string;
+  /** What the fix changes (worded by lib/diagnosis/fixProse.ts). */
+  readonly appliesTo: FixPlace;
   readonly check: RemedyCheck;
   readonly texts: () => FixTexts;
   /**

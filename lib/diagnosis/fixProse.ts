@@ -1,11 +1,12 @@
 /**
- * The English of fix titles. A remedy (lib/diagnosis/CauseRule.ts) carries
+ * The English of fixes: their titles and what they apply to. A remedy (lib/diagnosis/CauseRule.ts) carries
  * its title as typed facts, a {@link FixTitle}; {@link fixTitle} words it
  * when a renderer or serializer first reads the fix's `title`
  * (lib/fixes/Fix.ts), so the phrasing of every fix lives here once, beside
  * the cause sentences of causeProse.ts, and a remedy the engine never checks
  * or that loses to another costs no string. Values are backtick-quoted (the
- * renderers escape them per format).
+ * renderers escape them per format). What a fix changes is typed the same
+ * way ({@link FixPlace}, worded by {@link fixPlace}).
  */
 import { roleNameOf } from './describe.js';
 
@@ -151,6 +152,30 @@ export type FixTitle =
 /** Every {@link FixTitle} kind. */
 export type FixTitleKind = FixTitle['kind'];
 
+/** What a fix changes (its `appliesTo`). */
+export type FixPlace =
+  /** A policy, by the label the evaluation gave it (`trust policy of …`, `inline policy …`, `SCP …`). */
+  | { readonly kind: 'policy'; readonly label: string }
+  /** An IAM Identity Center permission set, provisioned as the inline policy `label`. */
+  | { readonly kind: 'permission-set'; readonly name: string; readonly label: string }
+  | { readonly kind: 'oidc-provider'; readonly arn: string }
+  | { readonly kind: 'new-role'; readonly name: string }
+  /** The caller's credentials, as an MFA-authenticated session. */
+  | { readonly kind: 'mfa-session' }
+  /** The caller's credentials, as a session issued after a revocation. */
+  | { readonly kind: 'fresh-session' }
+  /** The caller's AssumeRole call (it sends the ExternalId). */
+  | { readonly kind: 'assume-call' }
+  /** Whatever creates the caller's session (it passed a session policy). */
+  | { readonly kind: 'session-creator' }
+  /** The caller's configuration (the role ARN it asks for). */
+  | { readonly kind: 'caller-configuration' }
+  /** The caller's MFA device and code. */
+  | { readonly kind: 'mfa-device' };
+
+/** Every {@link FixPlace} kind. */
+export type FixPlaceKind = FixPlace['kind'];
+
 const ORG_NOTE = "; needs the organization's management account";
 
 function statementName(s: StatementName): string {
@@ -228,5 +253,31 @@ export function fixTitle(t: FixTitle): string {
       return `${t.createProvider ? 'Create the OIDC provider and a' : 'Create a'} role trusting exactly the subject \`${t.subject}\` (if this workflow should get in)`;
     case 'add-oidc-audience':
       return `Add the audience \`${t.audience}\` to the client ids of the OIDC provider`;
+  }
+}
+
+/** The phrase a fix's `appliesTo` shows for what it changes. */
+export function fixPlace(p: FixPlace): string {
+  switch (p.kind) {
+    case 'policy':
+      return p.label;
+    case 'permission-set':
+      return `permission set \`${p.name}\` (IAM Identity Center), provisioned as ${p.label}`;
+    case 'oidc-provider':
+      return `the OIDC provider \`${p.arn}\``;
+    case 'new-role':
+      return `a new role \`${p.name}\``;
+    case 'mfa-session':
+      return "the caller's credentials (an MFA-authenticated session)";
+    case 'fresh-session':
+      return "the caller's credentials (a session issued after the revocation)";
+    case 'assume-call':
+      return "the caller's AssumeRole call (SDK, CLI profile or Terraform provider)";
+    case 'session-creator':
+      return "whatever creates the caller's session (it passed a session policy)";
+    case 'caller-configuration':
+      return "the caller's configuration (role ARN)";
+    case 'mfa-device':
+      return "the caller's MFA device and code";
   }
 }

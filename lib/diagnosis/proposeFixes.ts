@@ -8,7 +8,7 @@ import { callerIamArn } from './callerIamArn.js';
 import type { CauseCode } from './causeCodes.js';
 import { remedyOwners } from './causeRules.js';
 import { candidateRoles } from './evaluateRequest.js';
-import { fixTitle } from './fixProse.js';
+import { fixPlace, fixTitle } from './fixProse.js';
 import type { Situation } from './Situation.js';
 
 /** The engine's verdict on one remedy. */
@@ -100,7 +100,7 @@ export function proposeFixes(
       if (!fixes.some((f) => f.cause === d.code && f.title === title())) {
         fixes.push(
           lazyFix(
-            { cause: d.code, title, appliesTo: remedy.appliesTo, verified: true },
+            { cause: d.code, title, appliesTo: fixPlace(remedy.appliesTo), verified: true },
             remedy.texts,
           ),
         );

@@ -207,8 +207,8 @@ function identityRemedy(d: DraftOf<'IDENTITY_NO_ALLOW'>, ctx: RemedyContext): Re
     },
     appliesTo:
       owner.kind === 'permission-set'
-        ? `permission set \`${owner.name}\` (IAM Identity Center), provisioned as ${policy.label}`
-        : policy.label,
+        ? { kind: 'permission-set', name: owner.name, label: policy.label }
+        : { kind: 'policy', label: policy.label },
     check: { kind: 'patch', inputs: patched, target: blocker },
     texts: () => {
       const json = policyToJson(doc());
@@ -282,7 +282,7 @@ export function sessionPolicyRemedy(d: CauseDraft, ctx: RemedyContext): Remedy |
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
   return {
     title: { kind: 'drop-session-policy', callerRole: c.name, roleArn },
-    appliesTo: "whatever creates the caller's session (it passed a session policy)",
+    appliesTo: { kind: 'session-creator' },
     check: { kind: 'patch', inputs: () => ({ ...inputs, sessionPolicies: [] }), target },
     texts: () => ({
       awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName })}`,

@@ -200,7 +200,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
       out.push(
         callerRemedy(
           { kind: 'new-credentials', revokedBefore: revokedAt },
-          "the caller's credentials (a session issued after the revocation)",
+          { kind: 'fresh-session' },
           inputs,
           { 'aws:tokenissuetime': [ctx.event.eventTime] },
           target,

@@ -37,7 +37,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   return [
     {
       title: { kind: 'use-registered-mfa-device', userName: user },
-      appliesTo: "the caller's MFA device and code",
+      appliesTo: { kind: 'mfa-device' },
       check: {
         kind: 'before-policies',
         rule: 'STS validates the MFA serial number and one-time code before evaluating any policy (IAM User Guide, "Using MFA devices with your IAM sign-in page" and sts:AssumeRole TokenCode)',

@@ -12,7 +12,7 @@ import type { BlockTarget } from '../../fixes/verifyRemedy.js';
 import type { LabeledPolicy, PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { Remedy, RemedyContext } from '../CauseRule.js';
-import type { FixTitle } from '../fixProse.js';
+import type { FixPlace, FixTitle } from '../fixProse.js';
 
 /** The engine target of a cause: its blocker, narrowed by `extra`. */
 export function targetOf(d: CauseDraft, extra: Partial<BlockTarget> = {}): BlockTarget | undefined {
@@ -54,7 +54,7 @@ export function trustRemedy(
   const doc = once(patch);
   return {
     title,
-    appliesTo: inputs.trust.label,
+    appliesTo: { kind: 'policy', label: inputs.trust.label },
     check: { kind: 'patch', inputs: () => withTrust(inputs, doc()), target },
     texts: () => trustPolicyTexts(role, doc()),
     caveat,
@@ -76,7 +76,7 @@ export function policyRemedy(
   const doc = once(patch);
   return {
     title,
-    appliesTo: policy.label,
+    appliesTo: { kind: 'policy', label: policy.label },
     check: { kind: 'patch', inputs: () => replacePolicy(inputs, policy, doc()), target },
     texts: () => policyTexts(owner, doc()),
   };
@@ -85,7 +85,7 @@ export function policyRemedy(
 /** A remedy on the caller's side: the request carries other context values. */
 export function callerRemedy(
   title: FixTitle,
-  appliesTo: string,
+  appliesTo: FixPlace,
   inputs: AssumeRoleInputs,
   set: Record<string, readonly string[]>,
   target: BlockTarget,
@@ -109,7 +109,7 @@ export function mfaRemedy(ctx: RemedyContext, target: BlockTarget | undefined): 
   const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
   return callerRemedy(
     { kind: 'use-mfa' },
-    "the caller's credentials (an MFA-authenticated session)",
+    { kind: 'mfa-session' },
     inputs,
     { 'aws:multifactorauthpresent': ['true'], 'aws:multifactorauthage': ['0'] },
     target,
@@ -142,7 +142,7 @@ export function externalIdRemedy(
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
   return callerRemedy(
     { kind: 'pass-external-id' },
-    "the caller's AssumeRole call (SDK, CLI profile or Terraform provider)",
+    { kind: 'assume-call' },
     inputs,
     { 'sts:externalid': [externalId] },
     target,

@@ -123,7 +123,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   return [
     {
       title: { kind: 'use-existing-role', roleArn: arn },
-      appliesTo: "the caller's configuration (role ARN)",
+      appliesTo: { kind: 'caller-configuration' },
       check: { kind: 'role-exists', role },
       texts: () => ({
         awsCli: cliAssumeRole({ roleArn: arn, sessionName }),

@@ -128,7 +128,7 @@ function providerRemedy(
     // Recreating the provider is the whole fix: its ARN comes from its URL.
     return {
       title: { kind: 'recreate-oidc-provider', host, trustingRoles },
-      appliesTo: `the OIDC provider \`${providerArn}\``,
+      appliesTo: { kind: 'oidc-provider', arn: providerArn },
       check: {
         kind: 'before-policies',
         rule: "STS looks up the IAM OIDC provider of the token's issuer before any trust policy; the roles named were evaluated by the engine with this token and allow it",
@@ -172,7 +172,10 @@ function providerRemedy(
       existing !== undefined
         ? { kind: 'trust-oidc-subject', subject: w.sub, roleName }
         : { kind: 'new-oidc-role', subject: w.sub, createProvider: providerMissing },
-    appliesTo: existing !== undefined ? inputs.trust.label : `a new role \`${roleName}\``,
+    appliesTo:
+      existing !== undefined
+        ? { kind: 'policy', label: inputs.trust.label }
+        : { kind: 'new-role', name: roleName },
     // The trust policy must let the token in: no trust-side blocker may remain.
     check: {
       kind: 'patch',
@@ -205,7 +208,7 @@ function audienceRemedy(d: DraftOf<'OIDC_CLAIM_MISMATCH'>, audience: string, arn
   const known = d.evidence.expected ?? [];
   return {
     title: { kind: 'add-oidc-audience', audience },
-    appliesTo: `the OIDC provider \`${arn}\``,
+    appliesTo: { kind: 'oidc-provider', arn },
     check: {
       kind: 'before-policies',
       rule: "STS accepts a web identity token only when its `aud` is one of the IAM OIDC provider's client ids, and checks that before any trust policy",

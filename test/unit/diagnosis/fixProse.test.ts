@@ -1,11 +1,18 @@
 /**
- * Every fix title kind has its wording (lib/diagnosis/fixProse.ts). The
- * table below must name one title per kind (the type checker fails on a kind
- * left out), and each must word to a sentence that names its facts and leaks
- * no `undefined`, `null` or object.
+ * Every fix title kind and every kind of what a fix applies to has its
+ * wording (lib/diagnosis/fixProse.ts). The tables below must name one value
+ * per kind (the type checker fails on a kind left out), and each must word to
+ * a phrase that names its facts and leaks no `undefined`, `null` or object.
  */
 import { describe, expect, it } from 'vitest';
-import { type FixTitle, type FixTitleKind, fixTitle } from '../../../lib/diagnosis/fixProse.js';
+import {
+  type FixPlace,
+  type FixPlaceKind,
+  type FixTitle,
+  type FixTitleKind,
+  fixPlace,
+  fixTitle,
+} from '../../../lib/diagnosis/fixProse.js';
 
 const ROLE = 'arn:aws:iam::222222222222:role/deploy';
 const CALLER = 'arn:aws:iam::111111111111:role/ci';
@@ -102,6 +109,27 @@ const SAMPLES: { readonly [K in FixTitleKind]: Extract<FixTitle, { kind: K }> } 
   'add-oidc-audience': { kind: 'add-oidc-audience', audience: 'sigstore' },
 };
 
+/** One place of each kind. */
+const PLACES: { readonly [K in FixPlaceKind]: Extract<FixPlace, { kind: K }> } = {
+  policy: { kind: 'policy', label: 'trust policy of role `deploy`' },
+  'permission-set': {
+    kind: 'permission-set',
+    name: 'Deployers',
+    label: 'inline policy `AwsSSOInlinePolicy` of role `AWSReservedSSO_Deployers_0123`',
+  },
+  'oidc-provider': {
+    kind: 'oidc-provider',
+    arn: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com',
+  },
+  'new-role': { kind: 'new-role', name: 'github-infra' },
+  'mfa-session': { kind: 'mfa-session' },
+  'fresh-session': { kind: 'fresh-session' },
+  'assume-call': { kind: 'assume-call' },
+  'session-creator': { kind: 'session-creator' },
+  'caller-configuration': { kind: 'caller-configuration' },
+  'mfa-device': { kind: 'mfa-device' },
+};
+
 /** The string facts of a title (nested too), but for its `kind`s. */
 function facts(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -128,9 +156,21 @@ describe('fix titles (lib/diagnosis/fixProse.ts)', () => {
     },
   );
 
+  it.each(Object.values(PLACES).map((p) => [p.kind, p] as const))(
+    'what a fix applies to, %s, is worded with its facts',
+    (_kind, place) => {
+      const phrase = fixPlace(place);
+      expect(phrase.trim().length).toBeGreaterThan(5);
+      expect(phrase).not.toMatch(/undefined|null|NaN|\[object |``/);
+      for (const fact of facts(place)) expect(phrase, `${place.kind}: ${fact}`).toContain(fact);
+    },
+  );
+
   it('words each kind its own way', () => {
     const sentences = Object.values(SAMPLES).map((t) => fixTitle(t));
     expect(new Set(sentences).size).toBe(sentences.length);
+    const phrases = Object.values(PLACES).map((p) => fixPlace(p));
+    expect(new Set(phrases).size).toBe(phrases.length);
   });
 
   it('names a statement by its Sid, else by its index', () => {

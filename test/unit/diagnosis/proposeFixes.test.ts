@@ -38,7 +38,7 @@ describe('fix verification through the engine', () => {
     const ev = situation.evaluated!;
     const noop: Remedy = {
       title: NOBODY,
-      appliesTo: ev.inputs.trust.label,
+      appliesTo: { kind: 'policy', label: ev.inputs.trust.label },
       check: {
         kind: 'patch',
         inputs: () => ev.inputs,
@@ -74,7 +74,7 @@ describe('fix verification through the engine', () => {
     };
     const opens: Remedy = {
       title: NOBODY,
-      appliesTo: ev.inputs.trust.label,
+      appliesTo: { kind: 'policy', label: ev.inputs.trust.label },
       check: { kind: 'patch', inputs: () => withTrust(ev.inputs, trustAll), target },
       texts,
     };
@@ -97,7 +97,7 @@ describe('fix verification through the engine', () => {
       remedies: (d, ctx) => [
         {
           title: NOBODY,
-          appliesTo: 'nothing',
+          appliesTo: { kind: 'caller-configuration' },
           check: {
             kind: 'patch',
             inputs: () => ctx.evaluated!.inputs,
