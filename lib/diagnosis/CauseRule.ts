@@ -9,6 +9,7 @@ import type { RoleSummary } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import type { CauseCode } from './causeCodes.js';
+import type { FixPlace, FixTitle } from './fixProse.js';
 import type { BlockerContext, Evaluated, Situation } from './Situation.js';
 
 /** What a rule's remedies may use besides the cause itself. */
@@ -28,7 +29,10 @@ export interface RemedyContext {
 /**
  * How the engine checks a remedy (lib/fixes/verifyRemedy.ts):
  * - `patch`: the patched inputs must no longer show `target`, and nothing may
- *   block that did not before;
+ *   block that did not before. `inputs` builds them (the patched policy
+ *   document and the inputs around it) when the remedy is checked, so the
+ *   candidates after the first one the engine verifies cost no patch; it
+ *   builds them once (the document is shared with the fix's texts);
  * - `role-exists`: a corrected role ARN names a role the state holds (the
  *   role-not-found blocker is gone; whether that role trusts the caller is
  *   the next diagnosis's subject);
@@ -37,14 +41,23 @@ export interface RemedyContext {
  *   involved; `rule` cites the AWS rule that makes the remedy sufficient.
  */
 export type RemedyCheck =
-  | { readonly kind: 'patch'; readonly inputs: AssumeRoleInputs; readonly target: BlockTarget }
+  | {
+      readonly kind: 'patch';
+      readonly inputs: () => AssumeRoleInputs;
+      readonly target: BlockTarget;
+    }
   | { readonly kind: 'role-exists'; readonly role: RoleSummary }
   | { readonly kind: 'before-policies'; readonly rule: string };
 
-/** A candidate fix: what changes, how the engine checks it, and its texts (built on demand). */
+/**
+ * A candidate fix: what changes, how the engine checks it, and its texts.
+ * Cheap to propose: its title is typed facts worded by lib/diagnosis/fixProse.ts
+ * when the fix is rendered, its patch and texts are built on demand.
+ */
 export interface Remedy {
-  readonly title: string;
-  readonly appliesTo: string;
+  readonly title: FixTitle;
+  /** What the fix changes (worded by lib/diagnosis/fixProse.ts). */
+  readonly appliesTo: FixPlace;
   readonly check: RemedyCheck;
   readonly texts: () => FixTexts;
   /**

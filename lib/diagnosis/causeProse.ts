@@ -4,7 +4,8 @@
  * carries as `summary`. Cause rules (lib/diagnosis/causes/) detect and
  * propose remedies; they call these for their words, so the phrasing of a
  * cause lives here once and the renderers show it unchanged. Values are
- * backtick-quoted (the renderers escape them per format).
+ * backtick-quoted (the renderers escape them per format). The titles of
+ * fixes are worded beside it, in fixProse.ts.
  */
 import type { Blocker } from '../engine/AssumeRoleEvaluation.js';
 import type { ConditionTrace, StatementTrace } from '../engine/PolicyEvaluation.js';

@@ -8,6 +8,7 @@ import { callerIamArn } from './callerIamArn.js';
 import type { CauseCode } from './causeCodes.js';
 import { remedyOwners } from './causeRules.js';
 import { candidateRoles } from './evaluateRequest.js';
+import { fixPlace, fixTitle } from './fixProse.js';
 import type { Situation } from './Situation.js';
 
 /** The engine's verdict on one remedy. */
@@ -29,7 +30,7 @@ export function checkRemedy(
   if (c.kind === 'before-policies') return { verified: true };
   if (c.kind === 'role-exists') return { verified: true };
   if (before === undefined) return { verified: false, reason: 'no evaluation to compare with' };
-  const v = verifyRemedy(before, c.inputs, c.target);
+  const v = verifyRemedy(before, c.inputs(), c.target);
   if (!v.verified) return { verified: false, reason: v.reason };
   const caveat = remedy.caveat?.(v.evaluation) ?? '';
   return caveat === '' ? { verified: true } : { verified: true, caveat };
@@ -90,14 +91,16 @@ export function proposeFixes(
     for (const remedy of owners.get(d.code)?.remedies?.(d, ctx) ?? []) {
       const verdict = checkRemedy(remedy, s.evaluated?.evaluation);
       if (!verdict.verified) {
-        rejected.push({ cause: d.code, title: remedy.title, reason: verdict.reason });
+        rejected.push({ cause: d.code, title: fixTitle(remedy.title), reason: verdict.reason });
         continue;
       }
-      const title = `${remedy.title}${verdict.caveat ?? ''}`;
-      if (!fixes.some((f) => f.cause === d.code && f.title === title)) {
+      // Worded when the fix is rendered (lib/diagnosis/fixProse.ts).
+      const caveat = verdict.caveat ?? '';
+      const title = () => `${fixTitle(remedy.title)}${caveat}`;
+      if (!fixes.some((f) => f.cause === d.code && f.title === title())) {
         fixes.push(
           lazyFix(
-            { cause: d.code, title, appliesTo: remedy.appliesTo, verified: true },
+            { cause: d.code, title, appliesTo: fixPlace(remedy.appliesTo), verified: true },
             remedy.texts,
           ),
         );

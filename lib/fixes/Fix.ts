@@ -25,17 +25,32 @@ export interface FixTexts {
   readonly terraform: string;
 }
 
-/** Where a lazy fix keeps its text builder, then its texts once built (not enumerable). */
-const TEXTS = Symbol('fix texts');
+/** Where a lazy fix keeps its title and text builders, then their results once built (not enumerable). */
+const PENDING = Symbol('fix title and texts');
 
-type Lazy = { [TEXTS]: FixTexts | (() => FixTexts) };
+interface Pending {
+  title: string | (() => string);
+  texts: FixTexts | (() => FixTexts);
+}
+
+type Lazy = { readonly [PENDING]: Pending };
 
 function built(fix: Lazy): FixTexts {
-  const t = fix[TEXTS];
+  const p = fix[PENDING];
+  const t = p.texts;
   if (typeof t !== 'function') return t;
   const texts = t();
-  fix[TEXTS] = texts;
+  p.texts = texts;
   return texts;
+}
+
+function worded(fix: Lazy): string {
+  const p = fix[PENDING];
+  const t = p.title;
+  if (typeof t !== 'function') return t;
+  const title = t();
+  p.title = title;
+  return title;
 }
 
 /** Shared by every lazy fix: no closure per fix. */
@@ -60,23 +75,41 @@ const TEXT_FIELDS: PropertyDescriptorMap = {
   },
 };
 
+/** {@link TEXT_FIELDS} after a title worded on first read (same key order as a plain title). */
+const TITLE_AND_TEXT_FIELDS: PropertyDescriptorMap = {
+  title: {
+    enumerable: true,
+    get(this: Lazy) {
+      return worded(this);
+    },
+  },
+  ...TEXT_FIELDS,
+};
+
 /**
  * A fix whose texts are built by `texts` on first read (by a renderer) and
- * cached with the fix. The text fields are enumerable getters, so JSON
- * output, spreads and schema checks see ordinary properties.
+ * cached with the fix; so is its title when given as a function (a diagnosis
+ * words its fixes' titles only when they are rendered:
+ * lib/diagnosis/fixProse.ts). Title and text fields are enumerable getters,
+ * so JSON output, spreads and schema checks see ordinary properties.
  */
 export function lazyFix<Code extends string>(
   head: {
     readonly cause: Code;
-    readonly title: string;
+    readonly title: string | (() => string);
     readonly appliesTo?: string;
     readonly verified: boolean;
   },
   texts: () => FixTexts,
 ): Fix<Code> {
-  const fix = { cause: head.cause, title: head.title };
-  Object.defineProperties(fix, TEXT_FIELDS);
-  Object.defineProperty(fix, TEXTS, { value: texts, writable: true, enumerable: false });
+  const title = head.title;
+  const lazyTitle = typeof title === 'function';
+  const fix: { cause: Code; title?: string } = lazyTitle
+    ? { cause: head.cause }
+    : { cause: head.cause, title };
+  Object.defineProperties(fix, lazyTitle ? TITLE_AND_TEXT_FIELDS : TEXT_FIELDS);
+  const pending: Pending = { title, texts };
+  Object.defineProperty(fix, PENDING, { value: pending, enumerable: false });
   const rest = fix as { appliesTo?: string; verified?: boolean };
   if (head.appliesTo !== undefined) rest.appliesTo = head.appliesTo;
   rest.verified = head.verified;

@@ -12,14 +12,14 @@ import { addStatement } from '../../fixes/patchPolicy.js';
 import { policyToJson } from '../../fixes/policyToJson.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../../iam/parseIamArn.js';
 import type { DenialEvent } from '../../intake/DenialEvent.js';
-import type { LabeledPolicy, PolicyStatement } from '../../policy/PolicyDocument.js';
+import type { LabeledPolicy } from '../../policy/PolicyDocument.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { sessionTagDependent } from '../clauseCertainty.js';
 import { roleNameOf } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
-import { policyRemedy, present, targetOf } from './remedyKit.js';
+import { once, policyRemedy, present, targetOf } from './remedyKit.js';
 
 /**
  * The `aws:PrincipalTag/…` key of a role session on which an Allow that
@@ -148,59 +148,70 @@ function identityRemedy(d: DraftOf<'IDENTITY_NO_ALLOW'>, ctx: RemedyContext): Re
   // ROLE_NOT_FOUND cause suggests instead, or nothing.
   const grantArn = ctx.existingRole(roleArn) !== undefined ? roleArn : ctx.suggestedRoleArn;
   if (grantArn === undefined) return undefined;
-  const target: AssumeRoleInputs =
-    grantArn === roleArn
-      ? inputs
-      : {
-          ...inputs,
-          role: { ...inputs.role, arn: grantArn },
-          context: { ...inputs.context, resource: grantArn },
-        };
+  const identity = inputs.identity;
   const policyName = `AllowAssume${sidPart(roleNameOf(grantArn))}`.slice(0, 128);
-  const statement: Omit<PolicyStatement, 'index'> = {
-    sid: policyName,
-    effect: 'Allow',
-    action: neededActions(d, inputs),
-    resource: [grantArn],
-    conditions: [],
-  };
   const ownLabel = `of ${caller.resourceType} \`${caller.name}\``;
   // An Identity Center role has one inline policy, its permission set's,
   // which is replaced whole: extend it rather than add another.
   const existing =
     caller.resourceType === 'role' && permissionSetOf(caller.name) !== undefined
-      ? inputs.identity.find(
-          (p) => p.label.startsWith('inline policy `') && p.label.endsWith(ownLabel),
-        )
+      ? identity.find((p) => p.label.startsWith('inline policy `') && p.label.endsWith(ownLabel))
       : undefined;
   const policy: LabeledPolicy = existing ?? {
     label: `inline policy \`${policyName}\` ${ownLabel}`,
     document: { version: '2012-10-17', statements: [] },
   };
-  const doc = addStatement(policy.document, statement);
   const owner = ownerOfPolicy(policy.label, undefined);
   const blocker = targetOf(d);
   if (owner === undefined || blocker === undefined) return undefined;
-  const patched = { ...policy, document: doc };
+  const doc = once(() =>
+    addStatement(policy.document, {
+      sid: policyName,
+      effect: 'Allow',
+      action: neededActions(d, inputs),
+      resource: [grantArn],
+      conditions: [],
+    }),
+  );
+  /** The caller's policies with the grant, asking for the granted role. */
+  const patched = (): AssumeRoleInputs => {
+    const grant = { ...policy, document: doc() };
+    const asked =
+      grantArn === roleArn
+        ? inputs
+        : {
+            ...inputs,
+            role: { ...inputs.role, arn: grantArn },
+            context: { ...inputs.context, resource: grantArn },
+          };
+    return {
+      ...asked,
+      identity:
+        existing === undefined
+          ? [...identity, grant]
+          : identity.map((p) => (p === existing ? grant : p)),
+    };
+  };
   return {
-    title: `Allow ${caller.resourceType} \`${caller.name}\` to assume \`${grantArn}\` (${owner.kind === 'permission-set' ? `permission set \`${owner.name}\` in IAM Identity Center` : existing === undefined ? 'new inline policy' : 'its inline policy'})`,
+    title: {
+      kind: 'identity-allow-assume',
+      principalType: caller.resourceType,
+      principalName: caller.name,
+      roleArn: grantArn,
+      place:
+        owner.kind === 'permission-set'
+          ? { kind: 'permission-set', name: owner.name }
+          : existing === undefined
+            ? { kind: 'new-inline-policy' }
+            : { kind: 'inline-policy' },
+    },
     appliesTo:
       owner.kind === 'permission-set'
-        ? `permission set \`${owner.name}\` (IAM Identity Center), provisioned as ${policy.label}`
-        : policy.label,
-    check: {
-      kind: 'patch',
-      inputs: {
-        ...target,
-        identity:
-          existing === undefined
-            ? [...inputs.identity, patched]
-            : inputs.identity.map((p) => (p === existing ? patched : p)),
-      },
-      target: blocker,
-    },
+        ? { kind: 'permission-set', name: owner.name, label: policy.label }
+        : { kind: 'policy', label: policy.label },
+    check: { kind: 'patch', inputs: patched, target: blocker },
     texts: () => {
-      const json = policyToJson(doc);
+      const json = policyToJson(doc());
       return {
         iamPolicy: json,
         awsCli: cliPutPolicy(owner, json),
@@ -235,15 +246,16 @@ function allowRemedies(
     pool.map((p) =>
       policyRemedy(
         ctx,
-        `Allow ${actions.map((a) => `\`${a}\``).join(', ')} on \`${roleArn}\` in ${org ? '' : 'the permissions boundary '}${p.label}${org ? "; needs the organization's management account" : ''}`,
+        { kind: org ? 'scp-allow' : 'boundary-allow', actions, roleArn, policy: p.label },
         p,
-        addStatement(p.document, {
-          sid: `AllowAssume${sidPart(roleNameOf(roleArn))}`.slice(0, 100),
-          effect: 'Allow',
-          action: actions,
-          resource: [roleArn],
-          conditions: [],
-        }),
+        () =>
+          addStatement(p.document, {
+            sid: `AllowAssume${sidPart(roleNameOf(roleArn))}`.slice(0, 100),
+            effect: 'Allow',
+            action: actions,
+            resource: [roleArn],
+            conditions: [],
+          }),
         target,
       ),
     ),
@@ -269,9 +281,9 @@ export function sessionPolicyRemedy(d: CauseDraft, ctx: RemedyContext): Remedy |
   if (c === undefined) return undefined;
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
   return {
-    title: `Start the caller's session of \`${c.name}\` without the session policy that blocks it (no --policy / --policy-arns), then assume \`${roleNameOf(roleArn)}\``,
-    appliesTo: "whatever creates the caller's session (it passed a session policy)",
-    check: { kind: 'patch', inputs: { ...inputs, sessionPolicies: [] }, target },
+    title: { kind: 'drop-session-policy', callerRole: c.name, roleArn },
+    appliesTo: { kind: 'session-creator' },
+    check: { kind: 'patch', inputs: () => ({ ...inputs, sessionPolicies: [] }), target },
     texts: () => ({
       awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName })}`,
       terraform: `# create the caller's session without \`policy\` / \`policy_arns\` in its assume_role block\n${tfProviderAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}`,

@@ -14,6 +14,7 @@ import type { CauseCode } from '../causeCodes.js';
 import * as prose from '../causeProse.js';
 import { sessionTagDependent } from '../clauseCertainty.js';
 import { actualOf, baseOperator, statementRef } from '../describe.js';
+import type { FixTitle } from '../fixProse.js';
 import type { BlockerContext } from '../Situation.js';
 import { sessionPolicyRemedy } from './callerAllows.js';
 import {
@@ -172,7 +173,8 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   const b = d.blocker;
   const inputs = ctx.evaluated?.inputs;
   const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
-  if (policy === undefined || s === undefined || ctx.callerArn === undefined || b === undefined)
+  const callerArn = ctx.callerArn;
+  if (policy === undefined || s === undefined || callerArn === undefined || b === undefined)
     return [];
   // An explicit deny is fixed when its own statement stops denying: another deny is a cause of its own.
   const target: BlockTarget = {
@@ -197,8 +199,8 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
       const again = `# credentials issued before ${revokedAt} were revoked: get new ones first\n# (sign in again, re-run the job, or re-assume the caller's role), then:`;
       out.push(
         callerRemedy(
-          `Get new credentials: sessions issued before \`${revokedAt}\` are revoked`,
-          "the caller's credentials (a session issued after the revocation)",
+          { kind: 'new-credentials', revokedBefore: revokedAt },
+          { kind: 'fresh-session' },
           inputs,
           { 'aws:tokenissuetime': [ctx.event.eventTime] },
           target,
@@ -212,17 +214,12 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
     return present(out);
   }
   /** The deny's own policy patched: the trust policy, an identity policy or an org policy. */
-  const denyPatch = (title: string, doc: PolicyDocument): Remedy | undefined => {
-    if (d.code === 'TRUST_EXPLICIT_DENY') return trustRemedy(ctx, title, doc, target);
-    const org = d.code === 'SCP_EXPLICIT_DENY' || d.code === 'RCP_EXPLICIT_DENY';
-    return policyRemedy(
-      ctx,
-      org ? `${title}; needs the organization's management account` : title,
-      policy,
-      doc,
-      target,
-    );
-  };
+  const denyPatch = (title: FixTitle, patch: () => PolicyDocument): Remedy | undefined =>
+    d.code === 'TRUST_EXPLICIT_DENY'
+      ? trustRemedy(ctx, title, patch, target)
+      : policyRemedy(ctx, title, policy, patch, target);
+  const orgPolicy = d.code === 'SCP_EXPLICIT_DENY' || d.code === 'RCP_EXPLICIT_DENY';
+  const statement = { sid: s.sid, index: s.index };
   // A resource perimeter (deny unless the role's account or organization is
   // ours) is opened for the one account asked for, not for the caller
   // everywhere: the exception data-perimeter guidance uses.
@@ -230,17 +227,17 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   if (perimeterDeny(d) && targetAccount !== undefined) {
     out.push(
       denyPatch(
-        `Let deny statement \`${s.sid ?? `#${s.index}`}\` spare roles of account \`${targetAccount}\` (only if it is a trusted account)`,
-        addExceptionValues(policy.document, s.index, 'StringNotEquals', 'aws:ResourceAccount', [
-          targetAccount,
-        ]),
+        { kind: 'deny-spare-account', statement, accountId: targetAccount, orgPolicy },
+        () =>
+          addExceptionValues(policy.document, s.index, 'StringNotEquals', 'aws:ResourceAccount', [
+            targetAccount,
+          ]),
       ),
     );
   }
   out.push(
-    denyPatch(
-      `Exempt \`${ctx.callerArn}\` from deny statement \`${s.sid ?? `#${s.index}`}\` (only if this access is intended)`,
-      addPrincipalArnException(policy.document, s.index, ctx.callerArn),
+    denyPatch({ kind: 'deny-exempt-principal', principal: callerArn, statement, orgPolicy }, () =>
+      addPrincipalArnException(policy.document, s.index, callerArn),
     ),
   );
   return present(out);

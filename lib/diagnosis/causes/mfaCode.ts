@@ -36,8 +36,8 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   if (d.code !== 'MFA_CODE_INVALID' || user === undefined) return [];
   return [
     {
-      title: `Use the serial number of an MFA device registered to \`${user}\` and a current one-time code`,
-      appliesTo: "the caller's MFA device and code",
+      title: { kind: 'use-registered-mfa-device', userName: user },
+      appliesTo: { kind: 'mfa-device' },
       check: {
         kind: 'before-policies',
         rule: 'STS validates the MFA serial number and one-time code before evaluating any policy (IAM User Guide, "Using MFA devices with your IAM sign-in page" and sts:AssumeRole TokenCode)',

@@ -1,4 +1,4 @@
-import type { AssumeRoleInputs } from '../../engine/AssumeRoleEvaluation.js';
+import type { AssumeRoleEvaluation, AssumeRoleInputs } from '../../engine/AssumeRoleEvaluation.js';
 import type { FixTexts } from '../../fixes/Fix.js';
 import {
   cliAssumeRole,
@@ -12,6 +12,7 @@ import type { BlockTarget } from '../../fixes/verifyRemedy.js';
 import type { LabeledPolicy, PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { CauseDraft } from '../CauseDraft.js';
 import type { Remedy, RemedyContext } from '../CauseRule.js';
+import type { FixPlace, FixTitle } from '../fixProse.js';
 
 /** The engine target of a cause: its blocker, narrowed by `extra`. */
 export function targetOf(d: CauseDraft, extra: Partial<BlockTarget> = {}): BlockTarget | undefined {
@@ -20,48 +21,71 @@ export function targetOf(d: CauseDraft, extra: Partial<BlockTarget> = {}): Block
   return { kind: b.kind, action: b.action, ...extra };
 }
 
-/** A remedy that replaces the evaluated role's trust policy. */
+/**
+ * `make`'s value, computed on the first call and kept: a remedy's patched
+ * document is built when the engine checks it, and reused by its texts.
+ */
+export function once<T>(make: () => T): () => T {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * A remedy that replaces the evaluated role's trust policy with `patch()`'s
+ * document, built only when the remedy is checked (or its texts read).
+ */
 export function trustRemedy(
   ctx: RemedyContext,
-  title: string,
-  doc: PolicyDocument,
+  title: FixTitle,
+  patch: () => PolicyDocument,
   target: BlockTarget | undefined,
+  caveat?: (after: AssumeRoleEvaluation) => string,
 ): Remedy | undefined {
   const inputs = ctx.evaluated?.inputs;
   const role = ctx.role;
   if (inputs === undefined || role === undefined || target === undefined) return undefined;
+  const doc = once(patch);
   return {
     title,
-    appliesTo: inputs.trust.label,
-    check: { kind: 'patch', inputs: withTrust(inputs, doc), target },
-    texts: () => trustPolicyTexts(role, doc),
+    appliesTo: { kind: 'policy', label: inputs.trust.label },
+    check: { kind: 'patch', inputs: () => withTrust(inputs, doc()), target },
+    texts: () => trustPolicyTexts(role, doc()),
+    caveat,
   };
 }
 
-/** A remedy that replaces an identity, boundary or organization policy in place. */
+/** A remedy that replaces an identity, boundary or organization policy in place (with `patch()`, on demand). */
 export function policyRemedy(
   ctx: RemedyContext,
-  title: string,
+  title: FixTitle,
   policy: LabeledPolicy,
-  doc: PolicyDocument,
+  patch: () => PolicyDocument,
   target: BlockTarget | undefined,
 ): Remedy | undefined {
   const inputs = ctx.evaluated?.inputs;
   if (inputs === undefined || target === undefined) return undefined;
   const owner = ownerOfPolicy(policy.label, policy.arn);
   if (owner === undefined) return undefined;
+  const doc = once(patch);
   return {
     title,
-    appliesTo: policy.label,
-    check: { kind: 'patch', inputs: replacePolicy(inputs, policy, doc), target },
-    texts: () => policyTexts(owner, doc),
+    appliesTo: { kind: 'policy', label: policy.label },
+    check: { kind: 'patch', inputs: () => replacePolicy(inputs, policy, doc()), target },
+    texts: () => policyTexts(owner, doc()),
   };
 }
 
 /** A remedy on the caller's side: the request carries other context values. */
 export function callerRemedy(
-  title: string,
-  appliesTo: string,
+  title: FixTitle,
+  appliesTo: FixPlace,
   inputs: AssumeRoleInputs,
   set: Record<string, readonly string[]>,
   target: BlockTarget,
@@ -70,7 +94,7 @@ export function callerRemedy(
   return {
     title,
     appliesTo,
-    check: { kind: 'patch', inputs: withContext(inputs, set), target },
+    check: { kind: 'patch', inputs: () => withContext(inputs, set), target },
     texts,
   };
 }
@@ -84,8 +108,8 @@ export function mfaRemedy(ctx: RemedyContext, target: BlockTarget | undefined): 
   const sessionName = sessionNameOf(event.request.roleSessionName);
   const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
   return callerRemedy(
-    'Authenticate with MFA before assuming the role',
-    "the caller's credentials (an MFA-authenticated session)",
+    { kind: 'use-mfa' },
+    { kind: 'mfa-session' },
     inputs,
     { 'aws:multifactorauthpresent': ['true'], 'aws:multifactorauthage': ['0'] },
     target,
@@ -117,8 +141,8 @@ export function externalIdRemedy(
   if (inputs === undefined || roleArn === undefined || target === undefined) return undefined;
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
   return callerRemedy(
-    'Pass the ExternalId the role expects when assuming it',
-    "the caller's AssumeRole call (SDK, CLI profile or Terraform provider)",
+    { kind: 'pass-external-id' },
+    { kind: 'assume-call' },
     inputs,
     { 'sts:externalid': [externalId] },
     target,

@@ -122,8 +122,8 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
   return [
     {
-      title: `Use the existing role \`${arn}\` in the caller's configuration`,
-      appliesTo: "the caller's configuration (role ARN)",
+      title: { kind: 'use-existing-role', roleArn: arn },
+      appliesTo: { kind: 'caller-configuration' },
       check: { kind: 'role-exists', role },
       texts: () => ({
         awsCli: cliAssumeRole({ roleArn: arn, sessionName }),

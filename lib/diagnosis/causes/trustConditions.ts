@@ -83,8 +83,8 @@ function likeRemedy(d: CauseDraft, ctx: RemedyContext): Remedy | undefined {
   const newOp = clause.operator.replace(/Equals/, 'Like');
   return trustRemedy(
     ctx,
-    `Use \`${newOp}\` instead of \`${clause.operator}\`: \`${clause.operator}\` treats \`*\` literally`,
-    renameOperator(trustDoc, s.index, clause.operator, clause.key, newOp),
+    { kind: 'like-operator', operator: clause.operator, likeOperator: newOp },
+    () => renameOperator(trustDoc, s.index, clause.operator, clause.key, newOp),
     conditionTarget(d),
   );
 }
@@ -128,10 +128,11 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
       out.push(
         trustRemedy(
           ctx,
-          `Stop excluding ${actual.map((a) => `\`${a}\``).join(', ')} in condition \`${clause.key}\``,
-          removeConditionValues(trustDoc, s.index, clause.operator, clause.key, (v) =>
-            lower.includes(v.toLowerCase()),
-          ),
+          { kind: 'stop-excluding', values: actual, conditionKey: clause.key },
+          () =>
+            removeConditionValues(trustDoc, s.index, clause.operator, clause.key, (v) =>
+              lower.includes(v.toLowerCase()),
+            ),
           target,
         ),
       );
@@ -143,8 +144,8 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
       out.push(
         trustRemedy(
           ctx,
-          `Allow ${add.map((a) => `\`${a}\``).join(', ')} in condition \`${clause.key}\` of trust statement \`${s.sid ?? `#${s.index}`}\` (if this caller should get in)`,
-          addConditionValues(trustDoc, s.index, clause.operator, clause.key, add),
+          { kind: 'allow-condition-values', values: add, conditionKey: clause.key, statement: s },
+          () => addConditionValues(trustDoc, s.index, clause.operator, clause.key, add),
           target,
         ),
       );

@@ -1,4 +1,4 @@
-import type { Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import type { AssumeRoleEvaluation, Blocker } from '../../engine/AssumeRoleEvaluation.js';
 import type { PolicyEvaluation } from '../../engine/PolicyEvaluation.js';
 import { boundaryCaveat } from '../../fixes/boundaryCaveat.js';
 import { sidPart } from '../../fixes/fixTexts.js';
@@ -15,7 +15,7 @@ import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import type { PrincipalNotes } from '../causeProse.js';
 import * as prose from '../causeProse.js';
-import { quoteList, roleNameOf, statementRef } from '../describe.js';
+import { roleNameOf, statementRef } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
 import { present, targetOf, trustRemedy } from './remedyKit.js';
 import {
@@ -280,6 +280,7 @@ export function wrongActionRemedy(
   d: CauseDraft,
   ctx: RemedyContext,
   statementIndex: number,
+  caveat?: (after: AssumeRoleEvaluation) => string,
 ): Remedy | undefined {
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   const needed = d.blocker?.action ?? ctx.evaluated?.inputs.context.action;
@@ -287,15 +288,28 @@ export function wrongActionRemedy(
   const allowed = 'allowedActions' in d.evidence ? (d.evidence.allowedActions ?? []) : [];
   return trustRemedy(
     ctx,
-    `Allow \`${needed}\` instead of ${quoteList(allowed)} in trust statement \`${d.statement?.sid ?? `#${statementIndex}`}\`, which already trusts the caller`,
-    replaceAssumeAction(trustDoc, statementIndex, needed),
+    {
+      kind: 'trust-right-action',
+      action: needed,
+      listed: allowed,
+      statement: { sid: d.statement?.sid, index: statementIndex },
+    },
+    () => replaceAssumeAction(trustDoc, statementIndex, needed),
     targetOf(d, { principal: true }),
+    caveat,
   );
 }
 
+/**
+ * Grants of trust to the caller, best first. Each is checked against the
+ * caller's permissions boundary too (`caveat`): the engine's evaluation of
+ * the patched request tells whether the boundary still limits it
+ * (lib/fixes/boundaryCaveat.ts).
+ */
 function principalRemedies(
   d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
   ctx: RemedyContext,
+  caveat: (after: AssumeRoleEvaluation) => string,
 ): (Remedy | undefined)[] {
   const { event, callerArn } = ctx;
   const trustDoc = ctx.evaluated?.inputs.trust.document;
@@ -305,14 +319,19 @@ function principalRemedies(
     return [
       trustRemedy(
         ctx,
-        `Trust the SAML provider \`${federated.providerArn}\` in statement \`${d.statement?.sid ?? `#${federated.statementIndex}`}\` (only if it should sign in to this role)`,
-        addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
+        {
+          kind: 'trust-saml-provider',
+          provider: federated.providerArn,
+          statement: { sid: d.statement?.sid, index: federated.statementIndex },
+        },
+        () => addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
         target,
+        caveat,
       ),
     ];
   }
   if (d.facts?.wrongActionStatement !== undefined) {
-    return [wrongActionRemedy(d, ctx, d.facts.wrongActionStatement)];
+    return [wrongActionRemedy(d, ctx, d.facts.wrongActionStatement, caveat)];
   }
   const action = d.blocker?.action ?? ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
   const service = event.caller.type === 'AWSService' ? event.caller.invokedBy : undefined;
@@ -320,15 +339,23 @@ function principalRemedies(
     return [
       trustRemedy(
         ctx,
-        `Trust the service \`${service}\` in the trust policy (if it should assume this role)`,
-        addStatement(trustDoc, {
-          sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
-          effect: 'Allow',
-          principal: { kind: 'map', AWS: [], Service: [service], Federated: [], CanonicalUser: [] },
-          action: [action],
-          conditions: [],
-        }),
+        { kind: 'trust-service', service },
+        () =>
+          addStatement(trustDoc, {
+            sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
+            effect: 'Allow',
+            principal: {
+              kind: 'map',
+              AWS: [],
+              Service: [service],
+              Federated: [],
+              CanonicalUser: [],
+            },
+            action: [action],
+            conditions: [],
+          }),
         target,
+        caveat,
       ),
     ];
   }
@@ -339,9 +366,10 @@ function principalRemedies(
     out.push(
       trustRemedy(
         ctx,
-        `Name the full ARN \`${callerArn}\` (with its path) in the trust policy`,
-        replaceAwsPrincipal(trustDoc, wrong, callerArn),
+        { kind: 'trust-full-arn', principal: callerArn },
+        () => replaceAwsPrincipal(trustDoc, wrong, callerArn),
         target,
+        caveat,
       ),
     );
   }
@@ -354,58 +382,62 @@ function principalRemedies(
     out.push(
       trustRemedy(
         ctx,
-        `Add \`${callerArn}\` to the principals of trust statement \`${s.sid ?? `#${s.index}`}\``,
-        addAwsPrincipal(trustDoc, s.index, callerArn),
+        { kind: 'trust-add-principal', principal: callerArn, statement: s },
+        () => addAwsPrincipal(trustDoc, s.index, callerArn),
         target,
+        caveat,
       ),
     );
   }
   out.push(
     trustRemedy(
       ctx,
-      `Add a trust statement for \`${callerArn}\``,
-      addStatement(trustDoc, {
-        sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
-        effect: 'Allow',
-        principal: { kind: 'map', AWS: [callerArn], Service: [], Federated: [], CanonicalUser: [] },
-        action: [action],
-        conditions: [],
-      }),
+      { kind: 'trust-new-statement', principal: callerArn },
+      () =>
+        addStatement(trustDoc, {
+          sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
+          effect: 'Allow',
+          principal: {
+            kind: 'map',
+            AWS: [callerArn],
+            Service: [],
+            Federated: [],
+            CanonicalUser: [],
+          },
+          action: [action],
+          conditions: [],
+        }),
       target,
+      caveat,
     ),
   );
   return out;
 }
 
-/**
- * A trust grant checked against the caller's permissions boundary too: the
- * engine's evaluation of the patched request tells whether the boundary
- * still limits it (lib/fixes/boundaryCaveat.ts).
- */
-function grantRemedies(list: readonly (Remedy | undefined)[], ctx: RemedyContext): Remedy[] {
+/** What still limits a trust grant: the caller's permissions boundary (lib/fixes/boundaryCaveat.ts). */
+function grantCaveat(ctx: RemedyContext): (after: AssumeRoleEvaluation) => string {
   const main = ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
-  return present(list).map((r) => ({ ...r, caveat: (after) => boundaryCaveat(after, main) }));
+  return (after) => boundaryCaveat(after, main);
 }
 
 function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   switch (d.code) {
     case 'TRUST_PRINCIPAL_NOT_TRUSTED':
-      return grantRemedies(principalRemedies(d, ctx), ctx);
+      return present(principalRemedies(d, ctx, grantCaveat(ctx)));
     case 'TRUST_PRINCIPAL_STALE_ID': {
       const stale = d.facts?.staleId;
-      if (trustDoc === undefined || ctx.callerArn === undefined || stale === undefined) return [];
-      return grantRemedies(
-        [
-          trustRemedy(
-            ctx,
-            `Replace the stale id \`${stale}\` with \`${ctx.callerArn}\` in the trust policy`,
-            replaceAwsPrincipal(trustDoc, stale, ctx.callerArn),
-            targetOf(d, { principal: true }),
-          ),
-        ],
-        ctx,
-      );
+      const callerArn = ctx.callerArn;
+      if (trustDoc === undefined || callerArn === undefined || stale === undefined) return [];
+      return present([
+        trustRemedy(
+          ctx,
+          { kind: 'trust-replace-stale-id', staleId: stale, principal: callerArn },
+          () => replaceAwsPrincipal(trustDoc, stale, callerArn),
+          targetOf(d, { principal: true }),
+          grantCaveat(ctx),
+        ),
+      ]);
     }
     case 'TRUST_MISSING_SESSION_ACTION': {
       const action = d.blocker?.action;
@@ -416,8 +448,8 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
           .map((t) =>
             trustRemedy(
               ctx,
-              `Allow \`${action}\` in trust statement \`${t.sid ?? `#${t.index}`}\``,
-              addAction(trustDoc, t.index, action),
+              { kind: 'trust-session-action', action, statement: t },
+              () => addAction(trustDoc, t.index, action),
               targetOf(d),
             ),
           ),

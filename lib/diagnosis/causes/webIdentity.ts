@@ -15,6 +15,7 @@ import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { evaluateRole } from '../evaluateRequest.js';
 import type { Situation } from '../Situation.js';
+import { once } from './remedyKit.js';
 import { conditionRemedies } from './trustConditions.js';
 import { wrongActionRemedy } from './trustPrincipal.js';
 
@@ -126,8 +127,8 @@ function providerRemedy(
   if (providerMissing && trustingRoles !== undefined) {
     // Recreating the provider is the whole fix: its ARN comes from its URL.
     return {
-      title: `Recreate the OIDC provider \`${host}\`: ${trustingRoles.map((r) => `\`${r}\``).join(', ')} already ${trustingRoles.length > 1 ? 'trust' : 'trusts'} its ARN`,
-      appliesTo: `the OIDC provider \`${providerArn}\``,
+      title: { kind: 'recreate-oidc-provider', host, trustingRoles },
+      appliesTo: { kind: 'oidc-provider', arn: providerArn },
       check: {
         kind: 'before-policies',
         rule: "STS looks up the IAM OIDC provider of the token's issuer before any trust policy; the roles named were evaluated by the engine with this token and allow it",
@@ -160,24 +161,29 @@ function providerRemedy(
     ],
   };
   const existing = ctx.role;
-  const doc: PolicyDocument =
-    existing !== undefined
-      ? addStatement(inputs.trust.document, statement)
-      : { version: '2012-10-17', statements: [{ ...statement, index: 0 }] };
+  const doc = once(
+    (): PolicyDocument =>
+      existing !== undefined
+        ? addStatement(inputs.trust.document, statement)
+        : { version: '2012-10-17', statements: [{ ...statement, index: 0 }] },
+  );
   return {
     title:
       existing !== undefined
-        ? `Trust the OIDC provider for exactly the subject \`${w.sub}\` in the trust policy of \`${roleName}\``
-        : `${providerMissing ? 'Create the OIDC provider and a' : 'Create a'} role trusting exactly the subject \`${w.sub}\` (if this workflow should get in)`,
-    appliesTo: existing !== undefined ? inputs.trust.label : `a new role \`${roleName}\``,
+        ? { kind: 'trust-oidc-subject', subject: w.sub, roleName }
+        : { kind: 'new-oidc-role', subject: w.sub, createProvider: providerMissing },
+    appliesTo:
+      existing !== undefined
+        ? { kind: 'policy', label: inputs.trust.label }
+        : { kind: 'new-role', name: roleName },
     // The trust policy must let the token in: no trust-side blocker may remain.
     check: {
       kind: 'patch',
-      inputs: withTrust(inputs, doc),
+      inputs: () => withTrust(inputs, doc()),
       target: { kind: 'trust-no-allow', action: inputs.context.action },
     },
     texts: () => {
-      const json = policyToJson(doc);
+      const json = policyToJson(doc());
       if (existing !== undefined) {
         return {
           iamPolicy: json,
@@ -201,8 +207,8 @@ function audienceRemedy(d: DraftOf<'OIDC_CLAIM_MISMATCH'>, audience: string, arn
   const host = arn.slice(arn.indexOf('oidc-provider/') + 'oidc-provider/'.length);
   const known = d.evidence.expected ?? [];
   return {
-    title: `Add the audience \`${audience}\` to the client ids of the OIDC provider`,
-    appliesTo: `the OIDC provider \`${arn}\``,
+    title: { kind: 'add-oidc-audience', audience },
+    appliesTo: { kind: 'oidc-provider', arn },
     check: {
       kind: 'before-policies',
       rule: "STS accepts a web identity token only when its `aud` is one of the IAM OIDC provider's client ids, and checks that before any trust policy",

@@ -28,17 +28,20 @@ async function untrustedCaller() {
 }
 
 const texts = () => ({ awsCli: 'true', terraform: '# nothing' });
+/** A title for remedies made up here (the wording is lib/diagnosis/fixProse.ts's). */
+const NOBODY = { kind: 'trust-new-statement', principal: 'nobody' } as const;
+const NOBODY_TITLE = 'Add a trust statement for `nobody`';
 
 describe('fix verification through the engine', () => {
   it('rejects a patch after which the blocker still stands, with the reason', async () => {
     const { situation } = await untrustedCaller();
     const ev = situation.evaluated!;
     const noop: Remedy = {
-      title: 'change nothing',
-      appliesTo: ev.inputs.trust.label,
+      title: NOBODY,
+      appliesTo: { kind: 'policy', label: ev.inputs.trust.label },
       check: {
         kind: 'patch',
-        inputs: ev.inputs,
+        inputs: () => ev.inputs,
         target: { kind: 'trust-no-allow', action: 'sts:AssumeRole', principal: true },
       },
       texts,
@@ -70,14 +73,14 @@ describe('fix verification through the engine', () => {
       principal: true as const,
     };
     const opens: Remedy = {
-      title: 'trust everyone',
-      appliesTo: ev.inputs.trust.label,
-      check: { kind: 'patch', inputs: withTrust(ev.inputs, trustAll), target },
+      title: NOBODY,
+      appliesTo: { kind: 'policy', label: ev.inputs.trust.label },
+      check: { kind: 'patch', inputs: () => withTrust(ev.inputs, trustAll), target },
       texts,
     };
     const denies: Remedy = {
       ...opens,
-      check: { ...opens.check, inputs: withTrust(ev.inputs, denyAll) } as Remedy['check'],
+      check: { kind: 'patch', inputs: () => withTrust(ev.inputs, denyAll), target },
     };
     expect(checkRemedy(opens, ev.evaluation)).toEqual({ verified: true });
     const verdict = checkRemedy(denies, ev.evaluation);
@@ -93,11 +96,11 @@ describe('fix verification through the engine', () => {
       ...trustPrincipalRule,
       remedies: (d, ctx) => [
         {
-          title: 'change nothing',
-          appliesTo: 'nothing',
+          title: NOBODY,
+          appliesTo: { kind: 'caller-configuration' },
           check: {
             kind: 'patch',
-            inputs: ctx.evaluated!.inputs,
+            inputs: () => ctx.evaluated!.inputs,
             target: { kind: 'trust-no-allow', action: 'sts:AssumeRole', principal: true },
           },
           texts,
@@ -111,14 +114,14 @@ describe('fix verification through the engine', () => {
     expect(rejected).toEqual([
       {
         cause: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-        title: 'change nothing',
+        title: NOBODY_TITLE,
         reason: 'the engine still reports trust-no-allow for `sts:AssumeRole` with the fix applied',
       },
     ]);
     expect(fixes.map((f) => [f.cause, f.verified])).toEqual([
       ['TRUST_PRINCIPAL_NOT_TRUSTED', true],
     ]);
-    expect(fixes[0]?.title).not.toBe('change nothing');
+    expect(fixes[0]?.title).not.toBe(NOBODY_TITLE);
     // The same rules through `diagnose`: the unverified remedy never reaches the diagnosis.
     expect(diagnose(event, bundle, rules).fixes.map((f) => f.title)).toEqual(
       fixes.map((f) => f.title),
