@@ -3,6 +3,7 @@ import type { BundleGap, DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js
 import { maxSuggestDistance } from '../diagnosis/suggestions.js';
 import { parseIamPrincipalArn, parseRoleArn, type RoleArnParts } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { PrincipalElement } from '../policy/PolicyDocument.js';
 import type {
   FederatedQuery,
   IamStateSource,
@@ -33,13 +34,17 @@ function isFederated(event: DenialEvent): boolean {
 
 /** Unique ids (`AROA…`, `AIDA…`) a trust policy names as principals. */
 export function uniqueIdsNamedIn(role: RoleState): string[] {
-  const ids = new Set<string>();
+  const ids: string[] = [];
   for (const s of role.trustPolicy.statements) {
-    for (const el of [s.principal, s.notPrincipal]) {
-      if (el?.kind === 'map') for (const v of el.AWS) if (UNIQUE_ID.test(v)) ids.add(v);
-    }
+    addUniqueIds(ids, s.principal);
+    addUniqueIds(ids, s.notPrincipal);
   }
-  return [...ids];
+  return ids;
+}
+
+function addUniqueIds(ids: string[], el: PrincipalElement | undefined): void {
+  if (el?.kind !== 'map') return;
+  for (const v of el.AWS) if (UNIQUE_ID.test(v) && !ids.includes(v)) ids.push(v);
 }
 
 /** The `Federated` principals a web identity / SAML denial may have used. */
