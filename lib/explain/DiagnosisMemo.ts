@@ -123,86 +123,61 @@ function bundleDependsOn(b: DiagnosisBundle): DependsOn {
   return { time, ip, session };
 }
 
-/**
- * The fields of an event in its stable key: all but its id, time, source IP,
- * user agent and origin (a hit is re-headed with them, or they go in the
- * volatile key). Typed over every field: a field added to `DenialEvent` does
- * not compile until it is placed here or named as left out.
- */
-const EVENT_FIELDS = fieldsOf<
-  DenialEvent,
-  'eventId' | 'eventTime' | 'sourceIp' | 'userAgent' | 'origin' | 'caller' | 'errorMessage'
->({
-  input: true,
-  eventName: true,
-  awsRegion: true,
-  recordedInAccount: true,
-  vpcEndpointId: true,
-  errorCode: true,
-  target: true,
-  request: true,
-});
-
-/** AWS's message, without the session ARN it names; its text apart (see `stableKey`). */
-const MESSAGE_FIELDS = fieldsOf<ParsedErrorMessage, 'raw' | 'principalArn'>({
-  kind: true,
-  action: true,
-  resourceArn: true,
-  reason: true,
-  mfaFailure: true,
-});
-
-/** The caller without its session (id, name, start), its ARN apart (see `stableKey`). */
-const CALLER_FIELDS = fieldsOf<Caller, 'arn' | 'principalId' | 'sessionName' | 'sessionCreatedAt'>({
-  type: true,
-  accountId: true,
-  userName: true,
-  issuerArn: true,
-  issuerType: true,
-  issuerUniqueId: true,
-  mfaAuthenticated: true,
-  sessionSourceIdentity: true,
-  webIdentity: true,
-  saml: true,
-  invokedBy: true,
-});
-
-/** The names of every field of `T` but those in `Left`, listed once as an object so none is missed. */
-function fieldsOf<T, Left extends keyof T>(
-  fields: Record<Exclude<keyof T, Left>, true>,
-): readonly Exclude<keyof T, Left>[] {
-  return Object.keys(fields) as Exclude<keyof T, Left>[];
-}
+/** Every field of `T` but those in `Left`, each one required: a field added to `T` must be placed. */
+type AllFieldsBut<T, Left extends keyof T> = {
+  readonly [K in Exclude<keyof T, Left>]-?: T[K] | undefined;
+};
 
 /**
- * One value in a key: `-` when absent, else the length of its text, `:` and
- * the text (JSON for what is not a string), so that no value can run into
- * the next one.
+ * The parts of an event a diagnosis depends on whatever the policies say:
+ * every field (typed: a new field of `DenialEvent`, `Caller` or
+ * `ParsedErrorMessage` does not compile until it is placed here or named as
+ * left out) but the event's id, time, source IP, user agent and origin and
+ * the caller's session id, name and start (a hit is re-headed with them, or
+ * they go in the volatile key).
  */
-function keyPart(value: unknown): string {
-  if (value === undefined) return '-';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `${text.length}:${text}`;
-}
-
-function keyParts<T>(object: T, fields: readonly (keyof T)[]): string {
-  let key = '';
-  for (const f of fields) key += keyPart(object[f]);
-  return key;
-}
-
-/** The parts of an event a diagnosis depends on whatever the policies say. */
-function stableKey(event: DenialEvent): string {
-  const { caller, errorMessage } = event;
-  return (
-    keyParts(event, EVENT_FIELDS) +
-    keyParts(errorMessage, MESSAGE_FIELDS) +
-    keyParts(caller, CALLER_FIELDS) +
+function stableKey(e: DenialEvent): string {
+  const event: AllFieldsBut<
+    DenialEvent,
+    'eventId' | 'eventTime' | 'sourceIp' | 'userAgent' | 'origin' | 'caller' | 'errorMessage'
+  > = {
+    input: e.input,
+    eventName: e.eventName,
+    awsRegion: e.awsRegion,
+    recordedInAccount: e.recordedInAccount,
+    vpcEndpointId: e.vpcEndpointId,
+    errorCode: e.errorCode,
+    target: e.target,
+    request: e.request,
+  };
+  const m = e.errorMessage;
+  const message: AllFieldsBut<ParsedErrorMessage, 'principalArn'> = {
     // The usual message is all in its parsed fields; another's text counts.
-    keyPart(errorMessage.kind === 'not-authorized' ? '' : errorMessage.raw) +
-    // A session ARN only matters through its account and role (in the fields above).
-    keyPart(caller.type === 'AssumedRole' ? '' : caller.arn)
-  );
+    raw: m.kind === 'not-authorized' ? '' : m.raw,
+    kind: m.kind,
+    action: m.action,
+    resourceArn: m.resourceArn,
+    reason: m.reason,
+    mfaFailure: m.mfaFailure,
+  };
+  const c = e.caller;
+  const caller: AllFieldsBut<Caller, 'principalId' | 'sessionName' | 'sessionCreatedAt'> = {
+    type: c.type,
+    // A session ARN only matters through its account and role (issuerArn).
+    arn: c.type === 'AssumedRole' ? '' : c.arn,
+    accountId: c.accountId,
+    userName: c.userName,
+    issuerArn: c.issuerArn,
+    issuerType: c.issuerType,
+    issuerUniqueId: c.issuerUniqueId,
+    mfaAuthenticated: c.mfaAuthenticated,
+    sessionSourceIdentity: c.sessionSourceIdentity,
+    webIdentity: c.webIdentity,
+    saml: c.saml,
+    invokedBy: c.invokedBy,
+  };
+  // Values only, in the fixed order above: one native JSON pass.
+  return JSON.stringify([Object.values(event), Object.values(message), Object.values(caller)]);
 }
 
 /** The volatile parts of an event that the policies in play can see. */
