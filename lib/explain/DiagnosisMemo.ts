@@ -198,7 +198,7 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
  * - the event minus its id, time, source IP, user agent and session name;
  *   time, source IP and session name count too when a policy in play has a
  *   condition or variable on them (`aws:CurrentTime`, `aws:SourceIp`,
- *   `${aws:userid}`, …).
+ *   `${aws:userid}`, …), which is worked out once per policy document.
  * A hit needs no state read: the lookup is made before the event's reads,
  * and the key holds no role list (nothing per event grows with the
  * organization).
