@@ -1,8 +1,9 @@
 import { callerHeader } from '../diagnosis/callerHeader.js';
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
 import type { DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
-import type { DenialEvent } from '../intake/DenialEvent.js';
-import type { LabeledPolicy } from '../policy/PolicyDocument.js';
+import type { Caller, DenialEvent, ParsedErrorMessage } from '../intake/DenialEvent.js';
+import { isParsed } from '../policy/isParsed.js';
+import type { PolicyDocument, PrincipalElement } from '../policy/PolicyDocument.js';
 
 const TIME_KEYS = [
   'aws:currenttime',
@@ -39,68 +40,144 @@ export interface MemoStats {
   readonly entries: number;
 }
 
-/** Lower-cased text of every condition key and value of some policies. */
-function policyText(policies: readonly LabeledPolicy[]): string {
+/** Lower-cased text of a document's condition keys and values, resources and principals. */
+function documentText(document: PolicyDocument): string {
   const parts: string[] = [];
-  for (const p of policies) {
-    for (const s of p.document.statements) {
-      for (const c of s.conditions) parts.push(c.key, ...c.values);
-      for (const r of [...(s.resource ?? []), ...(s.notResource ?? [])]) parts.push(r);
-      for (const el of [s.principal, s.notPrincipal]) {
-        if (el?.kind === 'map') parts.push(...el.AWS, ...el.Federated);
-        else if (el?.kind === 'any') parts.push('*');
-      }
-    }
+  for (const s of document.statements) {
+    for (const c of s.conditions) parts.push(c.key, ...c.values);
+    if (s.resource !== undefined) parts.push(...s.resource);
+    if (s.notResource !== undefined) parts.push(...s.notResource);
+    principalText(parts, s.principal);
+    principalText(parts, s.notPrincipal);
   }
   return parts.join('\n').toLowerCase();
 }
 
-/** The policy text of everything a diagnosis of this bundle evaluates. */
-function bundleText(b: DiagnosisBundle): string {
-  const policies: LabeledPolicy[] = [];
-  const role = b.role?.ok ? b.role.value : null;
-  if (role) policies.push({ label: '', document: role.trustPolicy });
-  const pol = b.callerPolicies?.ok ? b.callerPolicies.value : null;
-  if (pol) policies.push(...pol.identity, ...(pol.boundary ? [pol.boundary] : []));
+function principalText(parts: string[], el: PrincipalElement | undefined): void {
+  if (el?.kind === 'map') parts.push(...el.AWS, ...el.Federated);
+  else if (el?.kind === 'any') parts.push('*');
+}
+
+function scanDocument(document: PolicyDocument): DependsOn {
+  const text = documentText(document);
+  const refers = (keys: readonly string[]) => keys.some((k) => text.includes(k));
+  return { time: refers(TIME_KEYS), ip: refers(IP_KEYS), session: refers(SESSION_KEYS) };
+}
+
+/**
+ * What each parsed policy document lets a diagnosis see of an event, worked
+ * out once per document: a parsed document is immutable, so this `WeakMap`
+ * always answers as `scanDocument` would (referentially transparent). Only
+ * parsed documents (`isParsed`) are kept, as the engine keeps their compiled
+ * forms: nothing transient is held.
+ */
+const documentFacts = new WeakMap<PolicyDocument, DependsOn>();
+
+function dependsOnOf(document: PolicyDocument): DependsOn {
+  let facts = documentFacts.get(document);
+  if (facts === undefined) {
+    facts = scanDocument(document);
+    if (isParsed(document)) documentFacts.set(document, facts);
+  }
+  return facts;
+}
+
+/** Every policy document a diagnosis of this bundle evaluates. */
+function bundleDocuments(b: DiagnosisBundle): PolicyDocument[] {
+  const docs: PolicyDocument[] = [];
+  if (b.role?.ok && b.role.value !== null) docs.push(b.role.value.trustPolicy);
+  if (b.callerPolicies?.ok) {
+    for (const p of b.callerPolicies.value.identity) docs.push(p.document);
+    if (b.callerPolicies.value.boundary) docs.push(b.callerPolicies.value.boundary.document);
+  }
   for (const path of [b.callerOrgPath, b.roleOrgPath]) {
-    const p = path?.ok ? path.value : null;
-    if (p) policies.push(...[...p.scpLevels, ...p.rcpLevels].flatMap((l) => l.policies));
+    if (!path?.ok || path.value === null) continue;
+    for (const level of path.value.scpLevels) for (const p of level.policies) docs.push(p.document);
+    for (const level of path.value.rcpLevels) for (const p of level.policies) docs.push(p.document);
   }
   // Role lists are evaluated only in a web identity / SAML search (roles trusting a provider).
   for (const list of Object.values(b.rolesByAccount ?? {})) {
     if (!list.ok) continue;
-    for (const r of list.value) {
-      if (
-        r.trustPolicy.statements.some(
-          (st) => st.principal?.kind === 'map' && st.principal.Federated.length > 0,
-        )
-      )
-        policies.push({ label: '', document: r.trustPolicy });
-    }
+    for (const r of list.value) if (trustsFederated(r.trustPolicy)) docs.push(r.trustPolicy);
   }
-  return policyText(policies);
+  return docs;
 }
 
-/** The parts of an event a diagnosis depends on whatever the policies say. */
-function stableKey(event: DenialEvent): string {
-  const { eventId, eventTime, sourceIp, userAgent, origin, caller, errorMessage, ...rest } = event;
-  void eventId;
-  void eventTime;
-  void sourceIp;
-  void userAgent;
-  void origin;
-  const { arn, principalId, sessionName, sessionCreatedAt, ...stable } = caller;
-  void principalId;
-  void sessionName;
-  void sessionCreatedAt;
-  const { raw, principalArn, ...parsed } = errorMessage;
-  void principalArn;
-  return JSON.stringify([
-    rest,
-    // The session ARN only matters through its account and role (already in `stable`).
-    { ...stable, sessionArn: caller.type === 'AssumedRole' ? '' : arn },
-    { ...parsed, raw: errorMessage.kind === 'not-authorized' ? '' : raw },
-  ]);
+function trustsFederated(trust: PolicyDocument): boolean {
+  return trust.statements.some(
+    (st) => st.principal?.kind === 'map' && st.principal.Federated.length > 0,
+  );
+}
+
+/** Which volatile parts of an event the policies a diagnosis of this bundle evaluates can see. */
+function bundleDependsOn(b: DiagnosisBundle): DependsOn {
+  let time = false;
+  let ip = false;
+  let session = false;
+  for (const doc of bundleDocuments(b)) {
+    const d = dependsOnOf(doc);
+    time ||= d.time;
+    ip ||= d.ip;
+    session ||= d.session;
+  }
+  return { time, ip, session };
+}
+
+/** Every field of `T` but those in `Left`, each one required: a field added to `T` must be placed. */
+type AllFieldsBut<T, Left extends keyof T> = {
+  readonly [K in Exclude<keyof T, Left>]-?: T[K] | undefined;
+};
+
+/**
+ * The parts of an event a diagnosis depends on whatever the policies say:
+ * every field (typed: a new field of `DenialEvent`, `Caller` or
+ * `ParsedErrorMessage` does not compile until it is placed here or named as
+ * left out) but the event's id, time, source IP, user agent and origin and
+ * the caller's session id, name and start (a hit is re-headed with them, or
+ * they go in the volatile key).
+ */
+function stableKey(e: DenialEvent): string {
+  const event: AllFieldsBut<
+    DenialEvent,
+    'eventId' | 'eventTime' | 'sourceIp' | 'userAgent' | 'origin' | 'caller' | 'errorMessage'
+  > = {
+    input: e.input,
+    eventName: e.eventName,
+    awsRegion: e.awsRegion,
+    recordedInAccount: e.recordedInAccount,
+    vpcEndpointId: e.vpcEndpointId,
+    errorCode: e.errorCode,
+    target: e.target,
+    request: e.request,
+  };
+  const m = e.errorMessage;
+  const message: AllFieldsBut<ParsedErrorMessage, 'principalArn'> = {
+    // The usual message is all in its parsed fields; another's text counts.
+    raw: m.kind === 'not-authorized' ? '' : m.raw,
+    kind: m.kind,
+    action: m.action,
+    resourceArn: m.resourceArn,
+    reason: m.reason,
+    mfaFailure: m.mfaFailure,
+  };
+  const c = e.caller;
+  const caller: AllFieldsBut<Caller, 'principalId' | 'sessionName' | 'sessionCreatedAt'> = {
+    type: c.type,
+    // A session ARN only matters through its account and role (issuerArn).
+    arn: c.type === 'AssumedRole' ? '' : c.arn,
+    accountId: c.accountId,
+    userName: c.userName,
+    issuerArn: c.issuerArn,
+    issuerType: c.issuerType,
+    issuerUniqueId: c.issuerUniqueId,
+    mfaAuthenticated: c.mfaAuthenticated,
+    sessionSourceIdentity: c.sessionSourceIdentity,
+    webIdentity: c.webIdentity,
+    saml: c.saml,
+    invokedBy: c.invokedBy,
+  };
+  // Values only, in the fixed order above: one native JSON pass.
+  return JSON.stringify([Object.values(event), Object.values(message), Object.values(caller)]);
 }
 
 /** The volatile parts of an event that the policies in play can see. */
@@ -121,7 +198,7 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
  * - the event minus its id, time, source IP, user agent and session name;
  *   time, source IP and session name count too when a policy in play has a
  *   condition or variable on them (`aws:CurrentTime`, `aws:SourceIp`,
- *   `${aws:userid}`, …).
+ *   `${aws:userid}`, …), which is worked out once per policy document.
  * A hit needs no state read: the lookup is made before the event's reads,
  * and the key holds no role list (nothing per event grows with the
  * organization).
@@ -133,6 +210,7 @@ export class DiagnosisMemo {
   readonly #maxEntries: number;
   #hits = 0;
   #misses = 0;
+  #last: { readonly event: DenialEvent; readonly stable: string } | undefined;
 
   constructor(maxEntries = 4096) {
     this.#maxEntries = maxEntries;
@@ -140,7 +218,7 @@ export class DiagnosisMemo {
 
   /** The memoized diagnosis of this event under this state version, re-headed for the event. */
   lookup(event: DenialEvent, version: string): Diagnosis | undefined {
-    const entry = this.#entries.get(`${version}\u0000${stableKey(event)}`);
+    const entry = this.#entries.get(this.#keyOf(event, version));
     const hit = entry?.byVolatile.get(volatileKey(event, entry.dependsOn));
     if (entry === undefined || hit === undefined) {
       this.#misses++;
@@ -163,15 +241,10 @@ export class DiagnosisMemo {
    */
   store(event: DenialEvent, version: string, bundle: DiagnosisBundle, diagnosis: Diagnosis): void {
     if ((bundle.gaps?.length ?? 0) > 0) return;
-    const key = `${version}\u0000${stableKey(event)}`;
+    const key = this.#keyOf(event, version);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      const text = bundleText(bundle);
-      const refers = (keys: readonly string[]) => keys.some((k) => text.includes(k));
-      entry = {
-        dependsOn: { time: refers(TIME_KEYS), ip: refers(IP_KEYS), session: refers(SESSION_KEYS) },
-        byVolatile: new Map(),
-      };
+      entry = { dependsOn: bundleDependsOn(bundle), byVolatile: new Map() };
       if (this.#entries.size >= this.#maxEntries) {
         const oldest = this.#entries.keys().next();
         if (!oldest.done) this.#entries.delete(oldest.value);
@@ -180,6 +253,12 @@ export class DiagnosisMemo {
     }
     if (entry.byVolatile.size >= 64) entry.byVolatile.clear();
     entry.byVolatile.set(volatileKey(event, entry.dependsOn), diagnosis);
+  }
+
+  /** The entry key of an event: kept for the last event, which `store` asks for after `lookup`. */
+  #keyOf(event: DenialEvent, version: string): string {
+    if (this.#last?.event !== event) this.#last = { event, stable: stableKey(event) };
+    return `${version}\u0000${this.#last.stable}`;
   }
 
   stats(): MemoStats {

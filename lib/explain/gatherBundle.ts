@@ -1,14 +1,25 @@
 import { callerIamArn } from '../diagnosis/callerIamArn.js';
 import type { BundleGap, DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
 import { maxSuggestDistance } from '../diagnosis/suggestions.js';
-import { parseIamPrincipalArn, parseRoleArn } from '../iam/parseIamArn.js';
+import { parseIamPrincipalArn, parseRoleArn, type RoleArnParts } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { PrincipalElement } from '../policy/PolicyDocument.js';
 import type {
   FederatedQuery,
   IamStateSource,
+  OidcProviderState,
+  OrgPathInfo,
+  OrgState,
+  PrincipalPolicies,
+  PrincipalRef,
   Readable,
+  RoleNameQuery,
   RoleState,
+  RoleSummary,
+  SamlProviderState,
+  UserState,
 } from '../state/IamStateSource.js';
+import { type InMemoryReads, inMemoryReads } from '../state/InMemoryReads.js';
 
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 
@@ -23,13 +34,17 @@ function isFederated(event: DenialEvent): boolean {
 
 /** Unique ids (`AROA…`, `AIDA…`) a trust policy names as principals. */
 export function uniqueIdsNamedIn(role: RoleState): string[] {
-  const ids = new Set<string>();
+  const ids: string[] = [];
   for (const s of role.trustPolicy.statements) {
-    for (const el of [s.principal, s.notPrincipal]) {
-      if (el?.kind === 'map') for (const v of el.AWS) if (UNIQUE_ID.test(v)) ids.add(v);
-    }
+    addUniqueIds(ids, s.principal);
+    addUniqueIds(ids, s.notPrincipal);
   }
-  return [...ids];
+  return ids;
+}
+
+function addUniqueIds(ids: string[], el: PrincipalElement | undefined): void {
+  if (el?.kind !== 'map') return;
+  for (const v of el.AWS) if (UNIQUE_ID.test(v) && !ids.includes(v)) ids.push(v);
 }
 
 /** The `Federated` principals a web identity / SAML denial may have used. */
@@ -48,29 +63,72 @@ function federatedQuery(event: DenialEvent, accountId: string): FederatedQuery {
   return saml === undefined ? { principals: [], anySaml: true } : { principals: [saml] };
 }
 
-async function optional<T>(cond: unknown, read: () => Promise<T>): Promise<T | undefined> {
-  return cond ? read() : undefined;
+/** A role or user named by account and name. */
+interface NamedPrincipal {
+  readonly accountId: string;
+  readonly name: string;
 }
 
 /**
- * Reads, from the state source, everything the diagnosis of this event may
- * need. Reads run in parallel; nothing here interprets policies.
+ * The reads an event names, worked out from the event alone: each is the
+ * argument of one state source read, `undefined` when the event does not
+ * call for that read.
  */
-export async function gatherBundle(
-  event: DenialEvent,
-  source: IamStateSource,
-): Promise<DiagnosisBundle> {
-  const caller = event.caller;
-  const roleParts =
-    event.target.roleArn === undefined ? undefined : parseRoleArn(event.target.roleArn);
-  const roleAccount =
-    roleParts?.accountId ?? (isFederated(event) ? federatedRoleAccount(event) : undefined);
-  const iamArn = callerIamArn(event);
-  const issuer =
-    caller.type === 'AssumedRole' && iamArn !== undefined ? parseRoleArn(iamArn) : undefined;
-  const user =
-    caller.type === 'IAMUser' && iamArn !== undefined ? parseIamPrincipalArn(iamArn) : undefined;
+interface NamedPlan {
+  /** The target role's account, or the account a web identity / SAML denial naming no role meant. */
+  readonly roleAccount: string | undefined;
+  /** The target role's ARN, taken apart. */
+  readonly role: RoleArnParts | undefined;
+  readonly callerOrgPath: string | undefined;
+  /** Only when it is not the caller's account. */
+  readonly roleOrgPath: string | undefined;
+  /** The role of a session caller. */
+  readonly callerRole: NamedPrincipal | undefined;
+  readonly callerUser: NamedPrincipal | undefined;
+  /** The caller's IAM ARN (role ARN for sessions). */
+  readonly callerPolicies: string | undefined;
+  readonly oidcProviders: string | undefined;
+  readonly samlProviders: string | undefined;
+}
 
+function planNamed(event: DenialEvent): NamedPlan {
+  const caller = event.caller;
+  const role = event.target.roleArn === undefined ? undefined : parseRoleArn(event.target.roleArn);
+  const roleAccount =
+    role?.accountId ?? (isFederated(event) ? federatedRoleAccount(event) : undefined);
+  const iamArn = callerIamArn(event);
+  return {
+    roleAccount,
+    role,
+    callerOrgPath: caller.accountId || undefined,
+    roleOrgPath: roleAccount !== caller.accountId ? roleAccount : undefined,
+    callerRole:
+      caller.type === 'AssumedRole' && iamArn !== undefined ? parseRoleArn(iamArn) : undefined,
+    callerUser:
+      caller.type === 'IAMUser' && iamArn !== undefined ? parseIamPrincipalArn(iamArn) : undefined,
+    callerPolicies: iamArn || undefined,
+    oidcProviders:
+      event.eventName === 'AssumeRoleWithWebIdentity' ? roleAccount || undefined : undefined,
+    samlProviders: event.eventName === 'AssumeRoleWithSAML' ? roleAccount || undefined : undefined,
+  };
+}
+
+/** The answers to a `NamedPlan` (`undefined`: not asked). */
+interface NamedReads {
+  readonly organization: Readable<OrgState | null>;
+  readonly readableAccounts: readonly string[];
+  readonly callerOrgPath: Readable<OrgPathInfo | null> | undefined;
+  readonly roleOrgPath: Readable<OrgPathInfo | null> | undefined;
+  readonly role: Readable<RoleState | null> | undefined;
+  readonly callerRole: Readable<RoleState | null> | undefined;
+  readonly callerUser: Readable<UserState | null> | undefined;
+  readonly callerPolicies: Readable<PrincipalPolicies> | undefined;
+  readonly oidcProviders: Readable<readonly OidcProviderState[]> | undefined;
+  readonly samlProviders: Readable<readonly SamlProviderState[]> | undefined;
+}
+
+/** The reads in parallel, in the plan's order. */
+async function readNamed(p: NamedPlan, source: IamStateSource): Promise<NamedReads> {
   const [
     organization,
     readableAccounts,
@@ -85,66 +143,167 @@ export async function gatherBundle(
   ] = await Promise.all([
     source.organization(),
     source.readableAccounts(),
-    optional(caller.accountId, () => source.orgPath(caller.accountId as string)),
-    optional(roleAccount !== undefined && roleAccount !== caller.accountId, () =>
-      source.orgPath(roleAccount as string),
-    ),
-    optional(roleParts, () => source.role(roleParts!.accountId, roleParts!.name)),
-    optional(issuer, () => source.role(issuer!.accountId, issuer!.name)),
-    optional(user, () => source.user(user!.accountId, user!.name)),
-    optional(iamArn, () => source.principalPolicies(iamArn as string)),
-    optional(event.eventName === 'AssumeRoleWithWebIdentity' && roleAccount, () =>
-      source.oidcProviders(roleAccount as string),
-    ),
-    optional(event.eventName === 'AssumeRoleWithSAML' && roleAccount, () =>
-      source.samlProviders(roleAccount as string),
-    ),
+    p.callerOrgPath === undefined ? undefined : source.orgPath(p.callerOrgPath),
+    p.roleOrgPath === undefined ? undefined : source.orgPath(p.roleOrgPath),
+    p.role === undefined ? undefined : source.role(p.role.accountId, p.role.name),
+    p.callerRole === undefined ? undefined : source.role(p.callerRole.accountId, p.callerRole.name),
+    p.callerUser === undefined ? undefined : source.user(p.callerUser.accountId, p.callerUser.name),
+    p.callerPolicies === undefined ? undefined : source.principalPolicies(p.callerPolicies),
+    p.oidcProviders === undefined ? undefined : source.oidcProviders(p.oidcProviders),
+    p.samlProviders === undefined ? undefined : source.samlProviders(p.samlProviders),
   ]);
+  return {
+    organization,
+    readableAccounts,
+    callerOrgPath,
+    roleOrgPath,
+    role,
+    callerRole,
+    callerUser,
+    callerPolicies,
+    oidcProviders,
+    samlProviders,
+  };
+}
 
+/** `readNamed` from a source holding its state in memory. */
+function readNamedNow(p: NamedPlan, now: InMemoryReads): NamedReads {
+  return {
+    organization: now.organization(),
+    readableAccounts: now.readableAccounts(),
+    callerOrgPath: p.callerOrgPath === undefined ? undefined : now.orgPath(p.callerOrgPath),
+    roleOrgPath: p.roleOrgPath === undefined ? undefined : now.orgPath(p.roleOrgPath),
+    role: p.role === undefined ? undefined : now.role(p.role.accountId, p.role.name),
+    callerRole:
+      p.callerRole === undefined ? undefined : now.role(p.callerRole.accountId, p.callerRole.name),
+    callerUser:
+      p.callerUser === undefined ? undefined : now.user(p.callerUser.accountId, p.callerUser.name),
+    callerPolicies:
+      p.callerPolicies === undefined ? undefined : now.principalPolicies(p.callerPolicies),
+    oidcProviders: p.oidcProviders === undefined ? undefined : now.oidcProviders(p.oidcProviders),
+    samlProviders: p.samlProviders === undefined ? undefined : now.samlProviders(p.samlProviders),
+  };
+}
+
+/** The lookups the named reads call for (`undefined`: not called for). */
+interface FollowUpPlan {
+  /** Role not found, or in an account outside what the source reads: "did you mean". */
+  readonly similarRoles: RoleNameQuery | undefined;
+  /** Web identity / SAML naming no role: the roles of the account trusting the provider. */
+  readonly rolesTrustingFederated:
+    | { readonly accountId: string; readonly query: FederatedQuery }
+    | undefined;
+  /** A trust policy naming unique ids: which of them belong to a principal today. */
+  readonly principalsByUniqueId:
+    | { readonly ids: readonly string[]; readonly near: readonly string[] }
+    | undefined;
+}
+
+function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): FollowUpPlan {
+  const { role, roleAccount } = p;
+  const found = named.role?.ok === true ? named.role.value : undefined;
   const roleMissing =
-    role?.ok === true &&
-    (role.value === null ||
-      (roleParts !== undefined &&
-        (role.value.path !== roleParts.path || role.value.name !== roleParts.name)));
-  const accountUnreadable = roleAccount !== undefined && !readableAccounts.includes(roleAccount);
-  const trustIds =
-    role?.ok === true && role.value !== null ? uniqueIdsNamedIn(role.value) : ([] as string[]);
-  const [candidates, federated, principals] = await Promise.all([
-    // Role not found, or in an account outside what the source reads: "did you mean".
-    optional(roleParts !== undefined && (roleMissing || accountUnreadable), () =>
-      source.similarRoles({
-        accountId: roleParts!.accountId,
-        name: roleParts!.name,
-        path: roleParts!.path,
-        maxDistance: maxSuggestDistance(roleParts!.name),
-      }),
-    ),
-    // Web identity / SAML naming no role: the roles of the account trusting the provider.
-    optional(isFederated(event) && roleParts === undefined && roleAccount !== undefined, () =>
-      source.rolesTrustingFederated(roleAccount as string, federatedQuery(event, roleAccount!)),
-    ),
-    // A trust policy naming unique ids: which of them belong to a principal today.
-    optional(trustIds.length > 0, () =>
-      source.principalsByUniqueId(trustIds, [
-        ...new Set([caller.accountId, roleAccount].filter((a): a is string => a !== undefined)),
-      ]),
-    ),
-  ]);
+    found === null ||
+    (found !== undefined &&
+      role !== undefined &&
+      (found.path !== role.path || found.name !== role.name));
+  const accountUnreadable =
+    roleAccount !== undefined && !named.readableAccounts.includes(roleAccount);
+  const trustIds = found ? uniqueIdsNamedIn(found) : [];
+  const callerAccount = event.caller.accountId;
+  return {
+    similarRoles:
+      role !== undefined && (roleMissing || accountUnreadable)
+        ? {
+            accountId: role.accountId,
+            name: role.name,
+            path: role.path,
+            maxDistance: maxSuggestDistance(role.name),
+          }
+        : undefined,
+    rolesTrustingFederated:
+      isFederated(event) && role === undefined && roleAccount !== undefined
+        ? { accountId: roleAccount, query: federatedQuery(event, roleAccount) }
+        : undefined,
+    principalsByUniqueId:
+      trustIds.length > 0
+        ? {
+            ids: trustIds,
+            near: [
+              ...new Set([callerAccount, roleAccount].filter((a): a is string => a !== undefined)),
+            ],
+          }
+        : undefined,
+  };
+}
 
+/** The answers to a `FollowUpPlan` (`undefined`: not asked). */
+interface FollowUpReads {
+  readonly candidates: Readable<readonly RoleSummary[]> | undefined;
+  readonly federated: Readable<readonly RoleState[]> | undefined;
+  readonly principals: Readable<ReadonlyMap<string, PrincipalRef>> | undefined;
+}
+
+async function readFollowUps(f: FollowUpPlan, source: IamStateSource): Promise<FollowUpReads> {
+  const fed = f.rolesTrustingFederated;
+  const ids = f.principalsByUniqueId;
+  const [candidates, federated, principals] = await Promise.all([
+    f.similarRoles === undefined ? undefined : source.similarRoles(f.similarRoles),
+    fed === undefined ? undefined : source.rolesTrustingFederated(fed.accountId, fed.query),
+    ids === undefined ? undefined : source.principalsByUniqueId(ids.ids, ids.near),
+  ]);
+  return { candidates, federated, principals };
+}
+
+/** `readFollowUps` from a source holding its state in memory. */
+function readFollowUpsNow(f: FollowUpPlan, now: InMemoryReads): FollowUpReads {
+  const fed = f.rolesTrustingFederated;
+  const ids = f.principalsByUniqueId;
+  return {
+    candidates: f.similarRoles === undefined ? undefined : now.similarRoles(f.similarRoles),
+    federated: fed === undefined ? undefined : now.rolesTrustingFederated(fed.accountId, fed.query),
+    principals: ids === undefined ? undefined : now.principalsByUniqueId(ids.ids, ids.near),
+  };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The bundle of what was read: a field is set only when its read was asked. */
+function assembleBundle(f: FollowUpPlan, named: NamedReads, more: FollowUpReads): DiagnosisBundle {
+  const b: Mutable<DiagnosisBundle> = {
+    organization: named.organization,
+    readableAccounts: named.readableAccounts,
+  };
+  if (named.callerOrgPath !== undefined) b.callerOrgPath = named.callerOrgPath;
+  if (named.roleOrgPath !== undefined) b.roleOrgPath = named.roleOrgPath;
+  if (named.role !== undefined) b.role = named.role;
+  if (named.callerRole !== undefined) b.callerRole = named.callerRole;
+  if (named.callerUser !== undefined) b.callerUser = named.callerUser;
+  if (named.callerPolicies !== undefined) b.callerPolicies = named.callerPolicies;
+  if (more.federated !== undefined && f.rolesTrustingFederated !== undefined)
+    b.rolesByAccount = { [f.rolesTrustingFederated.accountId]: more.federated };
+  if (more.candidates?.ok === true) b.roleCandidates = more.candidates.value;
+  const gaps = bundleGaps(f, more);
+  if (gaps.length > 0) b.gaps = gaps;
+  if (named.oidcProviders !== undefined) b.oidcProviders = named.oidcProviders;
+  if (named.samlProviders !== undefined) b.samlProviders = named.samlProviders;
+  const known = knownUniqueIds(f, named, more);
+  if (known !== undefined) b.knownUniqueIds = known;
+  return b;
+}
+
+/** What the follow-up lookups could not read. */
+function bundleGaps(f: FollowUpPlan, more: FollowUpReads): BundleGap[] {
   const gaps: BundleGap[] = [];
-  let knownUniqueIds: Set<string> | undefined;
-  if (principals !== undefined) {
-    knownUniqueIds = new Set(principals.ok ? principals.value.keys() : trustIds);
-    if (!principals.ok) {
-      gaps.push({
-        unreadable: 'unique ids',
-        reason: principals.reason,
-        summary: `Whether ${trustIds.map((id) => `\`${id}\``).join(', ')} in the trust policy belong${trustIds.length === 1 ? 's' : ''} to a deleted principal could not be checked (${principals.reason}).`,
-        blocksDiagnosis: true,
-      });
-    }
-    if (callerUser?.ok && callerUser.value !== null) knownUniqueIds.add(callerUser.value.userId);
-    if (callerRole?.ok && callerRole.value !== null) knownUniqueIds.add(callerRole.value.roleId);
+  const { principals, candidates } = more;
+  const trustIds = f.principalsByUniqueId?.ids ?? [];
+  if (principals !== undefined && !principals.ok) {
+    gaps.push({
+      unreadable: 'unique ids',
+      reason: principals.reason,
+      summary: `Whether ${trustIds.map((id) => `\`${id}\``).join(', ')} in the trust policy belong${trustIds.length === 1 ? 's' : ''} to a deleted principal could not be checked (${principals.reason}).`,
+      blocksDiagnosis: true,
+    });
   }
   if (candidates !== undefined && !candidates.ok) {
     gaps.push({
@@ -155,23 +314,45 @@ export async function gatherBundle(
       blocksDiagnosis: false,
     });
   }
-  const rolesByAccount: Record<string, Readable<readonly RoleState[]>> | undefined =
-    federated === undefined ? undefined : { [roleAccount as string]: federated };
+  return gaps;
+}
 
-  return {
-    organization,
-    readableAccounts,
-    ...(callerOrgPath === undefined ? {} : { callerOrgPath }),
-    ...(roleOrgPath === undefined ? {} : { roleOrgPath }),
-    ...(role === undefined ? {} : { role }),
-    ...(callerRole === undefined ? {} : { callerRole }),
-    ...(callerUser === undefined ? {} : { callerUser }),
-    ...(callerPolicies === undefined ? {} : { callerPolicies }),
-    ...(rolesByAccount === undefined ? {} : { rolesByAccount }),
-    ...(candidates?.ok === true ? { roleCandidates: candidates.value } : {}),
-    ...(gaps.length === 0 ? {} : { gaps }),
-    ...(oidcProviders === undefined ? {} : { oidcProviders }),
-    ...(samlProviders === undefined ? {} : { samlProviders }),
-    ...(knownUniqueIds === undefined ? {} : { knownUniqueIds }),
-  };
+/**
+ * Of the unique ids the trust policy names, those that belong to a principal
+ * today (every one when that could not be read), plus the caller's own.
+ */
+function knownUniqueIds(
+  f: FollowUpPlan,
+  named: NamedReads,
+  more: FollowUpReads,
+): Set<string> | undefined {
+  const { principals } = more;
+  if (principals === undefined) return undefined;
+  const known = new Set(principals.ok ? principals.value.keys() : f.principalsByUniqueId?.ids);
+  const { callerUser, callerRole } = named;
+  if (callerUser?.ok && callerUser.value !== null) known.add(callerUser.value.userId);
+  if (callerRole?.ok && callerRole.value !== null) known.add(callerRole.value.roleId);
+  return known;
+}
+
+/**
+ * Reads, from the state source, everything the diagnosis of this event may
+ * need: first what the event names, then the lookups those answers call
+ * for, each round in parallel. A source holding its state in memory is read
+ * synchronously (`inMemoryReads`). Nothing here interprets policies.
+ */
+export async function gatherBundle(
+  event: DenialEvent,
+  source: IamStateSource,
+): Promise<DiagnosisBundle> {
+  const plan = planNamed(event);
+  const now = inMemoryReads(source);
+  if (now !== undefined) {
+    const named = readNamedNow(plan, now);
+    const followUps = planFollowUps(event, plan, named);
+    return assembleBundle(followUps, named, readFollowUpsNow(followUps, now));
+  }
+  const named = await readNamed(plan, source);
+  const followUps = planFollowUps(event, plan, named);
+  return assembleBundle(followUps, named, await readFollowUps(followUps, source));
 }

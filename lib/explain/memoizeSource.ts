@@ -1,4 +1,5 @@
 import type { IamStateSource } from '../state/IamStateSource.js';
+import { inMemoryReads } from '../state/InMemoryReads.js';
 
 function isFailure(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
@@ -9,9 +10,12 @@ function isFailure(value: unknown): boolean {
  * organization, OU path, role or policy set asked for by many events of one
  * batch is read (and converted) a single time. Meant for one batch (one
  * `explainAll` call, one Lambda invocation), so IAM changes are not hidden
- * for longer than that; a live source keeps its own TTL cache beneath.
+ * for longer than that; a live source keeps its own TTL cache beneath. A
+ * source that holds its state in memory (`inMemoryReads`) keeps its answers
+ * for its state's lifetime: it is returned as it is.
  */
 export function memoizeSource(source: IamStateSource): IamStateSource {
+  if (inMemoryReads(source) !== undefined) return source;
   const cache = new Map<string, Promise<unknown>>();
   const memo = <T>(key: string, read: () => Promise<T>): Promise<T> => {
     let hit = cache.get(key) as Promise<T> | undefined;

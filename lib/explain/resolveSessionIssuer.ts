@@ -1,6 +1,7 @@
 import { parseSessionArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
+import { inMemoryReads } from '../state/InMemoryReads.js';
 
 /**
  * A role session whose record does not name its role (no
@@ -17,7 +18,11 @@ export async function resolveSessionIssuer(
   if (c.type !== 'AssumedRole' || c.issuerArn !== undefined || c.arn === undefined) return event;
   const session = parseSessionArn(c.arn);
   if (session?.kind !== 'assumed-role') return event;
-  const role = await source.role(session.accountId, session.name);
+  const now = inMemoryReads(source);
+  const role =
+    now === undefined
+      ? await source.role(session.accountId, session.name)
+      : now.role(session.accountId, session.name);
   if (!role.ok || role.value === null) return event;
   return {
     ...event,

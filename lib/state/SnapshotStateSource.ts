@@ -29,6 +29,7 @@ import type {
   Tag,
   UserState,
 } from './IamStateSource.js';
+import { answerInMemory, type InMemoryReads } from './InMemoryReads.js';
 import { RoleNameIndex } from './RoleNameIndex.js';
 
 /** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
@@ -131,38 +132,23 @@ function versionOf(snapshot: Snapshot): string {
   return v;
 }
 
-/** Indexes of one snapshot, built on first use and shared by every source over it. */
-interface SnapshotIndexes {
-  names?: RoleNameIndex;
-  readonly federated: Map<string, FederatedTrustIndex>;
-  readonly roleLists: Map<string, readonly RoleState[]>;
-}
-const indexesBySnapshot = new WeakMap<Snapshot, SnapshotIndexes>();
-
 /**
- * `IamStateSource` over a loaded snapshot file: no AWS access at all. An
- * account listed in the organization but absent from `accounts` is
- * unreadable (`{ ok: false }`), never guessed.
+ * The reads of one snapshot, answered at once, with the indexes and answers
+ * they build on first use (a snapshot never changes once loaded): one per
+ * snapshot, shared by every source over it.
  */
-export class SnapshotStateSource implements IamStateSource {
+class SnapshotReads implements InMemoryReads {
   readonly #snapshot: Snapshot;
-  readonly version: string;
-  readonly #indexes: SnapshotIndexes;
+  #names: RoleNameIndex | undefined;
+  readonly #federated = new Map<string, FederatedTrustIndex>();
+  readonly #roleLists = new Map<string, readonly RoleState[]>();
+  readonly #orgPaths = new Map<string, Readable<OrgPathInfo | null>>();
+  readonly #policies = new Map<string, Readable<PrincipalPolicies>>();
+  #organization: Readable<OrgState | null> | undefined;
+  #readable: readonly string[] | undefined;
 
   constructor(snapshot: Snapshot) {
     this.#snapshot = snapshot;
-    this.version = versionOf(snapshot);
-    let indexes = indexesBySnapshot.get(snapshot);
-    if (indexes === undefined) {
-      indexes = { federated: new Map(), roleLists: new Map() };
-      indexesBySnapshot.set(snapshot, indexes);
-    }
-    this.#indexes = indexes;
-  }
-
-  /** The snapshot this source reads. */
-  get snapshot(): Snapshot {
-    return this.#snapshot;
   }
 
   #account(accountId: string): SnapshotAccount {
@@ -177,7 +163,12 @@ export class SnapshotStateSource implements IamStateSource {
     );
   }
 
-  async organization(): Promise<Readable<OrgState | null>> {
+  organization(): Readable<OrgState | null> {
+    this.#organization ??= this.#readOrganization();
+    return this.#organization;
+  }
+
+  #readOrganization(): Readable<OrgState | null> {
     const org = this.#snapshot.organization;
     if (org === null) return ok(null);
     return ok({
@@ -188,8 +179,13 @@ export class SnapshotStateSource implements IamStateSource {
     });
   }
 
-  async orgPath(accountId: string): Promise<Readable<OrgPathInfo | null>> {
-    return attempt(() => this.#orgPathSync(accountId));
+  orgPath(accountId: string): Readable<OrgPathInfo | null> {
+    let answer = this.#orgPaths.get(accountId);
+    if (answer === undefined) {
+      answer = attempt(() => this.#orgPathSync(accountId));
+      this.#orgPaths.set(accountId, answer);
+    }
+    return answer;
   }
 
   #orgPathSync(accountId: string): OrgPathInfo | null {
@@ -246,7 +242,7 @@ export class SnapshotStateSource implements IamStateSource {
     };
   }
 
-  async role(accountId: string, roleName: string): Promise<Readable<RoleState | null>> {
+  role(accountId: string, roleName: string): Readable<RoleState | null> {
     return attempt(() => {
       this.#account(accountId);
       const role = this.#snapshot.index.rolesByName.get(`${accountId}/${roleName}`);
@@ -254,7 +250,7 @@ export class SnapshotStateSource implements IamStateSource {
     });
   }
 
-  async user(accountId: string, userName: string): Promise<Readable<UserState | null>> {
+  user(accountId: string, userName: string): Readable<UserState | null> {
     return attempt(() => {
       this.#account(accountId);
       const user = this.#snapshot.index.usersByName.get(`${accountId}/${userName}`);
@@ -262,8 +258,13 @@ export class SnapshotStateSource implements IamStateSource {
     });
   }
 
-  async principalPolicies(principalArn: string): Promise<Readable<PrincipalPolicies>> {
-    return attempt(() => this.#principalPoliciesSync(principalArn));
+  principalPolicies(principalArn: string): Readable<PrincipalPolicies> {
+    let answer = this.#policies.get(principalArn);
+    if (answer === undefined) {
+      answer = attempt(() => this.#principalPoliciesSync(principalArn));
+      this.#policies.set(principalArn, answer);
+    }
+    return answer;
   }
 
   #principalPoliciesSync(principalArn: string): PrincipalPolicies {
@@ -370,23 +371,21 @@ export class SnapshotStateSource implements IamStateSource {
     };
   }
 
-  async roles(accountId: string): Promise<Readable<readonly RoleState[]>> {
+  roles(accountId: string): Readable<readonly RoleState[]> {
     return attempt(() => this.#roleList(accountId));
   }
 
   /** An account's roles as `RoleState`s, converted once per snapshot. */
   #roleList(accountId: string): readonly RoleState[] {
-    let list = this.#indexes.roleLists.get(accountId);
+    let list = this.#roleLists.get(accountId);
     if (list === undefined) {
       list = this.#account(accountId).roles.map(toRoleState);
-      this.#indexes.roleLists.set(accountId, list);
+      this.#roleLists.set(accountId, list);
     }
     return list;
   }
 
-  async principalsByUniqueId(
-    ids: readonly string[],
-  ): Promise<Readable<ReadonlyMap<string, PrincipalRef>>> {
+  principalsByUniqueId(ids: readonly string[]): Readable<ReadonlyMap<string, PrincipalRef>> {
     const found = new Map<string, PrincipalRef>();
     for (const id of ids) {
       const p = this.#snapshot.index.principalsByUniqueId.get(id);
@@ -401,45 +400,130 @@ export class SnapshotStateSource implements IamStateSource {
     return ok(found);
   }
 
-  async similarRoles(wanted: RoleNameQuery): Promise<Readable<readonly RoleSummary[]>> {
+  similarRoles(wanted: RoleNameQuery): Readable<readonly RoleSummary[]> {
     const accounts = this.#snapshot.accounts;
-    this.#indexes.names ??= new RoleNameIndex(
+    this.#names ??= new RoleNameIndex(
       (a) => accounts.get(a)?.roles,
       () => accounts.keys(),
     );
-    return ok(this.#indexes.names.similar(wanted, wanted.maxDistance));
+    return ok(this.#names.similar(wanted, wanted.maxDistance));
+  }
+
+  rolesTrustingFederated(accountId: string, query: FederatedQuery): Readable<readonly RoleState[]> {
+    return attempt(() => {
+      let index = this.#federated.get(accountId);
+      if (index === undefined) {
+        index = new FederatedTrustIndex(this.#roleList(accountId));
+        this.#federated.set(accountId, index);
+      }
+      return index.trusting(query);
+    });
+  }
+
+  oidcProviders(accountId: string): Readable<readonly OidcProviderState[]> {
+    return attempt(() => this.#account(accountId).oidcProviders);
+  }
+
+  samlProviders(accountId: string): Readable<readonly SamlProviderState[]> {
+    return attempt(() => this.#account(accountId).samlProviders);
+  }
+
+  readableAccounts(): readonly string[] {
+    this.#readable ??= [...this.#snapshot.accounts.keys()];
+    return this.#readable;
+  }
+
+  accountTags(accountId: string): Readable<readonly Tag[]> {
+    return ok(this.#snapshot.organization?.accountTags.get(accountId) ?? []);
+  }
+}
+
+/** The reads of each loaded snapshot (immutable once loaded): see `SnapshotReads`. */
+const readsBySnapshot = new WeakMap<Snapshot, SnapshotReads>();
+
+/**
+ * `IamStateSource` over a loaded snapshot file: no AWS access at all. An
+ * account listed in the organization but absent from `accounts` is
+ * unreadable (`{ ok: false }`), never guessed. It holds the state in memory,
+ * so it also answers synchronously (`inMemoryReads`); its answers are kept
+ * for the snapshot's lifetime.
+ */
+export class SnapshotStateSource implements IamStateSource {
+  readonly #snapshot: Snapshot;
+  readonly version: string;
+  readonly #reads: SnapshotReads;
+
+  constructor(snapshot: Snapshot) {
+    this.#snapshot = snapshot;
+    this.version = versionOf(snapshot);
+    let reads = readsBySnapshot.get(snapshot);
+    if (reads === undefined) {
+      reads = new SnapshotReads(snapshot);
+      readsBySnapshot.set(snapshot, reads);
+    }
+    this.#reads = reads;
+    answerInMemory(this, reads);
+  }
+
+  /** The snapshot this source reads. */
+  get snapshot(): Snapshot {
+    return this.#snapshot;
+  }
+
+  async organization(): Promise<Readable<OrgState | null>> {
+    return this.#reads.organization();
+  }
+
+  async orgPath(accountId: string): Promise<Readable<OrgPathInfo | null>> {
+    return this.#reads.orgPath(accountId);
+  }
+
+  async role(accountId: string, roleName: string): Promise<Readable<RoleState | null>> {
+    return this.#reads.role(accountId, roleName);
+  }
+
+  async user(accountId: string, userName: string): Promise<Readable<UserState | null>> {
+    return this.#reads.user(accountId, userName);
+  }
+
+  async principalPolicies(principalArn: string): Promise<Readable<PrincipalPolicies>> {
+    return this.#reads.principalPolicies(principalArn);
+  }
+
+  async roles(accountId: string): Promise<Readable<readonly RoleState[]>> {
+    return this.#reads.roles(accountId);
+  }
+
+  async principalsByUniqueId(
+    ids: readonly string[],
+  ): Promise<Readable<ReadonlyMap<string, PrincipalRef>>> {
+    return this.#reads.principalsByUniqueId(ids);
+  }
+
+  async similarRoles(wanted: RoleNameQuery): Promise<Readable<readonly RoleSummary[]>> {
+    return this.#reads.similarRoles(wanted);
   }
 
   async rolesTrustingFederated(
     accountId: string,
     query: FederatedQuery,
   ): Promise<Readable<readonly RoleState[]>> {
-    return attempt(() => {
-      let index = this.#indexes.federated.get(accountId);
-      if (index === undefined) {
-        index = new FederatedTrustIndex(this.#roleList(accountId));
-        this.#indexes.federated.set(accountId, index);
-      }
-      return index.trusting(query);
-    });
+    return this.#reads.rolesTrustingFederated(accountId, query);
   }
 
   async oidcProviders(accountId: string): Promise<Readable<readonly OidcProviderState[]>> {
-    return attempt(() => this.#account(accountId).oidcProviders);
+    return this.#reads.oidcProviders(accountId);
   }
 
   async samlProviders(accountId: string): Promise<Readable<readonly SamlProviderState[]>> {
-    return attempt(() => this.#account(accountId).samlProviders);
+    return this.#reads.samlProviders(accountId);
   }
 
-  #readable: readonly string[] | undefined;
-
   async readableAccounts(): Promise<readonly string[]> {
-    this.#readable ??= [...this.#snapshot.accounts.keys()];
-    return this.#readable;
+    return this.#reads.readableAccounts();
   }
 
   async accountTags(accountId: string): Promise<Readable<readonly Tag[]>> {
-    return ok(this.#snapshot.organization?.accountTags.get(accountId) ?? []);
+    return this.#reads.accountTags(accountId);
   }
 }

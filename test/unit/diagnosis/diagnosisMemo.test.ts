@@ -41,6 +41,31 @@ describe('diagnosis memo', () => {
     expect(second.causes).toEqual(first.causes);
   });
 
+  it('does not reuse a diagnosis for an event that differs beyond id, time, IP, user agent and session', async () => {
+    const own = new DiagnosisMemo();
+    const retry = (edit: (e: Record<string, Record<string, unknown>>) => void) =>
+      explainEvent(load('01-trust-policy-lacks-principal.json', edit), source, own);
+    await retry(() => {});
+    await retry((e) => {
+      e.detail!.eventID = 'retry-2';
+      e.detail!.userAgent = 'terraform/1.9';
+      (e.detail!.userIdentity as Record<string, unknown>).principalId = 'AROAEXAMPLE:other';
+    });
+    expect(own.stats()).toMatchObject({ hits: 1, misses: 1 });
+    // aws:RequestedRegion, the caller's MFA state: what a condition may see.
+    await retry((e) => {
+      e.detail!.awsRegion = 'ap-southeast-2';
+    });
+    await retry((e) => {
+      const identity = e.detail!.userIdentity as Record<string, Record<string, unknown>>;
+      identity.sessionContext = {
+        ...identity.sessionContext,
+        attributes: { creationDate: '2026-03-02T09:00:00Z', mfaAuthenticated: 'true' },
+      };
+    });
+    expect(own.stats()).toMatchObject({ hits: 1, misses: 3, entries: 3 });
+  });
+
   it('keeps the source IP in the key when a policy in play has an aws:SourceIp condition', async () => {
     const denied = await explainEvent(
       load('cause-trust-condition-other.json', () => {}),

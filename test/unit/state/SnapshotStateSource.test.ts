@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { memoizeSource } from '../../../lib/explain/memoizeSource.js';
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import { loadSnapshot } from '../../../lib/snapshot/loadSnapshot.js';
 import type { Readable } from '../../../lib/state/IamStateSource.js';
+import { inMemoryReads } from '../../../lib/state/InMemoryReads.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
 
 const demo = new SnapshotStateSource(demoSnapshot());
@@ -412,5 +414,34 @@ describe('SnapshotStateSource: an account without parentId', () => {
   it('sits under the only root when there is no OU it could be in', async () => {
     const info = value(await withoutParent('111111111111', true).orgPath('111111111111'));
     expect(info?.path).toEqual(['r-ab12']);
+  });
+});
+
+describe('SnapshotStateSource: in-memory reads', () => {
+  it('answers synchronously what its async methods answer', async () => {
+    const now = inMemoryReads(demo);
+    if (now === undefined) throw new Error('a snapshot source holds its state in memory');
+    const role = 'arn:aws:iam::111111111111:role/DeveloperRole';
+    expect(now.organization()).toEqual(await demo.organization());
+    expect(now.orgPath('111111111111')).toEqual(await demo.orgPath('111111111111'));
+    expect(now.role('222222222222', 'DeployRole')).toEqual(
+      await demo.role('222222222222', 'DeployRole'),
+    );
+    expect(now.principalPolicies(role)).toEqual(await demo.principalPolicies(role));
+    expect(now.orgPath('999999999999')).toEqual(await demo.orgPath('999999999999'));
+    expect(now.readableAccounts()).toEqual(await demo.readableAccounts());
+  });
+
+  it('belongs to the source object only: a wrapper around it is read through its own methods', async () => {
+    const wrapped = new Proxy(demo, {
+      get: (target, prop) => {
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    expect(inMemoryReads(wrapped)).toBeUndefined();
+    // Nothing to memoize per batch for the snapshot itself; a wrapper gets the batch memo.
+    expect(memoizeSource(demo)).toBe(demo);
+    expect(memoizeSource(wrapped)).not.toBe(wrapped);
   });
 });
