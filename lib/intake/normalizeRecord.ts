@@ -8,8 +8,10 @@ import { describeZodIssue, joinPath, zodIssuePath } from '../validation/jsonPath
 import {
   type DeniedRecordJson,
   deniedRecordSchema,
+  isDeniedRecord,
   type RequestParametersJson,
   recordHeadSchema,
+  type TagJson,
   type UserIdentityJson,
 } from './cloudTrailRecordSchema.js';
 import {
@@ -21,6 +23,7 @@ import {
   type ParsedErrorMessage,
   type RequestInputs,
   type RoleArnSource,
+  type SessionTag,
   type SkippedRecord,
 } from './DenialEvent.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
@@ -230,6 +233,16 @@ function fillCallerFromMessage(caller: Caller, principalArn: string | undefined)
   return caller;
 }
 
+/** Whether `tagSchema`'s first shape fits: zod's union keeps the first shape that does. */
+function isLowerCaseTag(t: TagJson): t is { key: string; value: string } {
+  const { key, value } = t as { key?: unknown; value?: unknown };
+  return typeof key === 'string' && typeof value === 'string';
+}
+
+function sessionTag(t: TagJson): SessionTag {
+  return isLowerCaseTag(t) ? { key: t.key, value: t.value } : { key: t.Key, value: t.Value };
+}
+
 function buildRequest(params: RequestParametersJson | null | undefined): RequestInputs {
   if (params === null || params === undefined) return { logged: false };
   const duration =
@@ -243,9 +256,7 @@ function buildRequest(params: RequestParametersJson | null | undefined): Request
     serialNumber: str(params.serialNumber),
     durationSeconds:
       duration === null || duration === undefined || Number.isNaN(duration) ? undefined : duration,
-    tags: params.tags?.map((t) =>
-      'key' in t ? { key: t.key, value: t.value } : { key: t.Key, value: t.Value },
-    ),
+    tags: params.tags?.map(sessionTag),
     transitiveTagKeys: params.transitiveTagKeys ?? undefined,
     sourceIdentity: str(params.sourceIdentity),
     policyArns: params.policyArns?.map((p) => (typeof p === 'string' ? p : p.arn)),
@@ -337,14 +348,21 @@ export function normalizeRecord(
     return skip(origin, `not denied by a policy (errorCode \`${errorCode}\`)`, eventId);
   }
 
-  const parsed = deniedRecordSchema.safeParse(record);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const detail =
-      issue === undefined
-        ? 'malformed record'
-        : `\`${zodIssuePath(origin.path, issue)}\`: ${describeZodIssue(issue, record)}`;
-    return skip(origin, `denied \`${eventName}\` cannot be read: ${detail}`, eventId);
+  // A well-formed record is read as it stands; zod words what is wrong with
+  // the others (and would read one the guard is too strict for).
+  let r: DeniedRecordJson;
+  if (isDeniedRecord(record)) r = record;
+  else {
+    const parsed = deniedRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const detail =
+        issue === undefined
+          ? 'malformed record'
+          : `\`${zodIssuePath(origin.path, issue)}\`: ${describeZodIssue(issue, record)}`;
+      return skip(origin, `denied \`${eventName}\` cannot be read: ${detail}`, eventId);
+    }
+    r = parsed.data;
   }
   if (eventId === undefined) {
     return skip(
@@ -352,7 +370,6 @@ export function normalizeRecord(
       `denied \`${eventName}\` cannot be read: \`${joinPath(origin.path, 'eventID')}\`: missing required key`,
     );
   }
-  const r = parsed.data;
   const errorMessage = parseErrorMessage(str(r.errorMessage));
   const event: DenialEvent = defined<DenialEvent>({
     eventId,
