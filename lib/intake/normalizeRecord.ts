@@ -80,9 +80,13 @@ function skip(origin: RecordOrigin, reason: string, eventId?: string): Normalize
   };
 }
 
+/** `obj` without its `undefined` and `null` fields (a copy; `for…in` allocates no entry pairs). */
 function defined<T extends object>(obj: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null) out[k] = v;
+  for (const k in obj) {
+    const v = obj[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
   return out as T;
 }
 
