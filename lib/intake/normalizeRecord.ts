@@ -23,8 +23,10 @@ import {
   type ParsedErrorMessage,
   type RequestInputs,
   type RoleArnSource,
+  type SamlCaller,
   type SessionTag,
   type SkippedRecord,
+  type WebIdentityCaller,
 } from './DenialEvent.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
 
@@ -80,15 +82,12 @@ function skip(origin: RecordOrigin, reason: string, eventId?: string): Normalize
   };
 }
 
-/** `obj` without its `undefined` and `null` fields (a copy; `for…in` allocates no entry pairs). */
-function defined<T extends object>(obj: T): T {
-  const out: Record<string, unknown> = {};
-  for (const k in obj) {
-    const v = obj[k];
-    if (v !== undefined && v !== null) out[k] = v;
-  }
-  return out as T;
-}
+/**
+ * An object under construction. Optional fields are set one statement each,
+ * only when known, so no key holds `undefined` (a generic "drop the undefined
+ * keys" copy cost a megamorphic keyed store per field: ~6 µs per record cold).
+ */
+type Draft<T> = { -readonly [K in keyof T]: T[K] };
 
 function str(v: string | null | undefined): string | undefined {
   return v === null || v === undefined ? undefined : v;
@@ -148,13 +147,12 @@ function webIdentityOf(ui: UserIdentityJson): Caller['webIdentity'] {
   } else {
     sub = userName;
   }
-  const providerArn = provider?.startsWith('arn:') ? provider : undefined;
-  return defined({
-    providerArn,
-    provider: provider === undefined ? undefined : providerHost(provider),
-    aud: aud === '' ? undefined : aud,
-    sub,
-  });
+  const web: Draft<WebIdentityCaller> = {};
+  if (provider?.startsWith('arn:')) web.providerArn = provider;
+  if (provider !== undefined) web.provider = providerHost(provider);
+  if (aud !== undefined && aud !== '') web.aud = aud;
+  if (sub !== undefined) web.sub = sub;
+  return web;
 }
 
 function samlOf(
@@ -162,8 +160,11 @@ function samlOf(
   params: RequestParametersJson | null | undefined,
 ): Caller['saml'] {
   const idp = str(ui.identityProvider);
-  const providerArn = idp?.startsWith('arn:') ? idp : str(params?.principalArn);
-  return defined({ providerArn, subject: str(ui.userName) });
+  const providerArn = idp?.startsWith('arn:') ? idp : params?.principalArn;
+  const saml: Draft<SamlCaller> = {};
+  if (providerArn != null) saml.providerArn = providerArn;
+  if (ui.userName != null) saml.subject = ui.userName;
+  return saml;
 }
 
 function buildCaller(
@@ -175,27 +176,31 @@ function buildCaller(
     rawType !== undefined && (CALLER_TYPES as readonly string[]).includes(rawType)
       ? (rawType as CallerType)
       : 'Unknown';
+  const caller: Draft<Caller> = { type };
   const arn = str(ui.arn);
-  const issuer = ui.sessionContext?.sessionIssuer ?? undefined;
-  const attributes = ui.sessionContext?.attributes ?? undefined;
+  if (arn !== undefined) caller.arn = arn;
+  const accountId = ui.accountId ?? (arn === undefined ? undefined : accountIdOfArn(arn));
+  if (accountId !== undefined) caller.accountId = accountId;
+  if (ui.principalId != null) caller.principalId = ui.principalId;
+  if (ui.userName != null) caller.userName = ui.userName;
+  const issuer = ui.sessionContext?.sessionIssuer;
+  if (issuer?.arn != null) caller.issuerArn = issuer.arn;
+  if (issuer?.type != null) caller.issuerType = issuer.type;
+  if (issuer?.principalId != null) caller.issuerUniqueId = issuer.principalId;
   const session = arn === undefined ? undefined : parseSessionArn(arn);
-  return defined<Caller>({
-    type,
-    arn,
-    accountId: str(ui.accountId) ?? (arn === undefined ? undefined : accountIdOfArn(arn)),
-    principalId: str(ui.principalId),
-    userName: str(ui.userName),
-    issuerArn: str(issuer?.arn),
-    issuerType: str(issuer?.type),
-    issuerUniqueId: str(issuer?.principalId),
-    sessionName: session?.kind === 'assumed-role' ? session.sessionName : undefined,
-    mfaAuthenticated: mfaState(attributes?.mfaAuthenticated),
-    sessionCreatedAt: str(attributes?.creationDate),
-    sessionSourceIdentity: str(ui.sessionContext?.sourceIdentity),
-    webIdentity: type === 'WebIdentityUser' ? webIdentityOf(ui) : undefined,
-    saml: type === 'SAMLUser' ? samlOf(ui, params) : undefined,
-    invokedBy: str(ui.invokedBy),
-  });
+  if (session?.kind === 'assumed-role' && session.sessionName !== undefined) {
+    caller.sessionName = session.sessionName;
+  }
+  const attributes = ui.sessionContext?.attributes;
+  const mfaAuthenticated = mfaState(attributes?.mfaAuthenticated);
+  if (mfaAuthenticated !== undefined) caller.mfaAuthenticated = mfaAuthenticated;
+  if (attributes?.creationDate != null) caller.sessionCreatedAt = attributes.creationDate;
+  const sourceIdentity = ui.sessionContext?.sourceIdentity;
+  if (sourceIdentity != null) caller.sessionSourceIdentity = sourceIdentity;
+  if (type === 'WebIdentityUser') caller.webIdentity = webIdentityOf(ui);
+  if (type === 'SAMLUser') caller.saml = samlOf(ui, params);
+  if (ui.invokedBy != null) caller.invokedBy = ui.invokedBy;
+  return caller;
 }
 
 /**
@@ -215,24 +220,27 @@ function fillCallerFromMessage(caller: Caller, principalArn: string | undefined)
   const session = parseSessionArn(principalArn);
   if (session?.kind === 'assumed-role') {
     const roleId = caller.principalId?.split(':')[0];
-    return defined<Caller>({
+    const filled: Draft<Caller> = {
       ...caller,
       type: 'AssumedRole',
       arn: principalArn,
       accountId: session.accountId,
-      sessionName: session.sessionName,
-      issuerUniqueId: caller.issuerUniqueId ?? (roleId?.startsWith('AROA') ? roleId : undefined),
-    });
+    };
+    if (session.sessionName !== undefined) filled.sessionName = session.sessionName;
+    if (caller.issuerUniqueId === undefined && roleId?.startsWith('AROA')) {
+      filled.issuerUniqueId = roleId;
+    }
+    return filled;
   }
   const user = parseIamPrincipalArn(principalArn);
   if (user?.resourceType === 'user' && caller.type !== 'AssumedRole') {
-    return defined<Caller>({
+    return {
       ...caller,
       type: 'IAMUser',
       arn: principalArn,
       accountId: user.accountId,
       userName: user.name,
-    });
+    };
   }
   return caller;
 }
@@ -249,25 +257,25 @@ function sessionTag(t: TagJson): SessionTag {
 
 function buildRequest(params: RequestParametersJson | null | undefined): RequestInputs {
   if (params === null || params === undefined) return { logged: false };
+  const request: Draft<RequestInputs> = { logged: true };
+  if (params.roleSessionName != null) request.roleSessionName = params.roleSessionName;
+  if (params.externalId != null) request.externalId = params.externalId;
+  if (params.serialNumber != null) request.serialNumber = params.serialNumber;
   const duration =
     typeof params.durationSeconds === 'string'
       ? Number(params.durationSeconds)
       : params.durationSeconds;
-  return defined<RequestInputs>({
-    logged: true,
-    roleSessionName: str(params.roleSessionName),
-    externalId: str(params.externalId),
-    serialNumber: str(params.serialNumber),
-    durationSeconds:
-      duration === null || duration === undefined || Number.isNaN(duration) ? undefined : duration,
-    tags: params.tags?.map(sessionTag),
-    transitiveTagKeys: params.transitiveTagKeys ?? undefined,
-    sourceIdentity: str(params.sourceIdentity),
-    policyArns: params.policyArns?.map((p) => (typeof p === 'string' ? p : p.arn)),
-    policy: str(params.policy),
-    providerId: str(params.providerId),
-    principalArn: str(params.principalArn),
-  });
+  if (duration != null && !Number.isNaN(duration)) request.durationSeconds = duration;
+  if (params.tags != null) request.tags = params.tags.map(sessionTag);
+  if (params.transitiveTagKeys != null) request.transitiveTagKeys = params.transitiveTagKeys;
+  if (params.sourceIdentity != null) request.sourceIdentity = params.sourceIdentity;
+  if (params.policyArns != null) {
+    request.policyArns = params.policyArns.map((p) => (typeof p === 'string' ? p : p.arn));
+  }
+  if (params.policy != null) request.policy = params.policy;
+  if (params.providerId != null) request.providerId = params.providerId;
+  if (params.principalArn != null) request.principalArn = params.principalArn;
+  return request;
 }
 
 function buildTarget(record: DeniedRecordJson, message: ParsedErrorMessage): DenialEvent['target'] {
@@ -375,15 +383,10 @@ export function normalizeRecord(
     );
   }
   const errorMessage = parseErrorMessage(str(r.errorMessage));
-  const event: DenialEvent = defined<DenialEvent>({
+  const event: Draft<DenialEvent> = {
     eventId,
     eventName,
     eventTime: r.eventTime,
-    awsRegion: str(r.awsRegion),
-    recordedInAccount: str(r.recipientAccountId),
-    sourceIp: str(r.sourceIPAddress),
-    userAgent: str(r.userAgent),
-    vpcEndpointId: str(r.vpcEndpointId),
     errorCode,
     errorMessage,
     caller: fillCallerFromMessage(
@@ -392,7 +395,13 @@ export function normalizeRecord(
     ),
     target: buildTarget(r, errorMessage),
     request: buildRequest(r.requestParameters),
-    origin: defined({ file: origin.file, path: origin.path }),
-  });
+    origin:
+      origin.file === undefined ? { path: origin.path } : { file: origin.file, path: origin.path },
+  };
+  if (r.awsRegion != null) event.awsRegion = r.awsRegion;
+  if (r.recipientAccountId != null) event.recordedInAccount = r.recipientAccountId;
+  if (r.sourceIPAddress != null) event.sourceIp = r.sourceIPAddress;
+  if (r.userAgent != null) event.userAgent = r.userAgent;
+  if (r.vpcEndpointId != null) event.vpcEndpointId = r.vpcEndpointId;
   return { ok: true, event };
 }
