@@ -28,6 +28,7 @@ import {
   type SkippedRecord,
   type WebIdentityCaller,
 } from './DenialEvent.js';
+import type { Draft } from './Draft.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
 
 /**
@@ -81,13 +82,6 @@ function skip(origin: RecordOrigin, reason: string, eventId?: string): Normalize
     skipped: { ...(eventId === undefined ? {} : { eventId }), reason, origin: { ...origin } },
   };
 }
-
-/**
- * An object under construction. Optional fields are set one statement each,
- * only when known, so no key holds `undefined` (a generic "drop the undefined
- * keys" copy cost a megamorphic keyed store per field: ~6 µs per record cold).
- */
-type Draft<T> = { -readonly [K in keyof T]: T[K] };
 
 function str(v: string | null | undefined): string | undefined {
   return v === null || v === undefined ? undefined : v;
