@@ -134,7 +134,11 @@ export function parseErrorMessage(msg: string | undefined): ParsedErrorMessage {
 
 /** A `User: … is not authorized to perform: …` message, taken apart (`na`: `NOT_AUTHORIZED`'s match). */
 function notAuthorized(raw: string, na: RegExpExecArray, truncated: boolean): ParsedErrorMessage {
-  const [, principalArn, action, resource, rest = ''] = na;
+  // Indexed, not destructured: array destructuring runs the iterator protocol in the interpreter.
+  const principalArn = na[1];
+  const action = na[2];
+  const resource = na[3];
+  const rest = na[4] ?? '';
   if (truncated && resource === undefined && rest === '') {
     // The action was the last token: it may be cut.
     return { raw, kind: 'not-authorized', principalArn };
