@@ -254,7 +254,7 @@ describe('isDeniedRecord is deniedRecordSchema', () => {
     ['attributes without a prototype', sessionWith({ attributes: Object.create(null) }), true],
     ['attributes an array', sessionWith({ attributes: [] }), false],
     ['attributes with a symbol key', sessionWith({ attributes: { [Symbol('s')]: 1 } }), false],
-  ])('%s: accepted %s by both', (_name, record, accepted) => {
+  ])('%s: schema and guard both answer accepted = %s', (_name, record, accepted) => {
     expect(deniedRecordSchema.safeParse(record).success).toBe(accepted);
     expect(isDeniedRecord(record)).toBe(accepted);
   });
