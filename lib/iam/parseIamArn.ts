@@ -18,9 +18,13 @@ const SESSION_ARN =
 export function parseRoleArn(arn: string): RoleArnParts | undefined {
   const m = ROLE_ARN.exec(arn);
   if (m === null) return undefined;
-  const [, partition, accountId, rawPath, name] = m;
+  // Indexed, not destructured: array destructuring runs the iterator protocol
+  // (an iterator and a result object per element) while the code is interpreted.
+  const partition = m[1];
+  const accountId = m[2];
+  const name = m[4];
   if (partition === undefined || accountId === undefined || name === undefined) return undefined;
-  return { arn, partition, accountId, path: rawPath ?? '/', name };
+  return { arn, partition, accountId, path: m[3] ?? '/', name };
 }
 
 /** Parses an IAM user, role, group or policy ARN. */
@@ -59,7 +63,11 @@ export function parseSessionArn(arn: string):
   | undefined {
   const m = SESSION_ARN.exec(arn);
   if (m === null) return undefined;
-  const [, partition, accountId, kind, name, session] = m;
+  const partition = m[1];
+  const accountId = m[2];
+  const kind = m[3];
+  const name = m[4];
+  const session = m[5];
   if (partition === undefined || accountId === undefined || name === undefined) return undefined;
   return {
     partition,

@@ -8,8 +8,10 @@ import { describeZodIssue, joinPath, zodIssuePath } from '../validation/jsonPath
 import {
   type DeniedRecordJson,
   deniedRecordSchema,
+  isDeniedRecord,
   type RequestParametersJson,
   recordHeadSchema,
+  type TagJson,
   type UserIdentityJson,
 } from './cloudTrailRecordSchema.js';
 import {
@@ -21,8 +23,12 @@ import {
   type ParsedErrorMessage,
   type RequestInputs,
   type RoleArnSource,
+  type SamlCaller,
+  type SessionTag,
   type SkippedRecord,
+  type WebIdentityCaller,
 } from './DenialEvent.js';
+import type { Draft } from './Draft.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
 
 /**
@@ -75,12 +81,6 @@ function skip(origin: RecordOrigin, reason: string, eventId?: string): Normalize
     ok: false,
     skipped: { ...(eventId === undefined ? {} : { eventId }), reason, origin: { ...origin } },
   };
-}
-
-function defined<T extends object>(obj: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null) out[k] = v;
-  return out as T;
 }
 
 function str(v: string | null | undefined): string | undefined {
@@ -141,13 +141,12 @@ function webIdentityOf(ui: UserIdentityJson): Caller['webIdentity'] {
   } else {
     sub = userName;
   }
-  const providerArn = provider?.startsWith('arn:') ? provider : undefined;
-  return defined({
-    providerArn,
-    provider: provider === undefined ? undefined : providerHost(provider),
-    aud: aud === '' ? undefined : aud,
-    sub,
-  });
+  const web: Draft<WebIdentityCaller> = {};
+  if (provider?.startsWith('arn:')) web.providerArn = provider;
+  if (provider !== undefined) web.provider = providerHost(provider);
+  if (aud !== undefined && aud !== '') web.aud = aud;
+  if (sub !== undefined) web.sub = sub;
+  return web;
 }
 
 function samlOf(
@@ -155,8 +154,11 @@ function samlOf(
   params: RequestParametersJson | null | undefined,
 ): Caller['saml'] {
   const idp = str(ui.identityProvider);
-  const providerArn = idp?.startsWith('arn:') ? idp : str(params?.principalArn);
-  return defined({ providerArn, subject: str(ui.userName) });
+  const providerArn = idp?.startsWith('arn:') ? idp : params?.principalArn;
+  const saml: Draft<SamlCaller> = {};
+  if (providerArn != null) saml.providerArn = providerArn;
+  if (ui.userName != null) saml.subject = ui.userName;
+  return saml;
 }
 
 function buildCaller(
@@ -168,27 +170,31 @@ function buildCaller(
     rawType !== undefined && (CALLER_TYPES as readonly string[]).includes(rawType)
       ? (rawType as CallerType)
       : 'Unknown';
+  const caller: Draft<Caller> = { type };
   const arn = str(ui.arn);
-  const issuer = ui.sessionContext?.sessionIssuer ?? undefined;
-  const attributes = ui.sessionContext?.attributes ?? undefined;
+  if (arn !== undefined) caller.arn = arn;
+  const accountId = ui.accountId ?? (arn === undefined ? undefined : accountIdOfArn(arn));
+  if (accountId !== undefined) caller.accountId = accountId;
+  if (ui.principalId != null) caller.principalId = ui.principalId;
+  if (ui.userName != null) caller.userName = ui.userName;
+  const issuer = ui.sessionContext?.sessionIssuer;
+  if (issuer?.arn != null) caller.issuerArn = issuer.arn;
+  if (issuer?.type != null) caller.issuerType = issuer.type;
+  if (issuer?.principalId != null) caller.issuerUniqueId = issuer.principalId;
   const session = arn === undefined ? undefined : parseSessionArn(arn);
-  return defined<Caller>({
-    type,
-    arn,
-    accountId: str(ui.accountId) ?? (arn === undefined ? undefined : accountIdOfArn(arn)),
-    principalId: str(ui.principalId),
-    userName: str(ui.userName),
-    issuerArn: str(issuer?.arn),
-    issuerType: str(issuer?.type),
-    issuerUniqueId: str(issuer?.principalId),
-    sessionName: session?.kind === 'assumed-role' ? session.sessionName : undefined,
-    mfaAuthenticated: mfaState(attributes?.mfaAuthenticated),
-    sessionCreatedAt: str(attributes?.creationDate),
-    sessionSourceIdentity: str(ui.sessionContext?.sourceIdentity),
-    webIdentity: type === 'WebIdentityUser' ? webIdentityOf(ui) : undefined,
-    saml: type === 'SAMLUser' ? samlOf(ui, params) : undefined,
-    invokedBy: str(ui.invokedBy),
-  });
+  if (session?.kind === 'assumed-role' && session.sessionName !== undefined) {
+    caller.sessionName = session.sessionName;
+  }
+  const attributes = ui.sessionContext?.attributes;
+  const mfaAuthenticated = mfaState(attributes?.mfaAuthenticated);
+  if (mfaAuthenticated !== undefined) caller.mfaAuthenticated = mfaAuthenticated;
+  if (attributes?.creationDate != null) caller.sessionCreatedAt = attributes.creationDate;
+  const sourceIdentity = ui.sessionContext?.sourceIdentity;
+  if (sourceIdentity != null) caller.sessionSourceIdentity = sourceIdentity;
+  if (type === 'WebIdentityUser') caller.webIdentity = webIdentityOf(ui);
+  if (type === 'SAMLUser') caller.saml = samlOf(ui, params);
+  if (ui.invokedBy != null) caller.invokedBy = ui.invokedBy;
+  return caller;
 }
 
 /**
@@ -208,51 +214,62 @@ function fillCallerFromMessage(caller: Caller, principalArn: string | undefined)
   const session = parseSessionArn(principalArn);
   if (session?.kind === 'assumed-role') {
     const roleId = caller.principalId?.split(':')[0];
-    return defined<Caller>({
+    const filled: Draft<Caller> = {
       ...caller,
       type: 'AssumedRole',
       arn: principalArn,
       accountId: session.accountId,
-      sessionName: session.sessionName,
-      issuerUniqueId: caller.issuerUniqueId ?? (roleId?.startsWith('AROA') ? roleId : undefined),
-    });
+    };
+    if (session.sessionName !== undefined) filled.sessionName = session.sessionName;
+    if (caller.issuerUniqueId === undefined && roleId?.startsWith('AROA')) {
+      filled.issuerUniqueId = roleId;
+    }
+    return filled;
   }
   const user = parseIamPrincipalArn(principalArn);
   if (user?.resourceType === 'user' && caller.type !== 'AssumedRole') {
-    return defined<Caller>({
+    return {
       ...caller,
       type: 'IAMUser',
       arn: principalArn,
       accountId: user.accountId,
       userName: user.name,
-    });
+    };
   }
   return caller;
 }
 
+/** Whether `tagSchema`'s first shape fits: zod's union keeps the first shape that does. */
+function isLowerCaseTag(t: TagJson): t is { key: string; value: string } {
+  const { key, value } = t as { key?: unknown; value?: unknown };
+  return typeof key === 'string' && typeof value === 'string';
+}
+
+function sessionTag(t: TagJson): SessionTag {
+  return isLowerCaseTag(t) ? { key: t.key, value: t.value } : { key: t.Key, value: t.Value };
+}
+
 function buildRequest(params: RequestParametersJson | null | undefined): RequestInputs {
   if (params === null || params === undefined) return { logged: false };
+  const request: Draft<RequestInputs> = { logged: true };
+  if (params.roleSessionName != null) request.roleSessionName = params.roleSessionName;
+  if (params.externalId != null) request.externalId = params.externalId;
+  if (params.serialNumber != null) request.serialNumber = params.serialNumber;
   const duration =
     typeof params.durationSeconds === 'string'
       ? Number(params.durationSeconds)
       : params.durationSeconds;
-  return defined<RequestInputs>({
-    logged: true,
-    roleSessionName: str(params.roleSessionName),
-    externalId: str(params.externalId),
-    serialNumber: str(params.serialNumber),
-    durationSeconds:
-      duration === null || duration === undefined || Number.isNaN(duration) ? undefined : duration,
-    tags: params.tags?.map((t) =>
-      'key' in t ? { key: t.key, value: t.value } : { key: t.Key, value: t.Value },
-    ),
-    transitiveTagKeys: params.transitiveTagKeys ?? undefined,
-    sourceIdentity: str(params.sourceIdentity),
-    policyArns: params.policyArns?.map((p) => (typeof p === 'string' ? p : p.arn)),
-    policy: str(params.policy),
-    providerId: str(params.providerId),
-    principalArn: str(params.principalArn),
-  });
+  if (duration != null && !Number.isNaN(duration)) request.durationSeconds = duration;
+  if (params.tags != null) request.tags = params.tags.map(sessionTag);
+  if (params.transitiveTagKeys != null) request.transitiveTagKeys = params.transitiveTagKeys;
+  if (params.sourceIdentity != null) request.sourceIdentity = params.sourceIdentity;
+  if (params.policyArns != null) {
+    request.policyArns = params.policyArns.map((p) => (typeof p === 'string' ? p : p.arn));
+  }
+  if (params.policy != null) request.policy = params.policy;
+  if (params.providerId != null) request.providerId = params.providerId;
+  if (params.principalArn != null) request.principalArn = params.principalArn;
+  return request;
 }
 
 function buildTarget(record: DeniedRecordJson, message: ParsedErrorMessage): DenialEvent['target'] {
@@ -337,14 +354,21 @@ export function normalizeRecord(
     return skip(origin, `not denied by a policy (errorCode \`${errorCode}\`)`, eventId);
   }
 
-  const parsed = deniedRecordSchema.safeParse(record);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const detail =
-      issue === undefined
-        ? 'malformed record'
-        : `\`${zodIssuePath(origin.path, issue)}\`: ${describeZodIssue(issue, record)}`;
-    return skip(origin, `denied \`${eventName}\` cannot be read: ${detail}`, eventId);
+  // A well-formed record is read as it stands; zod words what is wrong with
+  // the others (and would read one the guard is too strict for).
+  let r: DeniedRecordJson;
+  if (isDeniedRecord(record)) r = record;
+  else {
+    const parsed = deniedRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const detail =
+        issue === undefined
+          ? 'malformed record'
+          : `\`${zodIssuePath(origin.path, issue)}\`: ${describeZodIssue(issue, record)}`;
+      return skip(origin, `denied \`${eventName}\` cannot be read: ${detail}`, eventId);
+    }
+    r = parsed.data;
   }
   if (eventId === undefined) {
     return skip(
@@ -352,17 +376,11 @@ export function normalizeRecord(
       `denied \`${eventName}\` cannot be read: \`${joinPath(origin.path, 'eventID')}\`: missing required key`,
     );
   }
-  const r = parsed.data;
   const errorMessage = parseErrorMessage(str(r.errorMessage));
-  const event: DenialEvent = defined<DenialEvent>({
+  const event: Draft<DenialEvent> = {
     eventId,
     eventName,
     eventTime: r.eventTime,
-    awsRegion: str(r.awsRegion),
-    recordedInAccount: str(r.recipientAccountId),
-    sourceIp: str(r.sourceIPAddress),
-    userAgent: str(r.userAgent),
-    vpcEndpointId: str(r.vpcEndpointId),
     errorCode,
     errorMessage,
     caller: fillCallerFromMessage(
@@ -371,7 +389,13 @@ export function normalizeRecord(
     ),
     target: buildTarget(r, errorMessage),
     request: buildRequest(r.requestParameters),
-    origin: defined({ file: origin.file, path: origin.path }),
-  });
+    origin:
+      origin.file === undefined ? { path: origin.path } : { file: origin.file, path: origin.path },
+  };
+  if (r.awsRegion != null) event.awsRegion = r.awsRegion;
+  if (r.recipientAccountId != null) event.recordedInAccount = r.recipientAccountId;
+  if (r.sourceIPAddress != null) event.sourceIp = r.sourceIPAddress;
+  if (r.userAgent != null) event.userAgent = r.userAgent;
+  if (r.vpcEndpointId != null) event.vpcEndpointId = r.vpcEndpointId;
   return { ok: true, event };
 }

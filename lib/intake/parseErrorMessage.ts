@@ -1,4 +1,5 @@
 import type { ParsedErrorMessage, PolicyTypeInMessage } from './DenialEvent.js';
+import type { Draft } from './Draft.js';
 
 /**
  * CloudTrail cuts `errorMessage` at 1 KB. A message this long may have lost
@@ -27,9 +28,9 @@ const POLICY_TYPE_PHRASES: readonly {
   { phrase: 'vpc endpoint policy', type: 'vpce' },
 ];
 
+/** `User: <principal> is not authorized to perform: <action>[ on resource: <resource>]<rest>`. */
 const NOT_AUTHORIZED =
-  /^User: (?<principal>\S+) is not authorized to perform: (?<action>\S+)(?<rest>[\s\S]*)$/;
-const ON_RESOURCE = /^ on resource: (?<resource>\S+)(?<rest>[\s\S]*)$/;
+  /^User: (\S+) is not authorized to perform: (\S+)(?: on resource: (\S+))?([\s\S]*)$/;
 const MFA_FAILED = /^MultiFactorAuthentication failed/i;
 const WEB_IDENTITY = /^Not authorized to perform:? sts:AssumeRoleWithWebIdentity\b/i;
 const SAML = /^Not authorized to perform:? sts:AssumeRoleWithSAML\b/i;
@@ -105,10 +106,15 @@ function mfaFailure(msg: string): NonNullable<ParsedErrorMessage['mfaFailure']> 
  * dropped).
  */
 export function parseErrorMessage(msg: string | undefined): ParsedErrorMessage {
-  if (msg === undefined || msg.trim() === '') return { raw: msg ?? '', kind: 'none' };
+  const text = msg?.trim();
+  if (msg === undefined || text === undefined || text === '')
+    return { raw: msg ?? '', kind: 'none' };
   const raw = msg;
-  const text = msg.trim();
   const truncated = raw.length >= ERROR_MESSAGE_TRUNCATION_LENGTH;
+
+  // The common message first: its `User: ` start excludes every other kind.
+  const na = NOT_AUTHORIZED.exec(text);
+  if (na !== null) return notAuthorized(raw, na, truncated);
 
   if (MFA_FAILED.test(text)) return { raw, kind: 'mfa-failed', mfaFailure: mfaFailure(text) };
   if (OIDC_PROVIDER_MISSING.test(text)) return { raw, kind: 'oidc-provider-missing' };
@@ -118,37 +124,30 @@ export function parseErrorMessage(msg: string | undefined): ParsedErrorMessage {
   }
   if (SAML.test(text))
     return { raw, kind: 'saml-not-authorized', action: 'sts:AssumeRoleWithSAML' };
-
-  const na = NOT_AUTHORIZED.exec(text);
-  if (na?.groups === undefined) {
-    // Cut before the action was complete: keep the principal when it is whole.
-    const cut = /^User: (\S+) is not authorized/.exec(text);
-    if (truncated && cut?.[1] !== undefined) {
-      return { raw, kind: 'not-authorized', principalArn: cut[1] };
-    }
-    return { raw, kind: 'unrecognized' };
+  // Cut before the action was complete: keep the principal when it is whole.
+  const cut = /^User: (\S+) is not authorized/.exec(text);
+  if (truncated && cut?.[1] !== undefined) {
+    return { raw, kind: 'not-authorized', principalArn: cut[1] };
   }
-  const principalArn = na.groups.principal;
-  const action = na.groups.action;
-  let rest = na.groups.rest ?? '';
-  if (truncated && rest === '') {
+  return { raw, kind: 'unrecognized' };
+}
+
+/** A `User: … is not authorized to perform: …` message, taken apart (`na`: `NOT_AUTHORIZED`'s match). */
+function notAuthorized(raw: string, na: RegExpExecArray, truncated: boolean): ParsedErrorMessage {
+  // Indexed, not destructured: array destructuring runs the iterator protocol in the interpreter.
+  const principalArn = na[1];
+  const action = na[2];
+  const resource = na[3];
+  const rest = na[4] ?? '';
+  if (truncated && resource === undefined && rest === '') {
     // The action was the last token: it may be cut.
     return { raw, kind: 'not-authorized', principalArn };
   }
-  let resourceArn: string | undefined;
-  const onResource = ON_RESOURCE.exec(rest);
-  if (onResource?.groups !== undefined) {
-    rest = onResource.groups.rest ?? '';
-    const lastToken = rest.trim() === '';
-    if (!(truncated && lastToken)) resourceArn = onResource.groups.resource;
-  }
-  const reason = rest.trim() === '' ? undefined : parseReason(rest, truncated);
-  return {
-    raw,
-    kind: 'not-authorized',
-    principalArn,
-    action,
-    ...(resourceArn === undefined ? {} : { resourceArn }),
-    ...(reason === undefined ? {} : { reason }),
-  };
+  const parsed: Draft<ParsedErrorMessage> = { raw, kind: 'not-authorized', principalArn, action };
+  const lastToken = rest.trim() === '';
+  // The resource was the last token of a cut message: it may be cut.
+  if (resource !== undefined && !(truncated && lastToken)) parsed.resourceArn = resource;
+  const reason = lastToken ? undefined : parseReason(rest, truncated);
+  if (reason !== undefined) parsed.reason = reason;
+  return parsed;
 }
