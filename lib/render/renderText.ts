@@ -16,11 +16,13 @@ function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? `\u001B[${ANSI[style]}m${text}\u001B[0m` : text);
 }
 
+/** A line break followed by a non-empty line. */
+const BREAK_BEFORE_TEXT = /\n(?=[^\n])/g;
+
+/** Prefixes every non-empty line of `text` with `pad` (one native pass, no array of lines). */
 function indent(text: string, pad: string): string {
-  return text
-    .split('\n')
-    .map((l) => (l === '' ? l : `${pad}${l}`))
-    .join('\n');
+  const tail = text.replace(BREAK_BEFORE_TEXT, () => `\n${pad}`);
+  return text === '' || text.startsWith('\n') ? tail : `${pad}${tail}`;
 }
 
 function evidenceText(c: Cause): string {
@@ -137,7 +139,11 @@ function sanitize<T>(value: T, key = ''): T {
   }
   if (Array.isArray(value)) return value.map((v) => sanitize(v, key)) as T;
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v, k)])) as T;
+    // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
+    const copy: Record<string, unknown> = Object.create(null);
+    for (const k of Object.keys(value))
+      copy[k] = sanitize((value as Record<string, unknown>)[k], k);
+    return copy as T;
   }
   return value;
 }
