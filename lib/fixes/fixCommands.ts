@@ -89,11 +89,11 @@ function alignedAttrs(
 
 /** Indents every line but the first of a multi-line value by `indent`. */
 function indentTail(value: string, indent: string): string {
-  return value
-    .split('\n')
-    .map((l, i) => (i === 0 || l === '' ? l : `${indent}${l}`))
-    .join('\n');
+  return indent === '' ? value : value.replace(BREAK_BEFORE_TEXT, `\n${indent}`);
 }
+
+/** A line break followed by a non-empty line (`indent` is spaces: no `$` pattern in it). */
+const BREAK_BEFORE_TEXT = /\n(?=[^\n])/g;
 
 /** Top-level HCL: blocks and comments, one blank line between blocks. */
 function hclFile(items: readonly HclItem[]): string {
