@@ -42,8 +42,9 @@ export function tfLabel(name: string): string {
  * One item of an HCL body: an attribute (`name = value`, the value on one
  * line or spanning several), a nested block, a comment line or a blank line.
  */
+type HclAttr = { readonly attr: string; readonly value: string };
 type HclItem =
-  | { readonly attr: string; readonly value: string }
+  | HclAttr
   | { readonly block: string; readonly body: readonly HclItem[] }
   | { readonly comment: string }
   | { readonly blank: true };
@@ -57,14 +58,12 @@ type HclItem =
  * or twice per fix, so it stays small and allocation-light).
  */
 function hclLines(items: readonly HclItem[], indent: string, out: string[]): void {
-  let run: { attr: string; value: string }[] = [];
-  for (const item of items) {
-    if ('attr' in item && !item.value.includes('\n')) {
-      run.push(item);
-      continue;
-    }
-    alignedAttrs(run, indent, out);
-    run = [];
+  let run = 0; // where the current run of one-line attributes starts
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as HclItem;
+    if ('attr' in item && !item.value.includes('\n')) continue;
+    alignedAttrs(items, run, i, indent, out);
+    run = i + 1;
     if ('attr' in item) out.push(`${indent}${item.attr} = ${indentTail(item.value, indent)}`);
     else if ('block' in item) {
       out.push(`${indent}${item.block} {`);
@@ -73,18 +72,23 @@ function hclLines(items: readonly HclItem[], indent: string, out: string[]): voi
     } else if ('comment' in item) out.push(`${indent}# ${item.comment}`.trimEnd());
     else out.push('');
   }
-  alignedAttrs(run, indent, out);
+  alignedAttrs(items, run, items.length, indent, out);
 }
 
-/** One-line attributes with their `=` aligned. */
+/** The one-line attributes `items[from..to)`, their `=` aligned. */
 function alignedAttrs(
-  run: readonly { attr: string; value: string }[],
+  items: readonly HclItem[],
+  from: number,
+  to: number,
   indent: string,
   out: string[],
 ): void {
   let width = 0;
-  for (const a of run) width = Math.max(width, a.attr.length);
-  for (const a of run) out.push(`${indent}${a.attr.padEnd(width)} = ${a.value}`);
+  for (let i = from; i < to; i++) width = Math.max(width, (items[i] as HclAttr).attr.length);
+  for (let i = from; i < to; i++) {
+    const a = items[i] as HclAttr;
+    out.push(`${indent}${a.attr.padEnd(width)} = ${a.value}`);
+  }
 }
 
 /** Indents every line but the first of a multi-line value by `indent`. */
