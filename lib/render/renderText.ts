@@ -132,18 +132,31 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
 /** Fields whose line breaks are trustwatch's own (multi-line commands and Terraform). */
 const MULTILINE = new Set(['awsCli', 'terraform']);
 
-/** Deep copy of a diagnosis with every string made terminal-safe (and one line, outside code). */
+/**
+ * A diagnosis with every string made terminal-safe (and one line, outside
+ * code). Copy on write: only the objects and arrays on the way to a string
+ * that changes are copied, so a diagnosis without such a string (nearly all)
+ * comes back as itself.
+ */
 function sanitize<T>(value: T, key = ''): T {
   if (typeof value === 'string') {
     return (MULTILINE.has(key) ? terminalBlock(value) : terminalLine(value)) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => sanitize(v, key)) as T;
-  if (typeof value === 'object' && value !== null) {
-    // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
-    const copy: Record<string, unknown> = Object.create(null);
-    for (const k of Object.keys(value))
-      copy[k] = sanitize((value as Record<string, unknown>)[k], k);
-    return copy as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const safe = sanitize(value[i], key);
+      if (safe !== value[i]) (copy ??= [...value])[i] = safe;
+    }
+    return (copy ?? value) as T;
   }
-  return value;
+  const fields = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const k of Object.keys(fields)) {
+    const safe = sanitize(fields[k], k);
+    // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
+    if (safe !== fields[k]) (copy ??= Object.assign(Object.create(null), fields))[k] = safe;
+  }
+  return (copy ?? value) as T;
 }
