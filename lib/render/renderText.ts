@@ -113,7 +113,8 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
       : `${paint('dim', `explained against ${terminalLine(describeState(out.state))}`)}\n\n`;
   const parts = out.diagnoses.map((d) =>
     // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
-    diagnosisText(sanitize(d), paint, untrustedValues(d).map(terminalBlock)),
+    // Only values holding a line break can make a paste block unsafe (quotesLineBreak).
+    diagnosisText(sanitize(d), paint, untrustedValues(d).filter(hasLineFeed).map(terminalBlock)),
   );
   if (out.skipped.length > 0) {
     parts.push(
@@ -128,6 +129,9 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   if (parts.length === 0) return `${header}no denied role assumption found\n`;
   return `${header}${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
 }
+
+/** After terminalBlock a value holds a line break exactly when it held a `\n` (alone or in CR LF). */
+const hasLineFeed = (v: string): boolean => v.includes('\n');
 
 /** Fields whose line breaks are trustwatch's own (multi-line commands and Terraform). */
 const MULTILINE = new Set(['awsCli', 'terraform']);
