@@ -2,9 +2,10 @@ import {
   type CodePointMapper,
   ELLIPSIS,
   escapeClipped,
-  INVISIBLE,
   isInvisible,
   isLineBreak,
+  isPlainBlock,
+  isPlainLine,
   LINE_MARK,
   quotesLineBreak,
   visibleEscape,
@@ -47,6 +48,9 @@ const PROSE_LOOKALIKES: Readonly<Record<string, string>> = {
 
 const isWordChar = (cp: string | undefined): boolean =>
   cp !== undefined && /^[\p{L}\p{N}]$/u.test(cp);
+
+/** What {@link codeMap} changes besides tabs, line breaks and invisibles. */
+const CODE_ESCAPED = /[`&<>]/;
 
 const codeMap: CodePointMapper = (cps, i) => {
   const cp = cps[i] as string;
@@ -96,7 +100,11 @@ const plainMap: CodePointMapper = (cps, i) => {
  * long including the two backticks. Empty text is a one-space span.
  */
 export function slackCode(text: string, max = VALUE_LIMIT): string {
-  const inner = escapeClipped(text, codeMap, Math.max(1, max - 2));
+  const limit = Math.max(1, max - 2);
+  const inner =
+    text.length <= limit && isPlainLine(text) && !CODE_ESCAPED.test(text)
+      ? text
+      : escapeClipped(text, codeMap, limit);
   return `\`${inner === '' ? ' ' : inner}\``;
 }
 
@@ -110,6 +118,7 @@ export const escapeSlack = slackProse;
 
 /** Text for a `plain_text` object (a header): one line, nothing invisible, clipped. */
 export function slackPlain(text: string, max: number): string {
+  if (text.length <= max && isPlainLine(text)) return text;
   return escapeClipped(text, plainMap, max);
 }
 
@@ -142,11 +151,7 @@ export function slackCodeBlock(
   if (quotesLineBreak(normalized, untrusted))
     return { kind: 'omitted', reason: 'quoted-line-break' };
   if (normalized.includes('`')) return { kind: 'omitted', reason: 'backtick' };
-  for (const cp of normalized) {
-    if ((isLineBreak(cp) && cp !== '\n') || INVISIBLE.test(cp)) {
-      return { kind: 'omitted', reason: 'invisible' };
-    }
-  }
+  if (!isPlainBlock(normalized)) return { kind: 'omitted', reason: 'invisible' };
   const mrkdwn = `\`\`\`${normalized.replace(/[&<>]/g, (c) => ENTITIES[c] as string)}\`\`\``;
   return mrkdwn.length <= max ? { kind: 'block', mrkdwn } : { kind: 'omitted', reason: 'too-long' };
 }

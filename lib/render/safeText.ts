@@ -50,6 +50,16 @@ const BLOCK_ESCAPED = new RegExp(
   'u',
 );
 
+/** True when `raw` holds no tab, line break or invisible code point: one-line escapers keep it as it is. */
+export function isPlainLine(raw: string): boolean {
+  return !LINE_ESCAPED.test(raw);
+}
+
+/** True when `raw` holds no line break but `\n` and no invisible code point: block escapers keep it as it is. */
+export function isPlainBlock(raw: string): boolean {
+  return !BLOCK_ESCAPED.test(raw);
+}
+
 /** True for one code point that is a line break (see {@link LINE_BREAK}). */
 export function isLineBreak(cp: string): boolean {
   return SINGLE_BREAK.test(cp);
@@ -129,7 +139,7 @@ const terminalBlockMap: CodePointMapper = (cps, i) => {
  * an output line.
  */
 export function terminalLine(raw: string, max = Infinity): string {
-  if (raw.length <= max && !LINE_ESCAPED.test(raw)) return raw;
+  if (raw.length <= max && isPlainLine(raw)) return raw;
   return escapeClipped(raw, terminalLineMap, max);
 }
 
@@ -139,7 +149,7 @@ export function terminalLine(raw: string, max = Infinity): string {
  * is shown as `\u{…}`.
  */
 export function terminalBlock(raw: string): string {
-  if (!BLOCK_ESCAPED.test(raw)) return raw;
+  if (isPlainBlock(raw)) return raw;
   return escapeClipped(raw, terminalBlockMap);
 }
 
