@@ -61,6 +61,12 @@ const codeMap: CodePointMapper = (cps, i) => {
   return ENTITIES[cp] ?? cp;
 };
 
+/**
+ * What {@link proseMap} may change besides tabs, line breaks and invisibles
+ * (a superset: an underscore inside a word is kept, but tested for).
+ */
+const PROSE_ESCAPED = /[&<>*~`_@]|:\/\/|www\./i;
+
 const proseMap: CodePointMapper = (cps, i) => {
   const cp = cps[i] as string;
   if (cp === '\t') return ' ';
@@ -110,6 +116,7 @@ export function slackCode(text: string, max = VALUE_LIMIT): string {
 
 /** Untrusted (or trusted) text as mrkdwn prose that can format, link or mention nothing. */
 export function slackProse(text: string, max = Infinity): string {
+  if (text.length <= max && isPlainLine(text) && !PROSE_ESCAPED.test(text)) return text;
   return escapeClipped(text, proseMap, max);
 }
 
@@ -172,6 +179,13 @@ function segments(text: string, untrusted: readonly string[]): Segment[] {
   const risky = [...new Set(untrusted.filter((v) => v.includes('`')))].sort(
     (a, b) => b.length - a.length,
   );
+  if (risky.length === 0) {
+    // Only the template's own backticks: they alternate prose and code.
+    return text
+      .split('`')
+      .map((part, n) => ({ code: n % 2 === 1, text: part }))
+      .filter((seg) => seg.code || seg.text !== '');
+  }
   const out: Segment[] = [{ code: false, text: '' }];
   let i = 0;
   while (i < text.length) {
