@@ -19,9 +19,12 @@ function painter(color: boolean): (style: Style, text: string) => string {
 /** A line break followed by a non-empty line. */
 const BREAK_BEFORE_TEXT = /\n(?=[^\n])/g;
 
-/** Prefixes every non-empty line of `text` with `pad` (one native pass, no array of lines). */
+/**
+ * Prefixes every non-empty line of `text` with `pad` (one native pass, no
+ * array of lines). `pad` is spaces and `|`: no `$` replacement pattern in it.
+ */
 function indent(text: string, pad: string): string {
-  const tail = text.replace(BREAK_BEFORE_TEXT, () => `\n${pad}`);
+  const tail = text.replace(BREAK_BEFORE_TEXT, `\n${pad}`);
   return text === '' || text.startsWith('\n') ? tail : `${pad}${tail}`;
 }
 
@@ -151,7 +154,9 @@ function sanitize<T>(value: T, key = ''): T {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const safe = sanitize(value[i], key);
-      if (safe !== value[i]) (copy ??= [...value])[i] = safe;
+      if (safe === value[i]) continue;
+      copy ??= [...value];
+      copy[i] = safe;
     }
     return (copy ?? value) as T;
   }
@@ -159,8 +164,10 @@ function sanitize<T>(value: T, key = ''): T {
   let copy: Record<string, unknown> | undefined;
   for (const k of Object.keys(fields)) {
     const safe = sanitize(fields[k], k);
+    if (safe === fields[k]) continue;
     // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
-    if (safe !== fields[k]) (copy ??= Object.assign(Object.create(null), fields))[k] = safe;
+    copy ??= Object.assign(Object.create(null), fields) as Record<string, unknown>;
+    copy[k] = safe;
   }
   return (copy ?? value) as T;
 }
