@@ -62,10 +62,11 @@ const codeMap: CodePointMapper = (cps, i) => {
 };
 
 /**
- * What {@link proseMap} may change besides tabs, line breaks and invisibles
- * (a superset: an underscore inside a word is kept, but tested for).
+ * What {@link proseMap} may change besides tabs, line breaks and invisibles:
+ * an underscore at a word's edge (one inside a word, as in a cause code, is
+ * kept), and a superset of the rest (any `://` and `www.`).
  */
-const PROSE_ESCAPED = /[&<>*~`_@]|:\/\/|www\./i;
+const PROSE_ESCAPED = /[&<>*~`@]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|:\/\/|www\./iu;
 
 const proseMap: CodePointMapper = (cps, i) => {
   const cp = cps[i] as string;
