@@ -8,8 +8,12 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** What {@link hclString} escapes: most strings (ARNs, names) hold none of it. */
+const HCL_ESCAPED = /[\\"\n]|[$%]\{/;
+
 /** An HCL string literal (escapes `"`, `\`, `${` and `%{`). */
 export function hclString(text: string): string {
+  if (!HCL_ESCAPED.test(text)) return `"${text}"`;
   return `"${text
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
@@ -38,53 +42,68 @@ export function tfLabel(name: string): string {
  * One item of an HCL body: an attribute (`name = value`, the value on one
  * line or spanning several), a nested block, a comment line or a blank line.
  */
+type HclAttr = { readonly attr: string; readonly value: string };
 type HclItem =
-  | { readonly attr: string; readonly value: string }
+  | HclAttr
   | { readonly block: string; readonly body: readonly HclItem[] }
   | { readonly comment: string }
   | { readonly blank: true };
 
 /**
- * Writes HCL as `terraform fmt` does: two-space indentation, and the `=` of
- * consecutive one-line attributes aligned; an attribute whose value spans
- * lines (or a block, comment or blank line) ends the aligned run and keeps a
- * single space before its `=`.
+ * Writes HCL as `terraform fmt` does, appending to `out`: two-space
+ * indentation, and the `=` of consecutive one-line attributes aligned; an
+ * attribute whose value spans lines (or a block, comment or blank line) ends
+ * the aligned run and keeps a single space before its `=`. Nested blocks
+ * append to the same `out` (no array per level: a cold process runs this once
+ * or twice per fix, so it stays small and allocation-light).
  */
-function hclBody(items: readonly HclItem[], indent: string): string[] {
-  const lines: string[] = [];
-  let run: { attr: string; value: string }[] = [];
-  const flush = () => {
-    const width = Math.max(0, ...run.map((a) => a.attr.length));
-    for (const a of run) lines.push(`${indent}${a.attr.padEnd(width)} = ${a.value}`);
-    run = [];
-  };
-  for (const item of items) {
-    if ('attr' in item && !item.value.includes('\n')) {
-      run.push(item);
-      continue;
-    }
-    flush();
-    if ('attr' in item) lines.push(`${indent}${item.attr} = ${indentTail(item.value, indent)}`);
+function hclLines(items: readonly HclItem[], indent: string, out: string[]): void {
+  let run = 0; // where the current run of one-line attributes starts
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as HclItem;
+    if ('attr' in item && !item.value.includes('\n')) continue;
+    alignedAttrs(items, run, i, indent, out);
+    run = i + 1;
+    if ('attr' in item) out.push(`${indent}${item.attr} = ${indentTail(item.value, indent)}`);
     else if ('block' in item) {
-      lines.push(`${indent}${item.block} {`, ...hclBody(item.body, `${indent}  `), `${indent}}`);
-    } else if ('comment' in item) lines.push(`${indent}# ${item.comment}`.trimEnd());
-    else lines.push('');
+      out.push(`${indent}${item.block} {`);
+      hclLines(item.body, `${indent}  `, out);
+      out.push(`${indent}}`);
+    } else if ('comment' in item) out.push(`${indent}# ${item.comment}`.trimEnd());
+    else out.push('');
   }
-  flush();
-  return lines;
+  alignedAttrs(items, run, items.length, indent, out);
+}
+
+/** The one-line attributes `items[from..to)`, their `=` aligned. */
+function alignedAttrs(
+  items: readonly HclItem[],
+  from: number,
+  to: number,
+  indent: string,
+  out: string[],
+): void {
+  let width = 0;
+  for (let i = from; i < to; i++) width = Math.max(width, (items[i] as HclAttr).attr.length);
+  for (let i = from; i < to; i++) {
+    const a = items[i] as HclAttr;
+    out.push(`${indent}${a.attr.padEnd(width)} = ${a.value}`);
+  }
 }
 
 /** Indents every line but the first of a multi-line value by `indent`. */
 function indentTail(value: string, indent: string): string {
-  return value
-    .split('\n')
-    .map((l, i) => (i === 0 || l === '' ? l : `${indent}${l}`))
-    .join('\n');
+  return indent === '' ? value : value.replace(BREAK_BEFORE_TEXT, `\n${indent}`);
 }
+
+/** A line break followed by a non-empty line (`indent` is spaces: no `$` pattern in it). */
+const BREAK_BEFORE_TEXT = /\n(?=[^\n])/g;
 
 /** Top-level HCL: blocks and comments, one blank line between blocks. */
 function hclFile(items: readonly HclItem[]): string {
-  return hclBody(items, '').join('\n');
+  const out: string[] = [];
+  hclLines(items, '', out);
+  return out.join('\n');
 }
 
 /** An HCL object key: a bare identifier when it is one (`Version`), quoted otherwise (`"sts:ExternalId"`). */
@@ -104,9 +123,11 @@ function hclValue(value: unknown): string {
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  const body = hclBody(
+  const body: string[] = [];
+  hclLines(
     entries.map(([k, v]) => ({ attr: hclKey(k), value: hclValue(v) })),
     '  ',
+    body,
   );
   return `{\n${body.join('\n')}\n}`;
 }
@@ -173,26 +194,28 @@ function variableFor(key: string, value: string, vars: Variables, seen: Map<stri
   return `var.${name}`;
 }
 
-function principalBlocks(kind: 'principals' | 'not_principals', p: unknown): HclItem[] {
-  if (p === undefined) return [];
+/** The `principals` (or `not_principals`) blocks of a Principal element, appended to `out`. */
+function principalBlocks(kind: 'principals' | 'not_principals', p: unknown, out: HclItem[]): void {
+  if (p === undefined) return;
   if (p === '*') {
-    return [
-      {
-        block: kind,
-        body: [
-          { attr: 'type', value: hclString('*') },
-          { attr: 'identifiers', value: hclValue(['*']) },
-        ],
-      },
-    ];
+    out.push({
+      block: kind,
+      body: [
+        { attr: 'type', value: hclString('*') },
+        { attr: 'identifiers', value: hclValue(['*']) },
+      ],
+    });
+    return;
   }
-  return Object.entries(p as Record<string, unknown>).map(([type, ids]) => ({
-    block: kind,
-    body: [
-      { attr: 'type', value: hclString(type) },
-      { attr: 'identifiers', value: hclValue(stringList(ids)) },
-    ],
-  }));
+  for (const [type, ids] of Object.entries(p as Record<string, unknown>)) {
+    out.push({
+      block: kind,
+      body: [
+        { attr: 'type', value: hclString(type) },
+        { attr: 'identifiers', value: hclValue(stringList(ids)) },
+      ],
+    });
+  }
 }
 
 /**
@@ -206,48 +229,46 @@ function policyDocumentData(label: string, doc: unknown, vars: Variables): HclIt
   const statements = (Array.isArray(d.Statement) ? d.Statement : [d.Statement]).filter(
     (st): st is Record<string, unknown> => typeof st === 'object' && st !== null,
   );
-  const list = (attr: string, v: unknown): HclItem[] =>
-    v === undefined ? [] : [{ attr, value: hclValue(stringList(v)) }];
-  const body: HclItem[] = [
-    ...(d.Version === undefined || d.Version === '2012-10-17'
-      ? []
-      : [{ attr: 'version', value: hclString(d.Version) }]),
-    ...(d.Id === undefined ? [] : [{ attr: 'policy_id', value: hclString(d.Id) }]),
-  ];
-  for (const st of statements) {
-    const conditions: HclItem[] = [];
-    for (const [test, byKey] of Object.entries((st.Condition ?? {}) as Record<string, unknown>)) {
-      for (const [variable, values] of Object.entries(byKey as Record<string, unknown>)) {
-        const rendered = stringList(values).map((v) => variableFor(variable, v, vars, seen));
-        conditions.push({
-          block: 'condition',
-          body: [
-            { attr: 'test', value: hclString(test) },
-            { attr: 'variable', value: hclString(variable) },
-            {
-              attr: 'values',
-              value: hclList(rendered),
-            },
-          ],
-        });
-      }
-    }
-    body.push({
-      block: 'statement',
-      body: [
-        ...(st.Sid === undefined ? [] : [{ attr: 'sid', value: hclString(String(st.Sid)) }]),
-        { attr: 'effect', value: hclString(String(st.Effect ?? 'Allow')) },
-        ...list('actions', st.Action),
-        ...list('not_actions', st.NotAction),
-        ...list('resources', st.Resource),
-        ...list('not_resources', st.NotResource),
-        ...principalBlocks('principals', st.Principal),
-        ...principalBlocks('not_principals', st.NotPrincipal),
-        ...conditions,
-      ],
-    });
-  }
+  const body: HclItem[] = [];
+  if (d.Version !== undefined && d.Version !== '2012-10-17')
+    body.push({ attr: 'version', value: hclString(d.Version) });
+  if (d.Id !== undefined) body.push({ attr: 'policy_id', value: hclString(d.Id) });
+  for (const st of statements) body.push(statementBlock(st, vars, seen));
   return { block: `data "aws_iam_policy_document" ${hclString(label)}`, body };
+}
+
+/** One policy statement as a `statement` block (elements pushed in order, no spread per element). */
+function statementBlock(
+  st: Record<string, unknown>,
+  vars: Variables,
+  seen: Map<string, string>,
+): HclItem {
+  const body: HclItem[] = [];
+  const list = (attr: string, v: unknown): void => {
+    if (v !== undefined) body.push({ attr, value: hclValue(stringList(v)) });
+  };
+  if (st.Sid !== undefined) body.push({ attr: 'sid', value: hclString(String(st.Sid)) });
+  body.push({ attr: 'effect', value: hclString(String(st.Effect ?? 'Allow')) });
+  list('actions', st.Action);
+  list('not_actions', st.NotAction);
+  list('resources', st.Resource);
+  list('not_resources', st.NotResource);
+  principalBlocks('principals', st.Principal, body);
+  principalBlocks('not_principals', st.NotPrincipal, body);
+  for (const [test, byKey] of Object.entries((st.Condition ?? {}) as Record<string, unknown>)) {
+    for (const [variable, values] of Object.entries(byKey as Record<string, unknown>)) {
+      const rendered = stringList(values).map((v) => variableFor(variable, v, vars, seen));
+      body.push({
+        block: 'condition',
+        body: [
+          { attr: 'test', value: hclString(test) },
+          { attr: 'variable', value: hclString(variable) },
+          { attr: 'values', value: hclList(rendered) },
+        ],
+      });
+    }
+  }
+  return { block: 'statement', body };
 }
 
 /** Escapes text for a POSIX extended regular expression inside single quotes. */
@@ -286,7 +307,9 @@ function documentFix(opts: {
   const items: HclItem[] = [
     { comment: `${opts.what}: find its resource address in your configuration's state with` },
     { comment: `  ${tfFindAddress(opts.type, opts.attribute, opts.value)}` },
-    ...(opts.via ?? []).map((comment) => ({ comment })),
+  ];
+  for (const comment of opts.via ?? []) items.push({ comment });
+  items.push(
     {
       comment: `then set its argument \`${opts.argument} = data.aws_iam_policy_document.${opts.label}.json\``,
     },
@@ -294,14 +317,13 @@ function documentFix(opts: {
       comment:
         'and add this data source beside it (not in your state: terraform import it first, or use the AWS CLI fix)',
     },
-    data,
-    ...variableBlocks(vars),
-  ];
+  );
   if (vars.size > 0) {
-    items.splice(items.indexOf(data), 0, {
+    items.push({
       comment: `set ${[...vars.keys()].map((v) => `var.${v}`).join(', ')} in terraform.tfvars or TF_VAR_*; the value is in this fix's IAM JSON`,
     });
   }
+  items.push(data, ...variableBlocks(vars));
   return hclFile(items);
 }
 

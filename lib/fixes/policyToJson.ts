@@ -11,11 +11,10 @@ import type {
  * element order. The result is a valid policy document for IAM.
  */
 export function policyToJson(doc: PolicyDocument): Record<string, unknown> {
-  return {
-    Version: doc.version ?? '2012-10-17',
-    ...(doc.id === undefined ? {} : { Id: doc.id }),
-    Statement: doc.statements.map(statementToJson),
-  };
+  const out: Record<string, unknown> = { Version: doc.version ?? '2012-10-17' };
+  if (doc.id !== undefined) out.Id = doc.id;
+  out.Statement = doc.statements.map(statementToJson);
+  return out;
 }
 
 function one(values: readonly string[]): string | string[] {
@@ -47,16 +46,17 @@ function conditionsToJson(
   return out;
 }
 
+/** Elements in AWS's order, each only when present (assigned one by one: no spread per element). */
 function statementToJson(s: PolicyStatement): Record<string, unknown> {
-  return {
-    ...(s.sid === undefined ? {} : { Sid: s.sid }),
-    Effect: s.effect,
-    ...(s.principal === undefined ? {} : { Principal: principalToJson(s.principal) }),
-    ...(s.notPrincipal === undefined ? {} : { NotPrincipal: principalToJson(s.notPrincipal) }),
-    ...(s.action === undefined ? {} : { Action: one(s.action) }),
-    ...(s.notAction === undefined ? {} : { NotAction: one(s.notAction) }),
-    ...(s.resource === undefined ? {} : { Resource: one(s.resource) }),
-    ...(s.notResource === undefined ? {} : { NotResource: one(s.notResource) }),
-    ...(s.conditions.length === 0 ? {} : { Condition: conditionsToJson(s.conditions) }),
-  };
+  const out: Record<string, unknown> = {};
+  if (s.sid !== undefined) out.Sid = s.sid;
+  out.Effect = s.effect;
+  if (s.principal !== undefined) out.Principal = principalToJson(s.principal);
+  if (s.notPrincipal !== undefined) out.NotPrincipal = principalToJson(s.notPrincipal);
+  if (s.action !== undefined) out.Action = one(s.action);
+  if (s.notAction !== undefined) out.NotAction = one(s.notAction);
+  if (s.resource !== undefined) out.Resource = one(s.resource);
+  if (s.notResource !== undefined) out.NotResource = one(s.notResource);
+  if (s.conditions.length > 0) out.Condition = conditionsToJson(s.conditions);
+  return out;
 }

@@ -2,9 +2,10 @@ import {
   type CodePointMapper,
   ELLIPSIS,
   escapeClipped,
-  INVISIBLE,
   isInvisible,
   isLineBreak,
+  isPlainBlock,
+  isPlainLine,
   LINE_MARK,
   quotesLineBreak,
   visibleEscape,
@@ -48,6 +49,9 @@ const PROSE_LOOKALIKES: Readonly<Record<string, string>> = {
 const isWordChar = (cp: string | undefined): boolean =>
   cp !== undefined && /^[\p{L}\p{N}]$/u.test(cp);
 
+/** What {@link codeMap} changes besides tabs, line breaks and invisibles. */
+const CODE_ESCAPED = /[`&<>]/;
+
 const codeMap: CodePointMapper = (cps, i) => {
   const cp = cps[i] as string;
   if (cp === '`') return BACKTICK_LOOKALIKE;
@@ -56,6 +60,13 @@ const codeMap: CodePointMapper = (cps, i) => {
   if (isInvisible(cp)) return visibleEscape(cp);
   return ENTITIES[cp] ?? cp;
 };
+
+/**
+ * What {@link proseMap} may change besides tabs, line breaks and invisibles:
+ * an underscore at a word's edge (one inside a word, as in a cause code, is
+ * kept), and a superset of the rest (any `://` and `www.`).
+ */
+const PROSE_ESCAPED = /[&<>*~`@]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|:\/\/|www\./iu;
 
 const proseMap: CodePointMapper = (cps, i) => {
   const cp = cps[i] as string;
@@ -96,12 +107,17 @@ const plainMap: CodePointMapper = (cps, i) => {
  * long including the two backticks. Empty text is a one-space span.
  */
 export function slackCode(text: string, max = VALUE_LIMIT): string {
-  const inner = escapeClipped(text, codeMap, Math.max(1, max - 2));
+  const limit = Math.max(1, max - 2);
+  const inner =
+    text.length <= limit && isPlainLine(text) && !CODE_ESCAPED.test(text)
+      ? text
+      : escapeClipped(text, codeMap, limit);
   return `\`${inner === '' ? ' ' : inner}\``;
 }
 
 /** Untrusted (or trusted) text as mrkdwn prose that can format, link or mention nothing. */
 export function slackProse(text: string, max = Infinity): string {
+  if (text.length <= max && isPlainLine(text) && !PROSE_ESCAPED.test(text)) return text;
   return escapeClipped(text, proseMap, max);
 }
 
@@ -110,6 +126,7 @@ export const escapeSlack = slackProse;
 
 /** Text for a `plain_text` object (a header): one line, nothing invisible, clipped. */
 export function slackPlain(text: string, max: number): string {
+  if (text.length <= max && isPlainLine(text)) return text;
   return escapeClipped(text, plainMap, max);
 }
 
@@ -142,11 +159,7 @@ export function slackCodeBlock(
   if (quotesLineBreak(normalized, untrusted))
     return { kind: 'omitted', reason: 'quoted-line-break' };
   if (normalized.includes('`')) return { kind: 'omitted', reason: 'backtick' };
-  for (const cp of normalized) {
-    if ((isLineBreak(cp) && cp !== '\n') || INVISIBLE.test(cp)) {
-      return { kind: 'omitted', reason: 'invisible' };
-    }
-  }
+  if (!isPlainBlock(normalized)) return { kind: 'omitted', reason: 'invisible' };
   const mrkdwn = `\`\`\`${normalized.replace(/[&<>]/g, (c) => ENTITIES[c] as string)}\`\`\``;
   return mrkdwn.length <= max ? { kind: 'block', mrkdwn } : { kind: 'omitted', reason: 'too-long' };
 }
@@ -167,6 +180,13 @@ function segments(text: string, untrusted: readonly string[]): Segment[] {
   const risky = [...new Set(untrusted.filter((v) => v.includes('`')))].sort(
     (a, b) => b.length - a.length,
   );
+  if (risky.length === 0) {
+    // Only the template's own backticks: they alternate prose and code.
+    return text
+      .split('`')
+      .map((part, n) => ({ code: n % 2 === 1, text: part }))
+      .filter((seg) => seg.code || seg.text !== '');
+  }
   const out: Segment[] = [{ code: false, text: '' }];
   let i = 0;
   while (i < text.length) {

@@ -16,11 +16,16 @@ function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? `\u001B[${ANSI[style]}m${text}\u001B[0m` : text);
 }
 
+/** A line break followed by a non-empty line. */
+const BREAK_BEFORE_TEXT = /\n(?=[^\n])/g;
+
+/**
+ * Prefixes every non-empty line of `text` with `pad` (one native pass, no
+ * array of lines). `pad` is spaces and `|`: no `$` replacement pattern in it.
+ */
 function indent(text: string, pad: string): string {
-  return text
-    .split('\n')
-    .map((l) => (l === '' ? l : `${pad}${l}`))
-    .join('\n');
+  const tail = text.replace(BREAK_BEFORE_TEXT, `\n${pad}`);
+  return text === '' || text.startsWith('\n') ? tail : `${pad}${tail}`;
 }
 
 function evidenceText(c: Cause): string {
@@ -111,7 +116,8 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
       : `${paint('dim', `explained against ${terminalLine(describeState(out.state))}`)}\n\n`;
   const parts = out.diagnoses.map((d) =>
     // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
-    diagnosisText(sanitize(d), paint, untrustedValues(d).map(terminalBlock)),
+    // Only values holding a line break can make a paste block unsafe (quotesLineBreak).
+    diagnosisText(sanitize(d), paint, untrustedValues(d).filter(hasLineFeed).map(terminalBlock)),
   );
   if (out.skipped.length > 0) {
     parts.push(
@@ -127,17 +133,41 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   return `${header}${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
 }
 
+/** After terminalBlock a value holds a line break exactly when it held a `\n` (alone or in CR LF). */
+const hasLineFeed = (v: string): boolean => v.includes('\n');
+
 /** Fields whose line breaks are trustwatch's own (multi-line commands and Terraform). */
 const MULTILINE = new Set(['awsCli', 'terraform']);
 
-/** Deep copy of a diagnosis with every string made terminal-safe (and one line, outside code). */
+/**
+ * A diagnosis with every string made terminal-safe (and one line, outside
+ * code). Copy on write: only the objects and arrays on the way to a string
+ * that changes are copied, so a diagnosis without such a string (nearly all)
+ * comes back as itself.
+ */
 function sanitize<T>(value: T, key = ''): T {
   if (typeof value === 'string') {
     return (MULTILINE.has(key) ? terminalBlock(value) : terminalLine(value)) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => sanitize(v, key)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v, k)])) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const safe = sanitize(value[i], key);
+      if (safe === value[i]) continue;
+      copy ??= [...value];
+      copy[i] = safe;
+    }
+    return (copy ?? value) as T;
   }
-  return value;
+  const fields = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const k of Object.keys(fields)) {
+    const safe = sanitize(fields[k], k);
+    if (safe === fields[k]) continue;
+    // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
+    copy ??= Object.assign(Object.create(null), fields) as Record<string, unknown>;
+    copy[k] = safe;
+  }
+  return (copy ?? value) as T;
 }

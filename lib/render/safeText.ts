@@ -28,12 +28,37 @@ export const LINE_BREAK = /\r\n|[\n\r\u000B\u000C\u0085\u2028\u2029]/g;
 const INVISIBLE_CLASS =
   '[\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF9-\\uFFFB\\u{E0000}-\\u{E007F}\\u{E0100}-\\u{E01EF}\\uD800-\\uDFFF]';
 
+/** Line breaks as a character class (CR LF is two of them, which is all a test needs). */
+const BREAK_CLASS = '\\n\\r\\u000B\\u000C\\u0085\\u2028\\u2029';
+
 /** Matches one invisible code point (see {@link INVISIBLE_CLASS}). */
 export const INVISIBLE = new RegExp(INVISIBLE_CLASS, 'u');
 /** Every invisible code point, for `replace`/`match`. */
 export const INVISIBLE_ALL = new RegExp(INVISIBLE_CLASS, 'gu');
 
-const SINGLE_BREAK = /^[\n\r\u000B\u000C\u0085\u2028\u2029]$/;
+const SINGLE_BREAK = new RegExp(`^[${BREAK_CLASS}]$`);
+const ANY_BREAK = new RegExp(`[${BREAK_CLASS}]`);
+
+/**
+ * A code point {@link terminalLine} changes (tab, line break, invisible), and
+ * one {@link terminalBlock} changes (the same but tab and `\n`): text without
+ * one is its own escape, which is what nearly every string is.
+ */
+const LINE_ESCAPED = new RegExp(`[\\t${BREAK_CLASS}]|${INVISIBLE_CLASS}`, 'u');
+const BLOCK_ESCAPED = new RegExp(
+  `[\\r\\u000B\\u000C\\u0085\\u2028\\u2029]|${INVISIBLE_CLASS}`,
+  'u',
+);
+
+/** True when `raw` holds no tab, line break or invisible code point: one-line escapers keep it as it is. */
+export function isPlainLine(raw: string): boolean {
+  return !LINE_ESCAPED.test(raw);
+}
+
+/** True when `raw` holds no line break but `\n` and no invisible code point: block escapers keep it as it is. */
+export function isPlainBlock(raw: string): boolean {
+  return !BLOCK_ESCAPED.test(raw);
+}
 
 /** True for one code point that is a line break (see {@link LINE_BREAK}). */
 export function isLineBreak(cp: string): boolean {
@@ -114,6 +139,7 @@ const terminalBlockMap: CodePointMapper = (cps, i) => {
  * an output line.
  */
 export function terminalLine(raw: string, max = Infinity): string {
+  if (raw.length <= max && isPlainLine(raw)) return raw;
   return escapeClipped(raw, terminalLineMap, max);
 }
 
@@ -123,6 +149,7 @@ export function terminalLine(raw: string, max = Infinity): string {
  * is shown as `\u{…}`.
  */
 export function terminalBlock(raw: string): string {
+  if (isPlainBlock(raw)) return raw;
   return escapeClipped(raw, terminalBlockMap);
 }
 
@@ -133,5 +160,5 @@ export function terminalBlock(raw: string): string {
  * paste.
  */
 export function quotesLineBreak(text: string, untrusted: readonly string[]): boolean {
-  return untrusted.some((v) => /[\n\r\u000B\u000C\u0085\u2028\u2029]/.test(v) && text.includes(v));
+  return untrusted.some((v) => ANY_BREAK.test(v) && text.includes(v));
 }

@@ -1,12 +1,22 @@
 import type { Diagnosis } from '../diagnosis/Diagnosis.js';
 
+/** What follows an ARN's fifth colon (its resource), or '' when it has fewer colons. */
+function arnResource(arn: string): string {
+  let colon = -1;
+  for (let i = 0; i < 5; i++) {
+    colon = arn.indexOf(':', colon + 1);
+    if (colon === -1) return '';
+  }
+  return arn.slice(colon + 1);
+}
+
 function collect(value: unknown, out: Set<string>): void {
   if (typeof value === 'string') {
     if (value === '') return;
     out.add(value);
     // Fixes quote the name part of an ARN (`role/<name>`, a session name): count it on its own.
     if (value.startsWith('arn:')) {
-      const resource = value.split(':').slice(5).join(':');
+      const resource = arnResource(value);
       for (const part of [
         resource.slice(resource.indexOf('/') + 1),
         resource.slice(resource.lastIndexOf('/') + 1),

@@ -129,16 +129,19 @@ export async function run(): Promise<void> {
   // Cold processes: the same requests, once each.
   const tw = Array.from({ length: COLD_RUNS }, () => child('trustwatch', dir));
   const twJson = Array.from({ length: COLD_RUNS }, () => child('trustwatch-json', dir));
+  const twText = Array.from({ length: COLD_RUNS }, () => child('trustwatch-text', dir));
   const sim = Array.from({ length: COLD_RUNS }, () => child('iam-simulate', dir));
   const perTw = median(tw.map((r) => r.cpuUs / r.n));
   const perTwJson = median(twJson.map((r) => r.cpuUs / r.n));
+  const perTwText = median(twText.map((r) => r.cpuUs / r.n));
   const perSim = median(sim.map((r) => r.cpuUs / r.n));
   lines.push(
     `cold process, ${COLD_EVENTS} distinct (caller, role) pairs, median of ${COLD_RUNS} runs, CPU after imports:`,
     `  trustwatch explain (intake, explainAll; fixes verified: ${tw[0]?.verified}/${tw[0]?.n}): ${fmt(perTw, 1)} µs/event`,
     `  trustwatch explain + JSON output (fix texts built): ${fmt(perTwJson, 1)} µs/event`,
+    `  trustwatch explain + text output (the default format; fix texts built): ${fmt(perTwText, 1)} µs/event`,
     `  iam-simulate runSimulation (${sim[0]?.errors ?? 0} errors): ${fmt(perSim, 1)} µs/request`,
-    `  ratio: ${fmt(perSim / perTw, 1)}x cheaper (with JSON output ${fmt(perSim / perTwJson, 1)}x) (target ≥ 5x)`,
+    `  ratio: ${fmt(perSim / perTw, 1)}x cheaper (with JSON output ${fmt(perSim / perTwJson, 1)}x, text output ${fmt(perSim / perTwText, 1)}x) (target ≥ 5x)`,
   );
 
   // Warm, in this process.

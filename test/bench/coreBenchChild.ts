@@ -3,7 +3,7 @@
  * its imports, explains the input file's records as `trustwatch explain`
  * does a batch (or simulates each same request with iam-simulate), and
  * prints the process's CPU time for that work in µs.
- * Usage: `tsx coreBenchChild.ts trustwatch|trustwatch-json|iam-simulate <dir>`.
+ * Usage: `tsx coreBenchChild.ts trustwatch|trustwatch-json|trustwatch-text|iam-simulate <dir>`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ if (mode === 'iam-simulate') {
   const start = process.cpuUsage();
   const out = await core.explainAll(core.readInput(records, 'events.json'), source);
   if (mode === 'trustwatch-json') core.renderJson(out);
+  if (mode === 'trustwatch-text') core.renderText(out, { color: false });
   const cpu = process.cpuUsage(start);
   let verified = 0;
   for (const d of out.diagnoses) verified += d.fixes.filter((f) => f.verified === true).length;

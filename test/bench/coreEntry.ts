@@ -9,5 +9,6 @@ export { explainAll, explainEvent } from '../../lib/explain/explainEvent.js';
 export { memoizeSource } from '../../lib/explain/memoizeSource.js';
 export { readInput } from '../../lib/intake/readInput.js';
 export { renderJson } from '../../lib/render/renderJson.js';
+export { renderText } from '../../lib/render/renderText.js';
 export { loadSnapshot } from '../../lib/snapshot/loadSnapshot.js';
 export { SnapshotStateSource } from '../../lib/state/SnapshotStateSource.js';

@@ -2,7 +2,7 @@ import type { AuditFinding } from '../../findings/AuditFinding.js';
 import { type AuditReport, countBySeverity } from '../../findings/AuditReport.js';
 import { SEVERITIES } from '../../findings/findingCodes.js';
 import { describeState } from '../../iam/StateLabel.js';
-import { isInvisible, isLineBreak, terminalLine } from '../safeText.js';
+import { isPlainBlock, terminalLine } from '../safeText.js';
 import { sortFindings } from './renderAuditText.js';
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
@@ -23,7 +23,7 @@ export function mdCell(text: string): string {
  * than the longest backtick run inside, so the text cannot close it (CommonMark).
  */
 function fenced(lang: string, text: string): string[] {
-  if ([...text].some((cp) => isInvisible(cp) || (isLineBreak(cp) && cp !== '\n'))) {
+  if (!isPlainBlock(text)) {
     // Not exact once copied (a zero-width or bidi character, a lone surrogate): not shown.
     return ['(not shown: it holds invisible characters; `--format json` has the exact text)'];
   }
