@@ -161,13 +161,20 @@ function sanitize<T>(value: T, key = ''): T {
     return (copy ?? value) as T;
   }
   const fields = value as Record<string, unknown>;
+  const keys = Object.keys(fields);
   let copy: Record<string, unknown> | undefined;
-  for (const k of Object.keys(fields)) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    // Keys are policy text too (a condition key, a tag key): escaped like values.
+    const safeKey = terminalLine(k);
     const safe = sanitize(fields[k], k);
-    if (safe === fields[k]) continue;
-    // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
-    copy ??= Object.assign(Object.create(null), fields) as Record<string, unknown>;
-    copy[k] = safe;
+    if (copy === undefined) {
+      if (safe === fields[k] && safeKey === k) continue;
+      // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
+      copy = Object.create(null) as Record<string, unknown>;
+      for (let j = 0; j < i; j++) copy[keys[j] as string] = fields[keys[j] as string];
+    }
+    copy[safeKey] = safe;
   }
   return (copy ?? value) as T;
 }

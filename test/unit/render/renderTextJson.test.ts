@@ -93,6 +93,33 @@ describe('renderText', () => {
     expect(text).toContain('      line one\n      line two');
   });
 
+  it('escapes invisible characters in object keys too: a condition key of a printed policy cannot reorder the terminal', () => {
+    const key = 'aws:PrincipalTag/team\u202Egnp.exe';
+    const withPolicy: ExplainOutput = {
+      diagnoses: [
+        {
+          ...(out.diagnoses[0] as ExplainOutput['diagnoses'][number]),
+          fixes: [
+            {
+              cause: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+              title: 'Add it',
+              iamPolicy: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Condition: { StringEquals: { [key]: 'x' } } }],
+              },
+              verified: true,
+            },
+          ],
+        },
+      ],
+      skipped: [],
+    };
+    const text = renderText(withPolicy, { color: false });
+    expect(text).not.toContain('\u202E');
+    expect(text).toContain('aws:PrincipalTag/team\\\\u{202e}gnp.exe');
+    expect(text).toContain('"StringEquals"');
+  });
+
   it('colours only when asked', () => {
     expect(renderText(out, { color: true })).toContain('\u001b[1m');
   });
