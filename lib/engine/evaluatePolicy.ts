@@ -45,17 +45,18 @@ export interface EvaluatePolicyOptions {
  * long-lived: their compiled form is kept (per document and per statement, in
  * `WeakMap`s). Any other document (a proposed fix built from a parsed one) is
  * compiled for the evaluation, reusing the compiled statements it shares with
- * a parsed document, and nothing of it is kept. The last evaluation of a
- * parsed document is kept too (see `lastEvaluations`): verifying a fix
- * re-evaluates the request with patched inputs that share every other policy
- * and the request itself.
+ * a parsed document, and nothing of it is kept. A kept document also keeps
+ * its last evaluation (see `CompiledPolicy`): verifying a fix re-evaluates the
+ * request with patched inputs that share every other policy and the request
+ * itself.
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
   ctx: RequestContext,
   opts: EvaluatePolicyOptions,
 ): PolicyEvaluation {
-  const last = lastEvaluations.get(doc);
+  const policy = compilePolicy(doc);
+  const last = policy.last;
   if (
     last !== undefined &&
     last.ctx === ctx &&
@@ -64,14 +65,9 @@ export function evaluatePolicy(
   ) {
     return last.evaluation;
   }
-  const evaluation = evaluateCompiled(compilePolicy(doc), ctx, opts);
-  if (isParsed(doc)) {
-    lastEvaluations.set(doc, {
-      ctx,
-      principal: opts.principal,
-      resource: opts.resource,
-      evaluation,
-    });
+  const evaluation = evaluateCompiled(policy.statements, ctx, opts);
+  if (policy.kept) {
+    policy.last = { ctx, principal: opts.principal, resource: opts.resource, evaluation };
   }
   return evaluation;
 }
@@ -85,13 +81,19 @@ interface LastEvaluation {
 }
 
 /**
- * The last evaluation of each parsed document (see `isParsed`). Documents,
- * requests and evaluations are immutable and `evaluatePolicy` is a pure
- * function of them, so answering the same document, request object and
- * options with the kept evaluation is referentially transparent. One entry
- * per document, which holds its last request alive until the next one.
+ * A document's compiled statements and, when it is kept (a parsed document),
+ * its last evaluation. Documents, requests and evaluations are immutable and
+ * `evaluatePolicy` is a pure function of them, so answering the same
+ * document, request object and options with the kept evaluation is
+ * referentially transparent. It holds that request alive until the next one.
  */
-const lastEvaluations = new WeakMap<PolicyDocument, LastEvaluation>();
+class CompiledPolicy {
+  last: LastEvaluation | undefined = undefined;
+  constructor(
+    readonly statements: readonly CompiledStatement[],
+    readonly kept: boolean,
+  ) {}
+}
 
 function evaluateCompiled(
   compiled: readonly CompiledStatement[],
@@ -143,20 +145,23 @@ interface CompiledStatement {
 }
 
 /** Compiled parsed documents (see `isParsed`). */
-const compiledDocs = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
+const compiledDocs = new WeakMap<PolicyDocument, CompiledPolicy>();
 /** Compiled statements of parsed documents: [without policy variables, with them]. */
 const compiledStatements = [
   new WeakMap<PolicyStatement, CompiledStatement>(),
   new WeakMap<PolicyStatement, CompiledStatement>(),
 ] as const;
 
-function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
+function compilePolicy(doc: PolicyDocument): CompiledPolicy {
   const done = compiledDocs.get(doc);
   if (done !== undefined) return done;
   const variables = doc.version === '2012-10-17';
   // A parsed document's statements are all parsed; a patched one may share some.
   const parsed = isParsed(doc);
-  const compiled = doc.statements.map((st) => compileStatement(st, variables, parsed));
+  const compiled = new CompiledPolicy(
+    doc.statements.map((st) => compileStatement(st, variables, parsed)),
+    parsed,
+  );
   if (parsed) compiledDocs.set(doc, compiled);
   return compiled;
 }
