@@ -254,16 +254,12 @@ function evaluateStatement(
   const principal = opts.principal ? principalOf(cs, scope) : null;
   const action = actionOf(cs, scope);
   const resource = opts.resource ? resourceOf(cs, scope, unknownKeys) : null;
-  let conditions: readonly ConditionTrace[] = NO_CONDITIONS;
+  const conditions: ConditionTrace[] = [];
   let conditionsResult: Tri = 'yes';
-  if (cs.conditions.length > 0) {
-    const traces: ConditionTrace[] = [];
-    for (const c of cs.conditions) {
-      const t = evaluateCompiledCondition(c, scope, unknownKeys);
-      traces.push(t);
-      conditionsResult = and(conditionsResult, t.result);
-    }
-    conditions = traces;
+  for (const c of cs.conditions) {
+    const t = evaluateCompiledCondition(c, scope, unknownKeys);
+    conditions.push(t);
+    conditionsResult = and(conditionsResult, t.result);
   }
   const applies = and(and(principal ?? 'yes', action), and(resource ?? 'yes', conditionsResult));
 
@@ -291,9 +287,6 @@ function evaluateStatement(
     applies,
   };
 }
-
-/** The trace of a statement without conditions: shared, so frozen. */
-const NO_CONDITIONS: readonly ConditionTrace[] = Object.freeze([]);
 
 /** `Principal` / `NotPrincipal` of a resource-based statement. */
 function principalOf(cs: CompiledStatement, scope: KeyScope): Tri {
