@@ -99,8 +99,10 @@ export interface CompiledCondition {
   readonly mode: CompareMode;
   /** In the order written; a `DynamicValue` when the value holds a policy variable. */
   readonly values: readonly (CompiledValue | DynamicValue)[];
-  /** The values for every request when none is a `DynamicValue`. */
-  readonly fixed: ResolvedValues | undefined;
+  /** True when some value is a `DynamicValue`. */
+  readonly dynamic: boolean;
+  /** The trace's `expected` when nothing is dynamic: each value's text. */
+  readonly expected: readonly string[];
 }
 
 function compareMode(parsed: ParsedOperator | undefined): CompareMode {
@@ -141,8 +143,9 @@ export function buildCondition(clause: ConditionClause, variables: boolean): Com
       ? compileValue(mode, sub.pattern, sub.text)
       : compileValue(mode, globFromRaw(raw), raw);
   });
-  const fixed = dynamic ? undefined : fixedValues(values as readonly CompiledValue[]);
-  return { clause, lowerKey: clause.key.toLowerCase(), parsed, mode, values, fixed };
+  // Shared by every trace of this clause: frozen so that no consumer can change it for the next one.
+  const expected = Object.freeze(values.map((v) => (v instanceof CompiledValue ? v.text : v.raw)));
+  return { clause, lowerKey: clause.key.toLowerCase(), parsed, mode, values, dynamic, expected };
 }
 
 /** A key source with no keys, for templates without variable references. */
@@ -232,55 +235,6 @@ function trace(
   return missingVariable === undefined || result !== 'no' ? t : { ...t, missingVariable };
 }
 
-/** A clause's policy values for one request, policy variables substituted. */
-interface ResolvedValues {
-  readonly resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[];
-  /** The trace's `expected`. */
-  readonly expected: readonly string[];
-  /** Keys of variables that were not logged. */
-  readonly variableKeys: readonly string[] | undefined;
-  /** The first variable with no value and no default. */
-  readonly missingVariable: string | undefined;
-}
-
-function fixedValues(values: readonly CompiledValue[]): ResolvedValues {
-  return {
-    resolved: values,
-    // Shared by every trace of this clause: frozen so that no consumer can change it for the next one.
-    expected: Object.freeze(values.map((v) => v.text)),
-    variableKeys: undefined,
-    missingVariable: undefined,
-  };
-}
-
-function resolveValues(c: CompiledCondition, scope: KeyScope): ResolvedValues {
-  const resolved: (CompiledValue | typeof UNKNOWN_VALUE)[] = [];
-  const expected: string[] = [];
-  let variableKeys: string[] | undefined;
-  let missingVariable: string | undefined;
-  for (const v of c.values) {
-    if (v instanceof CompiledValue) {
-      resolved.push(v);
-      expected.push(v.text);
-      continue;
-    }
-    const sub = substituteTemplate(v.template, scope);
-    if (sub.kind === 'ok') {
-      resolved.push(compileValue(c.mode, sub.pattern, sub.text));
-      expected.push(sub.text);
-    } else {
-      expected.push(v.raw);
-      if (sub.kind === 'missing') missingVariable ??= sub.key;
-      else {
-        resolved.push(UNKNOWN_VALUE);
-        variableKeys ??= [];
-        variableKeys.push(sub.key);
-      }
-    }
-  }
-  return { resolved, expected, variableKeys, missingVariable };
-}
-
 /**
  * Evaluates a compiled clause against one request (semantics of
  * {@link evaluateCondition}). Keys that made the result `unknown` are pushed
@@ -300,9 +254,42 @@ export function evaluateCompiledCondition(
     const { operator, key, values } = c.clause;
     return { operator, key, expected: values, actual, result: 'no', invalidOperator: true };
   }
+  const { spec, ifExists, set } = parsed;
 
   // Resolve policy variables in the values.
-  const { resolved, expected, variableKeys, missingVariable } = c.fixed ?? resolveValues(c, scope);
+  let resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[];
+  let expected: readonly string[];
+  let variableKeys: string[] | undefined;
+  let missingVariable: string | undefined;
+  if (!c.dynamic) {
+    resolved = c.values as readonly CompiledValue[];
+    expected = c.expected;
+  } else {
+    const r: (CompiledValue | typeof UNKNOWN_VALUE)[] = [];
+    const x: string[] = [];
+    for (const v of c.values) {
+      if (v instanceof CompiledValue) {
+        r.push(v);
+        x.push(v.text);
+        continue;
+      }
+      const sub = substituteTemplate(v.template, scope);
+      if (sub.kind === 'ok') {
+        r.push(compileValue(c.mode, sub.pattern, sub.text));
+        x.push(sub.text);
+      } else {
+        x.push(v.raw);
+        if (sub.kind === 'missing') missingVariable ??= sub.key;
+        else {
+          r.push(UNKNOWN_VALUE);
+          variableKeys ??= [];
+          variableKeys.push(sub.key);
+        }
+      }
+    }
+    resolved = r;
+    expected = x;
+  }
 
   if (notLogged) {
     // A value that cannot be known may still not matter: a variable with no
@@ -311,7 +298,7 @@ export function evaluateCompiledCondition(
     const cases = missingVariable !== undefined ? ANY_OR_ABSENT : scope.candidates(c.lowerKey);
     let decided: Tri | undefined;
     for (const v of cases ?? []) {
-      const r = decide(c, parsed, resolved, missingVariable, v ?? undefined);
+      const r = decide(v ?? undefined);
       decided = decided === undefined || decided === r ? r : 'unknown';
     }
     if (decided !== undefined && decided !== 'unknown') {
@@ -320,48 +307,39 @@ export function evaluateCompiledCondition(
     unknownKeys.push(c.lowerKey);
     return trace(c, expected, actual, 'unknown', 'key-not-logged');
   }
-  const result = decide(c, parsed, resolved, missingVariable, actual);
+  const result = decide(actual);
   if (result === 'unknown' && variableKeys !== undefined) {
     for (const k of variableKeys) unknownKeys.push(k);
   }
   return trace(c, expected, actual, result, 'variable-not-logged', missingVariable);
-}
 
-/**
- * A clause's result when the key has `actual` (`undefined`: absent), the
- * policy values resolved (`missingVariable`: one of them has no value).
- */
-function decide(
-  c: CompiledCondition,
-  { spec, ifExists, set }: ParsedOperator,
-  resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[],
-  missingVariable: string | undefined,
-  actual: readonly string[] | undefined,
-): Tri {
-  const values = actual ?? [];
-  const isPresent = values.length > 0;
+  /** The clause's result when the key has `actual` (`undefined`: absent). */
+  function decide(actual: readonly string[] | undefined): Tri {
+    const values = actual ?? [];
+    const isPresent = values.length > 0;
 
-  if (spec.family === 'null') {
-    const presence = isPresent ? 'present' : 'absent';
-    let yes = false;
-    for (const e of resolved) {
-      if (e !== UNKNOWN_VALUE && spec.compare(presence, e)) {
-        yes = true;
-        break;
+    if (spec.family === 'null') {
+      const presence = isPresent ? 'present' : 'absent';
+      let yes = false;
+      for (const e of resolved) {
+        if (e !== UNKNOWN_VALUE && spec.compare(presence, e)) {
+          yes = true;
+          break;
+        }
       }
+      return yes ? 'yes' : 'no';
     }
-    return yes ? 'yes' : 'no';
+
+    if (!isPresent) {
+      if (ifExists) return 'yes';
+      if (set === 'ForAllValues') return 'yes';
+      if (set === 'ForAnyValue') return 'no';
+      // A key that is present with an empty set of values counts as absent here.
+      return spec.negated ? 'yes' : 'no';
+    }
+
+    if (missingVariable !== undefined) return 'no';
+
+    return setResult(c.mode, spec, set, values, resolved);
   }
-
-  if (!isPresent) {
-    if (ifExists) return 'yes';
-    if (set === 'ForAllValues') return 'yes';
-    if (set === 'ForAnyValue') return 'no';
-    // A key that is present with an empty set of values counts as absent here.
-    return spec.negated ? 'yes' : 'no';
-  }
-
-  if (missingVariable !== undefined) return 'no';
-
-  return setResult(c.mode, spec, set, values, resolved);
 }

@@ -45,18 +45,17 @@ export interface EvaluatePolicyOptions {
  * long-lived: their compiled form is kept (per document and per statement, in
  * `WeakMap`s). Any other document (a proposed fix built from a parsed one) is
  * compiled for the evaluation, reusing the compiled statements it shares with
- * a parsed document, and nothing of it is kept. A kept document also keeps
- * its last evaluation (see `CompiledPolicy`): verifying a fix re-evaluates the
- * request with patched inputs that share every other policy and the request
- * itself.
+ * a parsed document, and nothing of it is kept. The last evaluation of a
+ * parsed document is kept too (see `lastEvaluations`): verifying a fix
+ * re-evaluates the request with patched inputs that share every other policy
+ * and the request itself.
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
   ctx: RequestContext,
   opts: EvaluatePolicyOptions,
 ): PolicyEvaluation {
-  const policy = compilePolicy(doc);
-  const last = policy.last;
+  const last = lastEvaluations.get(doc);
   if (
     last !== undefined &&
     last.ctx === ctx &&
@@ -65,14 +64,19 @@ export function evaluatePolicy(
   ) {
     return last.evaluation;
   }
-  const evaluation = evaluateCompiled(policy.statements, ctx, opts);
-  if (policy.kept) {
-    policy.last = { ctx, principal: opts.principal, resource: opts.resource, evaluation };
+  const evaluation = evaluateCompiled(compilePolicy(doc), ctx, opts);
+  if (isParsed(doc)) {
+    lastEvaluations.set(doc, {
+      ctx,
+      principal: opts.principal,
+      resource: opts.resource,
+      evaluation,
+    });
   }
   return evaluation;
 }
 
-/** One evaluation of a document, with the request and options it answers. */
+/** One evaluation of a document, with the request and options it answered. */
 interface LastEvaluation {
   readonly ctx: RequestContext;
   readonly principal: boolean;
@@ -81,19 +85,13 @@ interface LastEvaluation {
 }
 
 /**
- * A document's compiled statements and, when it is kept (a parsed document),
- * its last evaluation. Documents, requests and evaluations are immutable and
- * `evaluatePolicy` is a pure function of them, so answering the same
- * document, request object and options with the kept evaluation is
- * referentially transparent. It holds that request alive until the next one.
+ * The last evaluation of each parsed document (see `isParsed`). Documents,
+ * requests and evaluations are immutable and `evaluatePolicy` is a pure
+ * function of them, so answering the same document, request object and
+ * options with the kept evaluation is referentially transparent. One entry
+ * per document; it holds that document's last request alive until the next.
  */
-class CompiledPolicy {
-  last: LastEvaluation | undefined = undefined;
-  constructor(
-    readonly statements: readonly CompiledStatement[],
-    readonly kept: boolean,
-  ) {}
-}
+const lastEvaluations = new WeakMap<PolicyDocument, LastEvaluation>();
 
 function evaluateCompiled(
   compiled: readonly CompiledStatement[],
@@ -122,13 +120,6 @@ function evaluateCompiled(
 /** A `Resource` / `NotResource` pattern: compiled, or a template when it holds a policy variable. */
 type CompiledResource = ResourceMatcher | VariableTemplate;
 
-/** The patterns of a `Resource` / `NotResource` element. */
-interface CompiledResources {
-  readonly patterns: readonly CompiledResource[];
-  /** Some pattern is a template (without one, the first match decides). */
-  readonly templates: boolean;
-}
-
 interface CompiledStatement {
   readonly st: PolicyStatement;
   readonly principal: CompiledPrincipal | undefined;
@@ -137,49 +128,38 @@ interface CompiledStatement {
   readonly actions: readonly GlobMatcher[] | null | undefined;
   /** `NotAction` patterns (empty when the statement has `Action`). */
   readonly notActions: readonly GlobMatcher[] | null;
-  readonly resources: CompiledResources | undefined;
-  readonly notResources: CompiledResources | undefined;
+  readonly resources: readonly CompiledResource[] | undefined;
+  readonly notResources: readonly CompiledResource[] | undefined;
   readonly conditions: readonly CompiledCondition[];
   /** A `NotPrincipal` entry holds a `${…}` policy variable (2012-10-17 policies). */
   readonly notPrincipalHasVariable: boolean;
 }
 
 /** Compiled parsed documents (see `isParsed`). */
-const compiledDocs = new WeakMap<PolicyDocument, CompiledPolicy>();
+const compiledDocs = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
 /** Compiled statements of parsed documents: [without policy variables, with them]. */
 const compiledStatements = [
   new WeakMap<PolicyStatement, CompiledStatement>(),
   new WeakMap<PolicyStatement, CompiledStatement>(),
 ] as const;
 
-function compilePolicy(doc: PolicyDocument): CompiledPolicy {
+function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
   const done = compiledDocs.get(doc);
   if (done !== undefined) return done;
   const variables = doc.version === '2012-10-17';
-  // A parsed document's statements are all parsed; a patched one may share some.
-  const parsed = isParsed(doc);
-  const compiled = new CompiledPolicy(
-    doc.statements.map((st) => compileStatement(st, variables, parsed)),
-    parsed,
-  );
-  if (parsed) compiledDocs.set(doc, compiled);
-  return compiled;
-}
-
-/** A statement's compiled form: kept when it is parsed (`parsed`: known to be). */
-function compileStatement(
-  st: PolicyStatement,
-  variables: boolean,
-  parsed: boolean,
-): CompiledStatement {
   const cache = compiledStatements[variables ? 1 : 0];
-  let cs = cache.get(st);
-  if (cs === undefined) {
-    const keep = parsed || isParsed(st);
-    cs = buildStatement(st, variables, keep);
-    if (keep) cache.set(st, cs);
+  const compiled: CompiledStatement[] = [];
+  for (const st of doc.statements) {
+    let cs = cache.get(st);
+    if (cs === undefined) {
+      const keep = isParsed(st);
+      cs = buildStatement(st, variables, keep);
+      if (keep) cache.set(st, cs);
+    }
+    compiled.push(cs);
   }
-  return cs;
+  if (isParsed(doc)) compiledDocs.set(doc, compiled);
+  return compiled;
 }
 
 function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean): CompiledStatement {
@@ -216,21 +196,13 @@ function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | n
 function compileResources(
   patterns: readonly string[] | undefined,
   variables: boolean,
-): CompiledResources | undefined {
-  if (patterns === undefined) return undefined;
-  let templates = false;
-  const compiled = patterns.map((raw): CompiledResource => {
-    // No `${`: the pattern is the same for every request (the usual case).
-    if (!variables || !raw.includes('${')) return compileResourcePattern(globFromRaw(raw));
+): readonly CompiledResource[] | undefined {
+  return patterns?.map((raw) => {
     const template = compileTemplate(raw, variables);
-    if (template.hasVariables) {
-      templates = true;
-      return template;
-    }
+    if (template.hasVariables) return template;
     const sub = substituteTemplate(template, NO_KEYS);
     return compileResourcePattern(sub.kind === 'ok' ? sub.pattern : globFromRaw(raw));
   });
-  return { patterns: compiled, templates };
 }
 
 /** A key source with no keys, for templates without variable references. */
@@ -251,9 +223,44 @@ function evaluateStatement(
   unknownKeys: string[],
 ): StatementTrace {
   const st = cs.st;
-  const principal = opts.principal ? principalOf(cs, scope) : null;
-  const action = actionOf(cs, scope);
-  const resource = opts.resource ? resourceOf(cs, scope, unknownKeys) : null;
+  let principal: Tri | null = null;
+  if (opts.principal) {
+    if (cs.principal !== undefined)
+      principal = matchCompiledPrincipal(cs.principal, scope.ctx.principal).result;
+    else if (cs.notPrincipal !== undefined) {
+      principal = not(matchCompiledPrincipal(cs.notPrincipal, scope.ctx.principal).result);
+    } else principal = 'no'; // a resource-based statement without a principal names nobody
+  }
+
+  const action: Tri =
+    cs.actions !== undefined
+      ? matchActions(cs.actions, scope)
+        ? 'yes'
+        : 'no'
+      : matchActions(cs.notActions, scope)
+        ? 'no'
+        : 'yes';
+
+  let resource: Tri | null = null;
+  if (opts.resource) {
+    // A variable with no value in `Resource` or `NotResource` makes the
+    // statement invalid, so it applies to nothing (IAM UG, "Policy
+    // variables": "any attempt to match it fails and causes the statement to
+    // be invalid"); above all a `NotResource` must not then match everything.
+    if (cs.resources !== undefined) {
+      resource = resourceApplies(matchResources(cs.resources, scope, unknownKeys));
+    } else if (cs.notResources !== undefined) {
+      resource = notResourceApplies(matchResources(cs.notResources, scope, unknownKeys));
+    }
+  }
+  // Policy variables are not supported in `Principal` / `NotPrincipal`
+  // (IAM Access Analyzer, "Variable unsupported in element"): such an entry
+  // can never be resolved, so a statement listing one in `NotPrincipal` is
+  // invalid rather than a statement about everyone else.
+  if (principal !== null && cs.notPrincipal !== undefined && cs.notPrincipalHasVariable) {
+    principal = 'no';
+  }
+
   const conditions: ConditionTrace[] = [];
   let conditionsResult: Tri = 'yes';
   for (const c of cs.conditions) {
@@ -288,43 +295,6 @@ function evaluateStatement(
   };
 }
 
-/** `Principal` / `NotPrincipal` of a resource-based statement. */
-function principalOf(cs: CompiledStatement, scope: KeyScope): Tri {
-  // Policy variables are not supported in `Principal` / `NotPrincipal`
-  // (IAM Access Analyzer, "Variable unsupported in element"): such an entry
-  // can never be resolved, so a statement listing one in `NotPrincipal` is
-  // invalid rather than a statement about everyone else.
-  if (cs.notPrincipalHasVariable) return 'no';
-  if (cs.principal !== undefined) {
-    return matchCompiledPrincipal(cs.principal, scope.ctx.principal).result;
-  }
-  if (cs.notPrincipal === undefined) return 'no'; // a resource-based statement without a principal names nobody
-  return not(matchCompiledPrincipal(cs.notPrincipal, scope.ctx.principal).result);
-}
-
-/** `Action` / `NotAction`. */
-function actionOf(cs: CompiledStatement, scope: KeyScope): Tri {
-  if (cs.actions !== undefined) return matchActions(cs.actions, scope) ? 'yes' : 'no';
-  return matchActions(cs.notActions, scope) ? 'no' : 'yes';
-}
-
-/**
- * `Resource` / `NotResource` of an identity-side statement; `null` when it
- * has neither. A variable with no value in `Resource` or `NotResource` makes
- * the statement invalid, so it applies to nothing (IAM UG, "Policy
- * variables": "any attempt to match it fails and causes the statement to be
- * invalid"); above all a `NotResource` must not then match everything.
- */
-function resourceOf(cs: CompiledStatement, scope: KeyScope, unknownKeys: string[]): Tri | null {
-  if (cs.resources !== undefined) {
-    return resourceApplies(matchResources(cs.resources, scope, unknownKeys));
-  }
-  if (cs.notResources !== undefined) {
-    return notResourceApplies(matchResources(cs.notResources, scope, unknownKeys));
-  }
-  return null;
-}
-
 /**
  * Resource patterns against the request's resource, with policy variables
  * substituted (IAM UG, "Policy variables"): `matched` is the OR over the
@@ -341,11 +311,13 @@ interface ResourceMatch {
 const MATCHED: ResourceMatch = { matched: 'yes', missing: false, mayBeMissing: false };
 
 function matchResources(
-  { patterns, templates }: CompiledResources,
+  patterns: readonly CompiledResource[],
   scope: KeyScope,
   unknownKeys: string[],
 ): ResourceMatch {
   const resource = scope.ctx.resource;
+  // Without policy variables the first match decides (the usual case).
+  const templates = patterns.some((p) => 'parts' in p);
   let matched: Tri = 'no';
   let pending: string[] | undefined;
   for (const p of patterns) {

@@ -133,26 +133,11 @@ export class GlobMatcher {
   }
 }
 
-/**
- * A `?`, a backslash or a character outside printable ASCII: the pattern needs
- * the character-by-character build (printable ASCII lower-cases the same
- * whole or code unit by code unit).
- */
-const NOT_STARS_ONLY = /[^ -~]|[?\\]/;
-
 function buildMatcher(pattern: string, ignoreCase: boolean): GlobMatcher {
-  // The common case (`sts:AssumeRole`, `arn:aws:s3:::bucket/*`): split on the stars.
-  if (!NOT_STARS_ONLY.test(pattern)) {
-    const lits = (ignoreCase ? pattern.toLowerCase() : pattern).split('*');
-    return matcherOf(
-      lits.map((lit) => new Piece(lit, undefined)),
-      ignoreCase,
-      false,
-    );
-  }
   const pieces: Piece[] = [];
   let lit = '';
   let one: boolean[] | undefined;
+  let stars = 0;
   let never = false;
   const push = (c: string, wild: boolean): void => {
     if (wild) {
@@ -177,6 +162,7 @@ function buildMatcher(pattern: string, ignoreCase: boolean): GlobMatcher {
       pieces.push(new Piece(lit, one));
       lit = '';
       one = undefined;
+      stars++;
     } else if (c === '?') {
       push(c, true);
     } else {
@@ -184,13 +170,8 @@ function buildMatcher(pattern: string, ignoreCase: boolean): GlobMatcher {
     }
   }
   pieces.push(new Piece(lit, one));
-  return matcherOf(pieces, ignoreCase, never);
-}
-
-/** The matcher of the runs between a pattern's stars (one run: no star). */
-function matcherOf(pieces: readonly Piece[], ignoreCase: boolean, never: boolean): GlobMatcher {
   const head = pieces[0] as Piece;
-  if (pieces.length === 1) return new GlobMatcher(head, [], undefined, ignoreCase, never);
+  if (stars === 0) return new GlobMatcher(head, [], undefined, ignoreCase, never);
   const tail = pieces[pieces.length - 1] as Piece;
   // Empty pieces between consecutive stars match anywhere: drop them.
   const middle = pieces.slice(1, -1).filter((p) => p.length > 0);

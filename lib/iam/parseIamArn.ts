@@ -18,12 +18,9 @@ const SESSION_ARN =
 export function parseRoleArn(arn: string): RoleArnParts | undefined {
   const m = ROLE_ARN.exec(arn);
   if (m === null) return undefined;
-  // Indexed rather than destructured: no iterator protocol on this hot path.
-  const partition = m[1];
-  const accountId = m[2];
-  const name = m[4];
+  const [, partition, accountId, rawPath, name] = m;
   if (partition === undefined || accountId === undefined || name === undefined) return undefined;
-  return { arn, partition, accountId, path: m[3] ?? '/', name };
+  return { arn, partition, accountId, path: rawPath ?? '/', name };
 }
 
 /** Parses an IAM user, role, group or policy ARN. */
@@ -38,15 +35,13 @@ export function parseIamPrincipalArn(arn: string):
   | undefined {
   const m = PRINCIPAL_ARN.exec(arn);
   if (m === null) return undefined;
-  const partition = m[1];
-  const accountId = m[2];
-  const name = m[5];
+  const [, partition, accountId, resourceType, rawPath, name] = m;
   if (partition === undefined || accountId === undefined || name === undefined) return undefined;
   return {
     partition,
     accountId,
-    resourceType: m[3] as 'user' | 'role' | 'group' | 'policy',
-    path: m[4] ?? '/',
+    resourceType: resourceType as 'user' | 'role' | 'group' | 'policy',
+    path: rawPath ?? '/',
     name,
   };
 }
