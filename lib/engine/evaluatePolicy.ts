@@ -45,8 +45,8 @@ export interface EvaluatePolicyOptions {
  * long-lived: their compiled form is kept (per document and per statement, in
  * `WeakMap`s). Any other document (a proposed fix built from a parsed one) is
  * compiled for the evaluation, reusing the compiled statements it shares with
- * a parsed document, and nothing of it is kept. The last evaluation of a
- * parsed document is kept too (see `lastEvaluations`): verifying a fix
+ * a parsed document, and nothing of it is kept. Evaluations of parsed
+ * documents are kept with the request (see `keptEvaluations`): verifying a fix
  * re-evaluates the request with patched inputs that share every other policy
  * and the request itself.
  */
@@ -55,43 +55,39 @@ export function evaluatePolicy(
   ctx: RequestContext,
   opts: EvaluatePolicyOptions,
 ): PolicyEvaluation {
-  const last = lastEvaluations.get(doc);
-  if (
-    last !== undefined &&
-    last.ctx === ctx &&
-    last.principal === opts.principal &&
-    last.resource === opts.resource
-  ) {
-    return last.evaluation;
+  const kept = keptEvaluations.get(ctx);
+  if (kept !== undefined) {
+    for (const k of kept) {
+      if (k.doc === doc && k.principal === opts.principal && k.resource === opts.resource) {
+        return k.evaluation;
+      }
+    }
   }
   const evaluation = evaluateCompiled(compilePolicy(doc), ctx, opts);
   if (isParsed(doc)) {
-    lastEvaluations.set(doc, {
-      ctx,
-      principal: opts.principal,
-      resource: opts.resource,
-      evaluation,
-    });
+    const entry = { doc, principal: opts.principal, resource: opts.resource, evaluation };
+    if (kept === undefined) keptEvaluations.set(ctx, [entry]);
+    else kept.push(entry);
   }
   return evaluation;
 }
 
-/** One evaluation of a document, with the request and options it answered. */
-interface LastEvaluation {
-  readonly ctx: RequestContext;
+/** One evaluation of a parsed document against a request, with the options it answered. */
+interface KeptEvaluation {
+  readonly doc: PolicyDocument;
   readonly principal: boolean;
   readonly resource: boolean;
   readonly evaluation: PolicyEvaluation;
 }
 
 /**
- * The last evaluation of each parsed document (see `isParsed`). Documents,
- * requests and evaluations are immutable and `evaluatePolicy` is a pure
- * function of them, so answering the same document, request object and
- * options with the kept evaluation is referentially transparent. One entry
- * per document; it holds that document's last request alive until the next.
+ * The evaluations of parsed documents (see `isParsed`) against each request,
+ * kept as long as the request object lives. Documents, requests and
+ * evaluations are immutable and `evaluatePolicy` is a pure function of them,
+ * so answering the same document, request object and options with the kept
+ * evaluation is referentially transparent.
  */
-const lastEvaluations = new WeakMap<PolicyDocument, LastEvaluation>();
+const keptEvaluations = new WeakMap<RequestContext, KeptEvaluation[]>();
 
 function evaluateCompiled(
   compiled: readonly CompiledStatement[],
