@@ -56,27 +56,34 @@ export function evaluatePolicy(
   opts: EvaluatePolicyOptions,
 ): PolicyEvaluation {
   const kept = keptEvaluations.get(ctx);
-  if (kept !== undefined) {
-    for (const k of kept) {
-      if (k.doc === doc && k.principal === opts.principal && k.resource === opts.resource) {
-        return k.evaluation;
-      }
-    }
+  const found = kept === undefined ? undefined : keptEvaluation(kept, doc, opts);
+  if (found !== undefined) return found;
+  const compiled = compilePolicy(doc);
+  const scope = new KeyScope(ctx);
+  const unknownKeys: string[] = [];
+  const statements: StatementTrace[] = [];
+  let allow: Tri = 'no';
+  let deny: Tri = 'no';
+  for (const cs of compiled) {
+    const t = evaluateStatement(cs, scope, opts, unknownKeys);
+    statements.push(t);
+    if (t.effect === 'Allow') allow = or(allow, t.applies);
+    else deny = or(deny, t.applies);
   }
-  const evaluation = evaluateCompiled(compilePolicy(doc), ctx, opts);
-  if (isParsed(doc)) {
-    const entry = { doc, principal: opts.principal, resource: opts.resource, evaluation };
-    if (kept === undefined) keptEvaluations.set(ctx, [entry]);
-    else kept.push(entry);
-  }
+  const evaluation: PolicyEvaluation = {
+    statements,
+    allow,
+    deny,
+    unknownKeys: unknownKeys.length === 0 ? [] : [...new Set(unknownKeys)].sort(),
+  };
+  if (isParsed(doc)) keep(ctx, kept, { doc, opts, evaluation });
   return evaluation;
 }
 
 /** One evaluation of a parsed document against a request, with the options it answered. */
 interface KeptEvaluation {
   readonly doc: PolicyDocument;
-  readonly principal: boolean;
-  readonly resource: boolean;
+  readonly opts: EvaluatePolicyOptions;
   readonly evaluation: PolicyEvaluation;
 }
 
@@ -89,28 +96,26 @@ interface KeptEvaluation {
  */
 const keptEvaluations = new WeakMap<RequestContext, KeptEvaluation[]>();
 
-function evaluateCompiled(
-  compiled: readonly CompiledStatement[],
-  ctx: RequestContext,
+function keptEvaluation(
+  kept: readonly KeptEvaluation[],
+  doc: PolicyDocument,
   opts: EvaluatePolicyOptions,
-): PolicyEvaluation {
-  const scope = new KeyScope(ctx);
-  const unknownKeys: string[] = [];
-  const statements: StatementTrace[] = [];
-  let allow: Tri = 'no';
-  let deny: Tri = 'no';
-  for (const cs of compiled) {
-    const t = evaluateStatement(cs, scope, opts, unknownKeys);
-    statements.push(t);
-    if (t.effect === 'Allow') allow = or(allow, t.applies);
-    else deny = or(deny, t.applies);
+): PolicyEvaluation | undefined {
+  for (const k of kept) {
+    if (k.doc === doc && k.opts.principal === opts.principal && k.opts.resource === opts.resource) {
+      return k.evaluation;
+    }
   }
-  return {
-    statements,
-    allow,
-    deny,
-    unknownKeys: unknownKeys.length === 0 ? [] : [...new Set(unknownKeys)].sort(),
-  };
+  return undefined;
+}
+
+function keep(
+  ctx: RequestContext,
+  kept: KeptEvaluation[] | undefined,
+  entry: KeptEvaluation,
+): void {
+  if (kept === undefined) keptEvaluations.set(ctx, [entry]);
+  else kept.push(entry);
 }
 
 /** A `Resource` / `NotResource` pattern: compiled, or a template when it holds a policy variable. */
