@@ -56,8 +56,10 @@ export function evaluatePolicy(
   opts: EvaluatePolicyOptions,
 ): PolicyEvaluation {
   const kept = keptEvaluations.get(ctx);
-  const found = kept === undefined ? undefined : keptEvaluation(kept, doc, opts);
-  if (found !== undefined) return found;
+  const found = kept?.get(doc);
+  if (found?.opts.principal === opts.principal && found.opts.resource === opts.resource) {
+    return found.evaluation;
+  }
   const compiled = compilePolicy(doc);
   const scope = new KeyScope(ctx);
   const unknownKeys: string[] = [];
@@ -76,47 +78,27 @@ export function evaluatePolicy(
     deny,
     unknownKeys: unknownKeys.length === 0 ? [] : [...new Set(unknownKeys)].sort(),
   };
-  if (isParsed(doc)) keep(ctx, kept, { doc, opts, evaluation });
+  if (isParsed(doc)) {
+    if (kept === undefined) keptEvaluations.set(ctx, new Map([[doc, { opts, evaluation }]]));
+    else kept.set(doc, { opts, evaluation });
+  }
   return evaluation;
 }
 
-/** One evaluation of a parsed document against a request, with the options it answered. */
+/** The last evaluation of a parsed document against a request, with the options it answered. */
 interface KeptEvaluation {
-  readonly doc: PolicyDocument;
   readonly opts: EvaluatePolicyOptions;
   readonly evaluation: PolicyEvaluation;
 }
 
 /**
  * The evaluations of parsed documents (see `isParsed`) against each request,
- * kept as long as the request object lives. Documents, requests and
- * evaluations are immutable and `evaluatePolicy` is a pure function of them,
- * so answering the same document, request object and options with the kept
- * evaluation is referentially transparent.
+ * the last one per document, kept as long as the request object lives.
+ * Documents, requests and evaluations are immutable and `evaluatePolicy` is a
+ * pure function of them, so answering the same document, request object and
+ * options with the kept evaluation is referentially transparent.
  */
-const keptEvaluations = new WeakMap<RequestContext, KeptEvaluation[]>();
-
-function keptEvaluation(
-  kept: readonly KeptEvaluation[],
-  doc: PolicyDocument,
-  opts: EvaluatePolicyOptions,
-): PolicyEvaluation | undefined {
-  for (const k of kept) {
-    if (k.doc === doc && k.opts.principal === opts.principal && k.opts.resource === opts.resource) {
-      return k.evaluation;
-    }
-  }
-  return undefined;
-}
-
-function keep(
-  ctx: RequestContext,
-  kept: KeptEvaluation[] | undefined,
-  entry: KeptEvaluation,
-): void {
-  if (kept === undefined) keptEvaluations.set(ctx, [entry]);
-  else kept.push(entry);
-}
+const keptEvaluations = new WeakMap<RequestContext, Map<PolicyDocument, KeptEvaluation>>();
 
 /** A `Resource` / `NotResource` pattern: compiled, or a template when it holds a policy variable. */
 type CompiledResource = ResourceMatcher | VariableTemplate;

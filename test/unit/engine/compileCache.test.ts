@@ -191,7 +191,7 @@ describe('compiled-policy caches', () => {
     expect(before.allow).toBe('yes');
   });
 
-  it('answers the same parsed document, request object and options with the evaluation kept for that request, and nothing else', () => {
+  it('answers the same parsed document, request object and options with the evaluation it kept for them, and nothing else', () => {
     const doc = fresh();
     const ctx = CONTEXTS.matching as RequestContext;
     const other = CONTEXTS.otherTeam as RequestContext;
@@ -209,8 +209,13 @@ describe('compiled-policy caches', () => {
     const copy = evaluatePolicy(doc, { ...ctx }, trust);
     expect(copy).not.toBe(first);
     expect(copy).toEqual(first);
-    // Evaluating other documents and options in between does not displace it.
-    expect(evaluatePolicy(doc, ctx, trust)).toBe(first);
+    // One evaluation is kept per request and document (the last): other
+    // options displace it, another document evaluated for the request does not.
+    const again = evaluatePolicy(doc, ctx, trust);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    evaluatePolicy(fresh(), ctx, trust);
+    expect(evaluatePolicy(doc, ctx, trust)).toBe(again);
     // A document that is not parsed (a proposed fix) is evaluated on each call.
     const patched: PolicyDocument = { ...doc };
     expect(evaluatePolicy(patched, ctx, trust)).not.toBe(evaluatePolicy(patched, ctx, trust));
