@@ -1,5 +1,6 @@
 import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluation.js';
 import { evaluateAssumeRole } from '../engine/evaluateAssumeRole.js';
+import { PolicyEvaluations } from '../engine/PolicyEvaluations.js';
 import type { Tri } from '../engine/RequestContext.js';
 import type { OrgPathInfo, Readable, RoleState, RoleSummary } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
@@ -183,10 +184,11 @@ export function evaluate(
   const known = full.sessionActions.filter((a) => a.needed !== 'unknown');
   let inputs =
     known.length === full.sessionActions.length ? full : { ...full, sessionActions: known };
-  let evaluation = evaluateAssumeRole(inputs);
+  const evaluations = new PolicyEvaluations();
+  let evaluation = evaluateAssumeRole(inputs, evaluations);
   if (inputs !== full && evaluation.blockers.length === 0) {
     inputs = full;
-    evaluation = evaluateAssumeRole(inputs);
+    evaluation = evaluateAssumeRole(inputs, evaluations);
   }
   const callerArn = callerIamArn(event);
   const uniqueId = callerUniqueId(event, bundle);
@@ -200,7 +202,13 @@ export function evaluate(
     callerInOrg: callerInOrg(event, bundle, role.accountId),
     ...(bundle.knownUniqueIds === undefined ? {} : { knownUniqueIds: bundle.knownUniqueIds }),
   };
-  return { inputs, evaluation, subject, ...(roleState === undefined ? {} : { role: roleState }) };
+  return {
+    inputs,
+    evaluation,
+    subject,
+    ...(roleState === undefined ? {} : { role: roleState }),
+    evaluations,
+  };
 }
 
 function callerUniqueId(event: DenialEvent, bundle: DiagnosisBundle): string | undefined {

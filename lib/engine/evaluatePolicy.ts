@@ -45,21 +45,13 @@ export interface EvaluatePolicyOptions {
  * long-lived: their compiled form is kept (per document and per statement, in
  * `WeakMap`s). Any other document (a proposed fix built from a parsed one) is
  * compiled for the evaluation, reusing the compiled statements it shares with
- * a parsed document, and nothing of it is kept. Evaluations of parsed
- * documents are kept with the request (see `keptEvaluations`): verifying a fix
- * re-evaluates the request with patched inputs that share every other policy
- * and the request itself.
+ * a parsed document, and nothing of it is kept.
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
   ctx: RequestContext,
   opts: EvaluatePolicyOptions,
 ): PolicyEvaluation {
-  const kept = keptEvaluations.get(ctx);
-  const found = kept?.get(doc);
-  if (found?.opts.principal === opts.principal && found.opts.resource === opts.resource) {
-    return found.evaluation;
-  }
   const compiled = compilePolicy(doc);
   const scope = new KeyScope(ctx);
   const unknownKeys: string[] = [];
@@ -72,33 +64,13 @@ export function evaluatePolicy(
     if (t.effect === 'Allow') allow = or(allow, t.applies);
     else deny = or(deny, t.applies);
   }
-  const evaluation: PolicyEvaluation = {
+  return {
     statements,
     allow,
     deny,
     unknownKeys: unknownKeys.length === 0 ? [] : [...new Set(unknownKeys)].sort(),
   };
-  if (isParsed(doc)) {
-    if (kept === undefined) keptEvaluations.set(ctx, new Map([[doc, { opts, evaluation }]]));
-    else kept.set(doc, { opts, evaluation });
-  }
-  return evaluation;
 }
-
-/** The last evaluation of a parsed document against a request, with the options it answered. */
-interface KeptEvaluation {
-  readonly opts: EvaluatePolicyOptions;
-  readonly evaluation: PolicyEvaluation;
-}
-
-/**
- * The evaluations of parsed documents (see `isParsed`) against each request,
- * the last one per document, kept as long as the request object lives.
- * Documents, requests and evaluations are immutable and `evaluatePolicy` is a
- * pure function of them, so answering the same document, request object and
- * options with the kept evaluation is referentially transparent.
- */
-const keptEvaluations = new WeakMap<RequestContext, Map<PolicyDocument, KeptEvaluation>>();
 
 /** A `Resource` / `NotResource` pattern: compiled, or a template when it holds a policy variable. */
 type CompiledResource = ResourceMatcher | VariableTemplate;

@@ -6,10 +6,8 @@ import type { PolicyDocument, PolicyStatement } from './PolicyDocument.js';
  * and are evaluated over and over. The engine keeps compiled forms only for
  * these; anything built on the fly, such as a proposed fix, is compiled per
  * evaluation (reusing the compiled statements it shares with a parsed
- * document), so that no transient document is held in a `WeakMap`, whose
- * entries keep their values alive through minor garbage collections. Their
- * evaluations are kept with the request they answered (a diagnosis
- * re-evaluates the same request when it verifies a fix), and go with it.
+ * document), so that nothing transient is held in a `WeakMap`, whose entries
+ * keep their values alive through minor garbage collections.
  */
 const parsed = new WeakSet<PolicyDocument | PolicyStatement>();
 

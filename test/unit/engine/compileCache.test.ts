@@ -191,36 +191,6 @@ describe('compiled-policy caches', () => {
     expect(before.allow).toBe('yes');
   });
 
-  it('answers the same parsed document, request object and options with the evaluation it kept for them, and nothing else', () => {
-    const doc = fresh();
-    const ctx = CONTEXTS.matching as RequestContext;
-    const other = CONTEXTS.otherTeam as RequestContext;
-    const trust = { principal: true, resource: false };
-    const first = evaluatePolicy(doc, ctx, trust);
-    // Equal options in another object: the same question.
-    expect(evaluatePolicy(doc, ctx, { principal: true, resource: false })).toBe(first);
-    // Another request, other options, an equal request in another object: evaluated afresh.
-    const forOther = evaluatePolicy(doc, other, trust);
-    expect(forOther).toEqual(evaluatePolicy(fresh(), other, trust));
-    expect(forOther.statements[0]).toMatchObject({ conditionsResult: 'no' });
-    const both = evaluatePolicy(doc, ctx, { principal: true, resource: true });
-    expect(both).not.toBe(first);
-    expect(both.statements[0]?.resource).toBe('yes');
-    const copy = evaluatePolicy(doc, { ...ctx }, trust);
-    expect(copy).not.toBe(first);
-    expect(copy).toEqual(first);
-    // One evaluation is kept per request and document (the last): other
-    // options displace it, another document evaluated for the request does not.
-    const again = evaluatePolicy(doc, ctx, trust);
-    expect(again).not.toBe(first);
-    expect(again).toEqual(first);
-    evaluatePolicy(fresh(), ctx, trust);
-    expect(evaluatePolicy(doc, ctx, trust)).toBe(again);
-    // A document that is not parsed (a proposed fix) is evaluated on each call.
-    const patched: PolicyDocument = { ...doc };
-    expect(evaluatePolicy(patched, ctx, trust)).not.toBe(evaluatePolicy(patched, ctx, trust));
-  });
-
   it('marks what parsePolicyDocument returns as parsed, and nothing else', () => {
     const doc = fresh();
     expect(isParsed(doc)).toBe(true);
