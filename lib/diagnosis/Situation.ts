@@ -1,4 +1,5 @@
 import type { AssumeRoleEvaluation, AssumeRoleInputs } from '../engine/AssumeRoleEvaluation.js';
+import type { PolicyEvaluations } from '../engine/PolicyEvaluations.js';
 import type { RoleState } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { LabeledPolicy } from '../policy/PolicyDocument.js';
@@ -29,6 +30,8 @@ export interface Evaluated {
   readonly subject: BlockerContext;
   /** The role as it stands in the state (absent for an assumed-open or a new role). */
   readonly role?: RoleState;
+  /** The policy evaluations of `evaluation`, shared with the verification of its fixes. */
+  readonly evaluations?: PolicyEvaluations;
 }
 
 /** What a blocker rule sees: the subject and the whole evaluation the blocker is part of. */

@@ -4,6 +4,7 @@ import type {
   OrgPolicies,
 } from '../engine/AssumeRoleEvaluation.js';
 import { evaluateAssumeRole } from '../engine/evaluateAssumeRole.js';
+import { PolicyEvaluations } from '../engine/PolicyEvaluations.js';
 import type { Tri } from '../engine/RequestContext.js';
 import type { OrgPathInfo, Readable, RoleState, RoleSummary } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
@@ -205,16 +206,18 @@ export function evaluate(
   const known = full.sessionActions.filter((a) => a.needed !== 'unknown');
   let inputs =
     known.length === full.sessionActions.length ? full : { ...full, sessionActions: known };
-  let evaluation = evaluateAssumeRole(inputs);
+  const evaluations = new PolicyEvaluations();
+  let evaluation = evaluateAssumeRole(inputs, evaluations);
   if (inputs !== full && evaluation.blockers.length === 0) {
     inputs = full;
-    evaluation = evaluateAssumeRole(inputs);
+    evaluation = evaluateAssumeRole(inputs, evaluations);
   }
   return {
     inputs,
     evaluation,
     subject: subjectOf(event, bundle, role, trust, evaluation),
     role: roleState,
+    evaluations,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AssumeRoleEvaluation } from '../engine/AssumeRoleEvaluation.js';
+import type { PolicyEvaluations } from '../engine/PolicyEvaluations.js';
 import { type Fix, lazyFix } from '../fixes/Fix.js';
 import { verifyRemedy } from '../fixes/verifyRemedy.js';
 import type { RoleSummary } from '../iam/IamState.js';
@@ -25,12 +26,13 @@ export type RemedyVerdict =
 export function checkRemedy(
   remedy: Remedy,
   before: AssumeRoleEvaluation | undefined,
+  evaluations?: PolicyEvaluations,
 ): RemedyVerdict {
   const c = remedy.check;
   if (c.kind === 'before-policies') return { verified: true };
   if (c.kind === 'role-exists') return { verified: true };
   if (before === undefined) return { verified: false, reason: 'no evaluation to compare with' };
-  const v = verifyRemedy(before, c.inputs(), c.target);
+  const v = verifyRemedy(before, c.inputs(), c.target, evaluations);
   if (!v.verified) return { verified: false, reason: v.reason };
   const caveat = remedy.caveat?.(v.evaluation) ?? '';
   return caveat === '' ? { verified: true } : { verified: true, caveat };
@@ -89,7 +91,7 @@ export function proposeFixes(
     if (seen.has(key)) continue;
     seen.add(key);
     for (const remedy of owners.get(d.code)?.remedies?.(d, ctx) ?? []) {
-      const verdict = checkRemedy(remedy, s.evaluated?.evaluation);
+      const verdict = checkRemedy(remedy, s.evaluated?.evaluation, s.evaluated?.evaluations);
       if (!verdict.verified) {
         rejected.push({ cause: d.code, title: fixTitle(remedy.title), reason: verdict.reason });
         continue;

@@ -1,5 +1,5 @@
 import type { PolicyLevel } from '../iam/IamState.js';
-import type { LabeledPolicy, PolicyStatement } from '../policy/PolicyDocument.js';
+import type { LabeledPolicy, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 import type {
   AssumeRoleEvaluation,
   AssumeRoleInputs,
@@ -11,6 +11,7 @@ import type {
 import { evaluatePolicy } from './evaluatePolicy.js';
 import { matchPrincipalElement } from './matchPrincipal.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
+import type { PolicyEvaluations } from './PolicyEvaluations.js';
 import type { RequestContext, Tri } from './RequestContext.js';
 import { triAnd, triNot, triOr } from './tri.js';
 
@@ -45,8 +46,15 @@ import { triAnd, triNot, triOr } from './tri.js';
  *   `NotAction`) matching such an action in any policy denies the request
  *   like one on the main action (`trust-deny`, `identity-deny`, … for that
  *   action), never a missing allow.
+ *
+ * `evaluations`, when given, is shared by every evaluation of one request (see
+ * `PolicyEvaluations`): a policy the inputs share with an earlier call for
+ * the same request object is not evaluated again.
  */
-export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluation {
+export function evaluateAssumeRole(
+  inputs: AssumeRoleInputs,
+  evaluations?: PolicyEvaluations,
+): AssumeRoleEvaluation {
   const { context, role, trust } = inputs;
   const principal = context.principal;
   const federated = principal.kind === 'WebIdentity' || principal.kind === 'SAML';
@@ -59,7 +67,9 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   const blockers: Blocker[] = [];
   const unknownKeys = new Set<string>();
   let unreadable = false;
-  const record = (e: PolicyEvaluation): PolicyEvaluation => {
+  /** Evaluates one policy (through `evaluations` when given) and records its unknown keys. */
+  const evaluate = (doc: PolicyDocument, ctx: RequestContext, opts: EvalOpts): PolicyEvaluation => {
+    const e = evaluations?.evaluate(doc, ctx, opts) ?? evaluatePolicy(doc, ctx, opts);
     for (const k of e.unknownKeys) unknownKeys.add(k);
     return e;
   };
@@ -68,7 +78,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   const bounded =
     !federated && !service && inputs.boundary !== null && inputs.boundary !== undefined;
   const trustEval = notPrincipalDenyQuirk(
-    record(evaluatePolicy(trust.document, context, TRUST_OPTS)),
+    evaluate(trust.document, context, TRUST_OPTS),
     trust.document.statements,
     bounded,
   );
@@ -103,7 +113,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   for (const sa of sessionActions) {
     const ctx = withAction(context, sa.action);
     const e = notPrincipalDenyQuirk(
-      record(evaluatePolicy(trust.document, ctx, TRUST_OPTS)),
+      evaluate(trust.document, ctx, TRUST_OPTS),
       trust.document.statements,
       bounded,
     );
@@ -131,7 +141,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
         const ctx = withAction(context, action);
         const evals = inputs.identity.map((p) => ({
           policy: p,
-          evaluation: record(evaluatePolicy(p.document, ctx, CALLER_OPTS)),
+          evaluation: evaluate(p.document, ctx, CALLER_OPTS),
         }));
         for (const { policy, evaluation } of evals) {
           if (evaluation.deny !== 'no') {
@@ -205,7 +215,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
   function boundaryLike(policy: LabeledPolicy, denyKind: BlockerKind, noAllowKind: BlockerKind) {
     for (const action of actions) {
       const needed = neededOf(inputs, action);
-      const e = record(evaluatePolicy(policy.document, withAction(context, action), CALLER_OPTS));
+      const e = evaluate(policy.document, withAction(context, action), CALLER_OPTS);
       if (e.deny !== 'no')
         blockers.push(blocker(denyKind, triAnd(needed, e.deny), action, policy, e));
       if (limitsApply) {
@@ -238,7 +248,7 @@ export function evaluateAssumeRole(inputs: AssumeRoleInputs): AssumeRoleEvaluati
       for (const level of org.levels) {
         const evals = level.policies.map((p) => ({
           policy: p,
-          evaluation: record(evaluatePolicy(p.document, ctx, opts)),
+          evaluation: evaluate(p.document, ctx, opts),
         }));
         for (const { policy, evaluation } of evals) {
           if (evaluation.deny !== 'no') {

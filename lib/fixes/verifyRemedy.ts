@@ -6,6 +6,7 @@ import type {
 } from '../engine/AssumeRoleEvaluation.js';
 import { evaluateAssumeRole } from '../engine/evaluateAssumeRole.js';
 import type { StatementTrace } from '../engine/PolicyEvaluation.js';
+import type { PolicyEvaluations } from '../engine/PolicyEvaluations.js';
 
 /**
  * What one cause blocked, in the engine's own terms: the blocker kind and
@@ -99,8 +100,9 @@ export function verifyRemedy(
   before: AssumeRoleEvaluation,
   patched: AssumeRoleInputs,
   target: BlockTarget,
+  evaluations?: PolicyEvaluations,
 ): Verification {
-  const after = evaluateAssumeRole(patched);
+  const after = evaluateAssumeRole(patched, evaluations);
   const main = patched.context.action;
   const left = after.blockers.find((b) => stillBlocks(b, target));
   if (left !== undefined) {
