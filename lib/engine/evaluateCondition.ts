@@ -254,7 +254,6 @@ export function evaluateCompiledCondition(
     const { operator, key, values } = c.clause;
     return { operator, key, expected: values, actual, result: 'no', invalidOperator: true };
   }
-  const { spec, ifExists, set } = parsed;
 
   // Resolve policy variables in the values.
   let resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[];
@@ -298,7 +297,7 @@ export function evaluateCompiledCondition(
     const cases = missingVariable !== undefined ? ANY_OR_ABSENT : scope.candidates(c.lowerKey);
     let decided: Tri | undefined;
     for (const v of cases ?? []) {
-      const r = decide(v ?? undefined);
+      const r = decide(c, parsed, resolved, missingVariable, v ?? undefined);
       decided = decided === undefined || decided === r ? r : 'unknown';
     }
     if (decided !== undefined && decided !== 'unknown') {
@@ -307,39 +306,49 @@ export function evaluateCompiledCondition(
     unknownKeys.push(c.lowerKey);
     return trace(c, expected, actual, 'unknown', 'key-not-logged');
   }
-  const result = decide(actual);
+  const result = decide(c, parsed, resolved, missingVariable, actual);
   if (result === 'unknown' && variableKeys !== undefined) {
     for (const k of variableKeys) unknownKeys.push(k);
   }
   return trace(c, expected, actual, result, 'variable-not-logged', missingVariable);
+}
 
-  /** The clause's result when the key has `actual` (`undefined`: absent). */
-  function decide(actual: readonly string[] | undefined): Tri {
-    const values = actual ?? [];
-    const isPresent = values.length > 0;
+/**
+ * The clause's result when the key has `actual` (`undefined`: absent), its
+ * policy values resolved for the request. A module function, not a closure,
+ * so that evaluating a clause allocates no function object.
+ */
+function decide(
+  c: CompiledCondition,
+  parsed: ParsedOperator,
+  resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[],
+  missingVariable: string | undefined,
+  actual: readonly string[] | undefined,
+): Tri {
+  const { spec, ifExists, set } = parsed;
+  const isPresent = actual !== undefined && actual.length > 0;
 
-    if (spec.family === 'null') {
-      const presence = isPresent ? 'present' : 'absent';
-      let yes = false;
-      for (const e of resolved) {
-        if (e !== UNKNOWN_VALUE && spec.compare(presence, e)) {
-          yes = true;
-          break;
-        }
+  if (spec.family === 'null') {
+    const presence = isPresent ? 'present' : 'absent';
+    let yes = false;
+    for (const e of resolved) {
+      if (e !== UNKNOWN_VALUE && spec.compare(presence, e)) {
+        yes = true;
+        break;
       }
-      return yes ? 'yes' : 'no';
     }
-
-    if (!isPresent) {
-      if (ifExists) return 'yes';
-      if (set === 'ForAllValues') return 'yes';
-      if (set === 'ForAnyValue') return 'no';
-      // A key that is present with an empty set of values counts as absent here.
-      return spec.negated ? 'yes' : 'no';
-    }
-
-    if (missingVariable !== undefined) return 'no';
-
-    return setResult(c.mode, spec, set, values, resolved);
+    return yes ? 'yes' : 'no';
   }
+
+  if (!isPresent) {
+    if (ifExists) return 'yes';
+    if (set === 'ForAllValues') return 'yes';
+    if (set === 'ForAnyValue') return 'no';
+    // A key that is present with an empty set of values counts as absent here.
+    return spec.negated ? 'yes' : 'no';
+  }
+
+  if (missingVariable !== undefined) return 'no';
+
+  return setResult(c.mode, spec, set, actual, resolved);
 }

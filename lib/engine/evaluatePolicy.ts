@@ -1,5 +1,5 @@
 import { isParsed } from '../policy/isParsed.js';
-import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
+import type { ConditionClause, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 
 import { KeyScope } from './contextKeys.js';
 import {
@@ -85,6 +85,8 @@ interface CompiledStatement {
   readonly notActions: readonly GlobMatcher[] | null;
   readonly resources: readonly CompiledResource[] | undefined;
   readonly notResources: readonly CompiledResource[] | undefined;
+  /** Some pattern of `resources` (or, without them, `notResources`) holds a policy variable. */
+  readonly resourceTemplates: boolean;
   readonly conditions: readonly CompiledCondition[];
   /** A `NotPrincipal` entry holds a `${…}` policy variable (2012-10-17 policies). */
   readonly notPrincipalHasVariable: boolean;
@@ -96,6 +98,19 @@ const compiledDocs = new WeakMap<PolicyDocument, readonly CompiledStatement[]>()
 const compiledStatements = [
   new WeakMap<PolicyStatement, CompiledStatement>(),
   new WeakMap<PolicyStatement, CompiledStatement>(),
+] as const;
+/**
+ * Compiled `Action` / `NotAction` lists and condition clauses of parsed
+ * statements ([without policy variables, with them] for clauses), by the
+ * list or clause object: a proposed fix copies a parsed statement with one
+ * element changed and shares the others, which are then not compiled again.
+ * Parsed documents are immutable, and so is every part a copy shares with
+ * them, so these are pure caches keyed on immutable objects.
+ */
+const compiledActionLists = new WeakMap<readonly string[], readonly GlobMatcher[] | null>();
+const compiledClauses = [
+  new WeakMap<ConditionClause, CompiledCondition>(),
+  new WeakMap<ConditionClause, CompiledCondition>(),
 ] as const;
 
 function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
@@ -118,35 +133,74 @@ function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
 }
 
 function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean): CompiledStatement {
+  const resources = compileResources(st.resource, variables);
+  const notResources = compileResources(st.notResource, variables);
   return {
     st,
     principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal, keep),
     notPrincipal:
       st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal, keep),
-    actions: st.action === undefined ? undefined : compileActions(st.action),
-    notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
-    resources: compileResources(st.resource, variables),
-    notResources: compileResources(st.notResource, variables),
-    conditions: st.conditions.map((c) => buildCondition(c, variables)),
+    actions: st.action === undefined ? undefined : compileActions(st.action, keep),
+    notActions: st.action === undefined ? compileActions(st.notAction ?? [], keep) : [],
+    resources,
+    notResources,
+    // `Resource` is matched when present, else `NotResource`.
+    resourceTemplates: (resources ?? notResources)?.some((p) => 'parts' in p) === true,
+    conditions: compileConditions(st.conditions, variables, keep),
     notPrincipalHasVariable:
-      variables &&
-      st.notPrincipal !== undefined &&
-      principalEntries(st.notPrincipal).some(hasPolicyVariable),
+      variables && st.notPrincipal !== undefined && namesVariable(st.notPrincipal),
   };
 }
 
-function principalEntries(p: NonNullable<PolicyStatement['notPrincipal']>): readonly string[] {
-  return p.kind === 'map' ? [...p.AWS, ...p.Service, ...p.Federated, ...p.CanonicalUser] : [];
+/** Does some entry of the element hold a `${…}` policy variable? */
+function namesVariable(p: NonNullable<PolicyStatement['notPrincipal']>): boolean {
+  return (
+    p.kind === 'map' &&
+    (p.AWS.some(hasPolicyVariable) ||
+      p.Service.some(hasPolicyVariable) ||
+      p.Federated.some(hasPolicyVariable) ||
+      p.CanonicalUser.some(hasPolicyVariable))
+  );
 }
 
 /**
  * Action patterns as case-insensitive matchers (IAM UG, "IAM JSON policy
  * elements: Action"); `null` when one of them is `"*"` (matches every action).
  */
-function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | null {
-  if (patterns.includes('*')) return null;
-  return patterns.map((p) => compileGlob(globFromRaw(p), true));
+function compileActions(patterns: readonly string[], keep: boolean): readonly GlobMatcher[] | null {
+  let compiled = compiledActionLists.get(patterns);
+  if (compiled === undefined) {
+    compiled = patterns.includes('*')
+      ? null
+      : patterns.map((p) => compileGlob(globFromRaw(p), true));
+    if (keep) compiledActionLists.set(patterns, compiled);
+  }
+  return compiled;
 }
+
+/** The statement's clauses compiled; see `compiledClauses`. */
+function compileConditions(
+  clauses: readonly ConditionClause[],
+  variables: boolean,
+  keep: boolean,
+): readonly CompiledCondition[] {
+  if (clauses.length === 0) return NO_CONDITIONS;
+  const cache = compiledClauses[variables ? 1 : 0];
+  const compiled: CompiledCondition[] = [];
+  for (const clause of clauses) {
+    let c = cache.get(clause);
+    if (c === undefined) {
+      c = buildCondition(clause, variables);
+      if (keep) cache.set(clause, c);
+    }
+    compiled.push(c);
+  }
+  return compiled;
+}
+
+const NO_CONDITIONS: readonly CompiledCondition[] = [];
+/** The `conditions` trace of every statement without conditions (frozen: shared by all). */
+const NO_CONDITION_TRACES: readonly ConditionTrace[] = Object.freeze([]);
 
 function compileResources(
   patterns: readonly string[] | undefined,
@@ -203,9 +257,13 @@ function evaluateStatement(
     // variables": "any attempt to match it fails and causes the statement to
     // be invalid"); above all a `NotResource` must not then match everything.
     if (cs.resources !== undefined) {
-      resource = resourceApplies(matchResources(cs.resources, scope, unknownKeys));
+      resource = resourceApplies(
+        matchResources(cs.resources, cs.resourceTemplates, scope, unknownKeys),
+      );
     } else if (cs.notResources !== undefined) {
-      resource = notResourceApplies(matchResources(cs.notResources, scope, unknownKeys));
+      resource = notResourceApplies(
+        matchResources(cs.notResources, cs.resourceTemplates, scope, unknownKeys),
+      );
     }
   }
   // Policy variables are not supported in `Principal` / `NotPrincipal`
@@ -216,12 +274,16 @@ function evaluateStatement(
     principal = 'no';
   }
 
-  const conditions: ConditionTrace[] = [];
+  let conditions = NO_CONDITION_TRACES;
   let conditionsResult: Tri = 'yes';
-  for (const c of cs.conditions) {
-    const t = evaluateCompiledCondition(c, scope, unknownKeys);
-    conditions.push(t);
-    conditionsResult = and(conditionsResult, t.result);
+  if (cs.conditions.length > 0) {
+    const traces: ConditionTrace[] = [];
+    for (const c of cs.conditions) {
+      const t = evaluateCompiledCondition(c, scope, unknownKeys);
+      traces.push(t);
+      conditionsResult = and(conditionsResult, t.result);
+    }
+    conditions = traces;
   }
   const applies = and(and(principal ?? 'yes', action), and(resource ?? 'yes', conditionsResult));
 
@@ -267,12 +329,12 @@ const MATCHED: ResourceMatch = { matched: 'yes', missing: false, mayBeMissing: f
 
 function matchResources(
   patterns: readonly CompiledResource[],
+  templates: boolean,
   scope: KeyScope,
   unknownKeys: string[],
 ): ResourceMatch {
   const resource = scope.ctx.resource;
-  // Without policy variables the first match decides (the usual case).
-  const templates = patterns.some((p) => 'parts' in p);
+  // Without policy variables (`templates` false) the first match decides (the usual case).
   let matched: Tri = 'no';
   let pending: string[] | undefined;
   for (const p of patterns) {

@@ -184,41 +184,20 @@ function classify(entry: string): AwsEntry {
   return ENTRY_NONE;
 }
 
-/** Per-call facts about the caller, derived only when an entry needs them. */
-class Caller {
-  private account: string | undefined | null = null;
-  private session: ReturnType<typeof parseSessionArn> | null = null;
-
-  constructor(readonly p: RequestPrincipal) {}
-
-  get accountId(): string | undefined {
-    if (this.account === null) this.account = principalAccount(this.p);
-    return this.account;
-  }
-
-  get sessionArn(): ReturnType<typeof parseSessionArn> {
-    if (this.session === null) this.session = parseSessionArn(this.p.arn);
-    return this.session;
-  }
-}
-
 function matchCompiled(el: CompiledElement, p: RequestPrincipal): PrincipalMatch {
   // Strongest grant among the entries that name the caller; else the first `unknown`.
   let best: PrincipalMatch | undefined;
   let bestRank = GRANT_ORDER.length;
   let maybe: PrincipalMatch | undefined;
-  if (el.aws.length > 0) {
-    const caller = new Caller(p);
-    for (const entry of el.aws) {
-      const m = matchAws(entry, caller);
-      if (m.result === 'yes') {
-        const rank = GRANT_RANK.get(m.grant) ?? GRANT_ORDER.length;
-        if (rank < bestRank) {
-          best = m;
-          bestRank = rank;
-        }
-      } else if (m.result === 'unknown') maybe ??= m;
-    }
+  for (const entry of el.aws) {
+    const m = matchAws(entry, p);
+    if (m.result === 'yes') {
+      const rank = GRANT_RANK.get(m.grant) ?? GRANT_ORDER.length;
+      if (rank < bestRank) {
+        best = m;
+        bestRank = rank;
+      }
+    } else if (m.result === 'unknown') maybe ??= m;
   }
   if (p.kind === 'Service' && p.service !== undefined && el.services.length > 0) {
     const service = p.service.toLowerCase();
@@ -245,15 +224,20 @@ function matchCompiled(el: CompiledElement, p: RequestPrincipal): PrincipalMatch
   return best ?? maybe ?? NO;
 }
 
-function matchAws(entry: AwsEntry, caller: Caller): PrincipalMatch {
-  const p = caller.p;
+/**
+ * One `AWS` entry against the caller. The caller's account and session ARN
+ * are derived only for the entries that need them (an account entry of a
+ * caller without `accountId`, a role entry of a session whose role path is
+ * not known), so that a match allocates nothing in the usual case.
+ */
+function matchAws(entry: AwsEntry, p: RequestPrincipal): PrincipalMatch {
   switch (entry.t) {
     case 'any':
       return ANY;
     case 'none':
       return NO;
     case 'account':
-      return AWS_KINDS.has(p.kind) && caller.accountId === entry.account ? YES.account : NO;
+      return AWS_KINDS.has(p.kind) && principalAccount(p) === entry.account ? YES.account : NO;
     case 'unique-id':
       return p.uniqueId !== undefined && p.uniqueId === entry.id ? YES[entry.grant] : NO;
     case 'user':
@@ -267,7 +251,7 @@ function matchAws(entry: AwsEntry, caller: Caller): PrincipalMatch {
       if (p.kind !== 'AssumedRole') return NO;
       if (p.roleArn !== undefined) return p.roleArn === entry.arn ? YES.role : NO;
       // Role path unknown: decide on account and role name, the path stays open.
-      const session = caller.sessionArn;
+      const session = parseSessionArn(p.arn);
       if (session === undefined) return NO;
       return session.account === entry.account && session.roleName === entry.name ? MAYBE_ROLE : NO;
     }
@@ -275,7 +259,7 @@ function matchAws(entry: AwsEntry, caller: Caller): PrincipalMatch {
 }
 
 function matchAwsEntry(entry: string, p: RequestPrincipal): PrincipalMatch {
-  return matchAws(classifyAwsEntry(entry), new Caller(p));
+  return matchAws(classifyAwsEntry(entry), p);
 }
 
 /** `AIDA…` (user), `AROA…` (role) and the other IAM unique-id prefixes. */
