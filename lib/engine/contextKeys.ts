@@ -17,7 +17,8 @@ export function isUnknownKey(ctx: RequestContext, lowerKey: string): boolean {
 }
 
 function unknownIn(entries: readonly string[], lowerKey: string): boolean {
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as string;
     if (e === lowerKey) return true;
     if ((e.endsWith('/') || e.endsWith(':')) && lowerKey.startsWith(e)) return true;
   }

@@ -70,7 +70,7 @@ export function evaluateAssumeRole(
   /** Evaluates one policy (through `evaluations` when given) and records its unknown keys. */
   const evaluate = (doc: PolicyDocument, ctx: RequestContext, opts: EvalOpts): PolicyEvaluation => {
     const e = evaluations?.evaluate(doc, ctx, opts) ?? evaluatePolicy(doc, ctx, opts);
-    for (const k of e.unknownKeys) unknownKeys.add(k);
+    for (let i = 0; i < e.unknownKeys.length; i++) unknownKeys.add(e.unknownKeys[i] as string);
     return e;
   };
 
@@ -143,7 +143,8 @@ export function evaluateAssumeRole(
           policy: p,
           evaluation: evaluate(p.document, ctx, CALLER_OPTS),
         }));
-        for (const { policy, evaluation } of evals) {
+        for (let i = 0; i < evals.length; i++) {
+          const { policy, evaluation } = evals[i] as (typeof evals)[number];
           if (evaluation.deny !== 'no') {
             blockers.push(
               blocker('identity-deny', triAnd(needed, evaluation.deny), action, policy, evaluation),
@@ -151,7 +152,7 @@ export function evaluateAssumeRole(
           }
         }
         if (identityAllowRequired !== 'no') {
-          const allow = evals.reduce<Tri>((acc, x) => triOr(acc, x.evaluation.allow), 'no');
+          const allow = anyAllows(evals);
           const certainty = triAnd(triAnd(needed, identityAllowRequired), triNot(allow));
           if (certainty !== 'no') {
             blockers.push({
@@ -259,7 +260,7 @@ export function evaluateAssumeRole(
           }
         }
         if (noAllowKind && level.policies.some(listsAllow)) {
-          const allow = evals.reduce<Tri>((acc, x) => triOr(acc, x.evaluation.allow), 'no');
+          const allow = anyAllows(evals);
           const certainty = triAnd(needed, triNot(allow));
           if (certainty !== 'no')
             blockers.push(levelBlocker(noAllowKind, certainty, action, level, evals));
@@ -267,6 +268,15 @@ export function evaluateAssumeRole(
       }
     }
   }
+}
+
+/** OR of the evaluations' `allow`. */
+function anyAllows(evals: Blocker['evaluations']): Tri {
+  let allow: Tri = 'no';
+  for (let i = 0; i < evals.length; i++) {
+    allow = triOr(allow, (evals[i] as Blocker['evaluations'][number]).evaluation.allow);
+  }
+  return allow;
 }
 
 function listsAllow(policy: LabeledPolicy): boolean {
@@ -370,7 +380,8 @@ function grantOf(
 ): TrustGrant {
   let applying: TrustGrant = 'none';
   let candidate: TrustGrant = 'none';
-  for (const st of statements) {
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i] as PolicyStatement;
     if (st.effect !== 'Allow') continue;
     const trace = evaluation.statements[st.index];
     if (!trace || trace.principal === 'no' || trace.action === 'no') continue;

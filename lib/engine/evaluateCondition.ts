@@ -129,7 +129,8 @@ export function buildCondition(clause: ConditionClause, variables: boolean): Com
   const mode = compareMode(parsed);
   let dynamic = false;
   const values = clause.values.map((raw): CompiledValue | DynamicValue => {
-    if (parsed === undefined || !parsed.spec.variables) {
+    // Without `${` there is nothing to substitute: the pattern is the text.
+    if (parsed === undefined || !parsed.spec.variables || !variables || !raw.includes('${')) {
       return compileValue(mode, globFromRaw(raw), raw);
     }
     const template = compileTemplate(raw, variables);
@@ -177,7 +178,8 @@ function positive(
   resolved: readonly (CompiledValue | typeof UNKNOWN_VALUE)[],
 ): Tri {
   let result: Tri = 'no';
-  for (const e of resolved) {
+  for (let i = 0; i < resolved.length; i++) {
+    const e = resolved[i] as CompiledValue | typeof UNKNOWN_VALUE;
     if (e === UNKNOWN_VALUE) result = 'unknown';
     else if (compare(mode, spec, actual, e)) return 'yes';
   }
@@ -197,8 +199,8 @@ function setResult(
 ): Tri {
   if (set === 'none') {
     let any: Tri = 'no';
-    for (const a of values) {
-      const r = positive(mode, spec, a, resolved);
+    for (let i = 0; i < values.length; i++) {
+      const r = positive(mode, spec, values[i] as string, resolved);
       if (r === 'yes') {
         any = 'yes';
         break;
@@ -210,8 +212,8 @@ function setResult(
   // ForAnyValue: OR over request values; ForAllValues: AND. Negation applies per request value.
   const decisive: Tri = set === 'ForAnyValue' ? 'yes' : 'no';
   let result: Tri = set === 'ForAnyValue' ? 'no' : 'yes';
-  for (const a of values) {
-    const p = positive(mode, spec, a, resolved);
+  for (let i = 0; i < values.length; i++) {
+    const p = positive(mode, spec, values[i] as string, resolved);
     const r = spec.negated ? not(p) : p;
     if (r === decisive) return decisive;
     if (r === 'unknown') result = 'unknown';

@@ -1,5 +1,5 @@
 import { isParsed } from '../policy/isParsed.js';
-import type { ConditionClause, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
+import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 
 import { KeyScope } from './contextKeys.js';
 import {
@@ -58,8 +58,8 @@ export function evaluatePolicy(
   const statements: StatementTrace[] = [];
   let allow: Tri = 'no';
   let deny: Tri = 'no';
-  for (const cs of compiled) {
-    const t = evaluateStatement(cs, scope, opts, unknownKeys);
+  for (let i = 0; i < compiled.length; i++) {
+    const t = evaluateStatement(compiled[i] as CompiledStatement, scope, opts, unknownKeys);
     statements.push(t);
     if (t.effect === 'Allow') allow = or(allow, t.applies);
     else deny = or(deny, t.applies);
@@ -99,19 +99,6 @@ const compiledStatements = [
   new WeakMap<PolicyStatement, CompiledStatement>(),
   new WeakMap<PolicyStatement, CompiledStatement>(),
 ] as const;
-/**
- * Compiled `Action` / `NotAction` lists and condition clauses of parsed
- * statements ([without policy variables, with them] for clauses), by the
- * list or clause object: a proposed fix copies a parsed statement with one
- * element changed and shares the others, which are then not compiled again.
- * Parsed documents are immutable, and so is every part a copy shares with
- * them, so these are pure caches keyed on immutable objects.
- */
-const compiledActionLists = new WeakMap<readonly string[], readonly GlobMatcher[] | null>();
-const compiledClauses = [
-  new WeakMap<ConditionClause, CompiledCondition>(),
-  new WeakMap<ConditionClause, CompiledCondition>(),
-] as const;
 
 function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
   const done = compiledDocs.get(doc);
@@ -140,13 +127,16 @@ function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean):
     principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal, keep),
     notPrincipal:
       st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal, keep),
-    actions: st.action === undefined ? undefined : compileActions(st.action, keep),
-    notActions: st.action === undefined ? compileActions(st.notAction ?? [], keep) : [],
+    actions: st.action === undefined ? undefined : compileActions(st.action),
+    notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
     resources,
     notResources,
     // `Resource` is matched when present, else `NotResource`.
     resourceTemplates: (resources ?? notResources)?.some((p) => 'parts' in p) === true,
-    conditions: compileConditions(st.conditions, variables, keep),
+    conditions:
+      st.conditions.length === 0
+        ? NO_CONDITIONS
+        : st.conditions.map((c) => buildCondition(c, variables)),
     notPrincipalHasVariable:
       variables && st.notPrincipal !== undefined && namesVariable(st.notPrincipal),
   };
@@ -167,35 +157,9 @@ function namesVariable(p: NonNullable<PolicyStatement['notPrincipal']>): boolean
  * Action patterns as case-insensitive matchers (IAM UG, "IAM JSON policy
  * elements: Action"); `null` when one of them is `"*"` (matches every action).
  */
-function compileActions(patterns: readonly string[], keep: boolean): readonly GlobMatcher[] | null {
-  let compiled = compiledActionLists.get(patterns);
-  if (compiled === undefined) {
-    compiled = patterns.includes('*')
-      ? null
-      : patterns.map((p) => compileGlob(globFromRaw(p), true));
-    if (keep) compiledActionLists.set(patterns, compiled);
-  }
-  return compiled;
-}
-
-/** The statement's clauses compiled; see `compiledClauses`. */
-function compileConditions(
-  clauses: readonly ConditionClause[],
-  variables: boolean,
-  keep: boolean,
-): readonly CompiledCondition[] {
-  if (clauses.length === 0) return NO_CONDITIONS;
-  const cache = compiledClauses[variables ? 1 : 0];
-  const compiled: CompiledCondition[] = [];
-  for (const clause of clauses) {
-    let c = cache.get(clause);
-    if (c === undefined) {
-      c = buildCondition(clause, variables);
-      if (keep) cache.set(clause, c);
-    }
-    compiled.push(c);
-  }
-  return compiled;
+function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | null {
+  if (patterns.includes('*')) return null;
+  return patterns.map((p) => compileGlob(globFromRaw(p), true));
 }
 
 const NO_CONDITIONS: readonly CompiledCondition[] = [];
@@ -207,6 +171,8 @@ function compileResources(
   variables: boolean,
 ): readonly CompiledResource[] | undefined {
   return patterns?.map((raw) => {
+    // Without `${` there is nothing to substitute: the pattern is the text.
+    if (!variables || !raw.includes('${')) return compileResourcePattern(globFromRaw(raw));
     const template = compileTemplate(raw, variables);
     if (template.hasVariables) return template;
     const sub = substituteTemplate(template, NO_KEYS);
@@ -221,7 +187,9 @@ function matchActions(matchers: readonly GlobMatcher[] | null, scope: KeyScope):
   if (matchers === null) return true;
   if (matchers.length === 0) return false;
   const action = scope.lowerAction;
-  for (const m of matchers) if (m.matchesLowered(action)) return true;
+  for (let i = 0; i < matchers.length; i++) {
+    if ((matchers[i] as GlobMatcher).matchesLowered(action)) return true;
+  }
   return false;
 }
 
@@ -278,8 +246,12 @@ function evaluateStatement(
   let conditionsResult: Tri = 'yes';
   if (cs.conditions.length > 0) {
     const traces: ConditionTrace[] = [];
-    for (const c of cs.conditions) {
-      const t = evaluateCompiledCondition(c, scope, unknownKeys);
+    for (let i = 0; i < cs.conditions.length; i++) {
+      const t = evaluateCompiledCondition(
+        cs.conditions[i] as CompiledCondition,
+        scope,
+        unknownKeys,
+      );
       traces.push(t);
       conditionsResult = and(conditionsResult, t.result);
     }
@@ -337,7 +309,8 @@ function matchResources(
   // Without policy variables (`templates` false) the first match decides (the usual case).
   let matched: Tri = 'no';
   let pending: string[] | undefined;
-  for (const p of patterns) {
+  for (let i = 0; i < patterns.length; i++) {
+    const p = patterns[i] as CompiledResource;
     if (!('parts' in p)) {
       if (p.matches(resource)) {
         if (!templates) return MATCHED;

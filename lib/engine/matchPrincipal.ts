@@ -189,8 +189,8 @@ function matchCompiled(el: CompiledElement, p: RequestPrincipal): PrincipalMatch
   let best: PrincipalMatch | undefined;
   let bestRank = GRANT_ORDER.length;
   let maybe: PrincipalMatch | undefined;
-  for (const entry of el.aws) {
-    const m = matchAws(entry, p);
+  for (let i = 0; i < el.aws.length; i++) {
+    const m = matchAws(el.aws[i] as AwsEntry, p);
     if (m.result === 'yes') {
       const rank = GRANT_RANK.get(m.grant) ?? GRANT_ORDER.length;
       if (rank < bestRank) {

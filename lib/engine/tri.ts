@@ -6,7 +6,8 @@ import type { Tri } from './RequestContext.js';
  */
 export function triAnd(...values: readonly Tri[]): Tri {
   let result: Tri = 'yes';
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v === 'no') return 'no';
     if (v === 'unknown') result = 'unknown';
   }
@@ -15,7 +16,8 @@ export function triAnd(...values: readonly Tri[]): Tri {
 
 export function triOr(...values: readonly Tri[]): Tri {
   let result: Tri = 'no';
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v === 'yes') return 'yes';
     if (v === 'unknown') result = 'unknown';
   }

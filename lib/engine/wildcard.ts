@@ -124,7 +124,9 @@ export class GlobMatcher {
     const end = to - tail.length;
     if (tail.length > 0 && !tail.at(s, end)) return false;
     let pos = from + head.length;
-    for (const piece of this.middle) {
+    const middle = this.middle;
+    for (let m = 0; m < middle.length; m++) {
+      const piece = middle[m] as Piece;
       const i = piece.find(s, pos, end);
       if (i < 0) return false;
       pos = i + piece.length;

@@ -39,13 +39,16 @@ export function parseIamPrincipalArn(arn: string):
   | undefined {
   const m = PRINCIPAL_ARN.exec(arn);
   if (m === null) return undefined;
-  const [, partition, accountId, resourceType, rawPath, name] = m;
+  // Indexed, not destructured (see `parseRoleArn`).
+  const partition = m[1];
+  const accountId = m[2];
+  const name = m[5];
   if (partition === undefined || accountId === undefined || name === undefined) return undefined;
   return {
     partition,
     accountId,
-    resourceType: resourceType as 'user' | 'role' | 'group' | 'policy',
-    path: rawPath ?? '/',
+    resourceType: m[3] as 'user' | 'role' | 'group' | 'policy',
+    path: m[4] ?? '/',
     name,
   };
 }
@@ -69,13 +72,10 @@ export function parseSessionArn(arn: string):
   const name = m[4];
   const session = m[5];
   if (partition === undefined || accountId === undefined || name === undefined) return undefined;
-  return {
-    partition,
-    accountId,
-    kind: kind as 'assumed-role' | 'federated-user',
-    name,
-    ...(session === undefined ? {} : { sessionName: session }),
-  };
+  const k = kind as 'assumed-role' | 'federated-user';
+  return session === undefined
+    ? { partition, accountId, kind: k, name }
+    : { partition, accountId, kind: k, name, sessionName: session };
 }
 
 /** The 12-digit account id of any ARN with one (`arn:aws:iam::111111111111:…`). */
