@@ -135,16 +135,22 @@ const ENTRY_ANY: AwsEntry = { t: 'any' };
 const ENTRY_NONE: AwsEntry = { t: 'none' };
 
 function compileElement(el: Extract<PrincipalElement, { kind: 'map' }>): CompiledElement {
+  // Most elements list one principal type: the others share one empty list.
   return {
-    aws: el.AWS.map(classifyAwsEntry),
-    services: el.Service.map((e) => e.toLowerCase()),
-    federated: el.Federated.map((entry) => ({
-      entry,
-      // Provider names such as `cognito-identity.amazonaws.com` are host names: case-insensitive.
-      lower: entry.startsWith('arn:') ? undefined : entry.toLowerCase(),
-    })),
+    aws: el.AWS.length === 0 ? NONE : el.AWS.map(classifyAwsEntry),
+    services: el.Service.length === 0 ? NONE : el.Service.map((e) => e.toLowerCase()),
+    federated:
+      el.Federated.length === 0
+        ? NONE
+        : el.Federated.map((entry) => ({
+            entry,
+            // Provider names such as `cognito-identity.amazonaws.com` are host names: case-insensitive.
+            lower: entry.startsWith('arn:') ? undefined : entry.toLowerCase(),
+          })),
   };
 }
+
+const NONE: readonly never[] = [];
 
 /** Classified entries by text (bounded): the same ARNs recur across documents. */
 const classified = new Map<string, AwsEntry>();
