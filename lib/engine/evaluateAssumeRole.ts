@@ -209,7 +209,7 @@ export function evaluateAssumeRole(
     identityAllowRequired,
     trust: trustEval,
     blockers,
-    unknownKeys: [...unknownKeys].sort(),
+    unknownKeys: unknownKeys.size === 0 ? [] : [...unknownKeys].sort(),
   };
 
   /** A boundary or session policy: its deny blocks; its missing allow blocks where it limits. */
