@@ -1,4 +1,5 @@
 import type { AssumeRoleInputs, Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import type { FixTexts } from '../../fixes/Fix.js';
 import {
   cliAssumeRole,
   ownerOfPolicy,
@@ -274,11 +275,20 @@ export function sessionPolicyRemedy(d: CauseDraft, ctx: RemedyContext): Remedy |
     title: { kind: 'drop-session-policy', callerRole: c.name, roleArn },
     appliesTo: { kind: 'session-creator' },
     check: { kind: 'patch', inputs: () => ({ ...inputs, sessionPolicies: [] }), target },
-    texts: () => ({
-      awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName })}`,
-      terraform: `# create the caller's session without \`policy\` / \`policy_arns\` in its assume_role block\n${tfProviderAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}`,
-    }),
+    texts: sessionPolicyTexts(callerArn, roleArn, sessionName),
   };
+}
+
+/** The texts of {@link sessionPolicyRemedy}, in a scope without the engine inputs (a memoized fix keeps it). */
+function sessionPolicyTexts(
+  callerArn: string,
+  roleArn: string,
+  sessionName: string,
+): () => FixTexts {
+  return () => ({
+    awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName })}`,
+    terraform: `# create the caller's session without \`policy\` / \`policy_arns\` in its assume_role block\n${tfProviderAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}`,
+  });
 }
 
 function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
