@@ -22,43 +22,44 @@ export function actionOf(event: DenialEvent): string {
 /** The request principal as the engine matches it against `Principal` elements. */
 export function requestPrincipalOf(event: DenialEvent): RequestPrincipal {
   const c = event.caller;
-  const base = {
-    ...(c.accountId === undefined ? {} : { accountId: c.accountId }),
-  };
   switch (c.type) {
-    case 'AssumedRole':
-      return {
-        kind: 'AssumedRole',
-        ...base,
-        ...(c.arn === undefined ? {} : { arn: c.arn }),
-        ...(c.issuerArn === undefined ? {} : { roleArn: c.issuerArn }),
-        ...(c.issuerUniqueId === undefined ? {} : { uniqueId: c.issuerUniqueId }),
-      };
-    case 'IAMUser':
-      return {
-        kind: 'IAMUser',
-        ...base,
-        ...(c.arn === undefined ? {} : { arn: c.arn }),
-        ...(c.principalId === undefined ? {} : { uniqueId: c.principalId }),
-      };
-    case 'Root':
-      return { kind: 'Root', ...base, ...(c.arn === undefined ? {} : { arn: c.arn }) };
-    case 'FederatedUser':
-      return { kind: 'FederatedUser', ...base, ...(c.arn === undefined ? {} : { arn: c.arn }) };
     case 'WebIdentityUser': {
       const p = c.webIdentity?.providerArn ?? c.webIdentity?.provider;
-      return { kind: 'WebIdentity', ...(p === undefined ? {} : { federatedProvider: p }) };
+      return p === undefined
+        ? { kind: 'WebIdentity' }
+        : { kind: 'WebIdentity', federatedProvider: p };
     }
     case 'SAMLUser': {
       const p = c.saml?.providerArn;
-      return { kind: 'SAML', ...(p === undefined ? {} : { federatedProvider: p }) };
+      return p === undefined ? { kind: 'SAML' } : { kind: 'SAML', federatedProvider: p };
     }
     case 'AWSService':
-      return { kind: 'Service', ...(c.invokedBy === undefined ? {} : { service: c.invokedBy }) };
-    default:
-      return { kind: 'Anonymous', ...base, ...(c.arn === undefined ? {} : { arn: c.arn }) };
+      return c.invokedBy === undefined
+        ? { kind: 'Service' }
+        : { kind: 'Service', service: c.invokedBy };
   }
+  // Keys in this order: kind, accountId, arn, then the role session's or user's ids.
+  const p: Mutable<RequestPrincipal> = { kind: PRINCIPAL_KIND[c.type] ?? 'Anonymous' };
+  if (c.accountId !== undefined) p.accountId = c.accountId;
+  if (c.arn !== undefined) p.arn = c.arn;
+  if (c.type === 'AssumedRole') {
+    if (c.issuerArn !== undefined) p.roleArn = c.issuerArn;
+    if (c.issuerUniqueId !== undefined) p.uniqueId = c.issuerUniqueId;
+  } else if (c.type === 'IAMUser' && c.principalId !== undefined) {
+    p.uniqueId = c.principalId;
+  }
+  return p;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The principal kind of each AWS (IAM-side) caller type; any other is `Anonymous`. */
+const PRINCIPAL_KIND: Partial<Record<DenialEvent['caller']['type'], RequestPrincipal['kind']>> = {
+  AssumedRole: 'AssumedRole',
+  IAMUser: 'IAMUser',
+  Root: 'Root',
+  FederatedUser: 'FederatedUser',
+};
 
 const PRINCIPAL_TYPE: Partial<Record<DenialEvent['caller']['type'], string>> = {
   AssumedRole: 'AssumedRole',
@@ -109,15 +110,18 @@ export function buildRequestContext(
   facts: ContextFacts,
 ): RequestContext {
   const values: Record<string, string[]> = {};
-  const unknown = new Set<string>();
-  const candidates: Record<string, (string[] | null)[]> = {};
+  // Listed in the order first added; a key that also gets a value is dropped at the end.
+  const unknown: string[] = [];
+  let candidates: Record<string, (string[] | null)[]> | undefined;
   // Condition keys are case-insensitive: the engine looks them up in lower
-  // case. The keys below are written so (lowering them again is free); a
-  // tag, claim or provider part is lowered here.
+  // case. The keys written below are lower case; a key with a tag, claim or
+  // provider part is lowered by `setKey`.
   const set = (key: string, v: string | readonly string[] | undefined): void => {
     if (v === undefined) return;
-    values[key.toLowerCase()] = typeof v === 'string' ? [v] : [...v];
+    values[key] = typeof v === 'string' ? [v] : [...v];
   };
+  const setKey = (key: string, v: string | readonly string[] | undefined): void =>
+    set(key.toLowerCase(), v);
   const c = event.caller;
   const req = event.request;
   const principal = requestPrincipalOf(event);
@@ -134,25 +138,25 @@ export function buildRequestContext(
     const org = facts.organization;
     const path = facts.callerOrgPath;
     if (!org.ok || path === undefined || !path.ok) {
-      unknown.add('aws:principalorgid');
-      unknown.add('aws:principalorgpaths');
+      unknown.push('aws:principalorgid');
+      unknown.push('aws:principalorgpaths');
     } else if (org.value !== null && path.value !== null) {
       set('aws:principalorgid', org.value.id);
       set('aws:principalorgpaths', path.value.orgPath);
     }
-    if (facts.principalTags === undefined) unknown.add('aws:principaltag/');
-    else for (const t of facts.principalTags) set(`aws:principaltag/${t.key}`, t.value);
+    if (facts.principalTags === undefined) unknown.push('aws:principaltag/');
+    else for (const t of facts.principalTags) setKey(`aws:principaltag/${t.key}`, t.value);
     // A role session's principal tags are its role's tags plus the session
     // tags it was created with (AssumeRole tags, SAML/OIDC attributes, IAM
     // Identity Center attributes for access control), which the record does
     // not log: a key the role does not carry may still be a session tag.
-    if (c.type === 'AssumedRole') unknown.add('aws:principaltag/');
+    if (c.type === 'AssumedRole') unknown.push('aws:principaltag/');
   }
   if (c.type === 'AWSService') {
     set('aws:principalisawsservice', 'true');
     set('aws:principalservicename', c.invokedBy);
     // The resource the service acts for (confused-deputy conditions) is not logged.
-    for (const k of SOURCE_KEYS) unknown.add(k);
+    unknown.push(...SOURCE_KEYS);
   } else {
     set('aws:principalisawsservice', 'false');
   }
@@ -172,26 +176,28 @@ export function buildRequestContext(
     set('aws:multifactorauthpresent', c.mfaAuthenticated ? 'true' : 'false');
     if (c.mfaAuthenticated && c.sessionCreatedAt !== undefined) {
       const age = seconds(c.sessionCreatedAt, event.eventTime);
-      if (age === undefined) unknown.add('aws:multifactorauthage');
+      if (age === undefined) unknown.push('aws:multifactorauthage');
       else set('aws:multifactorauthage', String(age));
     } else if (c.mfaAuthenticated) {
-      unknown.add('aws:multifactorauthage');
+      unknown.push('aws:multifactorauthage');
     }
   } else if (c.type === 'IAMUser' || c.type === 'Root') {
     // Long-term keys: the key exists only when the request itself carried an MFA code.
     if (!req.logged) {
       // Absent, or set by an MFA code sent with this request: never `false`.
-      unknown.add('aws:multifactorauthpresent');
-      unknown.add('aws:multifactorauthage');
-      candidates['aws:multifactorauthpresent'] = [null, ['true']];
-      candidates['aws:multifactorauthage'] = [null, ['0']];
+      unknown.push('aws:multifactorauthpresent');
+      unknown.push('aws:multifactorauthage');
+      candidates = {
+        'aws:multifactorauthpresent': [null, ['true']],
+        'aws:multifactorauthage': [null, ['0']],
+      };
     } else if (req.serialNumber !== undefined) {
       set('aws:multifactorauthpresent', 'true');
       set('aws:multifactorauthage', '0');
     }
   } else if (awsPrincipal) {
-    unknown.add('aws:multifactorauthpresent');
-    unknown.add('aws:multifactorauthage');
+    unknown.push('aws:multifactorauthpresent');
+    unknown.push('aws:multifactorauthage');
   }
 
   // Network, time, region.
@@ -207,20 +213,20 @@ export function buildRequestContext(
   } else if (ip !== undefined) {
     set('aws:sourceip', ip);
   } else if (event.sourceIp === undefined) {
-    unknown.add('aws:sourceip');
+    unknown.push('aws:sourceip');
   }
   if (event.vpcEndpointId !== undefined) {
     // Set for requests through a VPC endpoint, and not logged.
-    for (const k of VPCE_KEYS) unknown.add(k);
+    unknown.push(...VPCE_KEYS);
   }
   // "Always included in the request context" (IAM UG, global condition keys).
   if (event.userAgent !== undefined) set('aws:useragent', event.userAgent);
-  else unknown.add('aws:useragent');
+  else unknown.push('aws:useragent');
   // Temporary credentials carry their issue time: the caller's session creation.
   if (c.sessionCreatedAt !== undefined && !Number.isNaN(Date.parse(c.sessionCreatedAt))) {
     set('aws:tokenissuetime', c.sessionCreatedAt);
   } else if (c.type === 'AssumedRole' || c.type === 'FederatedUser') {
-    unknown.add('aws:tokenissuetime');
+    unknown.push('aws:tokenissuetime');
   }
   const t = Date.parse(event.eventTime);
   if (!Number.isNaN(t)) {
@@ -228,8 +234,8 @@ export function buildRequestContext(
     set('aws:currenttime', `${new Date(t).toISOString().slice(0, -5)}Z`);
     set('aws:epochtime', String(Math.floor(t / 1000)));
   } else {
-    unknown.add('aws:currenttime');
-    unknown.add('aws:epochtime');
+    unknown.push('aws:currenttime');
+    unknown.push('aws:epochtime');
   }
   // A call an AWS service made on the caller's behalf shows the service as its source.
   const viaService =
@@ -246,8 +252,8 @@ export function buildRequestContext(
   // (ABAC on role assumption: `aws:ResourceTag/team` = `${aws:PrincipalTag/team}`).
   const resourceAccount = /^arn:[\w-]+:iam::(\d{12}):/.exec(roleArn)?.[1];
   if (resourceAccount !== undefined) set('aws:resourceaccount', resourceAccount);
-  if (facts.resourceTags === undefined) unknown.add('aws:resourcetag/');
-  else for (const t of facts.resourceTags) set(`aws:resourcetag/${t.key}`, t.value);
+  if (facts.resourceTags === undefined) unknown.push('aws:resourcetag/');
+  else for (const t of facts.resourceTags) setKey(`aws:resourcetag/${t.key}`, t.value);
   // Data-perimeter policies compare the role's organization (`aws:ResourceOrgID`).
   // An account outside our organization may be in another one: unknown.
   const rorg = facts.resourceOrgPath;
@@ -260,8 +266,8 @@ export function buildRequestContext(
     set('aws:resourceorgid', facts.organization.value.id);
     set('aws:resourceorgpaths', rorg.value.orgPath);
   } else {
-    unknown.add('aws:resourceorgid');
-    unknown.add('aws:resourceorgpaths');
+    unknown.push('aws:resourceorgid');
+    unknown.push('aws:resourceorgpaths');
   }
 
   // Request parameters.
@@ -273,7 +279,7 @@ export function buildRequestContext(
       if (c.sessionSourceIdentity === undefined) set('aws:sourceidentity', req.sourceIdentity);
     }
     if (req.tags !== undefined && req.tags.length > 0) {
-      for (const tag of req.tags) set(`aws:requesttag/${tag.key}`, tag.value);
+      for (const tag of req.tags) setKey(`aws:requesttag/${tag.key}`, tag.value);
       set(
         'aws:tagkeys',
         req.tags.map((tag) => tag.key),
@@ -283,8 +289,8 @@ export function buildRequestContext(
       set('sts:transitivetagkeys', req.transitiveTagKeys);
     }
   } else {
-    for (const k of REQUEST_PARAMETER_KEYS) unknown.add(k);
-    if (c.sessionSourceIdentity === undefined) unknown.add('aws:sourceidentity');
+    unknown.push(...REQUEST_PARAMETER_KEYS);
+    if (c.sessionSourceIdentity === undefined) unknown.push('aws:sourceidentity');
   }
   if (c.type === 'AssumedRole' && c.sessionName !== undefined && req.logged === false) {
     // The caller's own session name is known; the new session's name is not.
@@ -296,34 +302,28 @@ export function buildRequestContext(
     if (w?.providerArn !== undefined) set('aws:federatedprovider', w.providerArn);
     const host = w?.provider;
     if (host !== undefined) {
-      if (w?.sub !== undefined) set(`${host}:sub`, w.sub);
-      else unknown.add(`${host}:sub`.toLowerCase());
-      if (w?.aud !== undefined) set(`${host}:aud`, w.aud);
-      else unknown.add(`${host}:aud`.toLowerCase());
+      if (w?.sub !== undefined) setKey(`${host}:sub`, w.sub);
+      else unknown.push(`${host}:sub`.toLowerCase());
+      if (w?.aud !== undefined) setKey(`${host}:aud`, w.aud);
+      else unknown.push(`${host}:aud`.toLowerCase());
       if (w?.claims !== undefined) {
         // The token itself was read: every claim is known, a missing one absent.
-        for (const [claim, v] of Object.entries(w.claims)) set(`${host}:${claim}`, v);
+        for (const [claim, v] of Object.entries(w.claims)) setKey(`${host}:${claim}`, v);
       } else {
-        unknown.add(`${host}:amr`.toLowerCase());
-        unknown.add(`${host}:`.toLowerCase());
+        unknown.push(`${host}:amr`.toLowerCase());
+        unknown.push(`${host}:`.toLowerCase());
       }
     }
   } else if (c.type === 'SAMLUser') {
     const s = c.saml;
     if (s?.subject !== undefined) set('saml:sub', s.subject);
-    else unknown.add('saml:sub');
+    else unknown.push('saml:sub');
     if (s?.aud !== undefined) set('saml:aud', s.aud);
-    else unknown.add('saml:aud');
-    unknown.add('saml:');
+    else unknown.push('saml:aud');
+    unknown.push('saml:');
   }
 
-  const unknownKeys = [...unknown].filter((k) => !(k in values));
-  return {
-    principal,
-    action: actionOf(event),
-    resource: roleArn,
-    values,
-    unknownKeys,
-    ...(Object.keys(candidates).length === 0 ? {} : { candidates }),
-  };
+  const unknownKeys = unknown.filter((k, i) => !(k in values) && unknown.indexOf(k) === i);
+  const context = { principal, action: actionOf(event), resource: roleArn, values, unknownKeys };
+  return candidates === undefined ? context : { ...context, candidates };
 }

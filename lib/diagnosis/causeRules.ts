@@ -48,15 +48,41 @@ export const CAUSE_RULES: readonly CauseRule[] = [
 
 /** Turns every engine blocker of an evaluation into the causes it stands for. */
 export function mapBlockers(e: Evaluated, rules: readonly CauseRule[] = CAUSE_RULES): CauseDraft[] {
+  const detectors = rules === CAUSE_RULES ? BLOCKER_DETECTORS : blockerDetectors(rules);
+  const blockers = e.evaluation.blockers;
   const out: CauseDraft[] = [];
-  for (const b of e.evaluation.blockers) {
-    for (const r of rules) {
-      if (r.detectInBlocker === undefined) continue;
-      for (const d of r.detectInBlocker(b, e.subject)) out.push(d);
-    }
+  // Runs for every blocker of every evaluation: indexed loops and a spread
+  // push, as in cold (interpreted) code each for-of step allocates.
+  for (let i = 0; i < blockers.length; i++) {
+    for (let j = 0; j < detectors.length; j++) out.push(...detectors[j]!(blockers[i]!, e.subject));
   }
   return out;
 }
+
+type BlockerDetector = NonNullable<CauseRule['detectInBlocker']>;
+
+/** The blocker detectors of `rules`, in rule order. */
+function blockerDetectors(rules: readonly CauseRule[]): readonly BlockerDetector[] {
+  const detectors: BlockerDetector[] = [];
+  for (const r of rules) if (r.detectInBlocker !== undefined) detectors.push(r.detectInBlocker);
+  return detectors;
+}
+
+type SituationDetector = NonNullable<CauseRule['detectInSituation']>;
+
+/** The situation detectors of `rules`, in rule order. */
+export function situationDetectors(rules: readonly CauseRule[]): readonly SituationDetector[] {
+  return rules === CAUSE_RULES ? SITUATION_DETECTORS : situationDetectorsOf(rules);
+}
+
+function situationDetectorsOf(rules: readonly CauseRule[]): readonly SituationDetector[] {
+  const detectors: SituationDetector[] = [];
+  for (const r of rules) if (r.detectInSituation !== undefined) detectors.push(r.detectInSituation);
+  return detectors;
+}
+
+const BLOCKER_DETECTORS = blockerDetectors(CAUSE_RULES);
+const SITUATION_DETECTORS = situationDetectorsOf(CAUSE_RULES);
 
 function ownersOf(rules: readonly CauseRule[]): ReadonlyMap<CauseCode, CauseRule> {
   const owners = new Map<CauseCode, CauseRule>();

@@ -134,11 +134,11 @@ export function settle(event: DenialEvent, drafts: readonly CauseDraft[]): Settl
   }
   const loneUnknown = !certain && unknownCodes.size === 1;
   const withConf = drafts.map((d) => ({ draft: d, confidence: confidenceOf(d, loneUnknown) }));
-  if (withConf.length > 1) {
-    const plain =
-      event.errorMessage.kind === 'not-authorized' && event.errorMessage.reason === undefined;
-    withConf.sort(causeOrder(plain));
-  }
+  // A single cause has nothing to be ordered against or merged with.
+  if (withConf.length < 2) return withConf;
+  const plain =
+    event.errorMessage.kind === 'not-authorized' && event.errorMessage.reason === undefined;
+  withConf.sort(causeOrder(plain));
   const seen = new Set<string>();
   return withConf.filter(({ draft }) => {
     const e = draft.evidence;

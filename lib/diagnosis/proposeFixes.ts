@@ -9,7 +9,7 @@ import { callerIamArn } from './callerIamArn.js';
 import type { CauseCode } from './causeCodes.js';
 import { remedyOwners } from './causeRules.js';
 import { candidateRoles } from './evaluateRequest.js';
-import { fixPlace, fixTitle } from './fixProse.js';
+import { type FixTitle, fixPlace, fixTitle } from './fixProse.js';
 import type { Situation } from './Situation.js';
 
 /** The engine's verdict on one remedy. */
@@ -36,6 +36,15 @@ export function checkRemedy(
   if (!v.verified) return { verified: false, reason: v.reason };
   const caveat = remedy.caveat?.(v.evaluation) ?? '';
   return caveat === '' ? { verified: true } : { verified: true, caveat };
+}
+
+/**
+ * A fix's title, worded when the fix is rendered (lib/diagnosis/fixProse.ts).
+ * Made out here so that the closure a memoized fix keeps holds the title's
+ * facts only, not this diagnosis's remedies, bundle or evaluation.
+ */
+function wordedLater(title: FixTitle, caveat: string): () => string {
+  return () => `${fixTitle(title)}${caveat}`;
 }
 
 /** A remedy the engine did not confirm, and why (dropped from the diagnosis). */
@@ -96,9 +105,7 @@ export function proposeFixes(
         rejected.push({ cause: d.code, title: fixTitle(remedy.title), reason: verdict.reason });
         continue;
       }
-      // Worded when the fix is rendered (lib/diagnosis/fixProse.ts).
-      const caveat = verdict.caveat ?? '';
-      const title = () => `${fixTitle(remedy.title)}${caveat}`;
+      const title = wordedLater(remedy.title, verdict.caveat ?? '');
       if (!fixes.some((f) => f.cause === d.code && f.title === title())) {
         fixes.push(
           lazyFix(

@@ -1,15 +1,13 @@
 import type { AssumeRoleInputs, Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import type { FixTexts } from '../../fixes/Fix.js';
 import {
   cliAssumeRole,
-  cliPutPolicy,
   ownerOfPolicy,
   permissionSetOf,
   tfProviderAssumeRole,
-  tfPutPolicy,
 } from '../../fixes/fixCommands.js';
 import { sessionNameOf, sidPart } from '../../fixes/fixTexts.js';
 import { addStatement } from '../../fixes/patchPolicy.js';
-import { policyToJson } from '../../fixes/policyToJson.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../../iam/parseIamArn.js';
 import type { DenialEvent } from '../../intake/DenialEvent.js';
 import type { LabeledPolicy } from '../../policy/PolicyDocument.js';
@@ -19,7 +17,7 @@ import * as prose from '../causeProse.js';
 import { sessionTagDependent } from '../clauseCertainty.js';
 import { roleNameOf } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
-import { once, policyRemedy, present, targetOf } from './remedyKit.js';
+import { once, policyRemedy, policyTextsOf, present, targetOf } from './remedyKit.js';
 
 /**
  * The `aws:PrincipalTag/…` key of a role session on which an Allow that
@@ -210,14 +208,7 @@ function identityRemedy(d: DraftOf<'IDENTITY_NO_ALLOW'>, ctx: RemedyContext): Re
         ? { kind: 'permission-set', name: owner.name, label: policy.label }
         : { kind: 'policy', label: policy.label },
     check: { kind: 'patch', inputs: patched, target: blocker },
-    texts: () => {
-      const json = policyToJson(doc());
-      return {
-        iamPolicy: json,
-        awsCli: cliPutPolicy(owner, json),
-        terraform: tfPutPolicy(owner, json),
-      };
-    },
+    texts: policyTextsOf(owner, doc),
   };
 }
 
@@ -284,11 +275,20 @@ export function sessionPolicyRemedy(d: CauseDraft, ctx: RemedyContext): Remedy |
     title: { kind: 'drop-session-policy', callerRole: c.name, roleArn },
     appliesTo: { kind: 'session-creator' },
     check: { kind: 'patch', inputs: () => ({ ...inputs, sessionPolicies: [] }), target },
-    texts: () => ({
-      awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName })}`,
-      terraform: `# create the caller's session without \`policy\` / \`policy_arns\` in its assume_role block\n${tfProviderAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}`,
-    }),
+    texts: sessionPolicyTexts(callerArn, roleArn, sessionName),
   };
+}
+
+/** The texts of {@link sessionPolicyRemedy}, in a scope without the engine inputs (a memoized fix keeps it). */
+function sessionPolicyTexts(
+  callerArn: string,
+  roleArn: string,
+  sessionName: string,
+): () => FixTexts {
+  return () => ({
+    awsCli: `${cliAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}\n${cliAssumeRole({ roleArn, sessionName })}`,
+    terraform: `# create the caller's session without \`policy\` / \`policy_arns\` in its assume_role block\n${tfProviderAssumeRole({ roleArn: callerArn, sessionName: 'trustwatch-fix' })}`,
+  });
 }
 
 function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {

@@ -3,6 +3,7 @@ import type { FixTexts } from '../../fixes/Fix.js';
 import {
   cliAssumeRole,
   ownerOfPolicy,
+  type PolicyOwner,
   shellQuote,
   tfProviderAssumeRole,
 } from '../../fixes/fixCommands.js';
@@ -24,17 +25,39 @@ export function targetOf(d: CauseDraft, extra: Partial<BlockTarget> = {}): Block
 /**
  * `make`'s value, computed on the first call and kept: a remedy's patched
  * document is built when the engine checks it, and reused by its texts.
+ * `make` is let go once called, so a fix kept in the memo retains the
+ * document, not what building it needed (the evaluation, the rule's context).
  */
 export function once<T>(make: () => T): () => T {
-  let made = false;
+  let pending: (() => T) | undefined = make;
   let value: T;
   return () => {
-    if (!made) {
-      value = make();
-      made = true;
+    if (pending !== undefined) {
+      value = pending();
+      pending = undefined;
     }
     return value;
   };
+}
+
+/*
+ * A fix keeps its texts builder until rendered, in the memo for repeats. A
+ * closure keeps alive every variable its enclosing scope shares with other
+ * closures (the patch check's engine inputs, the rule's context), so texts
+ * builders are made here, in scopes that hold only what the texts need.
+ */
+
+/** Texts of a replaced trust policy, over the role and the patched document only. */
+export function trustTextsOf(
+  role: { readonly name: string; readonly path: string },
+  doc: () => PolicyDocument,
+): () => FixTexts {
+  return () => trustPolicyTexts(role, doc());
+}
+
+/** Texts of a replaced identity, boundary or organization policy, over its owner and document only. */
+export function policyTextsOf(owner: PolicyOwner, doc: () => PolicyDocument): () => FixTexts {
+  return () => policyTexts(owner, doc());
 }
 
 /**
@@ -56,7 +79,7 @@ export function trustRemedy(
     title,
     appliesTo: { kind: 'policy', label: inputs.trust.label },
     check: { kind: 'patch', inputs: () => withTrust(inputs, doc()), target },
-    texts: () => trustPolicyTexts(role, doc()),
+    texts: trustTextsOf(role, doc),
     caveat,
   };
 }
@@ -78,7 +101,7 @@ export function policyRemedy(
     title,
     appliesTo: { kind: 'policy', label: policy.label },
     check: { kind: 'patch', inputs: () => replacePolicy(inputs, policy, doc()), target },
-    texts: () => policyTexts(owner, doc()),
+    texts: policyTextsOf(owner, doc),
   };
 }
 

@@ -27,6 +27,13 @@ import {
 
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 
+/** Every `Principal.AWS` entry of the statements, in order. */
+function awsNamed(named: readonly { readonly aws: readonly string[] }[]): string[] {
+  const all: string[] = [];
+  for (const x of named) all.push(...x.aws);
+  return all;
+}
+
 /**
  * The trust policy does not name the caller: no principal match, a stale
  * unique id, a principal ARN without its path, the wrong action for the
@@ -169,11 +176,10 @@ function principalCauses(
   const sameNameOtherAction = allows.filter((s) => s.principal !== 'no' && s.action === 'no');
   const otherAction = sameNameOtherAction[0];
   const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
-  const notes: PrincipalNotes = {
-    ...(pathless === undefined ? {} : { pathless }),
-    ...(otherAction === undefined ? {} : { otherActionStatement: statementRef(otherAction) }),
-    selfAssume: callerArn !== undefined && callerArn === ctx.roleArn,
-  };
+  const notes: { -readonly [K in keyof PrincipalNotes]: PrincipalNotes[K] } = {};
+  if (pathless !== undefined) notes.pathless = pathless;
+  if (otherAction !== undefined) notes.otherActionStatement = statementRef(otherAction);
+  notes.selfAssume = callerArn !== undefined && callerArn === ctx.roleArn;
   if (event.caller.type === 'AWSService') {
     const service = event.caller.invokedBy ?? 'unknown';
     return [
@@ -241,7 +247,7 @@ function principalCauses(
       evidence: {
         policy: trust.label,
         caller: callerArn ?? event.caller.arn ?? 'unknown',
-        trustedPrincipals: named.flatMap((x) => x.aws),
+        trustedPrincipals: awsNamed(named),
       },
       blocker,
       policy: trust,

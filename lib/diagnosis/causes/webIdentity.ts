@@ -1,3 +1,4 @@
+import type { FixTexts } from '../../fixes/Fix.js';
 import {
   cliCreateOidcProvider,
   cliUpdateTrust,
@@ -182,23 +183,43 @@ function providerRemedy(
       inputs: () => withTrust(inputs, doc()),
       target: { kind: 'trust-no-allow', action: inputs.context.action },
     },
-    texts: () => {
-      const json = policyToJson(doc());
-      if (existing !== undefined) {
-        return {
-          iamPolicy: json,
-          awsCli: cliUpdateTrust(roleName, json),
-          terraform: tfRoleTrust({ name: roleName, path: existing.path }, json),
-        };
-      }
-      const createProvider = providerMissing ? `${cliCreateOidcProvider(host, clientId)}\n` : '';
-      const tfProvider = providerMissing ? `${tfOidcProvider(host, [clientId])}\n\n` : '';
+    texts: oidcTrustTexts(
+      doc,
+      existing === undefined ? undefined : { name: roleName, path: existing.path },
+      { roleName, host, clientId, createProvider: providerMissing },
+    ),
+  };
+}
+
+/**
+ * The texts of {@link providerRemedy}: the existing role's trust policy
+ * replaced, or a new role (and provider). Made in a scope without the engine
+ * inputs, which a memoized fix would otherwise keep.
+ */
+function oidcTrustTexts(
+  doc: () => PolicyDocument,
+  existing: { readonly name: string; readonly path: string } | undefined,
+  created: { roleName: string; host: string; clientId: string; createProvider: boolean },
+): () => FixTexts {
+  return () => {
+    const json = policyToJson(doc());
+    if (existing !== undefined) {
       return {
         iamPolicy: json,
-        awsCli: `${createProvider}aws iam create-role --role-name ${shellQuote(roleName)} --assume-role-policy-document ${shellQuote(JSON.stringify(json))}`,
-        terraform: `${tfProvider}${tfNewRole(roleName, json)}`,
+        awsCli: cliUpdateTrust(existing.name, json),
+        terraform: tfRoleTrust(existing, json),
       };
-    },
+    }
+    const { roleName, host, clientId } = created;
+    const createProvider = created.createProvider
+      ? `${cliCreateOidcProvider(host, clientId)}\n`
+      : '';
+    const tfProvider = created.createProvider ? `${tfOidcProvider(host, [clientId])}\n\n` : '';
+    return {
+      iamPolicy: json,
+      awsCli: `${createProvider}aws iam create-role --role-name ${shellQuote(roleName)} --assume-role-policy-document ${shellQuote(JSON.stringify(json))}`,
+      terraform: `${tfProvider}${tfNewRole(roleName, json)}`,
+    };
   };
 }
 
