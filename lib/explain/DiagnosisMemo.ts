@@ -28,9 +28,16 @@ interface DependsOn {
   readonly session: boolean;
 }
 
-interface Entry {
+/** What an entry keeps until its key is asked for again. */
+interface FirstKept {
+  readonly bundle: DiagnosisBundle;
+  readonly diagnosis: Diagnosis;
+}
+
+/** What an entry keeps once its key has been asked for again. */
+interface Repeats {
   readonly dependsOn: DependsOn;
-  /** Diagnoses by the volatile parts the policies see (one entry when they see none). */
+  /** Diagnoses by the volatile parts the policies see (one when they see none). */
   readonly byVolatile: Map<string, Diagnosis>;
 }
 
@@ -190,6 +197,84 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
 }
 
 /**
+ * The few parts of an event that tell most requests apart (its state
+ * version, name, role and caller): the bucket its entry sits in. Made only
+ * of parts `stableKey` holds, so events with equal stable keys share it; a
+ * fresh event (the usual case of a cold batch) is found new without its
+ * full stable key being built.
+ */
+function headKey(e: DenialEvent, version: string): string {
+  const c = e.caller;
+  return `${version}\u0000${e.eventName}\u0000${e.target.roleArn ?? ''}\u0000${
+    c.type === 'AssumedRole' ? (c.issuerArn ?? '') : (c.arn ?? '')
+  }`;
+}
+
+/**
+ * The diagnoses of one stable key (one state version, one request minus its
+ * volatile parts). Until a second event with this key comes, it holds the
+ * first diagnosis with its event and bundle only: which volatile parts the
+ * policies see (`dependsOn`) and the stable key itself are worked out at
+ * that first repeat, and the bundle is then let go.
+ */
+class Entry {
+  /** The entry first kept; its stable parts are this entry's. */
+  readonly #event: DenialEvent;
+  #stable: string | undefined;
+  /** Until the first repeat: the first diagnosis and the bundle it was made from. */
+  #first: FirstKept | undefined;
+  #repeats: Repeats | undefined;
+
+  constructor(
+    event: DenialEvent,
+    readonly version: string,
+    bundle: DiagnosisBundle,
+    diagnosis: Diagnosis,
+    /** Another entry in the same head bucket (same `headKey`, another stable key). */
+    readonly next: Entry | undefined,
+  ) {
+    this.#event = event;
+    this.#first = { bundle, diagnosis };
+  }
+
+  get stable(): string {
+    this.#stable ??= stableKey(this.#event);
+    return this.#stable;
+  }
+
+  /** The bucket's length from this entry on. */
+  get length(): number {
+    let n = 0;
+    for (let e: Entry | undefined = this; e !== undefined; e = e.next) n++;
+    return n;
+  }
+
+  get(event: DenialEvent): Diagnosis | undefined {
+    const r = this.#repeatsOf();
+    return r.byVolatile.get(volatileKey(event, r.dependsOn));
+  }
+
+  set(event: DenialEvent, diagnosis: Diagnosis): void {
+    const r = this.#repeatsOf();
+    if (r.byVolatile.size >= 64) r.byVolatile.clear();
+    r.byVolatile.set(volatileKey(event, r.dependsOn), diagnosis);
+  }
+
+  #repeatsOf(): Repeats {
+    if (this.#repeats === undefined) {
+      const { bundle, diagnosis } = this.#first as FirstKept; // set until #repeats is
+      const dependsOn = bundleDependsOn(bundle);
+      this.#repeats = {
+        dependsOn,
+        byVolatile: new Map([[volatileKey(this.#event, dependsOn), diagnosis]]),
+      };
+      this.#first = undefined;
+    }
+    return this.#repeats;
+  }
+}
+
+/**
  * Diagnoses of repeated denials (a retrying job: the same caller, role and
  * state), injected where events are explained (one per CLI run, one per warm
  * Lambda container). A diagnosis is reused only when everything it depends
@@ -203,14 +288,23 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
  * and the key holds no role list (nothing per event grows with the
  * organization).
  * Its fixes are the same objects, so their texts are rendered once.
+ * A denial seen once costs a short head key and an entry holding its first
+ * diagnosis; the full key and what the policies see are worked out only
+ * when a repeat comes (`Entry`).
  * Bounded; the oldest entries go first.
  */
 export class DiagnosisMemo {
-  readonly #entries = new Map<string, Entry>();
+  /** Entries by `headKey`, each the first of its bucket. */
+  readonly #buckets = new Map<string, Entry>();
+  #entries = 0;
   readonly #maxEntries: number;
   #hits = 0;
   #misses = 0;
-  #last: { readonly event: DenialEvent; readonly stable: string } | undefined;
+  /** The keys of the last event asked for: `store` asks for them again after `lookup`. */
+  #lastEvent: DenialEvent | undefined;
+  #lastVersion = '';
+  #lastHead = '';
+  #lastStable: string | undefined;
 
   constructor(maxEntries = 4096) {
     this.#maxEntries = maxEntries;
@@ -218,9 +312,8 @@ export class DiagnosisMemo {
 
   /** The memoized diagnosis of this event under this state version, re-headed for the event. */
   lookup(event: DenialEvent, version: string): Diagnosis | undefined {
-    const entry = this.#entries.get(this.#keyOf(event, version));
-    const hit = entry?.byVolatile.get(volatileKey(event, entry.dependsOn));
-    if (entry === undefined || hit === undefined) {
+    const hit = this.#find(event, version)?.get(event);
+    if (hit === undefined) {
       this.#misses++;
       return undefined;
     }
@@ -241,27 +334,47 @@ export class DiagnosisMemo {
    */
   store(event: DenialEvent, version: string, bundle: DiagnosisBundle, diagnosis: Diagnosis): void {
     if ((bundle.gaps?.length ?? 0) > 0) return;
-    const key = this.#keyOf(event, version);
-    let entry = this.#entries.get(key);
-    if (entry === undefined) {
-      entry = { dependsOn: bundleDependsOn(bundle), byVolatile: new Map() };
-      if (this.#entries.size >= this.#maxEntries) {
-        const oldest = this.#entries.keys().next();
-        if (!oldest.done) this.#entries.delete(oldest.value);
-      }
-      this.#entries.set(key, entry);
+    const entry = this.#find(event, version);
+    if (entry !== undefined) {
+      entry.set(event, diagnosis);
+      return;
     }
-    if (entry.byVolatile.size >= 64) entry.byVolatile.clear();
-    entry.byVolatile.set(volatileKey(event, entry.dependsOn), diagnosis);
+    if (this.#entries >= this.#maxEntries) this.#evictOldest();
+    const head = this.#headOf(event, version);
+    this.#buckets.set(head, new Entry(event, version, bundle, diagnosis, this.#buckets.get(head)));
+    this.#entries++;
   }
 
-  /** The entry key of an event: kept for the last event, which `store` asks for after `lookup`. */
-  #keyOf(event: DenialEvent, version: string): string {
-    if (this.#last?.event !== event) this.#last = { event, stable: stableKey(event) };
-    return `${version}\u0000${this.#last.stable}`;
+  /** The entry of this event's stable key under this version, if any. */
+  #find(event: DenialEvent, version: string): Entry | undefined {
+    let entry = this.#buckets.get(this.#headOf(event, version));
+    if (entry === undefined) return undefined;
+    this.#lastStable ??= stableKey(event);
+    for (; entry !== undefined; entry = entry.next) {
+      if (entry.version === version && entry.stable === this.#lastStable) return entry;
+    }
+    return undefined;
+  }
+
+  /** `headKey`, kept for the last event (its stable key is then built at most once too). */
+  #headOf(event: DenialEvent, version: string): string {
+    if (this.#lastEvent !== event || this.#lastVersion !== version) {
+      this.#lastEvent = event;
+      this.#lastVersion = version;
+      this.#lastHead = headKey(event, version);
+      this.#lastStable = undefined;
+    }
+    return this.#lastHead;
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#buckets.entries().next();
+    if (oldest.done) return;
+    this.#buckets.delete(oldest.value[0]);
+    this.#entries -= oldest.value[1].length;
   }
 
   stats(): MemoStats {
-    return { hits: this.#hits, misses: this.#misses, entries: this.#entries.size };
+    return { hits: this.#hits, misses: this.#misses, entries: this.#entries };
   }
 }

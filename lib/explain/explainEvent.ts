@@ -3,10 +3,11 @@ import type { Diagnosis, ExplainOutput } from '../diagnosis/Diagnosis.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { DenialEvent, IntakeResult } from '../intake/DenialEvent.js';
 import type { IamStateSource } from '../state/IamStateSource.js';
+import { type InMemoryReads, inMemoryReads } from '../state/InMemoryReads.js';
 import { DiagnosisMemo } from './DiagnosisMemo.js';
-import { gatherBundle } from './gatherBundle.js';
+import { gatherBundle, gatherBundleNow } from './gatherBundle.js';
 import { memoizeSource } from './memoizeSource.js';
-import { resolveSessionIssuer } from './resolveSessionIssuer.js';
+import { resolveSessionIssuer, resolveSessionIssuerNow } from './resolveSessionIssuer.js';
 
 /**
  * Explains one denied role assumption: reads what it needs from the state
@@ -20,10 +21,28 @@ export async function explainEvent(
   memo?: DiagnosisMemo,
 ): Promise<Diagnosis> {
   const version = source.version;
+  const now = inMemoryReads(source);
+  if (now !== undefined) return explainNow(received, version, now, memo);
   const hit = memo?.lookup(received, version);
   if (hit !== undefined) return hit;
   const event = await resolveSessionIssuer(received, source);
   const bundle = await gatherBundle(event, source);
+  const diagnosis = diagnose(event, bundle);
+  memo?.store(received, version, bundle, diagnosis);
+  return diagnosis;
+}
+
+/** `explainEvent` from a source holding its state in memory: no promise at all. */
+function explainNow(
+  received: DenialEvent,
+  version: string,
+  now: InMemoryReads,
+  memo: DiagnosisMemo | undefined,
+): Diagnosis {
+  const hit = memo?.lookup(received, version);
+  if (hit !== undefined) return hit;
+  const event = resolveSessionIssuerNow(received, now);
+  const bundle = gatherBundleNow(event, now);
   const diagnosis = diagnose(event, bundle);
   memo?.store(received, version, bundle, diagnosis);
   return diagnosis;
@@ -46,7 +65,13 @@ export async function explainAll(
   const diagnoses: Diagnosis[] = [];
   const batch = memoizeSource(source);
   const { callBudget } = options;
+  // With no call budget to scope, a source holding its state in memory is read without promises.
+  const now = callBudget === undefined ? inMemoryReads(batch) : undefined;
   for (const event of input.events) {
+    if (now !== undefined) {
+      diagnoses.push(explainNow(event, batch.version, now, memo));
+      continue;
+    }
     const explain = () => explainEvent(event, batch, memo);
     diagnoses.push(
       await (callBudget === undefined ? explain() : withCallBudget(callBudget, explain)),

@@ -345,14 +345,18 @@ export async function gatherBundle(
   event: DenialEvent,
   source: IamStateSource,
 ): Promise<DiagnosisBundle> {
-  const plan = planNamed(event);
   const now = inMemoryReads(source);
-  if (now !== undefined) {
-    const named = readNamedNow(plan, now);
-    const followUps = planFollowUps(event, plan, named);
-    return assembleBundle(followUps, named, readFollowUpsNow(followUps, now));
-  }
+  if (now !== undefined) return gatherBundleNow(event, now);
+  const plan = planNamed(event);
   const named = await readNamed(plan, source);
   const followUps = planFollowUps(event, plan, named);
   return assembleBundle(followUps, named, await readFollowUps(followUps, source));
+}
+
+/** `gatherBundle` from a source holding its state in memory: no promise at all. */
+export function gatherBundleNow(event: DenialEvent, now: InMemoryReads): DiagnosisBundle {
+  const plan = planNamed(event);
+  const named = readNamedNow(plan, now);
+  const followUps = planFollowUps(event, plan, named);
+  return assembleBundle(followUps, named, readFollowUpsNow(followUps, now));
 }

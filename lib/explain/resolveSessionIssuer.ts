@@ -1,7 +1,7 @@
 import { parseSessionArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
-import type { IamStateSource } from '../state/IamStateSource.js';
-import { inMemoryReads } from '../state/InMemoryReads.js';
+import type { IamStateSource, Readable, RoleState } from '../state/IamStateSource.js';
+import { type InMemoryReads, inMemoryReads } from '../state/InMemoryReads.js';
 
 /**
  * A role session whose record does not name its role (no
@@ -14,16 +14,34 @@ export async function resolveSessionIssuer(
   event: DenialEvent,
   source: IamStateSource,
 ): Promise<DenialEvent> {
-  const c = event.caller;
-  if (c.type !== 'AssumedRole' || c.issuerArn !== undefined || c.arn === undefined) return event;
-  const session = parseSessionArn(c.arn);
-  if (session?.kind !== 'assumed-role') return event;
   const now = inMemoryReads(source);
-  const role =
-    now === undefined
-      ? await source.role(session.accountId, session.name)
-      : now.role(session.accountId, session.name);
+  if (now !== undefined) return resolveSessionIssuerNow(event, now);
+  const session = unnamedSessionRole(event);
+  if (session === undefined) return event;
+  return withIssuer(event, await source.role(session.accountId, session.name));
+}
+
+/** `resolveSessionIssuer` from a source holding its state in memory. */
+export function resolveSessionIssuerNow(event: DenialEvent, now: InMemoryReads): DenialEvent {
+  const session = unnamedSessionRole(event);
+  if (session === undefined) return event;
+  return withIssuer(event, now.role(session.accountId, session.name));
+}
+
+/** The role of a session caller whose record does not name it. */
+function unnamedSessionRole(
+  event: DenialEvent,
+): { readonly accountId: string; readonly name: string } | undefined {
+  const c = event.caller;
+  if (c.type !== 'AssumedRole' || c.issuerArn !== undefined || c.arn === undefined)
+    return undefined;
+  const session = parseSessionArn(c.arn);
+  return session?.kind === 'assumed-role' ? session : undefined;
+}
+
+function withIssuer(event: DenialEvent, role: Readable<RoleState | null>): DenialEvent {
   if (!role.ok || role.value === null) return event;
+  const c = event.caller;
   return {
     ...event,
     caller: {

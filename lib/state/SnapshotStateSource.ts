@@ -81,29 +81,31 @@ function toRoleState(role: SnapshotRole): RoleState {
   return state;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Optional fields are set only when present. */
 function convertRole(role: SnapshotRole): RoleState {
-  return {
+  const state: Mutable<RoleState> = {
     arn: role.arn,
     name: role.name,
     path: role.path,
     roleId: role.roleId,
     accountId: role.accountId,
     trustPolicy: role.trustPolicy,
-    ...(role.trustPolicyError === undefined ? {} : { trustPolicyError: role.trustPolicyError }),
     tags: role.tags,
     isServiceLinked: role.path.startsWith(SERVICE_LINKED_ROLE_PATH),
-    ...(role.boundaryArn === undefined ? {} : { boundaryArn: role.boundaryArn }),
-    ...(role.createDate === undefined ? {} : { createDate: role.createDate }),
-    ...(role.lastUsedDate === undefined ? {} : { lastUsedDate: role.lastUsedDate }),
-    ...(role.lastUsedRegion === undefined ? {} : { lastUsedRegion: role.lastUsedRegion }),
-    ...(role.maxSessionDuration === undefined
-      ? {}
-      : { maxSessionDuration: role.maxSessionDuration }),
   };
+  if (role.trustPolicyError !== undefined) state.trustPolicyError = role.trustPolicyError;
+  if (role.boundaryArn !== undefined) state.boundaryArn = role.boundaryArn;
+  if (role.createDate !== undefined) state.createDate = role.createDate;
+  if (role.lastUsedDate !== undefined) state.lastUsedDate = role.lastUsedDate;
+  if (role.lastUsedRegion !== undefined) state.lastUsedRegion = role.lastUsedRegion;
+  if (role.maxSessionDuration !== undefined) state.maxSessionDuration = role.maxSessionDuration;
+  return state;
 }
 
 function toUserState(user: SnapshotUser): UserState {
-  return {
+  const state: Mutable<UserState> = {
     arn: user.arn,
     name: user.name,
     path: user.path,
@@ -111,8 +113,9 @@ function toUserState(user: SnapshotUser): UserState {
     accountId: user.accountId,
     tags: user.tags,
     groups: user.groups,
-    ...(user.boundaryArn === undefined ? {} : { boundaryArn: user.boundaryArn }),
   };
+  if (user.boundaryArn !== undefined) state.boundaryArn = user.boundaryArn;
+  return state;
 }
 
 let loaded = 0;
@@ -144,6 +147,9 @@ class SnapshotReads implements InMemoryReads {
   readonly #roleLists = new Map<string, readonly RoleState[]>();
   readonly #orgPaths = new Map<string, Readable<OrgPathInfo | null>>();
   readonly #policies = new Map<string, Readable<PrincipalPolicies>>();
+  /** Answers by `account/name`: the same object every time (memo keys rely on identity). */
+  readonly #roles = new Map<string, Readable<RoleState | null>>();
+  readonly #users = new Map<string, Readable<UserState | null>>();
   #organization: Readable<OrgState | null> | undefined;
   #readable: readonly string[] | undefined;
 
@@ -243,19 +249,31 @@ class SnapshotReads implements InMemoryReads {
   }
 
   role(accountId: string, roleName: string): Readable<RoleState | null> {
-    return attempt(() => {
-      this.#account(accountId);
-      const role = this.#snapshot.index.rolesByName.get(`${accountId}/${roleName}`);
-      return role === undefined ? null : toRoleState(role);
-    });
+    const key = `${accountId}/${roleName}`;
+    let answer = this.#roles.get(key);
+    if (answer === undefined) {
+      answer = attempt(() => {
+        this.#account(accountId);
+        const role = this.#snapshot.index.rolesByName.get(key);
+        return role === undefined ? null : toRoleState(role);
+      });
+      this.#roles.set(key, answer);
+    }
+    return answer;
   }
 
   user(accountId: string, userName: string): Readable<UserState | null> {
-    return attempt(() => {
-      this.#account(accountId);
-      const user = this.#snapshot.index.usersByName.get(`${accountId}/${userName}`);
-      return user === undefined ? null : toUserState(user);
-    });
+    const key = `${accountId}/${userName}`;
+    let answer = this.#users.get(key);
+    if (answer === undefined) {
+      answer = attempt(() => {
+        this.#account(accountId);
+        const user = this.#snapshot.index.usersByName.get(key);
+        return user === undefined ? null : toUserState(user);
+      });
+      this.#users.set(key, answer);
+    }
+    return answer;
   }
 
   principalPolicies(principalArn: string): Readable<PrincipalPolicies> {
