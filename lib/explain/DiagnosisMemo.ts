@@ -11,7 +11,18 @@ const TIME_KEYS = [
   'aws:multifactorauthage',
   'aws:tokenissuetime',
 ];
-const IP_KEYS = ['aws:sourceip', 'aws:vpcsourceip'];
+/**
+ * What makes the caller's source and client matter: source IPs, the service a
+ * call came through (`aws:ViaAWSService`, `aws:CalledVia*`, worked out from
+ * the source IP) and the user agent.
+ */
+const CLIENT_KEYS = [
+  'aws:sourceip',
+  'aws:vpcsourceip',
+  'aws:viaawsservice',
+  'aws:calledvia',
+  'aws:useragent',
+];
 /** What makes the caller's session name matter: session ARNs, user ids, session-name keys. */
 const SESSION_KEYS = [
   'assumed-role',
@@ -24,7 +35,7 @@ const SESSION_KEYS = [
 /** Which volatile parts of an event the policies in play can see. */
 interface DependsOn {
   readonly time: boolean;
-  readonly ip: boolean;
+  readonly client: boolean;
   readonly session: boolean;
 }
 
@@ -68,7 +79,7 @@ function principalText(parts: string[], el: PrincipalElement | undefined): void 
 function scanDocument(document: PolicyDocument): DependsOn {
   const text = documentText(document);
   const refers = (keys: readonly string[]) => keys.some((k) => text.includes(k));
-  return { time: refers(TIME_KEYS), ip: refers(IP_KEYS), session: refers(SESSION_KEYS) };
+  return { time: refers(TIME_KEYS), client: refers(CLIENT_KEYS), session: refers(SESSION_KEYS) };
 }
 
 /**
@@ -119,15 +130,15 @@ function trustsFederated(trust: PolicyDocument): boolean {
 /** Which volatile parts of an event the policies a diagnosis of this bundle evaluates can see. */
 function bundleDependsOn(b: DiagnosisBundle): DependsOn {
   let time = false;
-  let ip = false;
+  let client = false;
   let session = false;
   for (const doc of bundleDocuments(b)) {
     const d = dependsOnOf(doc);
     time ||= d.time;
-    ip ||= d.ip;
+    client ||= d.client;
     session ||= d.session;
   }
-  return { time, ip, session };
+  return { time, client, session };
 }
 
 /** Every field of `T` but those in `Left`, each one required: a field added to `T` must be placed. */
@@ -191,7 +202,7 @@ function stableKey(e: DenialEvent): string {
 function volatileKey(event: DenialEvent, d: DependsOn): string {
   return [
     d.time ? `${event.eventTime}|${event.caller.sessionCreatedAt ?? ''}` : '',
-    d.ip ? (event.sourceIp ?? '') : '',
+    d.client ? `${event.sourceIp ?? ''}|${event.userAgent ?? ''}` : '',
     d.session ? JSON.stringify([event.caller, event.errorMessage]) : '',
   ].join('\u0000');
 }
@@ -281,9 +292,10 @@ class Entry {
  * on is the same:
  * - the state, by the state source's `version`;
  * - the event minus its id, time, source IP, user agent and session name;
- *   time, source IP and session name count too when a policy in play has a
- *   condition or variable on them (`aws:CurrentTime`, `aws:SourceIp`,
- *   `${aws:userid}`, …), which is worked out once per policy document.
+ *   time, source IP, user agent and session name count too when a policy in
+ *   play has a condition or variable on them (`aws:CurrentTime`,
+ *   `aws:SourceIp`, `aws:ViaAWSService`, `aws:UserAgent`, `${aws:userid}`, …),
+ *   which is worked out once per policy document.
  * A hit needs no state read: the lookup is made before the event's reads,
  * and the key holds no role list (nothing per event grows with the
  * organization).

@@ -7,7 +7,7 @@ import { memoizeSource } from '../../../lib/explain/memoizeSource.js';
 import { readInput } from '../../../lib/intake/readInput.js';
 import demoSnapshotJson from '../../../lib/snapshot/demo-snapshot.json' with { type: 'json' };
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
-import { loadSnapshot } from '../../../lib/snapshot/loadSnapshot.js';
+import { loadSnapshot, readSnapshotText } from '../../../lib/snapshot/loadSnapshot.js';
 import { SnapshotStateSource } from '../../../lib/state/SnapshotStateSource.js';
 import { denialKindRecord } from '../../support/syntheticOrg.js';
 
@@ -138,4 +138,32 @@ describe('diagnosis memo', () => {
     expect(reads).toBe(0);
     expect(again.fixes).toBe(first.fixes);
   });
+
+  it.each([
+    ['aws:UserAgent', '"aws:UserAgent": "aws-cli/*"', { userAgent: 'terraform/1.9' }],
+    ['aws:CalledVia', '"aws:CalledVia": "*"', { sourceIPAddress: 'cloudformation.amazonaws.com' }],
+  ])(
+    'keeps what a policy in play has a condition on in the key (%s)',
+    async (_, condition, retry) => {
+      // A trust policy allowing only `aws-cli/*` callers: the record's user agent matches.
+      const dir = join(import.meta.dirname, '../../scenarios/no-cause-found-user-agent-logged');
+      const snapshotText = readFileSync(join(dir, 'snapshot.json'), 'utf8').replace(
+        '"aws:UserAgent": "aws-cli/*"',
+        condition,
+      );
+      const state = new SnapshotStateSource(readSnapshotText(snapshotText, 'snapshot.json'));
+      const record = JSON.parse(readFileSync(join(dir, 'event.json'), 'utf8'));
+      const first = readInput(record, 'event.json').events[0]!;
+      Object.assign(record.detail, { eventID: 'retry-3' }, retry);
+      const second = readInput(record, 'event.json').events[0]!;
+      const own = new DiagnosisMemo();
+      await explainEvent(first, state, own);
+      const reused = await explainEvent(second, state, own);
+      const alone = await explainEvent(second, state);
+      expect(alone.causes.map((c) => c.code)).not.toEqual(
+        (await explainEvent(first, state)).causes.map((c) => c.code),
+      );
+      expect(reused.causes).toEqual(alone.causes);
+    },
+  );
 });
