@@ -181,8 +181,7 @@ function stableKey(e: DenialEvent): string {
   const c = e.caller;
   const caller: AllFieldsBut<Caller, 'principalId' | 'sessionName' | 'sessionCreatedAt'> = {
     type: c.type,
-    // A session ARN only matters through its account and role (issuerArn).
-    arn: c.type === 'AssumedRole' ? '' : c.arn,
+    arn: callerPart(c),
     accountId: c.accountId,
     userName: c.userName,
     issuerArn: c.issuerArn,
@@ -196,6 +195,17 @@ function stableKey(e: DenialEvent): string {
   };
   // Values only, in the fixed order above: one native JSON pass.
   return JSON.stringify([Object.values(event), Object.values(message), Object.values(caller)]);
+}
+
+/**
+ * The caller's ARN as a diagnosis depends on it: a session ARN only through
+ * its account and role (the ARN without its session name), which is all that
+ * names the role when the input has no session issuer (an error message).
+ */
+function callerPart(c: Caller): string | undefined {
+  if (c.type !== 'AssumedRole' || c.arn === undefined) return c.arn;
+  const end = c.arn.lastIndexOf('/');
+  return end < 0 ? c.arn : c.arn.slice(0, end);
 }
 
 /** The volatile parts of an event that the policies in play can see. */
@@ -216,9 +226,7 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
  */
 function headKey(e: DenialEvent, version: string): string {
   const c = e.caller;
-  return `${version}\u0000${e.eventName}\u0000${e.target.roleArn ?? ''}\u0000${
-    c.type === 'AssumedRole' ? (c.issuerArn ?? '') : (c.arn ?? '')
-  }`;
+  return `${version}\u0000${e.eventName}\u0000${e.target.roleArn ?? ''}\u0000${callerPart(c) ?? ''}`;
 }
 
 /**

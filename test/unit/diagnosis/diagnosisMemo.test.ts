@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosisMemo } from '../../../lib/explain/DiagnosisMemo.js';
 import { explainEvent } from '../../../lib/explain/explainEvent.js';
 import { memoizeSource } from '../../../lib/explain/memoizeSource.js';
-import { readInput } from '../../../lib/intake/readInput.js';
+import { readInput, readInputText } from '../../../lib/intake/readInput.js';
 import demoSnapshotJson from '../../../lib/snapshot/demo-snapshot.json' with { type: 'json' };
 import { demoSnapshot } from '../../../lib/snapshot/demoSnapshot.js';
 import { loadSnapshot, readSnapshotText } from '../../../lib/snapshot/loadSnapshot.js';
@@ -166,4 +166,23 @@ describe('diagnosis memo', () => {
       expect(reused.causes).toEqual(alone.causes);
     },
   );
+
+  it("does not reuse a diagnosis for another role's session when the input names no session issuer", async () => {
+    // An error message names the caller by its session ARN only (no sessionIssuer).
+    const message = (role: string, session: string) =>
+      readInputText(
+        `User: arn:aws:sts::111111111111:assumed-role/${role}/${session} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/DeployRole`,
+        'message',
+      ).events[0]!;
+    const own = new DiagnosisMemo();
+    const ci = await explainEvent(message('ci-deployer', 's1'), source, own);
+    const pipeline = await explainEvent(message('data-pipeline', 's2'), source, own);
+    const alone = await explainEvent(message('data-pipeline', 's2'), source);
+    expect(pipeline.causes).toEqual(alone.causes);
+    expect(pipeline.causes).not.toEqual(ci.causes);
+    // The same role's next session is a repeat.
+    const again = await explainEvent(message('ci-deployer', 's3'), source, own);
+    expect(own.stats()).toMatchObject({ hits: 1, misses: 2 });
+    expect(again.causes).toEqual(ci.causes);
+  });
 });
