@@ -113,7 +113,7 @@ function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
     const st = statements[i] as PolicyStatement;
     let cs = cache.get(st);
     if (cs === undefined) {
-      cs = buildStatement(st, variables, keep);
+      cs = buildStatement(st, variables);
       if (keep) cache.set(st, cs);
     }
     compiled[i] = cs;
@@ -122,14 +122,14 @@ function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
   return compiled;
 }
 
-function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean): CompiledStatement {
+function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatement {
   const resources = compileResources(st.resource, variables);
   const notResources = compileResources(st.notResource, variables);
   return {
     st,
-    principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal, keep),
+    principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal),
     notPrincipal:
-      st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal, keep),
+      st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal),
     actions: st.action === undefined ? undefined : compileActions(st.action),
     notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
     resources,
@@ -140,6 +140,18 @@ function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean):
     notPrincipalHasVariable:
       variables && st.notPrincipal !== undefined && namesVariable(st.notPrincipal),
   };
+}
+
+/**
+ * The statement's `Principal` (`undefined` without one), classified: the one kept with its compiled
+ * statement when the statement is from a parsed document that was evaluated
+ * (so that asking again, as `evaluateAssumeRole` does for the grant, repeats
+ * no work), else classified now.
+ */
+export function compiledPrincipalOf(st: PolicyStatement): CompiledPrincipal | undefined {
+  if (st.principal === undefined) return undefined;
+  const cs = compiledStatements[1].get(st) ?? compiledStatements[0].get(st);
+  return cs?.principal ?? compilePrincipalElement(st.principal);
 }
 
 /**
