@@ -149,19 +149,27 @@ function buildMatcher(pattern: string, ignoreCase: boolean): GlobMatcher {
  */
 function buildPlain(pattern: string, ignoreCase: boolean): GlobMatcher {
   const parts = (ignoreCase ? pattern.toLowerCase() : pattern).split('*');
-  const head = new Piece(parts[0] as string, undefined);
+  const head = plainPiece(parts[0] as string);
   if (parts.length === 1) return new GlobMatcher(head, NO_PIECES, undefined, ignoreCase, false);
-  const middle: Piece[] = [];
+  let middle: Piece[] | undefined;
   // Empty pieces between consecutive stars match anywhere: drop them.
   for (let i = 1; i < parts.length - 1; i++) {
     const lit = parts[i] as string;
-    if (lit.length > 0) middle.push(new Piece(lit, undefined));
+    if (lit.length === 0) continue;
+    middle ??= [];
+    middle.push(new Piece(lit, undefined));
   }
-  const tail = new Piece(parts[parts.length - 1] as string, undefined);
-  return new GlobMatcher(head, middle, tail, ignoreCase, false);
+  const tail = plainPiece(parts[parts.length - 1] as string);
+  return new GlobMatcher(head, middle ?? NO_PIECES, tail, ignoreCase, false);
 }
 
+/** Pieces are immutable: the empty one (before a leading or after a trailing star) is shared. */
+const EMPTY_PIECE = new Piece('', undefined);
 const NO_PIECES: readonly Piece[] = [];
+
+function plainPiece(lit: string): Piece {
+  return lit.length === 0 ? EMPTY_PIECE : new Piece(lit, undefined);
+}
 
 function buildEscaped(pattern: string, ignoreCase: boolean): GlobMatcher {
   const pieces: Piece[] = [];
