@@ -8,8 +8,8 @@ import type {
   OrgPolicies,
   TrustGrant,
 } from './AssumeRoleEvaluation.js';
-import { evaluatePolicy } from './evaluatePolicy.js';
-import { matchPrincipalElement } from './matchPrincipal.js';
+import { compiledPrincipalOf, evaluatePolicy } from './evaluatePolicy.js';
+import { matchCompiledPrincipal } from './matchPrincipal.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
 import type { PolicyEvaluations } from './PolicyEvaluations.js';
 import type { RequestContext, Tri } from './RequestContext.js';
@@ -394,8 +394,9 @@ function grantOf(
 
 function statementGrant(st: PolicyStatement, context: RequestContext): TrustGrant {
   if (st.notPrincipal) return 'principal';
-  if (!st.principal) return 'none';
-  const { grant } = matchPrincipalElement(st.principal, context.principal);
+  const principal = compiledPrincipalOf(st);
+  if (principal === undefined) return 'none';
+  const { grant } = matchCompiledPrincipal(principal, context.principal);
   switch (grant) {
     case 'principal':
     case 'any':

@@ -127,26 +127,42 @@ function compareMode(parsed: ParsedOperator | undefined): CompareMode {
 export function buildCondition(clause: ConditionClause, variables: boolean): CompiledCondition {
   const parsed = parseOperator(clause.operator);
   const mode = compareMode(parsed);
+  const raws = clause.values;
   let dynamic = false;
-  const values = clause.values.map((raw): CompiledValue | DynamicValue => {
-    // Without `${` there is nothing to substitute: the pattern is the text.
-    if (parsed === undefined || !parsed.spec.variables || !variables || !raw.includes('${')) {
-      return compileValue(mode, globFromRaw(raw), raw);
-    }
-    const template = compileTemplate(raw, variables);
-    if (template.hasVariables) {
+  const values = new Array<CompiledValue | DynamicValue>(raws.length);
+  const texts = new Array<string>(raws.length);
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i] as string;
+    const v = compileClauseValue(parsed, mode, raw, variables);
+    values[i] = v;
+    if (v instanceof CompiledValue) texts[i] = v.text;
+    else {
       dynamic = true;
-      return { raw, template };
+      texts[i] = raw;
     }
-    // No variable reference (or only `${*}`-style escapes): the same for every request.
-    const sub = substituteTemplate(template, NO_KEYS);
-    return sub.kind === 'ok'
-      ? compileValue(mode, sub.pattern, sub.text)
-      : compileValue(mode, globFromRaw(raw), raw);
-  });
+  }
   // Shared by every trace of this clause: frozen so that no consumer can change it for the next one.
-  const expected = Object.freeze(values.map((v) => (v instanceof CompiledValue ? v.text : v.raw)));
+  const expected = Object.freeze(texts);
   return { clause, lowerKey: clause.key.toLowerCase(), parsed, mode, values, dynamic, expected };
+}
+
+function compileClauseValue(
+  parsed: ParsedOperator | undefined,
+  mode: CompareMode,
+  raw: string,
+  variables: boolean,
+): CompiledValue | DynamicValue {
+  // Without `${` there is nothing to substitute: the pattern is the text.
+  if (parsed === undefined || !parsed.spec.variables || !variables || !raw.includes('${')) {
+    return compileValue(mode, globFromRaw(raw), raw);
+  }
+  const template = compileTemplate(raw, variables);
+  if (template.hasVariables) return { raw, template };
+  // No variable reference (or only `${*}`-style escapes): the same for every request.
+  const sub = substituteTemplate(template, NO_KEYS);
+  return sub.kind === 'ok'
+    ? compileValue(mode, sub.pattern, sub.text)
+    : compileValue(mode, globFromRaw(raw), raw);
 }
 
 /** A key source with no keys, for templates without variable references. */

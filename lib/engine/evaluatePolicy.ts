@@ -1,5 +1,5 @@
 import { isParsed } from '../policy/isParsed.js';
-import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
+import type { ConditionClause, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 
 import { KeyScope } from './contextKeys.js';
 import {
@@ -7,7 +7,7 @@ import {
   type CompiledCondition,
   evaluateCompiledCondition,
 } from './evaluateCondition.js';
-import { compileResourcePattern, type ResourceMatcher } from './matchArn.js';
+import { compileResourcePattern, ResourceMatcher } from './matchArn.js';
 import {
   type CompiledPrincipal,
   compilePrincipalElement,
@@ -105,43 +105,75 @@ function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
   if (done !== undefined) return done;
   const variables = doc.version === '2012-10-17';
   const cache = compiledStatements[variables ? 1 : 0];
+  // The statements of a parsed document are parsed: one `isParsed` look-up per document.
+  const keep = isParsed(doc);
   const statements = doc.statements;
   const compiled = sized<CompiledStatement>(statements.length);
   for (let i = 0; i < statements.length; i++) {
     const st = statements[i] as PolicyStatement;
     let cs = cache.get(st);
     if (cs === undefined) {
-      const keep = isParsed(st);
-      cs = buildStatement(st, variables, keep);
+      cs = buildStatement(st, variables);
       if (keep) cache.set(st, cs);
     }
     compiled[i] = cs;
   }
-  if (isParsed(doc)) compiledDocs.set(doc, compiled);
+  if (keep) compiledDocs.set(doc, compiled);
   return compiled;
 }
 
-function buildStatement(st: PolicyStatement, variables: boolean, keep: boolean): CompiledStatement {
+function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatement {
   const resources = compileResources(st.resource, variables);
   const notResources = compileResources(st.notResource, variables);
   return {
     st,
-    principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal, keep),
+    principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal),
     notPrincipal:
-      st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal, keep),
+      st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal),
     actions: st.action === undefined ? undefined : compileActions(st.action),
     notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
     resources,
     notResources,
     // `Resource` is matched when present, else `NotResource`.
-    resourceTemplates: (resources ?? notResources)?.some((p) => 'parts' in p) === true,
-    conditions:
-      st.conditions.length === 0
-        ? NO_CONDITIONS
-        : st.conditions.map((c) => buildCondition(c, variables)),
+    resourceTemplates: hasTemplate(resources ?? notResources),
+    conditions: st.conditions.length === 0 ? NO_CONDITIONS : buildConditions(st, variables),
     notPrincipalHasVariable:
       variables && st.notPrincipal !== undefined && namesVariable(st.notPrincipal),
   };
+}
+
+/**
+ * The statement's `Principal` (`undefined` without one), classified: the one kept with its compiled
+ * statement when the statement is from a parsed document that was evaluated
+ * (so that asking again, as `evaluateAssumeRole` does for the grant, repeats
+ * no work), else classified now.
+ */
+export function compiledPrincipalOf(st: PolicyStatement): CompiledPrincipal | undefined {
+  if (st.principal === undefined) return undefined;
+  const cs = compiledStatements[1].get(st) ?? compiledStatements[0].get(st);
+  return cs?.principal ?? compilePrincipalElement(st.principal);
+}
+
+/**
+ * Does some pattern hold a policy variable? (`instanceof`, not `'parts' in p`:
+ * an `in` test that misses walks the prototype chain, which cost more than
+ * the rest of the statement's compile in cold profiles.)
+ */
+function hasTemplate(patterns: readonly CompiledResource[] | undefined): boolean {
+  if (patterns === undefined) return false;
+  for (let i = 0; i < patterns.length; i++) {
+    if (!(patterns[i] instanceof ResourceMatcher)) return true;
+  }
+  return false;
+}
+
+function buildConditions(st: PolicyStatement, variables: boolean): CompiledCondition[] {
+  const clauses = st.conditions;
+  const compiled = sized<CompiledCondition>(clauses.length);
+  for (let i = 0; i < clauses.length; i++) {
+    compiled[i] = buildCondition(clauses[i] as ConditionClause, variables);
+  }
+  return compiled;
 }
 
 /** Does some entry of the element hold a `${…}` policy variable? */
@@ -161,7 +193,11 @@ function namesVariable(p: NonNullable<PolicyStatement['notPrincipal']>): boolean
  */
 function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | null {
   if (patterns.includes('*')) return null;
-  return patterns.map((p) => compileGlob(globFromRaw(p), true));
+  const matchers = sized<GlobMatcher>(patterns.length);
+  for (let i = 0; i < patterns.length; i++) {
+    matchers[i] = compileGlob(globFromRaw(patterns[i] as string), true);
+  }
+  return matchers;
 }
 
 const NO_CONDITIONS: readonly CompiledCondition[] = [];
@@ -172,14 +208,21 @@ function compileResources(
   patterns: readonly string[] | undefined,
   variables: boolean,
 ): readonly CompiledResource[] | undefined {
-  return patterns?.map((raw) => {
-    // Without `${` there is nothing to substitute: the pattern is the text.
-    if (!variables || !raw.includes('${')) return compileResourcePattern(globFromRaw(raw));
-    const template = compileTemplate(raw, variables);
-    if (template.hasVariables) return template;
-    const sub = substituteTemplate(template, NO_KEYS);
-    return compileResourcePattern(sub.kind === 'ok' ? sub.pattern : globFromRaw(raw));
-  });
+  if (patterns === undefined) return undefined;
+  const compiled = sized<CompiledResource>(patterns.length);
+  for (let i = 0; i < patterns.length; i++) {
+    compiled[i] = compileResource(patterns[i] as string, variables);
+  }
+  return compiled;
+}
+
+function compileResource(raw: string, variables: boolean): CompiledResource {
+  // Without `${` there is nothing to substitute: the pattern is the text.
+  if (!variables || !raw.includes('${')) return compileResourcePattern(globFromRaw(raw));
+  const template = compileTemplate(raw, variables);
+  if (template.hasVariables) return template;
+  const sub = substituteTemplate(template, NO_KEYS);
+  return compileResourcePattern(sub.kind === 'ok' ? sub.pattern : globFromRaw(raw));
 }
 
 /** A key source with no keys, for templates without variable references. */
@@ -313,7 +356,7 @@ function matchResources(
   let pending: string[] | undefined;
   for (let i = 0; i < patterns.length; i++) {
     const p = patterns[i] as CompiledResource;
-    if (!('parts' in p)) {
+    if (p instanceof ResourceMatcher) {
       if (p.matches(resource)) {
         if (!templates) return MATCHED;
         matched = 'yes';

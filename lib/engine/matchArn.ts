@@ -57,11 +57,28 @@ export function splitArn(
  * with {@link compileArnPattern}; `matches` splits the value without allocating.
  */
 export class ArnMatcher {
-  constructor(private readonly parts: readonly GlobMatcher[] | undefined) {}
+  constructor(
+    /**
+     * The pattern up to and including its fifth `:` when its first five parts
+     * hold no wildcard or escape (the usual case): a value matches those parts
+     * exactly when it starts with this text.
+     */
+    private readonly prefix: string | undefined,
+    /** With `prefix`, the resource part alone; else the six parts; `undefined`: not an ARN. */
+    private readonly parts: readonly GlobMatcher[] | undefined,
+  ) {}
 
   matches(value: string): boolean {
     const parts = this.parts;
-    if (parts === undefined || !arnColons(value)) return false;
+    if (parts === undefined) return false;
+    const prefix = this.prefix;
+    if (prefix !== undefined) {
+      return (
+        value.startsWith(prefix) &&
+        (parts[0] as GlobMatcher).range(value, prefix.length, value.length)
+      );
+    }
+    if (!arnColons(value)) return false;
     let from = 0;
     for (let i = 0; i < 5; i++) {
       const to = COLONS[i] as number;
@@ -84,11 +101,32 @@ const arnCache = new Map<string, ArnMatcher>();
 export function compileArnPattern(pattern: string): ArnMatcher {
   let m = arnCache.get(pattern);
   if (m === undefined) {
-    m = new ArnMatcher(splitArn(pattern)?.map((p) => compileGlob(p)));
+    m = buildArnMatcher(pattern);
     if (arnCache.size >= ARN_CACHE_LIMIT) arnCache.clear();
     arnCache.set(pattern, m);
   }
   return m;
+}
+
+/** A literal text: no wildcard, no escape. */
+const LITERAL = /^[^*?\\]*$/;
+
+function buildArnMatcher(pattern: string): ArnMatcher {
+  if (!arnColons(pattern)) return new ArnMatcher(undefined, undefined);
+  const c4 = COLONS[4] as number;
+  const prefix = pattern.slice(0, c4 + 1);
+  if (LITERAL.test(prefix)) return new ArnMatcher(prefix, [compileGlob(pattern.slice(c4 + 1))]);
+  // The six parts, from the colon positions (no tuple of slices as `splitArn` builds).
+  const parts = new Array<GlobMatcher>(6);
+  let from = 0;
+  for (let i = 0; i < 5; i++) {
+    // `compileGlob` does not use the `COLONS` scratch space.
+    const to = COLONS[i] as number;
+    parts[i] = compileGlob(pattern.slice(from, to));
+    from = to + 1;
+  }
+  parts[5] = compileGlob(pattern.slice(from));
+  return new ArnMatcher(undefined, parts);
 }
 
 /** How many compiled ARN patterns the cache holds (for tests of its bound). */

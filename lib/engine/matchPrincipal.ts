@@ -66,8 +66,9 @@ const AWS_KINDS = new Set<RequestPrincipal['kind']>([
  * `unknown` only when the caller is a role session whose role path is not
  * known and an entry names a role of the same account and name.
  *
- * The entries of an element of a parsed document are classified once (by
- * `evaluatePolicy`); those of any other element on each call.
+ * The entries are classified on each call (each entry's text once, from a
+ * bounded cache); `evaluatePolicy` keeps the classified element of a parsed
+ * document's statement with its compiled statement.
  */
 export function matchPrincipalElement(el: PrincipalElement, p: RequestPrincipal): PrincipalMatch {
   return matchCompiledPrincipal(compilePrincipalElement(el), p);
@@ -76,21 +77,12 @@ export function matchPrincipalElement(el: PrincipalElement, p: RequestPrincipal)
 /** A `Principal` element with its entries classified (see {@link compilePrincipalElement}). */
 export type CompiledPrincipal = CompiledElement | 'any';
 
-/** Elements of parsed documents, classified (see `isParsed`). */
-const keptElements = new WeakMap<PrincipalElement, CompiledElement>();
-
 /**
- * Classifies the element's entries; with `keep`, for an element of a parsed
- * (long-lived) document, the result is kept for later calls.
+ * Classifies the element's entries. (`evaluatePolicy` keeps the result with
+ * the compiled statement of a parsed document: see `compiledPrincipalOf`.)
  */
-export function compilePrincipalElement(el: PrincipalElement, keep = false): CompiledPrincipal {
-  if (el.kind === 'any') return 'any';
-  let compiled = keptElements.get(el);
-  if (compiled === undefined) {
-    compiled = compileElement(el);
-    if (keep) keptElements.set(el, compiled);
-  }
-  return compiled;
+export function compilePrincipalElement(el: PrincipalElement): CompiledPrincipal {
+  return el.kind === 'any' ? 'any' : compileElement(el);
 }
 
 /** {@link matchPrincipalElement} for a compiled element. */

@@ -135,7 +135,43 @@ export class GlobMatcher {
   }
 }
 
+/** ASCII text without `\\` or `?`: its pieces are the text between its stars. */
+const PLAIN = /^[\x00-\x3e\x40-\x5b\x5d-\x7f]*$/;
+
 function buildMatcher(pattern: string, ignoreCase: boolean): GlobMatcher {
+  return PLAIN.test(pattern) ? buildPlain(pattern, ignoreCase) : buildEscaped(pattern, ignoreCase);
+}
+
+/**
+ * A plain pattern (see `PLAIN`) split at its stars, without the character
+ * loop of {@link buildEscaped}: ASCII lower-cases the same as a whole string
+ * or unit by unit, and no piece has a `?`.
+ */
+function buildPlain(pattern: string, ignoreCase: boolean): GlobMatcher {
+  const parts = (ignoreCase ? pattern.toLowerCase() : pattern).split('*');
+  const head = plainPiece(parts[0] as string);
+  if (parts.length === 1) return new GlobMatcher(head, NO_PIECES, undefined, ignoreCase, false);
+  let middle: Piece[] | undefined;
+  // Empty pieces between consecutive stars match anywhere: drop them.
+  for (let i = 1; i < parts.length - 1; i++) {
+    const lit = parts[i] as string;
+    if (lit.length === 0) continue;
+    middle ??= [];
+    middle.push(new Piece(lit, undefined));
+  }
+  const tail = plainPiece(parts[parts.length - 1] as string);
+  return new GlobMatcher(head, middle ?? NO_PIECES, tail, ignoreCase, false);
+}
+
+/** Pieces are immutable: the empty one (before a leading or after a trailing star) is shared. */
+const EMPTY_PIECE = new Piece('', undefined);
+const NO_PIECES: readonly Piece[] = [];
+
+function plainPiece(lit: string): Piece {
+  return lit.length === 0 ? EMPTY_PIECE : new Piece(lit, undefined);
+}
+
+function buildEscaped(pattern: string, ignoreCase: boolean): GlobMatcher {
   const pieces: Piece[] = [];
   let lit = '';
   let one: boolean[] | undefined;
