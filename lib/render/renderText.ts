@@ -2,7 +2,7 @@ import { messageUnknownsNote } from '../diagnosis/causeProse.js';
 import type { Cause, Diagnosis, ExplainOutput, Fix } from '../diagnosis/Diagnosis.js';
 import { describeState } from '../iam/StateLabel.js';
 import { isPlainBlock, quotesLineBreak, terminalBlock, terminalLine } from './safeText.js';
-import { untrustedValues } from './untrustedValues.js';
+import { untrustedLineFeedValues } from './untrustedValues.js';
 
 export interface TextRenderOptions {
   /** ANSI colours (the CLI asks for them when stdout is a terminal). */
@@ -155,11 +155,7 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   const parts = out.diagnoses.map((d) =>
     // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
     // Only values holding a line break can make a paste block unsafe (quotesLineBreak).
-    diagnosisText(
-      safeDiagnosis(d),
-      paint,
-      untrustedValues(d).filter(hasLineFeed).map(terminalBlock),
-    ),
+    diagnosisText(safeDiagnosis(d), paint, untrustedLineFeedValues(d).map(terminalBlock)),
   );
   if (out.skipped.length > 0) {
     parts.push(
@@ -174,9 +170,6 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   if (parts.length === 0) return `${header}no denied role assumption found\n`;
   return `${header}${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
 }
-
-/** After terminalBlock a value holds a line break exactly when it held a `\n` (alone or in CR LF). */
-const hasLineFeed = (v: string): boolean => v.includes('\n');
 
 /** Fields whose line breaks are trustwatch's own (multi-line commands and Terraform). */
 const MULTILINE = new Set(['awsCli', 'terraform']);
