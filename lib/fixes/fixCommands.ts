@@ -271,8 +271,12 @@ function statementBlock(
   return { block: 'statement', body };
 }
 
+/** What {@link ereLiteral} escapes (metacharacters and `'`): most role and policy names hold none. */
+const ERE_ESCAPED = /[\\.^$|?*+()[\]{}']/;
+
 /** Escapes text for a POSIX extended regular expression inside single quotes. */
 function ereLiteral(text: string): string {
+  if (!ERE_ESCAPED.test(text)) return text;
   return text.replace(/[\\.^$|?*+()[\]{}]/g, '\\$&').replace(/'/g, `'\\''`);
 }
 

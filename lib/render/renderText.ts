@@ -1,8 +1,8 @@
 import { messageUnknownsNote } from '../diagnosis/causeProse.js';
 import type { Cause, Diagnosis, ExplainOutput, Fix } from '../diagnosis/Diagnosis.js';
 import { describeState } from '../iam/StateLabel.js';
-import { quotesLineBreak, terminalBlock, terminalLine } from './safeText.js';
-import { untrustedValues } from './untrustedValues.js';
+import { isPlainBlock, quotesLineBreak, terminalBlock, terminalLine } from './safeText.js';
+import { untrustedLineFeedValues } from './untrustedValues.js';
 
 export interface TextRenderOptions {
   /** ANSI colours (the CLI asks for them when stdout is a terminal). */
@@ -12,8 +12,13 @@ export interface TextRenderOptions {
 const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' } as const;
 type Style = keyof typeof ANSI;
 
-function painter(color: boolean): (style: Style, text: string) => string {
-  return (style, text) => (color ? `\u001B[${ANSI[style]}m${text}\u001B[0m` : text);
+type Painter = (style: Style, text: string) => string;
+
+/** Text as it is: what {@link painter} gives when colour is off. */
+const plain: Painter = (_style, text) => text;
+
+function painter(color: boolean): Painter {
+  return color ? (style, text) => `\u001B[${ANSI[style]}m${text}\u001B[0m` : plain;
 }
 
 /** A line break followed by a non-empty line. */
@@ -28,53 +33,86 @@ function indent(text: string, pad: string): string {
   return text === '' || text.startsWith('\n') ? tail : `${pad}${tail}`;
 }
 
-function evidenceText(c: Cause): string {
-  const parts: string[] = [];
+/**
+ * The evidence lines of a cause, each prefixed with `pad`, appended to `lines`
+ * (its values are sanitized: one line each, so no second pass to indent them).
+ */
+function pushEvidence(c: Cause, pad: string, lines: string[]): void {
   for (const [k, v] of Object.entries(c.evidence)) {
     if (v === undefined || k === 'awsMessage') continue;
     if (Array.isArray(v)) {
       if (v.length === 0) continue;
-      parts.push(
-        `${k}: ${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}`,
+      lines.push(
+        `${pad}${k}: ${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}`,
       );
     } else if (typeof v === 'object' && v !== null) {
-      parts.push(`${k}: ${JSON.stringify(v)}`);
+      lines.push(`${pad}${k}: ${JSON.stringify(v)}`);
     } else {
-      parts.push(`${k}: ${String(v)}`);
+      lines.push(`${pad}${k}: ${String(v)}`);
     }
   }
-  return parts.join('\n');
 }
 
-/** A command or Terraform to paste, or why it is not shown (it quotes event text holding a line break). */
-function pasteBlock(label: string, text: string, untrusted: readonly string[]): string[] {
+/**
+ * A fix's IAM policy as pretty JSON, every key and string value escaped by
+ * {@link terminalLine} as {@link sanitize} does. Fast path: JSON escapes every
+ * control, tab, line break but U+0085/U+2028/U+2029, and lone surrogates with
+ * a backslash, and {@link isPlainBlock} catches those three and every other
+ * invisible code point; so pretty JSON with neither holds only plain strings,
+ * which escaping leaves as they are: one stringify, no walk of the policy.
+ */
+function policyJson(policy: Record<string, unknown>): string {
+  const pretty = JSON.stringify(policy, null, 2);
+  if (!pretty.includes('\\') && isPlainBlock(pretty)) return pretty;
+  return JSON.stringify(sanitize(policy), null, 2);
+}
+
+/**
+ * A command or Terraform to paste (indented by `pad`), or why it is not shown
+ * (it quotes event text holding a line break), appended to `lines`.
+ */
+function pushPasteBlock(
+  label: string,
+  text: string,
+  untrusted: readonly string[],
+  pad: string,
+  lines: string[],
+): void {
   if (quotesLineBreak(text, untrusted)) {
-    return [
-      `  ${label}: not shown (it quotes event text that holds a line break, which would run as a command of its own); \`--format json\` has it`,
-    ];
+    lines.push(
+      `${pad}${label}: not shown (it quotes event text that holds a line break, which would run as a command of its own); \`--format json\` has it`,
+    );
+    return;
   }
-  return [`  ${label}:`, indent(text, '    ')];
+  lines.push(`${pad}${label}:`, indent(text, `${pad}  `));
 }
 
-function fixText(f: Fix, paint: ReturnType<typeof painter>, untrusted: readonly string[]): string {
-  const lines = [
-    `${paint('green', 'fix')} for ${f.cause}: ${f.title}${f.verified ? paint('dim', ' (verified)') : ''}`,
-  ];
-  if (f.appliesTo !== undefined) lines.push(`  applies to: ${f.appliesTo}`);
-  if (f.iamPolicy !== undefined)
-    lines.push('  IAM policy:', indent(JSON.stringify(f.iamPolicy, null, 2), '    '));
-  if (f.awsCli !== undefined) lines.push(...pasteBlock('AWS CLI', f.awsCli, untrusted));
-  if (f.terraform !== undefined) lines.push(...pasteBlock('Terraform', f.terraform, untrusted));
-  return lines.join('\n');
+/** A fix's lines, indented by `pad`, appended to `lines`. */
+function pushFix(
+  f: Fix,
+  paint: Painter,
+  untrusted: readonly string[],
+  pad: string,
+  lines: string[],
+): void {
+  lines.push(
+    `${pad}${paint('green', 'fix')} for ${f.cause}: ${f.title}${f.verified ? paint('dim', ' (verified)') : ''}`,
+  );
+  if (f.appliesTo !== undefined) lines.push(`${pad}  applies to: ${f.appliesTo}`);
+  const policy = f.iamPolicy;
+  if (policy !== undefined)
+    lines.push(`${pad}  IAM policy:`, indent(policyJson(policy), `${pad}    `));
+  const cli = f.awsCli;
+  if (cli !== undefined)
+    pushPasteBlock('AWS CLI', terminalBlock(cli), untrusted, `${pad}  `, lines);
+  const tf = f.terraform;
+  if (tf !== undefined)
+    pushPasteBlock('Terraform', terminalBlock(tf), untrusted, `${pad}  `, lines);
 }
 
 const CONFIDENCE_STYLE = { confirmed: 'red', likely: 'yellow', possible: 'dim' } as const;
 
-function diagnosisText(
-  d: Diagnosis,
-  paint: ReturnType<typeof painter>,
-  untrusted: readonly string[],
-): string {
+function diagnosisText(d: Diagnosis, paint: Painter, untrusted: readonly string[]): string {
   const lines: string[] = [];
   lines.push(
     paint('bold', `${d.eventName} denied`) +
@@ -96,13 +134,13 @@ function diagnosisText(
     lines.push(
       `  ${i + 1}. ${paint('bold', c.code)}  ${paint(CONFIDENCE_STYLE[c.confidence], c.confidence)}, ${c.side} side`,
     );
-    lines.push(indent(c.summary, '     '));
-    const ev = evidenceText(c);
-    if (ev !== '') lines.push(indent(ev, '     | '));
+    // Sanitized: one line (an empty summary stays an empty line).
+    lines.push(c.summary === '' ? '' : `     ${c.summary}`);
+    pushEvidence(c, '     | ', lines);
   });
   for (const f of d.fixes) {
     lines.push('');
-    lines.push(indent(fixText(f, paint, untrusted), '  '));
+    pushFix(f, paint, untrusted, '  ', lines);
   }
   return lines.join('\n');
 }
@@ -117,7 +155,7 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   const parts = out.diagnoses.map((d) =>
     // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
     // Only values holding a line break can make a paste block unsafe (quotesLineBreak).
-    diagnosisText(sanitize(d), paint, untrustedValues(d).filter(hasLineFeed).map(terminalBlock)),
+    diagnosisText(safeDiagnosis(d), paint, untrustedLineFeedValues(d).map(terminalBlock)),
   );
   if (out.skipped.length > 0) {
     parts.push(
@@ -133,19 +171,44 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
   return `${header}${parts.join(`\n\n${'─'.repeat(72)}\n\n`)}\n`;
 }
 
-/** After terminalBlock a value holds a line break exactly when it held a `\n` (alone or in CR LF). */
-const hasLineFeed = (v: string): boolean => v.includes('\n');
-
 /** Fields whose line breaks are trustwatch's own (multi-line commands and Terraform). */
 const MULTILINE = new Set(['awsCli', 'terraform']);
+
+/** A diagnosis's fixes: sanitized one by one ({@link safeDiagnosis}). */
+const FIXES = new Set(['fixes']);
+/** A fix's texts: {@link pushFix} escapes them (the policy with one stringify, not a walk). */
+const FIX_TEXTS = new Set(['iamPolicy', 'awsCli', 'terraform']);
+
+/**
+ * {@link sanitize} of a diagnosis, but for its fixes' texts, which
+ * {@link pushFix} escapes as it prints them (the same escape: terminalLine for
+ * the policy's keys and strings, terminalBlock for commands and Terraform).
+ */
+function safeDiagnosis(d: Diagnosis): Diagnosis {
+  const safe = sanitize(d, '', FIXES);
+  let fixes: Fix[] | undefined;
+  for (let i = 0; i < d.fixes.length; i++) {
+    const f = d.fixes[i] as Fix;
+    const safeFix = sanitize(f, '', FIX_TEXTS);
+    if (safeFix === f) continue;
+    fixes ??= [...d.fixes];
+    fixes[i] = safeFix;
+  }
+  if (fixes === undefined) return safe;
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(safe)) copy[k] = (safe as unknown as Record<string, unknown>)[k];
+  copy.fixes = fixes;
+  return copy as unknown as Diagnosis;
+}
 
 /**
  * A diagnosis with every string made terminal-safe (and one line, outside
  * code). Copy on write: only the objects and arrays on the way to a string
  * that changes are copied, so a diagnosis without such a string (nearly all)
- * comes back as itself.
+ * comes back as itself. The values of the keys in `skip` (of this object
+ * only, not of the objects in it) are kept as they are.
  */
-function sanitize<T>(value: T, key = ''): T {
+function sanitize<T>(value: T, key = '', skip?: ReadonlySet<string>): T {
   if (typeof value === 'string') {
     return (MULTILINE.has(key) ? terminalBlock(value) : terminalLine(value)) as T;
   }
@@ -167,9 +230,10 @@ function sanitize<T>(value: T, key = ''): T {
     const k = keys[i] as string;
     // Keys are policy text too (a condition key, a tag key): escaped like values.
     const safeKey = terminalLine(k);
-    const safe = sanitize(fields[k], k);
+    const raw = fields[k];
+    const safe = skip?.has(k) ? raw : sanitize(raw, k);
     if (copy === undefined) {
-      if (safe === fields[k] && safeKey === k) continue;
+      if (safe === raw && safeKey === k) continue;
       // No prototype: a key such as `__proto__` (a policy's condition key) stays a plain key.
       copy = Object.create(null) as Record<string, unknown>;
       for (let j = 0; j < i; j++) copy[keys[j] as string] = fields[keys[j] as string];

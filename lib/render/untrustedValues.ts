@@ -10,9 +10,15 @@ function arnResource(arn: string): string {
   return arn.slice(colon + 1);
 }
 
-function collect(value: unknown, out: Set<string>): void {
+/** Keeps every non-empty string, or (for {@link untrustedLineFeedValues}) those holding a `\n`. */
+type Keep = (value: string) => boolean;
+
+const nonEmpty: Keep = (v) => v !== '';
+const hasLineFeed: Keep = (v) => v.includes('\n');
+
+function collect(value: unknown, out: Set<string>, keep: Keep): void {
   if (typeof value === 'string') {
-    if (value === '') return;
+    if (!keep(value)) return;
     out.add(value);
     // Fixes quote the name part of an ARN (`role/<name>`, a session name): count it on its own.
     if (value.startsWith('arn:')) {
@@ -21,14 +27,23 @@ function collect(value: unknown, out: Set<string>): void {
         resource.slice(resource.indexOf('/') + 1),
         resource.slice(resource.lastIndexOf('/') + 1),
       ]) {
-        if (part !== '' && part !== value) out.add(part);
+        if (keep(part) && part !== value) out.add(part);
       }
     }
   } else if (Array.isArray(value)) {
-    for (const v of value) collect(v, out);
+    for (const v of value) collect(v, out, keep);
   } else if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) collect(v, out);
+    for (const v of Object.values(value)) collect(v, out, keep);
   }
+}
+
+function collectAll(d: Diagnosis, keep: Keep): readonly string[] {
+  const out = new Set<string>();
+  collect(d.eventId, out, keep);
+  collect(d.caller, out, keep);
+  collect(d.target, out, keep);
+  for (const c of d.causes) collect(c.evidence, out, keep);
+  return [...out];
 }
 
 /**
@@ -41,10 +56,14 @@ function collect(value: unknown, out: Set<string>): void {
  * is harmless: a trusted string treated as untrusted is only escaped harder.
  */
 export function untrustedValues(d: Diagnosis): readonly string[] {
-  const out = new Set<string>();
-  collect(d.eventId, out);
-  collect(d.caller, out);
-  collect(d.target, out);
-  for (const c of d.causes) collect(c.evidence, out);
-  return [...out];
+  return collectAll(d, nonEmpty);
+}
+
+/**
+ * {@link untrustedValues} that hold a `\n` (in the same order): what a
+ * terminal paste block must not quote. Nearly every diagnosis has none, and
+ * then this walk adds nothing to a set and parses no ARN.
+ */
+export function untrustedLineFeedValues(d: Diagnosis): readonly string[] {
+  return collectAll(d, hasLineFeed);
 }
