@@ -3,6 +3,7 @@ import { matchAction } from '../engine/matchAction.js';
 import { isUniqueId } from '../engine/matchPrincipal.js';
 import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
 import type { FindingEvidence } from '../findings/AuditFinding.js';
+import { principalMap } from '../fixes/patchPolicy.js';
 import type {
   ConditionClause,
   PolicyDocument,
@@ -374,13 +375,7 @@ export function isolateEntry(
   const isolated: PolicyStatement = {
     index: next,
     effect: st.effect,
-    principal: {
-      kind: 'map',
-      AWS: type === 'AWS' ? [entry] : [],
-      Service: type === 'Service' ? [entry] : [],
-      Federated: type === 'Federated' ? [entry] : [],
-      CanonicalUser: [],
-    },
+    principal: principalMap(type, [entry]),
     ...(st.action === undefined ? {} : { action: st.action }),
     ...(st.notAction === undefined ? {} : { notAction: st.notAction }),
     conditions: withClause(st.conditions, clause),

@@ -21,6 +21,20 @@ function emptyMap(): Extract<PrincipalElement, { kind: 'map' }> {
   return { kind: 'map', AWS: [], Service: [], Federated: [], CanonicalUser: [] };
 }
 
+/** The `Principal` of a new statement: `entries` of one type, nothing else. */
+export function principalMap(
+  type: 'AWS' | 'Service' | 'Federated',
+  entries: readonly string[],
+): Extract<PrincipalElement, { kind: 'map' }> {
+  return {
+    kind: 'map',
+    AWS: type === 'AWS' ? entries : [],
+    Service: type === 'Service' ? entries : [],
+    Federated: type === 'Federated' ? entries : [],
+    CanonicalUser: [],
+  };
+}
+
 /** Adds an AWS principal (role or user ARN) to one statement's `Principal`. */
 export function addAwsPrincipal(doc: PolicyDocument, index: number, arn: string): PolicyDocument {
   return mapStatement(doc, index, (s) => {

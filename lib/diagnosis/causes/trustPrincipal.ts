@@ -7,6 +7,7 @@ import {
   addAwsPrincipal,
   addFederatedPrincipal,
   addStatement,
+  principalMap,
   replaceAssumeAction,
   replaceAwsPrincipal,
 } from '../../fixes/patchPolicy.js';
@@ -350,13 +351,7 @@ function principalRemedies(
           addStatement(trustDoc, {
             sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
             effect: 'Allow',
-            principal: {
-              kind: 'map',
-              AWS: [],
-              Service: [service],
-              Federated: [],
-              CanonicalUser: [],
-            },
+            principal: principalMap('Service', [service]),
             action: [action],
             conditions: [],
           }),
@@ -403,13 +398,7 @@ function principalRemedies(
         addStatement(trustDoc, {
           sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
           effect: 'Allow',
-          principal: {
-            kind: 'map',
-            AWS: [callerArn],
-            Service: [],
-            Federated: [],
-            CanonicalUser: [],
-          },
+          principal: principalMap('AWS', [callerArn]),
           action: [action],
           conditions: [],
         }),

@@ -8,7 +8,7 @@ import {
   tfRoleTrust,
 } from '../../fixes/fixCommands.js';
 import { withTrust } from '../../fixes/patchInputs.js';
-import { addStatement } from '../../fixes/patchPolicy.js';
+import { addStatement, principalMap } from '../../fixes/patchPolicy.js';
 import { policyToJson } from '../../fixes/policyToJson.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
@@ -146,13 +146,7 @@ function providerRemedy(
   const statement = {
     sid: 'TrustOidcSubject',
     effect: 'Allow' as const,
-    principal: {
-      kind: 'map' as const,
-      AWS: [],
-      Service: [],
-      Federated: [providerArn],
-      CanonicalUser: [],
-    },
+    principal: principalMap('Federated', [providerArn]),
     action: ['sts:AssumeRoleWithWebIdentity'],
     conditions: [
       ...(w.aud === undefined
