@@ -113,76 +113,58 @@ function planNamed(event: DenialEvent): NamedPlan {
   };
 }
 
+/**
+ * A read's answer as a source gives it: at once from `InMemoryReads`, as a
+ * promise from an `IamStateSource`.
+ */
+type Answer<T, Async extends boolean> = Async extends true ? Promise<T> : T;
+
 /** The answers to a `NamedPlan` (`undefined`: not asked). */
-interface NamedReads {
-  readonly organization: Readable<OrgState | null>;
-  readonly readableAccounts: readonly string[];
-  readonly callerOrgPath: Readable<OrgPathInfo | null> | undefined;
-  readonly roleOrgPath: Readable<OrgPathInfo | null> | undefined;
-  readonly role: Readable<RoleState | null> | undefined;
-  readonly callerRole: Readable<RoleState | null> | undefined;
-  readonly callerUser: Readable<UserState | null> | undefined;
-  readonly callerPolicies: Readable<PrincipalPolicies> | undefined;
-  readonly oidcProviders: Readable<readonly OidcProviderState[]> | undefined;
-  readonly samlProviders: Readable<readonly SamlProviderState[]> | undefined;
+interface NamedReadsOf<A extends boolean> {
+  readonly organization: Answer<Readable<OrgState | null>, A>;
+  readonly readableAccounts: Answer<readonly string[], A>;
+  readonly callerOrgPath: Answer<Readable<OrgPathInfo | null>, A> | undefined;
+  readonly roleOrgPath: Answer<Readable<OrgPathInfo | null>, A> | undefined;
+  readonly role: Answer<Readable<RoleState | null>, A> | undefined;
+  readonly callerRole: Answer<Readable<RoleState | null>, A> | undefined;
+  readonly callerUser: Answer<Readable<UserState | null>, A> | undefined;
+  readonly callerPolicies: Answer<Readable<PrincipalPolicies>, A> | undefined;
+  readonly oidcProviders: Answer<Readable<readonly OidcProviderState[]>, A> | undefined;
+  readonly samlProviders: Answer<Readable<readonly SamlProviderState[]>, A> | undefined;
 }
 
-/** The reads in parallel, in the plan's order. */
-async function readNamed(p: NamedPlan, source: IamStateSource): Promise<NamedReads> {
-  const [
-    organization,
-    readableAccounts,
-    callerOrgPath,
-    roleOrgPath,
-    role,
-    callerRole,
-    callerUser,
-    callerPolicies,
-    oidcProviders,
-    samlProviders,
-  ] = await Promise.all([
-    source.organization(),
-    source.readableAccounts(),
-    p.callerOrgPath === undefined ? undefined : source.orgPath(p.callerOrgPath),
-    p.roleOrgPath === undefined ? undefined : source.orgPath(p.roleOrgPath),
-    p.role === undefined ? undefined : source.role(p.role.accountId, p.role.name),
-    p.callerRole === undefined ? undefined : source.role(p.callerRole.accountId, p.callerRole.name),
-    p.callerUser === undefined ? undefined : source.user(p.callerUser.accountId, p.callerUser.name),
-    p.callerPolicies === undefined ? undefined : source.principalPolicies(p.callerPolicies),
-    p.oidcProviders === undefined ? undefined : source.oidcProviders(p.oidcProviders),
-    p.samlProviders === undefined ? undefined : source.samlProviders(p.samlProviders),
-  ]);
-  return {
-    organization,
-    readableAccounts,
-    callerOrgPath,
-    roleOrgPath,
-    role,
-    callerRole,
-    callerUser,
-    callerPolicies,
-    oidcProviders,
-    samlProviders,
-  };
-}
+type NamedReads = NamedReadsOf<false>;
 
-/** `readNamed` from a source holding its state in memory. */
-function readNamedNow(p: NamedPlan, now: InMemoryReads): NamedReads {
+/** The plan's reads, called on either kind of source (the same method names). */
+function callNamed(p: NamedPlan, s: IamStateSource): NamedReadsOf<true>;
+function callNamed(p: NamedPlan, s: InMemoryReads): NamedReadsOf<false>;
+function callNamed(p: NamedPlan, s: IamStateSource | InMemoryReads): NamedReadsOf<boolean> {
   return {
-    organization: now.organization(),
-    readableAccounts: now.readableAccounts(),
-    callerOrgPath: p.callerOrgPath === undefined ? undefined : now.orgPath(p.callerOrgPath),
-    roleOrgPath: p.roleOrgPath === undefined ? undefined : now.orgPath(p.roleOrgPath),
-    role: p.role === undefined ? undefined : now.role(p.role.accountId, p.role.name),
+    organization: s.organization(),
+    readableAccounts: s.readableAccounts(),
+    callerOrgPath: p.callerOrgPath === undefined ? undefined : s.orgPath(p.callerOrgPath),
+    roleOrgPath: p.roleOrgPath === undefined ? undefined : s.orgPath(p.roleOrgPath),
+    role: p.role === undefined ? undefined : s.role(p.role.accountId, p.role.name),
     callerRole:
-      p.callerRole === undefined ? undefined : now.role(p.callerRole.accountId, p.callerRole.name),
+      p.callerRole === undefined ? undefined : s.role(p.callerRole.accountId, p.callerRole.name),
     callerUser:
-      p.callerUser === undefined ? undefined : now.user(p.callerUser.accountId, p.callerUser.name),
+      p.callerUser === undefined ? undefined : s.user(p.callerUser.accountId, p.callerUser.name),
     callerPolicies:
-      p.callerPolicies === undefined ? undefined : now.principalPolicies(p.callerPolicies),
-    oidcProviders: p.oidcProviders === undefined ? undefined : now.oidcProviders(p.oidcProviders),
-    samlProviders: p.samlProviders === undefined ? undefined : now.samlProviders(p.samlProviders),
+      p.callerPolicies === undefined ? undefined : s.principalPolicies(p.callerPolicies),
+    oidcProviders: p.oidcProviders === undefined ? undefined : s.oidcProviders(p.oidcProviders),
+    samlProviders: p.samlProviders === undefined ? undefined : s.samlProviders(p.samlProviders),
   };
+}
+
+/** An object of pending reads, once they have all settled (in parallel, fields in order). */
+async function settled<T extends object>(reads: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const keys = Object.keys(reads) as (keyof T)[];
+  const values = await Promise.all(keys.map((k) => reads[k]));
+  const out = {} as { [K in keyof T]: Awaited<T[K]> };
+  keys.forEach((k, i) => {
+    out[k] = values[i] as Awaited<T[typeof k]>;
+  });
+  return out;
 }
 
 /** The lookups the named reads call for (`undefined`: not called for). */
@@ -238,31 +220,27 @@ function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): Fol
 }
 
 /** The answers to a `FollowUpPlan` (`undefined`: not asked). */
-interface FollowUpReads {
-  readonly candidates: Readable<readonly RoleSummary[]> | undefined;
-  readonly federated: Readable<readonly RoleState[]> | undefined;
-  readonly principals: Readable<ReadonlyMap<string, PrincipalRef>> | undefined;
+interface FollowUpReadsOf<A extends boolean> {
+  readonly candidates: Answer<Readable<readonly RoleSummary[]>, A> | undefined;
+  readonly federated: Answer<Readable<readonly RoleState[]>, A> | undefined;
+  readonly principals: Answer<Readable<ReadonlyMap<string, PrincipalRef>>, A> | undefined;
 }
 
-async function readFollowUps(f: FollowUpPlan, source: IamStateSource): Promise<FollowUpReads> {
-  const fed = f.rolesTrustingFederated;
-  const ids = f.principalsByUniqueId;
-  const [candidates, federated, principals] = await Promise.all([
-    f.similarRoles === undefined ? undefined : source.similarRoles(f.similarRoles),
-    fed === undefined ? undefined : source.rolesTrustingFederated(fed.accountId, fed.query),
-    ids === undefined ? undefined : source.principalsByUniqueId(ids.ids, ids.near),
-  ]);
-  return { candidates, federated, principals };
-}
+type FollowUpReads = FollowUpReadsOf<false>;
 
-/** `readFollowUps` from a source holding its state in memory. */
-function readFollowUpsNow(f: FollowUpPlan, now: InMemoryReads): FollowUpReads {
+/** The follow-up lookups, called on either kind of source. */
+function callFollowUps(f: FollowUpPlan, s: IamStateSource): FollowUpReadsOf<true>;
+function callFollowUps(f: FollowUpPlan, s: InMemoryReads): FollowUpReadsOf<false>;
+function callFollowUps(
+  f: FollowUpPlan,
+  s: IamStateSource | InMemoryReads,
+): FollowUpReadsOf<boolean> {
   const fed = f.rolesTrustingFederated;
   const ids = f.principalsByUniqueId;
   return {
-    candidates: f.similarRoles === undefined ? undefined : now.similarRoles(f.similarRoles),
-    federated: fed === undefined ? undefined : now.rolesTrustingFederated(fed.accountId, fed.query),
-    principals: ids === undefined ? undefined : now.principalsByUniqueId(ids.ids, ids.near),
+    candidates: f.similarRoles === undefined ? undefined : s.similarRoles(f.similarRoles),
+    federated: fed === undefined ? undefined : s.rolesTrustingFederated(fed.accountId, fed.query),
+    principals: ids === undefined ? undefined : s.principalsByUniqueId(ids.ids, ids.near),
   };
 }
 
@@ -348,15 +326,16 @@ export async function gatherBundle(
   const now = inMemoryReads(source);
   if (now !== undefined) return gatherBundleNow(event, now);
   const plan = planNamed(event);
-  const named = await readNamed(plan, source);
+  const named: NamedReads = await settled(callNamed(plan, source));
   const followUps = planFollowUps(event, plan, named);
-  return assembleBundle(followUps, named, await readFollowUps(followUps, source));
+  const more: FollowUpReads = await settled(callFollowUps(followUps, source));
+  return assembleBundle(followUps, named, more);
 }
 
 /** `gatherBundle` from a source holding its state in memory: no promise at all. */
 export function gatherBundleNow(event: DenialEvent, now: InMemoryReads): DiagnosisBundle {
   const plan = planNamed(event);
-  const named = readNamedNow(plan, now);
+  const named = callNamed(plan, now);
   const followUps = planFollowUps(event, plan, named);
-  return assembleBundle(followUps, named, readFollowUpsNow(followUps, now));
+  return assembleBundle(followUps, named, callFollowUps(followUps, now));
 }
