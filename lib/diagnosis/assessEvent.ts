@@ -1,6 +1,7 @@
 import type { RoleState } from '../iam/IamState.js';
 import { parseRoleArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { Draft } from '../validation/Draft.js';
 import type { CauseDraft } from './CauseDraft.js';
 import * as prose from './causeProse.js';
 import { refusedByEveryRole } from './clauseCertainty.js';
@@ -23,7 +24,7 @@ export function assessEvent(
 ): Situation {
   const msg = event.errorMessage;
   // Filled in below as the kind is decided; returned once decided.
-  const s: Mutable<Situation> = {
+  const s: Draft<Situation> = {
     kind: 'no-target',
     event,
     bundle,
@@ -124,8 +125,6 @@ export function assessEvent(
   }
   return s;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** No role to patch: evaluate a new, empty role so the proposed trust policy can be verified. */
 function newRoleEvaluation(

@@ -1,6 +1,7 @@
 import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
 import type { OrgPathInfo, OrgState, Readable, Tag } from '../iam/IamState.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { Draft } from '../validation/Draft.js';
 
 /** What the context builder needs besides the event. */
 export interface ContextFacts {
@@ -39,7 +40,7 @@ export function requestPrincipalOf(event: DenialEvent): RequestPrincipal {
         : { kind: 'Service', service: c.invokedBy };
   }
   // Keys in this order: kind, accountId, arn, then the role session's or user's ids.
-  const p: Mutable<RequestPrincipal> = { kind: PRINCIPAL_KIND[c.type] ?? 'Anonymous' };
+  const p: Draft<RequestPrincipal> = { kind: PRINCIPAL_KIND[c.type] ?? 'Anonymous' };
   if (c.accountId !== undefined) p.accountId = c.accountId;
   if (c.arn !== undefined) p.arn = c.arn;
   if (c.type === 'AssumedRole') {
@@ -50,8 +51,6 @@ export function requestPrincipalOf(event: DenialEvent): RequestPrincipal {
   }
   return p;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The principal kind of each AWS (IAM-side) caller type; any other is `Anonymous`. */
 const PRINCIPAL_KIND: Partial<Record<DenialEvent['caller']['type'], RequestPrincipal['kind']>> = {

@@ -1,7 +1,8 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
+import type { Draft } from '../validation/Draft.js';
 import type { Diagnosis } from './Diagnosis.js';
 
-type Header = { -readonly [K in keyof Diagnosis['caller']]: Diagnosis['caller'][K] };
+type Header = Draft<Diagnosis['caller']>;
 
 /** The diagnosis header's caller, from the event itself (keys in output order). */
 export function callerHeader(event: DenialEvent): Diagnosis['caller'] {

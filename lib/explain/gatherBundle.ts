@@ -20,6 +20,7 @@ import type {
   UserState,
 } from '../state/IamStateSource.js';
 import { type InMemoryReads, inMemoryReads } from '../state/InMemoryReads.js';
+import type { Draft } from '../validation/Draft.js';
 
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 
@@ -244,11 +245,9 @@ function callFollowUps(
   };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** The bundle of what was read: a field is set only when its read was asked. */
 function assembleBundle(f: FollowUpPlan, named: NamedReads, more: FollowUpReads): DiagnosisBundle {
-  const b: Mutable<DiagnosisBundle> = {
+  const b: Draft<DiagnosisBundle> = {
     organization: named.organization,
     readableAccounts: named.readableAccounts,
   };

@@ -4,6 +4,7 @@ import {
   parseRoleArn,
   parseSessionArn,
 } from '../iam/parseIamArn.js';
+import type { Draft } from '../validation/Draft.js';
 import { describeZodIssue, joinPath, zodIssuePath } from '../validation/jsonPath.js';
 import {
   type DeniedRecordJson,
@@ -28,7 +29,6 @@ import {
   type SkippedRecord,
   type WebIdentityCaller,
 } from './DenialEvent.js';
-import type { Draft } from './Draft.js';
 import { parseErrorMessage } from './parseErrorMessage.js';
 
 /**

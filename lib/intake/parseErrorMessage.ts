@@ -1,5 +1,5 @@
+import type { Draft } from '../validation/Draft.js';
 import type { ParsedErrorMessage, PolicyTypeInMessage } from './DenialEvent.js';
-import type { Draft } from './Draft.js';
 
 /**
  * CloudTrail cuts `errorMessage` at 1 KB. A message this long may have lost

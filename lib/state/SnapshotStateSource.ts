@@ -11,6 +11,7 @@ import type {
   SnapshotRole,
   SnapshotUser,
 } from '../snapshot/Snapshot.js';
+import type { Draft } from '../validation/Draft.js';
 import { FederatedTrustIndex } from './FederatedTrustIndex.js';
 import type {
   FederatedQuery,
@@ -81,11 +82,9 @@ function toRoleState(role: SnapshotRole): RoleState {
   return state;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** Optional fields are set only when present. */
 function convertRole(role: SnapshotRole): RoleState {
-  const state: Mutable<RoleState> = {
+  const state: Draft<RoleState> = {
     arn: role.arn,
     name: role.name,
     path: role.path,
@@ -105,7 +104,7 @@ function convertRole(role: SnapshotRole): RoleState {
 }
 
 function toUserState(user: SnapshotUser): UserState {
-  const state: Mutable<UserState> = {
+  const state: Draft<UserState> = {
     arn: user.arn,
     name: user.name,
     path: user.path,

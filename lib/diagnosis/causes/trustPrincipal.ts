@@ -12,6 +12,7 @@ import {
   replaceAwsPrincipal,
 } from '../../fixes/patchPolicy.js';
 import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
+import type { Draft } from '../../validation/Draft.js';
 import type { CauseDraft, DraftOf } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import type { PrincipalNotes } from '../causeProse.js';
@@ -177,7 +178,7 @@ function principalCauses(
   const sameNameOtherAction = allows.filter((s) => s.principal !== 'no' && s.action === 'no');
   const otherAction = sameNameOtherAction[0];
   const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
-  const notes: { -readonly [K in keyof PrincipalNotes]: PrincipalNotes[K] } = {};
+  const notes: Draft<PrincipalNotes> = {};
   if (pathless !== undefined) notes.pathless = pathless;
   if (otherAction !== undefined) notes.otherActionStatement = statementRef(otherAction);
   notes.selfAssume = callerArn !== undefined && callerArn === ctx.roleArn;
