@@ -3,7 +3,7 @@ import { matchAction } from '../engine/matchAction.js';
 import { isUniqueId } from '../engine/matchPrincipal.js';
 import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
 import type { FindingEvidence } from '../findings/AuditFinding.js';
-import { principalMap } from '../fixes/patchPolicy.js';
+import { addStatement, principalMap } from '../fixes/patchPolicy.js';
 import type {
   ConditionClause,
   PolicyDocument,
@@ -371,16 +371,13 @@ export function isolateEntry(
     ...s,
     principal: { ...p, [type]: p[type].filter((e) => e !== entry) },
   }));
-  const next = doc.statements.reduce((m, s) => Math.max(m, s.index + 1), 0);
-  const isolated: PolicyStatement = {
-    index: next,
+  return addStatement(without, {
     effect: st.effect,
     principal: principalMap(type, [entry]),
     ...(st.action === undefined ? {} : { action: st.action }),
     ...(st.notAction === undefined ? {} : { notAction: st.notAction }),
     conditions: withClause(st.conditions, clause),
-  };
-  return { ...without, statements: [...without.statements, isolated] };
+  });
 }
 
 /**
