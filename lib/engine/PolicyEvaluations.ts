@@ -1,5 +1,9 @@
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
-import { type EvaluatePolicyOptions, evaluatePolicy } from './evaluatePolicy.js';
+import {
+  type EarlierEvaluation,
+  type EvaluatePolicyOptions,
+  evaluatePolicy,
+} from './evaluatePolicy.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
 import type { RequestContext } from './RequestContext.js';
 
@@ -9,31 +13,51 @@ import type { RequestContext } from './RequestContext.js';
  * patched inputs that share the request object and every policy the fix does
  * not touch. Pass one instance to all of them (create it per request, keep it
  * no longer than the diagnosis): each document is evaluated once per request
- * object and options. `evaluatePolicy` is a pure function of immutable
- * inputs, so the answers are the same as without it.
+ * object and options, and a patched document's statements that the fix left
+ * as they were (the same objects at the same positions) take their traces
+ * from the evaluation of the document it patched. `evaluatePolicy` is a pure
+ * function of immutable inputs, so the answers are the same as without it.
  */
 export class PolicyEvaluations {
-  private readonly last = new Map<PolicyDocument, LastEvaluation>();
+  /** Every evaluation made, oldest first (a request makes a handful). */
+  private readonly made: MadeEvaluation[] = [];
 
   evaluate(
     doc: PolicyDocument,
     ctx: RequestContext,
     opts: EvaluatePolicyOptions,
   ): PolicyEvaluation {
-    const l = this.last.get(doc);
-    if (l?.ctx === ctx && l.principal === opts.principal && l.resource === opts.resource) {
-      return l.evaluation;
+    const made = this.made;
+    let earlier: MadeEvaluation | undefined;
+    for (let i = made.length - 1; i >= 0; i--) {
+      const e = made[i] as MadeEvaluation;
+      if (e.ctx !== ctx || e.principal !== opts.principal || e.resource !== opts.resource) continue;
+      if (e.doc === doc) return e.evaluation;
+      if (earlier === undefined && sharesStatements(e, doc)) earlier = e;
     }
-    const evaluation = evaluatePolicy(doc, ctx, opts);
-    this.last.set(doc, { ctx, principal: opts.principal, resource: opts.resource, evaluation });
+    const evaluation = evaluatePolicy(doc, ctx, opts, earlier);
+    made.push({ doc, ctx, principal: opts.principal, resource: opts.resource, evaluation });
     return evaluation;
   }
 }
 
-/** A document's last evaluation, with the request and options it answered. */
-interface LastEvaluation {
+/**
+ * Can `doc`'s evaluation take statement traces from `e` (see
+ * `evaluatePolicy`)? Same `Version`, no unknown key, and one statement
+ * object at the same position.
+ */
+function sharesStatements(e: MadeEvaluation, doc: PolicyDocument): boolean {
+  if (e.doc.version !== doc.version || e.evaluation.unknownKeys.length > 0) return false;
+  const a = e.doc.statements;
+  const b = doc.statements;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] === b[i]) return true;
+  return false;
+}
+
+/** One evaluation, with the request and options it answered. */
+interface MadeEvaluation extends EarlierEvaluation {
   readonly ctx: RequestContext;
   readonly principal: boolean;
   readonly resource: boolean;
-  readonly evaluation: PolicyEvaluation;
 }

@@ -40,26 +40,41 @@ export interface EvaluatePolicyOptions {
  * diagnosis can show why each one did or did not apply.
  *
  * Each statement is compiled once (action patterns lower-cased and compiled,
- * resource patterns compiled, condition operators parsed, policy variables
+ * resource patterns prepared, condition operators parsed, policy variables
  * located). Documents from `parsePolicyDocument` are immutable and
- * long-lived: their compiled form is kept (per document and per statement, in
- * `WeakMap`s). Any other document (a proposed fix built from a parsed one) is
- * compiled for the evaluation, reusing the compiled statements it shares with
- * a parsed document, and nothing of it is kept.
+ * long-lived: the compiled form of their statements is kept (in a `WeakMap`).
+ * Any other document (a proposed fix built from a parsed one) is compiled for
+ * the evaluation, reusing the compiled statements it shares with a parsed
+ * document, and only the few last compiled are kept (see `recent`).
+ *
+ * `earlier`, when given, is an evaluation of another document against the
+ * same request object with the same options, which recorded no unknown key
+ * (see `PolicyEvaluations`): a statement object it holds at the same
+ * position is not evaluated again, its trace is taken from there (a fix
+ * patches one statement of a trust policy; the others are the same objects).
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
   ctx: RequestContext,
   opts: EvaluatePolicyOptions,
+  earlier?: EarlierEvaluation,
 ): PolicyEvaluation {
-  const compiled = compilePolicy(doc);
+  const variables = doc.version === '2012-10-17';
+  // The statements of a parsed document are parsed: one `isParsed` look-up per document.
+  const keep = isParsed(doc);
+  const stmts = doc.statements;
+  const before = earlier?.doc.statements;
   const scope = new KeyScope(ctx);
   const unknownKeys: string[] = [];
-  const statements = sized<StatementTrace>(compiled.length);
+  const statements = sized<StatementTrace>(stmts.length);
   let allow: Tri = 'no';
   let deny: Tri = 'no';
-  for (let i = 0; i < compiled.length; i++) {
-    const t = evaluateStatement(compiled[i] as CompiledStatement, scope, opts, unknownKeys);
+  for (let i = 0; i < stmts.length; i++) {
+    const st = stmts[i] as PolicyStatement;
+    const t =
+      before !== undefined && before[i] === st
+        ? ((earlier as EarlierEvaluation).evaluation.statements[i] as StatementTrace)
+        : evaluateStatement(compiledStatement(st, variables, keep), scope, opts, unknownKeys);
     statements[i] = t;
     if (t.effect === 'Allow') allow = or(allow, t.applies);
     else deny = or(deny, t.applies);
@@ -70,6 +85,17 @@ export function evaluatePolicy(
     deny,
     unknownKeys: unknownKeys.length === 0 ? [] : [...new Set(unknownKeys)].sort(),
   };
+}
+
+/**
+ * An evaluation of `doc` whose statement traces another evaluation may take
+ * over for the statement objects the two documents share at the same
+ * position: same request object, same options, same `Version`, and no
+ * unknown key (so that each trace is all its statement contributed).
+ */
+export interface EarlierEvaluation {
+  readonly doc: PolicyDocument;
+  readonly evaluation: PolicyEvaluation;
 }
 
 /** A `Resource` / `NotResource` pattern: compiled, or a template when it holds a policy variable. */
@@ -92,34 +118,66 @@ interface CompiledStatement {
   readonly notPrincipalHasVariable: boolean;
 }
 
-/** Compiled parsed documents (see `isParsed`). */
-const compiledDocs = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
-/** Compiled statements of parsed documents: [without policy variables, with them]. */
+/**
+ * Compiled statements of parsed documents (see `isParsed`), per `Version`
+ * ([without policy variables, with them]). `WeakMap`s keyed on immutable
+ * statements: an entry lives as long as its statement and is the same
+ * whenever it is computed.
+ */
 const compiledStatements = [
   new WeakMap<PolicyStatement, CompiledStatement>(),
   new WeakMap<PolicyStatement, CompiledStatement>(),
 ] as const;
 
-function compilePolicy(doc: PolicyDocument): readonly CompiledStatement[] {
-  const done = compiledDocs.get(doc);
-  if (done !== undefined) return done;
-  const variables = doc.version === '2012-10-17';
-  const cache = compiledStatements[variables ? 1 : 0];
-  // The statements of a parsed document are parsed: one `isParsed` look-up per document.
-  const keep = isParsed(doc);
-  const statements = doc.statements;
-  const compiled = sized<CompiledStatement>(statements.length);
-  for (let i = 0; i < statements.length; i++) {
-    const st = statements[i] as PolicyStatement;
-    let cs = cache.get(st);
-    if (cs === undefined) {
-      cs = buildStatement(st, variables);
-      if (keep) cache.set(st, cs);
-    }
-    compiled[i] = cs;
+/**
+ * The last {@link RECENT_LIMIT} statements compiled that are not parsed (the
+ * statements a fix patched), newest last, with their compiled forms. Bounded
+ * (a fixed ring, overwritten in turn) and keyed on immutable statements: a fix
+ * is evaluated for each action of the request and then asked for its grant
+ * (`compiledPrincipalOf`), which finds it here instead of compiling it again.
+ */
+const RECENT_LIMIT = 8;
+const recent = {
+  statements: new Array<PolicyStatement | undefined>(RECENT_LIMIT),
+  compiled: new Array<CompiledStatement | undefined>(RECENT_LIMIT),
+  variables: new Array<boolean>(RECENT_LIMIT),
+  next: 0,
+};
+
+/** The statement's compiled form in `recent` (for either `Version` when `variables` is `undefined`). */
+function recentCompiled(
+  st: PolicyStatement,
+  variables: boolean | undefined,
+): CompiledStatement | undefined {
+  for (let i = 0; i < RECENT_LIMIT; i++) {
+    if (recent.statements[i] !== st) continue;
+    if (variables === undefined || recent.variables[i] === variables) return recent.compiled[i];
   }
-  if (keep) compiledDocs.set(doc, compiled);
-  return compiled;
+  return undefined;
+}
+
+function compiledStatement(
+  st: PolicyStatement,
+  variables: boolean,
+  keep: boolean,
+): CompiledStatement {
+  const cache = compiledStatements[variables ? 1 : 0];
+  let cs = cache.get(st);
+  if (cs !== undefined) return cs;
+  if (keep) {
+    cs = buildStatement(st, variables);
+    cache.set(st, cs);
+    return cs;
+  }
+  cs = recentCompiled(st, variables);
+  if (cs !== undefined) return cs;
+  cs = buildStatement(st, variables);
+  const at = recent.next;
+  recent.statements[at] = st;
+  recent.compiled[at] = cs;
+  recent.variables[at] = variables;
+  recent.next = (at + 1) % RECENT_LIMIT;
+  return cs;
 }
 
 function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatement {
@@ -143,14 +201,15 @@ function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatem
 }
 
 /**
- * The statement's `Principal` (`undefined` without one), classified: the one kept with its compiled
- * statement when the statement is from a parsed document that was evaluated
- * (so that asking again, as `evaluateAssumeRole` does for the grant, repeats
- * no work), else classified now.
+ * The statement's `Principal` (`undefined` without one), classified: the one
+ * kept with its compiled statement when the statement was evaluated (so that
+ * asking again, as `evaluateAssumeRole` does for the grant, repeats no work),
+ * else classified now.
  */
 export function compiledPrincipalOf(st: PolicyStatement): CompiledPrincipal | undefined {
   if (st.principal === undefined) return undefined;
-  const cs = compiledStatements[1].get(st) ?? compiledStatements[0].get(st);
+  const cs =
+    compiledStatements[1].get(st) ?? compiledStatements[0].get(st) ?? recentCompiled(st, undefined);
   return cs?.principal ?? compilePrincipalElement(st.principal);
 }
 

@@ -147,28 +147,52 @@ export function matchArnLike(pattern: string, value: string): boolean {
 }
 
 /**
- * A compiled `Resource` / `NotResource` pattern (see {@link matchResource}):
- * `*`, a six-part ARN pattern, or a pattern matched against the whole string.
+ * A `Resource` / `NotResource` pattern prepared for matching (see
+ * {@link matchResource}): `*`, a six-part ARN pattern, or a pattern matched
+ * against the whole string. Preparing it costs one scan of the text: the
+ * pattern is compiled only when some resource starts with its literal head
+ * (the text before its first `*`, `?` or `\`), which every match must, so
+ * that a pattern no request comes near (most `Resource` patterns of an
+ * identity policy, against a role ARN) is never compiled. The compiled form
+ * is set at most once and depends on the pattern alone.
  */
 export class ResourceMatcher {
-  constructor(
-    private readonly arn: ArnMatcher | undefined,
-    private readonly whole: GlobMatcher | undefined,
-  ) {}
+  /** The compiled pattern, once some resource passed the head check. */
+  private compiled: ArnMatcher | GlobMatcher | undefined;
+  /** The literal head; `undefined` when it is the whole pattern (no wildcard, no escape). */
+  private readonly head: string | undefined;
+
+  constructor(private readonly pattern: string) {
+    const n = literalHeadLength(pattern);
+    this.head = n === pattern.length ? undefined : pattern.slice(0, n);
+  }
 
   matches(resource: string): boolean {
-    if (this.arn !== undefined) return this.arn.matches(resource);
-    if (this.whole !== undefined) return this.whole.matches(resource);
-    return true;
+    const head = this.head;
+    // A pattern without wildcards matches only itself (part by part, that is the whole text).
+    if (head === undefined) return resource === this.pattern;
+    if (!resource.startsWith(head)) return false;
+    const pattern = this.pattern;
+    this.compiled ??= arnColons(pattern) ? compileArnPattern(pattern) : compileGlob(pattern);
+    return this.compiled.matches(resource);
   }
 }
 
-const ANY_RESOURCE = new ResourceMatcher(undefined, undefined);
+/** Length of the text before the first `*`, `?` or `\\` (all of it when there is none). */
+function literalHeadLength(pattern: string): number {
+  let n = pattern.indexOf('*');
+  if (n < 0) n = pattern.length;
+  const one = pattern.indexOf('?');
+  if (one >= 0 && one < n) n = one;
+  const backslash = pattern.indexOf('\\');
+  if (backslash >= 0 && backslash < n) n = backslash;
+  return n;
+}
+
+const ANY_RESOURCE = new ResourceMatcher('*');
 
 export function compileResourcePattern(pattern: string): ResourceMatcher {
-  if (pattern === '*') return ANY_RESOURCE;
-  if (!arnColons(pattern)) return new ResourceMatcher(undefined, compileGlob(pattern));
-  return new ResourceMatcher(compileArnPattern(pattern), undefined);
+  return pattern === '*' ? ANY_RESOURCE : new ResourceMatcher(pattern);
 }
 
 /**
