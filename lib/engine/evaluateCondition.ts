@@ -146,6 +146,78 @@ export function buildCondition(clause: ConditionClause, variables: boolean): Com
   return { clause, lowerKey: clause.key.toLowerCase(), parsed, mode, values, dynamic, expected };
 }
 
+/** Upper bound on the clauses {@link internCondition} keeps; the cache is emptied when full. */
+export const CONDITION_CACHE_LIMIT = 4096;
+
+/** A compiled one-value clause, with the one-clause list a statement holding only it shares. */
+interface InternedCondition {
+  readonly compiled: CompiledCondition;
+  readonly alone: readonly CompiledCondition[];
+}
+
+/**
+ * Compiled one-value clauses by content (with or without policy variables →
+ * operator → key → value), bounded by {@link CONDITION_CACHE_LIMIT}: an
+ * organization stamps the same clauses (`aws:PrincipalOrgID`,
+ * `sts:ExternalId`, an OIDC audience) on many policies, and a fix keeps the
+ * clauses of the statement it patches. A compiled clause is a pure function
+ * of its content and is never changed, so equal clauses share one.
+ */
+const internedConditions: readonly [ClauseCache, ClauseCache] = [new Map(), new Map()];
+/** How many clauses `internedConditions` holds (part of the bounded cache). */
+let internedCount = 0;
+
+type ClauseCache = Map<string, Map<string, Map<string, InternedCondition>>>;
+
+/**
+ * The compiled clauses of a statement's `Condition` block, the one-value
+ * clauses from the cache of equal clauses (see `internedConditions`).
+ */
+export function compileConditions(
+  clauses: readonly ConditionClause[],
+  variables: boolean,
+): readonly CompiledCondition[] {
+  if (clauses.length === 1) return internCondition(clauses[0] as ConditionClause, variables).alone;
+  const compiled = new Array<CompiledCondition>(clauses.length);
+  for (let i = 0; i < clauses.length; i++) {
+    compiled[i] = internCondition(clauses[i] as ConditionClause, variables).compiled;
+  }
+  return compiled;
+}
+
+function internCondition(clause: ConditionClause, variables: boolean): InternedCondition {
+  if (clause.values.length !== 1) {
+    const compiled = buildCondition(clause, variables);
+    return { compiled, alone: [compiled] };
+  }
+  const value = clause.values[0] as string;
+  const byOperator = internedConditions[variables ? 1 : 0];
+  let byKey = byOperator.get(clause.operator);
+  let byValue = byKey?.get(clause.key);
+  const known = byValue?.get(value);
+  if (known !== undefined) return known;
+  const compiled = buildCondition(clause, variables);
+  const interned: InternedCondition = { compiled, alone: [compiled] };
+  if (internedCount >= CONDITION_CACHE_LIMIT) {
+    internedConditions[0].clear();
+    internedConditions[1].clear();
+    internedCount = 0;
+    byKey = undefined;
+    byValue = undefined;
+  }
+  if (byKey === undefined) {
+    byKey = new Map();
+    byOperator.set(clause.operator, byKey);
+  }
+  if (byValue === undefined) {
+    byValue = new Map();
+    byKey.set(clause.key, byValue);
+  }
+  byValue.set(value, interned);
+  internedCount++;
+  return interned;
+}
+
 function compileClauseValue(
   parsed: ParsedOperator | undefined,
   mode: CompareMode,

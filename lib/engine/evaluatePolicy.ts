@@ -1,10 +1,10 @@
 import { isParsed } from '../policy/isParsed.js';
-import type { ConditionClause, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
+import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 
 import { KeyScope } from './contextKeys.js';
 import {
-  buildCondition,
   type CompiledCondition,
+  compileConditions,
   evaluateCompiledCondition,
 } from './evaluateCondition.js';
 import { compileResourcePattern, ResourceMatcher } from './matchArn.js';
@@ -189,12 +189,13 @@ function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatem
     notPrincipal:
       st.notPrincipal === undefined ? undefined : compilePrincipalElement(st.notPrincipal),
     actions: st.action === undefined ? undefined : compileActions(st.action),
-    notActions: st.action === undefined ? compileActions(st.notAction ?? []) : [],
+    notActions: st.action === undefined ? compileActions(st.notAction ?? []) : NO_ACTIONS,
     resources,
     notResources,
     // `Resource` is matched when present, else `NotResource`.
     resourceTemplates: hasTemplate(resources ?? notResources),
-    conditions: st.conditions.length === 0 ? NO_CONDITIONS : buildConditions(st, variables),
+    conditions:
+      st.conditions.length === 0 ? NO_CONDITIONS : compileConditions(st.conditions, variables),
     notPrincipalHasVariable:
       variables && st.notPrincipal !== undefined && namesVariable(st.notPrincipal),
   };
@@ -226,15 +227,6 @@ function hasTemplate(patterns: readonly CompiledResource[] | undefined): boolean
   return false;
 }
 
-function buildConditions(st: PolicyStatement, variables: boolean): CompiledCondition[] {
-  const clauses = st.conditions;
-  const compiled = sized<CompiledCondition>(clauses.length);
-  for (let i = 0; i < clauses.length; i++) {
-    compiled[i] = buildCondition(clauses[i] as ConditionClause, variables);
-  }
-  return compiled;
-}
-
 /** Does some entry of the element hold a `${…}` policy variable? */
 function namesVariable(p: NonNullable<PolicyStatement['notPrincipal']>): boolean {
   return (
@@ -252,6 +244,11 @@ function namesVariable(p: NonNullable<PolicyStatement['notPrincipal']>): boolean
  */
 function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | null {
   if (patterns.includes('*')) return null;
+  if (patterns.length === 1) return singleActions.get(patterns[0] as string, compileActionList);
+  return compileActionList(patterns);
+}
+
+function compileActionList(patterns: readonly string[]): readonly GlobMatcher[] {
   const matchers = sized<GlobMatcher>(patterns.length);
   for (let i = 0; i < patterns.length; i++) {
     matchers[i] = compileGlob(globFromRaw(patterns[i] as string), true);
@@ -259,7 +256,38 @@ function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | n
   return matchers;
 }
 
+/** Upper bound on the lists each {@link OnePatternLists} keeps; it is emptied when full. */
+const ONE_PATTERN_LIMIT = 4096;
+
+/**
+ * Compiled one-pattern lists (`"Action": "sts:AssumeRole"`, `"Resource":
+ * "arn:aws:iam::*:role/deploy-*"`) by their text, bounded by
+ * {@link ONE_PATTERN_LIMIT}: organizations stamp the same elements on many
+ * policies, and statements holding one pattern then share one list. A list
+ * is a pure function of its text and is never changed (a `ResourceMatcher`
+ * only fills in its own compiled form), so sharing it changes no answer.
+ */
+class OnePatternLists<T> {
+  private readonly lists = new Map<string, readonly T[]>();
+
+  get(text: string, build: (patterns: readonly string[]) => readonly T[]): readonly T[] {
+    let list = this.lists.get(text);
+    if (list === undefined) {
+      list = build([text]);
+      if (this.lists.size >= ONE_PATTERN_LIMIT) this.lists.clear();
+      this.lists.set(text, list);
+    }
+    return list;
+  }
+}
+
+const singleActions = new OnePatternLists<GlobMatcher>();
+/** Without policy variables (`${` in a 2012-10-17 document): those depend on `Version`. */
+const singleResources = new OnePatternLists<CompiledResource>();
+
 const NO_CONDITIONS: readonly CompiledCondition[] = [];
+/** The `notActions` of every statement with `Action`. */
+const NO_ACTIONS: readonly GlobMatcher[] = [];
 /** The `conditions` trace of every statement without conditions (frozen: shared by all). */
 const NO_CONDITION_TRACES: readonly ConditionTrace[] = Object.freeze([]);
 
@@ -268,9 +296,21 @@ function compileResources(
   variables: boolean,
 ): readonly CompiledResource[] | undefined {
   if (patterns === undefined) return undefined;
+  if (patterns.length === 1 && !(patterns[0] as string).includes('${')) {
+    return singleResources.get(patterns[0] as string, compilePlainResources);
+  }
   const compiled = sized<CompiledResource>(patterns.length);
   for (let i = 0; i < patterns.length; i++) {
     compiled[i] = compileResource(patterns[i] as string, variables);
+  }
+  return compiled;
+}
+
+/** Patterns without `${`: the same under either `Version`. */
+function compilePlainResources(patterns: readonly string[]): readonly CompiledResource[] {
+  const compiled = sized<CompiledResource>(patterns.length);
+  for (let i = 0; i < patterns.length; i++) {
+    compiled[i] = compileResourcePattern(globFromRaw(patterns[i] as string));
   }
   return compiled;
 }

@@ -127,6 +127,10 @@ const ENTRY_ANY: AwsEntry = { t: 'any' };
 const ENTRY_NONE: AwsEntry = { t: 'none' };
 
 function compileElement(el: Extract<PrincipalElement, { kind: 'map' }>): CompiledElement {
+  // The usual element names one AWS principal: its compiled form is kept with the entry.
+  if (el.AWS.length === 1 && el.Service.length === 0 && el.Federated.length === 0) {
+    return classifiedAws(el.AWS[0] as string).alone;
+  }
   // Most elements list one principal type: the others share one empty list.
   return {
     aws: el.AWS.length === 0 ? NONE : el.AWS.map(classifyAwsEntry),
@@ -144,26 +148,48 @@ function compileElement(el: Extract<PrincipalElement, { kind: 'map' }>): Compile
 
 const NONE: readonly never[] = [];
 
-/** Classified entries by text (bounded): the same ARNs recur across documents. */
-const classified = new Map<string, AwsEntry>();
+/** An `AWS` entry classified, and the compiled element that lists only it. */
+interface ClassifiedEntry {
+  readonly entry: AwsEntry;
+  readonly alone: CompiledElement;
+}
 
-function classifyAwsEntry(entry: string): AwsEntry {
-  let c = classified.get(entry);
+/** Upper bound on the entries `classified` keeps; the cache is emptied when full. */
+const CLASSIFIED_LIMIT = 4096;
+
+/**
+ * Classified `AWS` entries by text, bounded by {@link CLASSIFIED_LIMIT}: the
+ * same ARNs recur across documents (a CI role trusted by every deploy role,
+ * the account root) and in the fixes that add them. Each entry is a pure
+ * function of its text and is never changed.
+ */
+const classified = new Map<string, ClassifiedEntry>();
+
+function classifiedAws(text: string): ClassifiedEntry {
+  let c = classified.get(text);
   if (c === undefined) {
-    c = classify(entry);
-    if (classified.size >= 4096) classified.clear();
-    classified.set(entry, c);
+    const entry = classify(text);
+    c = { entry, alone: { aws: [entry], services: NONE, federated: NONE } };
+    if (classified.size >= CLASSIFIED_LIMIT) classified.clear();
+    classified.set(text, c);
   }
   return c;
+}
+
+function classifyAwsEntry(text: string): AwsEntry {
+  return classifiedAws(text).entry;
 }
 
 function classify(entry: string): AwsEntry {
   if (entry === '*') return ENTRY_ANY;
   // IAM does not support partial wildcards in principal ARNs.
   if (entry.includes('*') || entry.includes('?')) return ENTRY_NONE;
-  if (/^\d{12}$/.test(entry)) return { t: 'account', account: entry };
-  if (isUniqueId(entry)) {
-    return { t: 'unique-id', id: entry, grant: entry.startsWith('AROA') ? 'role' : 'principal' };
+  // An ARN is neither an account id nor a unique id: no need to try those patterns.
+  if (!entry.startsWith('arn:')) {
+    if (/^\d{12}$/.test(entry)) return { t: 'account', account: entry };
+    if (isUniqueId(entry)) {
+      return { t: 'unique-id', id: entry, grant: entry.startsWith('AROA') ? 'role' : 'principal' };
+    }
   }
   const parts = splitArn(entry);
   if (parts === undefined) return ENTRY_NONE;

@@ -8,49 +8,67 @@ export interface RoleArnParts {
   readonly name: string;
 }
 
-const ROLE_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):role(\/(?:[^/\s]+\/)*)?([^/\s]+)$/;
+/** An IAM user, role, group or policy ARN taken apart. */
+export interface IamArnParts extends RoleArnParts {
+  readonly resourceType: 'user' | 'role' | 'group' | 'policy';
+}
+
 const PRINCIPAL_ARN =
   /^arn:(aws[\w-]*):iam::(\d{12}):(user|role|group|policy)(\/(?:[^/\s]+\/)*)?([^/\s]+)$/;
 const SESSION_ARN =
   /^arn:(aws[\w-]*):sts::(\d{12}):(assumed-role|federated-user)\/([^/\s]+)(?:\/(.+))?$/;
 
-/** Parses `arn:aws:iam::<account>:role/<path/><name>`; `undefined` for anything else. */
-export function parseRoleArn(arn: string): RoleArnParts | undefined {
-  const m = ROLE_ARN.exec(arn);
-  if (m === null) return undefined;
+/** Upper bound on the ARNs {@link parseIamArn} keeps; the cache is emptied when full. */
+const ARN_PARTS_LIMIT = 4096;
+
+/**
+ * Parsed IAM ARNs by text (`null`: not one), bounded by
+ * {@link ARN_PARTS_LIMIT}: one explanation reads the same target and caller
+ * ARNs in intake, in the state reads and in the diagnosis, and the same ARNs
+ * recur across events. Each entry is a pure function of its key, and the
+ * parts are immutable, so callers share them.
+ */
+const parsedArns = new Map<string, IamArnParts | null>();
+
+/** Parses an IAM user, role, group or policy ARN (from the bounded cache). */
+function parseIamArn(arn: string): IamArnParts | undefined {
+  let parts = parsedArns.get(arn);
+  if (parts === undefined) {
+    parts = splitIamArn(arn);
+    if (parsedArns.size >= ARN_PARTS_LIMIT) parsedArns.clear();
+    parsedArns.set(arn, parts);
+  }
+  return parts ?? undefined;
+}
+
+function splitIamArn(arn: string): IamArnParts | null {
+  const m = PRINCIPAL_ARN.exec(arn);
+  if (m === null) return null;
   // Indexed, not destructured: array destructuring runs the iterator protocol
   // (an iterator and a result object per element) while the code is interpreted.
   const partition = m[1];
   const accountId = m[2];
-  const name = m[4];
-  if (partition === undefined || accountId === undefined || name === undefined) return undefined;
-  return { arn, partition, accountId, path: m[3] ?? '/', name };
+  const name = m[5];
+  if (partition === undefined || accountId === undefined || name === undefined) return null;
+  return Object.freeze({
+    arn,
+    partition,
+    accountId,
+    resourceType: m[3] as IamArnParts['resourceType'],
+    path: m[4] ?? '/',
+    name,
+  });
+}
+
+/** Parses `arn:aws:iam::<account>:role/<path/><name>`; `undefined` for anything else. */
+export function parseRoleArn(arn: string): RoleArnParts | undefined {
+  const parts = parseIamArn(arn);
+  return parts?.resourceType === 'role' ? parts : undefined;
 }
 
 /** Parses an IAM user, role, group or policy ARN. */
-export function parseIamPrincipalArn(arn: string):
-  | {
-      readonly partition: string;
-      readonly accountId: string;
-      readonly resourceType: 'user' | 'role' | 'group' | 'policy';
-      readonly path: string;
-      readonly name: string;
-    }
-  | undefined {
-  const m = PRINCIPAL_ARN.exec(arn);
-  if (m === null) return undefined;
-  // Indexed, not destructured (see `parseRoleArn`).
-  const partition = m[1];
-  const accountId = m[2];
-  const name = m[5];
-  if (partition === undefined || accountId === undefined || name === undefined) return undefined;
-  return {
-    partition,
-    accountId,
-    resourceType: m[3] as 'user' | 'role' | 'group' | 'policy',
-    path: m[4] ?? '/',
-    name,
-  };
+export function parseIamPrincipalArn(arn: string): IamArnParts | undefined {
+  return parseIamArn(arn);
 }
 
 /** Parses `arn:aws:sts::<account>:assumed-role/<role>/<session>` and `…:federated-user/<name>`. */
