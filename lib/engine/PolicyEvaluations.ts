@@ -1,4 +1,4 @@
-import type { PolicyDocument } from '../policy/PolicyDocument.js';
+import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 import {
   type EarlierEvaluation,
   type EvaluatePolicyOptions,
@@ -42,16 +42,20 @@ export class PolicyEvaluations {
 }
 
 /**
- * Can `doc`'s evaluation take statement traces from `e` (see
- * `evaluatePolicy`)? Same `Version`, no unknown key, and one statement
- * object at the same position.
+ * Can `doc`'s evaluation take statement traces, or the results of single
+ * elements, from `e` (see `evaluatePolicy`)? Same `Version`, no unknown key,
+ * and some statement, `Action` or `Condition` object at the same position.
  */
 function sharesStatements(e: MadeEvaluation, doc: PolicyDocument): boolean {
   if (e.doc.version !== doc.version || e.evaluation.unknownKeys.length > 0) return false;
   const a = e.doc.statements;
   const b = doc.statements;
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] === b[i]) return true;
+  for (let i = 0; i < n; i++) {
+    const x = a[i] as PolicyStatement;
+    const y = b[i] as PolicyStatement;
+    if (x === y || x.action === y.action || x.conditions === y.conditions) return true;
+  }
   return false;
 }
 

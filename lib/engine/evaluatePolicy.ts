@@ -50,8 +50,9 @@ export interface EvaluatePolicyOptions {
  * `earlier`, when given, is an evaluation of another document against the
  * same request object with the same options, which recorded no unknown key
  * (see `PolicyEvaluations`): a statement object it holds at the same
- * position is not evaluated again, its trace is taken from there (a fix
- * patches one statement of a trust policy; the others are the same objects).
+ * position is not evaluated again, its trace is taken from there, and of a
+ * statement that changed, the elements that are the same objects keep their
+ * results (a fix patches one element of one statement of a trust policy).
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
@@ -71,10 +72,19 @@ export function evaluatePolicy(
   let deny: Tri = 'no';
   for (let i = 0; i < stmts.length; i++) {
     const st = stmts[i] as PolicyStatement;
+    const was = before?.[i];
+    const wasTrace = was === undefined ? undefined : earlier?.evaluation.statements[i];
     const t =
-      before !== undefined && before[i] === st
-        ? ((earlier as EarlierEvaluation).evaluation.statements[i] as StatementTrace)
-        : evaluateStatement(compiledStatement(st, variables, keep), scope, opts, unknownKeys);
+      was === st && wasTrace !== undefined
+        ? wasTrace
+        : evaluateStatement(
+            compiledStatement(st, variables, keep),
+            scope,
+            opts,
+            unknownKeys,
+            was,
+            wasTrace,
+          );
     statements[i] = t;
     if (t.effect === 'Allow') allow = or(allow, t.applies);
     else deny = or(deny, t.applies);
@@ -88,10 +98,11 @@ export function evaluatePolicy(
 }
 
 /**
- * An evaluation of `doc` whose statement traces another evaluation may take
- * over for the statement objects the two documents share at the same
- * position: same request object, same options, same `Version`, and no
- * unknown key (so that each trace is all its statement contributed).
+ * An evaluation of `doc` whose statement traces (and element results) another
+ * evaluation may take over for the statement (element) objects the two
+ * documents share at the same position: same request object, same options,
+ * same `Version`, and no unknown key (so that each reused trace is all its
+ * statement contributed).
  */
 export interface EarlierEvaluation {
   readonly doc: PolicyDocument;
@@ -181,8 +192,10 @@ function compiledStatement(
 }
 
 function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatement {
-  const resources = compileResources(st.resource, variables);
-  const notResources = compileResources(st.notResource, variables);
+  const resources =
+    st.resource === undefined ? undefined : compileResources(st.resource, variables);
+  const notResources =
+    st.notResource === undefined ? undefined : compileResources(st.notResource, variables);
   return {
     st,
     principal: st.principal === undefined ? undefined : compilePrincipalElement(st.principal),
@@ -292,10 +305,9 @@ const NO_ACTIONS: readonly GlobMatcher[] = [];
 const NO_CONDITION_TRACES: readonly ConditionTrace[] = Object.freeze([]);
 
 function compileResources(
-  patterns: readonly string[] | undefined,
+  patterns: readonly string[],
   variables: boolean,
-): readonly CompiledResource[] | undefined {
-  if (patterns === undefined) return undefined;
+): readonly CompiledResource[] {
   if (patterns.length === 1 && !(patterns[0] as string).includes('${')) {
     return singleResources.get(patterns[0] as string, compilePlainResources);
   }
@@ -337,59 +349,49 @@ function matchActions(matchers: readonly GlobMatcher[] | null, scope: KeyScope):
   return false;
 }
 
+/**
+ * Evaluates one statement. `was`, when given, is the statement at the same
+ * position of an earlier evaluation for the same request (see
+ * `EarlierEvaluation`), with its trace: an element that is the same object in
+ * both (a fix that adds a principal keeps the `Action` and `Condition` it
+ * found) has the same result, taken from there.
+ */
 function evaluateStatement(
   cs: CompiledStatement,
   scope: KeyScope,
   opts: EvaluatePolicyOptions,
   unknownKeys: string[],
+  was: PolicyStatement | undefined,
+  wasTrace: StatementTrace | undefined,
 ): StatementTrace {
   const st = cs.st;
+  const earlier = was !== undefined && wasTrace !== undefined;
   let principal: Tri | null = null;
   if (opts.principal) {
-    if (cs.principal !== undefined)
-      principal = matchCompiledPrincipal(cs.principal, scope.ctx.principal).result;
-    else if (cs.notPrincipal !== undefined) {
-      principal = not(matchCompiledPrincipal(cs.notPrincipal, scope.ctx.principal).result);
-    } else principal = 'no'; // a resource-based statement without a principal names nobody
+    if (earlier && was.principal === st.principal && was.notPrincipal === st.notPrincipal) {
+      principal = wasTrace.principal;
+    } else principal = principalResult(cs, scope);
   }
 
   const action: Tri =
-    cs.actions !== undefined
-      ? matchActions(cs.actions, scope)
-        ? 'yes'
-        : 'no'
-      : matchActions(cs.notActions, scope)
-        ? 'no'
-        : 'yes';
+    earlier && was.action === st.action && was.notAction === st.notAction
+      ? wasTrace.action
+      : actionResult(cs, scope);
 
   let resource: Tri | null = null;
   if (opts.resource) {
-    // A variable with no value in `Resource` or `NotResource` makes the
-    // statement invalid, so it applies to nothing (IAM UG, "Policy
-    // variables": "any attempt to match it fails and causes the statement to
-    // be invalid"); above all a `NotResource` must not then match everything.
-    if (cs.resources !== undefined) {
-      resource = resourceApplies(
-        matchResources(cs.resources, cs.resourceTemplates, scope, unknownKeys),
-      );
-    } else if (cs.notResources !== undefined) {
-      resource = notResourceApplies(
-        matchResources(cs.notResources, cs.resourceTemplates, scope, unknownKeys),
-      );
-    }
-  }
-  // Policy variables are not supported in `Principal` / `NotPrincipal`
-  // (IAM Access Analyzer, "Variable unsupported in element"): such an entry
-  // can never be resolved, so a statement listing one in `NotPrincipal` is
-  // invalid rather than a statement about everyone else.
-  if (principal !== null && cs.notPrincipal !== undefined && cs.notPrincipalHasVariable) {
-    principal = 'no';
+    if (earlier && was.resource === st.resource && was.notResource === st.notResource) {
+      resource = wasTrace.resource;
+    } else resource = resourceResult(cs, scope, unknownKeys);
   }
 
   let conditions = NO_CONDITION_TRACES;
   let conditionsResult: Tri = 'yes';
-  if (cs.conditions.length > 0) {
-    const traces = sized<ConditionTrace>(cs.conditions.length);
+  if (earlier && was.conditions === st.conditions) {
+    conditions = wasTrace.conditions;
+    conditionsResult = wasTrace.conditionsResult;
+  } else if (cs.conditions.length > 0) {
+    const traces = new Array<ConditionTrace>(cs.conditions.length);
     for (let i = 0; i < cs.conditions.length; i++) {
       const t = evaluateCompiledCondition(
         cs.conditions[i] as CompiledCondition,
@@ -401,7 +403,7 @@ function evaluateStatement(
     }
     conditions = traces;
   }
-  const applies = and(and(principal ?? 'yes', action), and(resource ?? 'yes', conditionsResult));
+  const applies = and4(principal ?? 'yes', action, resource ?? 'yes', conditionsResult);
 
   if (st.sid === undefined) {
     return {
@@ -426,6 +428,44 @@ function evaluateStatement(
     conditionsResult,
     applies,
   };
+}
+
+/** Does `Principal` (or `NotPrincipal`) name the caller? */
+function principalResult(cs: CompiledStatement, scope: KeyScope): Tri {
+  // Policy variables are not supported in `Principal` / `NotPrincipal`
+  // (IAM Access Analyzer, "Variable unsupported in element"): such an entry
+  // can never be resolved, so a statement listing one in `NotPrincipal` is
+  // invalid rather than a statement about everyone else.
+  let result: Tri;
+  if (cs.principal !== undefined) {
+    result = matchCompiledPrincipal(cs.principal, scope.ctx.principal).result;
+  } else if (cs.notPrincipal !== undefined) {
+    result = not(matchCompiledPrincipal(cs.notPrincipal, scope.ctx.principal).result);
+  } else return 'no'; // a resource-based statement without a principal names nobody
+  return cs.notPrincipal !== undefined && cs.notPrincipalHasVariable ? 'no' : result;
+}
+
+/** Does `Action` (or `NotAction`) cover the request's action? */
+function actionResult(cs: CompiledStatement, scope: KeyScope): Tri {
+  if (cs.actions !== undefined) return matchActions(cs.actions, scope) ? 'yes' : 'no';
+  return matchActions(cs.notActions, scope) ? 'no' : 'yes';
+}
+
+/** Does `Resource` (or `NotResource`) cover the request's resource? `null` without either. */
+function resourceResult(cs: CompiledStatement, scope: KeyScope, unknownKeys: string[]): Tri | null {
+  // A variable with no value in `Resource` or `NotResource` makes the
+  // statement invalid, so it applies to nothing (IAM UG, "Policy
+  // variables": "any attempt to match it fails and causes the statement to
+  // be invalid"); above all a `NotResource` must not then match everything.
+  if (cs.resources !== undefined) {
+    return resourceApplies(matchResources(cs.resources, cs.resourceTemplates, scope, unknownKeys));
+  }
+  if (cs.notResources !== undefined) {
+    return notResourceApplies(
+      matchResources(cs.notResources, cs.resourceTemplates, scope, unknownKeys),
+    );
+  }
+  return null;
 }
 
 /**
@@ -498,6 +538,13 @@ function sized<T>(n: number): T[] {
 
 function and(a: Tri, b: Tri): Tri {
   return a === 'no' || b === 'no' ? 'no' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
+}
+
+function and4(a: Tri, b: Tri, c: Tri, d: Tri): Tri {
+  if (a === 'no' || b === 'no' || c === 'no' || d === 'no') return 'no';
+  return a === 'unknown' || b === 'unknown' || c === 'unknown' || d === 'unknown'
+    ? 'unknown'
+    : 'yes';
 }
 
 function or(a: Tri, b: Tri): Tri {

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { cidrContains, parseCidr, parseIp } from '../../../lib/engine/ipAddress.js';
 import { matchAction } from '../../../lib/engine/matchAction.js';
-import { matchArnLike, matchResource, splitArn } from '../../../lib/engine/matchArn.js';
+import {
+  compileResourcePattern,
+  matchArnLike,
+  matchResource,
+  splitArn,
+} from '../../../lib/engine/matchArn.js';
 import { substituteVariables } from '../../../lib/engine/policyVariables.js';
 import { globFromLiteral, globFromRaw, globMatch } from '../../../lib/engine/wildcard.js';
 import { makeContext } from './engineFixtures.js';
@@ -133,6 +138,29 @@ describe('matchResource', () => {
     },
   ])('$why', ({ pattern, expected }) => {
     expect(matchResource(globFromRaw(pattern), role)).toBe(expected);
+    // The prepared pattern (compiled only once a resource passes its literal head) agrees.
+    const prepared = compileResourcePattern(globFromRaw(pattern));
+    expect(prepared.matches(role)).toBe(expected);
+    expect(prepared.matches(role)).toBe(expected);
+  });
+
+  it.each([
+    ['arn:aws:iam::*:role/DeployRole', 'arn:aws:iam::1:role/DeployRole', true],
+    ['arn:aws:iam::*:role/DeployRole', 'arn:aws:s3:::DeployRole', false],
+    ['arn:aws:s3:::builds-7/*', 'arn:aws:s3:::builds-7', false],
+    ['arn:aws:s3:::builds-7/*', 'arn:aws:s3:::builds-7/', true],
+    ['arn:aws:s3:::builds-7/a', 'arn:aws:s3:::builds-7/a', true],
+    ['arn:aws:s3:::builds-7/a', 'arn:aws:s3:::builds-7/ab', false],
+    ['arn:aws:s3:::a?c/*', 'arn:aws:s3:::abc/x', true],
+    ['arn:aws:s3:::a?c/*', 'arn:aws:s3:::ac/x', false],
+    ['key\\*', 'key\\abc', true],
+    ['key\\*', 'key*', false],
+    ['plain', 'plain', true],
+    ['plain', 'plainer', false],
+  ])('prepared pattern %j against %j: %s (as matchResource)', (raw, resource, expected) => {
+    const pattern = globFromRaw(raw);
+    expect(matchResource(pattern, resource)).toBe(expected);
+    expect(compileResourcePattern(pattern).matches(resource)).toBe(expected);
   });
 
   it('matches six-part patterns part by part: a wildcard in the account part does not eat a colon', () => {

@@ -68,4 +68,56 @@ describe('PolicyEvaluations', () => {
     );
     expect(again.evaluate(identity, context, { principal: true, resource: true })).not.toBe(first);
   });
+
+  it('takes the traces of statements (and elements) a patched document shares with the one it patched', () => {
+    const two = parsePolicyDocument(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::111111111111:role/other' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } },
+          },
+          {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sts:AssumeRole',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+      'trust',
+    );
+    const ctx = makeContext({ 'aws:principalaccount': ['111111111111'] }, [], {
+      principal: CALLERS.role,
+      resource: ROLE,
+    });
+    const opts = { principal: true, resource: false };
+    const shared = new PolicyEvaluations();
+    const before = shared.evaluate(two, ctx, opts);
+    const patchedDoc = addAwsPrincipal(two, 0, roleArn);
+    const after = shared.evaluate(patchedDoc, ctx, opts);
+    const fresh = new PolicyEvaluations().evaluate(patchedDoc, ctx, opts);
+    expect(after).toEqual(fresh);
+    expect(after.allow).toBe('yes');
+    // The statement the fix left alone: its trace; the patched one: its unchanged conditions.
+    expect(after.statements[1]).toBe(before.statements[1]);
+    expect(after.statements[0]).not.toBe(before.statements[0]);
+    expect(after.statements[0]?.conditions).toBe(before.statements[0]?.conditions);
+    // Not across requests, nor from an evaluation with unknown keys.
+    const other = shared.evaluate(patchedDoc, { ...ctx }, opts);
+    expect(other.statements[1]).not.toBe(before.statements[1]);
+    const open = makeContext({}, ['aws:principalaccount'], {
+      principal: CALLERS.role,
+      resource: ROLE,
+    });
+    const unsure = new PolicyEvaluations();
+    const first = unsure.evaluate(two, open, opts);
+    expect(first.unknownKeys).toEqual(['aws:principalaccount']);
+    const second = unsure.evaluate(patchedDoc, open, opts);
+    expect(second.statements[1]).not.toBe(first.statements[1]);
+    expect(second).toEqual(new PolicyEvaluations().evaluate(patchedDoc, open, opts));
+  });
 });
