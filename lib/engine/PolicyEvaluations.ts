@@ -1,8 +1,9 @@
 import type { PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
+import { KeyScope } from './contextKeys.js';
 import {
   type EarlierEvaluation,
   type EvaluatePolicyOptions,
-  evaluatePolicy,
+  evaluatePolicyIn,
 } from './evaluatePolicy.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
 import type { RequestContext } from './RequestContext.js';
@@ -21,6 +22,8 @@ import type { RequestContext } from './RequestContext.js';
 export class PolicyEvaluations {
   /** Every evaluation made, oldest first (a request makes a handful). */
   private readonly made: MadeEvaluation[] = [];
+  /** The key scope of the last request object evaluated (one per action of the request). */
+  private scope: KeyScope | undefined;
 
   evaluate(
     doc: PolicyDocument,
@@ -35,7 +38,12 @@ export class PolicyEvaluations {
       if (e.doc === doc) return e.evaluation;
       if (earlier === undefined && sharesStatements(e, doc)) earlier = e;
     }
-    const evaluation = evaluatePolicy(doc, ctx, opts, earlier);
+    let scope = this.scope;
+    if (scope?.ctx !== ctx) {
+      scope = new KeyScope(ctx);
+      this.scope = scope;
+    }
+    const evaluation = evaluatePolicyIn(doc, scope, opts, earlier);
     made.push({ doc, ctx, principal: opts.principal, resource: opts.resource, evaluation });
     return evaluation;
   }

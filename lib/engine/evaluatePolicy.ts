@@ -47,7 +47,7 @@ export interface EvaluatePolicyOptions {
  * the evaluation, reusing the compiled statements it shares with a parsed
  * document, and only the few last compiled are kept (see `recent`).
  *
- * `earlier`, when given, is an evaluation of another document against the
+ * With `evaluatePolicyIn`, `earlier`, when given, is an evaluation of another document against the
  * same request object with the same options, which recorded no unknown key
  * (see `PolicyEvaluations`): a statement object it holds at the same
  * position is not evaluated again, its trace is taken from there, and of a
@@ -58,14 +58,26 @@ export function evaluatePolicy(
   doc: PolicyDocument,
   ctx: RequestContext,
   opts: EvaluatePolicyOptions,
-  earlier?: EarlierEvaluation,
+): PolicyEvaluation {
+  return evaluatePolicyIn(doc, new KeyScope(ctx), opts, undefined);
+}
+
+/**
+ * {@link evaluatePolicy} against a request's key scope, which evaluations of
+ * the same request object share (`PolicyEvaluations`), taking traces from
+ * `earlier` where it can.
+ */
+export function evaluatePolicyIn(
+  doc: PolicyDocument,
+  scope: KeyScope,
+  opts: EvaluatePolicyOptions,
+  earlier: EarlierEvaluation | undefined,
 ): PolicyEvaluation {
   const variables = doc.version === '2012-10-17';
   // The statements of a parsed document are parsed: one `isParsed` look-up per document.
   const keep = isParsed(doc);
   const stmts = doc.statements;
   const before = earlier?.doc.statements;
-  const scope = new KeyScope(ctx);
   const unknownKeys: string[] = [];
   const statements = sized<StatementTrace>(stmts.length);
   let allow: Tri = 'no';

@@ -193,7 +193,10 @@ function classify(entry: string): AwsEntry {
   }
   const parts = splitArn(entry);
   if (parts === undefined) return ENTRY_NONE;
-  const [, , service, , entryAccount, resource] = parts;
+  // Indexed, not destructured: array destructuring runs the iterator protocol while interpreted.
+  const service = parts[2];
+  const entryAccount = parts[4];
+  const resource = parts[5];
   if (service === 'iam' && resource === 'root') return { t: 'account', account: entryAccount };
   if (service === 'iam' && resource.startsWith('user/')) return { t: 'user', arn: entry };
   if (service === 'iam' && resource.startsWith('role/')) {

@@ -4,14 +4,9 @@ import type { Tri } from './RequestContext.js';
  * Kleene three-valued logic: `no` ∧ anything = `no`, `yes` ∧ `unknown` =
  * `unknown`; `yes` ∨ anything = `yes`, `no` ∨ `unknown` = `unknown`.
  */
-export function triAnd(...values: readonly Tri[]): Tri {
-  let result: Tri = 'yes';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === 'no') return 'no';
-    if (v === 'unknown') result = 'unknown';
-  }
-  return result;
+export function triAnd(a: Tri, b: Tri, c: Tri = 'yes'): Tri {
+  if (a === 'no' || b === 'no' || c === 'no') return 'no';
+  return a === 'unknown' || b === 'unknown' || c === 'unknown' ? 'unknown' : 'yes';
 }
 
 export function triOr(...values: readonly Tri[]): Tri {

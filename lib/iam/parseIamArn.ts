@@ -18,7 +18,7 @@ const PRINCIPAL_ARN =
 const SESSION_ARN =
   /^arn:(aws[\w-]*):sts::(\d{12}):(assumed-role|federated-user)\/([^/\s]+)(?:\/(.+))?$/;
 
-/** Upper bound on the ARNs {@link parseIamArn} keeps; the cache is emptied when full. */
+/** Upper bound on the ARNs `parsedArns` keeps; the cache is emptied when full. */
 const ARN_PARTS_LIMIT = 4096;
 
 /**
@@ -30,8 +30,8 @@ const ARN_PARTS_LIMIT = 4096;
  */
 const parsedArns = new Map<string, IamArnParts | null>();
 
-/** Parses an IAM user, role, group or policy ARN (from the bounded cache). */
-function parseIamArn(arn: string): IamArnParts | undefined {
+/** Parses an IAM user, role, group or policy ARN (from the bounded cache `parsedArns`). */
+export function parseIamPrincipalArn(arn: string): IamArnParts | undefined {
   let parts = parsedArns.get(arn);
   if (parts === undefined) {
     parts = splitIamArn(arn);
@@ -62,13 +62,8 @@ function splitIamArn(arn: string): IamArnParts | null {
 
 /** Parses `arn:aws:iam::<account>:role/<path/><name>`; `undefined` for anything else. */
 export function parseRoleArn(arn: string): RoleArnParts | undefined {
-  const parts = parseIamArn(arn);
+  const parts = parseIamPrincipalArn(arn);
   return parts?.resourceType === 'role' ? parts : undefined;
-}
-
-/** Parses an IAM user, role, group or policy ARN. */
-export function parseIamPrincipalArn(arn: string): IamArnParts | undefined {
-  return parseIamArn(arn);
 }
 
 /** Parses `arn:aws:sts::<account>:assumed-role/<role>/<session>` and `…:federated-user/<name>`. */
