@@ -269,8 +269,7 @@ function namesVariable(p: NonNullable<PolicyStatement['notPrincipal']>): boolean
  */
 function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | null {
   if (patterns.includes('*')) return null;
-  if (patterns.length === 1) return singleActions.get(patterns[0] as string, compileActionList);
-  return compileActionList(patterns);
+  return actionLists.get(patterns, compileActionList);
 }
 
 function compileActionList(patterns: readonly string[]): readonly GlobMatcher[] {
@@ -281,34 +280,42 @@ function compileActionList(patterns: readonly string[]): readonly GlobMatcher[] 
   return matchers;
 }
 
-/** Upper bound on the lists each {@link OnePatternLists} keeps; it is emptied when full. */
-const ONE_PATTERN_LIMIT = 4096;
+/** Upper bound on the lists each {@link PatternLists} keeps; it is emptied when full. */
+const PATTERN_LISTS_LIMIT = 4096;
 
 /**
- * Compiled one-pattern lists (`"Action": "sts:AssumeRole"`, `"Resource":
- * "arn:aws:iam::*:role/deploy-*"`) by their text, bounded by
- * {@link ONE_PATTERN_LIMIT}: organizations stamp the same elements on many
- * policies, and statements holding one pattern then share one list. A list
- * is a pure function of its text and is never changed (a `ResourceMatcher`
- * only fills in its own compiled form), so sharing it changes no answer.
+ * Compiled `Action` / `Resource` lists (`"sts:AssumeRole"`,
+ * `["s3:GetObject", "s3:PutObject"]`, `"arn:aws:iam::*:role/deploy-*"`) by
+ * their patterns, bounded by {@link PATTERN_LISTS_LIMIT}: organizations
+ * stamp the same elements on many policies, and statements listing the same
+ * patterns then share one list. A list is a pure function of its patterns
+ * and is never changed (a `ResourceMatcher` only fills in its own compiled
+ * form), so sharing it changes no answer.
  */
-class OnePatternLists<T> {
-  private readonly lists = new Map<string, readonly T[]>();
+class PatternLists<T> {
+  private readonly lists = new Map<string, { patterns: readonly string[]; list: readonly T[] }>();
 
-  get(text: string, build: (patterns: readonly string[]) => readonly T[]): readonly T[] {
-    let list = this.lists.get(text);
-    if (list === undefined) {
-      list = build([text]);
-      if (this.lists.size >= ONE_PATTERN_LIMIT) this.lists.clear();
-      this.lists.set(text, list);
-    }
+  get(patterns: readonly string[], build: (patterns: readonly string[]) => readonly T[]) {
+    // Joined for the key, compared in full on a hit (a pattern may hold the separator).
+    const key = patterns.length === 1 ? (patterns[0] as string) : patterns.join('\n');
+    const known = this.lists.get(key);
+    if (known !== undefined && samePatterns(known.patterns, patterns)) return known.list;
+    const list = build(patterns);
+    if (this.lists.size >= PATTERN_LISTS_LIMIT) this.lists.clear();
+    this.lists.set(key, { patterns, list });
     return list;
   }
 }
 
-const singleActions = new OnePatternLists<GlobMatcher>();
+function samePatterns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const actionLists = new PatternLists<GlobMatcher>();
 /** Without policy variables (`${` in a 2012-10-17 document): those depend on `Version`. */
-const singleResources = new OnePatternLists<CompiledResource>();
+const resourceLists = new PatternLists<CompiledResource>();
 
 const NO_CONDITIONS: readonly CompiledCondition[] = [];
 /** The `notActions` of every statement with `Action`. */
@@ -320,14 +327,17 @@ function compileResources(
   patterns: readonly string[],
   variables: boolean,
 ): readonly CompiledResource[] {
-  if (patterns.length === 1 && !(patterns[0] as string).includes('${')) {
-    return singleResources.get(patterns[0] as string, compilePlainResources);
-  }
+  if (!patterns.some(holdsVariable)) return resourceLists.get(patterns, compilePlainResources);
   const compiled = sized<CompiledResource>(patterns.length);
   for (let i = 0; i < patterns.length; i++) {
     compiled[i] = compileResource(patterns[i] as string, variables);
   }
   return compiled;
+}
+
+/** Might the pattern hold a policy variable? */
+function holdsVariable(pattern: string): boolean {
+  return pattern.includes('${');
 }
 
 /** Patterns without `${`: the same under either `Version`. */

@@ -149,22 +149,29 @@ export function matchArnLike(pattern: string, value: string): boolean {
 /**
  * A `Resource` / `NotResource` pattern prepared for matching (see
  * {@link matchResource}): `*`, a six-part ARN pattern, or a pattern matched
- * against the whole string. Preparing it costs one scan of the text: the
- * pattern is compiled only when some resource starts with its literal head
- * (the text before its first `*`, `?` or `\`), which every match must, so
- * that a pattern no request comes near (most `Resource` patterns of an
- * identity policy, against a role ARN) is never compiled. The compiled form
- * is set at most once and depends on the pattern alone.
+ * against the whole string. Preparing it costs one scan of the text: every
+ * match starts with the pattern's literal head (the text before its first
+ * `*`, `?` or `\`), so a resource without it is no match, and a pattern that
+ * is its head and one trailing `*` (`arn:aws:iam::111122223333:role/*`,
+ * `arn:aws:s3:::bucket/*`) matches exactly the resources that start with it
+ * (the head then holds the first five ARN parts whole, or the pattern is not
+ * an ARN). Any other pattern is compiled when a resource first passes the
+ * head check, so that a pattern no request comes near (most `Resource`
+ * patterns of an identity policy, against a role ARN) is never compiled. The
+ * compiled form is set at most once and depends on the pattern alone.
  */
 export class ResourceMatcher {
   /** The compiled pattern, once some resource passed the head check. */
   private compiled: ArnMatcher | GlobMatcher | undefined;
   /** The literal head; `undefined` when it is the whole pattern (no wildcard, no escape). */
   private readonly head: string | undefined;
+  /** The pattern is its head and one trailing `*`. */
+  private readonly prefix: boolean;
 
   constructor(private readonly pattern: string) {
     const n = literalHeadLength(pattern);
     this.head = n === pattern.length ? undefined : pattern.slice(0, n);
+    this.prefix = n === pattern.length - 1 && pattern.charCodeAt(n) === 42; /* * */
   }
 
   matches(resource: string): boolean {
@@ -172,6 +179,7 @@ export class ResourceMatcher {
     // A pattern without wildcards matches only itself (part by part, that is the whole text).
     if (head === undefined) return resource === this.pattern;
     if (!resource.startsWith(head)) return false;
+    if (this.prefix) return true;
     const pattern = this.pattern;
     this.compiled ??= arnColons(pattern) ? compileArnPattern(pattern) : compileGlob(pattern);
     return this.compiled.matches(resource);

@@ -82,12 +82,66 @@ export type CompiledPrincipal = CompiledElement | 'any';
  * the compiled statement of a parsed document: see `compiledPrincipalOf`.)
  */
 export function compilePrincipalElement(el: PrincipalElement): CompiledPrincipal {
-  return el.kind === 'any' ? 'any' : compileElement(el);
+  if (el.kind === 'any') return 'any';
+  // The usual element names one AWS principal: its compiled form is kept with the entry.
+  if (el.AWS.length === 1 && el.Service.length === 0 && el.Federated.length === 0) {
+    return classifiedAws(el.AWS[0] as string).alone;
+  }
+  // Most elements list one principal type: the others share one empty list.
+  return {
+    aws: el.AWS.length === 0 ? NONE : el.AWS.map(classifyAwsEntry),
+    services: el.Service.length === 0 ? NONE : el.Service.map((e) => e.toLowerCase()),
+    federated:
+      el.Federated.length === 0
+        ? NONE
+        : el.Federated.map((entry) => ({
+            entry,
+            // Provider names such as `cognito-identity.amazonaws.com` are host names: case-insensitive.
+            lower: entry.startsWith('arn:') ? undefined : entry.toLowerCase(),
+          })),
+  };
 }
 
 /** {@link matchPrincipalElement} for a compiled element. */
 export function matchCompiledPrincipal(el: CompiledPrincipal, p: RequestPrincipal): PrincipalMatch {
-  return el === 'any' ? ANY : matchCompiled(el, p);
+  if (el === 'any') return ANY;
+  // Strongest grant among the entries that name the caller; else the first `unknown`.
+  let best: PrincipalMatch | undefined;
+  let bestRank = GRANT_ORDER.length;
+  let maybe: PrincipalMatch | undefined;
+  for (let i = 0; i < el.aws.length; i++) {
+    const m = matchAws(el.aws[i] as AwsEntry, p);
+    if (m.result === 'yes') {
+      const rank = GRANT_RANK.get(m.grant) ?? GRANT_ORDER.length;
+      if (rank < bestRank) {
+        best = m;
+        bestRank = rank;
+      }
+    } else if (m.result === 'unknown') maybe ??= m;
+  }
+  if (p.kind === 'Service' && p.service !== undefined && el.services.length > 0) {
+    const service = p.service.toLowerCase();
+    if (el.services.includes(service) && SERVICE_RANK < bestRank) {
+      best = YES.service;
+      bestRank = SERVICE_RANK;
+    }
+  }
+  const provider = p.federatedProvider;
+  if ((p.kind === 'WebIdentity' || p.kind === 'SAML') && provider !== undefined) {
+    let lowerProvider: string | undefined;
+    for (const f of el.federated) {
+      let yes = f.entry === provider;
+      if (!yes && f.lower !== undefined) {
+        lowerProvider ??= provider.toLowerCase();
+        yes = f.lower === lowerProvider;
+      }
+      if (yes && FEDERATED_RANK < bestRank) {
+        best = YES.federated;
+        bestRank = FEDERATED_RANK;
+      }
+    }
+  }
+  return best ?? maybe ?? NO;
 }
 
 const NO: PrincipalMatch = { result: 'no', grant: 'none' };
@@ -125,26 +179,6 @@ export interface CompiledElement {
 
 const ENTRY_ANY: AwsEntry = { t: 'any' };
 const ENTRY_NONE: AwsEntry = { t: 'none' };
-
-function compileElement(el: Extract<PrincipalElement, { kind: 'map' }>): CompiledElement {
-  // The usual element names one AWS principal: its compiled form is kept with the entry.
-  if (el.AWS.length === 1 && el.Service.length === 0 && el.Federated.length === 0) {
-    return classifiedAws(el.AWS[0] as string).alone;
-  }
-  // Most elements list one principal type: the others share one empty list.
-  return {
-    aws: el.AWS.length === 0 ? NONE : el.AWS.map(classifyAwsEntry),
-    services: el.Service.length === 0 ? NONE : el.Service.map((e) => e.toLowerCase()),
-    federated:
-      el.Federated.length === 0
-        ? NONE
-        : el.Federated.map((entry) => ({
-            entry,
-            // Provider names such as `cognito-identity.amazonaws.com` are host names: case-insensitive.
-            lower: entry.startsWith('arn:') ? undefined : entry.toLowerCase(),
-          })),
-  };
-}
 
 const NONE: readonly never[] = [];
 
@@ -209,46 +243,6 @@ function classify(entry: string): AwsEntry {
     return { t: 'federated-user', arn: entry };
   }
   return ENTRY_NONE;
-}
-
-function matchCompiled(el: CompiledElement, p: RequestPrincipal): PrincipalMatch {
-  // Strongest grant among the entries that name the caller; else the first `unknown`.
-  let best: PrincipalMatch | undefined;
-  let bestRank = GRANT_ORDER.length;
-  let maybe: PrincipalMatch | undefined;
-  for (let i = 0; i < el.aws.length; i++) {
-    const m = matchAws(el.aws[i] as AwsEntry, p);
-    if (m.result === 'yes') {
-      const rank = GRANT_RANK.get(m.grant) ?? GRANT_ORDER.length;
-      if (rank < bestRank) {
-        best = m;
-        bestRank = rank;
-      }
-    } else if (m.result === 'unknown') maybe ??= m;
-  }
-  if (p.kind === 'Service' && p.service !== undefined && el.services.length > 0) {
-    const service = p.service.toLowerCase();
-    if (el.services.includes(service) && SERVICE_RANK < bestRank) {
-      best = YES.service;
-      bestRank = SERVICE_RANK;
-    }
-  }
-  const provider = p.federatedProvider;
-  if ((p.kind === 'WebIdentity' || p.kind === 'SAML') && provider !== undefined) {
-    let lowerProvider: string | undefined;
-    for (const f of el.federated) {
-      let yes = f.entry === provider;
-      if (!yes && f.lower !== undefined) {
-        lowerProvider ??= provider.toLowerCase();
-        yes = f.lower === lowerProvider;
-      }
-      if (yes && FEDERATED_RANK < bestRank) {
-        best = YES.federated;
-        bestRank = FEDERATED_RANK;
-      }
-    }
-  }
-  return best ?? maybe ?? NO;
 }
 
 /**

@@ -155,6 +155,13 @@ describe('matchResource', () => {
     ['arn:aws:s3:::a?c/*', 'arn:aws:s3:::ac/x', false],
     ['key\\*', 'key\\abc', true],
     ['key\\*', 'key*', false],
+    ['arn:aws:iam::1:role/*', 'arn:aws:iam::1:role/', true],
+    ['arn:aws:iam::1:role/*', 'arn:aws:iam::1:role/a:b/c', true],
+    ['arn:aws:iam::1:*', 'arn:aws:iam::1:x', true],
+    ['arn:aws:iam::1*', 'arn:aws:iam::12:x', true],
+    ['arn:aws:iam::1*', 'arn:aws:iam::1', true],
+    ['arn:aws:iam:*', 'arn:aws:iam:us:1:x', true],
+    ['arn:aws:iam::1:role/*', 'arn:aws:iam::1:rol', false],
     ['plain', 'plain', true],
     ['plain', 'plainer', false],
   ])('prepared pattern %j against %j: %s (as matchResource)', (raw, resource, expected) => {
