@@ -307,8 +307,10 @@ class PatternLists<T> {
   }
 }
 
+/** Same patterns (one pattern each: the same, as it is the key). */
 function samePatterns(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
+  if (a.length === 1) return true;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -327,7 +329,7 @@ function compileResources(
   patterns: readonly string[],
   variables: boolean,
 ): readonly CompiledResource[] {
-  if (!patterns.some(holdsVariable)) return resourceLists.get(patterns, compilePlainResources);
+  if (!holdVariables(patterns)) return resourceLists.get(patterns, compilePlainResources);
   const compiled = sized<CompiledResource>(patterns.length);
   for (let i = 0; i < patterns.length; i++) {
     compiled[i] = compileResource(patterns[i] as string, variables);
@@ -335,9 +337,10 @@ function compileResources(
   return compiled;
 }
 
-/** Might the pattern hold a policy variable? */
-function holdsVariable(pattern: string): boolean {
-  return pattern.includes('${');
+/** Might some pattern hold a policy variable (`${`)? */
+function holdVariables(patterns: readonly string[]): boolean {
+  for (let i = 0; i < patterns.length; i++) if ((patterns[i] as string).includes('${')) return true;
+  return false;
 }
 
 /** Patterns without `${`: the same under either `Version`. */

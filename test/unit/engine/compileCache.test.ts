@@ -291,4 +291,42 @@ describe('compiled glob matcher', () => {
     expect(matchArnLike('arn:aws:iam::7:role/*', 'arn:aws:iam::7:role/x')).toBe(true);
     expect(matchArnLike('arn:aws:iam::7:role/*', 'arn:aws:iam::8:role/x')).toBe(false);
   });
+
+  it('shares the pieces equal statements compile to, and stays right past every bound', () => {
+    const stamped = (i: number) =>
+      parsePolicyDocument(
+        {
+          Version: '2012-10-17',
+          Statement: {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::111111111111:role/runner-${i}` },
+            Action: ['sts:AssumeRole', `sts:Tag${i}`],
+            Resource: [`arn:aws:iam::222222222222:role/deploy-${i}`, `arn:aws:s3:::b-${i}/*`],
+            Condition: { StringEquals: { 'aws:PrincipalAccount': `${i}` } },
+          },
+        },
+        `stamped ${i}`,
+      );
+    const ctxOf = (i: number) =>
+      makeContext({ 'aws:principalaccount': [`${i}`] }, [], {
+        principal: { ...CALLERS.role, arn: `arn:aws:iam::111111111111:role/runner-${i}` },
+        resource: `arn:aws:iam::222222222222:role/deploy-${i}`,
+      });
+    const opts = { principal: true, resource: true };
+    // Equal clauses compile once: their traces share the expected values.
+    const a = evaluatePolicy(stamped(1), ctxOf(1), opts);
+    const b = evaluatePolicy(stamped(1), ctxOf(1), opts);
+    expect(a).toEqual(b);
+    expect(a.statements[0]?.conditions[0]?.expected).toBe(b.statements[0]?.conditions[0]?.expected);
+    // More distinct pieces than any bound keeps: every answer stays the fresh one.
+    for (let i = 0; i < 4096 + 10; i++) {
+      const e = evaluatePolicy(stamped(i), ctxOf(i), opts);
+      expect(e.allow).toBe('yes');
+      expect(evaluatePolicy(stamped(i), ctxOf(i + 1), opts).allow).toBe('no');
+    }
+    expect(evaluatePolicy(stamped(3), ctxOf(3), opts)).toEqual(
+      evaluatePolicy(stamped(3), ctxOf(3), opts),
+    );
+    expect(evaluatePolicy(stamped(3), ctxOf(3), opts).allow).toBe('yes');
+  });
 });
