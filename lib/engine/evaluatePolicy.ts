@@ -79,7 +79,9 @@ export function evaluatePolicyIn(
   const stmts = doc.statements;
   const before = earlier?.doc.statements;
   const unknownKeys: string[] = [];
-  const statements = sized<StatementTrace>(stmts.length);
+  // Arrays are made at their size and filled by index: an empty array that is pushed to
+  // reserves 17 slots at the first push, most of what a small evaluation would allocate.
+  const statements = new Array<StatementTrace>(stmts.length);
   let allow: Tri = 'no';
   let deny: Tri = 'no';
   for (let i = 0; i < stmts.length; i++) {
@@ -273,7 +275,7 @@ function compileActions(patterns: readonly string[]): readonly GlobMatcher[] | n
 }
 
 function compileActionList(patterns: readonly string[]): readonly GlobMatcher[] {
-  const matchers = sized<GlobMatcher>(patterns.length);
+  const matchers = new Array<GlobMatcher>(patterns.length);
   for (let i = 0; i < patterns.length; i++) {
     matchers[i] = compileGlob(globFromRaw(patterns[i] as string), true);
   }
@@ -299,7 +301,12 @@ class PatternLists<T> {
     // Joined for the key, compared in full on a hit (a pattern may hold the separator).
     const key = patterns.length === 1 ? (patterns[0] as string) : patterns.join('\n');
     const known = this.lists.get(key);
-    if (known !== undefined && samePatterns(known.patterns, patterns)) return known.list;
+    const same =
+      known !== undefined &&
+      (patterns.length === 1
+        ? known.patterns.length === 1 // the key is the pattern
+        : samePatterns(known.patterns, patterns));
+    if (same) return known.list;
     const list = build(patterns);
     if (this.lists.size >= PATTERN_LISTS_LIMIT) this.lists.clear();
     this.lists.set(key, { patterns, list });
@@ -307,10 +314,8 @@ class PatternLists<T> {
   }
 }
 
-/** Same patterns (one pattern each: the same, as it is the key). */
 function samePatterns(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
-  if (a.length === 1) return true;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -330,7 +335,7 @@ function compileResources(
   variables: boolean,
 ): readonly CompiledResource[] {
   if (!holdVariables(patterns)) return resourceLists.get(patterns, compilePlainResources);
-  const compiled = sized<CompiledResource>(patterns.length);
+  const compiled = new Array<CompiledResource>(patterns.length);
   for (let i = 0; i < patterns.length; i++) {
     compiled[i] = compileResource(patterns[i] as string, variables);
   }
@@ -345,7 +350,7 @@ function holdVariables(patterns: readonly string[]): boolean {
 
 /** Patterns without `${`: the same under either `Version`. */
 function compilePlainResources(patterns: readonly string[]): readonly CompiledResource[] {
-  const compiled = sized<CompiledResource>(patterns.length);
+  const compiled = new Array<CompiledResource>(patterns.length);
   for (let i = 0; i < patterns.length; i++) {
     compiled[i] = compileResourcePattern(globFromRaw(patterns[i] as string));
   }
@@ -550,15 +555,6 @@ function resourceApplies(m: ResourceMatch): Tri {
 function notResourceApplies(m: ResourceMatch): Tri {
   if (m.missing || m.matched === 'yes') return 'no';
   return not(m.matched);
-}
-
-/**
- * An array of `n` slots, filled by index: an empty array that is pushed to
- * reserves 17 slots at the first push, which for the one- to three-element
- * arrays of an evaluation is most of what it allocates.
- */
-function sized<T>(n: number): T[] {
-  return new Array<T>(n);
 }
 
 function and(a: Tri, b: Tri): Tri {
