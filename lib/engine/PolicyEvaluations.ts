@@ -16,8 +16,10 @@ import type { RequestContext } from './RequestContext.js';
  * no longer than the diagnosis): each document is evaluated once per request
  * object and options, and a patched document's statements that the fix left
  * as they were (the same objects at the same positions) take their traces
- * from the evaluation of the document it patched. `evaluatePolicy` is a pure
- * function of immutable inputs, so the answers are the same as without it.
+ * from the evaluation of the document it patched, as do the elements the fix
+ * left as they were in the statement it patched (see `evaluatePolicyIn`).
+ * `evaluatePolicy` is a pure function of immutable inputs, so the answers
+ * are the same as without it.
  */
 export class PolicyEvaluations {
   /** Every evaluation made, oldest first (a request makes a handful). */

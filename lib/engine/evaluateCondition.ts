@@ -149,19 +149,19 @@ export function buildCondition(clause: ConditionClause, variables: boolean): Com
 /** Upper bound on the clauses {@link internCondition} keeps; the cache is emptied when full. */
 export const CONDITION_CACHE_LIMIT = 4096;
 
-/** A compiled one-value clause, with the one-clause list a statement holding only it shares. */
+/** A compiled clause, with the one-clause list a statement holding only it shares. */
 interface InternedCondition {
   readonly compiled: CompiledCondition;
   readonly alone: readonly CompiledCondition[];
 }
 
 /**
- * Compiled one-value clauses by content (with or without policy variables →
- * operator → key → value), bounded by {@link CONDITION_CACHE_LIMIT}: an
- * organization stamps the same clauses (`aws:PrincipalOrgID`,
- * `sts:ExternalId`, an OIDC audience) on many policies, and a fix keeps the
- * clauses of the statement it patches. A compiled clause is a pure function
- * of its content and is never changed, so equal clauses share one.
+ * Compiled clauses by content (with or without policy variables → operator →
+ * key → values), bounded by {@link CONDITION_CACHE_LIMIT}: an organization
+ * stamps the same clauses (`aws:PrincipalOrgID`, `sts:ExternalId`, an OIDC
+ * audience and subjects) on many policies, and a fix keeps the clauses of
+ * the statement it patches. A compiled clause is a pure function of its
+ * content and is never changed, so equal clauses share one.
  */
 const internedConditions: readonly [ClauseCache, ClauseCache] = [new Map(), new Map()];
 /** How many clauses `internedConditions` holds (part of the bounded cache). */
@@ -170,8 +170,8 @@ let internedCount = 0;
 type ClauseCache = Map<string, Map<string, Map<string, InternedCondition>>>;
 
 /**
- * The compiled clauses of a statement's `Condition` block, the one-value
- * clauses from the cache of equal clauses (see `internedConditions`).
+ * The compiled clauses of a statement's `Condition` block, from the cache of
+ * equal clauses (see `internedConditions`).
  */
 export function compileConditions(
   clauses: readonly ConditionClause[],
@@ -186,16 +186,14 @@ export function compileConditions(
 }
 
 function internCondition(clause: ConditionClause, variables: boolean): InternedCondition {
-  if (clause.values.length !== 1) {
-    const compiled = buildCondition(clause, variables);
-    return { compiled, alone: [compiled] };
-  }
-  const value = clause.values[0] as string;
+  const values = clause.values;
+  // Joined for the key, compared in full on a hit (a value may hold the separator).
+  const joined = values.length === 1 ? (values[0] as string) : values.join('\n');
   const byOperator = internedConditions[variables ? 1 : 0];
   let byKey = byOperator.get(clause.operator);
-  let byValue = byKey?.get(clause.key);
-  const known = byValue?.get(value);
-  if (known !== undefined) return known;
+  let byValues = byKey?.get(clause.key);
+  const known = byValues?.get(joined);
+  if (known !== undefined && sameValues(known.compiled.clause.values, values)) return known;
   const compiled = buildCondition(clause, variables);
   const interned: InternedCondition = { compiled, alone: [compiled] };
   if (internedCount >= CONDITION_CACHE_LIMIT) {
@@ -203,19 +201,27 @@ function internCondition(clause: ConditionClause, variables: boolean): InternedC
     internedConditions[1].clear();
     internedCount = 0;
     byKey = undefined;
-    byValue = undefined;
+    byValues = undefined;
   }
   if (byKey === undefined) {
     byKey = new Map();
     byOperator.set(clause.operator, byKey);
   }
-  if (byValue === undefined) {
-    byValue = new Map();
-    byKey.set(clause.key, byValue);
+  if (byValues === undefined) {
+    byValues = new Map();
+    byKey.set(clause.key, byValues);
   }
-  byValue.set(value, interned);
+  byValues.set(joined, interned);
   internedCount++;
   return interned;
+}
+
+/** Same values (one value each: the same, as it is the key). */
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length === 1) return true;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function compileClauseValue(

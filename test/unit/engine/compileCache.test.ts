@@ -318,6 +318,28 @@ describe('compiled glob matcher', () => {
     const b = evaluatePolicy(stamped(1), ctxOf(1), opts);
     expect(a).toEqual(b);
     expect(a.statements[0]?.conditions[0]?.expected).toBe(b.statements[0]?.conditions[0]?.expected);
+    // Also with several values, and never across lists that only join alike.
+    const listing = (values: string[]) =>
+      parsePolicyDocument(
+        {
+          Version: '2012-10-17',
+          Statement: {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:PrincipalAccount': values } },
+          },
+        },
+        'listing',
+      );
+    const two = evaluatePolicy(listing(['a', 'b']), ctxOf(1), opts);
+    expect(
+      evaluatePolicy(listing(['a', 'b']), ctxOf(1), opts).statements[0]?.conditions[0]?.expected,
+    ).toBe(two.statements[0]?.conditions[0]?.expected);
+    const joined = makeContext({ 'aws:principalaccount': ['a\nb'] });
+    expect(evaluatePolicy(listing(['a\nb']), joined, opts).allow).toBe('yes');
+    expect(evaluatePolicy(listing(['a', 'b']), joined, opts).allow).toBe('no');
+    expect(evaluatePolicy(listing(['a\nb']), joined, opts).allow).toBe('yes');
     // More distinct pieces than any bound keeps: every answer stays the fresh one.
     for (let i = 0; i < 4096 + 10; i++) {
       const e = evaluatePolicy(stamped(i), ctxOf(i), opts);
