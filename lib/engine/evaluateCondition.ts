@@ -193,7 +193,12 @@ function internCondition(clause: ConditionClause, variables: boolean): InternedC
   let byKey = byOperator.get(clause.operator);
   let byValues = byKey?.get(clause.key);
   const known = byValues?.get(joined);
-  if (known !== undefined && sameValues(known.compiled.clause.values, values)) return known;
+  const same =
+    known !== undefined &&
+    (values.length === 1
+      ? known.compiled.clause.values.length === 1 // the key is the value
+      : sameValues(known.compiled.clause.values, values));
+  if (same) return known;
   const compiled = buildCondition(clause, variables);
   const interned: InternedCondition = { compiled, alone: [compiled] };
   if (internedCount >= CONDITION_CACHE_LIMIT) {
@@ -216,10 +221,8 @@ function internCondition(clause: ConditionClause, variables: boolean): InternedC
   return interned;
 }
 
-/** Same values (one value each: the same, as it is the key). */
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
-  if (a.length === 1) return true;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
