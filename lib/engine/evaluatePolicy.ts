@@ -46,13 +46,6 @@ export interface EvaluatePolicyOptions {
  * Any other document (a proposed fix built from a parsed one) is compiled for
  * the evaluation, reusing the compiled statements it shares with a parsed
  * document, and only the few last compiled are kept (see `recent`).
- *
- * With `evaluatePolicyIn`, `earlier`, when given, is an evaluation of another document against the
- * same request object with the same options, which recorded no unknown key
- * (see `PolicyEvaluations`): a statement object it holds at the same
- * position is not evaluated again, its trace is taken from there, and of a
- * statement that changed, the elements that are the same objects keep their
- * results (a fix patches one element of one statement of a trust policy).
  */
 export function evaluatePolicy(
   doc: PolicyDocument,
@@ -64,8 +57,13 @@ export function evaluatePolicy(
 
 /**
  * {@link evaluatePolicy} against a request's key scope, which evaluations of
- * the same request object share (`PolicyEvaluations`), taking traces from
- * `earlier` where it can.
+ * the same request object share (`PolicyEvaluations`). `earlier`, when
+ * given, is an evaluation of another document against the same request
+ * object with the same options, which recorded no unknown key: a statement
+ * object it holds at the same position is not evaluated again, its trace is
+ * taken from there, and of a statement that changed, the elements that are
+ * the same objects keep their results (a fix patches one element of one
+ * statement of a trust policy).
  */
 export function evaluatePolicyIn(
   doc: PolicyDocument,
@@ -156,8 +154,8 @@ const compiledStatements = [
 
 /**
  * The last {@link RECENT_LIMIT} statements compiled that are not parsed (the
- * statements a fix patched), newest last, with their compiled forms. Bounded
- * (a fixed ring, overwritten in turn) and keyed on immutable statements: a fix
+ * statements a fix patched), with their compiled forms. Bounded (a fixed
+ * ring, the oldest overwritten first) and keyed on immutable statements: a fix
  * is evaluated for each action of the request and then asked for its grant
  * (`compiledPrincipalOf`), which finds it here instead of compiling it again.
  */

@@ -6,8 +6,9 @@ import type { PolicyDocument, PolicyStatement } from './PolicyDocument.js';
  * and are evaluated over and over. The engine keeps compiled forms only for
  * these; anything built on the fly, such as a proposed fix, is compiled per
  * evaluation (reusing the compiled statements it shares with a parsed
- * document), so that nothing transient is held in a `WeakMap`, whose entries
- * keep their values alive through minor garbage collections.
+ * document; only the last few are kept, in a small ring), so that nothing
+ * transient is held in a `WeakMap`, whose entries keep their values alive
+ * through minor garbage collections.
  */
 const parsed = new WeakSet<PolicyDocument | PolicyStatement>();
 
