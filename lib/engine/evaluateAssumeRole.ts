@@ -8,6 +8,7 @@ import type {
   OrgPolicies,
   TrustGrant,
 } from './AssumeRoleEvaluation.js';
+import { keySourceOf, lazyRequestContext } from './contextKeys.js';
 import { compiledPrincipalOf, evaluatePolicy } from './evaluatePolicy.js';
 import { matchCompiledPrincipal } from './matchPrincipal.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
@@ -63,22 +64,14 @@ export function evaluateAssumeRole(
   const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
   const sameAccount =
     !federated && principal.accountId !== undefined && principal.accountId === role.accountId;
-
-  const blockers: Blocker[] = [];
-  const unknownKeys = new Set<string>();
-  let unreadable = false;
-  /** Evaluates one policy (through `evaluations` when given) and records its unknown keys. */
-  const evaluate = (doc: PolicyDocument, ctx: RequestContext, opts: EvalOpts): PolicyEvaluation => {
-    const e = evaluations?.evaluate(doc, ctx, opts) ?? evaluatePolicy(doc, ctx, opts);
-    for (let i = 0; i < e.unknownKeys.length; i++) unknownKeys.add(e.unknownKeys[i] as string);
-    return e;
-  };
+  const run = new Run(inputs, evaluations);
+  const blockers = run.blockers;
 
   // Role side: the trust policy.
   const bounded =
     !federated && !service && inputs.boundary !== null && inputs.boundary !== undefined;
   const trustEval = notPrincipalDenyQuirk(
-    evaluate(trust.document, context, TRUST_OPTS),
+    run.evaluate(trust.document, context, TRUST_OPTS),
     trust.document.statements,
     bounded,
   );
@@ -101,19 +94,18 @@ export function evaluateAssumeRole(
   // beside the trust cause; only a grant to the IAM user ARN or the session
   // ARN escapes them (IAM UG, "Policy evaluation logic": resource-based
   // policies and permissions boundaries, same account).
-  const limitsApply: boolean =
+  run.limitsApply =
     !federated &&
     !service &&
     (!sameAccount || trustGrant === 'account' || trustGrant === 'role' || trustGrant === 'none');
 
-  const actions: string[] = [context.action];
-  const sessionActions = inputs.sessionActions.filter((s) => s.needed !== 'no');
-
   // Trust must also allow each session action the request implies.
-  for (const sa of sessionActions) {
-    const ctx = withAction(context, sa.action);
+  const sessionActions = inputs.sessionActions;
+  for (let i = 0; i < sessionActions.length; i++) {
+    const sa = sessionActions[i] as AssumeRoleInputs['sessionActions'][number];
+    if (sa.needed === 'no') continue;
     const e = notPrincipalDenyQuirk(
-      evaluate(trust.document, ctx, TRUST_OPTS),
+      run.evaluate(trust.document, withAction(context, sa.action), TRUST_OPTS),
       trust.document.statements,
       bounded,
     );
@@ -122,86 +114,61 @@ export function evaluateAssumeRole(
     // policy overrides any allow), not a missing allow: adding the action to
     // an Allow cannot help while the Deny stands.
     if (e.deny !== 'no') {
-      blockers.push(blocker('trust-deny', triAnd(sa.needed, e.deny), sa.action, trust, e));
+      blockers.push(blocker('trust-deny', and(sa.needed, e.deny), sa.action, trust, e));
     }
-    const missing = triAnd(sa.needed, triNot(e.allow));
+    const missing = and(sa.needed, triNot(e.allow));
     if (missing !== 'no') {
       blockers.push(blocker('trust-session-action', missing, sa.action, trust, e));
     }
-    actions.push(sa.action);
+    run.actions.push(sa.action);
   }
 
   if (!federated && !service) {
     // Caller side: identity-based policies.
     if (inputs.identity === undefined) {
-      if (identityAllowRequired !== 'no') unreadable = true;
+      if (identityAllowRequired !== 'no') run.unreadable = true;
     } else {
-      for (const action of actions) {
-        const needed = neededOf(inputs, action);
-        const ctx = withAction(context, action);
-        const evals = inputs.identity.map((p) => ({
-          policy: p,
-          evaluation: evaluate(p.document, ctx, CALLER_OPTS),
-        }));
-        for (let i = 0; i < evals.length; i++) {
-          const { policy, evaluation } = evals[i] as (typeof evals)[number];
-          if (evaluation.deny !== 'no') {
-            blockers.push(
-              blocker('identity-deny', triAnd(needed, evaluation.deny), action, policy, evaluation),
-            );
-          }
-        }
-        if (identityAllowRequired !== 'no') {
-          const allow = anyAllows(evals);
-          const certainty = triAnd(triAnd(needed, identityAllowRequired), triNot(allow));
-          if (certainty !== 'no') {
-            blockers.push({
-              kind: 'identity-no-allow',
-              certainty,
-              action,
-              ...(evals[0] ? { policy: evals[0].policy } : {}),
-              evaluations: evals,
-            });
-          }
-        }
-      }
+      run.identity(inputs.identity, identityAllowRequired);
     }
 
     // Permissions boundary: deny always counts; a missing allow counts when it limits.
     if (inputs.boundary === undefined) {
-      unreadable = true;
+      run.unreadable = true;
     } else if (inputs.boundary !== null) {
-      boundaryLike(inputs.boundary, 'boundary-deny', 'boundary-no-allow');
+      run.boundaryLike(inputs.boundary, 'boundary-deny', 'boundary-no-allow');
     }
 
     // Session policies of the caller's session (never logged: only known when supplied).
-    if (inputs.sessionPolicies !== undefined && hasSession(principal.kind)) {
-      for (const sp of inputs.sessionPolicies) boundaryLike(sp, 'session-deny', 'session-no-allow');
+    const sessionPolicies = inputs.sessionPolicies;
+    if (sessionPolicies !== undefined && hasSession(principal.kind)) {
+      for (let i = 0; i < sessionPolicies.length; i++) {
+        run.boundaryLike(sessionPolicies[i] as LabeledPolicy, 'session-deny', 'session-no-allow');
+      }
     }
 
     // SCPs of the caller's account.
     if (inputs.scp === undefined) {
-      if (!callerServiceLinked) unreadable = true;
+      if (!callerServiceLinked) run.unreadable = true;
     } else if (!inputs.scp.exempt && !callerServiceLinked) {
-      orgLevels(inputs.scp, 'scp-deny', 'scp-no-allow', CALLER_OPTS);
+      run.orgLevels(inputs.scp, 'scp-deny', 'scp-no-allow', CALLER_OPTS);
     }
   }
 
   // RCPs of the role's account: deny-only (RCPFullAWSAccess is attached at every level).
   if (!callerServiceLinked && !role.isServiceLinked) {
     if (inputs.rcp === undefined) {
-      unreadable = true;
+      run.unreadable = true;
     } else if (!inputs.rcp.exempt) {
-      orgLevels(inputs.rcp, 'rcp-deny', undefined, RCP_OPTS);
+      run.orgLevels(inputs.rcp, 'rcp-deny', undefined, RCP_OPTS);
     }
   }
 
-  const allowed: Tri = blockers.some((b) => b.certainty === 'yes')
-    ? 'no'
-    : blockers.length > 0 || unreadable
-      ? 'unknown'
-      : 'yes';
-
+  let certain = false;
+  for (let i = 0; i < blockers.length; i++) {
+    if ((blockers[i] as Blocker).certainty === 'yes') certain = true;
+  }
+  const allowed: Tri = certain ? 'no' : blockers.length > 0 || run.unreadable ? 'unknown' : 'yes';
+  const unknownKeys = run.unknownKeys;
   return {
     allowed,
     sameAccount,
@@ -209,18 +176,87 @@ export function evaluateAssumeRole(
     identityAllowRequired,
     trust: trustEval,
     blockers,
-    unknownKeys: unknownKeys.size === 0 ? [] : [...unknownKeys].sort(),
+    unknownKeys: unknownKeys === undefined ? [] : [...new Set(unknownKeys)].sort(),
   };
+}
+
+/**
+ * One `evaluateAssumeRole` call: the policies it evaluates (through
+ * `evaluations` when given), the blockers and unknown keys they yield, and
+ * the actions the caller's side is checked for.
+ */
+class Run {
+  readonly blockers: Blocker[] = [];
+  /** Unknown keys of every evaluation, with repeats; `undefined` while there are none. */
+  unknownKeys: string[] | undefined;
+  unreadable = false;
+  /** Whether a boundary or session policy's missing allow blocks (see `evaluateAssumeRole`). */
+  limitsApply = false;
+  /** The request's action, then each session action it needs or may need. */
+  readonly actions: string[];
+
+  constructor(
+    readonly inputs: AssumeRoleInputs,
+    readonly evaluations: PolicyEvaluations | undefined,
+  ) {
+    this.actions = [inputs.context.action];
+  }
+
+  /** Evaluates one policy and records its unknown keys. */
+  evaluate(doc: PolicyDocument, ctx: RequestContext, opts: EvalOpts): PolicyEvaluation {
+    const e =
+      this.evaluations === undefined
+        ? evaluatePolicy(doc, ctx, opts)
+        : this.evaluations.evaluate(doc, ctx, opts);
+    if (e.unknownKeys.length > 0) {
+      if (this.unknownKeys === undefined) this.unknownKeys = [...e.unknownKeys];
+      else this.unknownKeys.push(...e.unknownKeys);
+    }
+    return e;
+  }
+
+  /** Identity-based policies: a deny blocks; a missing allow blocks where one is required. */
+  identity(policies: readonly LabeledPolicy[], identityAllowRequired: Tri): void {
+    const { inputs, actions, blockers } = this;
+    for (let a = 0; a < actions.length; a++) {
+      const action = actions[a] as string;
+      const needed = neededOf(inputs, action);
+      const ctx = withAction(inputs.context, action);
+      const evals = this.evaluateAll(policies, ctx, CALLER_OPTS);
+      for (let i = 0; i < evals.length; i++) {
+        const { policy, evaluation } = evals[i] as Blocker['evaluations'][number];
+        if (evaluation.deny !== 'no') {
+          blockers.push(
+            blocker('identity-deny', and(needed, evaluation.deny), action, policy, evaluation),
+          );
+        }
+      }
+      if (identityAllowRequired !== 'no') {
+        const allow = anyAllows(evals);
+        const certainty = and(and(needed, identityAllowRequired), triNot(allow));
+        if (certainty !== 'no') {
+          blockers.push({
+            kind: 'identity-no-allow',
+            certainty,
+            action,
+            ...(evals[0] ? { policy: evals[0].policy } : {}),
+            evaluations: evals,
+          });
+        }
+      }
+    }
+  }
 
   /** A boundary or session policy: its deny blocks; its missing allow blocks where it limits. */
-  function boundaryLike(policy: LabeledPolicy, denyKind: BlockerKind, noAllowKind: BlockerKind) {
-    for (const action of actions) {
+  boundaryLike(policy: LabeledPolicy, denyKind: BlockerKind, noAllowKind: BlockerKind): void {
+    const { inputs, actions, blockers } = this;
+    for (let a = 0; a < actions.length; a++) {
+      const action = actions[a] as string;
       const needed = neededOf(inputs, action);
-      const e = evaluate(policy.document, withAction(context, action), CALLER_OPTS);
-      if (e.deny !== 'no')
-        blockers.push(blocker(denyKind, triAnd(needed, e.deny), action, policy, e));
-      if (limitsApply) {
-        const certainty = triAnd(needed, triNot(e.allow));
+      const e = this.evaluate(policy.document, withAction(inputs.context, action), CALLER_OPTS);
+      if (e.deny !== 'no') blockers.push(blocker(denyKind, and(needed, e.deny), action, policy, e));
+      if (this.limitsApply) {
+        const certainty = and(needed, triNot(e.allow));
         if (certainty !== 'no') blockers.push(blocker(noAllowKind, certainty, action, policy, e));
       }
     }
@@ -237,37 +273,57 @@ export function evaluateAssumeRole(
    * default out (the spec's example attaches it to the root only) or a
    * deny-list level, never one meant to allow nothing.
    */
-  function orgLevels(
+  orgLevels(
     org: OrgPolicies,
     denyKind: BlockerKind,
     noAllowKind: BlockerKind | undefined,
     opts: EvalOpts,
-  ) {
-    for (const action of actions) {
+  ): void {
+    const { inputs, actions, blockers } = this;
+    for (let a = 0; a < actions.length; a++) {
+      const action = actions[a] as string;
       const needed = neededOf(inputs, action);
-      const ctx = withAction(context, action);
-      for (const level of org.levels) {
-        const evals = level.policies.map((p) => ({
-          policy: p,
-          evaluation: evaluate(p.document, ctx, opts),
-        }));
-        for (const { policy, evaluation } of evals) {
+      const ctx = withAction(inputs.context, action);
+      for (let l = 0; l < org.levels.length; l++) {
+        const level = org.levels[l] as PolicyLevel;
+        const evals = this.evaluateAll(level.policies, ctx, opts);
+        for (let i = 0; i < evals.length; i++) {
+          const { policy, evaluation } = evals[i] as Blocker['evaluations'][number];
           if (evaluation.deny !== 'no') {
             blockers.push({
-              ...blocker(denyKind, triAnd(needed, evaluation.deny), action, policy, evaluation),
+              ...blocker(denyKind, and(needed, evaluation.deny), action, policy, evaluation),
               level,
             });
           }
         }
         if (noAllowKind && level.policies.some(listsAllow)) {
           const allow = anyAllows(evals);
-          const certainty = triAnd(needed, triNot(allow));
+          const certainty = and(needed, triNot(allow));
           if (certainty !== 'no')
             blockers.push(levelBlocker(noAllowKind, certainty, action, level, evals));
         }
       }
     }
   }
+
+  /** Each policy with its evaluation. */
+  private evaluateAll(
+    policies: readonly LabeledPolicy[],
+    ctx: RequestContext,
+    opts: EvalOpts,
+  ): Blocker['evaluations'][number][] {
+    const evals = new Array<Blocker['evaluations'][number]>(policies.length);
+    for (let i = 0; i < policies.length; i++) {
+      const policy = policies[i] as LabeledPolicy;
+      evals[i] = { policy, evaluation: this.evaluate(policy.document, ctx, opts) };
+    }
+    return evals;
+  }
+}
+
+/** `triAnd` of two values, without its argument list. */
+function and(a: Tri, b: Tri): Tri {
+  return a === 'no' || b === 'no' ? 'no' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
 }
 
 /** OR of the evaluations' `allow`. */
@@ -319,14 +375,24 @@ const CALLER_OPTS: EvalOpts = { principal: false, resource: true };
 /** RCPs name principals and resources. */
 const RCP_OPTS: EvalOpts = { principal: true, resource: true };
 
+/** The request for another action (a session action): the same keys, still built on demand. */
 function withAction(ctx: RequestContext, action: string): RequestContext {
-  return action === ctx.action ? ctx : { ...ctx, action };
+  if (action === ctx.action) return ctx;
+  const source = keySourceOf(ctx);
+  return source === undefined
+    ? { ...ctx, action }
+    : lazyRequestContext(ctx.principal, action, ctx.resource, source);
 }
 
 /** The request's own action is always needed; a session action as the request implies. */
 function neededOf(inputs: AssumeRoleInputs, action: string): Tri {
   if (action === inputs.context.action) return 'yes';
-  return inputs.sessionActions.find((s) => s.action === action)?.needed ?? 'no';
+  const sessionActions = inputs.sessionActions;
+  for (let i = 0; i < sessionActions.length; i++) {
+    const sa = sessionActions[i] as AssumeRoleInputs['sessionActions'][number];
+    if (sa.action === action) return sa.needed;
+  }
+  return 'no';
 }
 
 function hasSession(kind: RequestContext['principal']['kind']): boolean {
