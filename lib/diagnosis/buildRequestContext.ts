@@ -1,4 +1,4 @@
-import { lazyRequestContext } from '../engine/contextKeys.js';
+import { LazyRequestContext } from '../engine/contextKeys.js';
 import type {
   KeySource,
   KeyTable,
@@ -109,23 +109,39 @@ function seconds(fromIso: string, toIso: string): number | undefined {
  * Every key whose value CloudTrail did not log goes to `unknownKeys`, so a
  * condition on it is `unknown`, never silently false.
  *
- * The keys are built on demand (`lazyRequestContext`): a request carries
+ * The keys are built on demand (`LazyRequestContext`): a request carries
  * some forty keys and its policies read a few, so each group of keys below
  * is built the first time the engine reads one of its keys, and all of them
- * only when `values`, `unknownKeys` or `candidates` is read.
+ * only when `values` or `unknownKeys` is read.
  */
 export function buildRequestContext(
   event: DenialEvent,
   roleArn: string,
   facts: ContextFacts,
 ): RequestContext {
-  return lazyRequestContext(
+  const c = event.caller;
+  return new LazyRequestContext(
     requestPrincipalOf(event),
     actionOf(event),
     roleArn,
     new EventKeys(event, roleArn, facts),
+    c.mfaAuthenticated === undefined &&
+      (c.type === 'IAMUser' || c.type === 'Root') &&
+      !event.request.logged
+      ? LONG_TERM_KEY_MFA
+      : undefined,
   );
 }
+
+/**
+ * An IAM user or the root user signing with long-term keys: MFA is absent,
+ * or set by an MFA code sent with this request (never `false`), which the
+ * record did not log (see `MFA_KEYS`).
+ */
+const LONG_TERM_KEY_MFA: RequestContext['candidates'] = {
+  'aws:multifactorauthpresent': [null, ['true']],
+  'aws:multifactorauthage': [null, ['0']],
+};
 
 /**
  * The condition keys of one event against one role, built group by group
@@ -139,8 +155,6 @@ class EventKeys implements KeySource {
   readonly values: Record<string, readonly string[]> = {};
   /** Not-logged keys and prefixes, in the order first added (a key that also gets a value does not count). */
   readonly unknown: string[] = [];
-  /** For some not-logged keys, every value they can have (`null`: absent). */
-  candidates: Record<string, readonly (readonly string[] | null)[]> | undefined;
   /** Bit `i` set: `KEY_GROUPS[i]` is built. */
   private built = 0;
   private all: KeyTable | undefined;
@@ -175,19 +189,13 @@ class EventKeys implements KeySource {
     return false;
   }
 
-  candidatesOf(lowerKey: string): readonly (readonly string[] | null)[] | undefined {
-    this.need(lowerKey);
-    const all = this.candidates;
-    return all !== undefined && Object.hasOwn(all, lowerKey) ? all[lowerKey] : undefined;
-  }
-
   table(): KeyTable {
     if (this.all !== undefined) return this.all;
     this.buildAll();
     const values = this.values;
     const unknown = this.unknown;
     const unknownKeys = unknown.filter((k, i) => !(k in values) && unknown.indexOf(k) === i);
-    this.all = { values, unknownKeys, candidates: this.candidates };
+    this.all = { values, unknownKeys };
     return this.all;
   }
 
@@ -315,12 +323,9 @@ const MFA_KEYS: KeyGroup = {
     } else if (c.type === 'IAMUser' || c.type === 'Root') {
       // Long-term keys: the key exists only when the request itself carried an MFA code.
       if (!req.logged) {
-        // Absent, or set by an MFA code sent with this request: never `false`.
+        // Absent, or set by an MFA code sent with this request: never `false`
+        // (the context's candidates, `LONG_TERM_KEY_MFA`).
         k.unknown.push('aws:multifactorauthpresent', 'aws:multifactorauthage');
-        k.candidates = {
-          'aws:multifactorauthpresent': [null, ['true']],
-          'aws:multifactorauthage': [null, ['0']],
-        };
       } else if (req.serialNumber !== undefined) {
         k.set('aws:multifactorauthpresent', 'true');
         k.set('aws:multifactorauthage', '0');

@@ -71,25 +71,22 @@ export interface RequestContext {
   readonly candidates?: Readonly<Record<string, readonly (readonly string[] | null)[]>>;
 }
 
-/** Every key of a request at once: what `values`, `unknownKeys` and `candidates` of its context hold. */
+/** Every key of a request at once: what `values` and `unknownKeys` of its context hold. */
 export interface KeyTable {
   readonly values: RequestContext['values'];
   readonly unknownKeys: RequestContext['unknownKeys'];
-  readonly candidates: RequestContext['candidates'];
 }
 
 /**
  * A request's condition keys answered one at a time, by lower-cased name,
- * exactly as its `KeyTable` would answer them: a context built by
- * `lazyRequestContext` (lib/engine/contextKeys.ts) builds its keys on demand.
+ * exactly as its `KeyTable` would answer them: the keys of a
+ * `LazyRequestContext` (lib/engine/contextKeys.ts), built on demand.
  */
 export interface KeySource {
   /** The key's values when the request carries it, else `undefined` (absent or not logged). */
   valuesOf(lowerKey: string): readonly string[] | undefined;
   /** Is the key, when it has no values, listed as not logged (exactly or under a prefix entry)? */
   isUnknown(lowerKey: string): boolean;
-  /** The values a not-logged key can only have (`null`: absent), when the request bounds them. */
-  candidatesOf(lowerKey: string): readonly (readonly string[] | null)[] | undefined;
   /** Every key (built once). */
   table(): KeyTable;
 }

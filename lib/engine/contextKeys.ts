@@ -1,4 +1,4 @@
-import type { KeySource, KeyTable, RequestContext, RequestPrincipal } from './RequestContext.js';
+import type { KeySource, RequestContext, RequestPrincipal } from './RequestContext.js';
 
 /**
  * How a condition key stands in a request: known with values, known to be
@@ -11,9 +11,24 @@ export type KeyLookup =
   | { readonly state: 'absent' }
   | { readonly state: 'unknown' };
 
+/**
+ * The context's key source when its keys are built on demand. A spread copy
+ * of such a context has neither its getters nor its class: it is refused
+ * here rather than read as a request carrying no keys.
+ */
+function sourceOf(ctx: RequestContext): KeySource | undefined {
+  if (ctx instanceof LazyRequestContext) return ctx.keySource;
+  if (ctx.values === undefined) {
+    throw new TypeError(
+      'request context without values (a spread copy of a LazyRequestContext?): derive contexts with copyContext',
+    );
+  }
+  return undefined;
+}
+
 /** True when `lowerKey` is listed in `ctx.unknownKeys`, exactly or under a `…/` or `…:` prefix entry. */
 export function isUnknownKey(ctx: RequestContext, lowerKey: string): boolean {
-  const source = sources.get(ctx);
+  const source = sourceOf(ctx);
   if (source !== undefined) return source.isUnknown(lowerKey);
   return unknownIn(lowerEntries(ctx.unknownKeys), lowerKey);
 }
@@ -42,7 +57,7 @@ const UNKNOWN: KeyLookup = { state: 'unknown' };
 /** Looks a condition key up in the request. Known values win over an `unknownKeys` entry. */
 export function lookupKey(ctx: RequestContext, key: string): KeyLookup {
   const lowerKey = key.toLowerCase();
-  const source = sources.get(ctx);
+  const source = sourceOf(ctx);
   const values = source !== undefined ? source.valuesOf(lowerKey) : ownValues(ctx, lowerKey);
   if (values !== undefined) return { state: 'present', values };
   return isUnknownKey(ctx, lowerKey) ? UNKNOWN : ABSENT;
@@ -68,7 +83,7 @@ export class KeyScope {
   private readonly source: KeySource | undefined;
 
   constructor(readonly ctx: RequestContext) {
-    this.source = sources.get(ctx);
+    this.source = sourceOf(ctx);
   }
 
   /** The key's values when the request carries it, else `undefined` (absent or not logged). */
@@ -89,8 +104,6 @@ export class KeyScope {
 
   /** The values a not-logged key can only have (`null`: absent), when the request bounds them. */
   candidates(lowerKey: string): readonly (readonly string[] | null)[] | undefined {
-    const source = this.source;
-    if (source !== undefined) return source.candidatesOf(lowerKey);
     const all = this.ctx.candidates;
     return all !== undefined && Object.hasOwn(all, lowerKey) ? all[lowerKey] : undefined;
   }
@@ -103,59 +116,48 @@ export class KeyScope {
 }
 
 /**
- * The key source of each context `lazyRequestContext` built. A `WeakMap`
- * keyed on contexts, which are immutable, whose source answers exactly what
- * their fields hold: referentially transparent. A copy made by spreading is
- * not in it, and is read through its own fields.
+ * A request context whose condition keys `keySource` builds on demand: the
+ * engine asks it key by key (`KeyScope`), and `values` and `unknownKeys` are
+ * getters that build every key when read. Being getters of the class, they
+ * are not copied by spreading: derive a changed context with `copyContext`.
  */
-const sources = new WeakMap<RequestContext, KeySource>();
+export class LazyRequestContext implements RequestContext {
+  constructor(
+    readonly principal: RequestPrincipal,
+    readonly action: string,
+    readonly resource: string,
+    readonly keySource: KeySource,
+    readonly candidates: RequestContext['candidates'],
+  ) {}
 
-/** The source of the context's keys when they are built on demand. */
-export function keySourceOf(ctx: RequestContext): KeySource | undefined {
-  return sources.get(ctx);
+  get values(): RequestContext['values'] {
+    return this.keySource.table().values;
+  }
+
+  get unknownKeys(): RequestContext['unknownKeys'] {
+    return this.keySource.table().unknownKeys;
+  }
 }
 
 /**
- * A request context whose condition keys `source` builds on demand: the
- * engine asks `source` key by key; `values`, `unknownKeys` and `candidates`
- * are own enumerable getters that build every key when read, so a copy made
- * by spreading holds them all (and is read through its own fields).
+ * `ctx` with some fields changed. A context whose keys are built on demand
+ * stays so while its keys are not changed; otherwise the copy holds every
+ * key. Use it rather than spreading a context (see `LazyRequestContext`).
  */
-export function lazyRequestContext(
-  principal: RequestPrincipal,
-  action: string,
-  resource: string,
-  source: KeySource,
-): RequestContext {
-  const ctx = { principal, action, resource } as RequestContext;
-  // Getters shared by every such context keep them one shape (a literal's own getters would not).
-  Object.defineProperty(ctx, 'values', VALUES);
-  Object.defineProperty(ctx, 'unknownKeys', UNKNOWN_KEYS);
-  Object.defineProperty(ctx, 'candidates', CANDIDATES);
-  sources.set(ctx, source);
-  return ctx;
+export function copyContext(ctx: RequestContext, change: Partial<RequestContext>): RequestContext {
+  const principal = change.principal ?? ctx.principal;
+  const action = change.action ?? ctx.action;
+  const resource = change.resource ?? ctx.resource;
+  const candidates = 'candidates' in change ? change.candidates : ctx.candidates;
+  if (ctx instanceof LazyRequestContext && change.values === undefined && !change.unknownKeys) {
+    return new LazyRequestContext(principal, action, resource, ctx.keySource, candidates);
+  }
+  const copy = {
+    principal,
+    action,
+    resource,
+    values: change.values ?? ctx.values,
+    unknownKeys: change.unknownKeys ?? ctx.unknownKeys,
+  };
+  return candidates === undefined ? copy : { ...copy, candidates };
 }
-
-/** The full key table of a context built by `lazyRequestContext`. */
-function tableOf(ctx: RequestContext): KeyTable {
-  return (sources.get(ctx) as KeySource).table();
-}
-
-const VALUES: PropertyDescriptor = {
-  get(this: RequestContext) {
-    return tableOf(this).values;
-  },
-  enumerable: true,
-};
-const UNKNOWN_KEYS: PropertyDescriptor = {
-  get(this: RequestContext) {
-    return tableOf(this).unknownKeys;
-  },
-  enumerable: true,
-};
-const CANDIDATES: PropertyDescriptor = {
-  get(this: RequestContext) {
-    return tableOf(this).candidates;
-  },
-  enumerable: true,
-};

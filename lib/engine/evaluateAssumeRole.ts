@@ -8,7 +8,7 @@ import type {
   OrgPolicies,
   TrustGrant,
 } from './AssumeRoleEvaluation.js';
-import { keySourceOf, lazyRequestContext } from './contextKeys.js';
+import { copyContext } from './contextKeys.js';
 import { compiledPrincipalOf, evaluatePolicy } from './evaluatePolicy.js';
 import { matchCompiledPrincipal } from './matchPrincipal.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
@@ -50,18 +50,21 @@ import { triAnd, triNot, triOr } from './tri.js';
  *
  * `evaluations`, when given, is shared by every evaluation of one request (see
  * `PolicyEvaluations`): a policy the inputs share with an earlier call for
- * the same request object is not evaluated again.
+ * the same request object is not evaluated again. `previous`, when given, is
+ * an earlier evaluation of the same request (before a fix was applied): when
+ * `inputs` holds the very same context, caller-side policies, session actions
+ * and trust grant needs, its caller side (identity policies, boundary,
+ * session policies, SCPs, RCPs) is taken over instead of worked out again.
  */
 export function evaluateAssumeRole(
   inputs: AssumeRoleInputs,
   evaluations?: PolicyEvaluations,
+  previous?: AssumeRoleEvaluation,
 ): AssumeRoleEvaluation {
   const { context, role, trust } = inputs;
   const principal = context.principal;
   const federated = principal.kind === 'WebIdentity' || principal.kind === 'SAML';
   const service = principal.kind === 'Service';
-  /** A session of a service-linked role: neither SCPs nor RCPs apply to its calls. */
-  const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
   const sameAccount =
     !federated && principal.accountId !== undefined && principal.accountId === role.accountId;
   const run = new Run(inputs, evaluations);
@@ -83,7 +86,10 @@ export function evaluateAssumeRole(
       blocker('trust-no-allow', triNot(trustEval.allow), context.action, trust, trustEval),
     );
   }
-  const trustGrant = grantOf(trust.document.statements, trustEval, context);
+  // How the trust policy grants matters to the caller's side only within one
+  // account (below); otherwise it is worked out when read.
+  const trustGrant =
+    sameAccount && !service ? grantOf(trust.document.statements, trustEval, context) : undefined;
 
   // Which caller-side policies must allow, given how the trust policy grants.
   const identityAllowRequired: Tri =
@@ -94,7 +100,7 @@ export function evaluateAssumeRole(
   // beside the trust cause; only a grant to the IAM user ARN or the session
   // ARN escapes them (IAM UG, "Policy evaluation logic": resource-based
   // policies and permissions boundaries, same account).
-  run.limitsApply =
+  const limitsApply: boolean =
     !federated &&
     !service &&
     (!sameAccount || trustGrant === 'account' || trustGrant === 'role' || trustGrant === 'none');
@@ -120,10 +126,77 @@ export function evaluateAssumeRole(
     if (missing !== 'no') {
       blockers.push(blocker('trust-session-action', missing, sa.action, trust, e));
     }
-    run.actions.push(sa.action);
   }
 
-  if (!federated && !service) {
+  // The caller's side and the RCPs: the same for a fix that only patches the trust policy.
+  const side = callerSide(inputs, evaluations, identityAllowRequired, limitsApply, previous);
+  for (let i = 0; i < side.blockers.length; i++) blockers.push(side.blockers[i] as Blocker);
+  if (side.unknownKeys !== undefined) run.addUnknownKeys(side.unknownKeys);
+
+  let certain = false;
+  for (let i = 0; i < blockers.length; i++) {
+    if ((blockers[i] as Blocker).certainty === 'yes') certain = true;
+  }
+  const allowed: Tri = certain ? 'no' : blockers.length > 0 || side.unreadable ? 'unknown' : 'yes';
+  const unknownKeys = run.unknownKeys;
+  return new Evaluation(
+    allowed,
+    sameAccount,
+    trustGrant,
+    identityAllowRequired,
+    trustEval,
+    blockers,
+    unknownKeys === undefined ? [] : [...new Set(unknownKeys)].sort(),
+    context,
+    trust.document.statements,
+    side,
+  );
+}
+
+/** What `evaluateAssumeRole` found on the caller's side and in the RCPs, and from which inputs. */
+interface CallerSide {
+  readonly inputs: AssumeRoleInputs;
+  readonly identityAllowRequired: Tri;
+  readonly limitsApply: boolean;
+  readonly blockers: readonly Blocker[];
+  readonly unknownKeys: readonly string[] | undefined;
+  /** A policy that must be read could not be. */
+  readonly unreadable: boolean;
+}
+
+/**
+ * The caller's side of `inputs`: the one `previous` found when `inputs` holds
+ * the very same request and caller-side policies (a fix check patching only
+ * the trust policy), else evaluated.
+ */
+function callerSide(
+  inputs: AssumeRoleInputs,
+  evaluations: PolicyEvaluations | undefined,
+  identityAllowRequired: Tri,
+  limitsApply: boolean,
+  previous: AssumeRoleEvaluation | undefined,
+): CallerSide {
+  const last = previous instanceof Evaluation ? previous.callerSide : undefined;
+  if (
+    last !== undefined &&
+    last.identityAllowRequired === identityAllowRequired &&
+    last.limitsApply === limitsApply &&
+    sameCallerInputs(last.inputs, inputs)
+  ) {
+    return last;
+  }
+  const context = inputs.context;
+  const principal = context.principal;
+  const run = new Run(inputs, evaluations, actionsOf(inputs));
+  run.limitsApply = limitsApply;
+  /** A session of a service-linked role: neither SCPs nor RCPs apply to its calls. */
+  const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
+
+  if (
+    principal.kind !== 'WebIdentity' &&
+    principal.kind !== 'SAML' &&
+    principal.kind !== 'Service'
+  ) {
     // Caller side: identity-based policies.
     if (inputs.identity === undefined) {
       if (identityAllowRequired !== 'no') run.unreadable = true;
@@ -155,7 +228,7 @@ export function evaluateAssumeRole(
   }
 
   // RCPs of the role's account: deny-only (RCPFullAWSAccess is attached at every level).
-  if (!callerServiceLinked && !role.isServiceLinked) {
+  if (!callerServiceLinked && !inputs.role.isServiceLinked) {
     if (inputs.rcp === undefined) {
       run.unreadable = true;
     } else if (!inputs.rcp.exempt) {
@@ -163,27 +236,70 @@ export function evaluateAssumeRole(
     }
   }
 
-  let certain = false;
-  for (let i = 0; i < blockers.length; i++) {
-    if ((blockers[i] as Blocker).certainty === 'yes') certain = true;
-  }
-  const allowed: Tri = certain ? 'no' : blockers.length > 0 || run.unreadable ? 'unknown' : 'yes';
-  const unknownKeys = run.unknownKeys;
   return {
-    allowed,
-    sameAccount,
-    trustGrant,
+    inputs,
     identityAllowRequired,
-    trust: trustEval,
-    blockers,
-    unknownKeys: unknownKeys === undefined ? [] : [...new Set(unknownKeys)].sort(),
+    limitsApply,
+    blockers: run.blockers,
+    unknownKeys: run.unknownKeys,
+    unreadable: run.unreadable,
   };
 }
 
+/** Do `a` and `b` hold the same request and caller-side inputs? */
+function sameCallerInputs(a: AssumeRoleInputs, b: AssumeRoleInputs): boolean {
+  return (
+    a.context === b.context &&
+    a.identity === b.identity &&
+    a.boundary === b.boundary &&
+    a.sessionPolicies === b.sessionPolicies &&
+    a.scp === b.scp &&
+    a.rcp === b.rcp &&
+    a.sessionActions === b.sessionActions &&
+    a.role.isServiceLinked === b.role.isServiceLinked
+  );
+}
+
+/** The result; how the trust policy grants is worked out when first read, unless known. */
+class Evaluation implements AssumeRoleEvaluation {
+  #trustGrant: TrustGrant | undefined;
+  readonly #context: RequestContext;
+  readonly #statements: readonly PolicyStatement[];
+  readonly #callerSide: CallerSide;
+
+  constructor(
+    readonly allowed: Tri,
+    readonly sameAccount: boolean,
+    trustGrant: TrustGrant | undefined,
+    readonly identityAllowRequired: Tri,
+    readonly trust: PolicyEvaluation,
+    readonly blockers: readonly Blocker[],
+    readonly unknownKeys: readonly string[],
+    context: RequestContext,
+    statements: readonly PolicyStatement[],
+    callerSide: CallerSide,
+  ) {
+    this.#trustGrant = trustGrant;
+    this.#context = context;
+    this.#statements = statements;
+    this.#callerSide = callerSide;
+  }
+
+  /** What the caller's side found, for a later evaluation of patched inputs. */
+  get callerSide(): CallerSide {
+    return this.#callerSide;
+  }
+
+  get trustGrant(): TrustGrant {
+    this.#trustGrant ??= grantOf(this.#statements, this.trust, this.#context);
+    return this.#trustGrant;
+  }
+}
+
 /**
- * One `evaluateAssumeRole` call: the policies it evaluates (through
- * `evaluations` when given), the blockers and unknown keys they yield, and
- * the actions the caller's side is checked for.
+ * One `evaluateAssumeRole` call, or its caller side: the policies it
+ * evaluates (through `evaluations` when given), the blockers and unknown keys
+ * they yield, and the actions the caller's side is checked for.
  */
 class Run {
   readonly blockers: Blocker[] = [];
@@ -192,15 +308,12 @@ class Run {
   unreadable = false;
   /** Whether a boundary or session policy's missing allow blocks (see `evaluateAssumeRole`). */
   limitsApply = false;
-  /** The request's action, then each session action it needs or may need. */
-  readonly actions: string[];
-
   constructor(
     readonly inputs: AssumeRoleInputs,
     readonly evaluations: PolicyEvaluations | undefined,
-  ) {
-    this.actions = [inputs.context.action];
-  }
+    /** The request's action, then each session action it needs or may need (for the caller's side). */
+    readonly actions: readonly string[] = [],
+  ) {}
 
   /** Evaluates one policy and records its unknown keys. */
   evaluate(doc: PolicyDocument, ctx: RequestContext, opts: EvalOpts): PolicyEvaluation {
@@ -208,11 +321,13 @@ class Run {
       this.evaluations === undefined
         ? evaluatePolicy(doc, ctx, opts)
         : this.evaluations.evaluate(doc, ctx, opts);
-    if (e.unknownKeys.length > 0) {
-      if (this.unknownKeys === undefined) this.unknownKeys = [...e.unknownKeys];
-      else this.unknownKeys.push(...e.unknownKeys);
-    }
+    if (e.unknownKeys.length > 0) this.addUnknownKeys(e.unknownKeys);
     return e;
+  }
+
+  addUnknownKeys(keys: readonly string[]): void {
+    if (this.unknownKeys === undefined) this.unknownKeys = [...keys];
+    else this.unknownKeys.push(...keys);
   }
 
   /** Identity-based policies: a deny blocks; a missing allow blocks where one is required. */
@@ -321,6 +436,17 @@ class Run {
   }
 }
 
+/** The request's action, then each session action with a need other than `no`. */
+function actionsOf(inputs: AssumeRoleInputs): readonly string[] {
+  const actions = [inputs.context.action];
+  const sessionActions = inputs.sessionActions;
+  for (let i = 0; i < sessionActions.length; i++) {
+    const sa = sessionActions[i] as AssumeRoleInputs['sessionActions'][number];
+    if (sa.needed !== 'no') actions.push(sa.action);
+  }
+  return actions;
+}
+
 /** `triAnd` of two values, without its argument list. */
 function and(a: Tri, b: Tri): Tri {
   return a === 'no' || b === 'no' ? 'no' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
@@ -377,11 +503,7 @@ const RCP_OPTS: EvalOpts = { principal: true, resource: true };
 
 /** The request for another action (a session action): the same keys, still built on demand. */
 function withAction(ctx: RequestContext, action: string): RequestContext {
-  if (action === ctx.action) return ctx;
-  const source = keySourceOf(ctx);
-  return source === undefined
-    ? { ...ctx, action }
-    : lazyRequestContext(ctx.principal, action, ctx.resource, source);
+  return action === ctx.action ? ctx : copyContext(ctx, { action });
 }
 
 /** The request's own action is always needed; a session action as the request implies. */
