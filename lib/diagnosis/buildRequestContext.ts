@@ -152,7 +152,7 @@ const LONG_TERM_KEY_MFA: RequestContext['candidates'] = {
  */
 class EventKeys implements KeySource {
   /** Known values by lower-cased key; a key known to be absent is missing. */
-  readonly values: Record<string, readonly string[]> = {};
+  private readonly known = new Map<string, readonly string[]>();
   /** Not-logged keys and prefixes, in the order first added (a key that also gets a value does not count). */
   readonly unknown: string[] = [];
   /** Bit `i` set: `KEY_GROUPS[i]` is built. */
@@ -170,10 +170,11 @@ class EventKeys implements KeySource {
   }
 
   valuesOf(lowerKey: string): readonly string[] | undefined {
+    // A key with values has its group built: only the others may need building.
+    const values = this.known.get(lowerKey);
+    if (values !== undefined) return values;
     this.need(lowerKey);
-    const values = this.values;
-    // Only own keys count (not `constructor` & co. from the prototype).
-    return Object.hasOwn(values, lowerKey) ? values[lowerKey] : undefined;
+    return this.known.get(lowerKey);
   }
 
   isUnknown(lowerKey: string): boolean {
@@ -184,7 +185,7 @@ class EventKeys implements KeySource {
       if (e !== lowerKey && !((e.endsWith('/') || e.endsWith(':')) && lowerKey.startsWith(e))) {
         continue;
       }
-      if (!Object.hasOwn(this.values, e)) return true;
+      if (!this.known.has(e)) return true;
     }
     return false;
   }
@@ -192,7 +193,8 @@ class EventKeys implements KeySource {
   table(): KeyTable {
     if (this.all !== undefined) return this.all;
     this.buildAll();
-    const values = this.values;
+    const values: Record<string, readonly string[]> = {};
+    for (const [key, v] of this.known) values[key] = v;
     const unknown = this.unknown;
     const unknownKeys = unknown.filter((k, i) => !(k in values) && unknown.indexOf(k) === i);
     this.all = { values, unknownKeys };
@@ -201,8 +203,7 @@ class EventKeys implements KeySource {
 
   /** Condition keys are case-insensitive: a key with a tag, claim or provider part is lowered here. */
   set(key: string, v: string | readonly string[] | undefined): void {
-    if (v === undefined) return;
-    this.values[key] = typeof v === 'string' ? [v] : [...v];
+    if (v !== undefined) this.known.set(key, typeof v === 'string' ? [v] : [...v]);
   }
 
   setKey(key: string, v: string | readonly string[] | undefined): void {
@@ -246,45 +247,47 @@ function isAwsPrincipal(c: Caller): boolean {
   return c.type !== 'WebIdentityUser' && c.type !== 'SAMLUser' && c.type !== 'AWSService';
 }
 
-/** Principal keys. */
-const PRINCIPAL_KEYS: KeyGroup = {
-  keys: [
-    'aws:principalarn',
-    'aws:principalaccount',
-    'aws:principalorgid',
-    'aws:principalorgpaths',
-    'aws:principalisawsservice',
-    'aws:principalservicename',
-    ...SOURCE_KEYS,
-    'aws:principaltype',
-    'aws:userid',
-    'aws:username',
-  ],
-  prefix: 'aws:principaltag/',
+/** The caller's IAM ARN (the role's for a role session). */
+const PRINCIPAL_ARN_KEYS: KeyGroup = {
+  keys: ['aws:principalarn'],
   build(k, c) {
-    const facts = k.facts;
     const iamArn = c.type === 'AssumedRole' ? c.issuerArn : c.arn;
     if (iamArn !== undefined && c.type !== 'WebIdentityUser' && c.type !== 'SAMLUser') {
       k.set('aws:principalarn', iamArn);
     }
-    if (isAwsPrincipal(c) && c.accountId !== undefined) {
-      k.set('aws:principalaccount', c.accountId);
-      const org = facts.organization;
-      const path = facts.callerOrgPath;
-      if (!org.ok || path === undefined || !path.ok) {
-        k.unknown.push('aws:principalorgid', 'aws:principalorgpaths');
-      } else if (org.value !== null && path.value !== null) {
-        k.set('aws:principalorgid', org.value.id);
-        k.set('aws:principalorgpaths', path.value.orgPath);
-      }
-      if (facts.principalTags === undefined) k.unknown.push('aws:principaltag/');
-      else for (const t of facts.principalTags) k.setKey(`aws:principaltag/${t.key}`, t.value);
-      // A role session's principal tags are its role's tags plus the session
-      // tags it was created with (AssumeRole tags, SAML/OIDC attributes, IAM
-      // Identity Center attributes for access control), which the record does
-      // not log: a key the role does not carry may still be a session tag.
-      if (c.type === 'AssumedRole') k.unknown.push('aws:principaltag/');
+  },
+};
+
+/** The caller's account, its organization and its tags. */
+const PRINCIPAL_ACCOUNT_KEYS: KeyGroup = {
+  keys: ['aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths'],
+  prefix: 'aws:principaltag/',
+  build(k, c) {
+    if (!isAwsPrincipal(c) || c.accountId === undefined) return;
+    const facts = k.facts;
+    k.set('aws:principalaccount', c.accountId);
+    const org = facts.organization;
+    const path = facts.callerOrgPath;
+    if (!org.ok || path === undefined || !path.ok) {
+      k.unknown.push('aws:principalorgid', 'aws:principalorgpaths');
+    } else if (org.value !== null && path.value !== null) {
+      k.set('aws:principalorgid', org.value.id);
+      k.set('aws:principalorgpaths', path.value.orgPath);
     }
+    if (facts.principalTags === undefined) k.unknown.push('aws:principaltag/');
+    else for (const t of facts.principalTags) k.setKey(`aws:principaltag/${t.key}`, t.value);
+    // A role session's principal tags are its role's tags plus the session
+    // tags it was created with (AssumeRole tags, SAML/OIDC attributes, IAM
+    // Identity Center attributes for access control), which the record does
+    // not log: a key the role does not carry may still be a session tag.
+    if (c.type === 'AssumedRole') k.unknown.push('aws:principaltag/');
+  },
+};
+
+/** Whether the caller is an AWS service, and which. */
+const PRINCIPAL_SERVICE_KEYS: KeyGroup = {
+  keys: ['aws:principalisawsservice', 'aws:principalservicename', ...SOURCE_KEYS],
+  build(k, c) {
     if (c.type === 'AWSService') {
       k.set('aws:principalisawsservice', 'true');
       k.set('aws:principalservicename', c.invokedBy);
@@ -293,6 +296,13 @@ const PRINCIPAL_KEYS: KeyGroup = {
     } else {
       k.set('aws:principalisawsservice', 'false');
     }
+  },
+};
+
+/** The caller's principal type and ids. */
+const PRINCIPAL_ID_KEYS: KeyGroup = {
+  keys: ['aws:principaltype', 'aws:userid', 'aws:username'],
+  build(k, c) {
     const ptype = PRINCIPAL_TYPE[c.type];
     if (ptype !== undefined) k.set('aws:principaltype', ptype);
     if (c.type === 'AssumedRole' && c.issuerUniqueId !== undefined) {
@@ -466,7 +476,10 @@ const REQUEST_KEYS: KeyGroup = {
 
 /** The groups, in the order all are built. */
 const KEY_GROUPS: readonly KeyGroup[] = [
-  PRINCIPAL_KEYS,
+  PRINCIPAL_ARN_KEYS,
+  PRINCIPAL_ACCOUNT_KEYS,
+  PRINCIPAL_SERVICE_KEYS,
+  PRINCIPAL_ID_KEYS,
   MFA_KEYS,
   NETWORK_KEYS,
   TIME_KEYS,

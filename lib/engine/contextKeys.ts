@@ -51,6 +51,17 @@ function lowerEntries(entries: readonly string[]): readonly string[] {
   return entries;
 }
 
+/** The actions a diagnosis evaluates, as AWS spells them, lower-cased once rather than per evaluation. */
+const LOWER_ACTIONS = new Map(
+  [
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:AssumeRoleWithSAML',
+    'sts:TagSession',
+    'sts:SetSourceIdentity',
+  ].map((a) => [a, a.toLowerCase()]),
+);
+
 const ABSENT: KeyLookup = { state: 'absent' };
 const UNKNOWN: KeyLookup = { state: 'unknown' };
 
@@ -83,7 +94,7 @@ export class KeyScope {
   private readonly source: KeySource | undefined;
 
   constructor(readonly ctx: RequestContext) {
-    this.source = sourceOf(ctx);
+    this.source = ctx instanceof LazyRequestContext ? ctx.keySource : sourceOf(ctx);
   }
 
   /** The key's values when the request carries it, else `undefined` (absent or not logged). */
@@ -110,7 +121,8 @@ export class KeyScope {
 
   /** `ctx.action` lower-cased. */
   get lowerAction(): string {
-    this.loweredAction ??= this.ctx.action.toLowerCase();
+    const action = this.ctx.action;
+    this.loweredAction ??= LOWER_ACTIONS.get(action) ?? action.toLowerCase();
     return this.loweredAction;
   }
 }
