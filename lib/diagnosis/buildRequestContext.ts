@@ -146,9 +146,9 @@ const LONG_TERM_KEY_MFA: RequestContext['candidates'] = {
 /**
  * The condition keys of one event against one role, built group by group
  * (`KEY_GROUPS`): a group is built whole the first time one of its keys is
- * read. For a web identity or SAML caller every group is built at once: its
- * claim keys are named by the provider, so no key can be routed before they
- * are known.
+ * read. A web identity caller's claim keys are named by its provider
+ * (`token.actions.githubusercontent.com:sub`): they are routed to the
+ * federated group by that prefix.
  */
 class EventKeys implements KeySource {
   /** Known values by lower-cased key; a key known to be absent is missing. */
@@ -158,15 +158,24 @@ class EventKeys implements KeySource {
   /** Bit `i` set: `KEY_GROUPS[i]` is built. */
   private built = 0;
   private all: KeyTable | undefined;
-  private readonly federated: boolean;
+  /** `<provider host>:`, lower-cased: the prefix of a web identity caller's claim keys. */
+  private readonly claims: string | undefined;
+  /**
+   * Claim keys named like global keys (a provider host `aws`, `sts` or
+   * `saml`) could overlap another group's keys: then every group is built
+   * at once, in order, as a single table.
+   */
+  private readonly eager: boolean;
 
   constructor(
     readonly event: DenialEvent,
     readonly roleArn: string,
     readonly facts: ContextFacts,
   ) {
-    const t = event.caller.type;
-    this.federated = t === 'WebIdentityUser' || t === 'SAMLUser';
+    const c = event.caller;
+    const host = c.type === 'WebIdentityUser' ? c.webIdentity?.provider : undefined;
+    this.claims = host === undefined ? undefined : `${host}:`.toLowerCase();
+    this.eager = this.claims !== undefined && /^(aws|sts|saml):/.test(this.claims);
   }
 
   valuesOf(lowerKey: string): readonly string[] | undefined {
@@ -212,11 +221,12 @@ class EventKeys implements KeySource {
 
   /** Builds the group `lowerKey` belongs to, if not yet built. */
   private need(lowerKey: string): void {
-    if (this.federated) {
+    if (this.eager) {
       if (this.all === undefined) this.table();
       return;
     }
-    const g = groupOf(lowerKey);
+    const claims = this.claims;
+    const g = claims !== undefined && lowerKey.startsWith(claims) ? FEDERATED : groupOf(lowerKey);
     if (g >= 0 && (this.built & (1 << g)) === 0) {
       this.built |= 1 << g;
       (KEY_GROUPS[g] as KeyGroup).build(this, this.event.caller, this.event);
@@ -229,7 +239,6 @@ class EventKeys implements KeySource {
       this.built |= 1 << g;
       (KEY_GROUPS[g] as KeyGroup).build(this, this.event.caller, this.event);
     }
-    if (this.federated) federatedKeys(this, this.event.caller);
   }
 }
 
@@ -474,35 +483,17 @@ const REQUEST_KEYS: KeyGroup = {
   },
 };
 
-/** The groups, in the order all are built. */
-const KEY_GROUPS: readonly KeyGroup[] = [
-  PRINCIPAL_ARN_KEYS,
-  PRINCIPAL_ACCOUNT_KEYS,
-  PRINCIPAL_SERVICE_KEYS,
-  PRINCIPAL_ID_KEYS,
-  MFA_KEYS,
-  NETWORK_KEYS,
-  TIME_KEYS,
-  RESOURCE_KEYS,
-  REQUEST_KEYS,
-];
+/**
+ * Federated claims: web identity tokens and SAML assertions. The claim keys
+ * of a web identity token (under `<provider host>:`) are routed here by
+ * `EventKeys`.
+ */
+const FEDERATED_KEYS: KeyGroup = {
+  keys: ['aws:federatedprovider'],
+  prefix: 'saml:',
+  build: federatedKeys,
+};
 
-const GROUP_OF_KEY = new Map<string, number>(
-  KEY_GROUPS.flatMap((g, i) => g.keys.map((key) => [key, i] as const)),
-);
-
-/** The group that sets `lowerKey` (or lists it as not logged); -1: none does (absent). */
-function groupOf(lowerKey: string): number {
-  const g = GROUP_OF_KEY.get(lowerKey);
-  if (g !== undefined) return g;
-  for (let i = 0; i < KEY_GROUPS.length; i++) {
-    const prefix = (KEY_GROUPS[i] as KeyGroup).prefix;
-    if (prefix !== undefined && lowerKey.startsWith(prefix)) return i;
-  }
-  return -1;
-}
-
-/** Federated claims: web identity tokens and SAML assertions. */
 function federatedKeys(k: EventKeys, c: Caller): void {
   if (c.type === 'WebIdentityUser') {
     const w = c.webIdentity;
@@ -528,4 +519,36 @@ function federatedKeys(k: EventKeys, c: Caller): void {
     else k.unknown.push('saml:aud');
     k.unknown.push('saml:');
   }
+}
+
+/** The groups, in the order all are built. */
+const KEY_GROUPS: readonly KeyGroup[] = [
+  PRINCIPAL_ARN_KEYS,
+  PRINCIPAL_ACCOUNT_KEYS,
+  PRINCIPAL_SERVICE_KEYS,
+  PRINCIPAL_ID_KEYS,
+  MFA_KEYS,
+  NETWORK_KEYS,
+  TIME_KEYS,
+  RESOURCE_KEYS,
+  REQUEST_KEYS,
+  FEDERATED_KEYS,
+];
+
+/** Where `FEDERATED_KEYS` is in `KEY_GROUPS`. */
+const FEDERATED = KEY_GROUPS.length - 1;
+
+const GROUP_OF_KEY = new Map<string, number>(
+  KEY_GROUPS.flatMap((g, i) => g.keys.map((key) => [key, i] as const)),
+);
+
+/** The group that sets `lowerKey` (or lists it as not logged); -1: none does (absent). */
+function groupOf(lowerKey: string): number {
+  const g = GROUP_OF_KEY.get(lowerKey);
+  if (g !== undefined) return g;
+  for (let i = 0; i < KEY_GROUPS.length; i++) {
+    const prefix = (KEY_GROUPS[i] as KeyGroup).prefix;
+    if (prefix !== undefined && lowerKey.startsWith(prefix)) return i;
+  }
+  return -1;
 }

@@ -310,6 +310,36 @@ describe('buildRequestContext: keys built on demand', () => {
       }),
       { organization: ORG },
     ],
+    ...(
+      [
+        ['web identity, claims not read', undefined, 'token.actions.githubusercontent.com'],
+        ['web identity, token read', { repository: 'o/r', Ref: 'main' }, 'Token.Example.com'],
+        ['web identity from a provider named like a global key', undefined, 'aws'],
+      ] as const
+    ).map(([name, claims, provider]): [string, DenialEvent, ContextFacts] => [
+      name,
+      event({
+        eventName: 'AssumeRoleWithWebIdentity',
+        caller: {
+          type: 'WebIdentityUser',
+          webIdentity: {
+            providerArn: `arn:aws:iam::222222222222:oidc-provider/${provider}`,
+            provider,
+            sub: 'repo:o/r:ref:refs/heads/main',
+            ...(claims === undefined ? {} : { claims }),
+          },
+        },
+      }),
+      { organization: ORG },
+    ]),
+    [
+      'SAML without an audience',
+      event({
+        eventName: 'AssumeRoleWithSAML',
+        caller: { type: 'SAMLUser', saml: { subject: 'alice' } },
+      }),
+      { organization: ORG },
+    ],
     [
       'role session called via a service',
       event({ sourceIp: 'cloudformation.amazonaws.com' }),
@@ -326,6 +356,17 @@ describe('buildRequestContext: keys built on demand', () => {
     'aws:federatedprovider',
     'saml:sub',
     'token.actions.githubusercontent.com:sub',
+    'token.actions.githubusercontent.com:aud',
+    'token.actions.githubusercontent.com:amr',
+    'token.actions.githubusercontent.com:repository',
+    'token.example.com:repository',
+    'token.example.com:ref',
+    'token.example.com:sub',
+    'token.example.com:other',
+    'aws:sub',
+    'aws:aud',
+    'saml:aud',
+    'saml:namequalifier',
     'aws:nosuchkey',
     's3:prefix',
     'constructor',
