@@ -71,13 +71,15 @@ export function evaluateAssumeRole(
   const blockers = run.blockers;
 
   // Role side: the trust policy.
-  const bounded =
-    !federated && !service && inputs.boundary !== null && inputs.boundary !== undefined;
-  const trustEval = notPrincipalDenyQuirk(
-    run.evaluate(trust.document, context, TRUST_OPTS),
-    trust.document.statements,
-    bounded,
-  );
+  const statements = trust.document.statements;
+  const quirk =
+    !federated &&
+    !service &&
+    inputs.boundary !== null &&
+    inputs.boundary !== undefined &&
+    hasNotPrincipalDeny(statements);
+  let trustEval = run.evaluate(trust.document, context, TRUST_OPTS);
+  if (quirk) trustEval = notPrincipalDenyQuirk(trustEval, statements);
   if (trustEval.deny !== 'no') {
     blockers.push(blocker('trust-deny', trustEval.deny, context.action, trust, trustEval));
   }
@@ -88,8 +90,7 @@ export function evaluateAssumeRole(
   }
   // How the trust policy grants matters to the caller's side only within one
   // account (below); otherwise it is worked out when read.
-  const trustGrant =
-    sameAccount && !service ? grantOf(trust.document.statements, trustEval, context) : undefined;
+  const trustGrant = sameAccount && !service ? grantOf(statements, trustEval, context) : undefined;
 
   // Which caller-side policies must allow, given how the trust policy grants.
   const identityAllowRequired: Tri =
@@ -110,11 +111,8 @@ export function evaluateAssumeRole(
   for (let i = 0; i < sessionActions.length; i++) {
     const sa = sessionActions[i] as AssumeRoleInputs['sessionActions'][number];
     if (sa.needed === 'no') continue;
-    const e = notPrincipalDenyQuirk(
-      run.evaluate(trust.document, withAction(context, sa.action), TRUST_OPTS),
-      trust.document.statements,
-      bounded,
-    );
+    let e = run.evaluate(trust.document, withAction(context, sa.action), TRUST_OPTS);
+    if (quirk) e = notPrincipalDenyQuirk(e, statements);
     // A Deny that matches the session action is an explicit deny of the
     // request (IAM UG, "Policy evaluation logic": an explicit deny in any
     // policy overrides any allow), not a missing allow: adding the action to
@@ -148,7 +146,7 @@ export function evaluateAssumeRole(
     blockers,
     unknownKeys === undefined ? [] : [...new Set(unknownKeys)].sort(),
     context,
-    trust.document.statements,
+    statements,
     side,
   );
 }
@@ -474,9 +472,7 @@ function listsAllow(policy: LabeledPolicy): boolean {
 function notPrincipalDenyQuirk(
   evaluation: PolicyEvaluation,
   statements: readonly PolicyStatement[],
-  bounded: boolean,
 ): PolicyEvaluation {
-  if (!bounded) return evaluation;
   let changed = false;
   const traces = evaluation.statements.map((t) => {
     const st = statements.find((s) => s.index === t.index);
@@ -491,6 +487,15 @@ function notPrincipalDenyQuirk(
   if (!changed) return evaluation;
   const deny = triOr(...traces.filter((t) => t.effect === 'Deny').map((t) => t.applies));
   return { ...evaluation, statements: traces, deny };
+}
+
+/** Does the policy have a `Deny` statement with `NotPrincipal` (see `notPrincipalDenyQuirk`)? */
+function hasNotPrincipalDeny(statements: readonly PolicyStatement[]): boolean {
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i] as PolicyStatement;
+    if (st.effect === 'Deny' && st.notPrincipal !== undefined) return true;
+  }
+  return false;
 }
 
 type EvalOpts = { principal: boolean; resource: boolean };
