@@ -40,6 +40,12 @@ export interface RequestPrincipal {
   readonly service?: string;
 }
 
+/**
+ * One request. The diagnosis builds it as a `LazyRequestContext`
+ * (lib/engine/contextKeys.ts), whose keys are built when read: derive a
+ * changed request with `copyContext`, not by spreading (a spread copy of it
+ * has no `values`, and the engine refuses it).
+ */
 export interface RequestContext {
   readonly principal: RequestPrincipal;
   /** e.g. `sts:AssumeRole` (as AWS spells it; the engine compares case-insensitively). */

@@ -161,7 +161,11 @@ export function copyContext(ctx: RequestContext, change: Partial<RequestContext>
   const action = change.action ?? ctx.action;
   const resource = change.resource ?? ctx.resource;
   const candidates = 'candidates' in change ? change.candidates : ctx.candidates;
-  if (ctx instanceof LazyRequestContext && change.values === undefined && !change.unknownKeys) {
+  if (
+    ctx instanceof LazyRequestContext &&
+    change.values === undefined &&
+    change.unknownKeys === undefined
+  ) {
     return new LazyRequestContext(principal, action, resource, ctx.keySource, candidates);
   }
   const copy = {

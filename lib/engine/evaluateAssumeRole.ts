@@ -310,7 +310,7 @@ class Run {
     readonly inputs: AssumeRoleInputs,
     readonly evaluations: PolicyEvaluations | undefined,
     /** The request's action, then each session action it needs or may need (for the caller's side). */
-    readonly actions: readonly string[] = [],
+    readonly actions: readonly string[] = NO_ACTIONS,
   ) {}
 
   /** Evaluates one policy and records its unknown keys. */
@@ -433,6 +433,9 @@ class Run {
     return evals;
   }
 }
+
+/** The actions of a `Run` that checks no caller side. */
+const NO_ACTIONS: readonly string[] = [];
 
 /** The request's action, then each session action with a need other than `no`. */
 function actionsOf(inputs: AssumeRoleInputs): readonly string[] {
