@@ -409,7 +409,7 @@ class Run {
             });
           }
         }
-        if (noAllowKind && level.policies.some(listsAllow)) {
+        if (noAllowKind && listsAllow(level.policies)) {
           const allow = anyAllows(evals);
           const certainty = and(needed, triNot(allow));
           if (certainty !== 'no')
@@ -462,8 +462,15 @@ function anyAllows(evals: Blocker['evaluations']): Tri {
   return allow;
 }
 
-function listsAllow(policy: LabeledPolicy): boolean {
-  return policy.document.statements.some((st) => st.effect === 'Allow');
+/** Does any of the policies list an `Allow` statement? */
+function listsAllow(policies: readonly LabeledPolicy[]): boolean {
+  for (let i = 0; i < policies.length; i++) {
+    const statements = (policies[i] as LabeledPolicy).document.statements;
+    for (let j = 0; j < statements.length; j++) {
+      if ((statements[j] as PolicyStatement).effect === 'Allow') return true;
+    }
+  }
+  return false;
 }
 
 /**
