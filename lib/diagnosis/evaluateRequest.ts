@@ -78,6 +78,23 @@ const SESSION_ACTIONS: Record<Tri, Record<Tri, SessionActions>> = {
   unknown: sessionActionRow('unknown'),
 };
 
+/** Each entry of `SESSION_ACTIONS` without its `unknown` actions (the same array when it has none). */
+const KNOWN_SESSION_ACTIONS = new Map<SessionActions, SessionActions>(
+  Object.values(SESSION_ACTIONS).flatMap((row) =>
+    Object.values(row).map((actions): [SessionActions, SessionActions] => {
+      const known = actions.filter((a) => a.needed !== 'unknown');
+      return [actions, known.length === actions.length ? actions : known];
+    }),
+  ),
+);
+
+/** The request's own action, lower-cased, by event name. */
+const MAIN_ACTION: Record<DenialEvent['eventName'], string> = {
+  AssumeRole: 'sts:assumerole',
+  AssumeRoleWithWebIdentity: 'sts:assumerolewithwebidentity',
+  AssumeRoleWithSAML: 'sts:assumerolewithsaml',
+};
+
 /**
  * Whether the request needed `sts:TagSession` / `sts:SetSourceIdentity`. When
  * requestParameters were not logged, AWS's message still tells: a missing
@@ -95,7 +112,7 @@ function sessionActionsOf(event: DenialEvent): SessionActions {
     event.eventName === 'AssumeRole' && event.caller.sessionSourceIdentity !== undefined;
   if (!r.logged) {
     const named = event.errorMessage.action?.toLowerCase();
-    const main = `sts:${event.eventName.toLowerCase()}`;
+    const main = MAIN_ACTION[event.eventName];
     const tagSession: Tri = named === 'sts:tagsession' ? 'yes' : named === main ? 'no' : 'unknown';
     const setSourceIdentity: Tri =
       named === 'sts:setsourceidentity' || chainedSource
@@ -203,9 +220,10 @@ export function evaluate(
   roleState?: RoleState,
 ): Evaluated {
   const full = inputsFor(event, bundle, role, trust, roleState);
-  const known = full.sessionActions.filter((a) => a.needed !== 'unknown');
-  let inputs =
-    known.length === full.sessionActions.length ? full : { ...full, sessionActions: known };
+  const known =
+    KNOWN_SESSION_ACTIONS.get(full.sessionActions) ??
+    full.sessionActions.filter((a) => a.needed !== 'unknown');
+  let inputs = known === full.sessionActions ? full : { ...full, sessionActions: known };
   const evaluations = new PolicyEvaluations();
   let evaluation = evaluateAssumeRole(inputs, evaluations);
   if (inputs !== full && evaluation.blockers.length === 0) {

@@ -40,6 +40,12 @@ export interface RequestPrincipal {
   readonly service?: string;
 }
 
+/**
+ * One request. The diagnosis builds it as a `LazyRequestContext`
+ * (lib/engine/contextKeys.ts), whose keys are built when read: derive a
+ * changed request with `copyContext`, not by spreading (a spread copy of it
+ * has no `values`, and the engine refuses it).
+ */
 export interface RequestContext {
   readonly principal: RequestPrincipal;
   /** e.g. `sts:AssumeRole` (as AWS spells it; the engine compares case-insensitively). */
@@ -69,4 +75,24 @@ export interface RequestContext {
    * never `false`, so `BoolIfExists … true` always holds for it.
    */
   readonly candidates?: Readonly<Record<string, readonly (readonly string[] | null)[]>>;
+}
+
+/** Every key of a request at once: what `values` and `unknownKeys` of its context hold. */
+export interface KeyTable {
+  readonly values: RequestContext['values'];
+  readonly unknownKeys: RequestContext['unknownKeys'];
+}
+
+/**
+ * A request's condition keys answered one at a time, by lower-cased name,
+ * exactly as its `KeyTable` would answer them: the keys of a
+ * `LazyRequestContext` (lib/engine/contextKeys.ts), built on demand.
+ */
+export interface KeySource {
+  /** The key's values when the request carries it, else `undefined` (absent or not logged). */
+  valuesOf(lowerKey: string): readonly string[] | undefined;
+  /** Is the key, when it has no values, listed as not logged (exactly or under a prefix entry)? */
+  isUnknown(lowerKey: string): boolean;
+  /** Every key (built once). */
+  table(): KeyTable;
 }

@@ -1,4 +1,4 @@
-import type { RequestContext } from './RequestContext.js';
+import type { KeySource, RequestContext, RequestPrincipal } from './RequestContext.js';
 
 /**
  * How a condition key stands in a request: known with values, known to be
@@ -11,8 +11,25 @@ export type KeyLookup =
   | { readonly state: 'absent' }
   | { readonly state: 'unknown' };
 
+/**
+ * The context's key source when its keys are built on demand. A spread copy
+ * of such a context has neither its getters nor its class: it is refused
+ * here rather than read as a request carrying no keys.
+ */
+function sourceOf(ctx: RequestContext): KeySource | undefined {
+  if (ctx instanceof LazyRequestContext) return ctx.keySource;
+  if (ctx.values === undefined) {
+    throw new TypeError(
+      'request context without values (a spread copy of a LazyRequestContext?): derive contexts with copyContext',
+    );
+  }
+  return undefined;
+}
+
 /** True when `lowerKey` is listed in `ctx.unknownKeys`, exactly or under a `…/` or `…:` prefix entry. */
 export function isUnknownKey(ctx: RequestContext, lowerKey: string): boolean {
+  const source = sourceOf(ctx);
+  if (source !== undefined) return source.isUnknown(lowerKey);
   return unknownIn(lowerEntries(ctx.unknownKeys), lowerKey);
 }
 
@@ -34,13 +51,25 @@ function lowerEntries(entries: readonly string[]): readonly string[] {
   return entries;
 }
 
+/** The actions a diagnosis evaluates, as AWS spells them, lower-cased once rather than per evaluation. */
+const LOWER_ACTIONS = new Map(
+  [
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:AssumeRoleWithSAML',
+    'sts:TagSession',
+    'sts:SetSourceIdentity',
+  ].map((a) => [a, a.toLowerCase()]),
+);
+
 const ABSENT: KeyLookup = { state: 'absent' };
 const UNKNOWN: KeyLookup = { state: 'unknown' };
 
 /** Looks a condition key up in the request. Known values win over an `unknownKeys` entry. */
 export function lookupKey(ctx: RequestContext, key: string): KeyLookup {
   const lowerKey = key.toLowerCase();
-  const values = ownValues(ctx, lowerKey);
+  const source = sourceOf(ctx);
+  const values = source !== undefined ? source.valuesOf(lowerKey) : ownValues(ctx, lowerKey);
   if (values !== undefined) return { state: 'present', values };
   return isUnknownKey(ctx, lowerKey) ? UNKNOWN : ABSENT;
 }
@@ -61,16 +90,23 @@ function ownValues(ctx: RequestContext, lowerKey: string): readonly string[] | u
 export class KeyScope {
   private unknownEntries: readonly string[] | undefined;
   private loweredAction: string | undefined;
+  /** The context's own key source, when it builds its keys on demand. */
+  private readonly source: KeySource | undefined;
 
-  constructor(readonly ctx: RequestContext) {}
+  constructor(readonly ctx: RequestContext) {
+    this.source = ctx instanceof LazyRequestContext ? ctx.keySource : sourceOf(ctx);
+  }
 
   /** The key's values when the request carries it, else `undefined` (absent or not logged). */
   values(lowerKey: string): readonly string[] | undefined {
-    return ownValues(this.ctx, lowerKey);
+    const source = this.source;
+    return source !== undefined ? source.valuesOf(lowerKey) : ownValues(this.ctx, lowerKey);
   }
 
   /** Is the key (without known values) listed as not logged? */
   isUnknown(lowerKey: string): boolean {
+    const source = this.source;
+    if (source !== undefined) return source.isUnknown(lowerKey);
     const list = this.ctx.unknownKeys;
     if (list.length === 0) return false;
     this.unknownEntries ??= lowerEntries(list);
@@ -85,7 +121,59 @@ export class KeyScope {
 
   /** `ctx.action` lower-cased. */
   get lowerAction(): string {
-    this.loweredAction ??= this.ctx.action.toLowerCase();
+    const action = this.ctx.action;
+    this.loweredAction ??= LOWER_ACTIONS.get(action) ?? action.toLowerCase();
     return this.loweredAction;
   }
+}
+
+/**
+ * A request context whose condition keys `keySource` builds on demand: the
+ * engine asks it key by key (`KeyScope`), and `values` and `unknownKeys` are
+ * getters that build every key when read. Being getters of the class, they
+ * are not copied by spreading: derive a changed context with `copyContext`.
+ */
+export class LazyRequestContext implements RequestContext {
+  constructor(
+    readonly principal: RequestPrincipal,
+    readonly action: string,
+    readonly resource: string,
+    readonly keySource: KeySource,
+    readonly candidates: RequestContext['candidates'],
+  ) {}
+
+  get values(): RequestContext['values'] {
+    return this.keySource.table().values;
+  }
+
+  get unknownKeys(): RequestContext['unknownKeys'] {
+    return this.keySource.table().unknownKeys;
+  }
+}
+
+/**
+ * `ctx` with some fields changed. A context whose keys are built on demand
+ * stays so while its keys are not changed; otherwise the copy holds every
+ * key. Use it rather than spreading a context (see `LazyRequestContext`).
+ */
+export function copyContext(ctx: RequestContext, change: Partial<RequestContext>): RequestContext {
+  const principal = change.principal ?? ctx.principal;
+  const action = change.action ?? ctx.action;
+  const resource = change.resource ?? ctx.resource;
+  const candidates = 'candidates' in change ? change.candidates : ctx.candidates;
+  if (
+    ctx instanceof LazyRequestContext &&
+    change.values === undefined &&
+    change.unknownKeys === undefined
+  ) {
+    return new LazyRequestContext(principal, action, resource, ctx.keySource, candidates);
+  }
+  const copy = {
+    principal,
+    action,
+    resource,
+    values: change.values ?? ctx.values,
+    unknownKeys: change.unknownKeys ?? ctx.unknownKeys,
+  };
+  return candidates === undefined ? copy : { ...copy, candidates };
 }

@@ -8,6 +8,7 @@ import type {
   OrgPolicies,
   TrustGrant,
 } from './AssumeRoleEvaluation.js';
+import { copyContext } from './contextKeys.js';
 import { compiledPrincipalOf, evaluatePolicy } from './evaluatePolicy.js';
 import { matchCompiledPrincipal } from './matchPrincipal.js';
 import type { PolicyEvaluation } from './PolicyEvaluation.js';
@@ -49,39 +50,36 @@ import { triAnd, triNot, triOr } from './tri.js';
  *
  * `evaluations`, when given, is shared by every evaluation of one request (see
  * `PolicyEvaluations`): a policy the inputs share with an earlier call for
- * the same request object is not evaluated again.
+ * the same request object is not evaluated again. `previous`, when given, is
+ * an earlier evaluation of the same request (before a fix was applied): when
+ * `inputs` holds the very same context, caller-side policies, session actions
+ * and trust grant needs, its caller side (identity policies, boundary,
+ * session policies, SCPs, RCPs) is taken over instead of worked out again.
  */
 export function evaluateAssumeRole(
   inputs: AssumeRoleInputs,
   evaluations?: PolicyEvaluations,
+  previous?: AssumeRoleEvaluation,
 ): AssumeRoleEvaluation {
   const { context, role, trust } = inputs;
   const principal = context.principal;
   const federated = principal.kind === 'WebIdentity' || principal.kind === 'SAML';
   const service = principal.kind === 'Service';
-  /** A session of a service-linked role: neither SCPs nor RCPs apply to its calls. */
-  const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
   const sameAccount =
     !federated && principal.accountId !== undefined && principal.accountId === role.accountId;
-
-  const blockers: Blocker[] = [];
-  const unknownKeys = new Set<string>();
-  let unreadable = false;
-  /** Evaluates one policy (through `evaluations` when given) and records its unknown keys. */
-  const evaluate = (doc: PolicyDocument, ctx: RequestContext, opts: EvalOpts): PolicyEvaluation => {
-    const e = evaluations?.evaluate(doc, ctx, opts) ?? evaluatePolicy(doc, ctx, opts);
-    for (let i = 0; i < e.unknownKeys.length; i++) unknownKeys.add(e.unknownKeys[i] as string);
-    return e;
-  };
+  const run = new Run(inputs, evaluations);
+  const blockers = run.blockers;
 
   // Role side: the trust policy.
-  const bounded =
-    !federated && !service && inputs.boundary !== null && inputs.boundary !== undefined;
-  const trustEval = notPrincipalDenyQuirk(
-    evaluate(trust.document, context, TRUST_OPTS),
-    trust.document.statements,
-    bounded,
-  );
+  const statements = trust.document.statements;
+  const quirk =
+    !federated &&
+    !service &&
+    inputs.boundary !== null &&
+    inputs.boundary !== undefined &&
+    hasNotPrincipalDeny(statements);
+  let trustEval = run.evaluate(trust.document, context, TRUST_OPTS);
+  if (quirk) trustEval = notPrincipalDenyQuirk(trustEval, statements);
   if (trustEval.deny !== 'no') {
     blockers.push(blocker('trust-deny', trustEval.deny, context.action, trust, trustEval));
   }
@@ -90,7 +88,9 @@ export function evaluateAssumeRole(
       blocker('trust-no-allow', triNot(trustEval.allow), context.action, trust, trustEval),
     );
   }
-  const trustGrant = grantOf(trust.document.statements, trustEval, context);
+  // How the trust policy grants matters to the caller's side only within one
+  // account (below); otherwise it is worked out when read.
+  const trustGrant = sameAccount && !service ? grantOf(statements, trustEval, context) : undefined;
 
   // Which caller-side policies must allow, given how the trust policy grants.
   const identityAllowRequired: Tri =
@@ -106,121 +106,270 @@ export function evaluateAssumeRole(
     !service &&
     (!sameAccount || trustGrant === 'account' || trustGrant === 'role' || trustGrant === 'none');
 
-  const actions: string[] = [context.action];
-  const sessionActions = inputs.sessionActions.filter((s) => s.needed !== 'no');
-
   // Trust must also allow each session action the request implies.
-  for (const sa of sessionActions) {
-    const ctx = withAction(context, sa.action);
-    const e = notPrincipalDenyQuirk(
-      evaluate(trust.document, ctx, TRUST_OPTS),
-      trust.document.statements,
-      bounded,
-    );
+  const sessionActions = inputs.sessionActions;
+  for (let i = 0; i < sessionActions.length; i++) {
+    const sa = sessionActions[i] as AssumeRoleInputs['sessionActions'][number];
+    if (sa.needed === 'no') continue;
+    let e = run.evaluate(trust.document, withAction(context, sa.action), TRUST_OPTS);
+    if (quirk) e = notPrincipalDenyQuirk(e, statements);
     // A Deny that matches the session action is an explicit deny of the
     // request (IAM UG, "Policy evaluation logic": an explicit deny in any
     // policy overrides any allow), not a missing allow: adding the action to
     // an Allow cannot help while the Deny stands.
     if (e.deny !== 'no') {
-      blockers.push(blocker('trust-deny', triAnd(sa.needed, e.deny), sa.action, trust, e));
+      blockers.push(blocker('trust-deny', and(sa.needed, e.deny), sa.action, trust, e));
     }
-    const missing = triAnd(sa.needed, triNot(e.allow));
+    const missing = and(sa.needed, triNot(e.allow));
     if (missing !== 'no') {
       blockers.push(blocker('trust-session-action', missing, sa.action, trust, e));
     }
-    actions.push(sa.action);
   }
 
-  if (!federated && !service) {
-    // Caller side: identity-based policies.
-    if (inputs.identity === undefined) {
-      if (identityAllowRequired !== 'no') unreadable = true;
-    } else {
-      for (const action of actions) {
-        const needed = neededOf(inputs, action);
-        const ctx = withAction(context, action);
-        const evals = inputs.identity.map((p) => ({
-          policy: p,
-          evaluation: evaluate(p.document, ctx, CALLER_OPTS),
-        }));
-        for (let i = 0; i < evals.length; i++) {
-          const { policy, evaluation } = evals[i] as (typeof evals)[number];
-          if (evaluation.deny !== 'no') {
-            blockers.push(
-              blocker('identity-deny', triAnd(needed, evaluation.deny), action, policy, evaluation),
-            );
-          }
-        }
-        if (identityAllowRequired !== 'no') {
-          const allow = anyAllows(evals);
-          const certainty = triAnd(triAnd(needed, identityAllowRequired), triNot(allow));
-          if (certainty !== 'no') {
-            blockers.push({
-              kind: 'identity-no-allow',
-              certainty,
-              action,
-              ...(evals[0] ? { policy: evals[0].policy } : {}),
-              evaluations: evals,
-            });
-          }
-        }
-      }
-    }
+  // The caller's side and the RCPs: the same for a fix that only patches the trust policy.
+  const side = callerSide(inputs, evaluations, identityAllowRequired, limitsApply, previous);
+  for (let i = 0; i < side.blockers.length; i++) blockers.push(side.blockers[i] as Blocker);
+  if (side.unknownKeys !== undefined) run.addUnknownKeys(side.unknownKeys);
 
-    // Permissions boundary: deny always counts; a missing allow counts when it limits.
-    if (inputs.boundary === undefined) {
-      unreadable = true;
-    } else if (inputs.boundary !== null) {
-      boundaryLike(inputs.boundary, 'boundary-deny', 'boundary-no-allow');
-    }
-
-    // Session policies of the caller's session (never logged: only known when supplied).
-    if (inputs.sessionPolicies !== undefined && hasSession(principal.kind)) {
-      for (const sp of inputs.sessionPolicies) boundaryLike(sp, 'session-deny', 'session-no-allow');
-    }
-
-    // SCPs of the caller's account.
-    if (inputs.scp === undefined) {
-      if (!callerServiceLinked) unreadable = true;
-    } else if (!inputs.scp.exempt && !callerServiceLinked) {
-      orgLevels(inputs.scp, 'scp-deny', 'scp-no-allow', CALLER_OPTS);
-    }
+  let certain = false;
+  for (let i = 0; i < blockers.length; i++) {
+    if ((blockers[i] as Blocker).certainty === 'yes') certain = true;
   }
-
-  // RCPs of the role's account: deny-only (RCPFullAWSAccess is attached at every level).
-  if (!callerServiceLinked && !role.isServiceLinked) {
-    if (inputs.rcp === undefined) {
-      unreadable = true;
-    } else if (!inputs.rcp.exempt) {
-      orgLevels(inputs.rcp, 'rcp-deny', undefined, RCP_OPTS);
-    }
-  }
-
-  const allowed: Tri = blockers.some((b) => b.certainty === 'yes')
-    ? 'no'
-    : blockers.length > 0 || unreadable
-      ? 'unknown'
-      : 'yes';
-
-  return {
+  const allowed: Tri = certain ? 'no' : blockers.length > 0 || side.unreadable ? 'unknown' : 'yes';
+  const unknownKeys = run.unknownKeys;
+  return new Evaluation(
     allowed,
     sameAccount,
     trustGrant,
     identityAllowRequired,
-    trust: trustEval,
+    trustEval,
     blockers,
-    unknownKeys: unknownKeys.size === 0 ? [] : [...unknownKeys].sort(),
+    unknownKeys === undefined ? [] : [...new Set(unknownKeys)].sort(),
+    context,
+    statements,
+    side,
+  );
+}
+
+/** What `evaluateAssumeRole` found on the caller's side and in the RCPs, and from which inputs. */
+interface CallerSide {
+  readonly inputs: AssumeRoleInputs;
+  readonly identityAllowRequired: Tri;
+  readonly limitsApply: boolean;
+  readonly blockers: readonly Blocker[];
+  readonly unknownKeys: readonly string[] | undefined;
+  /** A policy that must be read could not be. */
+  readonly unreadable: boolean;
+}
+
+/**
+ * The caller's side of `inputs`: the one `previous` found when `inputs` holds
+ * the very same request and caller-side policies (a fix check patching only
+ * the trust policy), else evaluated.
+ */
+function callerSide(
+  inputs: AssumeRoleInputs,
+  evaluations: PolicyEvaluations | undefined,
+  identityAllowRequired: Tri,
+  limitsApply: boolean,
+  previous: AssumeRoleEvaluation | undefined,
+): CallerSide {
+  const last = previous instanceof Evaluation ? previous.callerSide : undefined;
+  if (
+    last !== undefined &&
+    last.identityAllowRequired === identityAllowRequired &&
+    last.limitsApply === limitsApply &&
+    sameCallerInputs(last.inputs, inputs)
+  ) {
+    return last;
+  }
+  const context = inputs.context;
+  const principal = context.principal;
+  const run = new Run(inputs, evaluations, actionsOf(inputs));
+  run.limitsApply = limitsApply;
+  /** A session of a service-linked role: neither SCPs nor RCPs apply to its calls. */
+  const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
+
+  if (
+    principal.kind !== 'WebIdentity' &&
+    principal.kind !== 'SAML' &&
+    principal.kind !== 'Service'
+  ) {
+    // Caller side: identity-based policies.
+    if (inputs.identity === undefined) {
+      if (identityAllowRequired !== 'no') run.unreadable = true;
+    } else {
+      run.identity(inputs.identity, identityAllowRequired);
+    }
+
+    // Permissions boundary: deny always counts; a missing allow counts when it limits.
+    if (inputs.boundary === undefined) {
+      run.unreadable = true;
+    } else if (inputs.boundary !== null) {
+      run.boundaryLike(inputs.boundary, 'boundary-deny', 'boundary-no-allow');
+    }
+
+    // Session policies of the caller's session (never logged: only known when supplied).
+    const sessionPolicies = inputs.sessionPolicies;
+    if (sessionPolicies !== undefined && hasSession(principal.kind)) {
+      for (let i = 0; i < sessionPolicies.length; i++) {
+        run.boundaryLike(sessionPolicies[i] as LabeledPolicy, 'session-deny', 'session-no-allow');
+      }
+    }
+
+    // SCPs of the caller's account.
+    if (inputs.scp === undefined) {
+      if (!callerServiceLinked) run.unreadable = true;
+    } else if (!inputs.scp.exempt && !callerServiceLinked) {
+      run.orgLevels(inputs.scp, 'scp-deny', 'scp-no-allow', CALLER_OPTS);
+    }
+  }
+
+  // RCPs of the role's account: deny-only (RCPFullAWSAccess is attached at every level).
+  if (!callerServiceLinked && !inputs.role.isServiceLinked) {
+    if (inputs.rcp === undefined) {
+      run.unreadable = true;
+    } else if (!inputs.rcp.exempt) {
+      run.orgLevels(inputs.rcp, 'rcp-deny', undefined, RCP_OPTS);
+    }
+  }
+
+  return {
+    inputs,
+    identityAllowRequired,
+    limitsApply,
+    blockers: run.blockers,
+    unknownKeys: run.unknownKeys,
+    unreadable: run.unreadable,
   };
+}
+
+/** Do `a` and `b` hold the same request and caller-side inputs? */
+function sameCallerInputs(a: AssumeRoleInputs, b: AssumeRoleInputs): boolean {
+  return (
+    a.context === b.context &&
+    a.identity === b.identity &&
+    a.boundary === b.boundary &&
+    a.sessionPolicies === b.sessionPolicies &&
+    a.scp === b.scp &&
+    a.rcp === b.rcp &&
+    a.sessionActions === b.sessionActions &&
+    a.role.isServiceLinked === b.role.isServiceLinked
+  );
+}
+
+/** The result; how the trust policy grants is worked out when first read, unless known. */
+class Evaluation implements AssumeRoleEvaluation {
+  #trustGrant: TrustGrant | undefined;
+  readonly #context: RequestContext;
+  readonly #statements: readonly PolicyStatement[];
+  readonly #callerSide: CallerSide;
+
+  constructor(
+    readonly allowed: Tri,
+    readonly sameAccount: boolean,
+    trustGrant: TrustGrant | undefined,
+    readonly identityAllowRequired: Tri,
+    readonly trust: PolicyEvaluation,
+    readonly blockers: readonly Blocker[],
+    readonly unknownKeys: readonly string[],
+    context: RequestContext,
+    statements: readonly PolicyStatement[],
+    callerSide: CallerSide,
+  ) {
+    this.#trustGrant = trustGrant;
+    this.#context = context;
+    this.#statements = statements;
+    this.#callerSide = callerSide;
+  }
+
+  /** What the caller's side found, for a later evaluation of patched inputs. */
+  get callerSide(): CallerSide {
+    return this.#callerSide;
+  }
+
+  get trustGrant(): TrustGrant {
+    this.#trustGrant ??= grantOf(this.#statements, this.trust, this.#context);
+    return this.#trustGrant;
+  }
+}
+
+/**
+ * One `evaluateAssumeRole` call, or its caller side: the policies it
+ * evaluates (through `evaluations` when given), the blockers and unknown keys
+ * they yield, and the actions the caller's side is checked for.
+ */
+class Run {
+  readonly blockers: Blocker[] = [];
+  /** Unknown keys of every evaluation, with repeats; `undefined` while there are none. */
+  unknownKeys: string[] | undefined;
+  unreadable = false;
+  /** Whether a boundary or session policy's missing allow blocks (see `evaluateAssumeRole`). */
+  limitsApply = false;
+  constructor(
+    readonly inputs: AssumeRoleInputs,
+    readonly evaluations: PolicyEvaluations | undefined,
+    /** The request's action, then each session action it needs or may need (for the caller's side). */
+    readonly actions: readonly string[] = NO_ACTIONS,
+  ) {}
+
+  /** Evaluates one policy and records its unknown keys. */
+  evaluate(doc: PolicyDocument, ctx: RequestContext, opts: EvalOpts): PolicyEvaluation {
+    const e =
+      this.evaluations === undefined
+        ? evaluatePolicy(doc, ctx, opts)
+        : this.evaluations.evaluate(doc, ctx, opts);
+    if (e.unknownKeys.length > 0) this.addUnknownKeys(e.unknownKeys);
+    return e;
+  }
+
+  addUnknownKeys(keys: readonly string[]): void {
+    if (this.unknownKeys === undefined) this.unknownKeys = [...keys];
+    else this.unknownKeys.push(...keys);
+  }
+
+  /** Identity-based policies: a deny blocks; a missing allow blocks where one is required. */
+  identity(policies: readonly LabeledPolicy[], identityAllowRequired: Tri): void {
+    const { inputs, actions, blockers } = this;
+    for (let a = 0; a < actions.length; a++) {
+      const action = actions[a] as string;
+      const needed = neededOf(inputs, action);
+      const ctx = withAction(inputs.context, action);
+      const evals = this.evaluateAll(policies, ctx, CALLER_OPTS);
+      for (let i = 0; i < evals.length; i++) {
+        const { policy, evaluation } = evals[i] as Blocker['evaluations'][number];
+        if (evaluation.deny !== 'no') {
+          blockers.push(
+            blocker('identity-deny', and(needed, evaluation.deny), action, policy, evaluation),
+          );
+        }
+      }
+      if (identityAllowRequired !== 'no') {
+        const allow = anyAllows(evals);
+        const certainty = and(and(needed, identityAllowRequired), triNot(allow));
+        if (certainty !== 'no') {
+          blockers.push({
+            kind: 'identity-no-allow',
+            certainty,
+            action,
+            ...(evals[0] ? { policy: evals[0].policy } : {}),
+            evaluations: evals,
+          });
+        }
+      }
+    }
+  }
 
   /** A boundary or session policy: its deny blocks; its missing allow blocks where it limits. */
-  function boundaryLike(policy: LabeledPolicy, denyKind: BlockerKind, noAllowKind: BlockerKind) {
-    for (const action of actions) {
+  boundaryLike(policy: LabeledPolicy, denyKind: BlockerKind, noAllowKind: BlockerKind): void {
+    const { inputs, actions, blockers } = this;
+    for (let a = 0; a < actions.length; a++) {
+      const action = actions[a] as string;
       const needed = neededOf(inputs, action);
-      const e = evaluate(policy.document, withAction(context, action), CALLER_OPTS);
-      if (e.deny !== 'no')
-        blockers.push(blocker(denyKind, triAnd(needed, e.deny), action, policy, e));
-      if (limitsApply) {
-        const certainty = triAnd(needed, triNot(e.allow));
+      const e = this.evaluate(policy.document, withAction(inputs.context, action), CALLER_OPTS);
+      if (e.deny !== 'no') blockers.push(blocker(denyKind, and(needed, e.deny), action, policy, e));
+      if (this.limitsApply) {
+        const certainty = and(needed, triNot(e.allow));
         if (certainty !== 'no') blockers.push(blocker(noAllowKind, certainty, action, policy, e));
       }
     }
@@ -237,37 +386,71 @@ export function evaluateAssumeRole(
    * default out (the spec's example attaches it to the root only) or a
    * deny-list level, never one meant to allow nothing.
    */
-  function orgLevels(
+  orgLevels(
     org: OrgPolicies,
     denyKind: BlockerKind,
     noAllowKind: BlockerKind | undefined,
     opts: EvalOpts,
-  ) {
-    for (const action of actions) {
+  ): void {
+    const { inputs, actions, blockers } = this;
+    for (let a = 0; a < actions.length; a++) {
+      const action = actions[a] as string;
       const needed = neededOf(inputs, action);
-      const ctx = withAction(context, action);
-      for (const level of org.levels) {
-        const evals = level.policies.map((p) => ({
-          policy: p,
-          evaluation: evaluate(p.document, ctx, opts),
-        }));
-        for (const { policy, evaluation } of evals) {
+      const ctx = withAction(inputs.context, action);
+      for (let l = 0; l < org.levels.length; l++) {
+        const level = org.levels[l] as PolicyLevel;
+        const evals = this.evaluateAll(level.policies, ctx, opts);
+        for (let i = 0; i < evals.length; i++) {
+          const { policy, evaluation } = evals[i] as Blocker['evaluations'][number];
           if (evaluation.deny !== 'no') {
             blockers.push({
-              ...blocker(denyKind, triAnd(needed, evaluation.deny), action, policy, evaluation),
+              ...blocker(denyKind, and(needed, evaluation.deny), action, policy, evaluation),
               level,
             });
           }
         }
-        if (noAllowKind && level.policies.some(listsAllow)) {
+        if (noAllowKind && listsAllow(level.policies)) {
           const allow = anyAllows(evals);
-          const certainty = triAnd(needed, triNot(allow));
+          const certainty = and(needed, triNot(allow));
           if (certainty !== 'no')
             blockers.push(levelBlocker(noAllowKind, certainty, action, level, evals));
         }
       }
     }
   }
+
+  /** Each policy with its evaluation. */
+  private evaluateAll(
+    policies: readonly LabeledPolicy[],
+    ctx: RequestContext,
+    opts: EvalOpts,
+  ): Blocker['evaluations'][number][] {
+    const evals = new Array<Blocker['evaluations'][number]>(policies.length);
+    for (let i = 0; i < policies.length; i++) {
+      const policy = policies[i] as LabeledPolicy;
+      evals[i] = { policy, evaluation: this.evaluate(policy.document, ctx, opts) };
+    }
+    return evals;
+  }
+}
+
+/** The actions of a `Run` that checks no caller side. */
+const NO_ACTIONS: readonly string[] = [];
+
+/** The request's action, then each session action with a need other than `no`. */
+function actionsOf(inputs: AssumeRoleInputs): readonly string[] {
+  const actions = [inputs.context.action];
+  const sessionActions = inputs.sessionActions;
+  for (let i = 0; i < sessionActions.length; i++) {
+    const sa = sessionActions[i] as AssumeRoleInputs['sessionActions'][number];
+    if (sa.needed !== 'no') actions.push(sa.action);
+  }
+  return actions;
+}
+
+/** `triAnd` of two values, without its argument list. */
+function and(a: Tri, b: Tri): Tri {
+  return a === 'no' || b === 'no' ? 'no' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
 }
 
 /** OR of the evaluations' `allow`. */
@@ -279,8 +462,15 @@ function anyAllows(evals: Blocker['evaluations']): Tri {
   return allow;
 }
 
-function listsAllow(policy: LabeledPolicy): boolean {
-  return policy.document.statements.some((st) => st.effect === 'Allow');
+/** Does any of the policies list an `Allow` statement? */
+function listsAllow(policies: readonly LabeledPolicy[]): boolean {
+  for (let i = 0; i < policies.length; i++) {
+    const statements = (policies[i] as LabeledPolicy).document.statements;
+    for (let j = 0; j < statements.length; j++) {
+      if ((statements[j] as PolicyStatement).effect === 'Allow') return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -292,9 +482,7 @@ function listsAllow(policy: LabeledPolicy): boolean {
 function notPrincipalDenyQuirk(
   evaluation: PolicyEvaluation,
   statements: readonly PolicyStatement[],
-  bounded: boolean,
 ): PolicyEvaluation {
-  if (!bounded) return evaluation;
   let changed = false;
   const traces = evaluation.statements.map((t) => {
     const st = statements.find((s) => s.index === t.index);
@@ -311,6 +499,15 @@ function notPrincipalDenyQuirk(
   return { ...evaluation, statements: traces, deny };
 }
 
+/** Does the policy have a `Deny` statement with `NotPrincipal` (see `notPrincipalDenyQuirk`)? */
+function hasNotPrincipalDeny(statements: readonly PolicyStatement[]): boolean {
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i] as PolicyStatement;
+    if (st.effect === 'Deny' && st.notPrincipal !== undefined) return true;
+  }
+  return false;
+}
+
 type EvalOpts = { principal: boolean; resource: boolean };
 /** Trust policies have a principal and no `Resource` element. */
 const TRUST_OPTS: EvalOpts = { principal: true, resource: false };
@@ -319,14 +516,20 @@ const CALLER_OPTS: EvalOpts = { principal: false, resource: true };
 /** RCPs name principals and resources. */
 const RCP_OPTS: EvalOpts = { principal: true, resource: true };
 
+/** The request for another action (a session action): the same keys, still built on demand. */
 function withAction(ctx: RequestContext, action: string): RequestContext {
-  return action === ctx.action ? ctx : { ...ctx, action };
+  return action === ctx.action ? ctx : copyContext(ctx, { action });
 }
 
 /** The request's own action is always needed; a session action as the request implies. */
 function neededOf(inputs: AssumeRoleInputs, action: string): Tri {
   if (action === inputs.context.action) return 'yes';
-  return inputs.sessionActions.find((s) => s.action === action)?.needed ?? 'no';
+  const sessionActions = inputs.sessionActions;
+  for (let i = 0; i < sessionActions.length; i++) {
+    const sa = sessionActions[i] as AssumeRoleInputs['sessionActions'][number];
+    if (sa.action === action) return sa.needed;
+  }
+  return 'no';
 }
 
 function hasSession(kind: RequestContext['principal']['kind']): boolean {

@@ -1,4 +1,5 @@
 import type { AssumeRoleInputs, OrgPolicies } from '../engine/AssumeRoleEvaluation.js';
+import { copyContext } from '../engine/contextKeys.js';
 import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
 
 /**
@@ -20,11 +21,10 @@ export function withContext(
   const keys = Object.keys(set);
   return {
     ...inputs,
-    context: {
-      ...ctx,
+    context: copyContext(ctx, {
       values: { ...ctx.values, ...set },
       unknownKeys: ctx.unknownKeys.filter((k) => !keys.includes(k)),
-    },
+    }),
   };
 }
 

@@ -102,7 +102,7 @@ export function verifyRemedy(
   target: BlockTarget,
   evaluations?: PolicyEvaluations,
 ): Verification {
-  const after = evaluateAssumeRole(patched, evaluations);
+  const after = evaluateAssumeRole(patched, evaluations, before);
   const main = patched.context.action;
   const left = after.blockers.find((b) => stillBlocks(b, target));
   if (left !== undefined) {

@@ -1,4 +1,5 @@
 import type { AssumeRoleInputs, Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import { copyContext } from '../../engine/contextKeys.js';
 import type { FixTexts } from '../../fixes/Fix.js';
 import {
   cliAssumeRole,
@@ -180,7 +181,7 @@ function identityRemedy(d: DraftOf<'IDENTITY_NO_ALLOW'>, ctx: RemedyContext): Re
         : {
             ...inputs,
             role: { ...inputs.role, arn: grantArn },
-            context: { ...inputs.context, resource: grantArn },
+            context: copyContext(inputs.context, { resource: grantArn }),
           };
     return {
       ...asked,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequestContext } from '../../../lib/diagnosis/buildRequestContext.js';
+import {
+  buildRequestContext,
+  type ContextFacts,
+} from '../../../lib/diagnosis/buildRequestContext.js';
+import { copyContext, lookupKey } from '../../../lib/engine/contextKeys.js';
+import type { RequestContext } from '../../../lib/engine/RequestContext.js';
 import type { DenialEvent } from '../../../lib/intake/DenialEvent.js';
 
 const ORG = {
@@ -231,5 +236,171 @@ describe('buildRequestContext', () => {
     expect(ctx.values['token.actions.githubusercontent.com:aud']).toEqual(['sts.amazonaws.com']);
     expect(ctx.values['aws:principalarn']).toBeUndefined();
     expect(ctx.principal).toMatchObject({ kind: 'WebIdentity' });
+  });
+});
+
+describe('buildRequestContext: keys built on demand', () => {
+  const variants: [string, DenialEvent, ContextFacts][] = [
+    ['role session', event(), { organization: ORG, callerOrgPath: PATH, principalTags: [] }],
+    [
+      'role session with tags, source identity, unreadable org path',
+      event({
+        caller: {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::111111111111:assumed-role/ci/sess',
+          accountId: '111111111111',
+          issuerArn: 'arn:aws:iam::111111111111:role/ci',
+          issuerUniqueId: 'AROAEXAMPLE000000001',
+          sessionName: 'sess',
+          sessionSourceIdentity: 'alice',
+        },
+      }),
+      {
+        organization: ORG,
+        callerOrgPath: { ok: false, reason: 'no access' },
+        principalTags: [{ key: 'Team', value: 'a' }],
+        resourceTags: [{ key: 'Env', value: 'prod' }],
+        resourceOrgPath: PATH,
+      },
+    ],
+    [
+      'IAM user, request logged with every parameter, through a VPC endpoint',
+      event({
+        caller: {
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::111111111111:user/bob',
+          accountId: '111111111111',
+          userName: 'bob',
+          principalId: 'AIDAEXAMPLE',
+        },
+        vpcEndpointId: 'vpce-1',
+        request: {
+          logged: true,
+          roleSessionName: 'r',
+          externalId: 'x',
+          sourceIdentity: 'bob',
+          serialNumber: 'arn:aws:iam::1:mfa/bob',
+          tags: [{ key: 'Team', value: 'a' }],
+          transitiveTagKeys: ['Team'],
+        },
+      }),
+      { organization: { ok: true, value: null } },
+    ],
+    [
+      'IAM user with long-term keys, not logged, no user agent or IP',
+      event({
+        caller: {
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::111111111111:user/bob',
+          accountId: '111111111111',
+          userName: 'bob',
+        },
+        sourceIp: undefined,
+        userAgent: undefined,
+        eventTime: 'not a time',
+      }),
+      { organization: ORG, callerOrgPath: PATH },
+    ],
+    ['root', event({ caller: { type: 'Root', accountId: '111111111111' } }), { organization: ORG }],
+    [
+      'AWS service through its own endpoint',
+      event({
+        caller: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' },
+        sourceIp: 'lambda.amazonaws.com',
+      }),
+      { organization: ORG },
+    ],
+    ...(
+      [
+        ['web identity, claims not read', undefined, 'token.actions.githubusercontent.com'],
+        ['web identity, token read', { repository: 'o/r', Ref: 'main' }, 'Token.Example.com'],
+        ['web identity from a provider named like a global key', undefined, 'aws'],
+      ] as const
+    ).map(([name, claims, provider]): [string, DenialEvent, ContextFacts] => [
+      name,
+      event({
+        eventName: 'AssumeRoleWithWebIdentity',
+        caller: {
+          type: 'WebIdentityUser',
+          webIdentity: {
+            providerArn: `arn:aws:iam::222222222222:oidc-provider/${provider}`,
+            provider,
+            sub: 'repo:o/r:ref:refs/heads/main',
+            ...(claims === undefined ? {} : { claims }),
+          },
+        },
+      }),
+      { organization: ORG },
+    ]),
+    [
+      'SAML without an audience',
+      event({
+        eventName: 'AssumeRoleWithSAML',
+        caller: { type: 'SAMLUser', saml: { subject: 'alice' } },
+      }),
+      { organization: ORG },
+    ],
+    [
+      'role session called via a service',
+      event({ sourceIp: 'cloudformation.amazonaws.com' }),
+      { organization: { ok: false, reason: 'x' } },
+    ],
+  ];
+  const probes = [
+    'aws:principaltag/team',
+    'aws:principaltag/other',
+    'aws:resourcetag/env',
+    'aws:resourcetag/other',
+    'aws:requesttag/team',
+    'aws:requesttag/other',
+    'aws:federatedprovider',
+    'saml:sub',
+    'token.actions.githubusercontent.com:sub',
+    'token.actions.githubusercontent.com:aud',
+    'token.actions.githubusercontent.com:amr',
+    'token.actions.githubusercontent.com:repository',
+    'token.example.com:repository',
+    'token.example.com:ref',
+    'token.example.com:sub',
+    'token.example.com:other',
+    'aws:sub',
+    'aws:aud',
+    'saml:aud',
+    'saml:namequalifier',
+    'aws:nosuchkey',
+    's3:prefix',
+    'constructor',
+  ];
+
+  it.each(variants)('%s: each key read alone answers as the full table does', (_name, e, facts) => {
+    const full = buildRequestContext(e, ROLE, facts);
+    const table: RequestContext = {
+      principal: full.principal,
+      action: full.action,
+      resource: full.resource,
+      values: full.values,
+      unknownKeys: full.unknownKeys,
+      ...(full.candidates === undefined ? {} : { candidates: full.candidates }),
+    };
+    const keys = new Set([...Object.keys(table.values), ...table.unknownKeys, ...probes]);
+    for (const key of keys) {
+      // A fresh context per key: only the group the key is routed to is built.
+      expect(lookupKey(buildRequestContext(e, ROLE, facts), key), key).toEqual(
+        lookupKey(table, key),
+      );
+    }
+  });
+
+  it('copies with copyContext; a spread copy is refused, not read as a request without keys', () => {
+    const ctx = buildRequestContext(event(), ROLE, { organization: ORG, callerOrgPath: PATH });
+    const moved = copyContext(ctx, { resource: 'arn:aws:iam::333333333333:role/Other' });
+    expect(lookupKey(moved, 'aws:principalaccount')).toEqual({
+      state: 'present',
+      values: ['111111111111'],
+    });
+    const set = copyContext(ctx, { values: { ...ctx.values, 'sts:externalid': ['x'] } });
+    expect(lookupKey(set, 'sts:externalid')).toEqual({ state: 'present', values: ['x'] });
+    expect(lookupKey(set, 'sts:rolesessionname')).toEqual({ state: 'unknown' });
+    expect(() => lookupKey({ ...ctx }, 'aws:principalaccount')).toThrow(/copyContext/);
   });
 });
