@@ -1,9 +1,9 @@
 import { callerIamArn } from '../diagnosis/callerIamArn.js';
 import type { BundleGap, DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
 import { maxSuggestDistance } from '../diagnosis/suggestions.js';
-import { parseIamPrincipalArn, parseRoleArn, type RoleArnParts } from '../iam/parseIamArn.js';
+import { parseIamPrincipalArn, parseRoleArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
-import type { PrincipalElement } from '../policy/PolicyDocument.js';
+import type { PolicyStatement, PrincipalElement } from '../policy/PolicyDocument.js';
 import type {
   FederatedQuery,
   IamStateSource,
@@ -36,7 +36,9 @@ function isFederated(event: DenialEvent): boolean {
 /** Unique ids (`AROA…`, `AIDA…`) a trust policy names as principals. */
 export function uniqueIdsNamedIn(role: RoleState): string[] {
   const ids: string[] = [];
-  for (const s of role.trustPolicy.statements) {
+  const statements = role.trustPolicy.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i] as PolicyStatement;
     addUniqueIds(ids, s.principal);
     addUniqueIds(ids, s.notPrincipal);
   }
@@ -45,7 +47,12 @@ export function uniqueIdsNamedIn(role: RoleState): string[] {
 
 function addUniqueIds(ids: string[], el: PrincipalElement | undefined): void {
   if (el?.kind !== 'map') return;
-  for (const v of el.AWS) if (UNIQUE_ID.test(v) && !ids.includes(v)) ids.push(v);
+  const aws = el.AWS;
+  for (let i = 0; i < aws.length; i++) {
+    const v = aws[i] as string;
+    // An ARN or account id (the usual entry) is told apart by its first letter, without the regex.
+    if (v.startsWith('A') && UNIQUE_ID.test(v) && !ids.includes(v)) ids.push(v);
+  }
 }
 
 /** The `Federated` principals a web identity / SAML denial may have used. */
@@ -70,6 +77,13 @@ interface NamedPrincipal {
   readonly name: string;
 }
 
+/** The target role as the event names it: account, name and path of its ARN. */
+interface NamedRole {
+  readonly accountId: string;
+  readonly roleName: string;
+  readonly rolePath: string;
+}
+
 /**
  * The reads an event names, worked out from the event alone: each is the
  * argument of one state source read, `undefined` when the event does not
@@ -78,8 +92,7 @@ interface NamedPrincipal {
 interface NamedPlan {
   /** The target role's account, or the account a web identity / SAML denial naming no role meant. */
   readonly roleAccount: string | undefined;
-  /** The target role's ARN, taken apart. */
-  readonly role: RoleArnParts | undefined;
+  readonly role: NamedRole | undefined;
   readonly callerOrgPath: string | undefined;
   /** Only when it is not the caller's account. */
   readonly roleOrgPath: string | undefined;
@@ -92,21 +105,37 @@ interface NamedPlan {
   readonly samlProviders: string | undefined;
 }
 
+/**
+ * The target role: intake sets the target's account, name and path from its
+ * ARN taken apart (`roleTarget`), so the ARN is parsed here only for an
+ * event built without them.
+ */
+function namedRole(target: DenialEvent['target']): NamedRole | undefined {
+  const { roleArn, accountId, roleName, rolePath } = target;
+  if (roleArn === undefined) return undefined;
+  if (accountId !== undefined && roleName !== undefined && rolePath !== undefined)
+    return target as NamedRole;
+  const parts = parseRoleArn(roleArn);
+  return parts === undefined
+    ? undefined
+    : { accountId: parts.accountId, roleName: parts.name, rolePath: parts.path };
+}
+
 function planNamed(event: DenialEvent): NamedPlan {
   const caller = event.caller;
-  const role = event.target.roleArn === undefined ? undefined : parseRoleArn(event.target.roleArn);
+  const role = namedRole(event.target);
   const roleAccount =
     role?.accountId ?? (isFederated(event) ? federatedRoleAccount(event) : undefined);
   const iamArn = callerIamArn(event);
+  // The caller's role or user ARN, taken apart once for both reads that name it.
+  const iam = iamArn === undefined ? undefined : parseIamPrincipalArn(iamArn);
   return {
     roleAccount,
     role,
     callerOrgPath: caller.accountId || undefined,
     roleOrgPath: roleAccount !== caller.accountId ? roleAccount : undefined,
-    callerRole:
-      caller.type === 'AssumedRole' && iamArn !== undefined ? parseRoleArn(iamArn) : undefined,
-    callerUser:
-      caller.type === 'IAMUser' && iamArn !== undefined ? parseIamPrincipalArn(iamArn) : undefined,
+    callerRole: caller.type === 'AssumedRole' && iam?.resourceType === 'role' ? iam : undefined,
+    callerUser: caller.type === 'IAMUser' ? iam : undefined,
     callerPolicies: iamArn || undefined,
     oidcProviders:
       event.eventName === 'AssumeRoleWithWebIdentity' ? roleAccount || undefined : undefined,
@@ -145,7 +174,7 @@ function callNamed(p: NamedPlan, s: IamStateSource | InMemoryReads): NamedReadsO
     readableAccounts: s.readableAccounts(),
     callerOrgPath: p.callerOrgPath === undefined ? undefined : s.orgPath(p.callerOrgPath),
     roleOrgPath: p.roleOrgPath === undefined ? undefined : s.orgPath(p.roleOrgPath),
-    role: p.role === undefined ? undefined : s.role(p.role.accountId, p.role.name),
+    role: p.role === undefined ? undefined : s.role(p.role.accountId, p.role.roleName),
     callerRole:
       p.callerRole === undefined ? undefined : s.role(p.callerRole.accountId, p.callerRole.name),
     callerUser:
@@ -189,7 +218,7 @@ function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): Fol
     found === null ||
     (found !== undefined &&
       role !== undefined &&
-      (found.path !== role.path || found.name !== role.name));
+      (found.path !== role.rolePath || found.name !== role.roleName));
   const accountUnreadable =
     roleAccount !== undefined && !named.readableAccounts.includes(roleAccount);
   const trustIds = found ? uniqueIdsNamedIn(found) : [];
@@ -199,9 +228,9 @@ function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): Fol
       role !== undefined && (roleMissing || accountUnreadable)
         ? {
             accountId: role.accountId,
-            name: role.name,
-            path: role.path,
-            maxDistance: maxSuggestDistance(role.name),
+            name: role.roleName,
+            path: role.rolePath,
+            maxDistance: maxSuggestDistance(role.roleName),
           }
         : undefined,
     rolesTrustingFederated:
@@ -260,8 +289,7 @@ function assembleBundle(f: FollowUpPlan, named: NamedReads, more: FollowUpReads)
   if (more.federated !== undefined && f.rolesTrustingFederated !== undefined)
     b.rolesByAccount = { [f.rolesTrustingFederated.accountId]: more.federated };
   if (more.candidates?.ok === true) b.roleCandidates = more.candidates.value;
-  const gaps = bundleGaps(f, more);
-  if (gaps.length > 0) b.gaps = gaps;
+  if (more.principals?.ok === false || more.candidates?.ok === false) b.gaps = bundleGaps(f, more);
   if (named.oidcProviders !== undefined) b.oidcProviders = named.oidcProviders;
   if (named.samlProviders !== undefined) b.samlProviders = named.samlProviders;
   const known = knownUniqueIds(f, named, more);
