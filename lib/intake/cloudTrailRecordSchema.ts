@@ -14,6 +14,7 @@ export const recordHeadSchema = z.object({
   eventName: optString,
   errorCode: optString,
 });
+export type RecordHeadJson = z.infer<typeof recordHeadSchema>;
 
 const sessionIssuerSchema = z.object({
   type: optString,
@@ -203,6 +204,16 @@ const isRequestParameters = (o: JsonObject): boolean =>
 
 const isResource = (r: unknown): boolean =>
   isObject(r) && isOptString(r.ARN) && isOptString(r.type) && isOptString(r.accountId);
+
+/** True when `recordHeadSchema` accepts `record`: its head fields are strings or absent. */
+export function isRecordHead(record: JsonObject): record is RecordHeadJson {
+  return (
+    isOptString(record.eventID) &&
+    isOptString(record.eventSource) &&
+    isOptString(record.eventName) &&
+    isOptString(record.errorCode)
+  );
+}
 
 /**
  * True when `deniedRecordSchema` accepts `record`; then the record itself is

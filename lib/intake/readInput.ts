@@ -19,7 +19,8 @@ function isObject(v: unknown): v is JsonObject {
 const RECORD_KEYS = ['eventSource', 'eventName', 'eventVersion', 'userIdentity', 'eventID'];
 
 function looksLikeRecord(v: JsonObject): boolean {
-  return RECORD_KEYS.some((k) => k in v);
+  for (let i = 0; i < RECORD_KEYS.length; i++) if ((RECORD_KEYS[i] as string) in v) return true;
+  return false;
 }
 
 /**
@@ -115,6 +116,21 @@ function walkLookupEvent(w: Walk, entry: unknown, path: string): void {
   );
 }
 
+/** A log file's `Records` or lookup-events' `Events`: each entry read by `read`. */
+function walkList(
+  w: Walk,
+  list: unknown,
+  listPath: string,
+  read: (w: Walk, entry: unknown, path: string) => void,
+): void {
+  if (!Array.isArray(list)) {
+    noRecordHere(w, listPath, `expected an array, got ${describeJsonValue(list)}`);
+    return;
+  }
+  w.recognized++;
+  for (let i = 0; i < list.length; i++) read(w, list[i], joinPath(listPath, i));
+}
+
 function walk(w: Walk, value: unknown, path: string, depth: number): void {
   if (Array.isArray(value)) {
     if (depth >= MAX_ARRAY_NESTING) {
@@ -124,9 +140,7 @@ function walk(w: Walk, value: unknown, path: string, depth: number): void {
     // An empty array is an empty list of records (what `jq '[…|select(…)]'`
     // prints when nothing matches), as `{"Records": []}` is an empty log file.
     if (value.length === 0) w.recognized++;
-    value.forEach((el, i) => {
-      walk(w, el, joinPath(path, i), depth + 1);
-    });
+    for (let i = 0; i < value.length; i++) walk(w, value[i], joinPath(path, i), depth + 1);
     return;
   }
   if (isObject(value)) {
@@ -155,19 +169,12 @@ function walk(w: Walk, value: unknown, path: string, depth: number): void {
       addRecord(w, value.detail, joinPath(path, 'detail'), envelopeId);
       return;
     }
-    for (const key of ['Records', 'Events'] as const) {
-      if (!(key in value)) continue;
-      const list = value[key];
-      const listPath = joinPath(path, key);
-      if (!Array.isArray(list)) {
-        noRecordHere(w, listPath, `expected an array, got ${describeJsonValue(list)}`);
-        return;
-      }
-      w.recognized++;
-      list.forEach((entry, i) => {
-        if (key === 'Records') addRecord(w, entry, joinPath(listPath, i));
-        else walkLookupEvent(w, entry, joinPath(listPath, i));
-      });
+    if ('Records' in value) {
+      walkList(w, value.Records, joinPath(path, 'Records'), addRecord);
+      return;
+    }
+    if ('Events' in value) {
+      walkList(w, value.Events, joinPath(path, 'Events'), walkLookupEvent);
       return;
     }
     if (looksLikeRecord(value)) {
