@@ -149,41 +149,42 @@ function planNamed(event: DenialEvent): NamedPlan {
  */
 type Answer<T, Async extends boolean> = Async extends true ? Promise<T> : T;
 
-/** The answers to a `NamedPlan` (`undefined`: not asked). */
+/**
+ * The answers to a `NamedPlan`, a field only for a read that was asked: once
+ * settled, the bundle's named fields (the follow-ups are added to it).
+ */
 interface NamedReadsOf<A extends boolean> {
-  readonly organization: Answer<Readable<OrgState | null>, A>;
-  readonly readableAccounts: Answer<readonly string[], A>;
-  readonly callerOrgPath: Answer<Readable<OrgPathInfo | null>, A> | undefined;
-  readonly roleOrgPath: Answer<Readable<OrgPathInfo | null>, A> | undefined;
-  readonly role: Answer<Readable<RoleState | null>, A> | undefined;
-  readonly callerRole: Answer<Readable<RoleState | null>, A> | undefined;
-  readonly callerUser: Answer<Readable<UserState | null>, A> | undefined;
-  readonly callerPolicies: Answer<Readable<PrincipalPolicies>, A> | undefined;
-  readonly oidcProviders: Answer<Readable<readonly OidcProviderState[]>, A> | undefined;
-  readonly samlProviders: Answer<Readable<readonly SamlProviderState[]>, A> | undefined;
+  organization: Answer<Readable<OrgState | null>, A>;
+  readableAccounts: Answer<readonly string[], A>;
+  callerOrgPath?: Answer<Readable<OrgPathInfo | null>, A>;
+  roleOrgPath?: Answer<Readable<OrgPathInfo | null>, A>;
+  role?: Answer<Readable<RoleState | null>, A>;
+  callerRole?: Answer<Readable<RoleState | null>, A>;
+  callerUser?: Answer<Readable<UserState | null>, A>;
+  callerPolicies?: Answer<Readable<PrincipalPolicies>, A>;
+  oidcProviders?: Answer<Readable<readonly OidcProviderState[]>, A>;
+  samlProviders?: Answer<Readable<readonly SamlProviderState[]>, A>;
 }
 
 type NamedReads = NamedReadsOf<false>;
 
-/** The plan's reads, called on either kind of source (the same method names). */
+/** The plan's reads, called on either kind of source (the same method names), in this order. */
 function callNamed(p: NamedPlan, s: IamStateSource): NamedReadsOf<true>;
 function callNamed(p: NamedPlan, s: InMemoryReads): NamedReadsOf<false>;
 function callNamed(p: NamedPlan, s: IamStateSource | InMemoryReads): NamedReadsOf<boolean> {
-  return {
+  const r: NamedReadsOf<boolean> = {
     organization: s.organization(),
     readableAccounts: s.readableAccounts(),
-    callerOrgPath: p.callerOrgPath === undefined ? undefined : s.orgPath(p.callerOrgPath),
-    roleOrgPath: p.roleOrgPath === undefined ? undefined : s.orgPath(p.roleOrgPath),
-    role: p.role === undefined ? undefined : s.role(p.role.accountId, p.role.roleName),
-    callerRole:
-      p.callerRole === undefined ? undefined : s.role(p.callerRole.accountId, p.callerRole.name),
-    callerUser:
-      p.callerUser === undefined ? undefined : s.user(p.callerUser.accountId, p.callerUser.name),
-    callerPolicies:
-      p.callerPolicies === undefined ? undefined : s.principalPolicies(p.callerPolicies),
-    oidcProviders: p.oidcProviders === undefined ? undefined : s.oidcProviders(p.oidcProviders),
-    samlProviders: p.samlProviders === undefined ? undefined : s.samlProviders(p.samlProviders),
   };
+  if (p.callerOrgPath !== undefined) r.callerOrgPath = s.orgPath(p.callerOrgPath);
+  if (p.roleOrgPath !== undefined) r.roleOrgPath = s.orgPath(p.roleOrgPath);
+  if (p.role !== undefined) r.role = s.role(p.role.accountId, p.role.roleName);
+  if (p.callerRole !== undefined) r.callerRole = s.role(p.callerRole.accountId, p.callerRole.name);
+  if (p.callerUser !== undefined) r.callerUser = s.user(p.callerUser.accountId, p.callerUser.name);
+  if (p.callerPolicies !== undefined) r.callerPolicies = s.principalPolicies(p.callerPolicies);
+  if (p.oidcProviders !== undefined) r.oidcProviders = s.oidcProviders(p.oidcProviders);
+  if (p.samlProviders !== undefined) r.samlProviders = s.samlProviders(p.samlProviders);
+  return r;
 }
 
 /** An object of pending reads, once they have all settled (in parallel, fields in order). */
@@ -274,24 +275,16 @@ function callFollowUps(
   };
 }
 
-/** The bundle of what was read: a field is set only when its read was asked. */
+/**
+ * The bundle of what was read: the named reads (a field only for a read that
+ * was asked) with what the follow-up lookups found added to them.
+ */
 function assembleBundle(f: FollowUpPlan, named: NamedReads, more: FollowUpReads): DiagnosisBundle {
-  const b: Draft<DiagnosisBundle> = {
-    organization: named.organization,
-    readableAccounts: named.readableAccounts,
-  };
-  if (named.callerOrgPath !== undefined) b.callerOrgPath = named.callerOrgPath;
-  if (named.roleOrgPath !== undefined) b.roleOrgPath = named.roleOrgPath;
-  if (named.role !== undefined) b.role = named.role;
-  if (named.callerRole !== undefined) b.callerRole = named.callerRole;
-  if (named.callerUser !== undefined) b.callerUser = named.callerUser;
-  if (named.callerPolicies !== undefined) b.callerPolicies = named.callerPolicies;
+  const b: Draft<DiagnosisBundle> = named;
   if (more.federated !== undefined && f.rolesTrustingFederated !== undefined)
     b.rolesByAccount = { [f.rolesTrustingFederated.accountId]: more.federated };
   if (more.candidates?.ok === true) b.roleCandidates = more.candidates.value;
   if (more.principals?.ok === false || more.candidates?.ok === false) b.gaps = bundleGaps(f, more);
-  if (named.oidcProviders !== undefined) b.oidcProviders = named.oidcProviders;
-  if (named.samlProviders !== undefined) b.samlProviders = named.samlProviders;
   const known = knownUniqueIds(f, named, more);
   if (known !== undefined) b.knownUniqueIds = known;
   return b;
