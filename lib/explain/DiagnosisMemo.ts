@@ -39,12 +39,6 @@ interface DependsOn {
   readonly session: boolean;
 }
 
-/** What an entry keeps until its key is asked for again. */
-interface FirstKept {
-  readonly bundle: DiagnosisBundle;
-  readonly diagnosis: Diagnosis;
-}
-
 /** What an entry keeps once its key has been asked for again. */
 interface Repeats {
   readonly dependsOn: DependsOn;
@@ -240,8 +234,10 @@ class Entry {
   /** The entry first kept; its stable parts are this entry's. */
   readonly #event: DenialEvent;
   #stable: string | undefined;
-  /** Until the first repeat: the first diagnosis and the bundle it was made from. */
-  #first: FirstKept | undefined;
+  /** Until the first repeat: the bundle the first diagnosis was made from. */
+  #bundle: DiagnosisBundle | undefined;
+  /** Until the first repeat: the first diagnosis. */
+  #diagnosis: Diagnosis | undefined;
   #repeats: Repeats | undefined;
 
   constructor(
@@ -253,7 +249,8 @@ class Entry {
     readonly next: Entry | undefined,
   ) {
     this.#event = event;
-    this.#first = { bundle, diagnosis };
+    this.#bundle = bundle;
+    this.#diagnosis = diagnosis;
   }
 
   get stable(): string {
@@ -281,13 +278,14 @@ class Entry {
 
   #repeatsOf(): Repeats {
     if (this.#repeats === undefined) {
-      const { bundle, diagnosis } = this.#first as FirstKept; // set until #repeats is
-      const dependsOn = bundleDependsOn(bundle);
+      // Both are set until #repeats is.
+      const dependsOn = bundleDependsOn(this.#bundle as DiagnosisBundle);
       this.#repeats = {
         dependsOn,
-        byVolatile: new Map([[volatileKey(this.#event, dependsOn), diagnosis]]),
+        byVolatile: new Map([[volatileKey(this.#event, dependsOn), this.#diagnosis as Diagnosis]]),
       };
-      this.#first = undefined;
+      this.#bundle = undefined;
+      this.#diagnosis = undefined;
     }
     return this.#repeats;
   }

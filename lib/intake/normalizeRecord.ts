@@ -69,6 +69,7 @@ const CALLER_TYPES: readonly CallerType[] = [
   'IdentityCenterUser',
 ];
 
+/** Where a record was found; kept as given in the event or skipped record read from it. */
 export interface RecordOrigin {
   readonly file?: string;
   readonly path: string;
@@ -81,7 +82,7 @@ export type NormalizedRecord =
 function skip(origin: RecordOrigin, reason: string, eventId?: string): NormalizedRecord {
   return {
     ok: false,
-    skipped: { ...(eventId === undefined ? {} : { eventId }), reason, origin: { ...origin } },
+    skipped: eventId === undefined ? { reason, origin } : { eventId, reason, origin },
   };
 }
 
@@ -251,8 +252,11 @@ function sessionTag(t: TagJson): SessionTag {
   return isLowerCaseTag(t) ? { key: t.key, value: t.value } : { key: t.Key, value: t.Value };
 }
 
+/** The request of a record that logged no parameters (one object: events never change). */
+const NOT_LOGGED: RequestInputs = { logged: false };
+
 function buildRequest(params: RequestParametersJson | null | undefined): RequestInputs {
-  if (params === null || params === undefined) return { logged: false };
+  if (params === null || params === undefined) return NOT_LOGGED;
   const request: Draft<RequestInputs> = { logged: true };
   if (params.roleSessionName != null) request.roleSessionName = params.roleSessionName;
   if (params.externalId != null) request.externalId = params.externalId;
@@ -392,8 +396,7 @@ export function normalizeRecord(
     ),
     target: buildTarget(r, errorMessage),
     request: buildRequest(r.requestParameters),
-    origin:
-      origin.file === undefined ? { path: origin.path } : { file: origin.file, path: origin.path },
+    origin,
   };
   if (r.awsRegion != null) event.awsRegion = r.awsRegion;
   if (r.recipientAccountId != null) event.recordedInAccount = r.recipientAccountId;

@@ -41,7 +41,11 @@ interface Walk {
 
 function addRecord(w: Walk, record: unknown, path: string, fallbackEventId?: string): void {
   w.recognized++;
-  const r = normalizeRecord(record, { file: w.file, path }, fallbackEventId);
+  const r = normalizeRecord(
+    record,
+    w.file === undefined ? { path } : { file: w.file, path },
+    fallbackEventId,
+  );
   if (r.ok) w.events.push(r.event);
   else w.skipped.push(r.skipped);
 }
@@ -213,14 +217,21 @@ function whereIs(origin: { readonly file?: string; readonly path: string }): str
  */
 export function dropDuplicateEvents(result: IntakeResult): IntakeResult {
   const first = new Map<string, DenialEvent>();
-  const events: DenialEvent[] = [];
-  const skipped: SkippedRecord[] = [...result.skipped];
-  for (const event of result.events) {
+  const all = result.events;
+  // Copies are made from the first duplicate on: without one, the result is returned as it is.
+  let events: DenialEvent[] | undefined;
+  let skipped: SkippedRecord[] | undefined;
+  for (let i = 0; i < all.length; i++) {
+    const event = all[i] as DenialEvent;
     const seen = first.get(event.eventId);
     if (seen === undefined) {
       first.set(event.eventId, event);
-      events.push(event);
+      events?.push(event);
       continue;
+    }
+    if (events === undefined || skipped === undefined) {
+      events = all.slice(0, i);
+      skipped = result.skipped.slice();
     }
     skipped.push({
       eventId: event.eventId,
@@ -228,7 +239,7 @@ export function dropDuplicateEvents(result: IntakeResult): IntakeResult {
       origin: { ...event.origin },
     });
   }
-  return events.length === result.events.length ? result : { events, skipped };
+  return events === undefined || skipped === undefined ? result : { events, skipped };
 }
 
 /**
