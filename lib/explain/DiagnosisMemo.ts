@@ -216,11 +216,12 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
  * version, name, role and caller): the bucket its entry sits in. Made only
  * of parts `stableKey` holds, so events with equal stable keys share it; a
  * fresh event (the usual case of a cold batch) is found new without its
- * full stable key being built.
+ * full stable key being built. The caller is its session's role ARN when
+ * the record names it (no slicing), else `callerPart`.
  */
 function headKey(e: DenialEvent, version: string): string {
   const c = e.caller;
-  return `${version}\u0000${e.eventName}\u0000${e.target.roleArn ?? ''}\u0000${callerPart(c) ?? ''}`;
+  return `${version}\u0000${e.eventName}\u0000${e.target.roleArn ?? ''}\u0000${c.issuerArn ?? callerPart(c) ?? ''}`;
 }
 
 /**
