@@ -34,25 +34,35 @@ function isFederated(event: DenialEvent): boolean {
 }
 
 /** Unique ids (`AROA…`, `AIDA…`) a trust policy names as principals. */
-export function uniqueIdsNamedIn(role: RoleState): string[] {
-  const ids: string[] = [];
+export function uniqueIdsNamedIn(role: RoleState): readonly string[] {
+  let ids: string[] | undefined;
   const statements = role.trustPolicy.statements;
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i] as PolicyStatement;
-    addUniqueIds(ids, s.principal);
-    addUniqueIds(ids, s.notPrincipal);
+    ids = addUniqueIds(ids, s.principal);
+    ids = addUniqueIds(ids, s.notPrincipal);
   }
-  return ids;
+  return ids ?? NO_IDS;
 }
 
-function addUniqueIds(ids: string[], el: PrincipalElement | undefined): void {
-  if (el?.kind !== 'map') return;
+const NO_IDS: readonly string[] = [];
+
+/** `ids` with the unique ids `el` names added (a list made at the first one). */
+function addUniqueIds(
+  ids: string[] | undefined,
+  el: PrincipalElement | undefined,
+): string[] | undefined {
+  if (el?.kind !== 'map') return ids;
   const aws = el.AWS;
+  let out = ids;
   for (let i = 0; i < aws.length; i++) {
     const v = aws[i] as string;
     // An ARN or account id (the usual entry) is told apart by its first letter, without the regex.
-    if (v.startsWith('A') && UNIQUE_ID.test(v) && !ids.includes(v)) ids.push(v);
+    if (!v.startsWith('A') || !UNIQUE_ID.test(v)) continue;
+    if (out === undefined) out = [v];
+    else if (!out.includes(v)) out.push(v);
   }
+  return out;
 }
 
 /** The `Federated` principals a web identity / SAML denial may have used. */
@@ -222,7 +232,7 @@ function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): Fol
       (found.path !== role.rolePath || found.name !== role.roleName));
   const accountUnreadable =
     roleAccount !== undefined && !named.readableAccounts.includes(roleAccount);
-  const trustIds = found ? uniqueIdsNamedIn(found) : [];
+  const trustIds = found ? uniqueIdsNamedIn(found) : NO_IDS;
   const callerAccount = event.caller.accountId;
   return {
     similarRoles:

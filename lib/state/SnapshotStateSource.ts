@@ -216,16 +216,26 @@ class SnapshotReads implements InMemoryReads {
     };
   }
 
-  /** The snapshot's own role object (a `RoleState`): nothing is converted or kept per read. */
+  /**
+   * The snapshot's own role object (a `RoleState`): nothing is converted or
+   * kept per read. A role found is in a readable account; only a miss asks
+   * whether the account is there at all.
+   */
   role(accountId: string, roleName: string): Readable<RoleState | null> {
-    if (!this.#snapshot.accounts.has(accountId)) return failed(this.#noAccount(accountId));
-    return ok(this.#snapshot.index.rolesByName.get(`${accountId}/${roleName}`) ?? null);
+    const role = this.#snapshot.index.rolesByName.get(`${accountId}/${roleName}`);
+    if (role !== undefined) return ok(role);
+    return this.#missing(accountId);
   }
 
   user(accountId: string, userName: string): Readable<UserState | null> {
-    if (!this.#snapshot.accounts.has(accountId)) return failed(this.#noAccount(accountId));
     const user = this.#snapshot.index.usersByName.get(`${accountId}/${userName}`);
-    return ok(user === undefined ? null : toUserState(user));
+    if (user !== undefined) return ok(toUserState(user));
+    return this.#missing(accountId);
+  }
+
+  /** A role or user not found: none by that name, or its account is not in the snapshot. */
+  #missing(accountId: string): Readable<null> {
+    return this.#snapshot.accounts.has(accountId) ? ok(null) : failed(this.#noAccount(accountId));
   }
 
   principalPolicies(principalArn: string): Readable<PrincipalPolicies> {
