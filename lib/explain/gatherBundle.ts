@@ -222,7 +222,12 @@ interface FollowUpPlan {
     | undefined;
 }
 
-function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): FollowUpPlan {
+/** The follow-up lookups the named reads call for; `undefined` when they call for none (the usual case). */
+function planFollowUps(
+  event: DenialEvent,
+  p: NamedPlan,
+  named: NamedReads,
+): FollowUpPlan | undefined {
   const { role, roleAccount } = p;
   const found = named.role?.ok === true ? named.role.value : undefined;
   const roleMissing =
@@ -233,31 +238,36 @@ function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): Fol
   const accountUnreadable =
     roleAccount !== undefined && !named.readableAccounts.includes(roleAccount);
   const trustIds = found ? uniqueIdsNamedIn(found) : NO_IDS;
+  const similarRoles =
+    role !== undefined && (roleMissing || accountUnreadable)
+      ? {
+          accountId: role.accountId,
+          name: role.roleName,
+          path: role.rolePath,
+          maxDistance: maxSuggestDistance(role.roleName),
+        }
+      : undefined;
+  const rolesTrustingFederated =
+    isFederated(event) && role === undefined && roleAccount !== undefined
+      ? { accountId: roleAccount, query: federatedQuery(event, roleAccount) }
+      : undefined;
   const callerAccount = event.caller.accountId;
-  return {
-    similarRoles:
-      role !== undefined && (roleMissing || accountUnreadable)
-        ? {
-            accountId: role.accountId,
-            name: role.roleName,
-            path: role.rolePath,
-            maxDistance: maxSuggestDistance(role.roleName),
-          }
-        : undefined,
-    rolesTrustingFederated:
-      isFederated(event) && role === undefined && roleAccount !== undefined
-        ? { accountId: roleAccount, query: federatedQuery(event, roleAccount) }
-        : undefined,
-    principalsByUniqueId:
-      trustIds.length > 0
-        ? {
-            ids: trustIds,
-            near: [
-              ...new Set([callerAccount, roleAccount].filter((a): a is string => a !== undefined)),
-            ],
-          }
-        : undefined,
-  };
+  const principalsByUniqueId =
+    trustIds.length > 0
+      ? {
+          ids: trustIds,
+          near: [
+            ...new Set([callerAccount, roleAccount].filter((a): a is string => a !== undefined)),
+          ],
+        }
+      : undefined;
+  if (
+    similarRoles === undefined &&
+    rolesTrustingFederated === undefined &&
+    principalsByUniqueId === undefined
+  )
+    return undefined;
+  return { similarRoles, rolesTrustingFederated, principalsByUniqueId };
 }
 
 /** The answers to a `FollowUpPlan` (`undefined`: not asked). */
@@ -295,8 +305,7 @@ function assembleBundle(f: FollowUpPlan, named: NamedReads, more: FollowUpReads)
     b.rolesByAccount = { [f.rolesTrustingFederated.accountId]: more.federated };
   if (more.candidates?.ok === true) b.roleCandidates = more.candidates.value;
   if (more.principals?.ok === false || more.candidates?.ok === false) b.gaps = bundleGaps(f, more);
-  const known = knownUniqueIds(f, named, more);
-  if (known !== undefined) b.knownUniqueIds = known;
+  if (more.principals !== undefined) b.knownUniqueIds = knownUniqueIds(f, named, more.principals);
   return b;
 }
 
@@ -332,10 +341,8 @@ function bundleGaps(f: FollowUpPlan, more: FollowUpReads): BundleGap[] {
 function knownUniqueIds(
   f: FollowUpPlan,
   named: NamedReads,
-  more: FollowUpReads,
-): Set<string> | undefined {
-  const { principals } = more;
-  if (principals === undefined) return undefined;
+  principals: Readable<ReadonlyMap<string, PrincipalRef>>,
+): Set<string> {
   const known = new Set(principals.ok ? principals.value.keys() : f.principalsByUniqueId?.ids);
   const { callerUser, callerRole } = named;
   if (callerUser?.ok && callerUser.value !== null) known.add(callerUser.value.userId);
@@ -358,6 +365,7 @@ export async function gatherBundle(
   const plan = planNamed(event);
   const named: NamedReads = await settled(callNamed(plan, source));
   const followUps = planFollowUps(event, plan, named);
+  if (followUps === undefined) return named;
   const more: FollowUpReads = await settled(callFollowUps(followUps, source));
   return assembleBundle(followUps, named, more);
 }
@@ -367,5 +375,6 @@ export function gatherBundleNow(event: DenialEvent, now: InMemoryReads): Diagnos
   const plan = planNamed(event);
   const named = callNamed(plan, now);
   const followUps = planFollowUps(event, plan, named);
+  if (followUps === undefined) return named;
   return assembleBundle(followUps, named, callFollowUps(followUps, now));
 }

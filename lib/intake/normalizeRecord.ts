@@ -213,7 +213,11 @@ function fillCallerFromMessage(caller: Caller, principalArn: string | undefined)
     caller.type === 'AWSAccount' ||
     caller.type === 'Unknown' ||
     (caller.type === 'AssumedRole' && caller.arn === undefined);
-  if (!unnamed) return caller;
+  return unnamed ? callerFromMessage(caller, principalArn) : caller;
+}
+
+/** An unnamed caller completed from the principal ARN of AWS's message, when it names one. */
+function callerFromMessage(caller: Caller, principalArn: string): Caller {
   const session = parseSessionArn(principalArn);
   if (session?.kind === 'assumed-role') {
     const roleId = caller.principalId?.split(':')[0];
@@ -256,7 +260,10 @@ function sessionTag(t: TagJson): SessionTag {
 const NOT_LOGGED: RequestInputs = { logged: false };
 
 function buildRequest(params: RequestParametersJson | null | undefined): RequestInputs {
-  if (params === null || params === undefined) return NOT_LOGGED;
+  return params === null || params === undefined ? NOT_LOGGED : loggedRequest(params);
+}
+
+function loggedRequest(params: RequestParametersJson): RequestInputs {
   const request: Draft<RequestInputs> = { logged: true };
   if (params.roleSessionName != null) request.roleSessionName = params.roleSessionName;
   if (params.externalId != null) request.externalId = params.externalId;

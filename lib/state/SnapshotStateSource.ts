@@ -7,6 +7,7 @@ import type {
   SnapshotAttachedPolicy,
   SnapshotGroup,
   SnapshotInlinePolicy,
+  SnapshotOrganization,
   SnapshotOrgPolicy,
   SnapshotPrincipal,
   SnapshotRole,
@@ -156,15 +157,15 @@ class SnapshotReads implements InMemoryReads {
   orgPath(accountId: string): Readable<OrgPathInfo | null> {
     let answer = this.#orgPaths.get(accountId);
     if (answer === undefined) {
-      answer = attempt(() => this.#orgPathSync(accountId));
+      const org = this.#snapshot.organization;
+      answer = org === null ? ok(null) : attempt(() => this.#orgPathIn(org, accountId));
       this.#orgPaths.set(accountId, answer);
     }
     return answer;
   }
 
-  #orgPathSync(accountId: string): OrgPathInfo | null {
-    const org = this.#snapshot.organization;
-    if (org === null) return null;
+  /** An account's place in the organization, with the SCPs and RCPs of each level. */
+  #orgPathIn(org: SnapshotOrganization, accountId: string): OrgPathInfo | null {
     const account = org.accounts.find((a) => a.id === accountId);
     if (account === undefined) return null;
     const ous = new Map(org.organizationalUnits.map((o) => [o.id, o]));
