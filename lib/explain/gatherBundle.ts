@@ -248,7 +248,7 @@ function planFollowUps(
         }
       : undefined;
   const rolesTrustingFederated =
-    isFederated(event) && role === undefined && roleAccount !== undefined
+    role === undefined && roleAccount !== undefined && isFederated(event)
       ? { accountId: roleAccount, query: federatedQuery(event, roleAccount) }
       : undefined;
   const callerAccount = event.caller.accountId;
