@@ -55,11 +55,8 @@ function shownPath(path: string): string {
 }
 
 function skipHere(w: Walk, path: string, reason: string, eventId?: string): void {
-  w.skipped.push({
-    ...(eventId === undefined ? {} : { eventId }),
-    reason,
-    origin: w.file === undefined ? { path } : { file: w.file, path },
-  });
+  const origin = w.file === undefined ? { path } : { file: w.file, path };
+  w.skipped.push(eventId === undefined ? { reason, origin } : { eventId, reason, origin });
 }
 
 /**
