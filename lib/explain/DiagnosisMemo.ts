@@ -39,12 +39,6 @@ interface DependsOn {
   readonly session: boolean;
 }
 
-/** What an entry keeps until its key is asked for again. */
-interface FirstKept {
-  readonly bundle: DiagnosisBundle;
-  readonly diagnosis: Diagnosis;
-}
-
 /** What an entry keeps once its key has been asked for again. */
 interface Repeats {
   readonly dependsOn: DependsOn;
@@ -222,11 +216,12 @@ function volatileKey(event: DenialEvent, d: DependsOn): string {
  * version, name, role and caller): the bucket its entry sits in. Made only
  * of parts `stableKey` holds, so events with equal stable keys share it; a
  * fresh event (the usual case of a cold batch) is found new without its
- * full stable key being built.
+ * full stable key being built. The caller is its session's role ARN when
+ * the record names it (no slicing), else `callerPart`.
  */
 function headKey(e: DenialEvent, version: string): string {
   const c = e.caller;
-  return `${version}\u0000${e.eventName}\u0000${e.target.roleArn ?? ''}\u0000${callerPart(c) ?? ''}`;
+  return `${version}\u0000${e.eventName}\u0000${e.target.roleArn ?? ''}\u0000${c.issuerArn ?? callerPart(c) ?? ''}`;
 }
 
 /**
@@ -240,8 +235,10 @@ class Entry {
   /** The entry first kept; its stable parts are this entry's. */
   readonly #event: DenialEvent;
   #stable: string | undefined;
-  /** Until the first repeat: the first diagnosis and the bundle it was made from. */
-  #first: FirstKept | undefined;
+  /** Until the first repeat: the bundle the first diagnosis was made from. */
+  #bundle: DiagnosisBundle | undefined;
+  /** Until the first repeat: the first diagnosis. */
+  #diagnosis: Diagnosis | undefined;
   #repeats: Repeats | undefined;
 
   constructor(
@@ -253,7 +250,8 @@ class Entry {
     readonly next: Entry | undefined,
   ) {
     this.#event = event;
-    this.#first = { bundle, diagnosis };
+    this.#bundle = bundle;
+    this.#diagnosis = diagnosis;
   }
 
   get stable(): string {
@@ -281,13 +279,14 @@ class Entry {
 
   #repeatsOf(): Repeats {
     if (this.#repeats === undefined) {
-      const { bundle, diagnosis } = this.#first as FirstKept; // set until #repeats is
-      const dependsOn = bundleDependsOn(bundle);
+      // Both are set until #repeats is.
+      const dependsOn = bundleDependsOn(this.#bundle as DiagnosisBundle);
       this.#repeats = {
         dependsOn,
-        byVolatile: new Map([[volatileKey(this.#event, dependsOn), diagnosis]]),
+        byVolatile: new Map([[volatileKey(this.#event, dependsOn), this.#diagnosis as Diagnosis]]),
       };
-      this.#first = undefined;
+      this.#bundle = undefined;
+      this.#diagnosis = undefined;
     }
     return this.#repeats;
   }

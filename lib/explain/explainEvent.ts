@@ -79,9 +79,8 @@ export async function explainAll(
   }
   return {
     diagnoses,
-    skipped: input.skipped.map((s) => ({
-      ...(s.eventId === undefined ? {} : { eventId: s.eventId }),
-      reason: s.reason,
-    })),
+    skipped: input.skipped.map((s) =>
+      s.eventId === undefined ? { reason: s.reason } : { eventId: s.eventId, reason: s.reason },
+    ),
   };
 }

@@ -1,9 +1,9 @@
 import { callerIamArn } from '../diagnosis/callerIamArn.js';
 import type { BundleGap, DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
 import { maxSuggestDistance } from '../diagnosis/suggestions.js';
-import { parseIamPrincipalArn, parseRoleArn, type RoleArnParts } from '../iam/parseIamArn.js';
+import { parseIamPrincipalArn, parseRoleArn } from '../iam/parseIamArn.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
-import type { PrincipalElement } from '../policy/PolicyDocument.js';
+import type { PolicyStatement, PrincipalElement } from '../policy/PolicyDocument.js';
 import type {
   FederatedQuery,
   IamStateSource,
@@ -34,18 +34,35 @@ function isFederated(event: DenialEvent): boolean {
 }
 
 /** Unique ids (`AROA…`, `AIDA…`) a trust policy names as principals. */
-export function uniqueIdsNamedIn(role: RoleState): string[] {
-  const ids: string[] = [];
-  for (const s of role.trustPolicy.statements) {
-    addUniqueIds(ids, s.principal);
-    addUniqueIds(ids, s.notPrincipal);
+export function uniqueIdsNamedIn(role: RoleState): readonly string[] {
+  let ids: string[] | undefined;
+  const statements = role.trustPolicy.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i] as PolicyStatement;
+    ids = addUniqueIds(ids, s.principal);
+    ids = addUniqueIds(ids, s.notPrincipal);
   }
-  return ids;
+  return ids ?? NO_IDS;
 }
 
-function addUniqueIds(ids: string[], el: PrincipalElement | undefined): void {
-  if (el?.kind !== 'map') return;
-  for (const v of el.AWS) if (UNIQUE_ID.test(v) && !ids.includes(v)) ids.push(v);
+const NO_IDS: readonly string[] = [];
+
+/** `ids` with the unique ids `el` names added (a list made at the first one). */
+function addUniqueIds(
+  ids: string[] | undefined,
+  el: PrincipalElement | undefined,
+): string[] | undefined {
+  if (el?.kind !== 'map') return ids;
+  const aws = el.AWS;
+  let out = ids;
+  for (let i = 0; i < aws.length; i++) {
+    const v = aws[i] as string;
+    // An ARN or account id (the usual entry) is told apart by its first letter, without the regex.
+    if (!v.startsWith('A') || !UNIQUE_ID.test(v)) continue;
+    if (out === undefined) out = [v];
+    else if (!out.includes(v)) out.push(v);
+  }
+  return out;
 }
 
 /** The `Federated` principals a web identity / SAML denial may have used. */
@@ -70,6 +87,13 @@ interface NamedPrincipal {
   readonly name: string;
 }
 
+/** The target role as the event names it: account, name and path of its ARN. */
+interface NamedRole {
+  readonly accountId: string;
+  readonly roleName: string;
+  readonly rolePath: string;
+}
+
 /**
  * The reads an event names, worked out from the event alone: each is the
  * argument of one state source read, `undefined` when the event does not
@@ -78,8 +102,7 @@ interface NamedPrincipal {
 interface NamedPlan {
   /** The target role's account, or the account a web identity / SAML denial naming no role meant. */
   readonly roleAccount: string | undefined;
-  /** The target role's ARN, taken apart. */
-  readonly role: RoleArnParts | undefined;
+  readonly role: NamedRole | undefined;
   readonly callerOrgPath: string | undefined;
   /** Only when it is not the caller's account. */
   readonly roleOrgPath: string | undefined;
@@ -92,21 +115,37 @@ interface NamedPlan {
   readonly samlProviders: string | undefined;
 }
 
+/**
+ * The target role: intake sets the target's account, name and path from its
+ * ARN taken apart (`roleTarget`), so the ARN is parsed here only for an
+ * event built without them.
+ */
+function namedRole(target: DenialEvent['target']): NamedRole | undefined {
+  const { roleArn, accountId, roleName, rolePath } = target;
+  if (roleArn === undefined) return undefined;
+  if (accountId !== undefined && roleName !== undefined && rolePath !== undefined)
+    return target as NamedRole;
+  const parts = parseRoleArn(roleArn);
+  return parts === undefined
+    ? undefined
+    : { accountId: parts.accountId, roleName: parts.name, rolePath: parts.path };
+}
+
 function planNamed(event: DenialEvent): NamedPlan {
   const caller = event.caller;
-  const role = event.target.roleArn === undefined ? undefined : parseRoleArn(event.target.roleArn);
+  const role = namedRole(event.target);
   const roleAccount =
     role?.accountId ?? (isFederated(event) ? federatedRoleAccount(event) : undefined);
   const iamArn = callerIamArn(event);
+  // The caller's role or user ARN, taken apart once for both reads that name it.
+  const iam = iamArn === undefined ? undefined : parseIamPrincipalArn(iamArn);
   return {
     roleAccount,
     role,
     callerOrgPath: caller.accountId || undefined,
     roleOrgPath: roleAccount !== caller.accountId ? roleAccount : undefined,
-    callerRole:
-      caller.type === 'AssumedRole' && iamArn !== undefined ? parseRoleArn(iamArn) : undefined,
-    callerUser:
-      caller.type === 'IAMUser' && iamArn !== undefined ? parseIamPrincipalArn(iamArn) : undefined,
+    callerRole: caller.type === 'AssumedRole' && iam?.resourceType === 'role' ? iam : undefined,
+    callerUser: caller.type === 'IAMUser' ? iam : undefined,
     callerPolicies: iamArn || undefined,
     oidcProviders:
       event.eventName === 'AssumeRoleWithWebIdentity' ? roleAccount || undefined : undefined,
@@ -120,41 +159,42 @@ function planNamed(event: DenialEvent): NamedPlan {
  */
 type Answer<T, Async extends boolean> = Async extends true ? Promise<T> : T;
 
-/** The answers to a `NamedPlan` (`undefined`: not asked). */
+/**
+ * The answers to a `NamedPlan`, a field only for a read that was asked: once
+ * settled, the bundle's named fields (the follow-ups are added to it).
+ */
 interface NamedReadsOf<A extends boolean> {
-  readonly organization: Answer<Readable<OrgState | null>, A>;
-  readonly readableAccounts: Answer<readonly string[], A>;
-  readonly callerOrgPath: Answer<Readable<OrgPathInfo | null>, A> | undefined;
-  readonly roleOrgPath: Answer<Readable<OrgPathInfo | null>, A> | undefined;
-  readonly role: Answer<Readable<RoleState | null>, A> | undefined;
-  readonly callerRole: Answer<Readable<RoleState | null>, A> | undefined;
-  readonly callerUser: Answer<Readable<UserState | null>, A> | undefined;
-  readonly callerPolicies: Answer<Readable<PrincipalPolicies>, A> | undefined;
-  readonly oidcProviders: Answer<Readable<readonly OidcProviderState[]>, A> | undefined;
-  readonly samlProviders: Answer<Readable<readonly SamlProviderState[]>, A> | undefined;
+  organization: Answer<Readable<OrgState | null>, A>;
+  readableAccounts: Answer<readonly string[], A>;
+  callerOrgPath?: Answer<Readable<OrgPathInfo | null>, A>;
+  roleOrgPath?: Answer<Readable<OrgPathInfo | null>, A>;
+  role?: Answer<Readable<RoleState | null>, A>;
+  callerRole?: Answer<Readable<RoleState | null>, A>;
+  callerUser?: Answer<Readable<UserState | null>, A>;
+  callerPolicies?: Answer<Readable<PrincipalPolicies>, A>;
+  oidcProviders?: Answer<Readable<readonly OidcProviderState[]>, A>;
+  samlProviders?: Answer<Readable<readonly SamlProviderState[]>, A>;
 }
 
 type NamedReads = NamedReadsOf<false>;
 
-/** The plan's reads, called on either kind of source (the same method names). */
+/** The plan's reads, called on either kind of source (the same method names), in this order. */
 function callNamed(p: NamedPlan, s: IamStateSource): NamedReadsOf<true>;
 function callNamed(p: NamedPlan, s: InMemoryReads): NamedReadsOf<false>;
 function callNamed(p: NamedPlan, s: IamStateSource | InMemoryReads): NamedReadsOf<boolean> {
-  return {
+  const r: NamedReadsOf<boolean> = {
     organization: s.organization(),
     readableAccounts: s.readableAccounts(),
-    callerOrgPath: p.callerOrgPath === undefined ? undefined : s.orgPath(p.callerOrgPath),
-    roleOrgPath: p.roleOrgPath === undefined ? undefined : s.orgPath(p.roleOrgPath),
-    role: p.role === undefined ? undefined : s.role(p.role.accountId, p.role.name),
-    callerRole:
-      p.callerRole === undefined ? undefined : s.role(p.callerRole.accountId, p.callerRole.name),
-    callerUser:
-      p.callerUser === undefined ? undefined : s.user(p.callerUser.accountId, p.callerUser.name),
-    callerPolicies:
-      p.callerPolicies === undefined ? undefined : s.principalPolicies(p.callerPolicies),
-    oidcProviders: p.oidcProviders === undefined ? undefined : s.oidcProviders(p.oidcProviders),
-    samlProviders: p.samlProviders === undefined ? undefined : s.samlProviders(p.samlProviders),
   };
+  if (p.callerOrgPath !== undefined) r.callerOrgPath = s.orgPath(p.callerOrgPath);
+  if (p.roleOrgPath !== undefined) r.roleOrgPath = s.orgPath(p.roleOrgPath);
+  if (p.role !== undefined) r.role = s.role(p.role.accountId, p.role.roleName);
+  if (p.callerRole !== undefined) r.callerRole = s.role(p.callerRole.accountId, p.callerRole.name);
+  if (p.callerUser !== undefined) r.callerUser = s.user(p.callerUser.accountId, p.callerUser.name);
+  if (p.callerPolicies !== undefined) r.callerPolicies = s.principalPolicies(p.callerPolicies);
+  if (p.oidcProviders !== undefined) r.oidcProviders = s.oidcProviders(p.oidcProviders);
+  if (p.samlProviders !== undefined) r.samlProviders = s.samlProviders(p.samlProviders);
+  return r;
 }
 
 /** An object of pending reads, once they have all settled (in parallel, fields in order). */
@@ -182,42 +222,52 @@ interface FollowUpPlan {
     | undefined;
 }
 
-function planFollowUps(event: DenialEvent, p: NamedPlan, named: NamedReads): FollowUpPlan {
+/** The follow-up lookups the named reads call for; `undefined` when they call for none (the usual case). */
+function planFollowUps(
+  event: DenialEvent,
+  p: NamedPlan,
+  named: NamedReads,
+): FollowUpPlan | undefined {
   const { role, roleAccount } = p;
   const found = named.role?.ok === true ? named.role.value : undefined;
   const roleMissing =
     found === null ||
     (found !== undefined &&
       role !== undefined &&
-      (found.path !== role.path || found.name !== role.name));
+      (found.path !== role.rolePath || found.name !== role.roleName));
   const accountUnreadable =
     roleAccount !== undefined && !named.readableAccounts.includes(roleAccount);
-  const trustIds = found ? uniqueIdsNamedIn(found) : [];
+  const trustIds = found ? uniqueIdsNamedIn(found) : NO_IDS;
+  const similarRoles =
+    role !== undefined && (roleMissing || accountUnreadable)
+      ? {
+          accountId: role.accountId,
+          name: role.roleName,
+          path: role.rolePath,
+          maxDistance: maxSuggestDistance(role.roleName),
+        }
+      : undefined;
+  const rolesTrustingFederated =
+    role === undefined && roleAccount !== undefined && isFederated(event)
+      ? { accountId: roleAccount, query: federatedQuery(event, roleAccount) }
+      : undefined;
   const callerAccount = event.caller.accountId;
-  return {
-    similarRoles:
-      role !== undefined && (roleMissing || accountUnreadable)
-        ? {
-            accountId: role.accountId,
-            name: role.name,
-            path: role.path,
-            maxDistance: maxSuggestDistance(role.name),
-          }
-        : undefined,
-    rolesTrustingFederated:
-      isFederated(event) && role === undefined && roleAccount !== undefined
-        ? { accountId: roleAccount, query: federatedQuery(event, roleAccount) }
-        : undefined,
-    principalsByUniqueId:
-      trustIds.length > 0
-        ? {
-            ids: trustIds,
-            near: [
-              ...new Set([callerAccount, roleAccount].filter((a): a is string => a !== undefined)),
-            ],
-          }
-        : undefined,
-  };
+  const principalsByUniqueId =
+    trustIds.length > 0
+      ? {
+          ids: trustIds,
+          near: [
+            ...new Set([callerAccount, roleAccount].filter((a): a is string => a !== undefined)),
+          ],
+        }
+      : undefined;
+  if (
+    similarRoles === undefined &&
+    rolesTrustingFederated === undefined &&
+    principalsByUniqueId === undefined
+  )
+    return undefined;
+  return { similarRoles, rolesTrustingFederated, principalsByUniqueId };
 }
 
 /** The answers to a `FollowUpPlan` (`undefined`: not asked). */
@@ -245,27 +295,17 @@ function callFollowUps(
   };
 }
 
-/** The bundle of what was read: a field is set only when its read was asked. */
+/**
+ * The bundle of what was read: the named reads (a field only for a read that
+ * was asked) with what the follow-up lookups found added to them.
+ */
 function assembleBundle(f: FollowUpPlan, named: NamedReads, more: FollowUpReads): DiagnosisBundle {
-  const b: Draft<DiagnosisBundle> = {
-    organization: named.organization,
-    readableAccounts: named.readableAccounts,
-  };
-  if (named.callerOrgPath !== undefined) b.callerOrgPath = named.callerOrgPath;
-  if (named.roleOrgPath !== undefined) b.roleOrgPath = named.roleOrgPath;
-  if (named.role !== undefined) b.role = named.role;
-  if (named.callerRole !== undefined) b.callerRole = named.callerRole;
-  if (named.callerUser !== undefined) b.callerUser = named.callerUser;
-  if (named.callerPolicies !== undefined) b.callerPolicies = named.callerPolicies;
+  const b: Draft<DiagnosisBundle> = named;
   if (more.federated !== undefined && f.rolesTrustingFederated !== undefined)
     b.rolesByAccount = { [f.rolesTrustingFederated.accountId]: more.federated };
   if (more.candidates?.ok === true) b.roleCandidates = more.candidates.value;
-  const gaps = bundleGaps(f, more);
-  if (gaps.length > 0) b.gaps = gaps;
-  if (named.oidcProviders !== undefined) b.oidcProviders = named.oidcProviders;
-  if (named.samlProviders !== undefined) b.samlProviders = named.samlProviders;
-  const known = knownUniqueIds(f, named, more);
-  if (known !== undefined) b.knownUniqueIds = known;
+  if (more.principals?.ok === false || more.candidates?.ok === false) b.gaps = bundleGaps(f, more);
+  if (more.principals !== undefined) b.knownUniqueIds = knownUniqueIds(f, named, more.principals);
   return b;
 }
 
@@ -301,10 +341,8 @@ function bundleGaps(f: FollowUpPlan, more: FollowUpReads): BundleGap[] {
 function knownUniqueIds(
   f: FollowUpPlan,
   named: NamedReads,
-  more: FollowUpReads,
-): Set<string> | undefined {
-  const { principals } = more;
-  if (principals === undefined) return undefined;
+  principals: Readable<ReadonlyMap<string, PrincipalRef>>,
+): Set<string> {
   const known = new Set(principals.ok ? principals.value.keys() : f.principalsByUniqueId?.ids);
   const { callerUser, callerRole } = named;
   if (callerUser?.ok && callerUser.value !== null) known.add(callerUser.value.userId);
@@ -327,6 +365,7 @@ export async function gatherBundle(
   const plan = planNamed(event);
   const named: NamedReads = await settled(callNamed(plan, source));
   const followUps = planFollowUps(event, plan, named);
+  if (followUps === undefined) return named;
   const more: FollowUpReads = await settled(callFollowUps(followUps, source));
   return assembleBundle(followUps, named, more);
 }
@@ -336,5 +375,6 @@ export function gatherBundleNow(event: DenialEvent, now: InMemoryReads): Diagnos
   const plan = planNamed(event);
   const named = callNamed(plan, now);
   const followUps = planFollowUps(event, plan, named);
+  if (followUps === undefined) return named;
   return assembleBundle(followUps, named, callFollowUps(followUps, now));
 }

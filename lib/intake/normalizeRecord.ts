@@ -10,6 +10,8 @@ import {
   type DeniedRecordJson,
   deniedRecordSchema,
   isDeniedRecord,
+  isRecordHead,
+  type RecordHeadJson,
   type RequestParametersJson,
   recordHeadSchema,
   type TagJson,
@@ -67,6 +69,7 @@ const CALLER_TYPES: readonly CallerType[] = [
   'IdentityCenterUser',
 ];
 
+/** Where a record was found; kept as given in the event or skipped record read from it. */
 export interface RecordOrigin {
   readonly file?: string;
   readonly path: string;
@@ -79,7 +82,7 @@ export type NormalizedRecord =
 function skip(origin: RecordOrigin, reason: string, eventId?: string): NormalizedRecord {
   return {
     ok: false,
-    skipped: { ...(eventId === undefined ? {} : { eventId }), reason, origin: { ...origin } },
+    skipped: eventId === undefined ? { reason, origin } : { eventId, reason, origin },
   };
 }
 
@@ -210,7 +213,11 @@ function fillCallerFromMessage(caller: Caller, principalArn: string | undefined)
     caller.type === 'AWSAccount' ||
     caller.type === 'Unknown' ||
     (caller.type === 'AssumedRole' && caller.arn === undefined);
-  if (!unnamed) return caller;
+  return unnamed ? callerFromMessage(caller, principalArn) : caller;
+}
+
+/** An unnamed caller completed from the principal ARN of AWS's message, when it names one. */
+function callerFromMessage(caller: Caller, principalArn: string): Caller {
   const session = parseSessionArn(principalArn);
   if (session?.kind === 'assumed-role') {
     const roleId = caller.principalId?.split(':')[0];
@@ -249,8 +256,14 @@ function sessionTag(t: TagJson): SessionTag {
   return isLowerCaseTag(t) ? { key: t.key, value: t.value } : { key: t.Key, value: t.Value };
 }
 
+/** The request of a record that logged no parameters (one object: events never change). */
+const NOT_LOGGED: RequestInputs = { logged: false };
+
 function buildRequest(params: RequestParametersJson | null | undefined): RequestInputs {
-  if (params === null || params === undefined) return { logged: false };
+  return params === null || params === undefined ? NOT_LOGGED : loggedRequest(params);
+}
+
+function loggedRequest(params: RequestParametersJson): RequestInputs {
   const request: Draft<RequestInputs> = { logged: true };
   if (params.roleSessionName != null) request.roleSessionName = params.roleSessionName;
   if (params.externalId != null) request.externalId = params.externalId;
@@ -272,36 +285,35 @@ function buildRequest(params: RequestParametersJson | null | undefined): Request
   return request;
 }
 
-function buildTarget(record: DeniedRecordJson, message: ParsedErrorMessage): DenialEvent['target'] {
-  const candidates: { arn: string | undefined; source: RoleArnSource }[] = [
-    { arn: str(record.requestParameters?.roleArn), source: 'requestParameters' },
-    { arn: message.resourceArn, source: 'errorMessage' },
-    ...(record.resources ?? []).map((r) => ({ arn: str(r.ARN), source: 'resources' as const })),
-  ];
-  for (const { arn, source } of candidates) {
-    if (arn === undefined) continue;
-    const parts = parseRoleArn(arn);
-    if (parts === undefined) continue;
-    return {
-      roleArn: arn,
-      accountId: parts.accountId,
-      roleName: parts.name,
-      rolePath: parts.path,
-      source,
-    };
-  }
-  return { source: 'none' };
+/** The target a role ARN names, taken apart; `undefined` for no ARN or another kind of ARN. */
+function roleArnTarget(
+  arn: string | null | undefined,
+  source: RoleArnSource,
+): DenialEvent['target'] | undefined {
+  if (arn === null || arn === undefined) return undefined;
+  const parts = parseRoleArn(arn);
+  if (parts === undefined) return undefined;
+  return {
+    roleArn: arn,
+    accountId: parts.accountId,
+    roleName: parts.name,
+    rolePath: parts.path,
+    source,
+  };
 }
 
-type HeadFields = Partial<Record<(typeof HEAD_KEYS)[number], string | null>>;
-const HEAD_KEYS = ['eventID', 'eventSource', 'eventName', 'errorCode'] as const;
-
-/** The head fields are strings or absent: what `recordHeadSchema` accepts. */
-function wellFormedHead(record: Record<string, unknown>): boolean {
-  return HEAD_KEYS.every((k) => {
-    const v = record[k];
-    return v === undefined || v === null || typeof v === 'string';
-  });
+/** The first role ARN of the request, the message, then the record's `resources`. */
+function buildTarget(record: DeniedRecordJson, message: ParsedErrorMessage): DenialEvent['target'] {
+  const target =
+    roleArnTarget(record.requestParameters?.roleArn, 'requestParameters') ??
+    roleArnTarget(message.resourceArn, 'errorMessage');
+  if (target !== undefined) return target;
+  const resources = record.resources ?? [];
+  for (let i = 0; i < resources.length; i++) {
+    const inResources = roleArnTarget(resources[i]?.ARN, 'resources');
+    if (inResources !== undefined) return inResources;
+  }
+  return { source: 'none' };
 }
 
 /**
@@ -319,20 +331,22 @@ export function normalizeRecord(
   }
   // One validation pass for a well-formed record: its head is read as it
   // stands, and zod is asked about the head only to word what is wrong.
-  const head = wellFormedHead(record as Record<string, unknown>)
-    ? { success: true as const, data: record as HeadFields }
-    : recordHeadSchema.safeParse(record);
-  if (!head.success) {
-    const issue = head.error.issues[0];
-    if (issue !== undefined) {
-      return skip(
-        origin,
-        `\`${zodIssuePath(origin.path, issue)}\`: ${describeZodIssue(issue, record)}`,
-        fallbackEventId,
-      );
+  let h: RecordHeadJson = {};
+  if (isRecordHead(record as Record<string, unknown>)) h = record as RecordHeadJson;
+  else {
+    const head = recordHeadSchema.safeParse(record);
+    if (head.success) h = head.data;
+    else {
+      const issue = head.error.issues[0];
+      if (issue !== undefined) {
+        return skip(
+          origin,
+          `\`${zodIssuePath(origin.path, issue)}\`: ${describeZodIssue(issue, record)}`,
+          fallbackEventId,
+        );
+      }
     }
   }
-  const h = head.success ? head.data : {};
   const eventId = str(h.eventID) ?? fallbackEventId;
   const eventSource = str(h.eventSource);
   const eventName = str(h.eventName);
@@ -389,8 +403,7 @@ export function normalizeRecord(
     ),
     target: buildTarget(r, errorMessage),
     request: buildRequest(r.requestParameters),
-    origin:
-      origin.file === undefined ? { path: origin.path } : { file: origin.file, path: origin.path },
+    origin,
   };
   if (r.awsRegion != null) event.awsRegion = r.awsRegion;
   if (r.recipientAccountId != null) event.recordedInAccount = r.recipientAccountId;

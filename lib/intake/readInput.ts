@@ -19,7 +19,8 @@ function isObject(v: unknown): v is JsonObject {
 const RECORD_KEYS = ['eventSource', 'eventName', 'eventVersion', 'userIdentity', 'eventID'];
 
 function looksLikeRecord(v: JsonObject): boolean {
-  return RECORD_KEYS.some((k) => k in v);
+  for (let i = 0; i < RECORD_KEYS.length; i++) if ((RECORD_KEYS[i] as string) in v) return true;
+  return false;
 }
 
 /**
@@ -40,7 +41,11 @@ interface Walk {
 
 function addRecord(w: Walk, record: unknown, path: string, fallbackEventId?: string): void {
   w.recognized++;
-  const r = normalizeRecord(record, { file: w.file, path }, fallbackEventId);
+  const r = normalizeRecord(
+    record,
+    w.file === undefined ? { path } : { file: w.file, path },
+    fallbackEventId,
+  );
   if (r.ok) w.events.push(r.event);
   else w.skipped.push(r.skipped);
 }
@@ -50,11 +55,8 @@ function shownPath(path: string): string {
 }
 
 function skipHere(w: Walk, path: string, reason: string, eventId?: string): void {
-  w.skipped.push({
-    ...(eventId === undefined ? {} : { eventId }),
-    reason,
-    origin: w.file === undefined ? { path } : { file: w.file, path },
-  });
+  const origin = w.file === undefined ? { path } : { file: w.file, path };
+  w.skipped.push(eventId === undefined ? { reason, origin } : { eventId, reason, origin });
 }
 
 /**
@@ -115,6 +117,21 @@ function walkLookupEvent(w: Walk, entry: unknown, path: string): void {
   );
 }
 
+/** A log file's `Records` or lookup-events' `Events`: each entry read by `read`. */
+function walkList(
+  w: Walk,
+  list: unknown,
+  listPath: string,
+  read: (w: Walk, entry: unknown, path: string) => void,
+): void {
+  if (!Array.isArray(list)) {
+    noRecordHere(w, listPath, `expected an array, got ${describeJsonValue(list)}`);
+    return;
+  }
+  w.recognized++;
+  for (let i = 0; i < list.length; i++) read(w, list[i], joinPath(listPath, i));
+}
+
 function walk(w: Walk, value: unknown, path: string, depth: number): void {
   if (Array.isArray(value)) {
     if (depth >= MAX_ARRAY_NESTING) {
@@ -124,9 +141,7 @@ function walk(w: Walk, value: unknown, path: string, depth: number): void {
     // An empty array is an empty list of records (what `jq '[…|select(…)]'`
     // prints when nothing matches), as `{"Records": []}` is an empty log file.
     if (value.length === 0) w.recognized++;
-    value.forEach((el, i) => {
-      walk(w, el, joinPath(path, i), depth + 1);
-    });
+    for (let i = 0; i < value.length; i++) walk(w, value[i], joinPath(path, i), depth + 1);
     return;
   }
   if (isObject(value)) {
@@ -155,19 +170,12 @@ function walk(w: Walk, value: unknown, path: string, depth: number): void {
       addRecord(w, value.detail, joinPath(path, 'detail'), envelopeId);
       return;
     }
-    for (const key of ['Records', 'Events'] as const) {
-      if (!(key in value)) continue;
-      const list = value[key];
-      const listPath = joinPath(path, key);
-      if (!Array.isArray(list)) {
-        noRecordHere(w, listPath, `expected an array, got ${describeJsonValue(list)}`);
-        return;
-      }
-      w.recognized++;
-      list.forEach((entry, i) => {
-        if (key === 'Records') addRecord(w, entry, joinPath(listPath, i));
-        else walkLookupEvent(w, entry, joinPath(listPath, i));
-      });
+    if ('Records' in value) {
+      walkList(w, value.Records, joinPath(path, 'Records'), addRecord);
+      return;
+    }
+    if ('Events' in value) {
+      walkList(w, value.Events, joinPath(path, 'Events'), walkLookupEvent);
       return;
     }
     if (looksLikeRecord(value)) {
@@ -206,14 +214,21 @@ function whereIs(origin: { readonly file?: string; readonly path: string }): str
  */
 export function dropDuplicateEvents(result: IntakeResult): IntakeResult {
   const first = new Map<string, DenialEvent>();
-  const events: DenialEvent[] = [];
-  const skipped: SkippedRecord[] = [...result.skipped];
-  for (const event of result.events) {
+  const all = result.events;
+  // Copies are made from the first duplicate on: without one, the result is returned as it is.
+  let events: DenialEvent[] | undefined;
+  let skipped: SkippedRecord[] | undefined;
+  for (let i = 0; i < all.length; i++) {
+    const event = all[i] as DenialEvent;
     const seen = first.get(event.eventId);
     if (seen === undefined) {
       first.set(event.eventId, event);
-      events.push(event);
+      events?.push(event);
       continue;
+    }
+    if (events === undefined || skipped === undefined) {
+      events = all.slice(0, i);
+      skipped = result.skipped.slice();
     }
     skipped.push({
       eventId: event.eventId,
@@ -221,7 +236,7 @@ export function dropDuplicateEvents(result: IntakeResult): IntakeResult {
       origin: { ...event.origin },
     });
   }
-  return events.length === result.events.length ? result : { events, skipped };
+  return events === undefined || skipped === undefined ? result : { events, skipped };
 }
 
 /**

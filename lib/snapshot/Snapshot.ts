@@ -1,4 +1,10 @@
-import type { OidcProviderState, OrgAccount, SamlProviderState, Tag } from '../iam/IamState.js';
+import type {
+  OidcProviderState,
+  OrgAccount,
+  RoleState,
+  SamlProviderState,
+  Tag,
+} from '../iam/IamState.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 
 /**
@@ -29,7 +35,12 @@ interface SnapshotPrincipalBase {
   readonly jsonPath: string;
 }
 
-export interface SnapshotRole extends SnapshotPrincipalBase {
+/**
+ * A role as the snapshot holds it: its `RoleState` (what a state source
+ * answers, the same object every time: nothing is converted per read) plus
+ * its policies and place in the file.
+ */
+export interface SnapshotRole extends SnapshotPrincipalBase, RoleState {
   readonly kind: 'role';
   readonly roleId: string;
   readonly trustPolicy: PolicyDocument;

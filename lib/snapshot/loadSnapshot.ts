@@ -3,6 +3,7 @@ import type { OidcProviderState, SamlProviderState, Tag } from '../iam/IamState.
 import { parseIamPrincipalArn } from '../iam/parseIamArn.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
+import type { Draft } from '../validation/Draft.js';
 import {
   describeJsonValue,
   describeZodIssue,
@@ -31,6 +32,9 @@ import {
 } from './snapshotSchema.js';
 
 /** Ids of the organization policies AWS itself manages (their ARNs live under `aws`). */
+/** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
+const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
+
 const AWS_MANAGED_ORG_POLICY_IDS = new Set(['p-FullAWSAccess', 'p-RCPFullAWSAccess']);
 
 function fail(message: string, path: string, file: string | undefined, cause?: unknown): never {
@@ -161,29 +165,36 @@ function loadAccount(
   const roles: SnapshotRole[] = (details.RoleDetailList ?? []).map((r, i) => {
     const at = joinPath(base, 'RoleDetailList', i);
     const path = checkArn(r.Arn, accountId, 'role', r.Path, joinPath(at, 'Arn'), file, r.RoleName);
-    return defined<SnapshotRole>({
+    const trust = trustDocument(
+      r.AssumeRolePolicyDocument,
+      joinPath(at, 'AssumeRolePolicyDocument'),
+      file,
+      opts,
+    );
+    // Built as the `RoleState` a state source answers: optional fields only when present.
+    const role: Draft<SnapshotRole> = {
       kind: 'role',
       arn: r.Arn,
       name: r.RoleName,
       path,
       accountId,
       roleId: r.RoleId,
-      ...trustDocument(
-        r.AssumeRolePolicyDocument,
-        joinPath(at, 'AssumeRolePolicyDocument'),
-        file,
-        opts,
-      ),
+      trustPolicy: trust.trustPolicy,
       inlinePolicies: inlineOf(r.RolePolicyList, joinPath(at, 'RolePolicyList'), file),
       attachedPolicies: attachedOf(r.AttachedManagedPolicies),
-      boundaryArn: opt(r.PermissionsBoundary?.PermissionsBoundaryArn),
       tags: tagsOf(r.Tags),
-      createDate: opt(r.CreateDate),
-      lastUsedDate: opt(r.RoleLastUsed?.LastUsedDate),
-      lastUsedRegion: opt(r.RoleLastUsed?.Region),
-      maxSessionDuration: r.MaxSessionDuration ?? undefined,
+      isServiceLinked: path.startsWith(SERVICE_LINKED_ROLE_PATH),
       jsonPath: at,
-    });
+    };
+    if (trust.trustPolicyError !== undefined) role.trustPolicyError = trust.trustPolicyError;
+    const boundaryArn = r.PermissionsBoundary?.PermissionsBoundaryArn;
+    if (boundaryArn != null) role.boundaryArn = boundaryArn;
+    if (r.CreateDate != null) role.createDate = r.CreateDate;
+    const lastUsed = r.RoleLastUsed;
+    if (lastUsed?.LastUsedDate != null) role.lastUsedDate = lastUsed.LastUsedDate;
+    if (lastUsed?.Region != null) role.lastUsedRegion = lastUsed.Region;
+    if (r.MaxSessionDuration != null) role.maxSessionDuration = r.MaxSessionDuration;
+    return role;
   });
   const users: SnapshotUser[] = (details.UserDetailList ?? []).map((u, i) => {
     const at = joinPath(base, 'UserDetailList', i);

@@ -7,7 +7,9 @@ import type {
   SnapshotAttachedPolicy,
   SnapshotGroup,
   SnapshotInlinePolicy,
+  SnapshotOrganization,
   SnapshotOrgPolicy,
+  SnapshotPrincipal,
   SnapshotRole,
   SnapshotUser,
 } from '../snapshot/Snapshot.js';
@@ -33,9 +35,6 @@ import type {
 import { answerInMemory, type InMemoryReads } from './InMemoryReads.js';
 import { RoleNameIndex } from './RoleNameIndex.js';
 
-/** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
-export const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
-
 /** Thrown inside this module only, to turn "cannot read" into `{ ok: false }` in one place. */
 class Unreadable extends TrustwatchError {
   override readonly name: string = 'Unreadable';
@@ -51,15 +50,18 @@ function ok<T>(value: T): Readable<T> {
   return { ok: true, value };
 }
 
+/** The answer of a read that could not be made. */
+function failed(err: Unreadable): Readable<never> {
+  return err.accountId === undefined
+    ? { ok: false, reason: err.reason }
+    : { ok: false, reason: err.reason, accountId: err.accountId };
+}
+
 function attempt<T>(fn: () => T): Readable<T> {
   try {
     return ok(fn());
   } catch (err) {
-    if (err instanceof Unreadable) {
-      return err.accountId === undefined
-        ? { ok: false, reason: err.reason }
-        : { ok: false, reason: err.reason, accountId: err.accountId };
-    }
+    if (err instanceof Unreadable) return failed(err);
     throw err;
   }
 }
@@ -68,39 +70,6 @@ function attempt<T>(fn: () => T): Readable<T> {
 export function orgPolicyLabel(policy: SnapshotOrgPolicy): string {
   const kind = policy.type === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP';
   return `${kind} \`${policy.name}\` (${policy.arn})`;
-}
-
-/** One `RoleState` per snapshot role: the same object every time (memo keys rely on identity). */
-const roleStates = new WeakMap<SnapshotRole, RoleState>();
-
-function toRoleState(role: SnapshotRole): RoleState {
-  let state = roleStates.get(role);
-  if (state === undefined) {
-    state = convertRole(role);
-    roleStates.set(role, state);
-  }
-  return state;
-}
-
-/** Optional fields are set only when present. */
-function convertRole(role: SnapshotRole): RoleState {
-  const state: Draft<RoleState> = {
-    arn: role.arn,
-    name: role.name,
-    path: role.path,
-    roleId: role.roleId,
-    accountId: role.accountId,
-    trustPolicy: role.trustPolicy,
-    tags: role.tags,
-    isServiceLinked: role.path.startsWith(SERVICE_LINKED_ROLE_PATH),
-  };
-  if (role.trustPolicyError !== undefined) state.trustPolicyError = role.trustPolicyError;
-  if (role.boundaryArn !== undefined) state.boundaryArn = role.boundaryArn;
-  if (role.createDate !== undefined) state.createDate = role.createDate;
-  if (role.lastUsedDate !== undefined) state.lastUsedDate = role.lastUsedDate;
-  if (role.lastUsedRegion !== undefined) state.lastUsedRegion = role.lastUsedRegion;
-  if (role.maxSessionDuration !== undefined) state.maxSessionDuration = role.maxSessionDuration;
-  return state;
 }
 
 function toUserState(user: SnapshotUser): UserState {
@@ -143,12 +112,8 @@ class SnapshotReads implements InMemoryReads {
   readonly #snapshot: Snapshot;
   #names: RoleNameIndex | undefined;
   readonly #federated = new Map<string, FederatedTrustIndex>();
-  readonly #roleLists = new Map<string, readonly RoleState[]>();
   readonly #orgPaths = new Map<string, Readable<OrgPathInfo | null>>();
   readonly #policies = new Map<string, Readable<PrincipalPolicies>>();
-  /** Answers by `account/name`: the same object every time (memo keys rely on identity). */
-  readonly #roles = new Map<string, Readable<RoleState | null>>();
-  readonly #users = new Map<string, Readable<UserState | null>>();
   #organization: Readable<OrgState | null> | undefined;
   #readable: readonly string[] | undefined;
 
@@ -159,8 +124,13 @@ class SnapshotReads implements InMemoryReads {
   #account(accountId: string): SnapshotAccount {
     const account = this.#snapshot.accounts.get(accountId);
     if (account !== undefined) return account;
+    throw this.#noAccount(accountId);
+  }
+
+  /** Why an account the snapshot holds no IAM state for cannot be read. */
+  #noAccount(accountId: string): Unreadable {
     const inOrg = this.#snapshot.organization?.accounts.some((a) => a.id === accountId) ?? false;
-    throw new Unreadable(
+    return new Unreadable(
       inOrg
         ? `no IAM state for account \`${accountId}\` in the snapshot (no reader role there)`
         : `account \`${accountId}\` is not in the snapshot`,
@@ -187,15 +157,15 @@ class SnapshotReads implements InMemoryReads {
   orgPath(accountId: string): Readable<OrgPathInfo | null> {
     let answer = this.#orgPaths.get(accountId);
     if (answer === undefined) {
-      answer = attempt(() => this.#orgPathSync(accountId));
+      const org = this.#snapshot.organization;
+      answer = org === null ? ok(null) : attempt(() => this.#orgPathIn(org, accountId));
       this.#orgPaths.set(accountId, answer);
     }
     return answer;
   }
 
-  #orgPathSync(accountId: string): OrgPathInfo | null {
-    const org = this.#snapshot.organization;
-    if (org === null) return null;
+  /** An account's place in the organization, with the SCPs and RCPs of each level. */
+  #orgPathIn(org: SnapshotOrganization, accountId: string): OrgPathInfo | null {
     const account = org.accounts.find((a) => a.id === accountId);
     if (account === undefined) return null;
     const ous = new Map(org.organizationalUnits.map((o) => [o.id, o]));
@@ -247,44 +217,75 @@ class SnapshotReads implements InMemoryReads {
     };
   }
 
+  /**
+   * The snapshot's own role object (a `RoleState`): nothing is converted or
+   * kept per read. A role found is in a readable account; only a miss asks
+   * whether the account is there at all.
+   */
   role(accountId: string, roleName: string): Readable<RoleState | null> {
-    const key = `${accountId}/${roleName}`;
-    let answer = this.#roles.get(key);
-    if (answer === undefined) {
-      answer = attempt(() => {
-        this.#account(accountId);
-        const role = this.#snapshot.index.rolesByName.get(key);
-        return role === undefined ? null : toRoleState(role);
-      });
-      this.#roles.set(key, answer);
-    }
-    return answer;
+    const role = this.#snapshot.index.rolesByName.get(`${accountId}/${roleName}`);
+    if (role !== undefined) return ok(role);
+    return this.#missing(accountId);
   }
 
   user(accountId: string, userName: string): Readable<UserState | null> {
-    const key = `${accountId}/${userName}`;
-    let answer = this.#users.get(key);
-    if (answer === undefined) {
-      answer = attempt(() => {
-        this.#account(accountId);
-        const user = this.#snapshot.index.usersByName.get(key);
-        return user === undefined ? null : toUserState(user);
-      });
-      this.#users.set(key, answer);
-    }
-    return answer;
+    const user = this.#snapshot.index.usersByName.get(`${accountId}/${userName}`);
+    if (user !== undefined) return ok(toUserState(user));
+    return this.#missing(accountId);
+  }
+
+  /** A role or user not found: none by that name, or its account is not in the snapshot. */
+  #missing(accountId: string): Readable<null> {
+    return this.#snapshot.accounts.has(accountId) ? ok(null) : failed(this.#noAccount(accountId));
   }
 
   principalPolicies(principalArn: string): Readable<PrincipalPolicies> {
     let answer = this.#policies.get(principalArn);
     if (answer === undefined) {
-      answer = attempt(() => this.#principalPoliciesSync(principalArn));
+      try {
+        answer = ok(this.#principalPoliciesSync(principalArn));
+      } catch (err) {
+        if (!(err instanceof Unreadable)) throw err;
+        answer = failed(err);
+      }
       this.#policies.set(principalArn, answer);
     }
     return answer;
   }
 
   #principalPoliciesSync(principalArn: string): PrincipalPolicies {
+    // A role or user ARN as the snapshot holds it (the usual ask) names its
+    // principal at once: the loader checked that ARN, its kind and account.
+    const principal =
+      this.#snapshot.index.principalsByArn.get(principalArn) ?? this.#principalNamed(principalArn);
+    const accountId = principal.accountId;
+    const account = this.#account(accountId);
+    const identity: LabeledPolicy[] = [];
+    const seenManaged: string[] = [];
+    this.#addPolicies(identity, seenManaged, account, principal, false);
+    if (principal.kind === 'user') {
+      const groups = principal.groups;
+      for (let i = 0; i < groups.length; i++) {
+        const groupName = groups[i] as string;
+        const group = this.#snapshot.index.groupsByName.get(`${accountId}/${groupName}`);
+        if (group === undefined) {
+          throw new Unreadable(
+            `group \`${groupName}\` of user \`${principal.name}\` is not in the snapshot`,
+            accountId,
+          );
+        }
+        this.#addPolicies(identity, seenManaged, account, group, true);
+      }
+    }
+    const boundary =
+      principal.boundaryArn === undefined
+        ? null
+        : this.#managedLabeled(account, principal, { arn: principal.boundaryArn }, false, true);
+    return { identity, boundary };
+  }
+
+  /** The role or user an ARN the snapshot does not hold as such names (a session ARN, another path). */
+  #principalNamed(principalArn: string): SnapshotPrincipal {
     const iam = parseIamPrincipalArn(principalArn);
     const session = iam === undefined ? parseSessionArn(principalArn) : undefined;
     let accountId: string;
@@ -301,50 +302,40 @@ class SnapshotReads implements InMemoryReads {
     } else {
       throw new Unreadable(`\`${principalArn}\` is not an iam role or user arn`);
     }
-    const account = this.#account(accountId);
+    this.#account(accountId);
     const index = this.#snapshot.index;
     const principal =
-      index.principalsByArn.get(principalArn) ??
-      (kind === 'role'
+      kind === 'role'
         ? index.rolesByName.get(`${accountId}/${name}`)
-        : index.usersByName.get(`${accountId}/${name}`));
+        : index.usersByName.get(`${accountId}/${name}`);
     if (principal === undefined || principal.kind !== kind) {
       throw new Unreadable(
         `no ${kind} \`${name}\` in account \`${accountId}\` in the snapshot`,
         accountId,
       );
     }
-    const identity: LabeledPolicy[] = [];
-    const seenManaged = new Set<string>();
-    const addPrincipalPolicies = (
-      owner: SnapshotRole | SnapshotUser | SnapshotGroup,
-      viaGroup: boolean,
-    ): void => {
-      for (const inline of owner.inlinePolicies) identity.push(this.#inlineLabeled(owner, inline));
-      for (const attached of owner.attachedPolicies) {
-        if (seenManaged.has(attached.arn)) continue;
-        seenManaged.add(attached.arn);
-        identity.push(this.#managedLabeled(account, owner, attached, viaGroup));
-      }
-    };
-    addPrincipalPolicies(principal, false);
-    if (principal.kind === 'user') {
-      for (const groupName of principal.groups) {
-        const group = index.groupsByName.get(`${accountId}/${groupName}`);
-        if (group === undefined) {
-          throw new Unreadable(
-            `group \`${groupName}\` of user \`${principal.name}\` is not in the snapshot`,
-            accountId,
-          );
-        }
-        addPrincipalPolicies(group, true);
-      }
+    return principal;
+  }
+
+  /** An owner's inline policies, then its managed policies not listed yet. */
+  #addPolicies(
+    identity: LabeledPolicy[],
+    seenManaged: string[],
+    account: SnapshotAccount,
+    owner: SnapshotRole | SnapshotUser | SnapshotGroup,
+    viaGroup: boolean,
+  ): void {
+    const inline = owner.inlinePolicies;
+    for (let i = 0; i < inline.length; i++) {
+      identity.push(this.#inlineLabeled(owner, inline[i] as SnapshotInlinePolicy));
     }
-    const boundary =
-      principal.boundaryArn === undefined
-        ? null
-        : this.#managedLabeled(account, principal, { arn: principal.boundaryArn }, false, true);
-    return { identity, boundary };
+    const attached = owner.attachedPolicies;
+    for (let i = 0; i < attached.length; i++) {
+      const policy = attached[i] as SnapshotAttachedPolicy;
+      if (seenManaged.includes(policy.arn)) continue;
+      seenManaged.push(policy.arn);
+      identity.push(this.#managedLabeled(account, owner, policy, viaGroup));
+    }
   }
 
   #inlineLabeled(
@@ -389,17 +380,7 @@ class SnapshotReads implements InMemoryReads {
   }
 
   roles(accountId: string): Readable<readonly RoleState[]> {
-    return attempt(() => this.#roleList(accountId));
-  }
-
-  /** An account's roles as `RoleState`s, converted once per snapshot. */
-  #roleList(accountId: string): readonly RoleState[] {
-    let list = this.#roleLists.get(accountId);
-    if (list === undefined) {
-      list = this.#account(accountId).roles.map(toRoleState);
-      this.#roleLists.set(accountId, list);
-    }
-    return list;
+    return attempt(() => this.#account(accountId).roles);
   }
 
   principalsByUniqueId(ids: readonly string[]): Readable<ReadonlyMap<string, PrincipalRef>> {
@@ -430,7 +411,7 @@ class SnapshotReads implements InMemoryReads {
     return attempt(() => {
       let index = this.#federated.get(accountId);
       if (index === undefined) {
-        index = new FederatedTrustIndex(this.#roleList(accountId));
+        index = new FederatedTrustIndex(this.#account(accountId).roles);
         this.#federated.set(accountId, index);
       }
       return index.trusting(query);

@@ -11,7 +11,8 @@ export type PathSegment = string | number;
  */
 export function joinPath(base: string, ...segments: readonly PathSegment[]): string {
   let out = base;
-  for (const seg of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as PathSegment;
     if (typeof seg === 'number') out += `[${seg}]`;
     else if (/^[A-Za-z0-9_$]+$/.test(seg)) out += out === '' ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
