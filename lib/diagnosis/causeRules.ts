@@ -1,4 +1,4 @@
-import type { CauseDraft } from './CauseDraft.js';
+import { type CauseDraft, NO_CAUSES } from './CauseDraft.js';
 import type { CauseRule } from './CauseRule.js';
 import { CAUSE_CODES, type CauseCode } from './causeCodes.js';
 import { callerAllowsRule } from './causes/callerAllows.js';
@@ -25,7 +25,7 @@ const engineBlockersRule: CauseRule = {
       ? s.blockerDrafts
       : s.kind === 'role-missing' || s.kind === 'outside-org' || s.kind === 'role-unreadable'
         ? s.blockerDrafts.filter((d) => CAUSE_CODES[d.code] === 'caller')
-        : [],
+        : NO_CAUSES,
 };
 
 /**
@@ -51,10 +51,14 @@ export function mapBlockers(e: Evaluated, rules: readonly CauseRule[] = CAUSE_RU
   const detectors = rules === CAUSE_RULES ? BLOCKER_DETECTORS : blockerDetectors(rules);
   const blockers = e.evaluation.blockers;
   const out: CauseDraft[] = [];
-  // Runs for every blocker of every evaluation: indexed loops and a spread
-  // push, as in cold (interpreted) code each for-of step allocates.
+  // Runs for every blocker of every evaluation: indexed loops, as in cold
+  // (interpreted) code each for-of step allocates; most detectors find
+  // nothing for a blocker (they return the shared NO_CAUSES).
   for (let i = 0; i < blockers.length; i++) {
-    for (let j = 0; j < detectors.length; j++) out.push(...detectors[j]!(blockers[i]!, e.subject));
+    for (let j = 0; j < detectors.length; j++) {
+      const found = detectors[j]!(blockers[i]!, e.subject);
+      for (let k = 0; k < found.length; k++) out.push(found[k]!);
+    }
   }
   return out;
 }

@@ -57,8 +57,11 @@ export function diagnose(
 function detectInSituation(s: Situation, rules: readonly CauseRule[]): CauseDraft[] {
   const detectors = situationDetectors(rules);
   const found: CauseDraft[] = [];
-  // Indexed, with a spread push: each for-of step allocates in cold (interpreted) code.
-  for (let i = 0; i < detectors.length; i++) found.push(...detectors[i]!(s));
+  // Indexed: each for-of step allocates in cold (interpreted) code.
+  for (let i = 0; i < detectors.length; i++) {
+    const drafts = detectors[i]!(s);
+    for (let j = 0; j < drafts.length; j++) found.push(drafts[j]!);
+  }
   return found;
 }
 

@@ -11,63 +11,77 @@ export function isSpeculative(d: CauseDraft, mainAction: string): boolean {
   return d.certainty === 'unknown' && d.blocker !== undefined && d.blocker.action !== mainAction;
 }
 
+/** Is every draft speculative (and there is one)? */
+function allSpeculative(drafts: readonly CauseDraft[], mainAction: string): boolean {
+  for (let i = 0; i < drafts.length; i++) if (!isSpeculative(drafts[i]!, mainAction)) return false;
+  return drafts.length > 0;
+}
+
 /**
  * Speculative causes (a session action such as `sts:TagSession` that blocks
  * only if the unlogged request used it) are kept only when nothing else
  * explains the denial, and then only on the trust side, which AWS checks
- * for them first.
+ * for them first. `drafts` itself when none is speculative.
  */
-function dropSpeculative(drafts: readonly CauseDraft[], mainAction: string): CauseDraft[] {
-  const others = drafts.filter((d) => !isSpeculative(d, mainAction));
-  if (others.length > 0) return others;
+function dropSpeculative(drafts: CauseDraft[], mainAction: string): CauseDraft[] {
+  let speculative = 0;
+  for (let i = 0; i < drafts.length; i++) if (isSpeculative(drafts[i]!, mainAction)) speculative++;
+  if (speculative === 0) return drafts;
+  if (speculative < drafts.length) return drafts.filter((d) => !isSpeculative(d, mainAction));
   const trustSide = drafts.filter((d) => CAUSE_CODES[d.code] === 'trust');
-  return trustSide.length > 0 ? trustSide : [...drafts];
+  return trustSide.length > 0 ? trustSide : drafts;
+}
+
+/** The evidence of a NO_CAUSE_FOUND: the role it is about, when known. */
+function roleEvidence(targetArn: string | undefined): { roleArn?: string } {
+  return targetArn === undefined ? {} : { roleArn: targetArn };
 }
 
 /**
  * Folds AWS's message into the causes the rules found, drops speculative
  * ones when something else explains the denial, and says so when nothing
- * does (`NO_CAUSE_FOUND`).
+ * does (`NO_CAUSE_FOUND`). `found` is the caller's own list: it may be
+ * extended and returned.
  */
-export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDraft[] {
+export function closeCauses(s: Situation, found: CauseDraft[]): CauseDraft[] {
   const { event, bundle, targetArn } = s;
   let drafts = s.ruledOut
-    ? [...found]
+    ? found
     : reconcileMessage(event, found, {
         callerSide: bundle.callerPolicies?.ok === true,
         orgPolicies: bundle.callerOrgPath?.ok === true,
         roleSide: s.roleSideReadable,
       });
-  const roleEvidence = targetArn === undefined ? {} : { roleArn: targetArn };
   if (s.evaluated !== undefined) {
     const action = s.evaluated.inputs.context.action;
     drafts = dropSpeculative(drafts, action);
-    const named = event.errorMessage.action?.toLowerCase();
-    if (
-      named !== undefined &&
-      named !== action.toLowerCase() &&
-      drafts.length > 0 &&
-      drafts.every((d) => isSpeculative(d, action) && d.blocker?.action.toLowerCase() !== named)
-    ) {
-      // AWS's message names the session action that failed, and today it is
-      // allowed: the denial was fixed since. Another session action the
-      // request may also have needed stays a possibility.
-      drafts = [
-        {
+    if (allSpeculative(drafts, action)) {
+      const named = event.errorMessage.action?.toLowerCase();
+      if (
+        named !== undefined &&
+        named !== action.toLowerCase() &&
+        drafts.every((d) => d.blocker?.action.toLowerCase() !== named)
+      ) {
+        // AWS's message names the session action that failed, and today it is
+        // allowed: the denial was fixed since. Another session action the
+        // request may also have needed stays a possibility.
+        drafts = [
+          {
+            code: 'NO_CAUSE_FOUND',
+            certainty: 'unknown',
+            summary: prose.sessionActionAllowedToday(event.errorMessage.action),
+            evidence: roleEvidence(targetArn),
+          },
+          ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
+        ];
+      } else {
+        drafts.push({
           code: 'NO_CAUSE_FOUND',
-          certainty: 'unknown',
-          summary: prose.sessionActionAllowedToday(event.errorMessage.action),
-          evidence: roleEvidence,
-        },
-        ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
-      ];
-    } else if (drafts.length > 0 && drafts.every((d) => isSpeculative(d, action))) {
-      drafts.push({
-        code: 'NO_CAUSE_FOUND',
-        certainty: 'inferred',
-        summary: prose.allowedUnlessSessionParameters(),
-        evidence: roleEvidence,
-      });
+          certainty: 'inferred',
+          summary: prose.allowedUnlessSessionParameters(),
+          evidence: roleEvidence(targetArn),
+        });
+      }
     }
   }
   if (bundle.gaps !== undefined) drafts.push(...bundleGapDrafts(bundle));
@@ -76,7 +90,7 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDr
       code: 'NO_CAUSE_FOUND',
       certainty: 'yes',
       summary: prose.allowedToday(event),
-      evidence: roleEvidence,
+      evidence: roleEvidence(targetArn),
     });
   }
   return drafts;
@@ -127,13 +141,24 @@ function confidenceOf(d: CauseDraft, loneUnknown: boolean): Confidence {
  */
 export function settle(event: DenialEvent, drafts: readonly CauseDraft[]): Settled[] {
   let certain = false;
-  const unknownCodes = new Set<CauseCode>();
-  for (const d of drafts) {
+  // How often the undecided code changes along the list: 1 exactly when one
+  // code is undecided.
+  let unknownCode: CauseCode | undefined;
+  let unknownCodes = 0;
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if ((d.certainty === 'yes' && !d.demoted) || d.certainty === 'message') certain = true;
-    else if (d.certainty === 'unknown') unknownCodes.add(d.code);
+    else if (d.certainty === 'unknown' && d.code !== unknownCode) {
+      unknownCode = d.code;
+      unknownCodes++;
+    }
   }
-  const loneUnknown = !certain && unknownCodes.size === 1;
-  const withConf = drafts.map((d) => ({ draft: d, confidence: confidenceOf(d, loneUnknown) }));
+  const loneUnknown = !certain && unknownCodes === 1;
+  const withConf: Settled[] = [];
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
+    withConf.push({ draft: d, confidence: confidenceOf(d, loneUnknown) });
+  }
   // A single cause has nothing to be ordered against or merged with.
   if (withConf.length < 2) return withConf;
   const plain =

@@ -31,6 +31,11 @@ function limitsTrustFix(d: CauseDraft): boolean {
   return d.code === 'BOUNDARY_NO_ALLOW' && d.facts?.limitsTrustFix === true;
 }
 
+/** A caller-side cause found in today's state that AWS's plain message demotes. */
+function demotedByPlainMessage(d: CauseDraft): boolean {
+  return CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes' && !limitsTrustFix(d);
+}
+
 /** Cause codes that AWS's message can name, for a given policy type. */
 export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): CauseCode {
   const m = MESSAGE_CAUSE[type];
@@ -47,10 +52,12 @@ export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): 
  * is not offered as AWS's reason but as what still limits the trust fix.
  *
  * `readable` tells whether the snapshot held that side's policies at all.
+ * `drafts` is returned as it is when the message changes nothing (the
+ * caller's list: it may extend it), else a new list.
  */
 export function reconcileMessage(
   event: DenialEvent,
-  drafts: readonly CauseDraft[],
+  drafts: CauseDraft[],
   readable: {
     readonly callerSide: boolean;
     readonly orgPolicies: boolean;
@@ -59,12 +66,12 @@ export function reconcileMessage(
 ): CauseDraft[] {
   const msg = event.errorMessage;
   const reason = msg.reason;
-  if (msg.kind !== 'not-authorized') return [...drafts];
+  if (msg.kind !== 'not-authorized') return drafts;
   if (reason === undefined) {
     const complete = msg.resourceArn !== undefined && msg.raw.length < 1000;
-    if (!complete) return [...drafts];
+    if (!complete || !drafts.some(demotedByPlainMessage)) return drafts;
     return drafts.map((d) =>
-      CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes' && !limitsTrustFix(d)
+      demotedByPlainMessage(d)
         ? ({
             ...d,
             demoted: true,

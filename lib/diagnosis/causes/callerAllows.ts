@@ -11,7 +11,7 @@ import { addStatement } from '../../fixes/patchPolicy.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../../iam/parseIamArn.js';
 import type { DenialEvent } from '../../intake/DenialEvent.js';
 import type { LabeledPolicy } from '../../policy/PolicyDocument.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { sessionTagDependent } from '../clauseCertainty.js';
@@ -39,7 +39,7 @@ function sessionTagClause(event: DenialEvent, b: Blocker): string | undefined {
  * The caller's side does not allow the action: no identity-based allow, a
  * permissions boundary, a session policy, or a level of SCPs without it.
  */
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
   const { roleArn, roleName, evaluation } = ctx;
   const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
   const policyLabel = b.policy?.label ?? b.evaluations[0]?.policy.label;
@@ -117,7 +117,7 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
         },
       ];
     default:
-      return [];
+      return NO_CAUSES;
   }
 }
 

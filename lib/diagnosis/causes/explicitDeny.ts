@@ -8,7 +8,7 @@ import type { BlockTarget } from '../../fixes/verifyRemedy.js';
 import { parseRoleArn } from '../../iam/parseIamArn.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import { requestPrincipalOf } from '../buildRequestContext.js';
-import type { CauseDraft } from '../CauseDraft.js';
+import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import type { CauseCode } from '../causeCodes.js';
 import * as prose from '../causeProse.js';
@@ -67,8 +67,8 @@ function denyCertainty(
 }
 
 /** An explicit deny in any policy on either side: the statement and the condition that matched. */
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
-  if (!isDeny(b.kind)) return [];
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
+  if (!isDeny(b.kind)) return NO_CAUSES;
   const kind = b.kind;
   const first = b.evaluations[0];
   const evaln = first?.evaluation;

@@ -1,14 +1,14 @@
 import { shellQuote } from '../../fixes/fixCommands.js';
 import { sessionNameOf } from '../../fixes/fixTexts.js';
-import type { CauseDraft } from '../CauseDraft.js';
+import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { callerLabel } from '../describe.js';
 import type { Situation } from '../Situation.js';
 
 /** STS rejected the MFA code or device (AWS's message says which). */
-function detectInSituation(s: Situation): CauseDraft[] {
-  if (s.kind !== 'mfa-failed') return [];
+function detectInSituation(s: Situation): readonly CauseDraft[] {
+  if (s.kind !== 'mfa-failed') return NO_CAUSES;
   const { event } = s;
   const msg = event.errorMessage;
   return [

@@ -1,7 +1,7 @@
 import { cliAssumeRole, tfProviderAssumeRole } from '../../fixes/fixCommands.js';
 import { sessionNameOf } from '../../fixes/fixTexts.js';
 import { parseRoleArn } from '../../iam/parseIamArn.js';
-import type { CauseDraft } from '../CauseDraft.js';
+import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { callerLabel, roleNameOf } from '../describe.js';
@@ -68,7 +68,7 @@ function outsideOrg(s: Situation, roleArn: string): CauseDraft {
 }
 
 /** The named role: missing, in an account outside the organization, unreadable, or not named at all. */
-function detectInSituation(s: Situation): CauseDraft[] {
+function detectInSituation(s: Situation): readonly CauseDraft[] {
   const roleArn = s.targetArn;
   if (s.kind === 'no-target') {
     return [
@@ -80,10 +80,10 @@ function detectInSituation(s: Situation): CauseDraft[] {
       },
     ];
   }
-  if (roleArn === undefined) return [];
+  if (roleArn === undefined) return NO_CAUSES;
   if (s.kind === 'role-missing') return [roleNotFound(s, roleArn)];
   if (s.kind === 'outside-org') return [outsideOrg(s, roleArn)];
-  if (s.kind !== 'role-unreadable') return [];
+  if (s.kind !== 'role-unreadable') return NO_CAUSES;
   const account = s.targetAccount ?? '';
   const reason = s.unreadableReason ?? 'not read';
   const out: CauseDraft[] = [

@@ -5,7 +5,7 @@ import {
   removeConditionValues,
   renameOperator,
 } from '../../fixes/patchPolicy.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { classifyConditionKey } from '../classifyConditionKey.js';
@@ -31,18 +31,20 @@ function subjectFacts(
 }
 
 /** The failing conditions of the trust statements nearest to letting the caller in. */
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
   const evaln =
     b.kind === 'trust-no-allow'
       ? (b.evaluations[0]?.evaluation ?? ctx.evaluation.trust)
       : b.kind === 'trust-session-action' && conditionedSessionAction(b.evaluations[0]?.evaluation)
         ? b.evaluations[0]?.evaluation
         : undefined;
-  if (evaln === undefined) return [];
+  if (evaln === undefined) return NO_CAUSES;
+  const nearest = nearestTrustStatements(evaln);
+  if (nearest.length === 0) return NO_CAUSES;
   const downgrade = b.kind === 'trust-session-action' && b.certainty === 'unknown';
   const out: CauseDraft[] = [];
   const seen = new Set<string>();
-  for (const { s, failing } of nearestTrustStatements(evaln)) {
+  for (const { s, failing } of nearest) {
     for (const clause of failing) {
       const code = classifyConditionKey(clause.key) as ConditionCode;
       const dedupe = `${code}|${s.index}|${clause.key}|${clause.operator}`;

@@ -1,5 +1,5 @@
 import type { AssumeRoleEvaluation, Blocker } from '../../engine/AssumeRoleEvaluation.js';
-import type { PolicyEvaluation } from '../../engine/PolicyEvaluation.js';
+import type { PolicyEvaluation, StatementTrace } from '../../engine/PolicyEvaluation.js';
 import { boundaryCaveat } from '../../fixes/boundaryCaveat.js';
 import { sidPart } from '../../fixes/fixTexts.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../../fixes/patchPolicy.js';
 import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
 import type { Draft } from '../../validation/Draft.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import type { PrincipalNotes } from '../causeProse.js';
 import * as prose from '../causeProse.js';
@@ -29,11 +29,79 @@ import {
 
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 
-/** Every `Principal.AWS` entry of the statements, in order. */
-function awsNamed(named: readonly { readonly aws: readonly string[] }[]): string[] {
-  const all: string[] = [];
-  for (const x of named) all.push(...x.aws);
-  return all;
+/** Caller types a record identifies well enough to match against principals for certain. */
+const IDENTIFIED_CALLERS: ReadonlySet<string> = new Set([
+  'AssumedRole',
+  'IAMUser',
+  'Root',
+  'FederatedUser',
+]);
+
+/**
+ * What the trust policy's `Principal.AWS` entries say about the caller, read
+ * in one pass over the `Allow` statements.
+ */
+interface AwsEntries {
+  /** Every entry, in statement order (the evidence of an untrusted caller). */
+  readonly named: string[];
+  /** The first entry that is an old unique id of the caller's kind, and its statement. */
+  stale?: { readonly s: StatementTrace; readonly id: string };
+  /** The last entry naming the caller with another path. */
+  pathless?: NonNullable<PrincipalNotes['pathless']>;
+}
+
+/**
+ * Reads the `Principal.AWS` entries of the `Allow` statements. The caller's
+ * ARN is taken apart only when an entry may be about it (a unique id, an ARN
+ * ending in its name): most trust policies give no reason to.
+ */
+function awsEntries(ctx: BlockerContext, statements: readonly StatementTrace[]): AwsEntries {
+  const callerArn = ctx.callerArn;
+  const out: AwsEntries = { named: [] };
+  // Only an ARN ending in the caller's name (`/<name>`) can be it with another path.
+  const slash = callerArn === undefined ? -1 : callerArn.lastIndexOf('/');
+  const nameEnd = callerArn === undefined || slash < 0 ? undefined : callerArn.slice(slash);
+  let caller: ReturnType<typeof parseIamPrincipalArn>;
+  let parsed = false;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.effect !== 'Allow') continue;
+    const aws = awsPrincipals(docStatement(ctx.trust, s.index));
+    for (let j = 0; j < aws.length; j++) {
+      const v = aws[j]!;
+      out.named.push(v);
+      if (callerArn === undefined) continue;
+      const staleCandidate =
+        out.stale === undefined &&
+        UNIQUE_ID.test(v) &&
+        v !== ctx.callerUniqueId &&
+        !ctx.knownUniqueIds?.has(v);
+      if (!staleCandidate && nameEnd !== undefined && !v.endsWith(nameEnd)) continue;
+      if (!parsed) {
+        caller = parseIamPrincipalArn(callerArn);
+        parsed = true;
+      }
+      if (caller === undefined) continue;
+      // Only an id of the caller's own kind (AROA for roles, AIDA for users)
+      // can be its old id.
+      if (staleCandidate && v.startsWith(caller.resourceType === 'user' ? 'AIDA' : 'AROA')) {
+        out.stale = { s, id: v };
+        continue;
+      }
+      if (!v.endsWith(`/${caller.name}`)) continue;
+      const arn = parseIamPrincipalArn(v);
+      if (
+        arn !== undefined &&
+        arn.accountId === caller.accountId &&
+        arn.resourceType === caller.resourceType &&
+        arn.name === caller.name &&
+        arn.path !== caller.path
+      ) {
+        out.pathless = { named: v, path: caller.path, realArn: callerArn };
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -46,28 +114,44 @@ function principalCauses(
   ctx: BlockerContext,
   blocker: Blocker,
   evaln: PolicyEvaluation,
-): CauseDraft[] {
+): readonly CauseDraft[] {
   const { event, trust, roleName } = ctx;
-  const allows = evaln.statements.filter((s) => s.effect === 'Allow');
   const nearest = nearestTrustStatements(evaln);
   if (nearest.length > 0) {
     // Only the principal match is undecided (e.g. an unreadable org id).
-    return nearest
-      .filter((x) => x.failing.length === 0)
-      .map(({ s }) => ({
-        code: 'TRUST_PRINCIPAL_NOT_TRUSTED' as const,
-        certainty: 'unknown' as const,
+    const out: CauseDraft[] = [];
+    for (const { s, failing } of nearest) {
+      if (failing.length > 0) continue;
+      out.push({
+        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+        certainty: 'unknown',
         summary: prose.principalUndecided(event, statementRef(s), roleName),
         evidence: { policy: trust.label, statement: statementRef(s) },
         blocker,
         policy: trust,
         statement: s,
-      }));
+      });
+    }
+    return out;
   }
 
-  // A statement names the caller but allows another action (a web identity
-  // or SAML trust written with `sts:AssumeRole`, or the reverse).
-  const wrongAction = allows.find((s) => s.principal === 'yes' && s.action === 'no');
+  // One pass over the Allow statements for what the branches below read.
+  const statements = evaln.statements;
+  // A statement that names the caller but allows another action (a web
+  // identity or SAML trust written with `sts:AssumeRole`, or the reverse).
+  let wrongAction: StatementTrace | undefined;
+  // The first that may name the caller, for another action.
+  let otherAction: StatementTrace | undefined;
+  let unknownPrincipal = false;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.effect !== 'Allow') continue;
+    if (s.principal === 'unknown') unknownPrincipal = true;
+    if (s.action !== 'no' || s.principal === 'no') continue;
+    otherAction ??= s;
+    if (s.principal === 'yes') wrongAction ??= s;
+  }
+
   if (wrongAction !== undefined) {
     const listed = docStatement(trust, wrongAction.index)?.action ?? [];
     const base = {
@@ -113,26 +197,9 @@ function principalCauses(
   }
 
   const callerArn = ctx.callerArn;
-  const caller = callerArn === undefined ? undefined : parseIamPrincipalArn(callerArn);
-  const named = allows.map((s) => ({ s, aws: awsPrincipals(docStatement(trust, s.index)) }));
-  // Stale unique id: only an id of the caller's own kind (AROA for roles,
-  // AIDA for users) can be its old id.
-  const idKind = caller?.resourceType === 'user' ? 'AIDA' : 'AROA';
-  let stale: { s: (typeof allows)[number]; id: string } | undefined;
-  for (const { s, aws } of named) {
-    const id = aws.find(
-      (v) =>
-        v.startsWith(idKind) &&
-        UNIQUE_ID.test(v) &&
-        v !== ctx.callerUniqueId &&
-        !ctx.knownUniqueIds?.has(v),
-    );
-    if (id !== undefined) {
-      stale = { s, id };
-      break;
-    }
-  }
-  if (stale !== undefined && caller !== undefined) {
+  const entries = awsEntries(ctx, statements);
+  const stale = entries.stale;
+  if (stale !== undefined) {
     return [
       {
         code: 'TRUST_PRINCIPAL_STALE_ID',
@@ -153,31 +220,7 @@ function principalCauses(
   }
 
   // A role ARN without its path (or with another path).
-  let pathless: PrincipalNotes['pathless'];
-  let wrongArn: string | undefined;
-  if (caller !== undefined) {
-    // Only an ARN ending in the caller's name can be it with another path.
-    const nameEnd = `/${caller.name}`;
-    for (const { aws } of named) {
-      for (const v of aws) {
-        if (!v.endsWith(nameEnd)) continue;
-        const arn = parseIamPrincipalArn(v);
-        if (
-          arn !== undefined &&
-          arn.accountId === caller.accountId &&
-          arn.resourceType === caller.resourceType &&
-          arn.name === caller.name &&
-          arn.path !== caller.path
-        ) {
-          pathless = { named: v, path: caller.path, realArn: callerArn ?? '' };
-          wrongArn = v;
-        }
-      }
-    }
-  }
-  const sameNameOtherAction = allows.filter((s) => s.principal !== 'no' && s.action === 'no');
-  const otherAction = sameNameOtherAction[0];
-  const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
+  const pathless = entries.pathless;
   const notes: Draft<PrincipalNotes> = {};
   if (pathless !== undefined) notes.pathless = pathless;
   if (otherAction !== undefined) notes.otherActionStatement = statementRef(otherAction);
@@ -193,7 +236,8 @@ function principalCauses(
         evidence: {
           policy: trust.label,
           caller: service,
-          trustedServices: allows.flatMap((s) => {
+          trustedServices: statements.flatMap((s) => {
+            if (s.effect !== 'Allow') return [];
             const p = docStatement(trust, s.index)?.principal;
             return p?.kind === 'map' ? p.Service : [];
           }),
@@ -207,10 +251,12 @@ function principalCauses(
     event.caller.type === 'SAMLUser' ? event.caller.saml?.providerArn : undefined;
   if (samlProvider !== undefined) {
     // The provider is the SAML caller's identity: name it and the ones trusted.
-    const samlStatements = allows.filter((s) =>
-      (docStatement(trust, s.index)?.action ?? []).some((a) =>
-        /^sts:(\*|AssumeRole\*|AssumeRoleWithSAML)$/i.test(a),
-      ),
+    const samlStatements = statements.filter(
+      (s) =>
+        s.effect === 'Allow' &&
+        (docStatement(trust, s.index)?.action ?? []).some((a) =>
+          /^sts:(\*|AssumeRole\*|AssumeRoleWithSAML)$/i.test(a),
+        ),
     );
     const trusted = samlStatements.flatMap((s) => {
       const p = docStatement(trust, s.index)?.principal;
@@ -238,31 +284,28 @@ function principalCauses(
   }
   // A caller the record does not identify (`AWSAccount`, `Unknown`, an
   // Identity Center user) cannot be matched against principals for certain.
-  const unidentified = !['AssumedRole', 'IAMUser', 'Root', 'FederatedUser'].includes(
-    event.caller.type,
-  );
-  return [
-    {
-      code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-      certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
-      summary: prose.principalNotTrusted(event, roleName, callerArn, blocker.action, notes),
-      evidence: {
-        policy: trust.label,
-        caller: callerArn ?? event.caller.arn ?? 'unknown',
-        trustedPrincipals: awsNamed(named),
-      },
-      blocker,
-      policy: trust,
-      ...(wrongArn === undefined ? {} : { facts: { wrongArn } }),
+  const unidentified = !IDENTIFIED_CALLERS.has(event.caller.type);
+  const draft: Draft<DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>> = {
+    code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+    certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
+    summary: prose.principalNotTrusted(event, roleName, callerArn, blocker.action, notes),
+    evidence: {
+      policy: trust.label,
+      caller: callerArn ?? event.caller.arn ?? 'unknown',
+      trustedPrincipals: entries.named,
     },
-  ];
+    blocker,
+    policy: trust,
+  };
+  if (pathless !== undefined) draft.facts = { wrongArn: pathless.named };
+  return [draft];
 }
 
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
   const first = b.evaluations[0];
   if (b.kind === 'trust-no-allow')
     return principalCauses(ctx, b, first?.evaluation ?? ctx.evaluation.trust);
-  if (b.kind !== 'trust-session-action') return [];
+  if (b.kind !== 'trust-session-action') return NO_CAUSES;
   const evaln = first?.evaluation;
   if (conditionedSessionAction(evaln) && evaln !== undefined) {
     const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';

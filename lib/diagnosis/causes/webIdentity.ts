@@ -11,7 +11,7 @@ import { withTrust } from '../../fixes/patchInputs.js';
 import { addStatement, principalMap } from '../../fixes/patchPolicy.js';
 import { policyToJson } from '../../fixes/policyToJson.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { evaluateRole } from '../evaluateRequest.js';
@@ -98,8 +98,8 @@ function tokenRejection(s: Situation): CauseDraft {
   };
 }
 
-function detectInSituation(s: Situation): CauseDraft[] {
-  return s.kind === 'token-rejected' ? [tokenRejection(s)] : [];
+function detectInSituation(s: Situation): readonly CauseDraft[] {
+  return s.kind === 'token-rejected' ? [tokenRejection(s)] : NO_CAUSES;
 }
 
 /**
