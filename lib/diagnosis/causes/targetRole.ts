@@ -2,7 +2,7 @@ import { cliAssumeRole, tfProviderAssumeRole } from '../../fixes/fixCommands.js'
 import { sessionNameOf } from '../../fixes/fixTexts.js';
 import { parseRoleArn } from '../../iam/parseIamArn.js';
 import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import type { CauseRule, RemedyContext, RemedySink } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { callerLabel, roleNameOf } from '../describe.js';
 import { candidateRoles } from '../evaluateRequest.js';
@@ -114,23 +114,21 @@ function detectInSituation(s: Situation): readonly CauseDraft[] {
 }
 
 /** Use the existing role the caller probably meant. */
-function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
-  if (d.code !== 'ROLE_NOT_FOUND' && d.code !== 'TARGET_ACCOUNT_OUTSIDE_ORG') return [];
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+  if (d.code !== 'ROLE_NOT_FOUND' && d.code !== 'TARGET_ACCOUNT_OUTSIDE_ORG') return;
   const arn = d.facts?.suggestedArn;
   const role = arn === undefined ? undefined : ctx.existingRole(arn);
-  if (arn === undefined || role === undefined) return [];
+  if (arn === undefined || role === undefined) return;
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
-  return [
-    {
-      title: { kind: 'use-existing-role', roleArn: arn },
-      appliesTo: { kind: 'caller-configuration' },
-      check: { kind: 'role-exists', role },
-      texts: () => ({
-        awsCli: cliAssumeRole({ roleArn: arn, sessionName }),
-        terraform: tfProviderAssumeRole({ roleArn: arn, sessionName }),
-      }),
-    },
-  ];
+  sink.offer({
+    title: { kind: 'use-existing-role', roleArn: arn },
+    appliesTo: { kind: 'caller-configuration' },
+    check: { kind: 'role-exists', role },
+    texts: () => ({
+      awsCli: cliAssumeRole({ roleArn: arn, sessionName }),
+      terraform: tfProviderAssumeRole({ roleArn: arn, sessionName }),
+    }),
+  });
 }
 
 /** The role the event names: does it exist, and can its account be read? */

@@ -6,14 +6,14 @@ import {
   renameOperator,
 } from '../../fixes/patchPolicy.js';
 import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { classifyConditionKey } from '../classifyConditionKey.js';
 import { clauseCertainty } from '../clauseCertainty.js';
 import { baseOperator, conditionEvidence, equalsWithWildcard } from '../describe.js';
 import { githubSubjectDifference } from '../githubSubject.js';
 import type { BlockerContext } from '../Situation.js';
-import { externalIdRemedy, mfaRemedy, present, targetOf, trustRemedy } from './remedyKit.js';
+import { externalIdRemedy, mfaRemedy, targetOf, trustRemedy } from './remedyKit.js';
 import { conditionedSessionAction, nearestTrustStatements } from './trustStatements.js';
 
 type ConditionCode = prose.TrustConditionCode;
@@ -103,23 +103,26 @@ function conditionTarget(d: CauseDraft) {
  * value the caller must send (ExternalId, MFA), or the trust policy accepting
  * the value the request carried.
  */
-export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+export function conditionRemedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
   const clause = d.clause;
   const s = d.statement;
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   const target = conditionTarget(d);
   if (d.code === 'TRUST_CONDITION_EXTERNAL_ID') {
-    if (clause === undefined || ctx.evaluated === undefined) return [];
-    const out = [likeRemedy(d, ctx)];
+    if (clause === undefined || ctx.evaluated === undefined) return;
+    if (sink.offer(likeRemedy(d, ctx))) return;
     const op = baseOperator(clause.operator).toLowerCase();
     const value = clause.expected.find((v) => !v.includes('*') && !v.includes('?'));
     if (op.startsWith('string') && !op.includes('not') && value !== undefined)
-      out.push(externalIdRemedy(ctx, value, target));
-    return present(out);
+      sink.offer(externalIdRemedy(ctx, value, target));
+    return;
   }
-  if (d.code === 'TRUST_CONDITION_MFA') return present([mfaRemedy(ctx, target)]);
-  if (trustDoc === undefined || clause === undefined || s === undefined) return [];
-  const out = [likeRemedy(d, ctx)];
+  if (d.code === 'TRUST_CONDITION_MFA') {
+    sink.offer(mfaRemedy(ctx, target));
+    return;
+  }
+  if (trustDoc === undefined || clause === undefined || s === undefined) return;
+  if (sink.offer(likeRemedy(d, ctx))) return;
   // A documented GitHub `sub` difference (immutable ids, case, `%3A`) names the value to add.
   const suggested = d.code === 'OIDC_CLAIM_MISMATCH' ? d.facts?.subject?.suggestedValue : undefined;
   const actual = suggested === undefined ? clause.actual : [suggested];
@@ -127,7 +130,7 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
     const base = baseOperator(clause.operator).toLowerCase();
     if (base.includes('not')) {
       const lower = actual.map((a) => a.toLowerCase());
-      out.push(
+      sink.offer(
         trustRemedy(
           ctx,
           { kind: 'stop-excluding', values: actual, conditionKey: clause.key },
@@ -143,7 +146,7 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
         base === 'ipaddress'
           ? actual.map((a) => (a.includes('/') ? a : a.includes(':') ? `${a}/128` : `${a}/32`))
           : actual;
-      out.push(
+      sink.offer(
         trustRemedy(
           ctx,
           { kind: 'allow-condition-values', values: add, conditionKey: clause.key, statement: s },
@@ -153,7 +156,6 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
       );
     }
   }
-  return present(out);
 }
 
 /** Trust statements that name the caller but whose conditions fail. */

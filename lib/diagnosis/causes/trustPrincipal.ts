@@ -1,4 +1,4 @@
-import type { AssumeRoleEvaluation, Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import type { Blocker } from '../../engine/AssumeRoleEvaluation.js';
 import type { PolicyEvaluation, StatementTrace } from '../../engine/PolicyEvaluation.js';
 import { boundaryCaveat } from '../../fixes/boundaryCaveat.js';
 import { sidPart } from '../../fixes/fixTexts.js';
@@ -14,12 +14,12 @@ import {
 import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
 import type { Draft } from '../../validation/Draft.js';
 import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
 import type { PrincipalNotes } from '../causeProse.js';
 import * as prose from '../causeProse.js';
 import { roleNameOf, statementRef } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
-import { present, targetOf, trustRemedy } from './remedyKit.js';
+import { principalTargetOf, targetOf, trustRemedy } from './remedyKit.js';
 import {
   awsPrincipals,
   conditionedSessionAction,
@@ -331,7 +331,7 @@ export function wrongActionRemedy(
   d: CauseDraft,
   ctx: RemedyContext,
   statementIndex: number,
-  caveat?: (after: AssumeRoleEvaluation) => string,
+  caveat?: Remedy['caveat'],
 ): Remedy | undefined {
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   const needed = d.blocker?.action ?? ctx.evaluated?.inputs.context.action;
@@ -346,28 +346,28 @@ export function wrongActionRemedy(
       statement: { sid: d.statement?.sid, index: statementIndex },
     },
     () => replaceAssumeAction(trustDoc, statementIndex, needed),
-    targetOf(d, { principal: true }),
+    principalTargetOf(d),
     caveat,
   );
 }
 
 /**
- * Grants of trust to the caller, best first. Each is checked against the
- * caller's permissions boundary too (`caveat`): the engine's evaluation of
+ * Grants of trust to the caller, best first, each offered to `sink` only if
+ * the one before it was not verified. Each is checked against the caller's
+ * permissions boundary too (`boundaryCaveat`): the engine's evaluation of
  * the patched request tells whether the boundary still limits it
  * (lib/fixes/boundaryCaveat.ts).
  */
 function principalRemedies(
   d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
   ctx: RemedyContext,
-  caveat: (after: AssumeRoleEvaluation) => string,
-): (Remedy | undefined)[] {
+  sink: RemedySink,
+): void {
   const { event, callerArn } = ctx;
   const trustDoc = ctx.evaluated?.inputs.trust.document;
-  const target = targetOf(d, { principal: true });
   const federated = d.facts?.addFederated;
   if (federated !== undefined && trustDoc !== undefined) {
-    return [
+    sink.offer(
       trustRemedy(
         ctx,
         {
@@ -376,18 +376,20 @@ function principalRemedies(
           statement: { sid: d.statement?.sid, index: federated.statementIndex },
         },
         () => addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
-        target,
-        caveat,
+        principalTargetOf(d),
+        boundaryCaveat,
       ),
-    ];
+    );
+    return;
   }
   if (d.facts?.wrongActionStatement !== undefined) {
-    return [wrongActionRemedy(d, ctx, d.facts.wrongActionStatement, caveat)];
+    sink.offer(wrongActionRemedy(d, ctx, d.facts.wrongActionStatement, boundaryCaveat));
+    return;
   }
   const action = d.blocker?.action ?? ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
   const service = event.caller.type === 'AWSService' ? event.caller.invokedBy : undefined;
   if (trustDoc !== undefined && service !== undefined) {
-    return [
+    sink.offer(
       trustRemedy(
         ctx,
         { kind: 'trust-service', service },
@@ -399,42 +401,49 @@ function principalRemedies(
             action: [action],
             conditions: [],
           }),
-        target,
-        caveat,
+        principalTargetOf(d),
+        boundaryCaveat,
       ),
-    ];
+    );
+    return;
   }
-  if (trustDoc === undefined || callerArn === undefined) return [];
-  const out: (Remedy | undefined)[] = [];
+  if (trustDoc === undefined || callerArn === undefined) return;
   const wrong = d.facts?.wrongArn;
-  if (wrong !== undefined) {
-    out.push(
+  if (
+    wrong !== undefined &&
+    sink.offer(
       trustRemedy(
         ctx,
         { kind: 'trust-full-arn', principal: callerArn },
         () => replaceAwsPrincipal(trustDoc, wrong, callerArn),
-        target,
-        caveat,
+        principalTargetOf(d),
+        boundaryCaveat,
       ),
-    );
-  }
+    )
+  )
+    return;
   const traces = d.blocker?.evaluations[0]?.evaluation.statements ?? [];
-  for (const s of trustDoc.statements) {
-    const t = traces.find((x) => x.index === s.index);
+  const statements = trustDoc.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
     if (s.effect !== 'Allow' || s.principal?.kind !== 'map' || s.principal.AWS.length === 0)
       continue;
+    const t = traceOf(traces, s.index);
     if (t !== undefined && t.action !== 'yes') continue;
-    out.push(
-      trustRemedy(
-        ctx,
-        { kind: 'trust-add-principal', principal: callerArn, statement: s },
-        () => addAwsPrincipal(trustDoc, s.index, callerArn),
-        target,
-        caveat,
-      ),
-    );
+    if (
+      sink.offer(
+        trustRemedy(
+          ctx,
+          { kind: 'trust-add-principal', principal: callerArn, statement: s },
+          () => addAwsPrincipal(trustDoc, s.index, callerArn),
+          principalTargetOf(d),
+          boundaryCaveat,
+        ),
+      )
+    )
+      return;
   }
-  out.push(
+  sink.offer(
     trustRemedy(
       ctx,
       { kind: 'trust-new-statement', principal: callerArn },
@@ -446,56 +455,60 @@ function principalRemedies(
           action: [action],
           conditions: [],
         }),
-      target,
-      caveat,
+      principalTargetOf(d),
+      boundaryCaveat,
     ),
   );
-  return out;
 }
 
-/** What still limits a trust grant: the caller's permissions boundary (lib/fixes/boundaryCaveat.ts). */
-function grantCaveat(ctx: RemedyContext): (after: AssumeRoleEvaluation) => string {
-  const main = ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
-  return (after) => boundaryCaveat(after, main);
+/** The trace of the statement numbered `index`. */
+function traceOf(traces: readonly StatementTrace[], index: number): StatementTrace | undefined {
+  for (let i = 0; i < traces.length; i++) if (traces[i]!.index === index) return traces[i];
+  return undefined;
 }
 
-function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   switch (d.code) {
     case 'TRUST_PRINCIPAL_NOT_TRUSTED':
-      return present(principalRemedies(d, ctx, grantCaveat(ctx)));
+      principalRemedies(d, ctx, sink);
+      return;
     case 'TRUST_PRINCIPAL_STALE_ID': {
       const stale = d.facts?.staleId;
       const callerArn = ctx.callerArn;
-      if (trustDoc === undefined || callerArn === undefined || stale === undefined) return [];
-      return present([
+      if (trustDoc === undefined || callerArn === undefined || stale === undefined) return;
+      sink.offer(
         trustRemedy(
           ctx,
           { kind: 'trust-replace-stale-id', staleId: stale, principal: callerArn },
           () => replaceAwsPrincipal(trustDoc, stale, callerArn),
-          targetOf(d, { principal: true }),
-          grantCaveat(ctx),
+          principalTargetOf(d),
+          boundaryCaveat,
         ),
-      ]);
+      );
+      return;
     }
     case 'TRUST_MISSING_SESSION_ACTION': {
       const action = d.blocker?.action;
-      if (trustDoc === undefined || action === undefined) return [];
-      return present(
-        (d.blocker?.evaluations[0]?.evaluation.statements ?? [])
-          .filter((t) => t.effect === 'Allow' && t.principal !== 'no')
-          .map((t) =>
+      if (trustDoc === undefined || action === undefined) return;
+      for (const t of d.blocker?.evaluations[0]?.evaluation.statements ?? []) {
+        if (t.effect !== 'Allow' || t.principal === 'no') continue;
+        if (
+          sink.offer(
             trustRemedy(
               ctx,
               { kind: 'trust-session-action', action, statement: t },
               () => addAction(trustDoc, t.index, action),
               targetOf(d),
             ),
-          ),
-      );
+          )
+        )
+          return;
+      }
+      return;
     }
     default:
-      return [];
+      return;
   }
 }
 
