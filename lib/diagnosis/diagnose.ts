@@ -26,13 +26,18 @@ export function diagnose(
   bundle: DiagnosisBundle,
   rules: readonly CauseRule[] = CAUSE_RULES,
 ): Diagnosis {
-  const situation = assessEvent(event, bundle, (e) => mapBlockers(e, rules));
+  const situation = assessEvent(
+    event,
+    bundle,
+    rules === CAUSE_RULES ? mapBlockers : (e) => mapBlockers(e, rules),
+  );
   const settled = settle(event, closeCauses(situation, detectInSituation(situation, rules)));
   const causes: Cause[] = [];
   // Fixes only for causes that are confirmed or likely: a fix for a mere
   // possibility (e.g. allowing a mistyped role ARN) would widen access for nothing.
   const fixable: CauseDraft[] = [];
-  for (const { draft, confidence } of settled) {
+  for (let i = 0; i < settled.length; i++) {
+    const { draft, confidence } = settled[i]!;
     causes.push(causeOf(draft, confidence));
     if (confidence !== 'possible') fixable.push(draft);
   }
@@ -41,16 +46,21 @@ export function diagnose(
   const target: { roleArn?: string; accountId?: string } = {};
   if (targetArn !== undefined) target.roleArn = targetArn;
   if (targetAccount !== undefined && targetAccount !== '') target.accountId = targetAccount;
-  return {
-    eventId: event.eventId,
-    input: event.input ?? 'record',
-    eventName: event.eventName,
-    ...(event.eventTime === '' ? {} : { eventTime: event.eventTime }),
-    caller: callerHeader(event),
-    target,
-    causes,
-    fixes,
-  };
+  const input = event.input ?? 'record';
+  const caller = callerHeader(event);
+  // Keys in output order; `eventTime` only when the input has one.
+  return event.eventTime === ''
+    ? { eventId: event.eventId, input, eventName: event.eventName, caller, target, causes, fixes }
+    : {
+        eventId: event.eventId,
+        input,
+        eventName: event.eventName,
+        eventTime: event.eventTime,
+        caller,
+        target,
+        causes,
+        fixes,
+      };
 }
 
 /** Every rule's causes read off the situation, in rule order. */

@@ -45,13 +45,7 @@ function roleEvidence(targetArn: string | undefined): { roleArn?: string } {
  */
 export function closeCauses(s: Situation, found: CauseDraft[]): CauseDraft[] {
   const { event, bundle, targetArn } = s;
-  let drafts = s.ruledOut
-    ? found
-    : reconcileMessage(event, found, {
-        callerSide: bundle.callerPolicies?.ok === true,
-        orgPolicies: bundle.callerOrgPath?.ok === true,
-        roleSide: s.roleSideReadable,
-      });
+  let drafts = s.ruledOut ? found : reconcileMessage(event, found, s);
   if (s.evaluated !== undefined) {
     const action = s.evaluated.inputs.context.action;
     drafts = dropSpeculative(drafts, action);

@@ -2,6 +2,7 @@ import type { DenialEvent, PolicyTypeInMessage } from '../intake/DenialEvent.js'
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODES, type CauseCode } from './causeCodes.js';
 import * as prose from './causeProse.js';
+import type { Situation } from './Situation.js';
 
 const MESSAGE_CAUSE: Record<PolicyTypeInMessage, { implicit: CauseCode; explicit: CauseCode }> = {
   identity: { implicit: 'IDENTITY_NO_ALLOW', explicit: 'IDENTITY_EXPLICIT_DENY' },
@@ -51,18 +52,14 @@ export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): 
  * listed beside an untrusted same-account caller (`facts.limitsTrustFix`): it
  * is not offered as AWS's reason but as what still limits the trust fix.
  *
- * `readable` tells whether the snapshot held that side's policies at all.
+ * `read` tells whether the snapshot held each side's policies at all.
  * `drafts` is returned as it is when the message changes nothing (the
  * caller's list: it may extend it), else a new list.
  */
 export function reconcileMessage(
   event: DenialEvent,
   drafts: CauseDraft[],
-  readable: {
-    readonly callerSide: boolean;
-    readonly orgPolicies: boolean;
-    readonly roleSide: boolean;
-  },
+  read: Pick<Situation, 'bundle' | 'roleSideReadable'>,
 ): CauseDraft[] {
   const msg = event.errorMessage;
   const reason = msg.reason;
@@ -133,10 +130,10 @@ export function reconcileMessage(
     reason.policyType === 'session' || reason.policyType === 'vpce'
       ? false
       : reason.policyType === 'scp' || reason.policyType === 'rcp'
-        ? readable.orgPolicies
+        ? read.bundle.callerOrgPath?.ok === true
         : side === 'caller'
-          ? readable.callerSide
-          : readable.roleSide;
+          ? read.bundle.callerPolicies?.ok === true
+          : read.roleSideReadable;
   out.unshift({
     code,
     certainty: 'message',

@@ -14,7 +14,14 @@ function mapStatement(
   index: number,
   edit: (s: PolicyStatement) => PolicyStatement,
 ): PolicyDocument {
-  return { ...doc, statements: doc.statements.map((s) => (s.index === index ? edit(s) : s)) };
+  // Indexed: a fix is patched once per diagnosis, in cold (interpreted) code.
+  const from = doc.statements;
+  const statements: PolicyStatement[] = [];
+  for (let i = 0; i < from.length; i++) {
+    const s = from[i]!;
+    statements.push(s.index === index ? edit(s) : s);
+  }
+  return { ...doc, statements };
 }
 
 function emptyMap(): Extract<PrincipalElement, { kind: 'map' }> {
