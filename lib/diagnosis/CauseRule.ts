@@ -2,6 +2,7 @@ import type {
   AssumeRoleEvaluation,
   AssumeRoleInputs,
   Blocker,
+  BlockerKind,
 } from '../engine/AssumeRoleEvaluation.js';
 import type { FixTexts } from '../fixes/Fix.js';
 import type { BlockTarget } from '../fixes/verifyRemedy.js';
@@ -10,7 +11,7 @@ import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { CauseDraft } from './CauseDraft.js';
 import type { CauseCode } from './causeCodes.js';
 import type { FixPlace, FixTitle } from './fixProse.js';
-import type { BlockerContext, Evaluated, Situation } from './Situation.js';
+import type { BlockerContext, Evaluated, Situation, SituationKind } from './Situation.js';
 
 /** What a rule's remedies may use besides the cause itself. */
 export interface RemedyContext {
@@ -92,7 +93,11 @@ export interface CauseRule {
   readonly codes: readonly CauseCode[];
   /** Causes read off the situation (AWS's message, the target, what could not be read). */
   readonly detectInSituation?: (s: Situation) => readonly CauseDraft[];
+  /** The situation kinds `detectInSituation` reads causes off; it is called for no other (absent: every kind). */
+  readonly situationKinds?: readonly SituationKind[];
   /** Causes one engine blocker stands for. */
   readonly detectInBlocker?: (b: Blocker, ctx: BlockerContext) => readonly CauseDraft[];
+  /** The blocker kinds `detectInBlocker` stands causes for; it is called for no other (absent: every kind). */
+  readonly blockerKinds?: readonly BlockerKind[];
   readonly remedies?: (d: CauseDraft, ctx: RemedyContext, sink: RemedySink) => void;
 }

@@ -65,7 +65,7 @@ export function diagnose(
 
 /** Every rule's causes read off the situation, in rule order. */
 function detectInSituation(s: Situation, rules: readonly CauseRule[]): CauseDraft[] {
-  const detectors = situationDetectors(rules);
+  const detectors = situationDetectors(rules, s.kind);
   const found: CauseDraft[] = [];
   // Indexed: each for-of step allocates in cold (interpreted) code.
   for (let i = 0; i < detectors.length; i++) {

@@ -314,6 +314,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
 export const callerAllowsRule: CauseRule = {
   family: 'caller allows',
   codes: ['IDENTITY_NO_ALLOW', 'BOUNDARY_NO_ALLOW', 'SESSION_POLICY_NO_ALLOW', 'SCP_NO_ALLOW'],
+  blockerKinds: ['identity-no-allow', 'boundary-no-allow', 'session-no-allow', 'scp-no-allow'],
   detectInBlocker,
   remedies,
 };

@@ -247,6 +247,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
 export const explicitDenyRule: CauseRule = {
   family: 'explicit deny',
   codes: Object.values(DENY_CODES),
+  blockerKinds: Object.keys(DENY_CODES) as DenyKind[],
   detectInBlocker,
   remedies,
 };

@@ -45,5 +45,6 @@ function detectInSituation(s: Situation): readonly CauseDraft[] {
 export const forbiddenCallerRule: CauseRule = {
   family: 'forbidden caller',
   codes: [],
+  situationKinds: ['forbidden-caller'],
   detectInSituation,
 };

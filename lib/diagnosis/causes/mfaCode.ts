@@ -60,6 +60,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
 export const mfaCodeRule: CauseRule = {
   family: 'MFA code',
   codes: ['MFA_CODE_INVALID'],
+  situationKinds: ['mfa-failed'],
   detectInSituation,
   remedies,
 };

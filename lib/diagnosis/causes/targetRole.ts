@@ -135,6 +135,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
 export const targetRoleRule: CauseRule = {
   family: 'target role',
   codes: ['ROLE_NOT_FOUND', 'TARGET_ACCOUNT_OUTSIDE_ORG'],
+  situationKinds: ['no-target', 'role-missing', 'outside-org', 'role-unreadable'],
   detectInSituation,
   remedies,
 };

@@ -168,6 +168,7 @@ export const trustConditionsRule: CauseRule = {
     'TRUST_CONDITION_OTHER',
     'SAML_CLAIM_MISMATCH',
   ],
+  blockerKinds: ['trust-no-allow', 'trust-session-action'],
   detectInBlocker,
   remedies: conditionRemedies,
 };

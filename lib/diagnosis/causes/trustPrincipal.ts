@@ -520,6 +520,7 @@ export const trustPrincipalRule: CauseRule = {
     'TRUST_PRINCIPAL_STALE_ID',
     'TRUST_MISSING_SESSION_ACTION',
   ],
+  blockerKinds: ['trust-no-allow', 'trust-session-action'],
   detectInBlocker,
   remedies,
 };

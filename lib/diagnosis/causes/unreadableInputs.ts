@@ -6,14 +6,20 @@ import * as prose from '../causeProse.js';
 import type { DiagnosisBundle } from '../DiagnosisBundle.js';
 import { callerLabel } from '../describe.js';
 import { hasCallerSide } from '../evaluateRequest.js';
-import type { Situation } from '../Situation.js';
+import type { Situation, SituationKind } from '../Situation.js';
 
-const EVALUATED_ROLE = new Set(['role', 'role-missing', 'outside-org', 'role-unreadable']);
+/** The situations with an evaluation of the named role (or of the caller's side against an open trust policy). */
+const EVALUATED_ROLE: readonly SituationKind[] = [
+  'role',
+  'role-missing',
+  'outside-org',
+  'role-unreadable',
+];
 
 /** INSUFFICIENT_DATA for every engine input that could not be read. */
 function detectInSituation(s: Situation): readonly CauseDraft[] {
   const inputs = s.evaluated?.inputs;
-  if (!EVALUATED_ROLE.has(s.kind) || inputs === undefined) return NO_CAUSES;
+  if (!EVALUATED_ROLE.includes(s.kind) || inputs === undefined) return NO_CAUSES;
   const { event, bundle } = s;
   const federated = !hasCallerSide(event);
   const identityUnread = !federated && inputs.identity === undefined;
@@ -97,5 +103,6 @@ export function bundleGapDrafts(bundle: DiagnosisBundle): CauseDraft[] {
 export const unreadableInputsRule: CauseRule = {
   family: 'unreadable inputs',
   codes: [],
+  situationKinds: EVALUATED_ROLE,
   detectInSituation,
 };

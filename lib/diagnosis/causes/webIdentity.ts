@@ -256,6 +256,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
 export const webIdentityRule: CauseRule = {
   family: 'web identity',
   codes: ['OIDC_PROVIDER_NOT_TRUSTED', 'OIDC_CLAIM_MISMATCH'],
+  situationKinds: ['token-rejected'],
   detectInSituation,
   remedies,
 };
