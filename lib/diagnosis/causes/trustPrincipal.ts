@@ -12,6 +12,7 @@ import {
   replaceAwsPrincipal,
 } from '../../fixes/patchPolicy.js';
 import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
+import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { Draft } from '../../validation/Draft.js';
 import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
@@ -24,6 +25,7 @@ import {
   awsPrincipals,
   conditionedSessionAction,
   docStatement,
+  type NearStatement,
   nearestTrustStatements,
 } from './trustStatements.js';
 
@@ -108,34 +110,20 @@ function awsEntries(ctx: BlockerContext, statements: readonly StatementTrace[]):
  * The trust policy does not name the caller: no principal match, a stale
  * unique id, a principal ARN without its path, the wrong action for the
  * caller, a service or SAML provider not trusted, or a session action
- * (`sts:TagSession`, `sts:SetSourceIdentity`) not allowed.
+ * (`sts:TagSession`, `sts:SetSourceIdentity`) not allowed. Each shape of
+ * cause is worded by its own function below, so a cold process compiles
+ * only the ones its denials have.
  */
 function principalCauses(
   ctx: BlockerContext,
   blocker: Blocker,
   evaln: PolicyEvaluation,
 ): readonly CauseDraft[] {
-  const { event, trust, roleName } = ctx;
   const nearest = nearestTrustStatements(evaln);
-  if (nearest.length > 0) {
-    // Only the principal match is undecided (e.g. an unreadable org id).
-    const out: CauseDraft[] = [];
-    for (const { s, failing } of nearest) {
-      if (failing.length > 0) continue;
-      out.push({
-        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-        certainty: 'unknown',
-        summary: prose.principalUndecided(event, statementRef(s), roleName),
-        evidence: { policy: trust.label, statement: statementRef(s) },
-        blocker,
-        policy: trust,
-        statement: s,
-      });
-    }
-    return out;
-  }
+  // Only the principal match is undecided (e.g. an unreadable org id).
+  if (nearest.length > 0) return undecidedPrincipal(ctx, blocker, nearest);
 
-  // One pass over the Allow statements for what the branches below read.
+  // One pass over the Allow statements for what the shapes below read.
   const statements = evaln.statements;
   // A statement that names the caller but allows another action (a web
   // identity or SAML trust written with `sts:AssumeRole`, or the reverse).
@@ -151,154 +139,210 @@ function principalCauses(
     otherAction ??= s;
     if (s.principal === 'yes') wrongAction ??= s;
   }
-
-  if (wrongAction !== undefined) {
-    const listed = docStatement(trust, wrongAction.index)?.action ?? [];
-    const base = {
-      certainty: 'yes' as const,
-      summary: prose.wrongActionForCaller(
-        event,
-        statementRef(wrongAction),
-        roleName,
-        listed,
-        blocker.action,
-      ),
-      evidence: {
-        policy: trust.label,
-        statement: statementRef(wrongAction),
-        allowedActions: listed,
-        action: blocker.action,
-      },
-      blocker,
-      policy: trust,
-      statement: wrongAction,
-      facts: { wrongActionStatement: wrongAction.index },
-    };
-    return [
-      event.eventName === 'AssumeRoleWithWebIdentity'
-        ? { ...base, code: 'OIDC_PROVIDER_NOT_TRUSTED' }
-        : { ...base, code: 'TRUST_PRINCIPAL_NOT_TRUSTED' },
-    ];
-  }
+  if (wrongAction !== undefined) return [wrongActionCause(ctx, blocker, wrongAction)];
 
   // No statement names the caller.
-  if (event.eventName === 'AssumeRoleWithWebIdentity') {
-    const provider = event.caller.webIdentity?.providerArn ?? event.caller.webIdentity?.provider;
-    return [
-      {
-        code: 'OIDC_PROVIDER_NOT_TRUSTED',
-        certainty: 'yes',
-        summary: prose.oidcProviderNotTrusted(roleName, provider ?? 'unknown'),
-        evidence: { policy: trust.label, provider: provider ?? 'unknown' },
-        blocker,
-        policy: trust,
-      },
-    ];
-  }
-
-  const callerArn = ctx.callerArn;
+  const { event, callerArn } = ctx;
+  if (event.eventName === 'AssumeRoleWithWebIdentity') return [providerNotTrusted(ctx, blocker)];
   const entries = awsEntries(ctx, statements);
-  const stale = entries.stale;
-  if (stale !== undefined) {
-    return [
-      {
-        code: 'TRUST_PRINCIPAL_STALE_ID',
-        certainty: 'yes',
-        summary: prose.staleUniqueId(event, roleName, stale.id, ctx.callerUniqueId, callerArn),
-        evidence: {
-          policy: trust.label,
-          statement: statementRef(stale.s),
-          staleId: stale.id,
-          ...(ctx.callerUniqueId === undefined ? {} : { currentId: ctx.callerUniqueId }),
-        },
-        blocker,
-        policy: trust,
-        statement: stale.s,
-        facts: { staleId: stale.id },
-      },
-    ];
-  }
-
-  // A role ARN without its path (or with another path).
-  const pathless = entries.pathless;
+  if (entries.stale !== undefined) return [staleIdCause(ctx, blocker, entries.stale)];
   const notes: Draft<PrincipalNotes> = {};
-  if (pathless !== undefined) notes.pathless = pathless;
+  // A role ARN without its path (or with another path).
+  if (entries.pathless !== undefined) notes.pathless = entries.pathless;
   if (otherAction !== undefined) notes.otherActionStatement = statementRef(otherAction);
   notes.selfAssume = callerArn !== undefined && callerArn === ctx.roleArn;
-  if (event.caller.type === 'AWSService') {
-    const service = event.caller.invokedBy ?? 'unknown';
-    return [
-      {
-        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-        // Without `invokedBy` the service is not known, so neither is the match.
-        certainty: unknownPrincipal || event.caller.invokedBy === undefined ? 'unknown' : 'yes',
-        summary: prose.serviceNotTrusted(roleName, service, blocker.action, notes),
-        evidence: {
-          policy: trust.label,
-          caller: service,
-          trustedServices: statements.flatMap((s) => {
-            if (s.effect !== 'Allow') return [];
-            const p = docStatement(trust, s.index)?.principal;
-            return p?.kind === 'map' ? p.Service : [];
-          }),
-        },
-        blocker,
-        policy: trust,
-      },
-    ];
-  }
-  const samlProvider =
-    event.caller.type === 'SAMLUser' ? event.caller.saml?.providerArn : undefined;
-  if (samlProvider !== undefined) {
-    // The provider is the SAML caller's identity: name it and the ones trusted.
-    const samlStatements = statements.filter(
-      (s) =>
-        s.effect === 'Allow' &&
-        (docStatement(trust, s.index)?.action ?? []).some((a) =>
-          /^sts:(\*|AssumeRole\*|AssumeRoleWithSAML)$/i.test(a),
-        ),
-    );
-    const trusted = samlStatements.flatMap((s) => {
-      const p = docStatement(trust, s.index)?.principal;
-      return p?.kind === 'map' ? p.Federated : [];
-    });
-    const nearestSaml = samlStatements[0];
-    return [
-      {
-        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-        certainty: unknownPrincipal ? 'unknown' : 'yes',
-        summary: prose.samlProviderNotTrusted(roleName, samlProvider, trusted),
-        evidence: { policy: trust.label, caller: samlProvider, trustedPrincipals: trusted },
-        blocker,
-        policy: trust,
-        ...(nearestSaml === undefined
-          ? {}
-          : {
-              statement: nearestSaml,
-              facts: {
-                addFederated: { providerArn: samlProvider, statementIndex: nearestSaml.index },
-              },
-            }),
-      },
-    ];
-  }
+  const caller = event.caller;
+  if (caller.type === 'AWSService')
+    return [serviceNotTrusted(ctx, blocker, statements, notes, unknownPrincipal)];
+  const samlProvider = caller.type === 'SAMLUser' ? caller.saml?.providerArn : undefined;
+  if (samlProvider !== undefined)
+    return [samlNotTrusted(ctx, blocker, statements, samlProvider, unknownPrincipal)];
   // A caller the record does not identify (`AWSAccount`, `Unknown`, an
   // Identity Center user) cannot be matched against principals for certain.
-  const unidentified = !IDENTIFIED_CALLERS.has(event.caller.type);
+  const unidentified = !IDENTIFIED_CALLERS.has(caller.type);
   const draft: Draft<DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>> = {
     code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
     certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
-    summary: prose.principalNotTrusted(event, roleName, callerArn, blocker.action, notes),
+    summary: prose.principalNotTrusted(event, ctx.roleName, callerArn, blocker.action, notes),
+    evidence: {
+      policy: ctx.trust.label,
+      caller: callerArn ?? caller.arn ?? 'unknown',
+      trustedPrincipals: entries.named,
+    },
+    blocker,
+    policy: ctx.trust,
+  };
+  if (entries.pathless !== undefined) draft.facts = { wrongArn: entries.pathless.named };
+  return [draft];
+}
+
+/** Statements that would let the caller in but for an undecided principal match. */
+function undecidedPrincipal(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  nearest: readonly NearStatement[],
+): CauseDraft[] {
+  const { event, trust, roleName } = ctx;
+  const out: CauseDraft[] = [];
+  for (const { s, failing } of nearest) {
+    if (failing.length > 0) continue;
+    out.push({
+      code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+      certainty: 'unknown',
+      summary: prose.principalUndecided(event, statementRef(s), roleName),
+      evidence: { policy: trust.label, statement: statementRef(s) },
+      blocker,
+      policy: trust,
+      statement: s,
+    });
+  }
+  return out;
+}
+
+/** A statement names the caller for another action than the one it asked for. */
+function wrongActionCause(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  wrongAction: StatementTrace,
+): CauseDraft {
+  const { event, trust, roleName } = ctx;
+  const listed = docStatement(trust, wrongAction.index)?.action ?? [];
+  const base = {
+    certainty: 'yes' as const,
+    summary: prose.wrongActionForCaller(
+      event,
+      statementRef(wrongAction),
+      roleName,
+      listed,
+      blocker.action,
+    ),
     evidence: {
       policy: trust.label,
-      caller: callerArn ?? event.caller.arn ?? 'unknown',
-      trustedPrincipals: entries.named,
+      statement: statementRef(wrongAction),
+      allowedActions: listed,
+      action: blocker.action,
+    },
+    blocker,
+    policy: trust,
+    statement: wrongAction,
+    facts: { wrongActionStatement: wrongAction.index },
+  };
+  return event.eventName === 'AssumeRoleWithWebIdentity'
+    ? { ...base, code: 'OIDC_PROVIDER_NOT_TRUSTED' }
+    : { ...base, code: 'TRUST_PRINCIPAL_NOT_TRUSTED' };
+}
+
+/** No statement trusts the web identity caller's OIDC provider. */
+function providerNotTrusted(ctx: BlockerContext, blocker: Blocker): CauseDraft {
+  const w = ctx.event.caller.webIdentity;
+  const provider = w?.providerArn ?? w?.provider;
+  return {
+    code: 'OIDC_PROVIDER_NOT_TRUSTED',
+    certainty: 'yes',
+    summary: prose.oidcProviderNotTrusted(ctx.roleName, provider ?? 'unknown'),
+    evidence: { policy: ctx.trust.label, provider: provider ?? 'unknown' },
+    blocker,
+    policy: ctx.trust,
+  };
+}
+
+/** The trust policy names an old unique id of the caller's kind (the principal was recreated). */
+function staleIdCause(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  stale: NonNullable<AwsEntries['stale']>,
+): CauseDraft {
+  return {
+    code: 'TRUST_PRINCIPAL_STALE_ID',
+    certainty: 'yes',
+    summary: prose.staleUniqueId(
+      ctx.event,
+      ctx.roleName,
+      stale.id,
+      ctx.callerUniqueId,
+      ctx.callerArn,
+    ),
+    evidence: {
+      policy: ctx.trust.label,
+      statement: statementRef(stale.s),
+      staleId: stale.id,
+      ...(ctx.callerUniqueId === undefined ? {} : { currentId: ctx.callerUniqueId }),
+    },
+    blocker,
+    policy: ctx.trust,
+    statement: stale.s,
+    facts: { staleId: stale.id },
+  };
+}
+
+/** An AWS service caller that no `Service` principal names. */
+function serviceNotTrusted(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  statements: readonly StatementTrace[],
+  notes: PrincipalNotes,
+  unknownPrincipal: boolean,
+): CauseDraft {
+  const { trust } = ctx;
+  const invokedBy = ctx.event.caller.invokedBy;
+  const service = invokedBy ?? 'unknown';
+  return {
+    code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+    // Without `invokedBy` the service is not known, so neither is the match.
+    certainty: unknownPrincipal || invokedBy === undefined ? 'unknown' : 'yes',
+    summary: prose.serviceNotTrusted(ctx.roleName, service, blocker.action, notes),
+    evidence: {
+      policy: trust.label,
+      caller: service,
+      trustedServices: statements.flatMap((s) => {
+        if (s.effect !== 'Allow') return [];
+        const p = docStatement(trust, s.index)?.principal;
+        return p?.kind === 'map' ? p.Service : [];
+      }),
     },
     blocker,
     policy: trust,
   };
-  if (pathless !== undefined) draft.facts = { wrongArn: pathless.named };
-  return [draft];
+}
+
+/** A SAML caller whose provider (its identity) no statement trusts. */
+function samlNotTrusted(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  statements: readonly StatementTrace[],
+  samlProvider: string,
+  unknownPrincipal: boolean,
+): CauseDraft {
+  const { trust } = ctx;
+  // The provider is the SAML caller's identity: name it and the ones trusted.
+  const samlStatements = statements.filter(
+    (s) =>
+      s.effect === 'Allow' &&
+      (docStatement(trust, s.index)?.action ?? []).some((a) =>
+        /^sts:(\*|AssumeRole\*|AssumeRoleWithSAML)$/i.test(a),
+      ),
+  );
+  const trusted = samlStatements.flatMap((s) => {
+    const p = docStatement(trust, s.index)?.principal;
+    return p?.kind === 'map' ? p.Federated : [];
+  });
+  const nearestSaml = samlStatements[0];
+  return {
+    code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+    certainty: unknownPrincipal ? 'unknown' : 'yes',
+    summary: prose.samlProviderNotTrusted(ctx.roleName, samlProvider, trusted),
+    evidence: { policy: trust.label, caller: samlProvider, trustedPrincipals: trusted },
+    blocker,
+    policy: trust,
+    ...(nearestSaml === undefined
+      ? {}
+      : {
+          statement: nearestSaml,
+          facts: {
+            addFederated: { providerArn: samlProvider, statementIndex: nearestSaml.index },
+          },
+        }),
+  };
 }
 
 function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
@@ -363,50 +407,23 @@ function principalRemedies(
   ctx: RemedyContext,
   sink: RemedySink,
 ): void {
-  const { event, callerArn } = ctx;
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   const federated = d.facts?.addFederated;
   if (federated !== undefined && trustDoc !== undefined) {
-    sink.offer(
-      trustRemedy(
-        ctx,
-        {
-          kind: 'trust-saml-provider',
-          provider: federated.providerArn,
-          statement: { sid: d.statement?.sid, index: federated.statementIndex },
-        },
-        () => addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
-        principalTargetOf(d),
-        boundaryCaveat,
-      ),
-    );
+    sink.offer(samlProviderRemedy(d, ctx, trustDoc, federated));
     return;
   }
   if (d.facts?.wrongActionStatement !== undefined) {
     sink.offer(wrongActionRemedy(d, ctx, d.facts.wrongActionStatement, boundaryCaveat));
     return;
   }
-  const action = d.blocker?.action ?? ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
+  const event = ctx.event;
   const service = event.caller.type === 'AWSService' ? event.caller.invokedBy : undefined;
   if (trustDoc !== undefined && service !== undefined) {
-    sink.offer(
-      trustRemedy(
-        ctx,
-        { kind: 'trust-service', service },
-        () =>
-          addStatement(trustDoc, {
-            sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
-            effect: 'Allow',
-            principal: principalMap('Service', [service]),
-            action: [action],
-            conditions: [],
-          }),
-        principalTargetOf(d),
-        boundaryCaveat,
-      ),
-    );
+    sink.offer(serviceRemedy(d, ctx, trustDoc, service));
     return;
   }
+  const callerArn = ctx.callerArn;
   if (trustDoc === undefined || callerArn === undefined) return;
   const wrong = d.facts?.wrongArn;
   if (
@@ -443,21 +460,79 @@ function principalRemedies(
     )
       return;
   }
-  sink.offer(
-    trustRemedy(
-      ctx,
-      { kind: 'trust-new-statement', principal: callerArn },
-      () =>
-        addStatement(trustDoc, {
-          sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
-          effect: 'Allow',
-          principal: principalMap('AWS', [callerArn]),
-          action: [action],
-          conditions: [],
-        }),
-      principalTargetOf(d),
-      boundaryCaveat,
-    ),
+  sink.offer(newStatementRemedy(d, ctx, trustDoc, callerArn));
+}
+
+/** The request's action, as the trust grants name it. */
+function grantedAction(d: CauseDraft, ctx: RemedyContext): string {
+  return d.blocker?.action ?? ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
+}
+
+/** Trusts the SAML caller's provider in the statement that trusts SAML. */
+function samlProviderRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+  trustDoc: PolicyDocument,
+  federated: { readonly providerArn: string; readonly statementIndex: number },
+): Remedy | undefined {
+  return trustRemedy(
+    ctx,
+    {
+      kind: 'trust-saml-provider',
+      provider: federated.providerArn,
+      statement: { sid: d.statement?.sid, index: federated.statementIndex },
+    },
+    () => addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
+    principalTargetOf(d),
+    boundaryCaveat,
+  );
+}
+
+/** A new statement trusting the calling service. */
+function serviceRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+  trustDoc: PolicyDocument,
+  service: string,
+): Remedy | undefined {
+  const action = grantedAction(d, ctx);
+  return trustRemedy(
+    ctx,
+    { kind: 'trust-service', service },
+    () =>
+      addStatement(trustDoc, {
+        sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
+        effect: 'Allow',
+        principal: principalMap('Service', [service]),
+        action: [action],
+        conditions: [],
+      }),
+    principalTargetOf(d),
+    boundaryCaveat,
+  );
+}
+
+/** A new statement trusting the caller's ARN (when no statement names AWS principals to add it to). */
+function newStatementRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+  trustDoc: PolicyDocument,
+  callerArn: string,
+): Remedy | undefined {
+  const action = grantedAction(d, ctx);
+  return trustRemedy(
+    ctx,
+    { kind: 'trust-new-statement', principal: callerArn },
+    () =>
+      addStatement(trustDoc, {
+        sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
+        effect: 'Allow',
+        principal: principalMap('AWS', [callerArn]),
+        action: [action],
+        conditions: [],
+      }),
+    principalTargetOf(d),
+    boundaryCaveat,
   );
 }
 
