@@ -50,18 +50,19 @@ export const CAUSE_RULES: readonly CauseRule[] = [
 export function mapBlockers(e: Evaluated, rules: readonly CauseRule[] = CAUSE_RULES): CauseDraft[] {
   const byKind = rules === CAUSE_RULES ? BLOCKER_DETECTORS : blockerDetectors(rules);
   const blockers = e.evaluation.blockers;
-  const out: CauseDraft[] = [];
+  let out: CauseDraft[] | undefined;
   // Runs for every blocker of every evaluation: indexed loops, as in cold
-  // (interpreted) code each for-of step allocates.
+  // (interpreted) code each for-of step allocates; lists of the size found
+  // (an empty array grows to 17 slots on its first push).
   for (let i = 0; i < blockers.length; i++) {
     const b = blockers[i]!;
     const detectors = byKind[b.kind];
     for (let j = 0; j < detectors.length; j++) {
       const found = detectors[j]!(b, e.subject);
-      for (let k = 0; k < found.length; k++) out.push(found[k]!);
+      if (found.length > 0) out = out === undefined ? found.slice() : out.concat(found);
     }
   }
-  return out;
+  return out ?? [];
 }
 
 /** Every blocker kind, to index detectors by (complete: checked by the type). */

@@ -1,13 +1,13 @@
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import { assessEvent } from './assessEvent.js';
-import type { CauseDraft } from './CauseDraft.js';
+import { type CauseDraft, NO_CAUSES } from './CauseDraft.js';
 import type { CauseRule } from './CauseRule.js';
 import { callerHeader } from './callerHeader.js';
-import { CAUSE_CODES, type Confidence } from './causeCodes.js';
+import { CAUSE_CODES } from './causeCodes.js';
 import { CAUSE_RULES, mapBlockers, situationDetectors } from './causeRules.js';
 import type { Cause, Diagnosis } from './Diagnosis.js';
 import type { DiagnosisBundle } from './DiagnosisBundle.js';
-import { closeCauses, settle } from './orderCauses.js';
+import { closeCauses, type Settled, settle } from './orderCauses.js';
 import { proposeFixes } from './proposeFixes.js';
 import type { Situation } from './Situation.js';
 
@@ -32,16 +32,10 @@ export function diagnose(
     rules === CAUSE_RULES ? mapBlockers : (e) => mapBlockers(e, rules),
   );
   const settled = settle(event, closeCauses(situation, detectInSituation(situation, rules)));
-  const causes: Cause[] = [];
+  const causes = settled.map(causeOf);
   // Fixes only for causes that are confirmed or likely: a fix for a mere
   // possibility (e.g. allowing a mistyped role ARN) would widen access for nothing.
-  const fixable: CauseDraft[] = [];
-  for (let i = 0; i < settled.length; i++) {
-    const { draft, confidence } = settled[i]!;
-    causes.push(causeOf(draft, confidence));
-    if (confidence !== 'possible') fixable.push(draft);
-  }
-  const { fixes } = proposeFixes(situation, fixable, rules);
+  const { fixes } = proposeFixes(situation, settled.filter(isFixable).map(draftOf), rules);
   const { targetArn, targetAccount } = situation;
   const target: { roleArn?: string; accountId?: string } = {};
   if (targetArn !== undefined) target.roleArn = targetArn;
@@ -64,18 +58,27 @@ export function diagnose(
 }
 
 /** Every rule's causes read off the situation, in rule order. */
-function detectInSituation(s: Situation, rules: readonly CauseRule[]): CauseDraft[] {
+function detectInSituation(s: Situation, rules: readonly CauseRule[]): readonly CauseDraft[] {
   const detectors = situationDetectors(rules, s.kind);
-  const found: CauseDraft[] = [];
-  // Indexed: each for-of step allocates in cold (interpreted) code.
+  let found: readonly CauseDraft[] = NO_CAUSES;
+  // Indexed: each for-of step allocates in cold (interpreted) code. Usually
+  // one rule finds something (the engine's blockers): its list is taken as is.
   for (let i = 0; i < detectors.length; i++) {
     const drafts = detectors[i]!(s);
-    for (let j = 0; j < drafts.length; j++) found.push(drafts[j]!);
+    if (drafts.length > 0) found = found.length === 0 ? drafts : found.concat(drafts);
   }
   return found;
 }
 
-function causeOf(draft: CauseDraft, confidence: Confidence): Cause {
+function isFixable(s: Settled): boolean {
+  return s.confidence !== 'possible';
+}
+
+function draftOf(s: Settled): CauseDraft {
+  return s.draft;
+}
+
+function causeOf({ draft, confidence }: Settled): Cause {
   return {
     code: draft.code,
     confidence,

@@ -23,7 +23,7 @@ function allSpeculative(drafts: readonly CauseDraft[], mainAction: string): bool
  * explains the denial, and then only on the trust side, which AWS checks
  * for them first. `drafts` itself when none is speculative.
  */
-function dropSpeculative(drafts: CauseDraft[], mainAction: string): CauseDraft[] {
+function dropSpeculative(drafts: readonly CauseDraft[], mainAction: string): readonly CauseDraft[] {
   let speculative = 0;
   for (let i = 0; i < drafts.length; i++) if (isSpeculative(drafts[i]!, mainAction)) speculative++;
   if (speculative === 0) return drafts;
@@ -40,10 +40,9 @@ function roleEvidence(targetArn: string | undefined): { roleArn?: string } {
 /**
  * Folds AWS's message into the causes the rules found, drops speculative
  * ones when something else explains the denial, and says so when nothing
- * does (`NO_CAUSE_FOUND`). `found` is the caller's own list: it may be
- * extended and returned.
+ * does (`NO_CAUSE_FOUND`). `found` itself when nothing changes.
  */
-export function closeCauses(s: Situation, found: CauseDraft[]): CauseDraft[] {
+export function closeCauses(s: Situation, found: readonly CauseDraft[]): readonly CauseDraft[] {
   const { event, bundle, targetArn } = s;
   let drafts = s.ruledOut ? found : reconcileMessage(event, found, s);
   if (s.evaluated !== undefined) {
@@ -69,7 +68,7 @@ export function closeCauses(s: Situation, found: CauseDraft[]): CauseDraft[] {
           ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
         ];
       } else {
-        drafts.push({
+        drafts = drafts.concat({
           code: 'NO_CAUSE_FOUND',
           certainty: 'inferred',
           summary: prose.allowedUnlessSessionParameters(),
@@ -78,14 +77,16 @@ export function closeCauses(s: Situation, found: CauseDraft[]): CauseDraft[] {
       }
     }
   }
-  if (bundle.gaps !== undefined) drafts.push(...bundleGapDrafts(bundle));
+  if (bundle.gaps !== undefined) drafts = drafts.concat(bundleGapDrafts(bundle));
   if (drafts.length === 0) {
-    drafts.push({
-      code: 'NO_CAUSE_FOUND',
-      certainty: 'yes',
-      summary: prose.allowedToday(event),
-      evidence: roleEvidence(targetArn),
-    });
+    return [
+      {
+        code: 'NO_CAUSE_FOUND',
+        certainty: 'yes',
+        summary: prose.allowedToday(event),
+        evidence: roleEvidence(targetArn),
+      },
+    ];
   }
   return drafts;
 }
@@ -98,7 +99,8 @@ const CODE_RANK = Object.fromEntries(CAUSE_CODE_LIST.map((c, i) => [c, i])) as R
   number
 >;
 
-type Settled = { draft: CauseDraft; confidence: Confidence };
+/** A cause with its confidence settled. */
+export type Settled = { readonly draft: CauseDraft; readonly confidence: Confidence };
 
 /**
  * The order of settled causes: AWS's message first, then confidence, then
@@ -148,11 +150,9 @@ export function settle(event: DenialEvent, drafts: readonly CauseDraft[]): Settl
     }
   }
   const loneUnknown = !certain && unknownCodes === 1;
-  const withConf: Settled[] = [];
-  for (let i = 0; i < drafts.length; i++) {
-    const d = drafts[i]!;
-    withConf.push({ draft: d, confidence: confidenceOf(d, loneUnknown) });
-  }
+  const withConf = drafts.map(
+    (d): Settled => ({ draft: d, confidence: confidenceOf(d, loneUnknown) }),
+  );
   // A single cause has nothing to be ordered against or merged with.
   if (withConf.length < 2) return withConf;
   const plain =

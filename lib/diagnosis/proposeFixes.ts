@@ -113,7 +113,8 @@ function suggestedRoleArn(drafts: readonly CauseDraft[]): string | undefined {
  * builds no more), and lists the ones it rejects.
  */
 class FixCollector implements RemedySink {
-  readonly fixes: Fix<CauseCode>[] = [];
+  /** Grown at its size (it stays with the diagnosis, in the memo). */
+  fixes: Fix<CauseCode>[] = [];
   readonly rejected: RejectedRemedy[] = [];
   readonly #before: AssumeRoleEvaluation | undefined;
   readonly #evaluations: PolicyEvaluations | undefined;
@@ -143,7 +144,7 @@ class FixCollector implements RemedySink {
     this.#found = true;
     const title = wordedLater(remedy.title, verdict.caveat ?? '');
     if (!this.#has(cause, title)) {
-      this.fixes.push(
+      this.fixes = this.fixes.concat(
         lazyFix(
           { cause, title, appliesTo: fixPlace(remedy.appliesTo), verified: true },
           remedy.texts,

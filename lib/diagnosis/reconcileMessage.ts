@@ -53,14 +53,14 @@ export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): 
  * is not offered as AWS's reason but as what still limits the trust fix.
  *
  * `read` tells whether the snapshot held each side's policies at all.
- * `drafts` is returned as it is when the message changes nothing (the
- * caller's list: it may extend it), else a new list.
+ * `drafts` is returned as it is when the message changes nothing, else a
+ * new list.
  */
 export function reconcileMessage(
   event: DenialEvent,
-  drafts: CauseDraft[],
+  drafts: readonly CauseDraft[],
   read: Pick<Situation, 'bundle' | 'roleSideReadable'>,
-): CauseDraft[] {
+): readonly CauseDraft[] {
   const msg = event.errorMessage;
   const reason = msg.reason;
   if (msg.kind !== 'not-authorized') return drafts;

@@ -14,12 +14,11 @@ function mapStatement(
   index: number,
   edit: (s: PolicyStatement) => PolicyStatement,
 ): PolicyDocument {
-  // Indexed: a fix is patched once per diagnosis, in cold (interpreted) code.
-  const from = doc.statements;
-  const statements: PolicyStatement[] = [];
-  for (let i = 0; i < from.length; i++) {
-    const s = from[i]!;
-    statements.push(s.index === index ? edit(s) : s);
+  // A copy at its size, then the statement replaced: no closure per statement.
+  const statements = doc.statements.slice();
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.index === index) statements[i] = edit(s);
   }
   return { ...doc, statements };
 }

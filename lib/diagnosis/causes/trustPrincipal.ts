@@ -45,7 +45,7 @@ const IDENTIFIED_CALLERS: ReadonlySet<string> = new Set([
  */
 interface AwsEntries {
   /** Every entry, in statement order (the evidence of an untrusted caller). */
-  readonly named: string[];
+  named: string[];
   /** The first entry that is an old unique id of the caller's kind, and its statement. */
   stale?: { readonly s: StatementTrace; readonly id: string };
   /** The last entry naming the caller with another path. */
@@ -69,9 +69,11 @@ function awsEntries(ctx: BlockerContext, statements: readonly StatementTrace[]):
     const s = statements[i]!;
     if (s.effect !== 'Allow') continue;
     const aws = awsPrincipals(docStatement(ctx.trust, s.index));
+    if (aws.length === 0) continue;
+    // Copied at their size (an empty list grows to 17 slots on a first push).
+    out.named = out.named.length === 0 ? aws.slice() : out.named.concat(aws);
     for (let j = 0; j < aws.length; j++) {
       const v = aws[j]!;
-      out.named.push(v);
       if (callerArn === undefined) continue;
       const staleCandidate =
         out.stale === undefined &&
