@@ -68,16 +68,19 @@ export function closeCauses(s: Situation, found: readonly CauseDraft[]): readonl
           ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
         ];
       } else {
-        drafts = drafts.concat({
-          code: 'NO_CAUSE_FOUND',
-          certainty: 'inferred',
-          summary: prose.allowedUnlessSessionParameters(),
-          evidence: roleEvidence(targetArn),
-        });
+        drafts = [
+          ...drafts,
+          {
+            code: 'NO_CAUSE_FOUND',
+            certainty: 'inferred',
+            summary: prose.allowedUnlessSessionParameters(),
+            evidence: roleEvidence(targetArn),
+          },
+        ];
       }
     }
   }
-  if (bundle.gaps !== undefined) drafts = drafts.concat(bundleGapDrafts(bundle));
+  if (bundle.gaps !== undefined) drafts = [...drafts, ...bundleGapDrafts(bundle)];
   if (drafts.length === 0) {
     return [
       {
@@ -154,7 +157,11 @@ export function settle(event: DenialEvent, drafts: readonly CauseDraft[]): Settl
     (d): Settled => ({ draft: d, confidence: confidenceOf(d, loneUnknown) }),
   );
   // A single cause has nothing to be ordered against or merged with.
-  if (withConf.length < 2) return withConf;
+  return withConf.length < 2 ? withConf : orderAndMerge(event, withConf);
+}
+
+/** {@link settle}'s order, and one cause of each code, place and account. */
+function orderAndMerge(event: DenialEvent, withConf: Settled[]): Settled[] {
   const plain =
     event.errorMessage.kind === 'not-authorized' && event.errorMessage.reason === undefined;
   withConf.sort(causeOrder(plain));

@@ -143,26 +143,24 @@ class FixCollector implements RemedySink {
     }
     this.#found = true;
     const title = wordedLater(remedy.title, verdict.caveat ?? '');
-    if (!this.#has(cause, title)) {
-      this.fixes = this.fixes.concat(
-        lazyFix(
-          { cause, title, appliesTo: fixPlace(remedy.appliesTo), verified: true },
-          remedy.texts,
-        ),
+    if (!hasFix(this.fixes, cause, title)) {
+      const fix = lazyFix(
+        { cause, title, appliesTo: fixPlace(remedy.appliesTo), verified: true },
+        remedy.texts,
       );
+      this.fixes = this.fixes.length === 0 ? [fix] : [...this.fixes, fix];
     }
     return true;
   }
+}
 
-  /** A fix of `cause` with that title already (two causes of one code, one fix). */
-  #has(cause: CauseCode, title: () => string): boolean {
-    const fixes = this.fixes;
-    for (let i = 0; i < fixes.length; i++) {
-      const f = fixes[i]!;
-      if (f.cause === cause && f.title === title()) return true;
-    }
-    return false;
+/** A fix of `cause` with that title already (two causes of one code, one fix). */
+function hasFix(fixes: readonly Fix<CauseCode>[], cause: CauseCode, title: () => string): boolean {
+  for (let i = 0; i < fixes.length; i++) {
+    const f = fixes[i]!;
+    if (f.cause === cause && f.title === title()) return true;
   }
+  return false;
 }
 
 /**

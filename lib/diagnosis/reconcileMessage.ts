@@ -67,16 +67,30 @@ export function reconcileMessage(
   if (reason === undefined) {
     const complete = msg.resourceArn !== undefined && msg.raw.length < 1000;
     if (!complete || !drafts.some(demotedByPlainMessage)) return drafts;
-    return drafts.map((d) =>
-      demotedByPlainMessage(d)
-        ? ({
-            ...d,
-            demoted: true,
-            summary: prose.demotedByMessage(d.summary),
-          } as CauseDraft)
-        : d,
-    );
+    return drafts.map(demoteCallerSide);
   }
+  return creditNamedPolicy(event, drafts, read, reason);
+}
+
+/** A caller-side cause demoted by AWS's plain message (the caller's side passed). */
+function demoteCallerSide(d: CauseDraft): CauseDraft {
+  return demotedByPlainMessage(d)
+    ? ({ ...d, demoted: true, summary: prose.demotedByMessage(d.summary) } as CauseDraft)
+    : d;
+}
+
+/**
+ * AWS's message names the policy type (and maybe the policy) that denied:
+ * the causes of that type are confirmed by it, or, when the snapshot shows
+ * none, a cause of its own says what AWS named.
+ */
+function creditNamedPolicy(
+  event: DenialEvent,
+  drafts: readonly CauseDraft[],
+  read: Pick<Situation, 'bundle' | 'roleSideReadable'>,
+  reason: NonNullable<DenialEvent['errorMessage']['reason']>,
+): readonly CauseDraft[] {
+  const msg = event.errorMessage;
   const code = messageCause(reason.policyType, reason.explicitDeny);
   // "no resource-based policy allows": the trust policy did not allow, for
   // whatever trust-side reason the snapshot shows (principal, condition, …).

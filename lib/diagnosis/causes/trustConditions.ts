@@ -14,7 +14,11 @@ import { baseOperator, conditionEvidence, equalsWithWildcard } from '../describe
 import { githubSubjectDifference } from '../githubSubject.js';
 import type { BlockerContext } from '../Situation.js';
 import { externalIdRemedy, mfaRemedy, targetOf, trustRemedy } from './remedyKit.js';
-import { conditionedSessionAction, nearestTrustStatements } from './trustStatements.js';
+import {
+  conditionedSessionAction,
+  type NearStatement,
+  nearestTrustStatements,
+} from './trustStatements.js';
 
 type ConditionCode = prose.TrustConditionCode;
 
@@ -40,7 +44,15 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[]
         : undefined;
   if (evaln === undefined) return NO_CAUSES;
   const nearest = nearestTrustStatements(evaln);
-  if (nearest.length === 0) return NO_CAUSES;
+  return nearest.length === 0 ? NO_CAUSES : conditionCauses(b, ctx, nearest);
+}
+
+/** The failing conditions of `nearest`, one cause per clause. */
+function conditionCauses(
+  b: Blocker,
+  ctx: BlockerContext,
+  nearest: readonly NearStatement[],
+): CauseDraft[] {
   const downgrade = b.kind === 'trust-session-action' && b.certainty === 'unknown';
   const out: CauseDraft[] = [];
   const seen = new Set<string>();

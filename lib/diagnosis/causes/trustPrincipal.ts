@@ -545,47 +545,57 @@ function traceOf(traces: readonly StatementTrace[], index: number): StatementTra
 }
 
 function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
-  const trustDoc = ctx.evaluated?.inputs.trust.document;
   switch (d.code) {
     case 'TRUST_PRINCIPAL_NOT_TRUSTED':
       principalRemedies(d, ctx, sink);
       return;
-    case 'TRUST_PRINCIPAL_STALE_ID': {
-      const stale = d.facts?.staleId;
-      const callerArn = ctx.callerArn;
-      if (trustDoc === undefined || callerArn === undefined || stale === undefined) return;
-      sink.offer(
-        trustRemedy(
-          ctx,
-          { kind: 'trust-replace-stale-id', staleId: stale, principal: callerArn },
-          () => replaceAwsPrincipal(trustDoc, stale, callerArn),
-          principalTargetOf(d),
-          boundaryCaveat,
-        ),
-      );
+    case 'TRUST_PRINCIPAL_STALE_ID':
+      sink.offer(staleIdRemedy(d, ctx));
       return;
-    }
-    case 'TRUST_MISSING_SESSION_ACTION': {
-      const action = d.blocker?.action;
-      if (trustDoc === undefined || action === undefined) return;
-      for (const t of d.blocker?.evaluations[0]?.evaluation.statements ?? []) {
-        if (t.effect !== 'Allow' || t.principal === 'no') continue;
-        if (
-          sink.offer(
-            trustRemedy(
-              ctx,
-              { kind: 'trust-session-action', action, statement: t },
-              () => addAction(trustDoc, t.index, action),
-              targetOf(d),
-            ),
-          )
-        )
-          return;
-      }
+    case 'TRUST_MISSING_SESSION_ACTION':
+      sessionActionRemedies(d, ctx, sink);
       return;
-    }
     default:
       return;
+  }
+}
+
+/** Replaces the stale unique id with the caller's ARN. */
+function staleIdRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_STALE_ID'>,
+  ctx: RemedyContext,
+): Remedy | undefined {
+  const trustDoc = ctx.evaluated?.inputs.trust.document;
+  const stale = d.facts?.staleId;
+  const callerArn = ctx.callerArn;
+  if (trustDoc === undefined || callerArn === undefined || stale === undefined) return undefined;
+  return trustRemedy(
+    ctx,
+    { kind: 'trust-replace-stale-id', staleId: stale, principal: callerArn },
+    () => replaceAwsPrincipal(trustDoc, stale, callerArn),
+    principalTargetOf(d),
+    boundaryCaveat,
+  );
+}
+
+/** Adds the session action to a statement that may trust the caller, first that verifies. */
+function sessionActionRemedies(
+  d: DraftOf<'TRUST_MISSING_SESSION_ACTION'>,
+  ctx: RemedyContext,
+  sink: RemedySink,
+): void {
+  const trustDoc = ctx.evaluated?.inputs.trust.document;
+  const action = d.blocker?.action;
+  if (trustDoc === undefined || action === undefined) return;
+  for (const t of d.blocker?.evaluations[0]?.evaluation.statements ?? []) {
+    if (t.effect !== 'Allow' || t.principal === 'no') continue;
+    const remedy = trustRemedy(
+      ctx,
+      { kind: 'trust-session-action', action, statement: t },
+      () => addAction(trustDoc, t.index, action),
+      targetOf(d),
+    );
+    if (sink.offer(remedy)) return;
   }
 }
 
