@@ -87,3 +87,9 @@ export type CauseDraft = {
 
 /** The draft of one code. */
 export type DraftOf<C extends CauseCode> = Extract<CauseDraft, { readonly code: C }>;
+
+/**
+ * What a detector returns when it finds nothing: one shared empty list, so
+ * the rules that do not apply to a blocker or situation allocate nothing.
+ */
+export const NO_CAUSES: readonly CauseDraft[] = [];

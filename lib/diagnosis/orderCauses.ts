@@ -11,73 +11,85 @@ export function isSpeculative(d: CauseDraft, mainAction: string): boolean {
   return d.certainty === 'unknown' && d.blocker !== undefined && d.blocker.action !== mainAction;
 }
 
+/** Is every draft speculative (and there is one)? */
+function allSpeculative(drafts: readonly CauseDraft[], mainAction: string): boolean {
+  for (let i = 0; i < drafts.length; i++) if (!isSpeculative(drafts[i]!, mainAction)) return false;
+  return drafts.length > 0;
+}
+
 /**
  * Speculative causes (a session action such as `sts:TagSession` that blocks
  * only if the unlogged request used it) are kept only when nothing else
  * explains the denial, and then only on the trust side, which AWS checks
- * for them first.
+ * for them first. `drafts` itself when none is speculative.
  */
-function dropSpeculative(drafts: readonly CauseDraft[], mainAction: string): CauseDraft[] {
-  const others = drafts.filter((d) => !isSpeculative(d, mainAction));
-  if (others.length > 0) return others;
+function dropSpeculative(drafts: readonly CauseDraft[], mainAction: string): readonly CauseDraft[] {
+  let speculative = 0;
+  for (let i = 0; i < drafts.length; i++) if (isSpeculative(drafts[i]!, mainAction)) speculative++;
+  if (speculative === 0) return drafts;
+  if (speculative < drafts.length) return drafts.filter((d) => !isSpeculative(d, mainAction));
   const trustSide = drafts.filter((d) => CAUSE_CODES[d.code] === 'trust');
-  return trustSide.length > 0 ? trustSide : [...drafts];
+  return trustSide.length > 0 ? trustSide : drafts;
+}
+
+/** The evidence of a NO_CAUSE_FOUND: the role it is about, when known. */
+function roleEvidence(targetArn: string | undefined): { roleArn?: string } {
+  return targetArn === undefined ? {} : { roleArn: targetArn };
 }
 
 /**
  * Folds AWS's message into the causes the rules found, drops speculative
  * ones when something else explains the denial, and says so when nothing
- * does (`NO_CAUSE_FOUND`).
+ * does (`NO_CAUSE_FOUND`). `found` itself when nothing changes.
  */
-export function closeCauses(s: Situation, found: readonly CauseDraft[]): CauseDraft[] {
+export function closeCauses(s: Situation, found: readonly CauseDraft[]): readonly CauseDraft[] {
   const { event, bundle, targetArn } = s;
-  let drafts = s.ruledOut
-    ? [...found]
-    : reconcileMessage(event, found, {
-        callerSide: bundle.callerPolicies?.ok === true,
-        orgPolicies: bundle.callerOrgPath?.ok === true,
-        roleSide: s.roleSideReadable,
-      });
-  const roleEvidence = targetArn === undefined ? {} : { roleArn: targetArn };
+  let drafts = s.ruledOut ? found : reconcileMessage(event, found, s);
   if (s.evaluated !== undefined) {
     const action = s.evaluated.inputs.context.action;
     drafts = dropSpeculative(drafts, action);
-    const named = event.errorMessage.action?.toLowerCase();
-    if (
-      named !== undefined &&
-      named !== action.toLowerCase() &&
-      drafts.length > 0 &&
-      drafts.every((d) => isSpeculative(d, action) && d.blocker?.action.toLowerCase() !== named)
-    ) {
-      // AWS's message names the session action that failed, and today it is
-      // allowed: the denial was fixed since. Another session action the
-      // request may also have needed stays a possibility.
-      drafts = [
-        {
-          code: 'NO_CAUSE_FOUND',
-          certainty: 'unknown',
-          summary: prose.sessionActionAllowedToday(event.errorMessage.action),
-          evidence: roleEvidence,
-        },
-        ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
-      ];
-    } else if (drafts.length > 0 && drafts.every((d) => isSpeculative(d, action))) {
-      drafts.push({
-        code: 'NO_CAUSE_FOUND',
-        certainty: 'inferred',
-        summary: prose.allowedUnlessSessionParameters(),
-        evidence: roleEvidence,
-      });
+    if (allSpeculative(drafts, action)) {
+      const named = event.errorMessage.action?.toLowerCase();
+      if (
+        named !== undefined &&
+        named !== action.toLowerCase() &&
+        drafts.every((d) => d.blocker?.action.toLowerCase() !== named)
+      ) {
+        // AWS's message names the session action that failed, and today it is
+        // allowed: the denial was fixed since. Another session action the
+        // request may also have needed stays a possibility.
+        drafts = [
+          {
+            code: 'NO_CAUSE_FOUND',
+            certainty: 'unknown',
+            summary: prose.sessionActionAllowedToday(event.errorMessage.action),
+            evidence: roleEvidence(targetArn),
+          },
+          ...drafts.map((d) => ({ ...d, certainty: 'inferred' as const }) as CauseDraft),
+        ];
+      } else {
+        drafts = [
+          ...drafts,
+          {
+            code: 'NO_CAUSE_FOUND',
+            certainty: 'inferred',
+            summary: prose.allowedUnlessSessionParameters(),
+            evidence: roleEvidence(targetArn),
+          },
+        ];
+      }
     }
   }
-  if (bundle.gaps !== undefined) drafts.push(...bundleGapDrafts(bundle));
+  if (bundle.gaps !== undefined) drafts = [...drafts, ...bundleGapDrafts(bundle)];
   if (drafts.length === 0) {
-    drafts.push({
-      code: 'NO_CAUSE_FOUND',
-      certainty: 'yes',
-      summary: prose.allowedToday(event),
-      evidence: roleEvidence,
-    });
+    return [
+      {
+        code: 'NO_CAUSE_FOUND',
+        certainty: 'yes',
+        summary: prose.allowedToday(event),
+        evidence: roleEvidence(targetArn),
+      },
+    ];
   }
   return drafts;
 }
@@ -90,7 +102,8 @@ const CODE_RANK = Object.fromEntries(CAUSE_CODE_LIST.map((c, i) => [c, i])) as R
   number
 >;
 
-type Settled = { draft: CauseDraft; confidence: Confidence };
+/** A cause with its confidence settled. */
+export type Settled = { readonly draft: CauseDraft; readonly confidence: Confidence };
 
 /**
  * The order of settled causes: AWS's message first, then confidence, then
@@ -127,15 +140,28 @@ function confidenceOf(d: CauseDraft, loneUnknown: boolean): Confidence {
  */
 export function settle(event: DenialEvent, drafts: readonly CauseDraft[]): Settled[] {
   let certain = false;
-  const unknownCodes = new Set<CauseCode>();
-  for (const d of drafts) {
+  // How often the undecided code changes along the list: 1 exactly when one
+  // code is undecided.
+  let unknownCode: CauseCode | undefined;
+  let unknownCodes = 0;
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if ((d.certainty === 'yes' && !d.demoted) || d.certainty === 'message') certain = true;
-    else if (d.certainty === 'unknown') unknownCodes.add(d.code);
+    else if (d.certainty === 'unknown' && d.code !== unknownCode) {
+      unknownCode = d.code;
+      unknownCodes++;
+    }
   }
-  const loneUnknown = !certain && unknownCodes.size === 1;
-  const withConf = drafts.map((d) => ({ draft: d, confidence: confidenceOf(d, loneUnknown) }));
+  const loneUnknown = !certain && unknownCodes === 1;
+  const withConf = drafts.map(
+    (d): Settled => ({ draft: d, confidence: confidenceOf(d, loneUnknown) }),
+  );
   // A single cause has nothing to be ordered against or merged with.
-  if (withConf.length < 2) return withConf;
+  return withConf.length < 2 ? withConf : orderAndMerge(event, withConf);
+}
+
+/** {@link settle}'s order, and one cause of each code, place and account. */
+function orderAndMerge(event: DenialEvent, withConf: Settled[]): Settled[] {
   const plain =
     event.errorMessage.kind === 'not-authorized' && event.errorMessage.reason === undefined;
   withConf.sort(causeOrder(plain));

@@ -2,6 +2,7 @@ import type { DenialEvent, PolicyTypeInMessage } from '../intake/DenialEvent.js'
 import type { CauseDraft } from './CauseDraft.js';
 import { CAUSE_CODES, type CauseCode } from './causeCodes.js';
 import * as prose from './causeProse.js';
+import type { Situation } from './Situation.js';
 
 const MESSAGE_CAUSE: Record<PolicyTypeInMessage, { implicit: CauseCode; explicit: CauseCode }> = {
   identity: { implicit: 'IDENTITY_NO_ALLOW', explicit: 'IDENTITY_EXPLICIT_DENY' },
@@ -31,6 +32,11 @@ function limitsTrustFix(d: CauseDraft): boolean {
   return d.code === 'BOUNDARY_NO_ALLOW' && d.facts?.limitsTrustFix === true;
 }
 
+/** A caller-side cause found in today's state that AWS's plain message demotes. */
+function demotedByPlainMessage(d: CauseDraft): boolean {
+  return CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes' && !limitsTrustFix(d);
+}
+
 /** Cause codes that AWS's message can name, for a given policy type. */
 export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): CauseCode {
   const m = MESSAGE_CAUSE[type];
@@ -46,33 +52,45 @@ export function messageCause(type: PolicyTypeInMessage, explicitDeny: boolean): 
  * listed beside an untrusted same-account caller (`facts.limitsTrustFix`): it
  * is not offered as AWS's reason but as what still limits the trust fix.
  *
- * `readable` tells whether the snapshot held that side's policies at all.
+ * `read` tells whether the snapshot held each side's policies at all.
+ * `drafts` is returned as it is when the message changes nothing, else a
+ * new list.
  */
 export function reconcileMessage(
   event: DenialEvent,
   drafts: readonly CauseDraft[],
-  readable: {
-    readonly callerSide: boolean;
-    readonly orgPolicies: boolean;
-    readonly roleSide: boolean;
-  },
-): CauseDraft[] {
+  read: Pick<Situation, 'bundle' | 'roleSideReadable'>,
+): readonly CauseDraft[] {
   const msg = event.errorMessage;
   const reason = msg.reason;
-  if (msg.kind !== 'not-authorized') return [...drafts];
+  if (msg.kind !== 'not-authorized') return drafts;
   if (reason === undefined) {
     const complete = msg.resourceArn !== undefined && msg.raw.length < 1000;
-    if (!complete) return [...drafts];
-    return drafts.map((d) =>
-      CAUSE_CODES[d.code] === 'caller' && d.certainty === 'yes' && !limitsTrustFix(d)
-        ? ({
-            ...d,
-            demoted: true,
-            summary: prose.demotedByMessage(d.summary),
-          } as CauseDraft)
-        : d,
-    );
+    if (!complete || !drafts.some(demotedByPlainMessage)) return drafts;
+    return drafts.map(demoteCallerSide);
   }
+  return creditNamedPolicy(event, drafts, read, reason);
+}
+
+/** A caller-side cause demoted by AWS's plain message (the caller's side passed). */
+function demoteCallerSide(d: CauseDraft): CauseDraft {
+  return demotedByPlainMessage(d)
+    ? ({ ...d, demoted: true, summary: prose.demotedByMessage(d.summary) } as CauseDraft)
+    : d;
+}
+
+/**
+ * AWS's message names the policy type (and maybe the policy) that denied:
+ * the causes of that type are confirmed by it, or, when the snapshot shows
+ * none, a cause of its own says what AWS named.
+ */
+function creditNamedPolicy(
+  event: DenialEvent,
+  drafts: readonly CauseDraft[],
+  read: Pick<Situation, 'bundle' | 'roleSideReadable'>,
+  reason: NonNullable<DenialEvent['errorMessage']['reason']>,
+): readonly CauseDraft[] {
+  const msg = event.errorMessage;
   const code = messageCause(reason.policyType, reason.explicitDeny);
   // "no resource-based policy allows": the trust policy did not allow, for
   // whatever trust-side reason the snapshot shows (principal, condition, …).
@@ -126,10 +144,10 @@ export function reconcileMessage(
     reason.policyType === 'session' || reason.policyType === 'vpce'
       ? false
       : reason.policyType === 'scp' || reason.policyType === 'rcp'
-        ? readable.orgPolicies
+        ? read.bundle.callerOrgPath?.ok === true
         : side === 'caller'
-          ? readable.callerSide
-          : readable.roleSide;
+          ? read.bundle.callerPolicies?.ok === true
+          : read.roleSideReadable;
   out.unshift({
     code,
     certainty: 'message',

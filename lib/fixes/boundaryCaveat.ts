@@ -12,10 +12,17 @@ import type { AssumeRoleEvaluation } from '../engine/AssumeRoleEvaluation.js';
  * so; the boundary's own fix is given with the `BOUNDARY_NO_ALLOW` cause.
  */
 export function boundaryCaveat(after: AssumeRoleEvaluation, mainAction: string): string {
-  const limited = after.blockers.some(
-    (b) => b.kind === 'boundary-no-allow' && (b.certainty === 'yes' || b.action === mainAction),
-  );
-  return limited
+  return limitedByBoundary(after, mainAction)
     ? "; the caller's permissions boundary still limits this grant (same account: a grant to a role ARN or account is limited by the boundary, one to a user or session ARN is not), so apply the `BOUNDARY_NO_ALLOW` fix as well"
     : '';
+}
+
+function limitedByBoundary(after: AssumeRoleEvaluation, mainAction: string): boolean {
+  const blockers = after.blockers;
+  for (let i = 0; i < blockers.length; i++) {
+    const b = blockers[i]!;
+    if (b.kind === 'boundary-no-allow' && (b.certainty === 'yes' || b.action === mainAction))
+      return true;
+  }
+  return false;
 }

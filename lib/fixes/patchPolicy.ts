@@ -14,7 +14,13 @@ function mapStatement(
   index: number,
   edit: (s: PolicyStatement) => PolicyStatement,
 ): PolicyDocument {
-  return { ...doc, statements: doc.statements.map((s) => (s.index === index ? edit(s) : s)) };
+  // A copy at its size, then the statement replaced: no closure per statement.
+  const statements = doc.statements.slice();
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.index === index) statements[i] = edit(s);
+  }
+  return { ...doc, statements };
 }
 
 function emptyMap(): Extract<PrincipalElement, { kind: 'map' }> {

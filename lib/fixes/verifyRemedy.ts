@@ -66,6 +66,14 @@ function stillBlocks(b: Blocker, target: BlockTarget): boolean {
   return true;
 }
 
+/** The blocker of `after` that still stands for `target`. */
+function blockerFor(after: AssumeRoleEvaluation, target: BlockTarget): Blocker | undefined {
+  const blockers = after.blockers;
+  for (let i = 0; i < blockers.length; i++)
+    if (stillBlocks(blockers[i]!, target)) return blockers[i];
+  return undefined;
+}
+
 function blockerKey(b: Blocker): string {
   const label = b.policy?.label ?? b.evaluations[0]?.policy.label ?? '';
   const deny = b.kind.endsWith('-deny') ? `#${denyStatementOf(b)?.index ?? ''}` : '';
@@ -82,7 +90,9 @@ function newBlocker(
   main: string,
 ): Blocker | undefined {
   let known: Set<string> | undefined;
-  for (const b of after.blockers) {
+  const blockers = after.blockers;
+  for (let i = 0; i < blockers.length; i++) {
+    const b = blockers[i]!;
     if (b.certainty === 'unknown' && b.action !== main) continue;
     known ??= new Set(before.blockers.map(blockerKey));
     if (!known.has(blockerKey(b))) return b;
@@ -104,7 +114,7 @@ export function verifyRemedy(
 ): Verification {
   const after = evaluateAssumeRole(patched, evaluations, before);
   const main = patched.context.action;
-  const left = after.blockers.find((b) => stillBlocks(b, target));
+  const left = blockerFor(after, target);
   if (left !== undefined) {
     return {
       verified: false,

@@ -12,13 +12,13 @@ import { addStatement } from '../../fixes/patchPolicy.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../../iam/parseIamArn.js';
 import type { DenialEvent } from '../../intake/DenialEvent.js';
 import type { LabeledPolicy } from '../../policy/PolicyDocument.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { sessionTagDependent } from '../clauseCertainty.js';
 import { roleNameOf } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
-import { once, policyRemedy, policyTextsOf, present, targetOf } from './remedyKit.js';
+import { once, policyRemedy, policyTextsOf, targetOf } from './remedyKit.js';
 
 /**
  * The `aws:PrincipalTag/…` key of a role session on which an Allow that
@@ -40,7 +40,7 @@ function sessionTagClause(event: DenialEvent, b: Blocker): string | undefined {
  * The caller's side does not allow the action: no identity-based allow, a
  * permissions boundary, a session policy, or a level of SCPs without it.
  */
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
   const { roleArn, roleName, evaluation } = ctx;
   const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
   const policyLabel = b.policy?.label ?? b.evaluations[0]?.policy.label;
@@ -118,7 +118,7 @@ function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
         },
       ];
     default:
-      return [];
+      return NO_CAUSES;
   }
 }
 
@@ -216,10 +216,11 @@ function identityRemedy(d: DraftOf<'IDENTITY_NO_ALLOW'>, ctx: RemedyContext): Re
 function allowRemedies(
   d: DraftOf<'BOUNDARY_NO_ALLOW'> | DraftOf<'SCP_NO_ALLOW'>,
   ctx: RemedyContext,
-): Remedy[] {
+  sink: RemedySink,
+): void {
   const inputs = ctx.evaluated?.inputs;
   const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
-  if (inputs === undefined || roleArn === undefined) return [];
+  if (inputs === undefined || roleArn === undefined) return;
   const org = d.code === 'SCP_NO_ALLOW';
   const pool: readonly LabeledPolicy[] = !org
     ? d.policy === undefined
@@ -234,8 +235,8 @@ function allowRemedies(
     d,
     org && d.blocker?.level !== undefined ? { level: d.blocker.level.targetId } : {},
   );
-  return present(
-    pool.map((p) =>
+  for (const p of pool) {
+    const offered = sink.offer(
       policyRemedy(
         ctx,
         { kind: org ? 'scp-allow' : 'boundary-allow', actions, roleArn, policy: p.label },
@@ -250,8 +251,9 @@ function allowRemedies(
           }),
         target,
       ),
-    ),
-  );
+    );
+    if (offered) return;
+  }
 }
 
 /** Start the caller's session without the session policy that blocks it. */
@@ -292,17 +294,20 @@ function sessionPolicyTexts(
   });
 }
 
-function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
   switch (d.code) {
     case 'IDENTITY_NO_ALLOW':
-      return present([identityRemedy(d, ctx)]);
+      sink.offer(identityRemedy(d, ctx));
+      return;
     case 'BOUNDARY_NO_ALLOW':
     case 'SCP_NO_ALLOW':
-      return allowRemedies(d, ctx);
+      allowRemedies(d, ctx, sink);
+      return;
     case 'SESSION_POLICY_NO_ALLOW':
-      return present([sessionPolicyRemedy(d, ctx)]);
+      sink.offer(sessionPolicyRemedy(d, ctx));
+      return;
     default:
-      return [];
+      return;
   }
 }
 
@@ -310,6 +315,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
 export const callerAllowsRule: CauseRule = {
   family: 'caller allows',
   codes: ['IDENTITY_NO_ALLOW', 'BOUNDARY_NO_ALLOW', 'SESSION_POLICY_NO_ALLOW', 'SCP_NO_ALLOW'],
+  blockerKinds: ['identity-no-allow', 'boundary-no-allow', 'session-no-allow', 'scp-no-allow'],
   detectInBlocker,
   remedies,
 };

@@ -8,8 +8,8 @@ import type { BlockTarget } from '../../fixes/verifyRemedy.js';
 import { parseRoleArn } from '../../iam/parseIamArn.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import { requestPrincipalOf } from '../buildRequestContext.js';
-import type { CauseDraft } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
 import type { CauseCode } from '../causeCodes.js';
 import * as prose from '../causeProse.js';
 import { sessionTagDependent } from '../clauseCertainty.js';
@@ -22,7 +22,6 @@ import {
   externalIdRemedy,
   mfaRemedy,
   policyRemedy,
-  present,
   trustRemedy,
 } from './remedyKit.js';
 import { docStatement } from './trustStatements.js';
@@ -67,8 +66,8 @@ function denyCertainty(
 }
 
 /** An explicit deny in any policy on either side: the statement and the condition that matched. */
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
-  if (!isDeny(b.kind)) return [];
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
+  if (!isDeny(b.kind)) return NO_CAUSES;
   const kind = b.kind;
   const first = b.evaluations[0];
   const evaln = first?.evaluation;
@@ -166,16 +165,18 @@ function revokedBefore(d: CauseDraft): string | undefined {
  * (MFA, the agreed ExternalId, new credentials after a revocation), open a
  * resource perimeter for the one account asked for, or exempt the caller.
  */
-function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
-  if (d.code === 'SESSION_POLICY_EXPLICIT_DENY') return present([sessionPolicyRemedy(d, ctx)]);
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+  if (d.code === 'SESSION_POLICY_EXPLICIT_DENY') {
+    sink.offer(sessionPolicyRemedy(d, ctx));
+    return;
+  }
   const policy = d.policy;
   const s = d.statement;
   const b = d.blocker;
   const inputs = ctx.evaluated?.inputs;
   const roleArn = ctx.role?.arn ?? ctx.event.target.roleArn;
   const callerArn = ctx.callerArn;
-  if (policy === undefined || s === undefined || callerArn === undefined || b === undefined)
-    return [];
+  if (policy === undefined || s === undefined || callerArn === undefined || b === undefined) return;
   // An explicit deny is fixed when its own statement stops denying: another deny is a cause of its own.
   const target: BlockTarget = {
     kind: b.kind,
@@ -183,13 +184,12 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
     policyLabel: policy.label,
     statementIndex: s.index,
   };
-  const out: (Remedy | undefined)[] = [];
   // A deny that only bites sessions without MFA (the usual "force MFA"
   // policy) is met by using MFA, not by exempting the caller from it; one
   // that bites requests without the agreed ExternalId, by sending it.
-  if (deniesWithoutMfa(d)) out.push(mfaRemedy(ctx, target));
+  if (deniesWithoutMfa(d) && sink.offer(mfaRemedy(ctx, target))) return;
   const externalId = deniedExternalId(d);
-  if (externalId !== undefined) out.push(externalIdRemedy(ctx, externalId, target));
+  if (externalId !== undefined && sink.offer(externalIdRemedy(ctx, externalId, target))) return;
   // A revocation deny is met by new credentials; exempting the caller would
   // undo the incident response that revoked them.
   const revokedAt = revokedBefore(d);
@@ -197,7 +197,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
     if (inputs !== undefined && roleArn !== undefined) {
       const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
       const again = `# credentials issued before ${revokedAt} were revoked: get new ones first\n# (sign in again, re-run the job, or re-assume the caller's role), then:`;
-      out.push(
+      sink.offer(
         callerRemedy(
           { kind: 'new-credentials', revokedBefore: revokedAt },
           { kind: 'fresh-session' },
@@ -211,7 +211,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
         ),
       );
     }
-    return present(out);
+    return;
   }
   /** The deny's own policy patched: the trust policy, an identity policy or an org policy. */
   const denyPatch = (title: FixTitle, patch: () => PolicyDocument): Remedy | undefined =>
@@ -225,7 +225,7 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
   // everywhere: the exception data-perimeter guidance uses.
   const targetAccount = roleArn === undefined ? undefined : parseRoleArn(roleArn)?.accountId;
   if (perimeterDeny(d) && targetAccount !== undefined) {
-    out.push(
+    const offered = sink.offer(
       denyPatch(
         { kind: 'deny-spare-account', statement, accountId: targetAccount, orgPolicy },
         () =>
@@ -234,19 +234,20 @@ function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
           ]),
       ),
     );
+    if (offered) return;
   }
-  out.push(
+  sink.offer(
     denyPatch({ kind: 'deny-exempt-principal', principal: callerArn, statement, orgPolicy }, () =>
       addPrincipalArnException(policy.document, s.index, callerArn),
     ),
   );
-  return present(out);
 }
 
 /** Explicit denies: trust policy, identity policies, boundary, session policy, SCPs, RCPs. */
 export const explicitDenyRule: CauseRule = {
   family: 'explicit deny',
   codes: Object.values(DENY_CODES),
+  blockerKinds: Object.keys(DENY_CODES) as DenyKind[],
   detectInBlocker,
   remedies,
 };

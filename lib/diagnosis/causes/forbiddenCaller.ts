@@ -1,4 +1,4 @@
-import type { CauseDraft } from '../CauseDraft.js';
+import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { callerLabel } from '../describe.js';
@@ -13,8 +13,8 @@ import type { Situation } from '../Situation.js';
  *   any AWS STS operation but `GetCallerIdentity` (IAM User Guide, "Compare
  *   AWS STS credentials").
  */
-function detectInSituation(s: Situation): CauseDraft[] {
-  if (s.kind !== 'forbidden-caller') return [];
+function detectInSituation(s: Situation): readonly CauseDraft[] {
+  if (s.kind !== 'forbidden-caller') return NO_CAUSES;
   const { event, targetArn } = s;
   const account = event.caller.accountId ?? event.recordedInAccount ?? '?';
   const role = targetArn === undefined ? 'the role' : `\`${targetArn}\``;
@@ -45,5 +45,6 @@ function detectInSituation(s: Situation): CauseDraft[] {
 export const forbiddenCallerRule: CauseRule = {
   family: 'forbidden caller',
   codes: [],
+  situationKinds: ['forbidden-caller'],
   detectInSituation,
 };

@@ -1,4 +1,4 @@
-import type { AssumeRoleEvaluation, AssumeRoleInputs } from '../../engine/AssumeRoleEvaluation.js';
+import type { AssumeRoleInputs } from '../../engine/AssumeRoleEvaluation.js';
 import type { FixTexts } from '../../fixes/Fix.js';
 import {
   cliAssumeRole,
@@ -16,10 +16,18 @@ import type { Remedy, RemedyContext } from '../CauseRule.js';
 import type { FixPlace, FixTitle } from '../fixProse.js';
 
 /** The engine target of a cause: its blocker, narrowed by `extra`. */
-export function targetOf(d: CauseDraft, extra: Partial<BlockTarget> = {}): BlockTarget | undefined {
+export function targetOf(d: CauseDraft, extra?: Partial<BlockTarget>): BlockTarget | undefined {
   const b = d.blocker;
   if (b === undefined) return undefined;
-  return { kind: b.kind, action: b.action, ...extra };
+  return extra === undefined
+    ? { kind: b.kind, action: b.action }
+    : { kind: b.kind, action: b.action, ...extra };
+}
+
+/** The engine target of a cause whose fix names the caller: gone once some allow statement names it. */
+export function principalTargetOf(d: CauseDraft): BlockTarget | undefined {
+  const b = d.blocker;
+  return b === undefined ? undefined : { kind: b.kind, action: b.action, principal: true };
 }
 
 /**
@@ -69,7 +77,7 @@ export function trustRemedy(
   title: FixTitle,
   patch: () => PolicyDocument,
   target: BlockTarget | undefined,
-  caveat?: (after: AssumeRoleEvaluation) => string,
+  caveat?: Remedy['caveat'],
 ): Remedy | undefined {
   const inputs = ctx.evaluated?.inputs;
   const role = ctx.role;
@@ -174,9 +182,4 @@ export function externalIdRemedy(
       terraform: tfProviderAssumeRole({ roleArn, sessionName, externalId }),
     }),
   );
-}
-
-/** Drops the `undefined`s of candidate remedies. */
-export function present(list: readonly (Remedy | undefined)[]): Remedy[] {
-  return list.filter((r): r is Remedy => r !== undefined);
 }

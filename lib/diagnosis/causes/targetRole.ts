@@ -1,8 +1,8 @@
 import { cliAssumeRole, tfProviderAssumeRole } from '../../fixes/fixCommands.js';
 import { sessionNameOf } from '../../fixes/fixTexts.js';
 import { parseRoleArn } from '../../iam/parseIamArn.js';
-import type { CauseDraft } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
+import type { CauseRule, RemedyContext, RemedySink } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { callerLabel, roleNameOf } from '../describe.js';
 import { candidateRoles } from '../evaluateRequest.js';
@@ -68,7 +68,7 @@ function outsideOrg(s: Situation, roleArn: string): CauseDraft {
 }
 
 /** The named role: missing, in an account outside the organization, unreadable, or not named at all. */
-function detectInSituation(s: Situation): CauseDraft[] {
+function detectInSituation(s: Situation): readonly CauseDraft[] {
   const roleArn = s.targetArn;
   if (s.kind === 'no-target') {
     return [
@@ -80,10 +80,10 @@ function detectInSituation(s: Situation): CauseDraft[] {
       },
     ];
   }
-  if (roleArn === undefined) return [];
+  if (roleArn === undefined) return NO_CAUSES;
   if (s.kind === 'role-missing') return [roleNotFound(s, roleArn)];
   if (s.kind === 'outside-org') return [outsideOrg(s, roleArn)];
-  if (s.kind !== 'role-unreadable') return [];
+  if (s.kind !== 'role-unreadable') return NO_CAUSES;
   const account = s.targetAccount ?? '';
   const reason = s.unreadableReason ?? 'not read';
   const out: CauseDraft[] = [
@@ -114,29 +114,28 @@ function detectInSituation(s: Situation): CauseDraft[] {
 }
 
 /** Use the existing role the caller probably meant. */
-function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
-  if (d.code !== 'ROLE_NOT_FOUND' && d.code !== 'TARGET_ACCOUNT_OUTSIDE_ORG') return [];
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+  if (d.code !== 'ROLE_NOT_FOUND' && d.code !== 'TARGET_ACCOUNT_OUTSIDE_ORG') return;
   const arn = d.facts?.suggestedArn;
   const role = arn === undefined ? undefined : ctx.existingRole(arn);
-  if (arn === undefined || role === undefined) return [];
+  if (arn === undefined || role === undefined) return;
   const sessionName = sessionNameOf(ctx.event.request.roleSessionName);
-  return [
-    {
-      title: { kind: 'use-existing-role', roleArn: arn },
-      appliesTo: { kind: 'caller-configuration' },
-      check: { kind: 'role-exists', role },
-      texts: () => ({
-        awsCli: cliAssumeRole({ roleArn: arn, sessionName }),
-        terraform: tfProviderAssumeRole({ roleArn: arn, sessionName }),
-      }),
-    },
-  ];
+  sink.offer({
+    title: { kind: 'use-existing-role', roleArn: arn },
+    appliesTo: { kind: 'caller-configuration' },
+    check: { kind: 'role-exists', role },
+    texts: () => ({
+      awsCli: cliAssumeRole({ roleArn: arn, sessionName }),
+      terraform: tfProviderAssumeRole({ roleArn: arn, sessionName }),
+    }),
+  });
 }
 
 /** The role the event names: does it exist, and can its account be read? */
 export const targetRoleRule: CauseRule = {
   family: 'target role',
   codes: ['ROLE_NOT_FOUND', 'TARGET_ACCOUNT_OUTSIDE_ORG'],
+  situationKinds: ['no-target', 'role-missing', 'outside-org', 'role-unreadable'],
   detectInSituation,
   remedies,
 };

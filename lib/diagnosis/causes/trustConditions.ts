@@ -5,16 +5,20 @@ import {
   removeConditionValues,
   renameOperator,
 } from '../../fixes/patchPolicy.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { classifyConditionKey } from '../classifyConditionKey.js';
 import { clauseCertainty } from '../clauseCertainty.js';
 import { baseOperator, conditionEvidence, equalsWithWildcard } from '../describe.js';
 import { githubSubjectDifference } from '../githubSubject.js';
 import type { BlockerContext } from '../Situation.js';
-import { externalIdRemedy, mfaRemedy, present, targetOf, trustRemedy } from './remedyKit.js';
-import { conditionedSessionAction, nearestTrustStatements } from './trustStatements.js';
+import { externalIdRemedy, mfaRemedy, targetOf, trustRemedy } from './remedyKit.js';
+import {
+  conditionedSessionAction,
+  type NearStatement,
+  nearestTrustStatements,
+} from './trustStatements.js';
 
 type ConditionCode = prose.TrustConditionCode;
 
@@ -31,18 +35,28 @@ function subjectFacts(
 }
 
 /** The failing conditions of the trust statements nearest to letting the caller in. */
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
   const evaln =
     b.kind === 'trust-no-allow'
       ? (b.evaluations[0]?.evaluation ?? ctx.evaluation.trust)
       : b.kind === 'trust-session-action' && conditionedSessionAction(b.evaluations[0]?.evaluation)
         ? b.evaluations[0]?.evaluation
         : undefined;
-  if (evaln === undefined) return [];
+  if (evaln === undefined) return NO_CAUSES;
+  const nearest = nearestTrustStatements(evaln);
+  return nearest.length === 0 ? NO_CAUSES : conditionCauses(b, ctx, nearest);
+}
+
+/** The failing conditions of `nearest`, one cause per clause. */
+function conditionCauses(
+  b: Blocker,
+  ctx: BlockerContext,
+  nearest: readonly NearStatement[],
+): CauseDraft[] {
   const downgrade = b.kind === 'trust-session-action' && b.certainty === 'unknown';
   const out: CauseDraft[] = [];
   const seen = new Set<string>();
-  for (const { s, failing } of nearestTrustStatements(evaln)) {
+  for (const { s, failing } of nearest) {
     for (const clause of failing) {
       const code = classifyConditionKey(clause.key) as ConditionCode;
       const dedupe = `${code}|${s.index}|${clause.key}|${clause.operator}`;
@@ -101,23 +115,26 @@ function conditionTarget(d: CauseDraft) {
  * value the caller must send (ExternalId, MFA), or the trust policy accepting
  * the value the request carried.
  */
-export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+export function conditionRemedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
   const clause = d.clause;
   const s = d.statement;
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   const target = conditionTarget(d);
   if (d.code === 'TRUST_CONDITION_EXTERNAL_ID') {
-    if (clause === undefined || ctx.evaluated === undefined) return [];
-    const out = [likeRemedy(d, ctx)];
+    if (clause === undefined || ctx.evaluated === undefined) return;
+    if (sink.offer(likeRemedy(d, ctx))) return;
     const op = baseOperator(clause.operator).toLowerCase();
     const value = clause.expected.find((v) => !v.includes('*') && !v.includes('?'));
     if (op.startsWith('string') && !op.includes('not') && value !== undefined)
-      out.push(externalIdRemedy(ctx, value, target));
-    return present(out);
+      sink.offer(externalIdRemedy(ctx, value, target));
+    return;
   }
-  if (d.code === 'TRUST_CONDITION_MFA') return present([mfaRemedy(ctx, target)]);
-  if (trustDoc === undefined || clause === undefined || s === undefined) return [];
-  const out = [likeRemedy(d, ctx)];
+  if (d.code === 'TRUST_CONDITION_MFA') {
+    sink.offer(mfaRemedy(ctx, target));
+    return;
+  }
+  if (trustDoc === undefined || clause === undefined || s === undefined) return;
+  if (sink.offer(likeRemedy(d, ctx))) return;
   // A documented GitHub `sub` difference (immutable ids, case, `%3A`) names the value to add.
   const suggested = d.code === 'OIDC_CLAIM_MISMATCH' ? d.facts?.subject?.suggestedValue : undefined;
   const actual = suggested === undefined ? clause.actual : [suggested];
@@ -125,7 +142,7 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
     const base = baseOperator(clause.operator).toLowerCase();
     if (base.includes('not')) {
       const lower = actual.map((a) => a.toLowerCase());
-      out.push(
+      sink.offer(
         trustRemedy(
           ctx,
           { kind: 'stop-excluding', values: actual, conditionKey: clause.key },
@@ -141,7 +158,7 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
         base === 'ipaddress'
           ? actual.map((a) => (a.includes('/') ? a : a.includes(':') ? `${a}/128` : `${a}/32`))
           : actual;
-      out.push(
+      sink.offer(
         trustRemedy(
           ctx,
           { kind: 'allow-condition-values', values: add, conditionKey: clause.key, statement: s },
@@ -151,7 +168,6 @@ export function conditionRemedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
       );
     }
   }
-  return present(out);
 }
 
 /** Trust statements that name the caller but whose conditions fail. */
@@ -164,6 +180,7 @@ export const trustConditionsRule: CauseRule = {
     'TRUST_CONDITION_OTHER',
     'SAML_CLAIM_MISMATCH',
   ],
+  blockerKinds: ['trust-no-allow', 'trust-session-action'],
   detectInBlocker,
   remedies: conditionRemedies,
 };

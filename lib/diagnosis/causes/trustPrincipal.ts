@@ -1,5 +1,5 @@
-import type { AssumeRoleEvaluation, Blocker } from '../../engine/AssumeRoleEvaluation.js';
-import type { PolicyEvaluation } from '../../engine/PolicyEvaluation.js';
+import type { Blocker } from '../../engine/AssumeRoleEvaluation.js';
+import type { PolicyEvaluation, StatementTrace } from '../../engine/PolicyEvaluation.js';
 import { boundaryCaveat } from '../../fixes/boundaryCaveat.js';
 import { sidPart } from '../../fixes/fixTexts.js';
 import {
@@ -12,257 +12,346 @@ import {
   replaceAwsPrincipal,
 } from '../../fixes/patchPolicy.js';
 import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
+import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { Draft } from '../../validation/Draft.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
 import type { PrincipalNotes } from '../causeProse.js';
 import * as prose from '../causeProse.js';
 import { roleNameOf, statementRef } from '../describe.js';
 import type { BlockerContext } from '../Situation.js';
-import { present, targetOf, trustRemedy } from './remedyKit.js';
+import { principalTargetOf, targetOf, trustRemedy } from './remedyKit.js';
 import {
   awsPrincipals,
   conditionedSessionAction,
   docStatement,
+  type NearStatement,
   nearestTrustStatements,
 } from './trustStatements.js';
 
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 
-/** Every `Principal.AWS` entry of the statements, in order. */
-function awsNamed(named: readonly { readonly aws: readonly string[] }[]): string[] {
-  const all: string[] = [];
-  for (const x of named) all.push(...x.aws);
-  return all;
+/** Caller types a record identifies well enough to match against principals for certain. */
+const IDENTIFIED_CALLERS: ReadonlySet<string> = new Set([
+  'AssumedRole',
+  'IAMUser',
+  'Root',
+  'FederatedUser',
+]);
+
+/**
+ * What the trust policy's `Principal.AWS` entries say about the caller, read
+ * in one pass over the `Allow` statements.
+ */
+interface AwsEntries {
+  /** Every entry, in statement order (the evidence of an untrusted caller). */
+  named: string[];
+  /** The first entry that is an old unique id of the caller's kind, and its statement. */
+  stale?: { readonly s: StatementTrace; readonly id: string };
+  /** The last entry naming the caller with another path. */
+  pathless?: NonNullable<PrincipalNotes['pathless']>;
+}
+
+/**
+ * Reads the `Principal.AWS` entries of the `Allow` statements. The caller's
+ * ARN is taken apart only when an entry may be about it (a unique id, an ARN
+ * ending in its name): most trust policies give no reason to.
+ */
+function awsEntries(ctx: BlockerContext, statements: readonly StatementTrace[]): AwsEntries {
+  const callerArn = ctx.callerArn;
+  const out: AwsEntries = { named: [] };
+  // Only an ARN ending in the caller's name (`/<name>`) can be it with another path.
+  const slash = callerArn === undefined ? -1 : callerArn.lastIndexOf('/');
+  const nameEnd = callerArn === undefined || slash < 0 ? undefined : callerArn.slice(slash);
+  let caller: ReturnType<typeof parseIamPrincipalArn>;
+  let parsed = false;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.effect !== 'Allow') continue;
+    const aws = awsPrincipals(docStatement(ctx.trust, s.index));
+    if (aws.length === 0) continue;
+    // Copied at their size (an empty list grows to 17 slots on a first push).
+    out.named = out.named.length === 0 ? aws.slice() : out.named.concat(aws);
+    for (let j = 0; j < aws.length; j++) {
+      const v = aws[j]!;
+      if (callerArn === undefined) continue;
+      const staleCandidate =
+        out.stale === undefined &&
+        UNIQUE_ID.test(v) &&
+        v !== ctx.callerUniqueId &&
+        !ctx.knownUniqueIds?.has(v);
+      if (!staleCandidate && nameEnd !== undefined && !v.endsWith(nameEnd)) continue;
+      if (!parsed) {
+        caller = parseIamPrincipalArn(callerArn);
+        parsed = true;
+      }
+      if (caller === undefined) continue;
+      // Only an id of the caller's own kind (AROA for roles, AIDA for users)
+      // can be its old id.
+      if (staleCandidate && v.startsWith(caller.resourceType === 'user' ? 'AIDA' : 'AROA')) {
+        out.stale = { s, id: v };
+        continue;
+      }
+      if (!v.endsWith(`/${caller.name}`)) continue;
+      const arn = parseIamPrincipalArn(v);
+      if (
+        arn !== undefined &&
+        arn.accountId === caller.accountId &&
+        arn.resourceType === caller.resourceType &&
+        arn.name === caller.name &&
+        arn.path !== caller.path
+      ) {
+        out.pathless = { named: v, path: caller.path, realArn: callerArn };
+      }
+    }
+  }
+  return out;
 }
 
 /**
  * The trust policy does not name the caller: no principal match, a stale
  * unique id, a principal ARN without its path, the wrong action for the
  * caller, a service or SAML provider not trusted, or a session action
- * (`sts:TagSession`, `sts:SetSourceIdentity`) not allowed.
+ * (`sts:TagSession`, `sts:SetSourceIdentity`) not allowed. Each shape of
+ * cause is worded by its own function below, so a cold process compiles
+ * only the ones its denials have.
  */
 function principalCauses(
   ctx: BlockerContext,
   blocker: Blocker,
   evaln: PolicyEvaluation,
-): CauseDraft[] {
-  const { event, trust, roleName } = ctx;
-  const allows = evaln.statements.filter((s) => s.effect === 'Allow');
+): readonly CauseDraft[] {
   const nearest = nearestTrustStatements(evaln);
-  if (nearest.length > 0) {
-    // Only the principal match is undecided (e.g. an unreadable org id).
-    return nearest
-      .filter((x) => x.failing.length === 0)
-      .map(({ s }) => ({
-        code: 'TRUST_PRINCIPAL_NOT_TRUSTED' as const,
-        certainty: 'unknown' as const,
-        summary: prose.principalUndecided(event, statementRef(s), roleName),
-        evidence: { policy: trust.label, statement: statementRef(s) },
-        blocker,
-        policy: trust,
-        statement: s,
-      }));
-  }
+  // Only the principal match is undecided (e.g. an unreadable org id).
+  if (nearest.length > 0) return undecidedPrincipal(ctx, blocker, nearest);
 
-  // A statement names the caller but allows another action (a web identity
-  // or SAML trust written with `sts:AssumeRole`, or the reverse).
-  const wrongAction = allows.find((s) => s.principal === 'yes' && s.action === 'no');
-  if (wrongAction !== undefined) {
-    const listed = docStatement(trust, wrongAction.index)?.action ?? [];
-    const base = {
-      certainty: 'yes' as const,
-      summary: prose.wrongActionForCaller(
-        event,
-        statementRef(wrongAction),
-        roleName,
-        listed,
-        blocker.action,
-      ),
-      evidence: {
-        policy: trust.label,
-        statement: statementRef(wrongAction),
-        allowedActions: listed,
-        action: blocker.action,
-      },
-      blocker,
-      policy: trust,
-      statement: wrongAction,
-      facts: { wrongActionStatement: wrongAction.index },
-    };
-    return [
-      event.eventName === 'AssumeRoleWithWebIdentity'
-        ? { ...base, code: 'OIDC_PROVIDER_NOT_TRUSTED' }
-        : { ...base, code: 'TRUST_PRINCIPAL_NOT_TRUSTED' },
-    ];
+  // One pass over the Allow statements for what the shapes below read.
+  const statements = evaln.statements;
+  // A statement that names the caller but allows another action (a web
+  // identity or SAML trust written with `sts:AssumeRole`, or the reverse).
+  let wrongAction: StatementTrace | undefined;
+  // The first that may name the caller, for another action.
+  let otherAction: StatementTrace | undefined;
+  let unknownPrincipal = false;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.effect !== 'Allow') continue;
+    if (s.principal === 'unknown') unknownPrincipal = true;
+    if (s.action !== 'no' || s.principal === 'no') continue;
+    otherAction ??= s;
+    if (s.principal === 'yes') wrongAction ??= s;
   }
+  if (wrongAction !== undefined) return [wrongActionCause(ctx, blocker, wrongAction)];
 
   // No statement names the caller.
-  if (event.eventName === 'AssumeRoleWithWebIdentity') {
-    const provider = event.caller.webIdentity?.providerArn ?? event.caller.webIdentity?.provider;
-    return [
-      {
-        code: 'OIDC_PROVIDER_NOT_TRUSTED',
-        certainty: 'yes',
-        summary: prose.oidcProviderNotTrusted(roleName, provider ?? 'unknown'),
-        evidence: { policy: trust.label, provider: provider ?? 'unknown' },
-        blocker,
-        policy: trust,
-      },
-    ];
-  }
-
-  const callerArn = ctx.callerArn;
-  const caller = callerArn === undefined ? undefined : parseIamPrincipalArn(callerArn);
-  const named = allows.map((s) => ({ s, aws: awsPrincipals(docStatement(trust, s.index)) }));
-  // Stale unique id: only an id of the caller's own kind (AROA for roles,
-  // AIDA for users) can be its old id.
-  const idKind = caller?.resourceType === 'user' ? 'AIDA' : 'AROA';
-  let stale: { s: (typeof allows)[number]; id: string } | undefined;
-  for (const { s, aws } of named) {
-    const id = aws.find(
-      (v) =>
-        v.startsWith(idKind) &&
-        UNIQUE_ID.test(v) &&
-        v !== ctx.callerUniqueId &&
-        !ctx.knownUniqueIds?.has(v),
-    );
-    if (id !== undefined) {
-      stale = { s, id };
-      break;
-    }
-  }
-  if (stale !== undefined && caller !== undefined) {
-    return [
-      {
-        code: 'TRUST_PRINCIPAL_STALE_ID',
-        certainty: 'yes',
-        summary: prose.staleUniqueId(event, roleName, stale.id, ctx.callerUniqueId, callerArn),
-        evidence: {
-          policy: trust.label,
-          statement: statementRef(stale.s),
-          staleId: stale.id,
-          ...(ctx.callerUniqueId === undefined ? {} : { currentId: ctx.callerUniqueId }),
-        },
-        blocker,
-        policy: trust,
-        statement: stale.s,
-        facts: { staleId: stale.id },
-      },
-    ];
-  }
-
-  // A role ARN without its path (or with another path).
-  let pathless: PrincipalNotes['pathless'];
-  let wrongArn: string | undefined;
-  if (caller !== undefined) {
-    // Only an ARN ending in the caller's name can be it with another path.
-    const nameEnd = `/${caller.name}`;
-    for (const { aws } of named) {
-      for (const v of aws) {
-        if (!v.endsWith(nameEnd)) continue;
-        const arn = parseIamPrincipalArn(v);
-        if (
-          arn !== undefined &&
-          arn.accountId === caller.accountId &&
-          arn.resourceType === caller.resourceType &&
-          arn.name === caller.name &&
-          arn.path !== caller.path
-        ) {
-          pathless = { named: v, path: caller.path, realArn: callerArn ?? '' };
-          wrongArn = v;
-        }
-      }
-    }
-  }
-  const sameNameOtherAction = allows.filter((s) => s.principal !== 'no' && s.action === 'no');
-  const otherAction = sameNameOtherAction[0];
-  const unknownPrincipal = allows.some((s) => s.principal === 'unknown');
+  const { event, callerArn } = ctx;
+  if (event.eventName === 'AssumeRoleWithWebIdentity') return [providerNotTrusted(ctx, blocker)];
+  const entries = awsEntries(ctx, statements);
+  if (entries.stale !== undefined) return [staleIdCause(ctx, blocker, entries.stale)];
   const notes: Draft<PrincipalNotes> = {};
-  if (pathless !== undefined) notes.pathless = pathless;
+  // A role ARN without its path (or with another path).
+  if (entries.pathless !== undefined) notes.pathless = entries.pathless;
   if (otherAction !== undefined) notes.otherActionStatement = statementRef(otherAction);
   notes.selfAssume = callerArn !== undefined && callerArn === ctx.roleArn;
-  if (event.caller.type === 'AWSService') {
-    const service = event.caller.invokedBy ?? 'unknown';
-    return [
-      {
-        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-        // Without `invokedBy` the service is not known, so neither is the match.
-        certainty: unknownPrincipal || event.caller.invokedBy === undefined ? 'unknown' : 'yes',
-        summary: prose.serviceNotTrusted(roleName, service, blocker.action, notes),
-        evidence: {
-          policy: trust.label,
-          caller: service,
-          trustedServices: allows.flatMap((s) => {
-            const p = docStatement(trust, s.index)?.principal;
-            return p?.kind === 'map' ? p.Service : [];
-          }),
-        },
-        blocker,
-        policy: trust,
-      },
-    ];
+  const caller = event.caller;
+  if (caller.type === 'AWSService')
+    return [serviceNotTrusted(ctx, blocker, statements, notes, unknownPrincipal)];
+  const samlProvider = caller.type === 'SAMLUser' ? caller.saml?.providerArn : undefined;
+  if (samlProvider !== undefined)
+    return [samlNotTrusted(ctx, blocker, statements, samlProvider, unknownPrincipal)];
+  // A caller the record does not identify (`AWSAccount`, `Unknown`, an
+  // Identity Center user) cannot be matched against principals for certain.
+  const unidentified = !IDENTIFIED_CALLERS.has(caller.type);
+  const draft: Draft<DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>> = {
+    code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+    certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
+    summary: prose.principalNotTrusted(event, ctx.roleName, callerArn, blocker.action, notes),
+    evidence: {
+      policy: ctx.trust.label,
+      caller: callerArn ?? caller.arn ?? 'unknown',
+      trustedPrincipals: entries.named,
+    },
+    blocker,
+    policy: ctx.trust,
+  };
+  if (entries.pathless !== undefined) draft.facts = { wrongArn: entries.pathless.named };
+  return [draft];
+}
+
+/** Statements that would let the caller in but for an undecided principal match. */
+function undecidedPrincipal(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  nearest: readonly NearStatement[],
+): CauseDraft[] {
+  const { event, trust, roleName } = ctx;
+  const out: CauseDraft[] = [];
+  for (const { s, failing } of nearest) {
+    if (failing.length > 0) continue;
+    out.push({
+      code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+      certainty: 'unknown',
+      summary: prose.principalUndecided(event, statementRef(s), roleName),
+      evidence: { policy: trust.label, statement: statementRef(s) },
+      blocker,
+      policy: trust,
+      statement: s,
+    });
   }
-  const samlProvider =
-    event.caller.type === 'SAMLUser' ? event.caller.saml?.providerArn : undefined;
-  if (samlProvider !== undefined) {
-    // The provider is the SAML caller's identity: name it and the ones trusted.
-    const samlStatements = allows.filter((s) =>
+  return out;
+}
+
+/** A statement names the caller for another action than the one it asked for. */
+function wrongActionCause(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  wrongAction: StatementTrace,
+): CauseDraft {
+  const { event, trust, roleName } = ctx;
+  const listed = docStatement(trust, wrongAction.index)?.action ?? [];
+  const base = {
+    certainty: 'yes' as const,
+    summary: prose.wrongActionForCaller(
+      event,
+      statementRef(wrongAction),
+      roleName,
+      listed,
+      blocker.action,
+    ),
+    evidence: {
+      policy: trust.label,
+      statement: statementRef(wrongAction),
+      allowedActions: listed,
+      action: blocker.action,
+    },
+    blocker,
+    policy: trust,
+    statement: wrongAction,
+    facts: { wrongActionStatement: wrongAction.index },
+  };
+  return event.eventName === 'AssumeRoleWithWebIdentity'
+    ? { ...base, code: 'OIDC_PROVIDER_NOT_TRUSTED' }
+    : { ...base, code: 'TRUST_PRINCIPAL_NOT_TRUSTED' };
+}
+
+/** No statement trusts the web identity caller's OIDC provider. */
+function providerNotTrusted(ctx: BlockerContext, blocker: Blocker): CauseDraft {
+  const w = ctx.event.caller.webIdentity;
+  const provider = w?.providerArn ?? w?.provider;
+  return {
+    code: 'OIDC_PROVIDER_NOT_TRUSTED',
+    certainty: 'yes',
+    summary: prose.oidcProviderNotTrusted(ctx.roleName, provider ?? 'unknown'),
+    evidence: { policy: ctx.trust.label, provider: provider ?? 'unknown' },
+    blocker,
+    policy: ctx.trust,
+  };
+}
+
+/** The trust policy names an old unique id of the caller's kind (the principal was recreated). */
+function staleIdCause(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  stale: NonNullable<AwsEntries['stale']>,
+): CauseDraft {
+  return {
+    code: 'TRUST_PRINCIPAL_STALE_ID',
+    certainty: 'yes',
+    summary: prose.staleUniqueId(
+      ctx.event,
+      ctx.roleName,
+      stale.id,
+      ctx.callerUniqueId,
+      ctx.callerArn,
+    ),
+    evidence: {
+      policy: ctx.trust.label,
+      statement: statementRef(stale.s),
+      staleId: stale.id,
+      ...(ctx.callerUniqueId === undefined ? {} : { currentId: ctx.callerUniqueId }),
+    },
+    blocker,
+    policy: ctx.trust,
+    statement: stale.s,
+    facts: { staleId: stale.id },
+  };
+}
+
+/** An AWS service caller that no `Service` principal names. */
+function serviceNotTrusted(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  statements: readonly StatementTrace[],
+  notes: PrincipalNotes,
+  unknownPrincipal: boolean,
+): CauseDraft {
+  const { trust } = ctx;
+  const invokedBy = ctx.event.caller.invokedBy;
+  const service = invokedBy ?? 'unknown';
+  return {
+    code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+    // Without `invokedBy` the service is not known, so neither is the match.
+    certainty: unknownPrincipal || invokedBy === undefined ? 'unknown' : 'yes',
+    summary: prose.serviceNotTrusted(ctx.roleName, service, blocker.action, notes),
+    evidence: {
+      policy: trust.label,
+      caller: service,
+      trustedServices: statements.flatMap((s) => {
+        if (s.effect !== 'Allow') return [];
+        const p = docStatement(trust, s.index)?.principal;
+        return p?.kind === 'map' ? p.Service : [];
+      }),
+    },
+    blocker,
+    policy: trust,
+  };
+}
+
+/** A SAML caller whose provider (its identity) no statement trusts. */
+function samlNotTrusted(
+  ctx: BlockerContext,
+  blocker: Blocker,
+  statements: readonly StatementTrace[],
+  samlProvider: string,
+  unknownPrincipal: boolean,
+): CauseDraft {
+  const { trust } = ctx;
+  // The provider is the SAML caller's identity: name it and the ones trusted.
+  const samlStatements = statements.filter(
+    (s) =>
+      s.effect === 'Allow' &&
       (docStatement(trust, s.index)?.action ?? []).some((a) =>
         /^sts:(\*|AssumeRole\*|AssumeRoleWithSAML)$/i.test(a),
       ),
-    );
-    const trusted = samlStatements.flatMap((s) => {
-      const p = docStatement(trust, s.index)?.principal;
-      return p?.kind === 'map' ? p.Federated : [];
-    });
-    const nearestSaml = samlStatements[0];
-    return [
-      {
-        code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-        certainty: unknownPrincipal ? 'unknown' : 'yes',
-        summary: prose.samlProviderNotTrusted(roleName, samlProvider, trusted),
-        evidence: { policy: trust.label, caller: samlProvider, trustedPrincipals: trusted },
-        blocker,
-        policy: trust,
-        ...(nearestSaml === undefined
-          ? {}
-          : {
-              statement: nearestSaml,
-              facts: {
-                addFederated: { providerArn: samlProvider, statementIndex: nearestSaml.index },
-              },
-            }),
-      },
-    ];
-  }
-  // A caller the record does not identify (`AWSAccount`, `Unknown`, an
-  // Identity Center user) cannot be matched against principals for certain.
-  const unidentified = !['AssumedRole', 'IAMUser', 'Root', 'FederatedUser'].includes(
-    event.caller.type,
   );
-  return [
-    {
-      code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
-      certainty: unknownPrincipal || unidentified ? 'unknown' : 'yes',
-      summary: prose.principalNotTrusted(event, roleName, callerArn, blocker.action, notes),
-      evidence: {
-        policy: trust.label,
-        caller: callerArn ?? event.caller.arn ?? 'unknown',
-        trustedPrincipals: awsNamed(named),
-      },
-      blocker,
-      policy: trust,
-      ...(wrongArn === undefined ? {} : { facts: { wrongArn } }),
-    },
-  ];
+  const trusted = samlStatements.flatMap((s) => {
+    const p = docStatement(trust, s.index)?.principal;
+    return p?.kind === 'map' ? p.Federated : [];
+  });
+  const nearestSaml = samlStatements[0];
+  return {
+    code: 'TRUST_PRINCIPAL_NOT_TRUSTED',
+    certainty: unknownPrincipal ? 'unknown' : 'yes',
+    summary: prose.samlProviderNotTrusted(ctx.roleName, samlProvider, trusted),
+    evidence: { policy: trust.label, caller: samlProvider, trustedPrincipals: trusted },
+    blocker,
+    policy: trust,
+    ...(nearestSaml === undefined
+      ? {}
+      : {
+          statement: nearestSaml,
+          facts: {
+            addFederated: { providerArn: samlProvider, statementIndex: nearestSaml.index },
+          },
+        }),
+  };
 }
 
-function detectInBlocker(b: Blocker, ctx: BlockerContext): CauseDraft[] {
+function detectInBlocker(b: Blocker, ctx: BlockerContext): readonly CauseDraft[] {
   const first = b.evaluations[0];
   if (b.kind === 'trust-no-allow')
     return principalCauses(ctx, b, first?.evaluation ?? ctx.evaluation.trust);
-  if (b.kind !== 'trust-session-action') return [];
+  if (b.kind !== 'trust-session-action') return NO_CAUSES;
   const evaln = first?.evaluation;
   if (conditionedSessionAction(evaln) && evaln !== undefined) {
     const certainty = b.certainty === 'unknown' ? 'unknown' : 'yes';
@@ -288,7 +377,7 @@ export function wrongActionRemedy(
   d: CauseDraft,
   ctx: RemedyContext,
   statementIndex: number,
-  caveat?: (after: AssumeRoleEvaluation) => string,
+  caveat?: Remedy['caveat'],
 ): Remedy | undefined {
   const trustDoc = ctx.evaluated?.inputs.trust.document;
   const needed = d.blocker?.action ?? ctx.evaluated?.inputs.context.action;
@@ -303,156 +392,210 @@ export function wrongActionRemedy(
       statement: { sid: d.statement?.sid, index: statementIndex },
     },
     () => replaceAssumeAction(trustDoc, statementIndex, needed),
-    targetOf(d, { principal: true }),
+    principalTargetOf(d),
     caveat,
   );
 }
 
 /**
- * Grants of trust to the caller, best first. Each is checked against the
- * caller's permissions boundary too (`caveat`): the engine's evaluation of
+ * Grants of trust to the caller, best first, each offered to `sink` only if
+ * the one before it was not verified. Each is checked against the caller's
+ * permissions boundary too (`boundaryCaveat`): the engine's evaluation of
  * the patched request tells whether the boundary still limits it
  * (lib/fixes/boundaryCaveat.ts).
  */
 function principalRemedies(
   d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
   ctx: RemedyContext,
-  caveat: (after: AssumeRoleEvaluation) => string,
-): (Remedy | undefined)[] {
-  const { event, callerArn } = ctx;
+  sink: RemedySink,
+): void {
   const trustDoc = ctx.evaluated?.inputs.trust.document;
-  const target = targetOf(d, { principal: true });
   const federated = d.facts?.addFederated;
   if (federated !== undefined && trustDoc !== undefined) {
-    return [
-      trustRemedy(
-        ctx,
-        {
-          kind: 'trust-saml-provider',
-          provider: federated.providerArn,
-          statement: { sid: d.statement?.sid, index: federated.statementIndex },
-        },
-        () => addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
-        target,
-        caveat,
-      ),
-    ];
+    sink.offer(samlProviderRemedy(d, ctx, trustDoc, federated));
+    return;
   }
   if (d.facts?.wrongActionStatement !== undefined) {
-    return [wrongActionRemedy(d, ctx, d.facts.wrongActionStatement, caveat)];
+    sink.offer(wrongActionRemedy(d, ctx, d.facts.wrongActionStatement, boundaryCaveat));
+    return;
   }
-  const action = d.blocker?.action ?? ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
+  const event = ctx.event;
   const service = event.caller.type === 'AWSService' ? event.caller.invokedBy : undefined;
   if (trustDoc !== undefined && service !== undefined) {
-    return [
-      trustRemedy(
-        ctx,
-        { kind: 'trust-service', service },
-        () =>
-          addStatement(trustDoc, {
-            sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
-            effect: 'Allow',
-            principal: principalMap('Service', [service]),
-            action: [action],
-            conditions: [],
-          }),
-        target,
-        caveat,
-      ),
-    ];
+    sink.offer(serviceRemedy(d, ctx, trustDoc, service));
+    return;
   }
-  if (trustDoc === undefined || callerArn === undefined) return [];
-  const out: (Remedy | undefined)[] = [];
+  const callerArn = ctx.callerArn;
+  if (trustDoc === undefined || callerArn === undefined) return;
   const wrong = d.facts?.wrongArn;
-  if (wrong !== undefined) {
-    out.push(
+  if (
+    wrong !== undefined &&
+    sink.offer(
       trustRemedy(
         ctx,
         { kind: 'trust-full-arn', principal: callerArn },
         () => replaceAwsPrincipal(trustDoc, wrong, callerArn),
-        target,
-        caveat,
+        principalTargetOf(d),
+        boundaryCaveat,
       ),
-    );
-  }
+    )
+  )
+    return;
   const traces = d.blocker?.evaluations[0]?.evaluation.statements ?? [];
-  for (const s of trustDoc.statements) {
-    const t = traces.find((x) => x.index === s.index);
+  const statements = trustDoc.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
     if (s.effect !== 'Allow' || s.principal?.kind !== 'map' || s.principal.AWS.length === 0)
       continue;
+    const t = traceOf(traces, s.index);
     if (t !== undefined && t.action !== 'yes') continue;
-    out.push(
-      trustRemedy(
-        ctx,
-        { kind: 'trust-add-principal', principal: callerArn, statement: s },
-        () => addAwsPrincipal(trustDoc, s.index, callerArn),
-        target,
-        caveat,
-      ),
-    );
-  }
-  out.push(
-    trustRemedy(
-      ctx,
-      { kind: 'trust-new-statement', principal: callerArn },
-      () =>
-        addStatement(trustDoc, {
-          sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
-          effect: 'Allow',
-          principal: principalMap('AWS', [callerArn]),
-          action: [action],
-          conditions: [],
-        }),
-      target,
-      caveat,
-    ),
-  );
-  return out;
-}
-
-/** What still limits a trust grant: the caller's permissions boundary (lib/fixes/boundaryCaveat.ts). */
-function grantCaveat(ctx: RemedyContext): (after: AssumeRoleEvaluation) => string {
-  const main = ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
-  return (after) => boundaryCaveat(after, main);
-}
-
-function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
-  const trustDoc = ctx.evaluated?.inputs.trust.document;
-  switch (d.code) {
-    case 'TRUST_PRINCIPAL_NOT_TRUSTED':
-      return present(principalRemedies(d, ctx, grantCaveat(ctx)));
-    case 'TRUST_PRINCIPAL_STALE_ID': {
-      const stale = d.facts?.staleId;
-      const callerArn = ctx.callerArn;
-      if (trustDoc === undefined || callerArn === undefined || stale === undefined) return [];
-      return present([
+    if (
+      sink.offer(
         trustRemedy(
           ctx,
-          { kind: 'trust-replace-stale-id', staleId: stale, principal: callerArn },
-          () => replaceAwsPrincipal(trustDoc, stale, callerArn),
-          targetOf(d, { principal: true }),
-          grantCaveat(ctx),
+          { kind: 'trust-add-principal', principal: callerArn, statement: s },
+          () => addAwsPrincipal(trustDoc, s.index, callerArn),
+          principalTargetOf(d),
+          boundaryCaveat,
         ),
-      ]);
-    }
-    case 'TRUST_MISSING_SESSION_ACTION': {
-      const action = d.blocker?.action;
-      if (trustDoc === undefined || action === undefined) return [];
-      return present(
-        (d.blocker?.evaluations[0]?.evaluation.statements ?? [])
-          .filter((t) => t.effect === 'Allow' && t.principal !== 'no')
-          .map((t) =>
-            trustRemedy(
-              ctx,
-              { kind: 'trust-session-action', action, statement: t },
-              () => addAction(trustDoc, t.index, action),
-              targetOf(d),
-            ),
-          ),
-      );
-    }
+      )
+    )
+      return;
+  }
+  sink.offer(newStatementRemedy(d, ctx, trustDoc, callerArn));
+}
+
+/** The request's action, as the trust grants name it. */
+function grantedAction(d: CauseDraft, ctx: RemedyContext): string {
+  return d.blocker?.action ?? ctx.evaluated?.inputs.context.action ?? 'sts:AssumeRole';
+}
+
+/** Trusts the SAML caller's provider in the statement that trusts SAML. */
+function samlProviderRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+  trustDoc: PolicyDocument,
+  federated: { readonly providerArn: string; readonly statementIndex: number },
+): Remedy | undefined {
+  return trustRemedy(
+    ctx,
+    {
+      kind: 'trust-saml-provider',
+      provider: federated.providerArn,
+      statement: { sid: d.statement?.sid, index: federated.statementIndex },
+    },
+    () => addFederatedPrincipal(trustDoc, federated.statementIndex, federated.providerArn),
+    principalTargetOf(d),
+    boundaryCaveat,
+  );
+}
+
+/** A new statement trusting the calling service. */
+function serviceRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+  trustDoc: PolicyDocument,
+  service: string,
+): Remedy | undefined {
+  const action = grantedAction(d, ctx);
+  return trustRemedy(
+    ctx,
+    { kind: 'trust-service', service },
+    () =>
+      addStatement(trustDoc, {
+        sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
+        effect: 'Allow',
+        principal: principalMap('Service', [service]),
+        action: [action],
+        conditions: [],
+      }),
+    principalTargetOf(d),
+    boundaryCaveat,
+  );
+}
+
+/** A new statement trusting the caller's ARN (when no statement names AWS principals to add it to). */
+function newStatementRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
+  ctx: RemedyContext,
+  trustDoc: PolicyDocument,
+  callerArn: string,
+): Remedy | undefined {
+  const action = grantedAction(d, ctx);
+  return trustRemedy(
+    ctx,
+    { kind: 'trust-new-statement', principal: callerArn },
+    () =>
+      addStatement(trustDoc, {
+        sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
+        effect: 'Allow',
+        principal: principalMap('AWS', [callerArn]),
+        action: [action],
+        conditions: [],
+      }),
+    principalTargetOf(d),
+    boundaryCaveat,
+  );
+}
+
+/** The trace of the statement numbered `index`. */
+function traceOf(traces: readonly StatementTrace[], index: number): StatementTrace | undefined {
+  for (let i = 0; i < traces.length; i++) if (traces[i]!.index === index) return traces[i];
+  return undefined;
+}
+
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+  switch (d.code) {
+    case 'TRUST_PRINCIPAL_NOT_TRUSTED':
+      principalRemedies(d, ctx, sink);
+      return;
+    case 'TRUST_PRINCIPAL_STALE_ID':
+      sink.offer(staleIdRemedy(d, ctx));
+      return;
+    case 'TRUST_MISSING_SESSION_ACTION':
+      sessionActionRemedies(d, ctx, sink);
+      return;
     default:
-      return [];
+      return;
+  }
+}
+
+/** Replaces the stale unique id with the caller's ARN. */
+function staleIdRemedy(
+  d: DraftOf<'TRUST_PRINCIPAL_STALE_ID'>,
+  ctx: RemedyContext,
+): Remedy | undefined {
+  const trustDoc = ctx.evaluated?.inputs.trust.document;
+  const stale = d.facts?.staleId;
+  const callerArn = ctx.callerArn;
+  if (trustDoc === undefined || callerArn === undefined || stale === undefined) return undefined;
+  return trustRemedy(
+    ctx,
+    { kind: 'trust-replace-stale-id', staleId: stale, principal: callerArn },
+    () => replaceAwsPrincipal(trustDoc, stale, callerArn),
+    principalTargetOf(d),
+    boundaryCaveat,
+  );
+}
+
+/** Adds the session action to a statement that may trust the caller, first that verifies. */
+function sessionActionRemedies(
+  d: DraftOf<'TRUST_MISSING_SESSION_ACTION'>,
+  ctx: RemedyContext,
+  sink: RemedySink,
+): void {
+  const trustDoc = ctx.evaluated?.inputs.trust.document;
+  const action = d.blocker?.action;
+  if (trustDoc === undefined || action === undefined) return;
+  for (const t of d.blocker?.evaluations[0]?.evaluation.statements ?? []) {
+    if (t.effect !== 'Allow' || t.principal === 'no') continue;
+    const remedy = trustRemedy(
+      ctx,
+      { kind: 'trust-session-action', action, statement: t },
+      () => addAction(trustDoc, t.index, action),
+      targetOf(d),
+    );
+    if (sink.offer(remedy)) return;
   }
 }
 
@@ -464,6 +607,7 @@ export const trustPrincipalRule: CauseRule = {
     'TRUST_PRINCIPAL_STALE_ID',
     'TRUST_MISSING_SESSION_ACTION',
   ],
+  blockerKinds: ['trust-no-allow', 'trust-session-action'],
   detectInBlocker,
   remedies,
 };

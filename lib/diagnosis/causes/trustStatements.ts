@@ -12,21 +12,35 @@ import type { LabeledPolicy, PolicyStatement } from '../../policy/PolicyDocument
  * undecided one). At most three. Empty when no statement names the caller
  * for the action.
  */
-export function nearestTrustStatements(
-  evaln: PolicyEvaluation,
-): { readonly s: StatementTrace; readonly failing: readonly ConditionTrace[] }[] {
-  const candidates = evaln.statements.filter(
-    (s) => s.effect === 'Allow' && s.principal !== 'no' && s.action !== 'no',
-  );
-  if (candidates.length === 0) return [];
-  const scored = candidates.map((s) => {
+export function nearestTrustStatements(evaln: PolicyEvaluation): readonly NearStatement[] {
+  // One pass, and no allocation for the common trust policy that does not
+  // name the caller at all (no candidate): the nearest are the first three
+  // candidates, in statement order, with the lowest score.
+  let nearest: NearStatement[] | undefined;
+  let best = 0;
+  const statements = evaln.statements;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.effect !== 'Allow' || s.principal === 'no' || s.action === 'no') continue;
     const failing = s.conditions.filter((c) => c.result !== 'yes');
-    const hard = failing.filter((c) => c.result === 'no').length;
-    return { s, failing, score: hard * 100 + failing.length };
-  });
-  const best = Math.min(...scored.map((x) => x.score));
-  return scored.filter((x) => x.score === best).slice(0, 3);
+    let hard = 0;
+    for (let j = 0; j < failing.length; j++) if (failing[j]!.result === 'no') hard++;
+    const score = hard * 100 + failing.length;
+    if (nearest === undefined || score < best) {
+      nearest = [{ s, failing }];
+      best = score;
+    } else if (score === best && nearest.length < 3) nearest.push({ s, failing });
+  }
+  return nearest ?? NONE_NEAR;
 }
+
+/** A trust statement near to letting the caller in, and its conditions that do not hold. */
+export interface NearStatement {
+  readonly s: StatementTrace;
+  readonly failing: readonly ConditionTrace[];
+}
+
+const NONE_NEAR: readonly NearStatement[] = [];
 
 /**
  * A session action (`sts:TagSession`, …) that a trust statement allows only
@@ -48,7 +62,11 @@ export function conditionedSessionAction(evaln: PolicyEvaluation | undefined): b
 }
 
 export function docStatement(trust: LabeledPolicy, index: number): PolicyStatement | undefined {
-  return trust.document.statements.find((s) => s.index === index);
+  const statements = trust.document.statements;
+  // Statements are numbered in document order (a patch appends the next free
+  // index), so the one at `index` is nearly always the one numbered so.
+  const at = statements[index];
+  return at?.index === index ? at : statements.find((s) => s.index === index);
 }
 
 export function awsPrincipals(s: PolicyStatement | undefined): readonly string[] {

@@ -1,25 +1,34 @@
 import type { Readable } from '../../iam/IamState.js';
-import type { CauseDraft } from '../CauseDraft.js';
+import { type CauseDraft, NO_CAUSES } from '../CauseDraft.js';
 import type { CauseRule } from '../CauseRule.js';
 import { callerIamArn } from '../callerIamArn.js';
 import * as prose from '../causeProse.js';
 import type { DiagnosisBundle } from '../DiagnosisBundle.js';
 import { callerLabel } from '../describe.js';
 import { hasCallerSide } from '../evaluateRequest.js';
-import type { Situation } from '../Situation.js';
+import type { Situation, SituationKind } from '../Situation.js';
 
-const EVALUATED_ROLE = new Set(['role', 'role-missing', 'outside-org', 'role-unreadable']);
+/** The situations with an evaluation of the named role (or of the caller's side against an open trust policy). */
+const EVALUATED_ROLE: readonly SituationKind[] = [
+  'role',
+  'role-missing',
+  'outside-org',
+  'role-unreadable',
+];
 
 /** INSUFFICIENT_DATA for every engine input that could not be read. */
-function detectInSituation(s: Situation): CauseDraft[] {
+function detectInSituation(s: Situation): readonly CauseDraft[] {
   const inputs = s.evaluated?.inputs;
-  if (!EVALUATED_ROLE.has(s.kind) || inputs === undefined) return [];
+  if (!EVALUATED_ROLE.includes(s.kind) || inputs === undefined) return NO_CAUSES;
   const { event, bundle } = s;
-  const out: CauseDraft[] = [];
   const federated = !hasCallerSide(event);
-  const reasonOf = (r: Readable<unknown> | undefined): string =>
-    r !== undefined && !r.ok ? r.reason : 'not available';
-  if (!federated && inputs.identity === undefined) {
+  const identityUnread = !federated && inputs.identity === undefined;
+  const scpsUnread = !federated && inputs.scp === undefined;
+  // A role that could not be evaluated has no RCPs to read for it.
+  const rcpsUnread = s.kind === 'role' && inputs.rcp === undefined && !inputs.role.isServiceLinked;
+  if (!identityUnread && !scpsUnread && !rcpsUnread) return NO_CAUSES;
+  const out: CauseDraft[] = [];
+  if (identityUnread) {
     out.push({
       code: 'INSUFFICIENT_DATA',
       certainty: 'yes',
@@ -35,7 +44,7 @@ function detectInSituation(s: Situation): CauseDraft[] {
       },
     });
   }
-  if (!federated && inputs.scp === undefined) {
+  if (scpsUnread) {
     out.push({
       code: 'INSUFFICIENT_DATA',
       certainty: 'yes',
@@ -50,8 +59,7 @@ function detectInSituation(s: Situation): CauseDraft[] {
       },
     });
   }
-  // A role that could not be evaluated has no RCPs to read for it.
-  if (s.kind === 'role' && inputs.rcp === undefined && !inputs.role.isServiceLinked) {
+  if (rcpsUnread) {
     out.push({
       code: 'INSUFFICIENT_DATA',
       certainty: 'yes',
@@ -67,6 +75,10 @@ function detectInSituation(s: Situation): CauseDraft[] {
     });
   }
   return out;
+}
+
+function reasonOf(r: Readable<unknown> | undefined): string {
+  return r !== undefined && !r.ok ? r.reason : 'not available';
 }
 
 /**
@@ -91,5 +103,6 @@ export function bundleGapDrafts(bundle: DiagnosisBundle): CauseDraft[] {
 export const unreadableInputsRule: CauseRule = {
   family: 'unreadable inputs',
   codes: [],
+  situationKinds: EVALUATED_ROLE,
   detectInSituation,
 };

@@ -11,8 +11,8 @@ import { withTrust } from '../../fixes/patchInputs.js';
 import { addStatement, principalMap } from '../../fixes/patchPolicy.js';
 import { policyToJson } from '../../fixes/policyToJson.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
-import type { CauseDraft, DraftOf } from '../CauseDraft.js';
-import type { CauseRule, Remedy, RemedyContext } from '../CauseRule.js';
+import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
+import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.js';
 import * as prose from '../causeProse.js';
 import { evaluateRole } from '../evaluateRequest.js';
 import type { Situation } from '../Situation.js';
@@ -98,8 +98,8 @@ function tokenRejection(s: Situation): CauseDraft {
   };
 }
 
-function detectInSituation(s: Situation): CauseDraft[] {
-  return s.kind === 'token-rejected' ? [tokenRejection(s)] : [];
+function detectInSituation(s: Situation): readonly CauseDraft[] {
+  return s.kind === 'token-rejected' ? [tokenRejection(s)] : NO_CAUSES;
 }
 
 /**
@@ -235,28 +235,28 @@ function audienceRemedy(d: DraftOf<'OIDC_CLAIM_MISMATCH'>, audience: string, arn
   };
 }
 
-function remedies(d: CauseDraft, ctx: RemedyContext): Remedy[] {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
   if (d.code === 'OIDC_PROVIDER_NOT_TRUSTED') {
     // A statement that trusts the provider for the wrong action is mended in place.
-    const r =
+    sink.offer(
       d.facts?.wrongActionStatement === undefined
         ? providerRemedy(d, ctx)
-        : wrongActionRemedy(d, ctx, d.facts.wrongActionStatement);
-    return r === undefined ? [] : [r];
+        : wrongActionRemedy(d, ctx, d.facts.wrongActionStatement),
+    );
+    return;
   }
   if (d.code === 'OIDC_CLAIM_MISMATCH') {
     const rejected = d.facts?.audienceRejected;
-    return rejected === undefined
-      ? conditionRemedies(d, ctx)
-      : [audienceRemedy(d, rejected.audience, rejected.providerArn)];
+    if (rejected === undefined) conditionRemedies(d, ctx, sink);
+    else sink.offer(audienceRemedy(d, rejected.audience, rejected.providerArn));
   }
-  return [];
 }
 
 /** Web identity: the OIDC provider (missing, untrusted, audience) and the token's claims. */
 export const webIdentityRule: CauseRule = {
   family: 'web identity',
   codes: ['OIDC_PROVIDER_NOT_TRUSTED', 'OIDC_CLAIM_MISMATCH'],
+  situationKinds: ['token-rejected'],
   detectInSituation,
   remedies,
 };

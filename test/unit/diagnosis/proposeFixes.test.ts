@@ -94,8 +94,8 @@ describe('fix verification through the engine', () => {
     const { event, bundle, situation } = await untrustedCaller();
     const bogus: CauseRule = {
       ...trustPrincipalRule,
-      remedies: (d, ctx) => [
-        {
+      remedies: (d, ctx, sink) => {
+        const noop: Remedy = {
           title: NOBODY,
           appliesTo: { kind: 'caller-configuration' },
           check: {
@@ -104,9 +104,9 @@ describe('fix verification through the engine', () => {
             target: { kind: 'trust-no-allow', action: 'sts:AssumeRole', principal: true },
           },
           texts,
-        },
-        ...(trustPrincipalRule.remedies?.(d, ctx) ?? []),
-      ],
+        };
+        if (!sink.offer(noop)) trustPrincipalRule.remedies?.(d, ctx, sink);
+      },
     };
     const rules = CAUSE_RULES.map((r) => (r === trustPrincipalRule ? bogus : r));
     const drafts = rules.flatMap((r) => r.detectInSituation?.(situation) ?? []);
@@ -133,14 +133,21 @@ describe('fix verification through the engine', () => {
     let built = 0;
     const counting: CauseRule = {
       ...trustPrincipalRule,
-      remedies: (d, ctx) =>
-        (trustPrincipalRule.remedies?.(d, ctx) ?? []).map((r) => ({
-          ...r,
-          texts: () => {
-            built++;
-            return r.texts();
-          },
-        })),
+      remedies: (d, ctx, sink) =>
+        trustPrincipalRule.remedies?.(d, ctx, {
+          offer: (r) =>
+            sink.offer(
+              r === undefined
+                ? r
+                : {
+                    ...r,
+                    texts: () => {
+                      built++;
+                      return r.texts();
+                    },
+                  },
+            ),
+        }),
     };
     const rules = CAUSE_RULES.map((r) => (r === trustPrincipalRule ? counting : r));
     const d = diagnose(event, bundle, rules);
