@@ -99,5 +99,10 @@ export interface CauseRule {
   readonly detectInBlocker?: (b: Blocker, ctx: BlockerContext) => readonly CauseDraft[];
   /** The blocker kinds `detectInBlocker` stands causes for; it is called for no other (absent: every kind). */
   readonly blockerKinds?: readonly BlockerKind[];
-  readonly remedies?: (d: CauseDraft, ctx: RemedyContext, sink: RemedySink) => void;
+  /**
+   * Typed as returning `undefined`, not `void`: a function returning its
+   * remedies (the shape before `RemedySink`) would be assignable to a `void`
+   * one and silently offer nothing; to this it does not compile.
+   */
+  readonly remedies?: (d: CauseDraft, ctx: RemedyContext, sink: RemedySink) => undefined;
 }

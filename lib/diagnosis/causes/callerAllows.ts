@@ -294,7 +294,7 @@ function sessionPolicyTexts(
   });
 }
 
-function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {
   switch (d.code) {
     case 'IDENTITY_NO_ALLOW':
       sink.offer(identityRemedy(d, ctx));

@@ -165,7 +165,7 @@ function revokedBefore(d: CauseDraft): string | undefined {
  * (MFA, the agreed ExternalId, new credentials after a revocation), open a
  * resource perimeter for the one account asked for, or exempt the caller.
  */
-function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {
   if (d.code === 'SESSION_POLICY_EXPLICIT_DENY') {
     sink.offer(sessionPolicyRemedy(d, ctx));
     return;

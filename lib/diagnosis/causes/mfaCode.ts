@@ -30,7 +30,7 @@ function detectInSituation(s: Situation): readonly CauseDraft[] {
   ];
 }
 
-function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {
   const { event } = ctx;
   const user = event.caller.type === 'IAMUser' ? event.caller.userName : undefined;
   if (d.code !== 'MFA_CODE_INVALID' || user === undefined) return;

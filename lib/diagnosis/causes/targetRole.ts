@@ -114,7 +114,7 @@ function detectInSituation(s: Situation): readonly CauseDraft[] {
 }
 
 /** Use the existing role the caller probably meant. */
-function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {
   if (d.code !== 'ROLE_NOT_FOUND' && d.code !== 'TARGET_ACCOUNT_OUTSIDE_ORG') return;
   const arn = d.facts?.suggestedArn;
   const role = arn === undefined ? undefined : ctx.existingRole(arn);

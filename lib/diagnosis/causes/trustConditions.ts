@@ -115,7 +115,7 @@ function conditionTarget(d: CauseDraft) {
  * value the caller must send (ExternalId, MFA), or the trust policy accepting
  * the value the request carried.
  */
-export function conditionRemedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+export function conditionRemedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {
   const clause = d.clause;
   const s = d.statement;
   const trustDoc = ctx.evaluated?.inputs.trust.document;

@@ -544,7 +544,7 @@ function traceOf(traces: readonly StatementTrace[], index: number): StatementTra
   return undefined;
 }
 
-function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {
   switch (d.code) {
     case 'TRUST_PRINCIPAL_NOT_TRUSTED':
       principalRemedies(d, ctx, sink);

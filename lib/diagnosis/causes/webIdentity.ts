@@ -235,7 +235,7 @@ function audienceRemedy(d: DraftOf<'OIDC_CLAIM_MISMATCH'>, audience: string, arn
   };
 }
 
-function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): void {
+function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {
   if (d.code === 'OIDC_PROVIDER_NOT_TRUSTED') {
     // A statement that trusts the provider for the wrong action is mended in place.
     sink.offer(
