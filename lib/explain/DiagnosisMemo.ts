@@ -145,8 +145,8 @@ type AllFieldsBut<T, Left extends keyof T> = {
  * every field (typed: a new field of `DenialEvent`, `Caller` or
  * `ParsedErrorMessage` does not compile until it is placed here or named as
  * left out) but the event's id, time, source IP, user agent and origin and
- * the caller's session id, name and start (a hit is re-headed with them, or
- * they go in the volatile key).
+ * the caller's session name and start, and a role session's principal id
+ * (a hit is re-headed with them, or they go in the volatile key).
  */
 function stableKey(e: DenialEvent): string {
   const event: AllFieldsBut<
@@ -173,8 +173,13 @@ function stableKey(e: DenialEvent): string {
     mfaFailure: m.mfaFailure,
   };
   const c = e.caller;
-  const caller: AllFieldsBut<Caller, 'principalId' | 'sessionName' | 'sessionCreatedAt'> = {
+  const caller: AllFieldsBut<Caller, 'sessionName' | 'sessionCreatedAt'> = {
     type: c.type,
+    // A role session's is its role's unique id (`issuerUniqueId`, below) and
+    // its session name; any other caller's is its own and stable, and a
+    // trust policy may name it (a user recreated under the same ARN has a
+    // new one: IAM UG, "Unique identifiers").
+    principalId: c.type === 'AssumedRole' ? undefined : c.principalId,
     arn: callerPart(c),
     accountId: c.accountId,
     userName: c.userName,

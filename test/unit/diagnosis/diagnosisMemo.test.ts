@@ -167,6 +167,43 @@ describe('diagnosis memo', () => {
     },
   );
 
+  it('does not reuse a diagnosis for an IAM user of the same ARN with another unique id (a recreated user) when a trust policy names one by id', async () => {
+    // A trust policy that names a user by unique id (what IAM shows once the
+    // user it named is deleted); the state no longer holds a user `bob`.
+    const json = structuredClone(demoSnapshotJson) as unknown as {
+      accounts: Record<
+        string,
+        {
+          UserDetailList: { UserName: string }[];
+          RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: unknown }[];
+        }
+      >;
+    };
+    const callers = json.accounts['111111111111']!;
+    callers.UserDetailList = callers.UserDetailList.filter((u) => u.UserName !== 'bob');
+    const role = json.accounts['222222222222']!.RoleDetailList.find(
+      (r) => r.RoleName === 'BreakGlassAdmin',
+    )!;
+    role.AssumeRolePolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: 'AIDAEXAMPLEBOBUSER01' }, Action: 'sts:AssumeRole' },
+      ],
+    };
+    const byId = new SnapshotStateSource(loadSnapshot(json, 'by-id.json'));
+    const bob = (principalId: string) =>
+      load('03-mfa-required-not-present.json', (e) => {
+        (e.detail!.userIdentity as Record<string, unknown>).principalId = principalId;
+      });
+    const own = new DiagnosisMemo();
+    const named = await explainEvent(bob('AIDAEXAMPLEBOBUSER01'), byId, own);
+    const recreated = await explainEvent(bob('AIDAEXAMPLEBOBNEW0002'), byId, own);
+    const alone = await explainEvent(bob('AIDAEXAMPLEBOBNEW0002'), byId);
+    expect(recreated.causes).toEqual(alone.causes);
+    expect(recreated.causes.map((c) => c.code)).not.toEqual(named.causes.map((c) => c.code));
+    expect(own.stats()).toMatchObject({ hits: 0, misses: 2 });
+  });
+
   it("does not reuse a diagnosis for another role's session when the input names no session issuer", async () => {
     // An error message names the caller by its session ARN only (no sessionIssuer).
     const message = (role: string, session: string) =>
