@@ -3,7 +3,7 @@ import { matchAction } from '../engine/matchAction.js';
 import { isUniqueId } from '../engine/matchPrincipal.js';
 import type { RequestContext, RequestPrincipal } from '../engine/RequestContext.js';
 import type { FindingEvidence } from '../findings/AuditFinding.js';
-import { addStatement, principalMap } from '../fixes/patchPolicy.js';
+import { addStatement, mapStatement, principalMap } from '../fixes/patchPolicy.js';
 import type {
   ConditionClause,
   PolicyDocument,
@@ -224,22 +224,6 @@ export function statementName(st: PolicyStatement): string {
 }
 
 // ---- edits ---------------------------------------------------------------
-
-export function mapStatement(
-  doc: PolicyDocument,
-  index: number,
-  edit: (s: PolicyStatement) => PolicyStatement | null,
-): PolicyDocument {
-  const statements: PolicyStatement[] = [];
-  for (const s of doc.statements) {
-    if (s.index !== index) statements.push(s);
-    else {
-      const e = edit(s);
-      if (e !== null) statements.push(e);
-    }
-  }
-  return { ...doc, statements };
-}
 
 /**
  * A statement's conditions with `clause` added. Clauses on the same key go:

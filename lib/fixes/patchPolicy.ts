@@ -9,16 +9,24 @@ import type {
  * Small immutable edits of a normalized policy, each the minimal change one
  * fix needs. Statement indexes stay as they are; a new statement is appended.
  */
-function mapStatement(
+/**
+ * `doc` with the statement numbered `index` replaced by what `edit` returns,
+ * or left out when it returns `null` (the others keep their indexes: the
+ * audit renumbers after a removal, where indexes must be positions).
+ */
+export function mapStatement(
   doc: PolicyDocument,
   index: number,
-  edit: (s: PolicyStatement) => PolicyStatement,
+  edit: (s: PolicyStatement) => PolicyStatement | null,
 ): PolicyDocument {
   // A copy at its size, then the statement replaced: no closure per statement.
   const statements = doc.statements.slice();
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i]!;
-    if (s.index === index) statements[i] = edit(s);
+    if (s.index !== index) continue;
+    const edited = edit(s);
+    if (edited === null) statements.splice(i--, 1);
+    else statements[i] = edited;
   }
   return { ...doc, statements };
 }

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../../engine/RequestContext.js';
+import { mapStatement } from '../../fixes/patchPolicy.js';
 import type { ConditionClause, PolicyStatement } from '../../policy/PolicyDocument.js';
 import type { AuditContext, AuditRule, RuleHit } from '../AuditRule.js';
 import {
   allowStatements,
-  mapStatement,
   roleSessionRequest,
   serviceRequest,
   statementEvidence,

@@ -1,11 +1,6 @@
+import { mapStatement } from '../../fixes/patchPolicy.js';
 import type { AuditRule, RuleHit } from '../AuditRule.js';
-import {
-  grantsAssume,
-  mapStatement,
-  renumber,
-  statementEvidence,
-  statementName,
-} from '../trustFacts.js';
+import { grantsAssume, renumber, statementEvidence, statementName } from '../trustFacts.js';
 
 /**
  * `Allow` with `NotPrincipal` trusts every principal except those listed, in

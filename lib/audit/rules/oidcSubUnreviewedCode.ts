@@ -1,3 +1,4 @@
+import { mapStatement } from '../../fixes/patchPolicy.js';
 import type {
   ConditionClause,
   PolicyDocument,
@@ -16,7 +17,6 @@ import {
   exampleOf,
   federatedRequest,
   isRestrictingClause,
-  mapStatement,
   operatorOf,
   restrictingClauses,
   statementEvidence,

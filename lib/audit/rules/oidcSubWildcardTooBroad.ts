@@ -1,3 +1,4 @@
+import { mapStatement } from '../../fixes/patchPolicy.js';
 import type { ConditionClause, PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { AuditRule, RuleHit } from '../AuditRule.js';
 import {
@@ -11,7 +12,6 @@ import {
   exampleOf,
   federatedRequest,
   isRestrictingClause,
-  mapStatement,
   operatorOf,
   statementEvidence,
   statementName,

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../../engine/RequestContext.js';
+import { mapStatement } from '../../fixes/patchPolicy.js';
 import type { ConditionClause } from '../../policy/PolicyDocument.js';
 import type { AuditRule, LegitimateCaller, RuleHit } from '../AuditRule.js';
 import {
   exampleOf,
-  mapStatement,
   operatorOf,
   requestForStatement,
   roleSessionRequest,

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../lib/cli/main.js';
 import type { ExplainOutput } from '../../../lib/diagnosis/Diagnosis.js';
 import { hclString, ownerOfPolicy, shellQuote } from '../../../lib/fixes/fixCommands.js';
-import { addPrincipalArnException, replaceAwsPrincipal } from '../../../lib/fixes/patchPolicy.js';
+import {
+  addPrincipalArnException,
+  mapStatement,
+  replaceAwsPrincipal,
+} from '../../../lib/fixes/patchPolicy.js';
 import { policyToJson } from '../../../lib/fixes/policyToJson.js';
 import { parsePolicyDocument } from '../../../lib/policy/parsePolicyDocument.js';
 import { fakeIo } from '../cli/fakeIo.js';
@@ -42,6 +46,18 @@ describe('patches', () => {
       { Principal: { AWS: ['arn:aws:iam::1:role/new', 'arn:aws:iam::1:role/x'] } },
       {},
     ]);
+  });
+
+  it('replaces one statement by its index, or leaves it out (the others keep theirs), never editing the document', () => {
+    const edited = mapStatement(TRUST, 1, (s) => ({ ...s, sid: 'Fence' }));
+    expect(edited.statements.map((s) => [s.index, s.sid])).toEqual([
+      [0, 'A'],
+      [1, 'Fence'],
+    ]);
+    const dropped = mapStatement(TRUST, 0, () => null);
+    expect(dropped.statements.map((s) => [s.index, s.effect])).toEqual([[1, 'Deny']]);
+    expect(mapStatement(TRUST, 7, () => null).statements).toEqual(TRUST.statements);
+    expect(TRUST.statements.map((s) => s.sid)).toEqual(['A', undefined]);
   });
 
   it('adds a narrow ArnNotLike exception to a deny, merging with an existing one', () => {
