@@ -152,11 +152,13 @@ export function renderText(out: ExplainOutput, opts: TextRenderOptions): string 
     out.state === undefined
       ? ''
       : `${paint('dim', `explained against ${terminalLine(describeState(out.state))}`)}\n\n`;
-  const parts = out.diagnoses.map((d) =>
+  const parts = out.diagnoses.map((d) => {
+    const plain = plainOutsideFixes(d);
     // Event values as they appear in the terminal-safe fix text (same per-code-point mapping).
     // Only values holding a line break can make a paste block unsafe (quotesLineBreak).
-    diagnosisText(safeDiagnosis(d), paint, untrustedLineFeedValues(d).map(terminalBlock)),
-  );
+    const untrusted = plain ? NONE : untrustedLineFeedValues(d).map(terminalBlock);
+    return diagnosisText(safeDiagnosis(d, plain), paint, untrusted);
+  });
   if (out.skipped.length > 0) {
     parts.push(
       [
@@ -179,13 +181,30 @@ const FIXES = new Set(['fixes']);
 /** A fix's texts: {@link pushFix} escapes them (the policy with one stringify, not a walk). */
 const FIX_TEXTS = new Set(['iamPolicy', 'awsCli', 'terraform']);
 
+const NONE: readonly string[] = [];
+
+/**
+ * True when no key or string of the diagnosis outside its fixes (its event
+ * id and time, caller, target and causes) needs escaping, found with one
+ * native JSON pass instead of a walk, as {@link policyJson} does: JSON
+ * escapes quotes, backslashes, controls (tab and `\n` among them) and lone
+ * surrogates, and {@link isPlainBlock} catches the rest {@link terminalLine}
+ * changes. Then {@link sanitize} would give the diagnosis back as it is, and
+ * no event value holds a line break (untrustedLineFeedValues finds none).
+ */
+function plainOutsideFixes(d: Diagnosis): boolean {
+  const json = JSON.stringify([d.eventId, d.eventTime ?? null, d.caller, d.target, d.causes]);
+  return !json.includes('\\') && isPlainBlock(json);
+}
+
 /**
  * {@link sanitize} of a diagnosis, but for its fixes' texts, which
  * {@link pushFix} escapes as it prints them (the same escape: terminalLine for
  * the policy's keys and strings, terminalBlock for commands and Terraform).
+ * `plain`: {@link plainOutsideFixes} holds, so only the fixes are walked.
  */
-function safeDiagnosis(d: Diagnosis): Diagnosis {
-  const safe = sanitize(d, '', FIXES);
+function safeDiagnosis(d: Diagnosis, plain: boolean): Diagnosis {
+  const safe = plain ? d : sanitize(d, '', FIXES);
   let fixes: Fix[] | undefined;
   for (let i = 0; i < d.fixes.length; i++) {
     const f = d.fixes[i] as Fix;
