@@ -82,10 +82,13 @@ function ownValues(ctx: RequestContext, lowerKey: string): readonly string[] | u
 }
 
 /**
- * One request as seen during one evaluation: key lookups by already
- * lower-cased name, with `ctx.unknownKeys` lower-cased at most once and the
- * lower-cased action computed at most once. Create one per evaluation; it
- * reads `ctx` lazily and never changes it.
+ * One request object as the engine reads it: key lookups by already
+ * lower-cased name (through the context's `KeySource` when it builds its keys
+ * on demand), with `ctx.unknownKeys` lower-cased at most once and the
+ * lower-cased action computed at most once. Every evaluation of one request
+ * object may share one (`PolicyEvaluations` does); a context for another
+ * action is another request object, with its own. It reads `ctx` lazily and
+ * never changes it.
  */
 export class KeyScope {
   private unknownEntries: readonly string[] | undefined;
@@ -94,7 +97,7 @@ export class KeyScope {
   private readonly source: KeySource | undefined;
 
   constructor(readonly ctx: RequestContext) {
-    this.source = ctx instanceof LazyRequestContext ? ctx.keySource : sourceOf(ctx);
+    this.source = sourceOf(ctx);
   }
 
   /** The key's values when the request carries it, else `undefined` (absent or not logged). */
