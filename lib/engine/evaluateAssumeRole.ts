@@ -118,9 +118,9 @@ export function evaluateAssumeRole(
     // policy overrides any allow), not a missing allow: adding the action to
     // an Allow cannot help while the Deny stands.
     if (e.deny !== 'no') {
-      blockers.push(blocker('trust-deny', and(sa.needed, e.deny), sa.action, trust, e));
+      blockers.push(blocker('trust-deny', triAnd(sa.needed, e.deny), sa.action, trust, e));
     }
-    const missing = and(sa.needed, triNot(e.allow));
+    const missing = triAnd(sa.needed, triNot(e.allow));
     if (missing !== 'no') {
       blockers.push(blocker('trust-session-action', missing, sa.action, trust, e));
     }
@@ -340,13 +340,13 @@ class Run {
         const { policy, evaluation } = evals[i] as Blocker['evaluations'][number];
         if (evaluation.deny !== 'no') {
           blockers.push(
-            blocker('identity-deny', and(needed, evaluation.deny), action, policy, evaluation),
+            blocker('identity-deny', triAnd(needed, evaluation.deny), action, policy, evaluation),
           );
         }
       }
       if (identityAllowRequired !== 'no') {
         const allow = anyAllows(evals);
-        const certainty = and(and(needed, identityAllowRequired), triNot(allow));
+        const certainty = triAnd(needed, identityAllowRequired, triNot(allow));
         if (certainty !== 'no') {
           blockers.push({
             kind: 'identity-no-allow',
@@ -367,9 +367,10 @@ class Run {
       const action = actions[a] as string;
       const needed = neededOf(inputs, action);
       const e = this.evaluate(policy.document, withAction(inputs.context, action), CALLER_OPTS);
-      if (e.deny !== 'no') blockers.push(blocker(denyKind, and(needed, e.deny), action, policy, e));
+      if (e.deny !== 'no')
+        blockers.push(blocker(denyKind, triAnd(needed, e.deny), action, policy, e));
       if (this.limitsApply) {
-        const certainty = and(needed, triNot(e.allow));
+        const certainty = triAnd(needed, triNot(e.allow));
         if (certainty !== 'no') blockers.push(blocker(noAllowKind, certainty, action, policy, e));
       }
     }
@@ -404,14 +405,14 @@ class Run {
           const { policy, evaluation } = evals[i] as Blocker['evaluations'][number];
           if (evaluation.deny !== 'no') {
             blockers.push({
-              ...blocker(denyKind, and(needed, evaluation.deny), action, policy, evaluation),
+              ...blocker(denyKind, triAnd(needed, evaluation.deny), action, policy, evaluation),
               level,
             });
           }
         }
         if (noAllowKind && listsAllow(level.policies)) {
           const allow = anyAllows(evals);
-          const certainty = and(needed, triNot(allow));
+          const certainty = triAnd(needed, triNot(allow));
           if (certainty !== 'no')
             blockers.push(levelBlocker(noAllowKind, certainty, action, level, evals));
         }
@@ -446,11 +447,6 @@ function actionsOf(inputs: AssumeRoleInputs): readonly string[] {
     if (sa.needed !== 'no') actions.push(sa.action);
   }
   return actions;
-}
-
-/** `triAnd` of two values, without its argument list. */
-function and(a: Tri, b: Tri): Tri {
-  return a === 'no' || b === 'no' ? 'no' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
 }
 
 /** OR of the evaluations' `allow`. */
