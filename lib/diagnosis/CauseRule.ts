@@ -100,9 +100,10 @@ export interface CauseRule {
   /** The blocker kinds `detectInBlocker` stands causes for; it is called for no other (absent: every kind). */
   readonly blockerKinds?: readonly BlockerKind[];
   /**
-   * Typed as returning `undefined`, not `void`: a function returning its
-   * remedies (the shape before `RemedySink`) would be assignable to a `void`
-   * one and silently offer nothing; to this it does not compile.
+   * Offers the remedies for `d` to `sink` (see `RemedySink`). Typed as
+   * returning `undefined`, not `void`: a function that returns a list of
+   * remedies instead of offering them would be assignable to a `void` one
+   * and silently offer nothing; to this one it does not compile.
    */
   readonly remedies?: (d: CauseDraft, ctx: RemedyContext, sink: RemedySink) => undefined;
 }
