@@ -5,10 +5,9 @@ import type {
   PrincipalElement,
 } from '../policy/PolicyDocument.js';
 
-/**
- * Small immutable edits of a normalized policy, each the minimal change one
- * fix needs. Statement indexes stay as they are; a new statement is appended.
- */
+// Small immutable edits of a normalized policy, each the minimal change one
+// fix needs. Statement indexes stay as they are; a new statement is appended.
+
 /**
  * `doc` with the statement numbered `index` replaced by what `edit` returns,
  * or left out when it returns `null` (the others keep their indexes: the

@@ -31,10 +31,10 @@ import {
   snapshotFileSchema,
 } from './snapshotSchema.js';
 
-/** Ids of the organization policies AWS itself manages (their ARNs live under `aws`). */
 /** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
 const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
 
+/** Ids of the organization policies AWS itself manages (their ARNs live under `aws`). */
 const AWS_MANAGED_ORG_POLICY_IDS = new Set(['p-FullAWSAccess', 'p-RCPFullAWSAccess']);
 
 function fail(message: string, path: string, file: string | undefined, cause?: unknown): never {
