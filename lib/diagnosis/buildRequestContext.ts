@@ -210,11 +210,12 @@ class EventKeys implements KeySource {
     return this.all;
   }
 
-  /** Condition keys are case-insensitive: a key with a tag, claim or provider part is lowered here. */
-  set(key: string, v: string | readonly string[] | undefined): void {
-    if (v !== undefined) this.known.set(key, typeof v === 'string' ? [v] : [...v]);
+  /** Sets a key already lower-cased (a constant name); `undefined`: the key stays absent. */
+  set(lowerKey: string, v: string | readonly string[] | undefined): void {
+    if (v !== undefined) this.known.set(lowerKey, typeof v === 'string' ? [v] : [...v]);
   }
 
+  /** Condition keys are case-insensitive: a key with a tag, claim or provider part is lowered here. */
   setKey(key: string, v: string | readonly string[] | undefined): void {
     this.set(key.toLowerCase(), v);
   }
@@ -536,7 +537,7 @@ const KEY_GROUPS: readonly KeyGroup[] = [
 ];
 
 /** Where `FEDERATED_KEYS` is in `KEY_GROUPS`. */
-const FEDERATED = KEY_GROUPS.length - 1;
+const FEDERATED = KEY_GROUPS.indexOf(FEDERATED_KEYS);
 
 const GROUP_OF_KEY = new Map<string, number>(
   KEY_GROUPS.flatMap((g, i) => g.keys.map((key) => [key, i] as const)),
