@@ -121,14 +121,19 @@ interface NamedPlan {
  * event built without them.
  */
 function namedRole(target: DenialEvent['target']): NamedRole | undefined {
-  const { roleArn, accountId, roleName, rolePath } = target;
+  const roleArn = target.roleArn;
   if (roleArn === undefined) return undefined;
-  if (accountId !== undefined && roleName !== undefined && rolePath !== undefined)
-    return target as NamedRole;
+  if (hasRoleParts(target)) return target;
   const parts = parseRoleArn(roleArn);
   return parts === undefined
     ? undefined
     : { accountId: parts.accountId, roleName: parts.name, rolePath: parts.path };
+}
+
+function hasRoleParts(target: DenialEvent['target']): target is DenialEvent['target'] & NamedRole {
+  return (
+    target.accountId !== undefined && target.roleName !== undefined && target.rolePath !== undefined
+  );
 }
 
 function planNamed(event: DenialEvent): NamedPlan {
@@ -304,7 +309,8 @@ function assembleBundle(f: FollowUpPlan, named: NamedReads, more: FollowUpReads)
   if (more.federated !== undefined && f.rolesTrustingFederated !== undefined)
     b.rolesByAccount = { [f.rolesTrustingFederated.accountId]: more.federated };
   if (more.candidates?.ok === true) b.roleCandidates = more.candidates.value;
-  if (more.principals?.ok === false || more.candidates?.ok === false) b.gaps = bundleGaps(f, more);
+  const gaps = bundleGaps(f, more);
+  if (gaps.length > 0) b.gaps = gaps;
   if (more.principals !== undefined) b.knownUniqueIds = knownUniqueIds(f, named, more.principals);
   return b;
 }
