@@ -113,7 +113,11 @@ function suggestedRoleArn(drafts: readonly CauseDraft[]): string | undefined {
  * builds no more), and lists the ones it rejects.
  */
 class FixCollector implements RemedySink {
-  /** Grown at its size (it stays with the diagnosis, in the memo). */
+  /**
+   * Replaced by a copy one longer on each fix, so that it is always exactly
+   * its size: it stays with the diagnosis, in the memo, and an array grown by
+   * `push` reserves 17 slots at its first.
+   */
   fixes: Fix<CauseCode>[] = [];
   readonly rejected: RejectedRemedy[] = [];
   readonly #before: AssumeRoleEvaluation | undefined;
