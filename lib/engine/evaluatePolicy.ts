@@ -284,7 +284,7 @@ function compileActionList(patterns: readonly string[]): readonly GlobMatcher[] 
 }
 
 /** Upper bound on the lists each {@link PatternLists} keeps; it is emptied when full. */
-const PATTERN_LISTS_LIMIT = 4096;
+export const PATTERN_LISTS_LIMIT = 4096;
 
 /**
  * Compiled `Action` / `Resource` lists (`"sts:AssumeRole"`,

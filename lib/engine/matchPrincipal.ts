@@ -189,7 +189,7 @@ interface ClassifiedEntry {
 }
 
 /** Upper bound on the entries `classified` keeps; the cache is emptied when full. */
-const CLASSIFIED_LIMIT = 4096;
+export const CLASSIFIED_LIMIT = 4096;
 
 /**
  * Classified `AWS` entries by text, bounded by {@link CLASSIFIED_LIMIT}: the

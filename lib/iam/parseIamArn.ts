@@ -19,7 +19,7 @@ const SESSION_ARN =
   /^arn:(aws[\w-]*):sts::(\d{12}):(assumed-role|federated-user)\/([^/\s]+)(?:\/(.+))?$/;
 
 /** Upper bound on the ARNs `parsedArns` keeps; the cache is emptied when full. */
-const ARN_PARTS_LIMIT = 4096;
+export const ARN_PARTS_LIMIT = 4096;
 
 /**
  * Parsed IAM ARNs by text (`null`: not one), bounded by

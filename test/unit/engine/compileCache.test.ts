@@ -1,14 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written `${key}` inside plain strings.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition } from '../../../lib/engine/evaluateCondition.js';
-import { evaluatePolicy } from '../../../lib/engine/evaluatePolicy.js';
+import { CONDITION_CACHE_LIMIT, evaluateCondition } from '../../../lib/engine/evaluateCondition.js';
+import { evaluatePolicy, PATTERN_LISTS_LIMIT } from '../../../lib/engine/evaluatePolicy.js';
 import {
   ARN_CACHE_LIMIT,
   arnCacheSize,
   compileArnPattern,
   matchArnLike,
 } from '../../../lib/engine/matchArn.js';
+import { CLASSIFIED_LIMIT } from '../../../lib/engine/matchPrincipal.js';
 import type { RequestContext } from '../../../lib/engine/RequestContext.js';
 import {
   compileGlob,
@@ -341,7 +342,8 @@ describe('compiled glob matcher', () => {
     expect(evaluatePolicy(listing(['a', 'b']), joined, opts).allow).toBe('no');
     expect(evaluatePolicy(listing(['a\nb']), joined, opts).allow).toBe('yes');
     // More distinct pieces than any bound keeps: every answer stays the fresh one.
-    for (let i = 0; i < 4096 + 10; i++) {
+    const past = Math.max(CONDITION_CACHE_LIMIT, CLASSIFIED_LIMIT, PATTERN_LISTS_LIMIT) + 10;
+    for (let i = 0; i < past; i++) {
       const e = evaluatePolicy(stamped(i), ctxOf(i), opts);
       expect(e.allow).toBe('yes');
       expect(evaluatePolicy(stamped(i), ctxOf(i + 1), opts).allow).toBe('no');

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseIamPrincipalArn, parseRoleArn } from '../../../lib/iam/parseIamArn.js';
+import {
+  ARN_PARTS_LIMIT,
+  parseIamPrincipalArn,
+  parseRoleArn,
+} from '../../../lib/iam/parseIamArn.js';
 
 /** IAM UG, "IAM identifiers": `arn:<partition>:iam::<account>:<type>/<path/><name>`. */
 describe('IAM ARNs', () => {
@@ -26,7 +30,7 @@ describe('IAM ARNs', () => {
     const arn = 'arn:aws:iam::222222222222:role/deploy';
     expect(parseRoleArn(arn)).toBe(parseIamPrincipalArn(arn));
     expect(Object.isFrozen(parseRoleArn(arn))).toBe(true);
-    for (let i = 0; i < 4096 + 10; i++) {
+    for (let i = 0; i < ARN_PARTS_LIMIT + 10; i++) {
       expect(parseRoleArn(`arn:aws:iam::222222222222:role/r-${i}`)?.name).toBe(`r-${i}`);
     }
     expect(parseRoleArn(arn)?.name).toBe('deploy');
