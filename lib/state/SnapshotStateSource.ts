@@ -242,12 +242,7 @@ class SnapshotReads implements InMemoryReads {
   principalPolicies(principalArn: string): Readable<PrincipalPolicies> {
     let answer = this.#policies.get(principalArn);
     if (answer === undefined) {
-      try {
-        answer = ok(this.#principalPoliciesSync(principalArn));
-      } catch (err) {
-        if (!(err instanceof Unreadable)) throw err;
-        answer = failed(err);
-      }
+      answer = attempt(() => this.#principalPoliciesSync(principalArn));
       this.#policies.set(principalArn, answer);
     }
     return answer;
