@@ -331,8 +331,9 @@ export function normalizeRecord(
   }
   // One validation pass for a well-formed record: its head is read as it
   // stands, and zod is asked about the head only to word what is wrong.
+  const fields = record as Record<string, unknown>;
   let h: RecordHeadJson = {};
-  if (isRecordHead(record as Record<string, unknown>)) h = record as RecordHeadJson;
+  if (isRecordHead(fields)) h = fields;
   else {
     const head = recordHeadSchema.safeParse(record);
     if (head.success) h = head.data;
