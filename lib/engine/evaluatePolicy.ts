@@ -231,9 +231,10 @@ function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatem
 
 /**
  * The statement's `Principal` (`undefined` without one), classified: the one
- * kept with its compiled statement when the statement was evaluated (so that
- * asking again, as `evaluateAssumeRole` does for the grant, repeats no work),
- * else classified now.
+ * kept with its compiled statement when the statement was evaluated (a parsed
+ * statement's is kept as long as the statement, a patched one's while it is
+ * among the `recent` ones), so that asking again, as `evaluateAssumeRole`
+ * does for the grant, repeats no work; else classified now.
  */
 export function compiledPrincipalOf(st: PolicyStatement): CompiledPrincipal | undefined {
   if (st.principal === undefined) return undefined;
