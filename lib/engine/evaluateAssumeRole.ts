@@ -258,7 +258,14 @@ function sameCallerInputs(a: AssumeRoleInputs, b: AssumeRoleInputs): boolean {
   );
 }
 
-/** The result; how the trust policy grants is worked out when first read, unless known. */
+/**
+ * The result. How the trust policy grants (`trustGrant`) is worked out when
+ * first read, unless `evaluateAssumeRole` needed it already (a same-account
+ * caller that is not a service); `grantOf` is pure, so when it runs changes
+ * no answer. Being a getter of the class, it is not copied by spreading or by
+ * `JSON.stringify`: copy the fields by name. `callerSide` is what a later
+ * evaluation of patched inputs (`previous`) may take over.
+ */
 class Evaluation implements AssumeRoleEvaluation {
   #trustGrant: TrustGrant | undefined;
   readonly #context: RequestContext;
