@@ -185,8 +185,7 @@ function callerSide(
   }
   const context = inputs.context;
   const principal = context.principal;
-  const run = new Run(inputs, evaluations, actionsOf(inputs));
-  run.limitsApply = limitsApply;
+  const run = new Run(inputs, evaluations, actionsOf(inputs), limitsApply);
   /** A session of a service-linked role: neither SCPs nor RCPs apply to its calls. */
   const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
 
@@ -311,13 +310,13 @@ class Run {
   /** Unknown keys of every evaluation, with repeats; `undefined` while there are none. */
   unknownKeys: string[] | undefined;
   unreadable = false;
-  /** Whether a boundary or session policy's missing allow blocks (see `evaluateAssumeRole`). */
-  limitsApply = false;
   constructor(
     readonly inputs: AssumeRoleInputs,
     readonly evaluations: PolicyEvaluations | undefined,
     /** The request's action, then each session action it needs or may need (for the caller's side). */
     readonly actions: readonly string[] = NO_ACTIONS,
+    /** Whether a boundary or session policy's missing allow blocks (see `evaluateAssumeRole`). */
+    readonly limitsApply = false,
   ) {}
 
   /** Evaluates one policy and records its unknown keys. */
