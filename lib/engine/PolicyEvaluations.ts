@@ -53,7 +53,7 @@ export class PolicyEvaluations {
 
 /**
  * Can `doc`'s evaluation take statement traces, or the results of single
- * elements, from `e` (see `evaluatePolicy`)? Same `Version`, no unknown key,
+ * elements, from `e` (see `evaluatePolicyIn`)? Same `Version`, no unknown key,
  * and some statement, `Action` or `Condition` object at the same position.
  */
 function sharesStatements(e: MadeEvaluation, doc: PolicyDocument): boolean {
