@@ -184,16 +184,34 @@ const FIX_TEXTS = new Set(['iamPolicy', 'awsCli', 'terraform']);
 const NONE: readonly string[] = [];
 
 /**
- * True when no key or string of the diagnosis outside its fixes (its event
- * id and time, caller, target and causes) needs escaping, found with one
- * native JSON pass instead of a walk, as {@link policyJson} does: JSON
- * escapes quotes, backslashes, controls (tab and `\n` among them) and lone
- * surrogates, and {@link isPlainBlock} catches the rest {@link terminalLine}
- * changes. Then {@link sanitize} would give the diagnosis back as it is, and
- * no event value holds a line break (untrustedLineFeedValues finds none).
+ * Every field of a diagnosis that {@link sanitize} walks (all but its fixes),
+ * each required: a field added to `Diagnosis` does not compile until
+ * {@link plainOutsideFixes} reads it, so it cannot go unescaped.
+ */
+type OutsideFixes = {
+  readonly [K in Exclude<keyof Diagnosis, 'fixes'>]-?: Diagnosis[K] | undefined;
+};
+
+/**
+ * True when no key or string of the diagnosis outside its fixes needs
+ * escaping, found with one native JSON pass instead of a walk, as
+ * {@link policyJson} does: JSON escapes quotes, backslashes, controls (tab
+ * and `\n` among them) and lone surrogates, and {@link isPlainBlock} catches
+ * the rest {@link terminalLine} changes. Then {@link sanitize} would give the
+ * diagnosis back as it is, and no event value holds a line break
+ * (untrustedLineFeedValues finds none).
  */
 function plainOutsideFixes(d: Diagnosis): boolean {
-  const json = JSON.stringify([d.eventId, d.eventTime ?? null, d.caller, d.target, d.causes]);
+  const outside: OutsideFixes = {
+    eventId: d.eventId,
+    input: d.input,
+    eventName: d.eventName,
+    eventTime: d.eventTime,
+    caller: d.caller,
+    target: d.target,
+    causes: d.causes,
+  };
+  const json = JSON.stringify(outside);
   return !json.includes('\\') && isPlainBlock(json);
 }
 
