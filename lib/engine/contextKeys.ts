@@ -51,17 +51,6 @@ function lowerEntries(entries: readonly string[]): readonly string[] {
   return entries;
 }
 
-/** The actions a diagnosis evaluates, as AWS spells them, lower-cased once rather than per evaluation. */
-const LOWER_ACTIONS = new Map(
-  [
-    'sts:AssumeRole',
-    'sts:AssumeRoleWithWebIdentity',
-    'sts:AssumeRoleWithSAML',
-    'sts:TagSession',
-    'sts:SetSourceIdentity',
-  ].map((a) => [a, a.toLowerCase()]),
-);
-
 const ABSENT: KeyLookup = { state: 'absent' };
 const UNKNOWN: KeyLookup = { state: 'unknown' };
 
@@ -125,7 +114,7 @@ export class KeyScope {
   /** `ctx.action` lower-cased. */
   get lowerAction(): string {
     const action = this.ctx.action;
-    this.loweredAction ??= LOWER_ACTIONS.get(action) ?? action.toLowerCase();
+    this.loweredAction ??= action.toLowerCase();
     return this.loweredAction;
   }
 }
