@@ -497,7 +497,8 @@ function notPrincipalDenyQuirk(
     };
   });
   if (!changed) return evaluation;
-  const deny = triOr(...traces.filter((t) => t.effect === 'Deny').map((t) => t.applies));
+  let deny: Tri = 'no';
+  for (const t of traces) if (t.effect === 'Deny') deny = triOr(deny, t.applies);
   return { ...evaluation, statements: traces, deny };
 }
 

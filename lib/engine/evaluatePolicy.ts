@@ -21,6 +21,7 @@ import {
   type VariableTemplate,
 } from './policyVariables.js';
 import type { RequestContext, Tri } from './RequestContext.js';
+import { triAnd, triNot, triOr } from './tri.js';
 import { compileGlob, type GlobMatcher, globFromRaw } from './wildcard.js';
 
 export interface EvaluatePolicyOptions {
@@ -98,8 +99,8 @@ export function evaluatePolicyIn(
             wasTrace,
           );
     statements[i] = t;
-    if (t.effect === 'Allow') allow = or(allow, t.applies);
-    else deny = or(deny, t.applies);
+    if (t.effect === 'Allow') allow = triOr(allow, t.applies);
+    else deny = triOr(deny, t.applies);
   }
   return {
     statements,
@@ -431,11 +432,11 @@ function evaluateStatement(
         unknownKeys,
       );
       traces[i] = t;
-      conditionsResult = and(conditionsResult, t.result);
+      conditionsResult = triAnd(conditionsResult, t.result);
     }
     conditions = traces;
   }
-  const applies = and4(principal ?? 'yes', action, resource ?? 'yes', conditionsResult);
+  const applies = triAnd(principal ?? 'yes', action, resource ?? 'yes', conditionsResult);
 
   if (st.sid === undefined) {
     return {
@@ -472,7 +473,7 @@ function principalResult(cs: CompiledStatement, scope: KeyScope): Tri {
   if (cs.principal !== undefined) {
     result = matchCompiledPrincipal(cs.principal, scope.ctx.principal).result;
   } else if (cs.notPrincipal !== undefined) {
-    result = not(matchCompiledPrincipal(cs.notPrincipal, scope.ctx.principal).result);
+    result = triNot(matchCompiledPrincipal(cs.notPrincipal, scope.ctx.principal).result);
   } else return 'no'; // a resource-based statement without a principal names nobody
   return cs.notPrincipal !== undefined && cs.notPrincipalHasVariable ? 'no' : result;
 }
@@ -556,24 +557,5 @@ function resourceApplies(m: ResourceMatch): Tri {
 /** `NotResource`: applies when no pattern matches and the statement is valid. */
 function notResourceApplies(m: ResourceMatch): Tri {
   if (m.missing || m.matched === 'yes') return 'no';
-  return not(m.matched);
-}
-
-function and(a: Tri, b: Tri): Tri {
-  return a === 'no' || b === 'no' ? 'no' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'yes';
-}
-
-function and4(a: Tri, b: Tri, c: Tri, d: Tri): Tri {
-  if (a === 'no' || b === 'no' || c === 'no' || d === 'no') return 'no';
-  return a === 'unknown' || b === 'unknown' || c === 'unknown' || d === 'unknown'
-    ? 'unknown'
-    : 'yes';
-}
-
-function or(a: Tri, b: Tri): Tri {
-  return a === 'yes' || b === 'yes' ? 'yes' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'no';
-}
-
-function not(v: Tri): Tri {
-  return v === 'yes' ? 'no' : v === 'no' ? 'yes' : 'unknown';
+  return triNot(m.matched);
 }

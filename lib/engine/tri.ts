@@ -4,19 +4,17 @@ import type { Tri } from './RequestContext.js';
  * Kleene three-valued logic: `no` ∧ anything = `no`, `yes` ∧ `unknown` =
  * `unknown`; `yes` ∨ anything = `yes`, `no` ∨ `unknown` = `unknown`.
  */
-export function triAnd(a: Tri, b: Tri, c: Tri = 'yes'): Tri {
-  if (a === 'no' || b === 'no' || c === 'no') return 'no';
-  return a === 'unknown' || b === 'unknown' || c === 'unknown' ? 'unknown' : 'yes';
+export function triAnd(a: Tri, b: Tri, c: Tri = 'yes', d: Tri = 'yes'): Tri {
+  if (a === 'no' || b === 'no' || c === 'no' || d === 'no') return 'no';
+  return a === 'unknown' || b === 'unknown' || c === 'unknown' || d === 'unknown'
+    ? 'unknown'
+    : 'yes';
 }
 
-export function triOr(...values: readonly Tri[]): Tri {
-  let result: Tri = 'no';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === 'yes') return 'yes';
-    if (v === 'unknown') result = 'unknown';
-  }
-  return result;
+/** Fixed arity, as {@link triAnd}: the engine's loops call it per statement, and a rest parameter is an array per call. */
+export function triOr(a: Tri, b: Tri, c: Tri = 'no'): Tri {
+  if (a === 'yes' || b === 'yes' || c === 'yes') return 'yes';
+  return a === 'unknown' || b === 'unknown' || c === 'unknown' ? 'unknown' : 'no';
 }
 
 export function triNot(v: Tri): Tri {
