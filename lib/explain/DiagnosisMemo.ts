@@ -39,6 +39,12 @@ interface DependsOn {
   readonly session: boolean;
 }
 
+/** What an entry keeps until its key is asked for again. */
+interface FirstKept {
+  readonly bundle: DiagnosisBundle;
+  readonly diagnosis: Diagnosis;
+}
+
 /** What an entry keeps once its key has been asked for again. */
 interface Repeats {
   readonly dependsOn: DependsOn;
@@ -240,11 +246,8 @@ class Entry {
   /** The entry first kept; its stable parts are this entry's. */
   readonly #event: DenialEvent;
   #stable: string | undefined;
-  /** Until the first repeat: the bundle the first diagnosis was made from. */
-  #bundle: DiagnosisBundle | undefined;
-  /** Until the first repeat: the first diagnosis. */
-  #diagnosis: Diagnosis | undefined;
-  #repeats: Repeats | undefined;
+  /** The first diagnosis and its bundle until the first repeat, then what repeats need. */
+  #kept: FirstKept | Repeats;
 
   constructor(
     event: DenialEvent,
@@ -255,8 +258,7 @@ class Entry {
     readonly next: Entry | undefined,
   ) {
     this.#event = event;
-    this.#bundle = bundle;
-    this.#diagnosis = diagnosis;
+    this.#kept = { bundle, diagnosis };
   }
 
   get stable(): string {
@@ -283,17 +285,16 @@ class Entry {
   }
 
   #repeatsOf(): Repeats {
-    if (this.#repeats === undefined) {
-      // Both are set until #repeats is.
-      const dependsOn = bundleDependsOn(this.#bundle as DiagnosisBundle);
-      this.#repeats = {
-        dependsOn,
-        byVolatile: new Map([[volatileKey(this.#event, dependsOn), this.#diagnosis as Diagnosis]]),
-      };
-      this.#bundle = undefined;
-      this.#diagnosis = undefined;
-    }
-    return this.#repeats;
+    const kept = this.#kept;
+    if ('byVolatile' in kept) return kept;
+    const dependsOn = bundleDependsOn(kept.bundle);
+    const repeats: Repeats = {
+      dependsOn,
+      byVolatile: new Map([[volatileKey(this.#event, dependsOn), kept.diagnosis]]),
+    };
+    // The bundle is let go: a repeat needs only what the policies see.
+    this.#kept = repeats;
+    return repeats;
   }
 }
 
