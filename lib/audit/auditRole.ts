@@ -1,5 +1,6 @@
 import type { AuditFinding, SuppressedFinding } from '../findings/AuditFinding.js';
 import { FINDING_CODES, SEVERITY_RANK } from '../findings/findingCodes.js';
+import { isServiceLinkedRolePath } from '../iam/serviceLinkedRole.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type { RoleState } from '../state/IamStateSource.js';
 import type { AuditContext, AuditRule, RuleHit } from './AuditRule.js';
@@ -31,7 +32,7 @@ export interface RoleAudit {
 export function isAwsManagedRole(role: RoleState): boolean {
   return (
     role.isServiceLinked ||
-    role.path.startsWith('/aws-service-role/') ||
+    isServiceLinkedRolePath(role.path) ||
     role.path.startsWith('/aws-reserved/')
   );
 }

@@ -40,6 +40,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aw
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { formatErrorLine, TrustwatchError } from '../errors/TrustwatchError.js';
 import { parseIamPrincipalArn, parseSessionArn } from '../iam/parseIamArn.js';
+import { isServiceLinkedRolePath } from '../iam/serviceLinkedRole.js';
 import type { LabeledPolicy, PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type { IndexedOrganization } from '../roleindex/OrgRoleIndex.js';
@@ -114,7 +115,6 @@ export interface LiveSourceSettings {
 const ORGANIZATION_MAX_AGE_MS = 26 * 3600_000;
 
 /** Service-linked roles live under this path; SCPs and RCPs do not apply to them. */
-const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
 /** Organization policies managed by AWS; their ARNs live under `aws`. */
 const AWS_MANAGED_ORG_POLICY_IDS = new Set(['p-FullAWSAccess', 'p-RCPFullAWSAccess']);
 /** Reader credentials are dropped this long before they expire. */
@@ -552,7 +552,7 @@ export class LiveStateSource implements IamStateSource {
       ),
       tags: tagsOf(role.Tags),
       boundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
-      isServiceLinked: path.startsWith(SERVICE_LINKED_ROLE_PATH),
+      isServiceLinked: isServiceLinkedRolePath(path),
       createDate: iso(role.CreateDate),
       lastUsedDate: iso(role.RoleLastUsed?.LastUsedDate),
       lastUsedRegion: role.RoleLastUsed?.Region,

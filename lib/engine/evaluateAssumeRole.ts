@@ -1,4 +1,5 @@
 import type { PolicyLevel } from '../iam/IamState.js';
+import { isServiceLinkedRoleArn } from '../iam/serviceLinkedRole.js';
 import type { LabeledPolicy, PolicyDocument, PolicyStatement } from '../policy/PolicyDocument.js';
 import type {
   AssumeRoleEvaluation,
@@ -187,7 +188,8 @@ function callerSide(
   const principal = context.principal;
   const run = new Run(inputs, evaluations, actionsOf(inputs), limitsApply);
   /** A session of a service-linked role: neither SCPs nor RCPs apply to its calls. */
-  const callerServiceLinked = principal.roleArn?.includes(':role/aws-service-role/') === true;
+  const callerServiceLinked =
+    principal.roleArn !== undefined && isServiceLinkedRoleArn(principal.roleArn);
 
   if (
     principal.kind !== 'WebIdentity' &&

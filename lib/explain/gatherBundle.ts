@@ -2,6 +2,7 @@ import { callerIamArn } from '../diagnosis/callerIamArn.js';
 import type { BundleGap, DiagnosisBundle } from '../diagnosis/DiagnosisBundle.js';
 import { maxSuggestDistance } from '../diagnosis/suggestions.js';
 import { parseIamPrincipalArn, parseRoleArn } from '../iam/parseIamArn.js';
+import { isRoleOrUserId } from '../iam/uniqueId.js';
 import type { DenialEvent } from '../intake/DenialEvent.js';
 import type { PolicyStatement, PrincipalElement } from '../policy/PolicyDocument.js';
 import type {
@@ -21,8 +22,6 @@ import type {
 } from '../state/IamStateSource.js';
 import { type InMemoryReads, inMemoryReads } from '../state/InMemoryReads.js';
 import type { Draft } from '../validation/Draft.js';
-
-const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 
 /** The account whose roles a web identity / SAML caller may have meant. */
 export function federatedRoleAccount(event: DenialEvent): string | undefined {
@@ -58,7 +57,7 @@ function addUniqueIds(
   for (let i = 0; i < aws.length; i++) {
     const v = aws[i] as string;
     // An ARN or account id (the usual entry) is told apart by its first letter, without the regex.
-    if (!v.startsWith('A') || !UNIQUE_ID.test(v)) continue;
+    if (!v.startsWith('A') || !isRoleOrUserId(v)) continue;
     if (out === undefined) out = [v];
     else if (!out.includes(v)) out.push(v);
   }

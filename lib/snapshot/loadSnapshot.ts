@@ -1,6 +1,7 @@
 import { formatErrorLine, PolicyError, SnapshotError } from '../errors/TrustwatchError.js';
 import type { OidcProviderState, SamlProviderState, Tag } from '../iam/IamState.js';
 import { parseIamPrincipalArn } from '../iam/parseIamArn.js';
+import { isServiceLinkedRolePath } from '../iam/serviceLinkedRole.js';
 import type { PolicyDocument } from '../policy/PolicyDocument.js';
 import { parsePolicyDocument } from '../policy/parsePolicyDocument.js';
 import type { Draft } from '../validation/Draft.js';
@@ -32,7 +33,6 @@ import {
 } from './snapshotSchema.js';
 
 /** Path of the roles AWS services create and own; RCPs and SCPs do not apply to them. */
-const SERVICE_LINKED_ROLE_PATH = '/aws-service-role/';
 
 /** Ids of the organization policies AWS itself manages (their ARNs live under `aws`). */
 const AWS_MANAGED_ORG_POLICY_IDS = new Set(['p-FullAWSAccess', 'p-RCPFullAWSAccess']);
@@ -183,7 +183,7 @@ function loadAccount(
       inlinePolicies: inlineOf(r.RolePolicyList, joinPath(at, 'RolePolicyList'), file),
       attachedPolicies: attachedOf(r.AttachedManagedPolicies),
       tags: tagsOf(r.Tags),
-      isServiceLinked: path.startsWith(SERVICE_LINKED_ROLE_PATH),
+      isServiceLinked: isServiceLinkedRolePath(path),
       jsonPath: at,
     };
     if (trust.trustPolicyError !== undefined) role.trustPolicyError = trust.trustPolicyError;

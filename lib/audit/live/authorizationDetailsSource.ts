@@ -6,10 +6,9 @@ import {
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsClientFactory } from '../../aws/clients.js';
 import { formatErrorLine } from '../../errors/TrustwatchError.js';
+import { isServiceLinkedRolePath } from '../../iam/serviceLinkedRole.js';
 import { parsePolicyDocument } from '../../policy/parsePolicyDocument.js';
 import type { IamStateSource, Readable, RoleState } from '../../state/IamStateSource.js';
-
-const SERVICE_LINKED_PATH = '/aws-service-role/';
 
 /**
  * The trust policy, or an empty one with the reason it could not be read:
@@ -41,7 +40,7 @@ function toRoleState(accountId: string, r: RoleDetail): RoleState {
     ...(r.PermissionsBoundary?.PermissionsBoundaryArn === undefined
       ? {}
       : { boundaryArn: r.PermissionsBoundary.PermissionsBoundaryArn }),
-    isServiceLinked: path.startsWith(SERVICE_LINKED_PATH),
+    isServiceLinked: isServiceLinkedRolePath(path),
     ...(r.CreateDate === undefined ? {} : { createDate: r.CreateDate.toISOString() }),
     ...(lastUsed === undefined ? {} : { lastUsedDate: lastUsed.toISOString() }),
     ...(r.RoleLastUsed?.Region === undefined ? {} : { lastUsedRegion: r.RoleLastUsed.Region }),

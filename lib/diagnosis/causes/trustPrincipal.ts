@@ -12,6 +12,7 @@ import {
   replaceAwsPrincipal,
 } from '../../fixes/patchPolicy.js';
 import { parseIamPrincipalArn } from '../../iam/parseIamArn.js';
+import { isRoleOrUserId } from '../../iam/uniqueId.js';
 import type { PolicyDocument } from '../../policy/PolicyDocument.js';
 import type { Draft } from '../../validation/Draft.js';
 import { type CauseDraft, type DraftOf, NO_CAUSES } from '../CauseDraft.js';
@@ -28,8 +29,6 @@ import {
   type NearStatement,
   nearestTrustStatements,
 } from './trustStatements.js';
-
-const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{8,}$/;
 
 /** Caller types a record identifies well enough to match against principals for certain. */
 const IDENTIFIED_CALLERS: ReadonlySet<string> = new Set([
@@ -77,7 +76,7 @@ function awsEntries(ctx: BlockerContext, statements: readonly StatementTrace[]):
       if (callerArn === undefined) continue;
       const staleCandidate =
         out.stale === undefined &&
-        UNIQUE_ID.test(v) &&
+        isRoleOrUserId(v) &&
         v !== ctx.callerUniqueId &&
         !ctx.knownUniqueIds?.has(v);
       if (!staleCandidate && nameEnd !== undefined && !v.endsWith(nameEnd)) continue;
