@@ -92,4 +92,4 @@ export type DraftOf<C extends CauseCode> = Extract<CauseDraft, { readonly code: 
  * What a detector returns when it finds nothing: one shared empty list, so
  * the rules that do not apply to a blocker or situation allocate nothing.
  */
-export const NO_CAUSES: readonly CauseDraft[] = [];
+export const NO_CAUSES: readonly CauseDraft[] = Object.freeze([]);
