@@ -20,6 +20,7 @@ import type { CauseRule, Remedy, RemedyContext, RemedySink } from '../CauseRule.
 import type { PrincipalNotes } from '../causeProse.js';
 import * as prose from '../causeProse.js';
 import { roleNameOf, statementRef } from '../describe.js';
+import type { FixTitle } from '../fixProse.js';
 import type { BlockerContext } from '../Situation.js';
 import { principalTargetOf, targetOf, trustRemedy } from './remedyKit.js';
 import {
@@ -421,7 +422,19 @@ function principalRemedies(
   const event = ctx.event;
   const service = event.caller.type === 'AWSService' ? event.caller.invokedBy : undefined;
   if (trustDoc !== undefined && service !== undefined) {
-    sink.offer(serviceRemedy(d, ctx, trustDoc, service));
+    sink.offer(
+      newStatementRemedy(
+        d,
+        ctx,
+        trustDoc,
+        { kind: 'trust-service', service },
+        {
+          sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`,
+          type: 'Service',
+          entry: service,
+        },
+      ),
+    );
     return;
   }
   const callerArn = ctx.callerArn;
@@ -461,7 +474,15 @@ function principalRemedies(
     )
       return;
   }
-  sink.offer(newStatementRemedy(d, ctx, trustDoc, callerArn));
+  sink.offer(
+    newStatementRemedy(
+      d,
+      ctx,
+      trustDoc,
+      { kind: 'trust-new-statement', principal: callerArn },
+      { sid: `Allow${sidPart(roleNameOf(callerArn))}`, type: 'AWS', entry: callerArn },
+    ),
+  );
 }
 
 /** The request's action, as the trust grants name it. */
@@ -489,46 +510,26 @@ function samlProviderRemedy(
   );
 }
 
-/** A new statement trusting the calling service. */
-function serviceRemedy(
-  d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
-  ctx: RemedyContext,
-  trustDoc: PolicyDocument,
-  service: string,
-): Remedy | undefined {
-  const action = grantedAction(d, ctx);
-  return trustRemedy(
-    ctx,
-    { kind: 'trust-service', service },
-    () =>
-      addStatement(trustDoc, {
-        sid: `Allow${sidPart(service.split('.')[0] ?? 'Service')}Service`.slice(0, 100),
-        effect: 'Allow',
-        principal: principalMap('Service', [service]),
-        action: [action],
-        conditions: [],
-      }),
-    principalTargetOf(d),
-    boundaryCaveat,
-  );
-}
-
-/** A new statement trusting the caller's ARN (when no statement names AWS principals to add it to). */
+/**
+ * A new statement trusting one principal entry: the calling service, or the
+ * caller's ARN when no statement names AWS principals to add it to.
+ */
 function newStatementRemedy(
   d: DraftOf<'TRUST_PRINCIPAL_NOT_TRUSTED'>,
   ctx: RemedyContext,
   trustDoc: PolicyDocument,
-  callerArn: string,
+  title: FixTitle,
+  grant: { readonly sid: string; readonly type: 'AWS' | 'Service'; readonly entry: string },
 ): Remedy | undefined {
   const action = grantedAction(d, ctx);
   return trustRemedy(
     ctx,
-    { kind: 'trust-new-statement', principal: callerArn },
+    title,
     () =>
       addStatement(trustDoc, {
-        sid: `Allow${sidPart(roleNameOf(callerArn))}`.slice(0, 100),
+        sid: grant.sid.slice(0, 100),
         effect: 'Allow',
-        principal: principalMap('AWS', [callerArn]),
+        principal: principalMap(grant.type, [grant.entry]),
         action: [action],
         conditions: [],
       }),
