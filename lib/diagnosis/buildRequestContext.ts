@@ -1,4 +1,4 @@
-import { LazyRequestContext } from '../engine/contextKeys.js';
+import { LazyRequestContext, unknownEntryCovers } from '../engine/contextKeys.js';
 import type {
   KeySource,
   KeyTable,
@@ -191,10 +191,7 @@ class EventKeys implements KeySource {
     const entries = this.unknown;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as string;
-      if (e !== lowerKey && !((e.endsWith('/') || e.endsWith(':')) && lowerKey.startsWith(e))) {
-        continue;
-      }
-      if (!this.known.has(e)) return true;
+      if (unknownEntryCovers(e, lowerKey) && !this.known.has(e)) return true;
     }
     return false;
   }
@@ -228,18 +225,18 @@ class EventKeys implements KeySource {
     }
     const claims = this.claims;
     const g = claims !== undefined && lowerKey.startsWith(claims) ? FEDERATED : groupOf(lowerKey);
-    if (g >= 0 && (this.built & (1 << g)) === 0) {
-      this.built |= 1 << g;
-      (KEY_GROUPS[g] as KeyGroup).build(this, this.event.caller, this.event);
-    }
+    if (g >= 0) this.buildGroup(g);
   }
 
   private buildAll(): void {
-    for (let g = 0; g < KEY_GROUPS.length; g++) {
-      if ((this.built & (1 << g)) !== 0) continue;
-      this.built |= 1 << g;
-      (KEY_GROUPS[g] as KeyGroup).build(this, this.event.caller, this.event);
-    }
+    for (let g = 0; g < KEY_GROUPS.length; g++) this.buildGroup(g);
+  }
+
+  /** Builds `KEY_GROUPS[g]` unless it is built. */
+  private buildGroup(g: number): void {
+    if ((this.built & (1 << g)) !== 0) return;
+    this.built |= 1 << g;
+    (KEY_GROUPS[g] as KeyGroup).build(this, this.event.caller, this.event);
   }
 }
 

@@ -34,12 +34,20 @@ export function isUnknownKey(ctx: RequestContext, lowerKey: string): boolean {
 }
 
 function unknownIn(entries: readonly string[], lowerKey: string): boolean {
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as string;
-    if (e === lowerKey) return true;
-    if ((e.endsWith('/') || e.endsWith(':')) && lowerKey.startsWith(e)) return true;
-  }
+  for (let i = 0; i < entries.length; i++)
+    if (unknownEntryCovers(entries[i] as string, lowerKey)) return true;
   return false;
+}
+
+/**
+ * Does one `unknownKeys` entry (lower-cased) cover `lowerKey`: the key itself,
+ * or a prefix ending in `/` or `:` (`aws:principaltag/`, `<provider>:`)?
+ */
+export function unknownEntryCovers(entry: string, lowerKey: string): boolean {
+  return (
+    entry === lowerKey ||
+    ((entry.endsWith('/') || entry.endsWith(':')) && lowerKey.startsWith(entry))
+  );
 }
 
 /** The entries lower-cased; the same array when they already are (as the contract asks). */

@@ -219,10 +219,7 @@ function buildStatement(st: PolicyStatement, variables: boolean): CompiledStatem
     resources,
     notResources,
     // `Resource` is matched when present, else `NotResource`.
-    resourceTemplates:
-      resources === undefined && notResources === undefined
-        ? false
-        : hasTemplate(resources ?? notResources),
+    resourceTemplates: hasTemplate(resources ?? notResources),
     conditions:
       st.conditions.length === 0 ? NO_CONDITIONS : compileConditions(st.conditions, variables),
     notPrincipalHasVariable:
