@@ -1,3 +1,4 @@
+import { BoundedCache } from '../validation/BoundedCache.js';
 import { cidrContains, parseCidr, parseIp } from './ipAddress.js';
 import { matchArnLike } from './matchArn.js';
 import { globMatch } from './wildcard.js';
@@ -212,16 +213,11 @@ export interface ParsedOperator {
  * matched with AWS's spelling.
  */
 export function parseOperator(written: string): ParsedOperator | undefined {
-  const known = parsedOperators.get(written);
-  if (known !== undefined || parsedOperators.has(written)) return known;
-  const parsed = splitOperator(written);
-  // Bounded: operator names come from policies, which an attacker does not write, but stay safe.
-  if (parsedOperators.size >= 1024) parsedOperators.clear();
-  parsedOperators.set(written, parsed);
-  return parsed;
+  return parsedOperators.get(written, splitOperator);
 }
 
-const parsedOperators = new Map<string, ParsedOperator | undefined>();
+/** Bounded: operator names come from policies, which an attacker does not write, but stay safe. */
+const parsedOperators = new BoundedCache<string, ParsedOperator | undefined>(1024);
 
 function splitOperator(written: string): ParsedOperator | undefined {
   let rest = written;

@@ -1,3 +1,4 @@
+import { BoundedCache } from '../validation/BoundedCache.js';
 import { compileGlob, type GlobMatcher, globMatch } from './wildcard.js';
 
 /**
@@ -92,20 +93,14 @@ export class ArnMatcher {
 /** Upper bound on the number of compiled ARN patterns kept; the cache is emptied when full. */
 export const ARN_CACHE_LIMIT = 4096;
 
-const arnCache = new Map<string, ArnMatcher>();
+const arnCache = new BoundedCache<string, ArnMatcher>(ARN_CACHE_LIMIT);
 
 /**
  * Compiles an escaped ARN pattern (from a bounded cache); a pattern that is
  * not a six-part ARN matches nothing.
  */
 export function compileArnPattern(pattern: string): ArnMatcher {
-  let m = arnCache.get(pattern);
-  if (m === undefined) {
-    m = buildArnMatcher(pattern);
-    if (arnCache.size >= ARN_CACHE_LIMIT) arnCache.clear();
-    arnCache.set(pattern, m);
-  }
-  return m;
+  return arnCache.get(pattern, buildArnMatcher);
 }
 
 /** A literal text: no wildcard, no escape. */

@@ -1,4 +1,5 @@
 import type { PrincipalElement } from '../policy/PolicyDocument.js';
+import { BoundedCache } from '../validation/BoundedCache.js';
 import { splitArn } from './matchArn.js';
 import type { RequestPrincipal, Tri } from './RequestContext.js';
 import { globFromRaw, globMatch } from './wildcard.js';
@@ -197,17 +198,15 @@ export const CLASSIFIED_LIMIT = 4096;
  * the account root) and in the fixes that add them. Each entry is a pure
  * function of its text and is never changed.
  */
-const classified = new Map<string, ClassifiedEntry>();
+const classified = new BoundedCache<string, ClassifiedEntry>(CLASSIFIED_LIMIT);
 
 function classifiedAws(text: string): ClassifiedEntry {
-  let c = classified.get(text);
-  if (c === undefined) {
-    const entry = classify(text);
-    c = { entry, alone: { aws: [entry], services: NONE, federated: NONE } };
-    if (classified.size >= CLASSIFIED_LIMIT) classified.clear();
-    classified.set(text, c);
-  }
-  return c;
+  return classified.get(text, classifyEntry);
+}
+
+function classifyEntry(text: string): ClassifiedEntry {
+  const entry = classify(text);
+  return { entry, alone: { aws: [entry], services: NONE, federated: NONE } };
 }
 
 function classifyAwsEntry(text: string): AwsEntry {

@@ -1,3 +1,5 @@
+import { BoundedCache } from '../validation/BoundedCache.js';
+
 /**
  * Glob matching for IAM strings. A pattern is in the engine's *escaped* form:
  * `*` matches any run of characters (also empty, also across `:` and `/`),
@@ -219,19 +221,16 @@ function buildEscaped(pattern: string, ignoreCase: boolean): GlobMatcher {
 /** Upper bound on the number of compiled patterns kept per case mode; the cache is emptied when full. */
 export const GLOB_CACHE_LIMIT = 4096;
 
-const sensitiveCache = new Map<string, GlobMatcher>();
-const insensitiveCache = new Map<string, GlobMatcher>();
+const sensitiveCache = new BoundedCache<string, GlobMatcher>(GLOB_CACHE_LIMIT);
+const insensitiveCache = new BoundedCache<string, GlobMatcher>(GLOB_CACHE_LIMIT);
+const buildSensitive = (pattern: string): GlobMatcher => buildMatcher(pattern, false);
+const buildInsensitive = (pattern: string): GlobMatcher => buildMatcher(pattern, true);
 
 /** The compiled form of an escaped glob pattern, from a bounded cache. */
 export function compileGlob(pattern: string, ignoreCase = false): GlobMatcher {
-  const cache = ignoreCase ? insensitiveCache : sensitiveCache;
-  let m = cache.get(pattern);
-  if (m === undefined) {
-    m = buildMatcher(pattern, ignoreCase);
-    if (cache.size >= GLOB_CACHE_LIMIT) cache.clear();
-    cache.set(pattern, m);
-  }
-  return m;
+  return ignoreCase
+    ? insensitiveCache.get(pattern, buildInsensitive)
+    : sensitiveCache.get(pattern, buildSensitive);
 }
 
 /** How many compiled patterns the cache holds (for tests of its bound). */

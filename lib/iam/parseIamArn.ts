@@ -1,3 +1,5 @@
+import { BoundedCache } from '../validation/BoundedCache.js';
+
 /** An IAM role ARN taken apart. */
 export interface RoleArnParts {
   readonly arn: string;
@@ -28,17 +30,11 @@ export const ARN_PARTS_LIMIT = 4096;
  * recur across events. Each entry is a pure function of its key, and the
  * parts are immutable, so callers share them.
  */
-const parsedArns = new Map<string, IamArnParts | null>();
+const parsedArns = new BoundedCache<string, IamArnParts | null>(ARN_PARTS_LIMIT);
 
 /** Parses an IAM user, role, group or policy ARN (from the bounded cache `parsedArns`). */
 export function parseIamPrincipalArn(arn: string): IamArnParts | undefined {
-  let parts = parsedArns.get(arn);
-  if (parts === undefined) {
-    parts = splitIamArn(arn);
-    if (parsedArns.size >= ARN_PARTS_LIMIT) parsedArns.clear();
-    parsedArns.set(arn, parts);
-  }
-  return parts ?? undefined;
+  return parsedArns.get(arn, splitIamArn) ?? undefined;
 }
 
 function splitIamArn(arn: string): IamArnParts | null {
