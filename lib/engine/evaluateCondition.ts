@@ -12,6 +12,7 @@ import { type ArnMatcher, compileArnPattern } from './matchArn.js';
 import type { ConditionTrace } from './PolicyEvaluation.js';
 import { compileTemplate, substituteTemplate, type VariableTemplate } from './policyVariables.js';
 import type { RequestContext, Tri } from './RequestContext.js';
+import { sameStrings } from './sameStrings.js';
 import { compileGlob, type GlobMatcher, globFromRaw } from './wildcard.js';
 
 export interface ConditionResult {
@@ -197,7 +198,7 @@ function internCondition(clause: ConditionClause, variables: boolean): InternedC
     known !== undefined &&
     (values.length === 1
       ? known.compiled.clause.values.length === 1 // the key is the value
-      : sameValues(known.compiled.clause.values, values));
+      : sameStrings(known.compiled.clause.values, values));
   if (same) return known;
   const compiled = buildCondition(clause, variables);
   const interned: InternedCondition = { compiled, alone: [compiled] };
@@ -219,12 +220,6 @@ function internCondition(clause: ConditionClause, variables: boolean): InternedC
   byValues.set(joined, interned);
   internedCount++;
   return interned;
-}
-
-function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function compileClauseValue(

@@ -21,6 +21,7 @@ import {
   type VariableTemplate,
 } from './policyVariables.js';
 import type { RequestContext, Tri } from './RequestContext.js';
+import { sameStrings } from './sameStrings.js';
 import { triAnd, triNot, triOr } from './tri.js';
 import { compileGlob, type GlobMatcher, globFromRaw } from './wildcard.js';
 
@@ -305,19 +306,13 @@ class PatternLists<T> {
       known !== undefined &&
       (patterns.length === 1
         ? known.patterns.length === 1 // the key is the pattern
-        : samePatterns(known.patterns, patterns));
+        : sameStrings(known.patterns, patterns));
     if (same) return known.list;
     const list = build(patterns);
     if (this.lists.size >= PATTERN_LISTS_LIMIT) this.lists.clear();
     this.lists.set(key, { patterns, list });
     return list;
   }
-}
-
-function samePatterns(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 const actionLists = new PatternLists<GlobMatcher>();
