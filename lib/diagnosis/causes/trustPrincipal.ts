@@ -29,6 +29,7 @@ import {
   docStatement,
   type NearStatement,
   nearestTrustStatements,
+  numbered,
 } from './trustStatements.js';
 
 /** Caller types a record identifies well enough to match against principals for certain. */
@@ -459,7 +460,7 @@ function principalRemedies(
     const s = statements[i]!;
     if (s.effect !== 'Allow' || s.principal?.kind !== 'map' || s.principal.AWS.length === 0)
       continue;
-    const t = traceOf(traces, s.index);
+    const t = numbered(traces, s.index);
     if (t !== undefined && t.action !== 'yes') continue;
     if (
       sink.offer(
@@ -536,12 +537,6 @@ function newStatementRemedy(
     principalTargetOf(d),
     boundaryCaveat,
   );
-}
-
-/** The trace of the statement numbered `index`. */
-function traceOf(traces: readonly StatementTrace[], index: number): StatementTrace | undefined {
-  for (let i = 0; i < traces.length; i++) if (traces[i]!.index === index) return traces[i];
-  return undefined;
 }
 
 function remedies(d: CauseDraft, ctx: RemedyContext, sink: RemedySink): undefined {

@@ -62,11 +62,21 @@ export function conditionedSessionAction(evaln: PolicyEvaluation | undefined): b
 }
 
 export function docStatement(trust: LabeledPolicy, index: number): PolicyStatement | undefined {
-  const statements = trust.document.statements;
-  // Statements are numbered in document order (a patch appends the next free
-  // index), so the one at `index` is nearly always the one numbered so.
-  const at = statements[index];
-  return at?.index === index ? at : statements.find((s) => s.index === index);
+  return numbered(trust.document.statements, index);
+}
+
+/**
+ * The statement (or statement trace) numbered `index`. Statements are
+ * numbered in document order (a patch appends the next free index) and
+ * traces follow them, so the one at `index` is nearly always the one
+ * numbered so.
+ */
+export function numbered<T extends { readonly index: number }>(
+  list: readonly T[],
+  index: number,
+): T | undefined {
+  const at = list[index];
+  return at?.index === index ? at : list.find((s) => s.index === index);
 }
 
 export function awsPrincipals(s: PolicyStatement | undefined): readonly string[] {
